@@ -1,0 +1,71 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Settings every Swift target shares: Swift 6 language mode and explicit `any`.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+func module(_ name: String, dependencies: [Target.Dependency] = [], resources: [Resource]? = nil) -> Target {
+    .target(name: name, dependencies: dependencies, resources: resources, swiftSettings: strictSettings)
+}
+
+func tests(_ name: String, dependencies: [Target.Dependency], resources: [Resource]? = nil) -> Target {
+    .testTarget(name: name, dependencies: dependencies, resources: resources, swiftSettings: strictSettings)
+}
+
+let package = Package(
+    name: "heartbeat-exporter",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "heartbeat-exporter", targets: ["heartbeat-exporter"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // C bridges: only HTTP imports these.
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Domain modules without I/O.
+        module("JSON"),
+        module("Series"),
+        module("Exposition", dependencies: ["Series"]),
+        module("PromQL"),
+        module("Fleet", dependencies: ["Series", "Exposition", "JSON"]),
+
+        // Edges: transport, persistence, wiring.
+        module("HTTP", dependencies: ["CMicroHTTPD", "CZlib"]),
+        module("Storage", dependencies: ["Fleet", .product(name: "GRDB", package: "GRDB.swift")]),
+        module("Server", dependencies: [
+            "HTTP", "Exposition", "JSON", "Series", "Fleet", "Storage", "PromQL",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(
+            name: "heartbeat-exporter",
+            dependencies: [
+                "Server", "Fleet", "JSON", "PromQL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Test helpers shared by the test targets.
+        module("TestSupport", dependencies: ["Fleet", "Series"]),
+
+        tests("JSONTests", dependencies: ["JSON"]),
+        tests("SeriesTests", dependencies: ["Series"]),
+        tests("ExpositionTests", dependencies: ["Exposition", "TestSupport"], resources: [.copy("testdata")]),
+        tests("PromQLTests", dependencies: ["PromQL", "TestSupport"]),
+        tests("FleetTests", dependencies: ["Fleet", "TestSupport"]),
+        tests("HTTPTests", dependencies: ["HTTP"]),
+        tests("StorageTests", dependencies: ["Storage", "TestSupport"]),
+        tests("ServerTests", dependencies: ["Server", "TestSupport"]),
+        tests("IntegrationTests", dependencies: ["TestSupport", "JSON"]),
+    ]
+)

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// The `heartbeat-exporter` command: `serve` by default, plus client and tooling subcommands.
+@main
+struct HeartbeatExporter: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "heartbeat-exporter",
+        abstract: "Receives agent heartbeats, exposes fleet health to Prometheus, evaluates alert rules.",
+        version: "0.1.0",
+        subcommands: [
+            // Registered subcommands, one file each.
+        ]
+    )
+}
