@@ -40,7 +40,7 @@ let package = Package(
 
         // Edges: transport, persistence, wiring.
         module("HTTP", dependencies: ["CMicroHTTPD", "CZlib"]),
-        module("Storage", dependencies: ["Fleet", .product(name: "GRDB", package: "GRDB.swift")]),
+        module("Storage", dependencies: ["Fleet", "Series", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
         module("Server", dependencies: [
             "HTTP", "Exposition", "JSON", "Series", "Fleet", "Storage", "PromQL",
             .product(name: "Yams", package: "Yams"),

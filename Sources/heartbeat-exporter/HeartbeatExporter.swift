@@ -8,7 +8,9 @@ struct HeartbeatExporter: AsyncParsableCommand {
         abstract: "Receives agent heartbeats, exposes fleet health to Prometheus, evaluates alert rules.",
         version: "0.1.0",
         subcommands: [
-            // Registered subcommands, one file each.
-        ]
+            ServeCommand.self, AgentsCommand.self, KillCommand.self, ResumeCommand.self, BeatCommand.self,
+            ConfigCommand.self,
+        ],
+        defaultSubcommand: ServeCommand.self
     )
 }

@@ -1,0 +1,105 @@
+import Exposition
+import Series
+
+/// Cumulative counters of one agent, exposed as `agent_*_total`.
+public struct AgentCounters: Sendable, Equatable {
+    public var heartbeats: Double = 0
+    public var restarts: Double = 0
+    public var tasksSucceeded: Double = 0
+    public var tasksFailed: Double = 0
+    public var costUSD: Double = 0
+    public var tokens: Double = 0
+    public var errors: Double = 0
+
+    public init() {}
+}
+
+/// Current values an agent reported; nil until it reports them.
+public struct AgentGauges: Sendable, Equatable {
+    public var queueDepth: Double?
+    public var activeTasks: Double?
+    public var memoryBytes: Double?
+    public var taskProgress: Double?
+
+    public init() {}
+}
+
+/// Everything the exporter knows about one agent.
+public struct AgentRecord: Sendable {
+    /// How many transitions each agent keeps in memory; the full history is in storage.
+    public static let historyLimit = 200
+
+    public let name: String
+    public var agentType: String? { didSet { refreshRenderedLabels() } }
+    public var host: String? { didSet { refreshRenderedLabels() } }
+    public var labels: [(name: String, value: String)] = [] { didSet { refreshRenderedLabels() } }
+    public var runID: String?
+    public var seq: UInt64?
+    public var intervalSeconds: Double?
+    public var selfReportedStatus: SelfReportedStatus?
+    public var currentTask: String?
+    public var firstSeen: UnixTime
+    public var lastBeat: UnixTime
+    public var counters = AgentCounters()
+    public var gauges = AgentGauges()
+    public var taskDurations: DurationHistogram
+    /// Set while an operator has the agent killed.
+    public var killed: OperatorAction?
+    /// Set while the agent is deregistered.
+    public var stopped: OperatorAction?
+    /// The state last recorded in the history; age-based changes are noticed by ``AgentRegistry/sweep(at:)``.
+    public var recordedState: HealthState
+    public var stateSince: UnixTime
+    /// The most recent transitions, oldest first, at most ``historyLimit``.
+    public var history: [Transition] = []
+
+    /// `agent="…",agent_type="…"`, rendered once for every series of this agent.
+    public private(set) var seriesLabels = RenderedLabels.empty
+    /// The labels of `agent_info`: agent, agent_type, host and the agent's own labels.
+    public private(set) var infoLabels = RenderedLabels.empty
+
+    public init(name: String, firstSeen: UnixTime, taskDurationBounds: [Double] = DurationHistogram.defaultUpperBounds) {
+        self.name = name
+        self.firstSeen = firstSeen
+        self.lastBeat = firstSeen
+        self.taskDurations = DurationHistogram(upperBounds: taskDurationBounds)
+        self.recordedState = .healthy
+        self.stateSince = firstSeen
+        refreshRenderedLabels()
+    }
+
+    /// The agent's state at `now` under `policy`: killed and stopped win over the age of the last beat.
+    public func state(at now: UnixTime, policy: HealthPolicy) -> HealthState {
+        if killed != nil { return .killed }
+        if stopped != nil { return .stopped }
+        return policy.ageState(lastBeat: lastBeat, now: now, thresholds: thresholds(policy))
+    }
+
+    /// The thresholds that apply to this agent.
+    public func thresholds(_ policy: HealthPolicy) -> HealthThresholds {
+        policy.thresholds(agentType: agentType, interval: intervalSeconds)
+    }
+
+    /// Records a transition to `state` and keeps the in-memory history bounded.
+    mutating func transition(to state: HealthState, at time: UnixTime, reason: String) -> Transition {
+        let entry = Transition(agent: name, from: history.isEmpty ? nil : recordedState, to: state, at: time, reason: reason)
+        recordedState = state
+        stateSince = time
+        appendHistory(entry)
+        return entry
+    }
+
+    /// Adds a transition read back from storage or made here.
+    public mutating func appendHistory(_ entry: Transition) {
+        history.append(entry)
+        if history.count > Self.historyLimit { history.removeFirst(history.count - Self.historyLimit) }
+    }
+
+    private mutating func refreshRenderedLabels() {
+        var pairs: [(name: String, value: String)] = [("agent", name)]
+        if let agentType { pairs.append(("agent_type", agentType)) }
+        seriesLabels = RenderedLabels(pairs)
+        if let host { pairs.append(("host", host)) }
+        infoLabels = RenderedLabels(pairs + labels)
+    }
+}

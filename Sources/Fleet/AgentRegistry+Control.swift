@@ -1,0 +1,102 @@
+import Series
+
+extension AgentRegistry {
+    /// Kills an agent on purpose: its state is `killed` until ``resume(_:action:)``, whatever it sends, and
+    /// its next heartbeat reply tells it to stop. Killing a killed agent changes nothing.
+    /// - Returns: the agent as it is after the kill.
+    @discardableResult
+    public func kill(_ name: String, action: OperatorAction) throws(RegistryError) -> AgentRecord {
+        try update(name) { record, shard in
+            guard record.killed == nil else { return }
+            record.killed = action
+            shard.record(record.transition(to: .killed, at: action.at, reason: action.describe("killed")))
+        }
+    }
+
+    /// Lifts a kill; the agent is judged by the age of its last heartbeat again. Resuming a live agent
+    /// changes nothing.
+    @discardableResult
+    public func resume(_ name: String, action: OperatorAction) throws(RegistryError) -> AgentRecord {
+        let policy = currentConfiguration.policy
+        return try update(name) { record, shard in
+            guard record.killed != nil else { return }
+            record.killed = nil
+            let state = record.state(at: action.at, policy: policy)
+            shard.record(record.transition(to: state, at: action.at, reason: action.describe("resumed")))
+        }
+    }
+
+    /// Deregisters an agent that stops on purpose: state `stopped`, no alerts, forgotten after
+    /// `stopped_retention` unless it beats again.
+    @discardableResult
+    public func stop(_ name: String, action: OperatorAction) throws(RegistryError) -> AgentRecord {
+        try update(name) { record, shard in
+            guard record.stopped == nil else { return }
+            record.stopped = action
+            guard record.killed == nil else { return }
+            shard.record(record.transition(to: .stopped, at: action.at, reason: action.describe("stopped")))
+        }
+    }
+
+    /// Forgets an agent, its series and its history.
+    public func delete(_ name: String) throws(RegistryError) {
+        try withShard(of: name) { (shard) throws(RegistryError) in
+            guard shard.agents.removeValue(forKey: name) != nil else { throw .unknownAgent(name) }
+            forget(name, in: &shard)
+        }
+    }
+
+    private func forget(_ name: String, in shard: inout Shard) {
+        shard.dirty.remove(name)
+        shard.deleted.insert(name)
+        shard.pendingTransitions.removeAll { $0.agent == name }
+        releaseAgentSlot()
+    }
+
+    private func update(
+        _ name: String, _ change: (inout AgentRecord, inout Shard) -> Void
+    ) throws(RegistryError) -> AgentRecord {
+        try withShard(of: name) { (shard) throws(RegistryError) -> AgentRecord in
+            guard var record = shard.agents.removeValue(forKey: name) else { throw .unknownAgent(name) }
+            change(&record, &shard)
+            shard.agents[name] = record
+            shard.dirty.insert(name)
+            return record
+        }
+    }
+
+    /// Notices the age-based changes since the last sweep (healthy → degraded → unreachable), records them in
+    /// the history, and forgets agents stopped for longer than `stopped_retention`.
+    /// - Returns: the transitions made.
+    @discardableResult
+    public func sweep(at now: UnixTime) -> [Transition] {
+        let policy = currentConfiguration.policy
+        var made: [Transition] = []
+        for index in 0..<Self.shardCount {
+            made += (try? withShard(atIndex: index) { shard in sweep(&shard, at: now, policy: policy) }) ?? []
+        }
+        return made
+    }
+
+    private func sweep(_ shard: inout Shard, at now: UnixTime, policy: HealthPolicy) -> [Transition] {
+        var made: [Transition] = []
+        for name in Array(shard.agents.keys) {
+            guard var record = shard.agents[name] else { continue }
+            if let stopped = record.stopped, record.killed == nil, now - stopped.at >= policy.stoppedRetention {
+                shard.agents[name] = nil
+                forget(name, in: &shard)
+                continue
+            }
+            let state = record.state(at: now, policy: policy)
+            guard state != record.recordedState else { continue }
+            shard.agents[name] = nil
+            let silence = PrometheusDuration.format((now - record.lastBeat).rounded(.down))
+            let transition = record.transition(to: state, at: now, reason: "no heartbeat for \(silence)")
+            shard.record(transition)
+            made.append(transition)
+            shard.agents[name] = record
+            shard.dirty.insert(name)
+        }
+        return made
+    }
+}

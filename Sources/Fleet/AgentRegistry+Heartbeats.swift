@@ -1,0 +1,108 @@
+import Series
+
+/// What the registry made of one heartbeat.
+public struct IngestOutcome: Sendable, Equatable {
+    public var agent: String
+    /// The agent's state after the beat.
+    public var state: HealthState
+    /// True when an operator killed the agent: the reply tells it to stop.
+    public var killed: Bool
+    /// True when the beat repeated a `run_id` + `seq` already counted; nothing was changed.
+    public var duplicate: Bool
+}
+
+extension AgentRegistry {
+    /// Records one heartbeat received at `now`.
+    ///
+    /// A beat whose `run_id` matches the last one and whose `seq` is not above the last seen is acknowledged
+    /// and not counted again. A new `run_id` counts a restart. A beat revives a stopped agent; a killed
+    /// agent's beats are recorded while it stays killed.
+    /// - Throws: ``RegistryError/agentLimitReached(limit:)`` for a new agent beyond `--agents.max`.
+    public func ingest(_ beat: Heartbeat, at now: UnixTime) throws(RegistryError) -> IngestOutcome {
+        let config = currentConfiguration
+        return try withShard(of: beat.agent) { (shard) throws(RegistryError) -> IngestOutcome in
+            var isNew = false
+            var record: AgentRecord
+            if let existing = shard.agents[beat.agent] {
+                record = existing
+            } else {
+                try reserveAgentSlot()
+                isNew = true
+                record = AgentRecord(name: beat.agent, firstSeen: now, taskDurationBounds: config.taskDurationBounds)
+            }
+            if !isNew, isRetry(beat, of: record) {
+                let state = record.state(at: now, policy: config.policy)
+                return IngestOutcome(agent: beat.agent, state: state, killed: record.killed != nil, duplicate: true)
+            }
+            // Release the shard's copy so the record is mutated in place, not copied.
+            shard.agents[beat.agent] = nil
+            apply(beat, to: &record, at: now)
+            if let transition = stateChange(of: &record, isNew: isNew, at: now) {
+                shard.record(transition)
+            }
+            let outcome = IngestOutcome(
+                agent: beat.agent, state: record.state(at: now, policy: config.policy),
+                killed: record.killed != nil, duplicate: false)
+            shard.agents[beat.agent] = record
+            shard.dirty.insert(beat.agent)
+            return outcome
+        }
+    }
+
+    private func isRetry(_ beat: Heartbeat, of record: AgentRecord) -> Bool {
+        guard let runID = beat.runID, runID == record.runID, let seq = beat.seq, let lastSeq = record.seq else {
+            return false
+        }
+        return seq <= lastSeq
+    }
+
+    private func apply(_ beat: Heartbeat, to record: inout AgentRecord, at now: UnixTime) {
+        if let runID = beat.runID, let previous = record.runID, runID != previous {
+            record.counters.restarts += 1
+        }
+        if beat.runID != nil { record.runID = beat.runID }
+        record.seq = beat.seq ?? (beat.runID == nil ? record.seq : nil)
+        if let agentType = beat.agentType, agentType != record.agentType { record.agentType = agentType }
+        if let host = beat.host, host != record.host { record.host = host }
+        if !beat.labels.isEmpty, !beat.labels.elementsEqual(record.labels, by: { $0 == $1 }) { record.labels = beat.labels }
+        if let interval = beat.intervalSeconds { record.intervalSeconds = interval }
+        if let status = beat.status { record.selfReportedStatus = status }
+        if beat.currentTask != nil { record.currentTask = beat.currentTask }
+        record.lastBeat = now
+        record.counters.heartbeats += 1
+        applyTasks(beat.tasks, to: &record)
+        applyMetrics(beat, to: &record)
+    }
+
+    private func applyTasks(_ tasks: [TaskReport], to record: inout AgentRecord) {
+        for task in tasks {
+            if task.success { record.counters.tasksSucceeded += 1 } else { record.counters.tasksFailed += 1 }
+            record.counters.costUSD += task.costUSD
+            record.counters.tokens += task.tokens
+            if let latency = task.latencyMilliseconds { record.taskDurations.observe(latency / 1000) }
+        }
+    }
+
+    private func applyMetrics(_ beat: Heartbeat, to record: inout AgentRecord) {
+        let metrics = beat.metrics
+        record.counters.costUSD += metrics.costUSD
+        record.counters.tokens += metrics.tokens
+        record.counters.errors += metrics.errors
+        if let value = metrics.queueDepth { record.gauges.queueDepth = value }
+        if let value = metrics.activeTasks { record.gauges.activeTasks = value }
+        if let value = metrics.memoryBytes { record.gauges.memoryBytes = value }
+        if let value = beat.taskProgress { record.gauges.taskProgress = value }
+    }
+
+    /// The transition a fresh beat causes: a first beat, a revival after stop, or a return from silence.
+    private func stateChange(of record: inout AgentRecord, isNew: Bool, at now: UnixTime) -> Transition? {
+        if isNew { return record.transition(to: .healthy, at: now, reason: "first heartbeat") }
+        if record.killed != nil { return nil }
+        if record.stopped != nil {
+            record.stopped = nil
+            return record.transition(to: .healthy, at: now, reason: "heartbeat after stop")
+        }
+        guard record.recordedState != .healthy else { return nil }
+        return record.transition(to: .healthy, at: now, reason: "heartbeat received")
+    }
+}

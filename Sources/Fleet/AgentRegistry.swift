@@ -1,0 +1,156 @@
+import Series
+import Synchronization
+
+/// The live registry of the fleet: every known agent, its counters and its health.
+///
+/// Agents are spread over independently locked shards, so heartbeats of different agents rarely contend and
+/// a reader takes one shard at a time (never the whole fleet) to copy a snapshot.
+public final class AgentRegistry: Sendable {
+    /// Limits and policies the registry enforces.
+    public struct Configuration: Sendable {
+        public var maxAgents: Int = 10_000
+        public var policy: HealthPolicy = .standard
+        public var taskDurationBounds: [Double] = DurationHistogram.defaultUpperBounds
+
+        public init(maxAgents: Int = 10_000, policy: HealthPolicy = .standard,
+                    taskDurationBounds: [Double] = DurationHistogram.defaultUpperBounds) {
+            self.maxAgents = maxAgents
+            self.policy = policy
+            self.taskDurationBounds = taskDurationBounds
+        }
+    }
+
+    static let shardCount = 32
+
+    private let shards: [Mutex<Shard>]
+    /// Agents in all shards; reserved before an insert so the limit holds under concurrency.
+    private let agentCount = Atomic<Int>(0)
+    /// The configuration; replaced as a whole on reload.
+    private let configuration: Mutex<Configuration>
+    /// Transitions made so far, per target state, for `heartbeat_exporter_state_transitions_total`.
+    private let transitionCounts = Mutex<[HealthState: UInt64]>([:])
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = Mutex(configuration)
+        self.shards = (0..<Self.shardCount).map { _ in Mutex(Shard()) }
+    }
+
+    /// The configuration in force.
+    public var currentConfiguration: Configuration { configuration.withLock { $0 } }
+
+    /// Replaces limits and thresholds (on reload); existing agents are judged by the new policy from now on.
+    public func reconfigure(_ new: Configuration) {
+        configuration.withLock { $0 = new }
+    }
+
+    /// The number of agents known.
+    public var count: Int { agentCount.load(ordering: .relaxed) }
+
+    func shard(for name: String) -> Mutex<Shard> {
+        var hasher = Hasher()
+        hasher.combine(name)
+        return shards[Int(UInt(bitPattern: hasher.finalize()) % UInt(Self.shardCount))]
+    }
+
+    /// Runs `body` on the shard that holds `name`, then counts the transitions it made.
+    func withShard<T: Sendable>(
+        of name: String, _ body: (inout Shard) throws(RegistryError) -> T
+    ) throws(RegistryError) -> T {
+        try locked(shard(for: name), body)
+    }
+
+    /// Runs `body` on shard number `index`.
+    func withShard<T: Sendable>(
+        atIndex index: Int, _ body: (inout Shard) throws(RegistryError) -> T
+    ) throws(RegistryError) -> T {
+        try locked(shards[index], body)
+    }
+
+    private func locked<T: Sendable>(
+        _ mutex: Mutex<Shard>, _ body: (inout Shard) throws(RegistryError) -> T
+    ) throws(RegistryError) -> T {
+        let result: Result<T, RegistryError> = mutex.withLock { shard in
+            let before = shard.pendingTransitions.count
+            defer {
+                // Drains and deletions shrink the list; only growth is new transitions.
+                if shard.pendingTransitions.count > before { countTransitions(shard.pendingTransitions[before...]) }
+            }
+            do throws(RegistryError) { return .success(try body(&shard)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    private func countTransitions(_ transitions: ArraySlice<Transition>) {
+        guard !transitions.isEmpty else { return }
+        transitionCounts.withLock { counts in
+            for transition in transitions { counts[transition.to, default: 0] += 1 }
+        }
+    }
+
+    /// Transitions made since start, per target state.
+    public var transitionsByTargetState: [HealthState: UInt64] { transitionCounts.withLock { $0 } }
+
+    /// Reserves room for one more agent, or says the limit is reached.
+    func reserveAgentSlot() throws(RegistryError) {
+        let limit = currentConfiguration.maxAgents
+        let after = agentCount.wrappingAdd(1, ordering: .relaxed).newValue
+        guard after <= limit else {
+            agentCount.wrappingSubtract(1, ordering: .relaxed)
+            throw .agentLimitReached(limit: limit)
+        }
+    }
+
+    /// Counts an agent restored from storage, which is admitted whatever the limit.
+    func agentCountIncrement() -> Int {
+        agentCount.wrappingAdd(1, ordering: .relaxed).newValue
+    }
+
+    func releaseAgentSlot() {
+        agentCount.wrappingSubtract(1, ordering: .relaxed)
+    }
+
+    /// One agent, as it is now.
+    public func agent(named name: String) -> AgentRecord? {
+        shard(for: name).withLock { $0.agents[name] }
+    }
+
+    /// A copy of every agent, sorted by name. Each shard is locked only while it is copied.
+    public func snapshot() -> [AgentRecord] {
+        var all: [AgentRecord] = []
+        all.reserveCapacity(count)
+        for shard in shards {
+            shard.withLock { all.append(contentsOf: $0.agents.values) }
+        }
+        all.sort { $0.name < $1.name }
+        return all
+    }
+}
+
+/// What one shard holds: its agents and the changes not yet persisted.
+struct Shard {
+    var agents: [String: AgentRecord] = [:]
+    /// Agents changed since the last drain.
+    var dirty: Set<String> = []
+    /// Agents deleted since the last drain (their stored rows and history go too).
+    var deleted: Set<String> = []
+    var pendingTransitions: [Transition] = []
+
+    mutating func record(_ transition: Transition) {
+        pendingTransitions.append(transition)
+    }
+}
+
+/// Why a registry operation was refused.
+public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No agent of that name is known.
+    case unknownAgent(String)
+    /// `--agents.max` agents are known already; a new one is refused.
+    case agentLimitReached(limit: Int)
+
+    public var description: String {
+        switch self {
+        case .unknownAgent(let name): "unknown agent \"\(name)\""
+        case .agentLimitReached(let limit): "agent limit reached: \(limit) agents are known (--agents.max)"
+        }
+    }
+}

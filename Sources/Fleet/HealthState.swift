@@ -1,0 +1,16 @@
+/// The health of one agent, as the exporter judges it (DESIGN §6).
+public enum HealthState: String, Sendable, CaseIterable, Codable {
+    /// The last heartbeat is younger than the agent's `degraded_after` threshold.
+    case healthy
+    /// The last heartbeat is older than `degraded_after` but younger than `unreachable_after`.
+    case degraded
+    /// No heartbeat for longer than `unreachable_after`.
+    case unreachable
+    /// An operator killed the agent; it stays killed until resumed, whatever it sends.
+    case killed
+    /// The agent deregistered on purpose; it raises no alerts and is forgotten after `stopped_retention`.
+    case stopped
+
+    /// Whether `agent_up` is 1: the agent is beating, even if late.
+    public var isUp: Bool { self == .healthy || self == .degraded }
+}

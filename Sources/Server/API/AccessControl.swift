@@ -1,0 +1,55 @@
+import HTTP
+
+/// Who may write: admin writes (kill, resume, delete, reload) and heartbeats (DESIGN §4).
+///
+/// Without an admin token, admin writes are accepted from loopback only; with one, they need
+/// `Authorization: Bearer <token>` from anywhere. An ingest token, when set, guards heartbeats and stops too
+/// (the admin token is accepted there as well).
+struct AccessControl: Sendable {
+    var adminToken: String?
+    var ingestToken: String?
+
+    /// nil when the request may perform an admin write, else the refusal to send.
+    func refuseAdmin(_ request: HTTPRequest) -> HTTPResponse? {
+        guard let adminToken else {
+            if request.isFromLoopback { return nil }
+            return APIResponse.error(
+                403, "admin endpoints accept requests from loopback only unless --web.admin-token-file is set")
+        }
+        return refuseUnlessBearer(request, accepting: [adminToken])
+    }
+
+    /// nil when the request may push heartbeats, else the refusal to send.
+    func refuseIngest(_ request: HTTPRequest) -> HTTPResponse? {
+        guard let ingestToken else { return nil }
+        return refuseUnlessBearer(request, accepting: [ingestToken] + (adminToken.map { [$0] } ?? []))
+    }
+
+    private func refuseUnlessBearer(_ request: HTTPRequest, accepting tokens: [String]) -> HTTPResponse? {
+        let challenge = [("WWW-Authenticate", "Bearer")]
+        guard let header = request.headers["Authorization"] else {
+            return APIResponse.error(401, "missing Authorization: Bearer token", headers: challenge)
+        }
+        let prefix = "Bearer "
+        guard header.count > prefix.count, header.lowercased().hasPrefix("bearer ") else {
+            return APIResponse.error(401, "Authorization header must be \"Bearer <token>\"", headers: challenge)
+        }
+        let presented = String(header.dropFirst(prefix.count))
+        guard tokens.contains(where: { constantTimeEquals($0, presented) }) else {
+            return APIResponse.error(401, "invalid bearer token", headers: challenge)
+        }
+        return nil
+    }
+
+    /// Compares without leaking the position of the first difference through timing.
+    private func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+        let left = Array(lhs.utf8), right = Array(rhs.utf8)
+        var difference = UInt8(truncatingIfNeeded: left.count ^ right.count)
+        for index in 0..<max(left.count, right.count) {
+            let a = index < left.count ? left[index] : 0
+            let b = index < right.count ? right[index] : 0
+            difference |= a ^ b
+        }
+        return difference == 0 && left.count == right.count
+    }
+}

@@ -1,0 +1,135 @@
+import Fleet
+import HTTP
+import JSON
+import Series
+
+/// `POST /api/v1/heartbeat` and `POST /api/v1/heartbeats` (DESIGN §4, §5).
+struct HeartbeatAPI: Sendable {
+    /// The most heartbeats one batch may carry.
+    static let maxBatch = 1_000
+
+    let registry: AgentRegistry
+    let decoder: HeartbeatDecoder
+    let access: AccessControl
+    let metrics: ExporterMetrics
+    let clock: any WallClock
+
+    /// One heartbeat: 202 with the agent's state, or the error naming what is wrong.
+    func single(_ request: HTTPRequest) -> HTTPResponse {
+        if let refusal = access.refuseIngest(request) {
+            metrics.count(.unauthorized)
+            return refusal
+        }
+        let document: JSONValue
+        do throws(JSONParseError) {
+            document = try JSONParser.parse(request.body)
+        } catch {
+            metrics.count(.invalid)
+            return APIResponse.error(400, error.description)
+        }
+        switch ingest(document, path: "") {
+        case .success(let outcome):
+            return APIResponse.success(status: 202) { write(outcome, into: &$0) }
+        case .failure(let failure):
+            return APIResponse.error(failure.status, failure.message)
+        }
+    }
+
+    /// Up to ``maxBatch`` heartbeats in a JSON array; 202 with one result per item, in order.
+    func batch(_ request: HTTPRequest) -> HTTPResponse {
+        if let refusal = access.refuseIngest(request) {
+            metrics.count(.unauthorized)
+            return refusal
+        }
+        let items: [JSONValue]
+        do throws(JSONParseError) {
+            guard case .array(let array) = try JSONParser.parse(request.body) else {
+                metrics.count(.invalid)
+                return APIResponse.error(422, "body must be a JSON array of heartbeats")
+            }
+            items = array
+        } catch {
+            metrics.count(.invalid)
+            return APIResponse.error(400, error.description)
+        }
+        guard items.count <= Self.maxBatch else {
+            metrics.count(.invalid)
+            return APIResponse.error(422, "at most \(Self.maxBatch) heartbeats per batch, got \(items.count)")
+        }
+        let results = items.enumerated().map { index, item in ingest(item, path: "[\(index)]") }
+        return APIResponse.success(status: 202) { writer in writeBatch(results, into: &writer) }
+    }
+
+    /// Why one heartbeat was refused.
+    struct Failure: Error {
+        var status: Int
+        var message: String
+    }
+
+    private func ingest(_ document: JSONValue, path: String) -> Result<IngestOutcome, Failure> {
+        let beat: Heartbeat
+        do throws(HeartbeatError) {
+            beat = try decoder.decode(document, path: path)
+        } catch {
+            let limited = error.kind == .limitReached
+            metrics.count(limited ? .limited : .invalid)
+            return .failure(Failure(status: limited ? 429 : 422, message: error.description))
+        }
+        do throws(RegistryError) {
+            let outcome = try registry.ingest(beat, at: clock.now())
+            metrics.count(outcome.duplicate ? .duplicate : .accepted)
+            return .success(outcome)
+        } catch {
+            metrics.count(.limited)
+            return .failure(Failure(status: 429, message: error.description))
+        }
+    }
+
+    private func write(_ outcome: IngestOutcome, into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("agent")
+        writer.string(outcome.agent)
+        writer.key("state")
+        writer.string(outcome.state.rawValue)
+        writer.key("killed")
+        writer.bool(outcome.killed)
+        if outcome.killed {
+            writer.key("directive")
+            writer.string("stop")
+        }
+        if outcome.duplicate {
+            writer.key("duplicate")
+            writer.bool(true)
+        }
+        writer.endObject()
+    }
+
+    private func writeBatch(_ results: [Result<IngestOutcome, Failure>], into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("accepted")
+        writer.int(results.count { if case .success = $0 { true } else { false } })
+        writer.key("rejected")
+        writer.int(results.count { if case .failure = $0 { true } else { false } })
+        writer.key("results")
+        writer.beginArray()
+        for result in results {
+            switch result {
+            case .success(let outcome):
+                write(outcome, into: &writer)
+            case .failure(let failure):
+                writer.beginObject()
+                writer.key("status")
+                writer.string("error")
+                writer.key("code")
+                writer.int(failure.status)
+                writer.key("errorType")
+                writer.string(APIErrorType.forStatus(failure.status).rawValue)
+                writer.key("error")
+                writer.string(failure.message)
+                writer.endObject()
+            }
+        }
+        writer.endArray()
+        writer.endObject()
+    }
+}

@@ -1,0 +1,82 @@
+import Exposition
+import Fleet
+import HTTP
+import Series
+
+/// `GET /metrics`: the fleet's series, the exporter's own, and the `process_*` metrics.
+///
+/// The fleet is copied shard by shard and rendered outside every lock, so a scrape never holds up ingestion.
+struct MetricsEndpoint: Sendable {
+    let registry: AgentRegistry
+    let metrics: ExporterMetrics
+    let clock: any WallClock
+    let version: String
+
+    func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let format = ExpositionFormat.negotiate(accept: request.headers["Accept"])
+        let body = render(format: format)
+        var headers = [("Content-Type", format.contentType)]
+        if Gzip.accepts(request.headers["Accept-Encoding"]), let compressed = Gzip.compress(body) {
+            headers.append(("Content-Encoding", "gzip"))
+            headers.append(("Vary", "Accept-Encoding"))
+            return HTTPResponse(status: 200, headers: headers, body: compressed)
+        }
+        return HTTPResponse(status: 200, headers: headers, body: body)
+    }
+
+    /// The whole exposition in `format`.
+    func render(format: ExpositionFormat) -> [UInt8] {
+        let now = clock.now()
+        let policy = registry.currentConfiguration.policy
+        let agents = registry.snapshot()
+        var writer = ExpositionWriter(format: format, capacity: 4096 + agents.count * 3_000)
+        FleetExposition.write(agents, at: now, policy: policy, into: &writer)
+        writeAgentCounts(agents, at: now, policy: policy, into: &writer)
+        writeBuildInfo(into: &writer)
+        metrics.writeConfigReload(into: &writer)
+        metrics.writeHeartbeatCounts(into: &writer)
+        writeTransitions(into: &writer)
+        metrics.writeStorage(into: &writer)
+        ProcessMetrics.collect().write(into: &writer)
+        return writer.finish()
+    }
+
+    private func writeAgentCounts(
+        _ agents: [AgentRecord], at now: UnixTime, policy: HealthPolicy, into writer: inout ExpositionWriter
+    ) {
+        var counts: [HealthState: Int] = [:]
+        for agent in agents { counts[agent.state(at: now, policy: policy), default: 0] += 1 }
+        writer.family("heartbeat_exporter_agents", type: .gauge, help: "Agents known, by health state.")
+        for state in HealthState.allCases.sorted(by: { $0.rawValue < $1.rawValue }) {
+            writer.sample("heartbeat_exporter_agents", .empty, extraLabel: "state", extraValue: state.rawValue,
+                          value: Double(counts[state] ?? 0))
+        }
+    }
+
+    private func writeBuildInfo(into writer: inout ExpositionWriter) {
+        writer.family("heartbeat_exporter_build_info", type: .gauge,
+                      help: "A metric with a constant '1' value labeled by version and Swift version.")
+        writer.sample("heartbeat_exporter_build_info", RenderedLabels([("version", version), ("swiftversion", swiftVersion)]),
+                      value: 1)
+    }
+
+    private func writeTransitions(into writer: inout ExpositionWriter) {
+        let counts = registry.transitionsByTargetState
+        writer.family("heartbeat_exporter_state_transitions_total", type: .counter,
+                      help: "Agent health state transitions, by the state entered.")
+        for state in HealthState.allCases.sorted(by: { $0.rawValue < $1.rawValue }) {
+            writer.sample("heartbeat_exporter_state_transitions_total", .empty, extraLabel: "to",
+                          extraValue: state.rawValue, value: Double(counts[state] ?? 0))
+        }
+    }
+
+    private var swiftVersion: String {
+        #if compiler(>=6.3)
+        "6.3"
+        #elseif compiler(>=6.2)
+        "6.2"
+        #else
+        "6.x"
+        #endif
+    }
+}

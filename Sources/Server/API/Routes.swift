@@ -1,0 +1,36 @@
+import HTTP
+
+/// The HTTP API of DESIGN §4, mapped onto handlers.
+struct Routes: Sendable {
+    let heartbeats: HeartbeatAPI
+    let agents: AgentsAPI
+    let metrics: MetricsEndpoint
+    let lifecycle: LifecycleAPI
+
+    func router() -> Router {
+        var router = Router(errorResponse: { APIResponse.error($0, $1) })
+        router.post("/api/v1/heartbeat") { request, _ in heartbeats.single(request) }
+        router.post("/api/v1/heartbeats") { request, _ in heartbeats.batch(request) }
+        router.get("/api/v1/agents") { request, _ in agents.list(request) }
+        router.get("/api/v1/agents/{agent}") { _, parameters in agents.get(parameters["agent", default: ""]) }
+        router.delete("/api/v1/agents/{agent}") { request, parameters in
+            agents.delete(request, parameters["agent", default: ""])
+        }
+        router.get("/api/v1/agents/{agent}/history") { _, parameters in agents.history(parameters["agent", default: ""]) }
+        router.post("/api/v1/agents/{agent}/kill") { request, parameters in
+            agents.kill(request, parameters["agent", default: ""])
+        }
+        router.post("/api/v1/agents/{agent}/resume") { request, parameters in
+            agents.resume(request, parameters["agent", default: ""])
+        }
+        router.post("/api/v1/agents/{agent}/stop") { request, parameters in
+            agents.stop(request, parameters["agent", default: ""])
+        }
+        router.get("/metrics") { request, _ in metrics.handle(request) }
+        router.get("/-/healthy") { request, _ in lifecycle.healthy(request) }
+        router.get("/-/ready") { request, _ in lifecycle.isReady(request) }
+        router.post("/-/reload") { request, _ in lifecycle.reload(request) }
+        router.put("/-/reload") { request, _ in lifecycle.reload(request) }
+        return router
+    }
+}

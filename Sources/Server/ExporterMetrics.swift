@@ -1,0 +1,80 @@
+import Exposition
+import Synchronization
+
+/// The exporter's own counters that are not derived from the fleet snapshot.
+final class ExporterMetrics: Sendable {
+    /// The outcomes of received heartbeats, for `heartbeat_exporter_heartbeats_received_total{result}`.
+    enum HeartbeatResult: String, CaseIterable {
+        /// Counted.
+        case accepted
+        /// A retry of a beat already counted.
+        case duplicate
+        /// Malformed JSON or a field out of range (400, 413, 422).
+        case invalid
+        /// An agent or label limit was reached (429).
+        case limited
+        /// Missing or wrong token (401).
+        case unauthorized
+    }
+
+    private let heartbeats = HeartbeatResult.allCases.map { _ in Atomic<UInt64>(0) }
+    /// Results of storage flushes: [succeeded, failed].
+    private let flushes = [Atomic<UInt64>(0), Atomic<UInt64>(0)]
+    /// The last flush's duration, as bit pattern of a Double.
+    private let lastFlushSeconds = Atomic<UInt64>(0)
+    /// Whether the last configuration reload succeeded (1) and when, as Double bit patterns.
+    private let reloadSuccessful = Atomic<UInt64>(1)
+    private let reloadSuccessTime = Atomic<UInt64>(0)
+
+    init(startTime: Double) {
+        reloadSuccessTime.store(startTime.bitPattern, ordering: .relaxed)
+    }
+
+    func count(_ result: HeartbeatResult, by amount: UInt64 = 1) {
+        guard let index = HeartbeatResult.allCases.firstIndex(of: result) else { return }
+        heartbeats[index].wrappingAdd(amount, ordering: .relaxed)
+    }
+
+    func recordFlush(succeeded: Bool, seconds: Double) {
+        flushes[succeeded ? 0 : 1].wrappingAdd(1, ordering: .relaxed)
+        lastFlushSeconds.store(seconds.bitPattern, ordering: .relaxed)
+    }
+
+    func recordReload(succeeded: Bool, at time: Double) {
+        reloadSuccessful.store(succeeded ? 1 : 0, ordering: .relaxed)
+        if succeeded { reloadSuccessTime.store(time.bitPattern, ordering: .relaxed) }
+    }
+
+    func writeHeartbeatCounts(into writer: inout ExpositionWriter) {
+        let name = "heartbeat_exporter_heartbeats_received_total"
+        writer.family(name, type: .counter, help: "Heartbeats received, by result.")
+        for (index, result) in HeartbeatResult.allCases.enumerated() {
+            writer.sample(name, .empty, extraLabel: "result", extraValue: result.rawValue,
+                          value: Double(heartbeats[index].load(ordering: .relaxed)))
+        }
+    }
+
+    func writeConfigReload(into writer: inout ExpositionWriter) {
+        writer.family("heartbeat_exporter_config_last_reload_successful", type: .gauge,
+                      help: "Whether the last configuration reload succeeded.")
+        writer.sample("heartbeat_exporter_config_last_reload_successful", .empty,
+                      value: Double(reloadSuccessful.load(ordering: .relaxed)))
+        writer.family("heartbeat_exporter_config_last_reload_success_timestamp_seconds", type: .gauge,
+                      help: "Unix time of the last successful configuration load.")
+        writer.sample("heartbeat_exporter_config_last_reload_success_timestamp_seconds", .empty,
+                      value: Double(bitPattern: reloadSuccessTime.load(ordering: .relaxed)))
+    }
+
+    func writeStorage(into writer: inout ExpositionWriter) {
+        writer.family("heartbeat_exporter_storage_flushes_total", type: .counter,
+                      help: "Batches of fleet changes written to SQLite, by result.")
+        for (index, result) in ["success", "failure"].enumerated() {
+            writer.sample("heartbeat_exporter_storage_flushes_total", .empty, extraLabel: "result", extraValue: result,
+                          value: Double(flushes[index].load(ordering: .relaxed)))
+        }
+        writer.family("heartbeat_exporter_storage_last_flush_duration_seconds", type: .gauge,
+                      help: "How long the last write of fleet changes to SQLite took.")
+        writer.sample("heartbeat_exporter_storage_last_flush_duration_seconds", .empty,
+                      value: Double(bitPattern: lastFlushSeconds.load(ordering: .relaxed)))
+    }
+}

@@ -1,0 +1,49 @@
+import HTTP
+
+/// Everything `serve` takes from its command line (DESIGN §11).
+public struct ExporterOptions: Sendable {
+    /// `--web.listen-address`: `host:port`; `:9747` listens on every interface.
+    public var listenAddress = "127.0.0.1:9747"
+    /// `--config.file`.
+    public var configFile = "heartbeat-exporter.yml"
+    /// Whether `configFile` was given explicitly (then it must exist).
+    public var configFileRequired = false
+    /// `--storage.path`: the directory of the SQLite database.
+    public var storagePath = "./data"
+    /// `--web.max-body-bytes`.
+    public var maxBodyBytes = 65_536
+    /// `--web.admin-token-file`.
+    public var adminTokenFile: String?
+    /// `--web.ingest-token-file`.
+    public var ingestTokenFile: String?
+    /// `--agents.max`.
+    public var maxAgents = 10_000
+    /// `--web.connection-timeout`, in seconds.
+    public var connectionTimeoutSeconds = 30
+    /// `--web.shutdown-grace`: how long in-flight requests may take to finish on SIGTERM.
+    public var shutdownGraceSeconds = 5.0
+    /// How often age-based health changes are noticed and changes are written to SQLite, in seconds.
+    public var maintenanceIntervalSeconds = 0.5
+
+    public init() {}
+
+    /// Splits `listenAddress` into host and port: `:9747` → ("0.0.0.0", 9747), `[::1]:80` → ("::1", 80).
+    public func hostAndPort() throws(OptionsError) -> (host: String, port: UInt16) {
+        guard let colon = listenAddress.lastIndex(of: ":"),
+              let port = UInt16(listenAddress[listenAddress.index(after: colon)...]) else {
+            throw OptionsError("--web.listen-address: expected host:port, got \"\(listenAddress)\"")
+        }
+        var host = String(listenAddress[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+}
+
+/// A command-line option with a bad value.
+public struct OptionsError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}

@@ -1,0 +1,134 @@
+import Fleet
+import Foundation
+import HTTP
+import Logging
+import Series
+import Storage
+import Synchronization
+
+/// The running exporter: configuration, registry, storage, HTTP API and maintenance loop, wired together.
+///
+/// `start()` restores the fleet from SQLite and starts listening; `shutdown()` stops accepting, lets
+/// in-flight requests finish, and writes every change before it returns.
+public final class Exporter: Sendable {
+    /// The version reported by `heartbeat_exporter_build_info` and `--version`.
+    public static let version = "0.1.0"
+
+    private let options: ExporterOptions
+    private let clock: any WallClock
+    private let logger: Logger
+    private let registry: AgentRegistry
+    private let persistence: FleetPersistence
+    private let metrics: ExporterMetrics
+    private let lifecycle: LifecycleAPI
+    private let server: HTTPServer
+    private let maintenance: MaintenanceLoop
+    private let reloader: Reloader
+    /// The configuration in force, replaced on a successful reload.
+    private let config: Mutex<ExporterConfig>
+
+    /// Loads the configuration and the stored fleet, and prepares the listener (not yet started).
+    /// - Throws: ``ConfigError``, ``StorageError`` or ``OptionsError`` saying what is wrong.
+    public init(options: ExporterOptions, clock: any WallClock = SystemClock(), logger: Logger) throws {
+        self.options = options
+        self.clock = clock
+        self.logger = logger
+        let config = try ExporterConfig.load(path: options.configFile, mustExist: options.configFileRequired)
+        self.config = Mutex(config)
+        let access = AccessControl(
+            adminToken: try Self.readToken(options.adminTokenFile, flag: "--web.admin-token-file"),
+            ingestToken: try Self.readToken(options.ingestTokenFile, flag: "--web.ingest-token-file"))
+        registry = AgentRegistry(configuration: Self.registryConfiguration(config, options))
+        let store = try FleetStore(directory: options.storagePath)
+        registry.restore(try store.loadAgents())
+        metrics = ExporterMetrics(startTime: clock.now())
+        persistence = FleetPersistence(registry: registry, store: store, metrics: metrics, clock: clock)
+        maintenance = MaintenanceLoop(
+            registry: registry, persistence: persistence, clock: clock, logger: logger,
+            intervalSeconds: options.maintenanceIntervalSeconds)
+        let reloader = Reloader(options: options, registry: registry, metrics: metrics, clock: clock, logger: logger)
+        self.reloader = reloader
+        lifecycle = LifecycleAPI(access: access, reload: { reloader.reload() })
+        let (host, port) = try options.hostAndPort()
+        var serverConfiguration = HTTPServer.Configuration()
+        serverConfiguration.host = host
+        serverConfiguration.port = port
+        serverConfiguration.maxBodyBytes = options.maxBodyBytes
+        serverConfiguration.connectionTimeoutSeconds = options.connectionTimeoutSeconds
+        serverConfiguration.errorResponse = { APIResponse.error($0, $1) }
+        let routes = Routes(
+            heartbeats: HeartbeatAPI(registry: registry, decoder: HeartbeatDecoder(), access: access, metrics: metrics, clock: clock),
+            agents: AgentsAPI(registry: registry, persistence: persistence, access: access, clock: clock),
+            metrics: MetricsEndpoint(registry: registry, metrics: metrics, clock: clock, version: Self.version),
+            lifecycle: lifecycle)
+        server = HTTPServer(configuration: serverConfiguration, handler: routes.router())
+        logger.info("fleet restored", metadata: ["agents": "\(registry.count)", "storage": "\(options.storagePath)"])
+    }
+
+    static func registryConfiguration(_ config: ExporterConfig, _ options: ExporterOptions) -> AgentRegistry.Configuration {
+        AgentRegistry.Configuration(
+            maxAgents: options.maxAgents, policy: config.health, taskDurationBounds: config.taskDurationBuckets)
+    }
+
+    private static func readToken(_ path: String?, flag: String) throws(OptionsError) -> String? {
+        guard let path else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw OptionsError("\(flag): cannot read \(path)")
+        }
+        let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty else { throw OptionsError("\(flag): \(path) is empty") }
+        return token
+    }
+
+    /// The port the listener is bound to (useful with port 0).
+    public var port: UInt16 { server.boundPort }
+
+    /// Starts listening and the maintenance loop; the exporter is ready when this returns.
+    public func start() throws {
+        try server.start()
+        maintenance.start()
+        lifecycle.ready.store(true, ordering: .releasing)
+        logger.info("listening", metadata: ["address": "\(options.listenAddress)", "port": "\(port)"])
+    }
+
+    /// Stops accepting, lets in-flight requests finish, stops the loop and writes every pending change.
+    public func shutdown() {
+        lifecycle.ready.store(false, ordering: .releasing)
+        server.shutdown(gracePeriodSeconds: options.shutdownGraceSeconds)
+        maintenance.stop()
+        do {
+            try persistence.commit()
+            logger.info("stopped; fleet saved", metadata: ["agents": "\(registry.count)"])
+        } catch {
+            logger.error("final save failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Re-reads the configuration file, as SIGHUP and `POST /-/reload` do. Returns nil on success.
+    public func reload() -> String? {
+        reloader.reload()
+    }
+}
+
+/// Re-reads the configuration file and applies it, keeping the old one when the new one is bad.
+struct Reloader: Sendable {
+    let options: ExporterOptions
+    let registry: AgentRegistry
+    let metrics: ExporterMetrics
+    let clock: any WallClock
+    let logger: Logger
+
+    func reload() -> String? {
+        do throws(ConfigError) {
+            let config = try ExporterConfig.load(path: options.configFile, mustExist: options.configFileRequired)
+            registry.reconfigure(Exporter.registryConfiguration(config, options))
+            metrics.recordReload(succeeded: true, at: clock.now())
+            logger.info("configuration reloaded", metadata: ["file": "\(options.configFile)"])
+            return nil
+        } catch {
+            metrics.recordReload(succeeded: false, at: clock.now())
+            logger.error("configuration reload failed; keeping the previous one", metadata: ["error": "\(error)"])
+            return error.description
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import GRDB
+
+/// The database schema, as a sequence of migrations applied in order.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: agents and transitions") { db in
+            try db.execute(sql: """
+                CREATE TABLE agent (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    agent_type TEXT, host TEXT, labels TEXT NOT NULL DEFAULT '[]',
+                    run_id TEXT, seq INTEGER, interval_seconds REAL,
+                    self_reported_status TEXT, current_task TEXT,
+                    first_seen REAL NOT NULL, last_beat REAL NOT NULL,
+                    heartbeats REAL NOT NULL, restarts REAL NOT NULL,
+                    tasks_succeeded REAL NOT NULL, tasks_failed REAL NOT NULL,
+                    cost_usd REAL NOT NULL, tokens REAL NOT NULL, errors REAL NOT NULL,
+                    queue_depth REAL, active_tasks REAL, memory_bytes REAL, task_progress REAL,
+                    duration_bounds TEXT NOT NULL, duration_counts TEXT NOT NULL,
+                    duration_sum REAL NOT NULL, duration_count INTEGER NOT NULL,
+                    killed_at REAL, killed_by TEXT, killed_reason TEXT,
+                    stopped_at REAL, stopped_by TEXT, stopped_reason TEXT,
+                    recorded_state TEXT NOT NULL, state_since REAL NOT NULL
+                ) STRICT;
+                CREATE TABLE transition (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    agent TEXT NOT NULL, from_state TEXT, to_state TEXT NOT NULL,
+                    at REAL NOT NULL, reason TEXT NOT NULL
+                ) STRICT;
+                CREATE INDEX transition_by_agent ON transition(agent, id);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import Server
+
+/// `heartbeat-exporter serve`: runs the exporter until SIGTERM or SIGINT; SIGHUP reloads the configuration.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the exporter (the default command).")
+
+    @Option(name: .customLong("web.listen-address"), help: "Address to listen on, host:port (':9747' for all interfaces).")
+    var listenAddress = "127.0.0.1:9747"
+
+    @Option(name: .customLong("config.file"), help: "Configuration file; built-in defaults when it does not exist.")
+    var configFile: String?
+
+    @Option(name: .customLong("storage.path"), help: "Directory of the SQLite database.")
+    var storagePath = "./data"
+
+    @Option(name: .customLong("web.max-body-bytes"), help: "Largest request body accepted, in bytes.")
+    var maxBodyBytes = 65_536
+
+    @Option(name: .customLong("web.admin-token-file"), help: "File with the bearer token admin writes need (else loopback only).")
+    var adminTokenFile: String?
+
+    @Option(name: .customLong("web.ingest-token-file"), help: "File with the bearer token heartbeats need.")
+    var ingestTokenFile: String?
+
+    @Option(name: .customLong("web.connection-timeout"), help: "Idle or slow connections are closed after this many seconds.")
+    var connectionTimeout = 30
+
+    @Option(name: .customLong("agents.max"), help: "Most agents tracked; heartbeats of further agents get 429.")
+    var maxAgents = 10_000
+
+    @Option(name: .customLong("log.level"), help: "debug, info, warning or error.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard maxBodyBytes > 0 else { throw ValidationError("--web.max-body-bytes must be above 0") }
+        guard maxAgents > 0 else { throw ValidationError("--agents.max must be above 0") }
+        guard connectionTimeout > 0 else { throw ValidationError("--web.connection-timeout must be above 0") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log.level must be one of debug, info, warning, error")
+        }
+    }
+
+    var options: ExporterOptions {
+        var options = ExporterOptions()
+        options.listenAddress = listenAddress
+        options.configFile = configFile ?? "heartbeat-exporter.yml"
+        options.configFileRequired = configFile != nil
+        options.storagePath = storagePath
+        options.maxBodyBytes = maxBodyBytes
+        options.adminTokenFile = adminTokenFile
+        options.ingestTokenFile = ingestTokenFile
+        options.connectionTimeoutSeconds = connectionTimeout
+        options.maxAgents = maxAgents
+        return options
+    }
+
+    func run() throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { _ in LogfmtLogHandler(level: level) }
+        let logger = Logger(label: "heartbeat-exporter")
+        let exporter: Exporter
+        do {
+            exporter = try Exporter(options: options, logger: logger)
+            try exporter.start()
+        } catch {
+            logger.critical("cannot start", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+        SignalWaiter.waitForTermination(onReload: { _ = exporter.reload() })
+        logger.info("shutting down")
+        exporter.shutdown()
+    }
+}
+
+/// Blocks until SIGTERM or SIGINT; calls `onReload` on every SIGHUP meanwhile.
+enum SignalWaiter {
+    static func waitForTermination(onReload: @escaping @Sendable () -> Void) {
+        let queue = DispatchQueue(label: "signals")
+        let done = DispatchSemaphore(value: 0)
+        var sources: [any DispatchSourceSignal] = []
+        for signalNumber in [SIGTERM, SIGINT, SIGHUP] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
+            source.setEventHandler {
+                if signalNumber == SIGHUP { onReload() } else { done.signal() }
+            }
+            source.resume()
+            sources.append(source)
+        }
+        done.wait()
+        sources.forEach { $0.cancel() }
+    }
+}

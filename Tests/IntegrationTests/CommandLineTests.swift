@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// The client commands and `config check`, run as an operator would run them.
+@Suite(.serialized)
+struct CommandLineTests {
+    func cli(_ arguments: [String], url: String? = nil) throws -> ExternalTool.Result {
+        try ExternalTool.run(ExporterProcess.binary, arguments,
+                             environment: url.map { ["HEARTBEAT_EXPORTER_URL": $0] })
+    }
+
+    @Test func beatKillResumeAndTheAgentsTable() async throws {
+        let exporter = try ExporterProcess()
+        let beat = try cli(["beat", "cli-agent", "--agent-type", "worker", "--success", "--latency-ms", "250",
+                            "--cost-usd", "0.02"], url: exporter.baseURL)
+        #expect(beat.status == 0)
+        #expect(beat.stdout == "agent cli-agent: healthy\n")
+        _ = try cli(["beat", "other", "--url", exporter.baseURL])
+
+        let killed = try cli(["kill", "cli-agent", "--reason", "testing", "--url", exporter.baseURL])
+        #expect(killed.stdout == "agent cli-agent: killed\n")
+        let table = try cli(["agents"], url: exporter.baseURL)
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("AGENT") == true)
+        #expect(lines.contains { $0.hasPrefix("cli-agent") && $0.contains("worker") && $0.contains("killed") })
+        #expect(lines.last == "Summary: 1 healthy, 0 degraded, 0 unreachable, 1 killed")
+
+        let json = try cli(["agents", "--json", "--state", "killed"], url: exporter.baseURL)
+        #expect(json.stdout.contains(#""agent":"cli-agent""#))
+        #expect(!json.stdout.contains(#""agent":"other""#))
+
+        #expect(try cli(["resume", "cli-agent"], url: exporter.baseURL).stdout == "agent cli-agent: healthy\n")
+        let metrics = try await HTTPTestClient(baseURL: exporter.baseURL).get("/metrics").text
+        #expect(sampleValue(metrics, #"agent_tasks_total{agent="cli-agent",agent_type="worker",outcome="success"}"#) == 1)
+    }
+
+    @Test func clientErrorsAreClearAndExitNonZero() throws {
+        let exporter = try ExporterProcess()
+        let unknown = try cli(["kill", "ghost"], url: exporter.baseURL)
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr == "error: HTTP 404: unknown agent \"ghost\"\n")
+        let down = try cli(["agents", "--url", "http://127.0.0.1:1"])
+        #expect(down.status == 1)
+        #expect(down.stderr.hasPrefix("error: cannot reach http://127.0.0.1:1"))
+    }
+
+    @Test func configCheckExitCodes() throws {
+        let good = NSTemporaryDirectory() + "good-\(UUID().uuidString).yml"
+        let bad = NSTemporaryDirectory() + "bad-\(UUID().uuidString).yml"
+        try "health:\n  degraded_after: 2m\n".write(toFile: good, atomically: true, encoding: .utf8)
+        try "health:\n  degraded_after: soon\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let ok = try cli(["config", "check", good])
+        #expect(ok.status == 0)
+        #expect(ok.stdout.contains("SUCCESS"))
+        let failed = try cli(["config", "check", bad])
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("\(bad):2:19: health.degraded_after: not a valid duration string: \"soon\""))
+    }
+
+    @Test func reloadKeepsTheOldConfigurationWhenTheNewOneIsBad() async throws {
+        let config = NSTemporaryDirectory() + "reload-\(UUID().uuidString).yml"
+        try "health:\n  degraded_after: 1m\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let exporter = try ExporterProcess(arguments: ["--config.file", config])
+        let client = HTTPTestClient(baseURL: exporter.baseURL)
+        _ = try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("r"))
+        func degradedAfter() async throws -> Double? {
+            try await client.get("/api/v1/agents/r").data.objectValue?["thresholds"]?.objectValue?["degraded_after_seconds"]?.numberValue
+        }
+        #expect(try await degradedAfter() == 60)
+
+        try "health:\n  degraded_after: 2m\n".write(toFile: config, atomically: true, encoding: .utf8)
+        #expect(try await client.post("/-/reload").status == 200)
+        #expect(try await degradedAfter() == 120)
+
+        try "health:\n  degraded_after: forever\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let refused = try await client.post("/-/reload")
+        #expect(refused.status == 500)
+        #expect(refused.text.contains("health.degraded_after: not a valid duration string"))
+        #expect(try await degradedAfter() == 120)
+        #expect(sampleValue(try await client.get("/metrics").text, "heartbeat_exporter_config_last_reload_successful") == 0)
+
+        try "health:\n  degraded_after: 3m\n".write(toFile: config, atomically: true, encoding: .utf8)
+        exporter.send(SIGHUP)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await degradedAfter() == 180)
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import JSON
+import Testing
+
+/// `kill -9` under load, then a restart on the same storage: nothing acknowledged and committed is lost.
+@Suite(.serialized)
+struct CrashRecoveryTests {
+    static let agents = (0..<20).map { "crash-\($0)" }
+
+    /// Beats every agent in turn for `seconds`, each agent with its own sequence; returns beats acknowledged.
+    static func load(_ client: HTTPTestClient, seconds: Double, seqStart: Int) async throws -> Int {
+        let deadline = Date().addingTimeInterval(seconds)
+        var acknowledged = 0, seq = seqStart
+        while Date() < deadline {
+            seq += 1
+            for agent in agents {
+                let beat = HTTPTestClient.beat(agent, run: "run-\(agent)", seq: seq,
+                                               extra: #""tasks": [{"success": true, "cost_usd": 0.5}]"#)
+                guard let reply = try? await client.post("/api/v1/heartbeat", beat), reply.status == 202 else {
+                    return acknowledged
+                }
+                acknowledged += 1
+            }
+        }
+        return acknowledged
+    }
+
+    static func counters(_ client: HTTPTestClient) async throws -> [String: Double] {
+        let list = try await client.get("/api/v1/agents")
+        var result: [String: Double] = [:]
+        for agent in list.data.objectValue?["agents"]?.arrayValue ?? [] {
+            guard let name = agent.objectValue?["agent"]?.stringValue,
+                  let beats = agent.objectValue?["metrics"]?.objectValue?["heartbeats_total"]?.numberValue else { continue }
+            result[name] = beats
+        }
+        return result
+    }
+
+    @Test func killNineDuringLoadLosesNoAcknowledgedOperatorActionAndNoCommittedCounter() async throws {
+        let first = try ExporterProcess()
+        let storage = first.storagePath
+        let client = HTTPTestClient(baseURL: first.baseURL)
+
+        // Phase 1: load, then let one batch interval pass so every counter is committed.
+        _ = try await Self.load(client, seconds: 1.5, seqStart: 0)
+        try await Task.sleep(for: .seconds(1.5))
+        let committed = try await Self.counters(client)
+        #expect(committed.count == Self.agents.count)
+
+        // Phase 2: load in the background while operators act; every action is acknowledged before kill -9.
+        let background = Task { try await Self.load(client, seconds: 2.5, seqStart: 100_000) }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await client.post("/api/v1/agents/crash-3/kill", #"{"reason": "runaway", "by": "ops"}"#).status == 200)
+        #expect(try await client.post("/api/v1/agents/crash-5/stop").status == 200)
+        #expect(try await client.post("/api/v1/agents/crash-7/kill").status == 200)
+        #expect(try await client.post("/api/v1/agents/crash-7/resume", #"{"by": "ops"}"#).status == 200)
+        #expect(try await client.request("DELETE", "/api/v1/agents/crash-9").status == 200)
+        first.killHard()
+        _ = try await background.value
+
+        let second = try ExporterProcess(storagePath: storage)
+        let after = HTTPTestClient(baseURL: second.baseURL)
+        let restored = try await Self.counters(after)
+        #expect(restored.count == Self.agents.count - 1)
+        #expect(restored["crash-9"] == nil)
+        for (agent, beats) in committed where agent != "crash-9" {
+            #expect((restored[agent] ?? 0) >= beats, "\(agent): \(restored[agent] ?? 0) < committed \(beats)")
+        }
+        let killed = try await after.get("/api/v1/agents/crash-3")
+        #expect(killed.data.objectValue?["state"]?.stringValue == "killed")
+        #expect(killed.data.objectValue?["killed"]?.objectValue?["reason"]?.stringValue == "runaway")
+        #expect(try await after.get("/api/v1/agents/crash-5").data.objectValue?["state"]?.stringValue == "stopped")
+        let resumed = try await after.get("/api/v1/agents/crash-7")
+        #expect(resumed.data.objectValue?["killed"] == .null)
+        let history = try await after.get("/api/v1/agents/crash-7/history")
+        let reasons = (history.data.arrayValue ?? []).compactMap { $0.objectValue?["reason"]?.stringValue }
+        #expect(reasons.contains("killed"))
+        #expect(reasons.contains("resumed by ops"))
+
+        // The same run and sequence after the restart are still recognised as retries.
+        let retry = try await after.post("/api/v1/heartbeat", HTTPTestClient.beat("crash-0", run: "run-crash-0", seq: 1))
+        #expect(retry.data.objectValue?["duplicate"] == .bool(true))
+        second.terminate()
+    }
+
+    @Test func sigtermWritesEveryAcknowledgedBeatBeforeExiting() async throws {
+        let first = try ExporterProcess()
+        let client = HTTPTestClient(baseURL: first.baseURL)
+        for seq in 1...30 {
+            #expect(try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("graceful", run: "r", seq: seq)).status == 202)
+        }
+        #expect(first.terminate() == 0)
+        let second = try ExporterProcess(storagePath: first.storagePath)
+        let agent = try await HTTPTestClient(baseURL: second.baseURL).get("/api/v1/agents/graceful")
+        #expect(agent.data.objectValue?["metrics"]?.objectValue?["heartbeats_total"]?.numberValue == 30)
+        #expect(agent.data.objectValue?["seq"]?.numberValue == 30)
+    }
+
+    @Test func anAgentSilentWhileTheExporterWasDownIsReportedUnreachable() async throws {
+        let config = NSTemporaryDirectory() + "short-\(UUID().uuidString).yml"
+        try "health:\n  degraded_after: 1s\n  unreachable_after: 2s\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let first = try ExporterProcess(arguments: ["--config.file", config])
+        _ = try await HTTPTestClient(baseURL: first.baseURL).post("/api/v1/heartbeat", HTTPTestClient.beat("sleeper"))
+        first.terminate()
+        try await Task.sleep(for: .seconds(2.5))
+        let second = try ExporterProcess(storagePath: first.storagePath, arguments: ["--config.file", config])
+        let client = HTTPTestClient(baseURL: second.baseURL)
+        #expect(try await client.get("/api/v1/agents/sleeper").data.objectValue?["state"]?.stringValue == "unreachable")
+        let metrics = try await client.get("/metrics").text
+        #expect(sampleValue(metrics, #"agent_health{agent="sleeper",state="unreachable"}"#) == 1)
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// Runs a command-line tool to completion and captures what it printed.
+enum ExternalTool {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The full path of `name` on PATH (or in /usr/bin), or a failure saying it is missing.
+    static func path(_ name: String) throws -> String {
+        let searchPath = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/bin:/usr/local/bin"
+        for directory in searchPath.split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw TestFailure("\(name) is not installed; the test command installs it (scripts/test)")
+    }
+
+    /// Runs `tool` with `arguments`, feeding `input` on standard input.
+    static func run(_ tool: String, _ arguments: [String], input: [UInt8]? = nil,
+                    environment: [String: String]? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool.hasPrefix("/") ? tool : try path(tool))
+        process.arguments = arguments
+        if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        // Files, not pipes: a chatty tool cannot block on a full pipe while we wait for the other one.
+        let outPath = NSTemporaryDirectory() + "tool-out-\(UUID().uuidString)"
+        let errPath = NSTemporaryDirectory() + "tool-err-\(UUID().uuidString)"
+        FileManager.default.createFile(atPath: outPath, contents: nil)
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: outPath); try? FileManager.default.removeItem(atPath: errPath) }
+        let stdin = Pipe()
+        process.standardOutput = FileHandle(forWritingAtPath: outPath)
+        process.standardError = FileHandle(forWritingAtPath: errPath)
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input)) }
+        try stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+        let out = FileManager.default.contents(atPath: outPath) ?? Data()
+        let err = FileManager.default.contents(atPath: errPath) ?? Data()
+        return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                      stderr: String(decoding: err, as: UTF8.self))
+    }
+}

@@ -1,0 +1,72 @@
+import Fleet
+import Server
+import Testing
+
+struct ExporterConfigTests {
+    @Test func readsTheHealthSectionOfTheDesign() throws {
+        let config = try ExporterConfig.parse("""
+            health:
+              degraded_after: 90s
+              unreachable_after: 5m
+              stopped_retention: 24h
+              by_agent_type:
+                nightly-report: {degraded_after: 25h, unreachable_after: 26h}
+            metrics:
+              task_duration_buckets: [0.5, 1, 5]
+            """, file: "hx.yml")
+        #expect(config.health.defaults == HealthThresholds(degradedAfter: 90, unreachableAfter: 300))
+        #expect(config.health.stoppedRetention == 86_400)
+        #expect(config.health.byAgentType["nightly-report"] == HealthThresholds(degradedAfter: 90_000, unreachableAfter: 93_600))
+        #expect(config.taskDurationBuckets == [0.5, 1, 5])
+    }
+
+    @Test func anEmptyDocumentGivesTheDefaults() throws {
+        #expect(try ExporterConfig.parse("", file: "hx.yml") == ExporterConfig())
+        #expect(try ExporterConfig.parse("health:\n", file: "hx.yml") == ExporterConfig())
+    }
+
+    @Test func aMissingOptionalFileGivesTheDefaultsAndARequiredOneIsAnError() throws {
+        #expect(try ExporterConfig.load(path: "/nonexistent/hx.yml", mustExist: false) == ExporterConfig())
+        #expect(throws: ConfigError(file: "/nonexistent/hx.yml", key: "", message: "file does not exist")) {
+            try ExporterConfig.load(path: "/nonexistent/hx.yml", mustExist: true)
+        }
+    }
+
+    /// Each bad document and the exact message: file, line, column, key, problem.
+    @Test(arguments: [
+        ("helth:\n  degraded_after: 90s\n", "hx.yml:1:1: helth: unknown key (allowed: health, metrics)"),
+        ("health:\n  degraded_after: 90\n", "hx.yml:2:19: health.degraded_after: not a valid duration string: \"90\""),
+        ("health:\n  degraded_afte: 1m\n",
+         "hx.yml:2:3: health.degraded_afte: unknown key (allowed: by_agent_type, degraded_after, stopped_retention, unreachable_after)"),
+        ("health:\n  degraded_after: 10m\n", "hx.yml:1:1: health: degraded_after must be shorter than unreachable_after"),
+        ("health:\n  unreachable_after: 0s\n", "hx.yml:2:22: health.unreachable_after: must be above 0s"),
+        ("health:\n  by_agent_type:\n    nightly: {degraded_after: 1d, unreachable_after: 1h}\n",
+         "hx.yml:3:14: health.by_agent_type.nightly: degraded_after must be shorter than unreachable_after"),
+        ("health:\n  by_agent_type:\n    nightly: {degraded: 1d}\n",
+         "hx.yml:3:15: health.by_agent_type.nightly.degraded: unknown key (allowed: degraded_after, unreachable_after)"),
+        ("health: [1, 2]\n", "hx.yml:1:9: health: must be a mapping"),
+        ("metrics:\n  task_duration_buckets: [1, 0.5]\n",
+         "hx.yml:2:26: metrics.task_duration_buckets: buckets must be in strictly increasing order"),
+        ("metrics:\n  task_duration_buckets: [1, fast]\n",
+         "hx.yml:2:30: metrics.task_duration_buckets[1]: must be a number, got \"fast\""),
+        ("health:\n  degraded_after: 1m\n  degraded_after: 2m\n", "hx.yml:3:3: health.degraded_after: key appears twice"),
+    ])
+    func errorsNameFileLineKeyAndProblem(yaml: String, message: String) {
+        do {
+            _ = try ExporterConfig.parse(yaml, file: "hx.yml")
+            Issue.record("accepted: \(yaml)")
+        } catch {
+            #expect(error.description == message)
+        }
+    }
+
+    @Test func malformedYAMLNamesTheLine() {
+        do {
+            _ = try ExporterConfig.parse("health:\n  degraded_after: [90s\n", file: "hx.yml")
+            Issue.record("accepted malformed YAML")
+        } catch {
+            #expect(error.line == 3 || error.line == 2)
+            #expect(error.description.hasPrefix("hx.yml:"))
+        }
+    }
+}
