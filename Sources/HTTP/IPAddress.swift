@@ -27,8 +27,8 @@ enum IPAddress {
         let converted: UnsafePointer<CChar>?
         switch Int32(address.pointee.sa_family) {
         case AF_INET:
-            var v4 = raw.loadUnaligned(as: sockaddr_in.self).sin_addr
-            converted = inet_ntop(AF_INET, &v4, &buffer, socklen_t(buffer.count))
+            let octets = withUnsafeBytes(of: raw.loadUnaligned(as: sockaddr_in.self).sin_addr) { Array($0) }
+            return octets.map(String.init).joined(separator: ".")
         case AF_INET6:
             var v6 = raw.loadUnaligned(as: sockaddr_in6.self).sin6_addr
             converted = inet_ntop(AF_INET6, &v6, &buffer, socklen_t(buffer.count))

@@ -122,6 +122,9 @@ struct ServerTests {
         "GET /x HTTP/9.9\r\n\r\n",
         "\r\n\r\n\r\n",
         "GET /x HTTP/1.1\r\nHost: test\r\nBad Header Without Colon\r\n\r\n",
+        "GET /\(String(repeating: "a", count: 40000)) HTTP/1.1\r\nHost: test\r\n\r\n",
+        "GET /x HTTP/1.1\r\nHost: test\r\nX-Big: \(String(repeating: "b", count: 40000))\r\n\r\n",
+        "POST /x HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
     ])
     func malformedRequestIsRefusedAndServerKeepsServing(garbage: String) throws {
         let server = try startServer(timeoutSeconds: 2)
