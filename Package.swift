@@ -67,5 +67,8 @@ let package = Package(
         tests("StorageTests", dependencies: ["Storage", "TestSupport"]),
         tests("ServerTests", dependencies: ["Server", "TestSupport"]),
         tests("IntegrationTests", dependencies: ["TestSupport", "JSON"]),
+
+        // Benchmark: the HTTP transport with a trivial handler (bench/limit/run.sh).
+        .executableTarget(name: "http-trivial-bench", dependencies: ["HTTP"], path: "bench/limit/swift", swiftSettings: strictSettings),
     ]
 )

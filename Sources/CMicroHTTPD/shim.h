@@ -2,8 +2,50 @@
 #define CMICROHTTPD_SHIM_H
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <microhttpd.h>
+
+/* Variadic libmicrohttpd functions cannot be called from Swift; these
+ * fixed-argument wrappers are the only way the HTTP module reaches them. */
+
+/* Leaves the URL path and query arguments as sent, so the Swift side can
+ * split the path on '/' before percent-decoding each segment. */
+static inline size_t hb_mhd_keep_escaped(void *cls, struct MHD_Connection *connection, char *s) {
+    (void)cls;
+    (void)connection;
+    return strlen(s);
+}
+
+/* Starts a daemon on an already bound and listening socket. */
+static inline struct MHD_Daemon *hb_mhd_start_daemon(
+    unsigned int flags,
+    MHD_socket listen_socket,
+    unsigned int thread_pool_size,
+    unsigned int connection_timeout_seconds,
+    unsigned int connection_limit,
+    MHD_AccessHandlerCallback access_handler,
+    void *access_handler_cls,
+    MHD_RequestCompletedCallback completed,
+    void *completed_cls) {
+    return MHD_start_daemon(
+        flags, 0, NULL, NULL, access_handler, access_handler_cls,
+        MHD_OPTION_LISTEN_SOCKET, listen_socket,
+        MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
+        MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds,
+        MHD_OPTION_CONNECTION_LIMIT, connection_limit,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
+        MHD_OPTION_UNESCAPE_CALLBACK, hb_mhd_keep_escaped, NULL,
+        MHD_OPTION_END);
+}
+
+/* The peer address of a connection, or NULL when unknown. */
+static inline const struct sockaddr *hb_mhd_client_address(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    return info == NULL ? NULL : info->client_addr;
+}
+
 #endif

@@ -1,0 +1,153 @@
+import CMicroHTTPD
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An HTTP/1.1 server on libmicrohttpd: an epoll loop, a pool of worker threads that call the
+/// handler, keep-alive, an idle-connection timeout and a request-body limit.
+///
+/// ```swift
+/// let server = HTTPServer(configuration: .init(), handler: router)
+/// try server.start()
+/// // …
+/// server.shutdown(gracePeriodSeconds: 10)
+/// ```
+public final class HTTPServer: Sendable {
+    /// Listen address, threads and limits.
+    public struct Configuration: Sendable {
+        /// The address to listen on: numeric IPv4/IPv6 or a host name.
+        public var host: String = "127.0.0.1"
+        /// The TCP port; 0 picks a free one (see ``HTTPServer/boundPort``).
+        public var port: UInt16 = 9747
+        /// Worker threads that read requests and call the handler; defaults to the core count.
+        public var threads: Int = HTTPServer.coreCount
+        /// Seconds a connection may stay silent (idle keep-alive or a stalled upload) before
+        /// it is closed.
+        public var connectionTimeoutSeconds: Int = 30
+        /// The largest request body accepted; a longer one gets 413.
+        public var maxBodyBytes: Int = 65536
+        /// The most connections open at once; further clients wait in the listen backlog.
+        public var connectionLimit: Int = 4096
+        /// Renders the transport's own error answers (413); defaults to plain text.
+        public var errorResponse: @Sendable (Int, String) -> HTTPResponse = { HTTPResponse.text($0, $1) }
+
+        /// Creates the default configuration: 127.0.0.1:9747, one thread per core, 30 s
+        /// timeout, 64 KiB bodies, 4096 connections.
+        public init() {}
+    }
+
+    /// A started daemon and what must be released when it stops.
+    private struct Running {
+        let daemon: OpaquePointer
+        let listeningSocket: Int32
+        let context: Unmanaged<ServerContext>
+    }
+
+    private struct State {
+        var running: Running?
+        var boundPort: UInt16 = 0
+        var wasStarted = false
+    }
+
+    private let configuration: Configuration
+    private let handler: any HTTPHandler
+    /// The daemon while it runs, and the port it was bound to.
+    private let state = Mutex(State())
+
+    /// Creates a server; nothing listens until ``start()``.
+    public init(configuration: Configuration, handler: any HTTPHandler) {
+        self.configuration = configuration
+        self.handler = handler
+    }
+
+    deinit {
+        shutdown(gracePeriodSeconds: 0)
+    }
+
+    /// The port the server listens on, which differs from the configured one when that was 0;
+    /// 0 before ``start()``.
+    public var boundPort: UInt16 {
+        state.withLock { $0.boundPort }
+    }
+
+    /// Binds the address and starts serving.
+    ///
+    /// - Throws: ``HTTPServerError`` naming `host:port` and the cause, e.g. "cannot listen on
+    ///   127.0.0.1:9747: Address already in use".
+    public func start() throws(HTTPServerError) {
+        let address = HTTPServerError.address(host: configuration.host, port: configuration.port)
+        try state.withLock { (state) throws(HTTPServerError) in
+            guard !state.wasStarted else { throw .alreadyStarted(address: address) }
+            let socket = try ListeningSocket(host: configuration.host, port: configuration.port, backlog: 511)
+            let context = Unmanaged.passRetained(ServerContext(
+                handler: handler,
+                maxBodyBytes: max(configuration.maxBodyBytes, 0),
+                errorResponse: configuration.errorResponse
+            ))
+            guard let daemon = startDaemon(on: socket, context: context) else {
+                close(socket.descriptor)
+                context.release()
+                throw .daemonStartFailed(address: address)
+            }
+            state.running = Running(daemon: daemon, listeningSocket: socket.descriptor, context: context)
+            state.boundPort = socket.port
+            state.wasStarted = true
+        }
+    }
+
+    /// Stops the server gracefully: accepts no new connections, lets requests already
+    /// received finish for up to `gracePeriodSeconds` (their responses say
+    /// `Connection: close`), then closes every connection. Returns once the daemon has
+    /// stopped; does nothing when the server is not running.
+    public func shutdown(gracePeriodSeconds: Double) {
+        guard let running = state.withLock({ state in
+            defer { state.running = nil }
+            return state.running
+        }) else { return }
+        let context = running.context.takeUnretainedValue()
+        context.isClosing.store(true, ordering: .relaxed)
+        _ = MHD_quiesce_daemon(running.daemon)
+        waitForInFlightRequests(of: context, upTo: gracePeriodSeconds)
+        MHD_stop_daemon(running.daemon)
+        close(running.listeningSocket)
+        running.context.release()
+    }
+
+    /// Requests received and not yet answered; 0 when the server is not running.
+    public var inFlightRequests: Int {
+        state.withLock { $0.running?.context.takeUnretainedValue().inFlight.load(ordering: .relaxed) ?? 0 }
+    }
+
+    private func startDaemon(on socket: ListeningSocket, context: Unmanaged<ServerContext>) -> OpaquePointer? {
+        var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
+            | MHD_USE_ITC.rawValue | MHD_USE_ERROR_LOG.rawValue
+        if socket.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
+        return hb_mhd_start_daemon(
+            flags,
+            socket.descriptor,
+            UInt32(clamping: max(configuration.threads, 1)),
+            UInt32(clamping: max(configuration.connectionTimeoutSeconds, 0)),
+            UInt32(clamping: max(configuration.connectionLimit, 1)),
+            mhdAccessHandler,
+            context.toOpaque(),
+            mhdRequestCompleted,
+            context.toOpaque()
+        )
+    }
+
+    private func waitForInFlightRequests(of context: ServerContext, upTo seconds: Double) {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .milliseconds(Int64(max(seconds, 0) * 1000)))
+        while context.inFlight.load(ordering: .relaxed) > 0, clock.now < deadline {
+            usleep(2000)
+        }
+    }
+
+    /// The number of online processor cores (at least 1).
+    public static var coreCount: Int {
+        max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1)
+    }
+}

@@ -1,0 +1,65 @@
+import CMicroHTTPD
+
+// libmicrohttpd's callbacks. They are free functions, not closures, so they carry no actor
+// isolation and may run on any of the daemon's threads.
+
+/// libmicrohttpd's access handler, called several times per request: once when the headers
+/// have arrived, once per body chunk, and once with no data when the request is complete.
+/// Answering only on that last call keeps the connection alive for the next request.
+func mhdAccessHandler(
+    cls: UnsafeMutableRawPointer?,
+    connection: OpaquePointer?,
+    url: UnsafePointer<CChar>?,
+    method: UnsafePointer<CChar>?,
+    version: UnsafePointer<CChar>?,
+    uploadData: UnsafePointer<CChar>?,
+    uploadDataSize: UnsafeMutablePointer<Int>?,
+    requestContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+) -> MHD_Result {
+    guard let cls, let connection, let uploadDataSize, let requestContext else { return .NO }
+    let server = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
+    let exchange = MHDConnection(connection, server: server)
+    guard let stateAddress = requestContext.pointee else {
+        requestContext.pointee = Unmanaged.passRetained(RequestState()).toOpaque()
+        server.inFlight.add(1, ordering: .relaxed)
+        return exchange.beginRequest()
+    }
+    let state = Unmanaged<RequestState>.fromOpaque(stateAddress).takeUnretainedValue()
+    let chunkSize = uploadDataSize.pointee
+    guard chunkSize == 0 else {
+        uploadDataSize.pointee = 0
+        return exchange.receive(UnsafeRawBufferPointer(start: uploadData, count: chunkSize), into: state)
+    }
+    return exchange.finishRequest(state, method: method, url: url)
+}
+
+/// Called when a request is over (answered, failed or cut off): releases its state.
+func mhdRequestCompleted(
+    cls: UnsafeMutableRawPointer?,
+    connection: OpaquePointer?,
+    requestContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+    reason: MHD_RequestTerminationCode
+) {
+    guard let cls, let requestContext, let stateAddress = requestContext.pointee else { return }
+    Unmanaged<RequestState>.fromOpaque(stateAddress).release()
+    requestContext.pointee = nil
+    Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().inFlight.subtract(1, ordering: .relaxed)
+}
+
+/// Collects header fields and query arguments from `MHD_get_connection_values`.
+func mhdCollectValue(
+    cls: UnsafeMutableRawPointer?,
+    kind: MHD_ValueKind,
+    key: UnsafePointer<CChar>?,
+    value: UnsafePointer<CChar>?
+) -> MHD_Result {
+    guard let cls, let key else { return .YES }
+    let collector = Unmanaged<ValueCollector>.fromOpaque(cls).takeUnretainedValue()
+    collector.pairs.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
+    return .YES
+}
+
+/// The pairs gathered by ``mhdCollectValue(cls:kind:key:value:)``.
+final class ValueCollector {
+    var pairs: [(String, String)] = []
+}

@@ -1,0 +1,81 @@
+import CMicroHTTPD
+
+/// One access-handler call's view of a libmicrohttpd connection: reads the request and
+/// queues the response. Converts between C and Swift types so nothing C leaves this module.
+struct MHDConnection {
+    private let connection: OpaquePointer
+    private let server: ServerContext
+
+    init(_ connection: OpaquePointer, server: ServerContext) {
+        self.connection = connection
+        self.server = server
+    }
+
+    /// Headers have arrived: refuse a declared body over the limit at once (the connection
+    /// then closes unread), else ask for the body.
+    func beginRequest() -> MHD_Result {
+        if let length = headerValue("Content-Length").flatMap(Int.init), length > server.maxBodyBytes {
+            return queue(server.bodyTooLarge())
+        }
+        return .YES
+    }
+
+    /// Buffers a body chunk; cuts the connection when a client keeps sending far past the limit.
+    func receive(_ chunk: UnsafeRawBufferPointer, into state: RequestState) -> MHD_Result {
+        state.receive(chunk, limit: server.maxBodyBytes)
+        return state.discardedBytes > server.discardAllowance ? .NO : .YES
+    }
+
+    /// The request is complete: run the handler (or answer 413) and queue the response.
+    func finishRequest(_ state: RequestState, method: UnsafePointer<CChar>?, url: UnsafePointer<CChar>?) -> MHD_Result {
+        guard !state.isOverLimit else { return queue(server.bodyTooLarge()) }
+        let request = HTTPRequest(
+            method: method.map { String(cString: $0) } ?? "",
+            path: url.map { String(cString: $0) } ?? "/",
+            query: queryParameters(),
+            headers: HTTPHeaders(values(of: .HEADER_KIND)),
+            body: state.body,
+            remoteAddress: hb_mhd_client_address(connection).flatMap(IPAddress.text(of:))
+        )
+        return queue(server.handler.handle(request))
+    }
+
+    /// Hands `response` to libmicrohttpd, which copies the body and sends it when it can.
+    private func queue(_ response: HTTPResponse) -> MHD_Result {
+        let created = response.body.withUnsafeBytes { body in
+            MHD_create_response_from_buffer(body.count, UnsafeMutableRawPointer(mutating: body.baseAddress), .RESPMEM_MUST_COPY)
+        }
+        guard let created else { return .NO }
+        defer { MHD_destroy_response(created) }
+        for (name, value) in response.headers {
+            _ = MHD_add_response_header(created, name, value)
+        }
+        if server.isClosing.load(ordering: .relaxed) {
+            _ = MHD_add_response_header(created, "Connection", "close")
+        }
+        let status = (100...599).contains(response.status) ? response.status : 500
+        return MHD_queue_response(connection, UInt32(status), created)
+    }
+
+    private func headerValue(_ name: String) -> String? {
+        MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
+    }
+
+    /// Query arguments as sent (libmicrohttpd has only turned `+` into spaces), decoded here.
+    private func queryParameters() -> [String: String] {
+        var query: [String: String] = [:]
+        for (name, value) in values(of: .GET_ARGUMENT_KIND) {
+            guard let name = PercentDecoding.decode(name), let value = PercentDecoding.decode(value) else { continue }
+            query[name] = value
+        }
+        return query
+    }
+
+    private func values(of kind: MHD_ValueKind) -> [(String, String)] {
+        let collector = ValueCollector()
+        withExtendedLifetime(collector) {
+            _ = MHD_get_connection_values(connection, kind, mhdCollectValue, Unmanaged.passUnretained(collector).toOpaque())
+        }
+        return collector.pairs
+    }
+}

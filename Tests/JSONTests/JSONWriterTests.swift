@@ -1,0 +1,53 @@
+import JSON
+import Testing
+
+struct JSONWriterTests {
+    private func written(_ build: (inout JSONWriter) -> Void) -> String {
+        var writer = JSONWriter()
+        build(&writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    @Test func writesCompactJSONWithCommasInPlace() {
+        let text = written { json in
+            json.beginObject()
+            json.key("status"); json.string("success")
+            json.key("data"); json.beginArray()
+            json.int(1); json.bool(false); json.null(); json.beginObject(); json.endObject()
+            json.beginArray(); json.endArray(); json.number(0.5)
+            json.endArray()
+            json.endObject()
+        }
+        #expect(text == #"{"status":"success","data":[1,false,null,{},[],0.5]}"#)
+    }
+
+    @Test(arguments: [
+        (3.0, "3"), (-0.0, "0"), (0.1, "0.1"), (-2.5, "-2.5"), (1e-5, "1e-05"), (1e300, "1e+300"),
+        (9_007_199_254_740_991, "9007199254740991"), (.nan, "null"), (.infinity, "null"), (-.infinity, "null"),
+    ])
+    func writesNumbers(value: Double, expected: String) {
+        #expect(written { $0.number(value) } == expected)
+    }
+
+    @Test(arguments: [
+        ("plain", #""plain""#), ("q\"b\\", #""q\"b\\""#), ("\n\r\t\u{08}\u{0C}", #""\n\r\t\b\f""#),
+        ("\u{0}\u{1F}", #""\u0000\u001f""#), ("a\u{2028}b\u{2029}c", #""a\u2028b\u2029c""#),
+        ("é😀/", "\"é😀/\""), ("\u{7F}", "\"\u{7F}\""),
+    ])
+    func escapesStrings(text: String, expected: String) {
+        #expect(written { $0.string(text) } == expected)
+        #expect(written { $0.beginObject(); $0.key(text); $0.null(); $0.endObject() } == "{\(expected):null}")
+    }
+
+    @Test(arguments: [
+        #"{"agent":"a\"b","seq":42,"ratio":0.4,"tags":["x","\u2028",null,true],"nested":{"k":{}}}"#,
+        #"[1,-2,3.25,1e-07,"\u0001\\",[],{}]"#,
+        #""line\nbreak""#,
+    ])
+    func roundTripsThroughTheParser(text: String) throws {
+        let value = try JSONParser.parse(Array(text.utf8))
+        let rewritten = written { $0.value(value) }
+        #expect(rewritten == text)
+        #expect(try JSONParser.parse(Array(rewritten.utf8)) == value)
+    }
+}
