@@ -22,7 +22,7 @@ public final class AgentRegistry: Sendable {
 
     static let shardCount = 32
 
-    private let shards: [Mutex<Shard>]
+    private let shards: [ShardBox]
     /// Agents in all shards; reserved before an insert so the limit holds under concurrency.
     private let agentCount = Atomic<Int>(0)
     /// The configuration; replaced as a whole on reload.
@@ -32,7 +32,7 @@ public final class AgentRegistry: Sendable {
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = Mutex(configuration)
-        self.shards = (0..<Self.shardCount).map { _ in Mutex(Shard()) }
+        self.shards = (0..<Self.shardCount).map { _ in ShardBox() }
     }
 
     /// The configuration in force.
@@ -46,7 +46,7 @@ public final class AgentRegistry: Sendable {
     /// The number of agents known.
     public var count: Int { agentCount.load(ordering: .relaxed) }
 
-    func shard(for name: String) -> Mutex<Shard> {
+    func shard(for name: String) -> ShardBox {
         var hasher = Hasher()
         hasher.combine(name)
         return shards[Int(UInt(bitPattern: hasher.finalize()) % UInt(Self.shardCount))]
@@ -67,9 +67,9 @@ public final class AgentRegistry: Sendable {
     }
 
     private func locked<T: Sendable>(
-        _ mutex: Mutex<Shard>, _ body: (inout Shard) throws(RegistryError) -> T
+        _ box: ShardBox, _ body: (inout Shard) throws(RegistryError) -> T
     ) throws(RegistryError) -> T {
-        let result: Result<T, RegistryError> = mutex.withLock { shard in
+        let result: Result<T, RegistryError> = box.state.withLock { shard in
             let before = shard.pendingTransitions.count
             defer {
                 // Drains and deletions shrink the list; only growth is new transitions.
@@ -111,7 +111,7 @@ public final class AgentRegistry: Sendable {
 
     /// One agent, as it is now.
     public func agent(named name: String) -> AgentRecord? {
-        shard(for: name).withLock { $0.agents[name] }
+        shard(for: name).state.withLock { $0.agents[name] }
     }
 
     /// A copy of every agent, sorted by name. Each shard is locked only while it is copied.
@@ -119,11 +119,17 @@ public final class AgentRegistry: Sendable {
         var all: [AgentRecord] = []
         all.reserveCapacity(count)
         for shard in shards {
-            shard.withLock { all.append(contentsOf: $0.agents.values) }
+            shard.state.withLock { all.append(contentsOf: $0.agents.values) }
         }
         all.sort { $0.name < $1.name }
         return all
     }
+}
+
+/// One shard's lock and contents (a class, since a `Mutex` cannot be copied into an array).
+final class ShardBox: Sendable {
+    /// Protects the shard's agents and its changes not yet persisted.
+    let state = Mutex(Shard())
 }
 
 /// What one shard holds: its agents and the changes not yet persisted.

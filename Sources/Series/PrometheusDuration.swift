@@ -7,6 +7,11 @@ public enum PrometheusDuration {
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
         /// The text that was refused.
         public var text: String
+
+        public init(text: String) {
+            self.text = text
+        }
+
         public var description: String { "not a valid duration string: \"\(text)\"" }
     }
 

@@ -17,9 +17,14 @@ final class ExporterMetrics: Sendable {
         case unauthorized
     }
 
-    private let heartbeats = HeartbeatResult.allCases.map { _ in Atomic<UInt64>(0) }
-    /// Results of storage flushes: [succeeded, failed].
-    private let flushes = [Atomic<UInt64>(0), Atomic<UInt64>(0)]
+    // One atomic per result, so counting never serialises the request threads behind a lock.
+    private let accepted = Atomic<UInt64>(0)
+    private let duplicate = Atomic<UInt64>(0)
+    private let invalid = Atomic<UInt64>(0)
+    private let limited = Atomic<UInt64>(0)
+    private let unauthorized = Atomic<UInt64>(0)
+    private let flushesSucceeded = Atomic<UInt64>(0)
+    private let flushesFailed = Atomic<UInt64>(0)
     /// The last flush's duration, as bit pattern of a Double.
     private let lastFlushSeconds = Atomic<UInt64>(0)
     /// Whether the last configuration reload succeeded (1) and when, as Double bit patterns.
@@ -31,12 +36,31 @@ final class ExporterMetrics: Sendable {
     }
 
     func count(_ result: HeartbeatResult, by amount: UInt64 = 1) {
-        guard let index = HeartbeatResult.allCases.firstIndex(of: result) else { return }
-        heartbeats[index].wrappingAdd(amount, ordering: .relaxed)
+        switch result {
+        case .accepted: accepted.wrappingAdd(amount, ordering: .relaxed)
+        case .duplicate: duplicate.wrappingAdd(amount, ordering: .relaxed)
+        case .invalid: invalid.wrappingAdd(amount, ordering: .relaxed)
+        case .limited: limited.wrappingAdd(amount, ordering: .relaxed)
+        case .unauthorized: unauthorized.wrappingAdd(amount, ordering: .relaxed)
+        }
+    }
+
+    private func total(_ result: HeartbeatResult) -> UInt64 {
+        switch result {
+        case .accepted: accepted.load(ordering: .relaxed)
+        case .duplicate: duplicate.load(ordering: .relaxed)
+        case .invalid: invalid.load(ordering: .relaxed)
+        case .limited: limited.load(ordering: .relaxed)
+        case .unauthorized: unauthorized.load(ordering: .relaxed)
+        }
     }
 
     func recordFlush(succeeded: Bool, seconds: Double) {
-        flushes[succeeded ? 0 : 1].wrappingAdd(1, ordering: .relaxed)
+        if succeeded {
+            flushesSucceeded.wrappingAdd(1, ordering: .relaxed)
+        } else {
+            flushesFailed.wrappingAdd(1, ordering: .relaxed)
+        }
         lastFlushSeconds.store(seconds.bitPattern, ordering: .relaxed)
     }
 
@@ -48,9 +72,9 @@ final class ExporterMetrics: Sendable {
     func writeHeartbeatCounts(into writer: inout ExpositionWriter) {
         let name = "heartbeat_exporter_heartbeats_received_total"
         writer.family(name, type: .counter, help: "Heartbeats received, by result.")
-        for (index, result) in HeartbeatResult.allCases.enumerated() {
+        for result in HeartbeatResult.allCases {
             writer.sample(name, .empty, extraLabel: "result", extraValue: result.rawValue,
-                          value: Double(heartbeats[index].load(ordering: .relaxed)))
+                          value: Double(total(result)))
         }
     }
 
@@ -68,10 +92,10 @@ final class ExporterMetrics: Sendable {
     func writeStorage(into writer: inout ExpositionWriter) {
         writer.family("heartbeat_exporter_storage_flushes_total", type: .counter,
                       help: "Batches of fleet changes written to SQLite, by result.")
-        for (index, result) in ["success", "failure"].enumerated() {
-            writer.sample("heartbeat_exporter_storage_flushes_total", .empty, extraLabel: "result", extraValue: result,
-                          value: Double(flushes[index].load(ordering: .relaxed)))
-        }
+        writer.sample("heartbeat_exporter_storage_flushes_total", .empty, extraLabel: "result", extraValue: "failure",
+                      value: Double(flushesFailed.load(ordering: .relaxed)))
+        writer.sample("heartbeat_exporter_storage_flushes_total", .empty, extraLabel: "result", extraValue: "success",
+                      value: Double(flushesSucceeded.load(ordering: .relaxed)))
         writer.family("heartbeat_exporter_storage_last_flush_duration_seconds", type: .gauge,
                       help: "How long the last write of fleet changes to SQLite took.")
         writer.sample("heartbeat_exporter_storage_last_flush_duration_seconds", .empty,

@@ -38,7 +38,7 @@ struct ExporterConfigTests {
         ("health:\n  degraded_after: 90\n", "hx.yml:2:19: health.degraded_after: not a valid duration string: \"90\""),
         ("health:\n  degraded_afte: 1m\n",
          "hx.yml:2:3: health.degraded_afte: unknown key (allowed: by_agent_type, degraded_after, stopped_retention, unreachable_after)"),
-        ("health:\n  degraded_after: 10m\n", "hx.yml:1:1: health: degraded_after must be shorter than unreachable_after"),
+        ("health:\n  degraded_after: 10m\n", "hx.yml:2:3: health: degraded_after must be shorter than unreachable_after"),
         ("health:\n  unreachable_after: 0s\n", "hx.yml:2:22: health.unreachable_after: must be above 0s"),
         ("health:\n  by_agent_type:\n    nightly: {degraded_after: 1d, unreachable_after: 1h}\n",
          "hx.yml:3:14: health.by_agent_type.nightly: degraded_after must be shorter than unreachable_after"),
