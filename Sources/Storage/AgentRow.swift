@@ -122,6 +122,12 @@ enum AgentRow {
 enum TransitionRow {
     static let insertSQL = "INSERT INTO transition (agent, from_state, to_state, at, reason) VALUES (?, ?, ?, ?, ?)"
 
+    /// Deletes an agent's transitions older than its newest N (arguments: agent, agent, N).
+    static let pruneSQL = """
+        DELETE FROM transition WHERE agent = ? AND id < (
+            SELECT min(id) FROM (SELECT id FROM transition WHERE agent = ? ORDER BY id DESC LIMIT ?))
+        """
+
     static func arguments(for transition: Transition) -> StatementArguments {
         [transition.agent, transition.from?.rawValue, transition.to.rawValue, transition.at, transition.reason]
     }

@@ -10,6 +10,8 @@ import Series
 public final class FleetStore: Sendable {
     /// The file name of the database inside the storage directory.
     public static let fileName = "heartbeat-exporter.sqlite"
+    /// How many transitions are kept per agent; older ones are pruned as new ones arrive.
+    public static let storedHistoryLimit = 1_000
 
     private let database: DatabaseQueue
 
@@ -50,6 +52,10 @@ public final class FleetStore: Sendable {
                 let insert = try db.cachedStatement(sql: TransitionRow.insertSQL)
                 for transition in changes.transitions {
                     try insert.execute(arguments: TransitionRow.arguments(for: transition))
+                }
+                let prune = try db.cachedStatement(sql: TransitionRow.pruneSQL)
+                for agent in Set(changes.transitions.map(\.agent)) {
+                    try prune.execute(arguments: [agent, agent, Self.storedHistoryLimit])
                 }
             }
         } catch {

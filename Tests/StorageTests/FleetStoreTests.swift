@@ -65,3 +65,21 @@ struct FleetStoreTests {
         #expect(throws: StorageError.self) { try FleetStore(directory: "/proc/no-such-place/data") }
     }
 }
+
+struct FleetStoreHistoryTests {
+    @Test func storedHistoryIsBoundedToTheNewestTransitions() throws {
+        let clock = ManualClock()
+        let store = try FleetStore(directory: TestPaths.temporaryDirectory())
+        let registry = AgentRegistry()
+        _ = try registry.ingest(Heartbeat(agent: "flappy"), at: clock.now())
+        for round in 0..<(FleetStore.storedHistoryLimit / 2 + 10) {
+            try registry.kill("flappy", action: OperatorAction(reason: "round \(round)", at: clock.now()))
+            try registry.resume("flappy", action: OperatorAction(at: clock.now()))
+            try store.apply(registry.drainChanges())
+        }
+        let history = try store.history(of: "flappy", limit: 5_000)
+        #expect(history.count == FleetStore.storedHistoryLimit)
+        #expect(history.last?.reason == "resumed")
+        #expect(history[history.count - 2].reason == "killed: round \(FleetStore.storedHistoryLimit / 2 + 9)")
+    }
+}
