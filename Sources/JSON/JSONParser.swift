@@ -71,6 +71,7 @@ struct ByteParser {
     private mutating func parseObject() throws(JSONParseError) -> JSONObject {
         try enterContainer()
         var members: [(key: String, value: JSONValue)] = []
+        members.reserveCapacity(8)
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1
