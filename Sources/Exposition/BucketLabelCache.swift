@@ -1,8 +1,8 @@
 /// The `le="…"}` suffixes of the bucket lines for one set of bounds, rendered once and reused
 /// while consecutive histograms share the same bounds (the usual case: one bucket layout per family).
-struct BucketLabelCache {
+struct BucketLabelCache: Sendable {
     /// Rendered suffixes: `le="0.5"}` per finite bound, and `le="+Inf"}`.
-    struct Rendered {
+    struct Rendered: Sendable {
         var finite: [[UInt8]] = []
         var infinity: [UInt8] = []
     }

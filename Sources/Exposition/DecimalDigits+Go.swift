@@ -12,26 +12,34 @@ extension DecimalDigits {
 
     /// `d.ddde+XX`, at least two exponent digits.
     private func appendExponentForm(exponent: Int, to bytes: inout [UInt8]) {
-        bytes.append(digit(at: 0))
-        if count > 1 {
+        if count == 1 {
+            FloatFormatting.appendInteger(digits, to: &bytes)
+        } else {
+            let divisor = powerOfTen(count - 1)
+            FloatFormatting.appendInteger(digits / divisor, to: &bytes)
             bytes.append(UInt8(ascii: "."))
-            for index in 1..<count { bytes.append(digit(at: index)) }
+            FloatFormatting.appendInteger(digits % divisor, minimumDigits: count - 1, to: &bytes)
         }
         bytes.append(UInt8(ascii: "e"))
         bytes.append(exponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
-        if exponent.magnitude < 10 { bytes.append(UInt8(ascii: "0")) }
-        FloatFormatting.appendInteger(UInt64(exponent.magnitude), to: &bytes)
+        FloatFormatting.appendInteger(UInt64(exponent.magnitude), minimumDigits: 2, to: &bytes)
     }
 
-    /// `ddd.ddd`, or `0.000ddd` when the point is before the first digit.
+    /// `ddd`, `ddd000`, `ddd.ddd`, or `0.000ddd` when the point is before the first digit.
     private func appendFixedForm(to bytes: inout [UInt8]) {
-        if point > 0 {
-            for index in 0..<point { bytes.append(digit(at: index)) }
+        if point >= count {
+            FloatFormatting.appendInteger(digits, to: &bytes)
+            FloatFormatting.appendZeros(point - count, to: &bytes)
+        } else if point > 0 {
+            let divisor = powerOfTen(count - point)
+            FloatFormatting.appendInteger(digits / divisor, to: &bytes)
+            bytes.append(UInt8(ascii: "."))
+            FloatFormatting.appendInteger(digits % divisor, minimumDigits: count - point, to: &bytes)
         } else {
             bytes.append(UInt8(ascii: "0"))
+            bytes.append(UInt8(ascii: "."))
+            FloatFormatting.appendZeros(-point, to: &bytes)
+            FloatFormatting.appendInteger(digits, to: &bytes)
         }
-        guard count > point else { return }
-        bytes.append(UInt8(ascii: "."))
-        for index in point..<count { bytes.append(digit(at: index)) }
     }
 }

@@ -1,20 +1,40 @@
-/// Powers of ten as integers, 10^0 through 10^19.
-let integerPowersOfTen: [UInt64] = (0...19).map { exponent in
-    var power: UInt64 = 1
-    for _ in 0..<exponent { power *= 10 }
-    return power
+/// 10^exponent for 0...19 (a switch, so no lazily initialised global is touched on the hot path).
+func powerOfTen(_ exponent: Int) -> UInt64 {
+    switch exponent {
+    case 0: 1
+    case 1: 10
+    case 2: 100
+    case 3: 1_000
+    case 4: 10_000
+    case 5: 100_000
+    case 6: 1_000_000
+    case 7: 10_000_000
+    case 8: 100_000_000
+    case 9: 1_000_000_000
+    case 10: 10_000_000_000
+    case 11: 100_000_000_000
+    case 12: 1_000_000_000_000
+    case 13: 10_000_000_000_000
+    case 14: 100_000_000_000_000
+    case 15: 1_000_000_000_000_000
+    case 16: 10_000_000_000_000_000
+    case 17: 100_000_000_000_000_000
+    case 18: 1_000_000_000_000_000_000
+    default: 10_000_000_000_000_000_000
+    }
 }
-
-/// Powers of ten as doubles, 10^0 through 10^6, all exact.
-private let smallDoublePowersOfTen: [Double] = [1, 10, 100, 1e3, 1e4, 1e5, 1e6]
 
 /// How many decimal digits `value` has (1 for zero).
 func decimalDigitCount(_ value: UInt64) -> Int {
     var count = 1
-    while count < 20, value >= integerPowersOfTen[count] { count += 1 }
+    var threshold: UInt64 = 10
+    while value >= threshold {
+        count += 1
+        if count == 20 { break }
+        threshold &*= 10
+    }
     return count
 }
-
 
 /// A positive decimal number `0.d₁d₂…dₙ × 10^point`, digits without trailing zeros.
 struct DecimalDigits: Equatable {
@@ -45,16 +65,19 @@ struct DecimalDigits: Equatable {
         self.init(digits: value, count: count, point: count)
     }
 
-    /// Shortest digits of a value in [1e-4, 1e9) with at most six decimals, such as 0.5 or 234.25.
+    /// Shortest digits of a value with at most eight decimals, such as 0.5, 234.25 or 1764115200.123.
     ///
-    /// The decimal with the fewest fractional digits that converts back to `magnitude` is the
-    /// shortest representation; in this range at most one candidate exists per digit count, since
-    /// the spacing of doubles below 1e9 (≤ 1.2e-7) is finer than 1e-6.
+    /// Tries 1, 2, … decimals; the first decimal that converts back to `magnitude` is the shortest
+    /// representation. Keeping `magnitude × 10^decimals` below 2^50 makes that candidate unique (the
+    /// spacing of doubles near `magnitude` is below a quarter of 10^-decimals) and makes rounding the
+    /// scaled product land on it (both errors stay under 1/4).
     init?(shortDecimal magnitude: Double) {
-        guard magnitude >= 1e-4, magnitude < 1e9 else { return nil }
-        for decimals in 1...6 {
-            let power = smallDoublePowersOfTen[decimals]
-            let scaled = (magnitude * power).rounded()
+        var power = 1.0
+        for decimals in 1...8 {
+            power *= 10
+            let product = magnitude * power
+            guard product < 1_125_899_906_842_624 else { return nil }
+            let scaled = product.rounded()
             guard scaled / power == magnitude else { continue }
             let value = UInt64(scaled)
             let count = decimalDigitCount(value)
@@ -71,12 +94,6 @@ struct DecimalDigits: Equatable {
         description.withUTF8 { reader.read($0) }
         let point = (reader.integerDigits > 0 ? reader.integerDigits : -reader.leadingFractionZeros) + reader.exponent
         self.init(digits: reader.digits, count: max(reader.count, 1), point: point)
-    }
-
-    /// The digit at `index` (0-based); zero outside the digits.
-    func digit(at index: Int) -> UInt8 {
-        guard index >= 0, index < count else { return UInt8(ascii: "0") }
-        return UInt8(ascii: "0") + UInt8(digits / integerPowersOfTen[count - 1 - index] % 10)
     }
 }
 

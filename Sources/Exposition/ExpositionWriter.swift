@@ -10,7 +10,7 @@
 /// writer.sample("agent_up", RenderedLabels([("agent", "a1")]), value: 1)
 /// let body = writer.finish()
 /// ```
-public struct ExpositionWriter {
+public struct ExpositionWriter: Sendable {
     /// The format being written.
     public let format: ExpositionFormat
     private var bytes: [UInt8]

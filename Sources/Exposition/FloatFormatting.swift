@@ -5,7 +5,7 @@
 /// 6 (Go uses 6, not the precision, for the shortest form), else in `%f` form:
 /// `1`, `0.5`, `100000`, `1e+06`, `1.234567e+06`, `0.0001`, `1e-05`, `+Inf`, `-Inf`, `NaN`.
 ///
-/// Integers below 2^53 and short decimals in [1e-4, 1e9) are formatted directly; other values take
+/// Integers below 2^53 and decimals with up to eight fractional digits are formatted directly; other values take
 /// their shortest digits from the standard library's `description` (also shortest round-trip).
 enum FloatFormatting {
     /// Appends `value` as Go's `'g'` format with shortest precision writes it.
@@ -32,18 +32,27 @@ enum FloatFormatting {
         }
     }
 
-    /// Appends an unsigned integer in decimal.
-    static func appendInteger(_ value: UInt64, to bytes: inout [UInt8]) {
-        let count = decimalDigitCount(value)
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
-        var remaining = value
-        var position = start + count - 1
-        while remaining > 0 {
-            bytes[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
-            remaining /= 10
-            position -= 1
+    /// Appends an unsigned integer in decimal, left-padded with zeros to `minimumDigits` (at most 20).
+    static func appendInteger(_ value: UInt64, minimumDigits: Int = 1, to bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            var remaining = value
+            var position = 20
+            repeat {
+                position -= 1
+                buffer[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
+                remaining /= 10
+            } while remaining > 0
+            while 20 - position < minimumDigits, position > 0 {
+                position -= 1
+                buffer[position] = UInt8(ascii: "0")
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[position...]))
         }
+    }
+
+    /// Appends `count` zeros.
+    static func appendZeros(_ count: Int, to bytes: inout [UInt8]) {
+        for _ in 0..<max(count, 0) { bytes.append(UInt8(ascii: "0")) }
     }
 
     private static func appendNonFinite(_ value: Double, to bytes: inout [UInt8]) {

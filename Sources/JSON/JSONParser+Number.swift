@@ -1,8 +1,30 @@
-/// Exact powers of ten as `Double` (10^22 is the largest one a `Double` holds exactly).
-private let exactPowersOfTen: [Double] = (0...22).map { exponent in
-    var power = 1.0
-    for _ in 0..<exponent { power *= 10 }
-    return power
+/// 10^exponent for 0...22, all exact in a `Double`; a switch, so no lazily initialised global is touched.
+private func exactPowerOfTen(_ exponent: Int) -> Double {
+    switch exponent {
+    case 0: 1e0
+    case 1: 1e1
+    case 2: 1e2
+    case 3: 1e3
+    case 4: 1e4
+    case 5: 1e5
+    case 6: 1e6
+    case 7: 1e7
+    case 8: 1e8
+    case 9: 1e9
+    case 10: 1e10
+    case 11: 1e11
+    case 12: 1e12
+    case 13: 1e13
+    case 14: 1e14
+    case 15: 1e15
+    case 16: 1e16
+    case 17: 1e17
+    case 18: 1e18
+    case 19: 1e19
+    case 20: 1e20
+    case 21: 1e21
+    default: 1e22
+    }
 }
 
 extension ByteParser {
@@ -34,7 +56,7 @@ extension ByteParser {
         try parseExponentPart(into: &parts)
         if parts.significantDigits <= 15, abs(parts.decimalExponent) <= 22 {
             let magnitude = Double(parts.mantissa)
-            let power = exactPowersOfTen[abs(parts.decimalExponent)]
+            let power = exactPowerOfTen(abs(parts.decimalExponent))
             let value = parts.decimalExponent < 0 ? magnitude / power : magnitude * power
             return parts.negative ? -value : value
         }

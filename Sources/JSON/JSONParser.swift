@@ -20,12 +20,12 @@ public enum JSONParser {
         return try result.get()
     }
 
-    /// Parses one JSON document from raw memory; see ``parse(_:maxDepth:)-(([UInt8],Int))``.
+    /// Parses one JSON document from raw memory; see the `[UInt8]` overload.
     public static func parse(_ buffer: UnsafeRawBufferPointer, maxDepth: Int = 64) throws(JSONParseError) -> JSONValue {
         try parse(buffer.assumingMemoryBound(to: UInt8.self), maxDepth: maxDepth)
     }
 
-    /// Parses one JSON document from a byte buffer; see ``parse(_:maxDepth:)-(([UInt8],Int))``.
+    /// Parses one JSON document from a byte buffer; see the `[UInt8]` overload.
     public static func parse(_ buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int = 64) throws(JSONParseError) -> JSONValue {
         var parser = ByteParser(bytes: buffer, maxDepth: maxDepth)
         return try parser.parseDocument()
@@ -71,6 +71,7 @@ struct ByteParser {
     private mutating func parseObject() throws(JSONParseError) -> JSONObject {
         try enterContainer()
         var members: [(key: String, value: JSONValue)] = []
+        members.reserveCapacity(8)
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1

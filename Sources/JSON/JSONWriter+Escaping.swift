@@ -52,10 +52,13 @@ extension JSONWriter {
 
     /// Appends `\u00XX` for a control character.
     private mutating func appendUnicodeEscape(_ byte: UInt8) {
-        let hexDigits = Array("0123456789abcdef".utf8)
         bytes.append(contentsOf: #"\u00"#.utf8)
-        bytes.append(hexDigits[Int(byte >> 4)])
-        bytes.append(hexDigits[Int(byte & 0x0F)])
+        bytes.append(Self.hexDigit(byte >> 4))
+        bytes.append(Self.hexDigit(byte & 0x0F))
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 
     private mutating func appendBytes(_ utf8: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {

@@ -11,7 +11,7 @@
 /// json.endObject()
 /// // json.bytes == Array(#"{"status":"success"}"#.utf8)
 /// ```
-public struct JSONWriter {
+public struct JSONWriter: Sendable {
     /// The JSON written so far.
     public internal(set) var bytes: [UInt8]
     /// Whether the next value or key needs a comma before it.
