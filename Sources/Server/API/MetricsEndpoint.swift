@@ -37,7 +37,7 @@ struct MetricsEndpoint: Sendable {
         metrics.writeHeartbeatCounts(into: &writer)
         writeTransitions(into: &writer)
         metrics.writeStorage(into: &writer)
-        // PROCESS_METRICS_PENDING ProcessMetrics.collect().write(into: &writer)
+        ProcessMetrics.collect().write(into: &writer)
         return writer.finish()
     }
 
