@@ -8,12 +8,10 @@ struct KillCommand: AsyncParsableCommand {
         commandName: "kill", abstract: "Kill an agent: its next heartbeat reply tells it to stop.")
 
     @OptionGroup var client: ClientOptions
-    @Argument(help: "The agent's name.") var agent: String
-    @Option(help: "Why, for the history.") var reason: String?
-    @Option(help: "Who, for the history (default: $USER).") var by: String?
+    @OptionGroup var target: OperatorTarget
 
     func run() async throws {
-        try await OperatorRequest(client: client, agent: agent, action: "kill", reason: reason, by: by).send()
+        try await OperatorRequest(client: client, target: target, action: "kill").send()
     }
 }
 
@@ -22,32 +20,37 @@ struct ResumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "resume", abstract: "Resume a killed agent.")
 
     @OptionGroup var client: ClientOptions
+    @OptionGroup var target: OperatorTarget
+
+    func run() async throws {
+        try await OperatorRequest(client: client, target: target, action: "resume").send()
+    }
+}
+
+/// The agent an operator acts on, and the why and who recorded in its history.
+struct OperatorTarget: ParsableArguments {
     @Argument(help: "The agent's name.") var agent: String
     @Option(help: "Why, for the history.") var reason: String?
     @Option(help: "Who, for the history (default: $USER).") var by: String?
-
-    func run() async throws {
-        try await OperatorRequest(client: client, agent: agent, action: "resume", reason: reason, by: by).send()
-    }
 }
 
 /// The request behind `kill` and `resume`; prints `agent <name>: <state>`.
 struct OperatorRequest {
     let client: ClientOptions
-    let agent: String
+    let target: OperatorTarget
     let action: String
-    let reason: String?
-    let by: String?
+
+    private var agent: String { target.agent }
 
     func send() async throws {
         var writer = JSONWriter()
         writer.beginObject()
-        if let reason {
+        if let reason = target.reason {
             writer.key("reason")
             writer.string(reason)
         }
         writer.key("by")
-        writer.string(by ?? ProcessInfo.processInfo.environment["USER"] ?? "cli")
+        writer.string(target.by ?? ProcessInfo.processInfo.environment["USER"] ?? "cli")
         writer.endObject()
         let name = agent.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? agent
         do {
