@@ -9,6 +9,7 @@ struct HeartbeatExporter: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             // Registered subcommands, one file each.
+            PromQLCommand.self,
         ]
     )
 }

@@ -1,0 +1,74 @@
+/// A compiled RE2-style regular expression, fully anchored as Prometheus anchors label regexes.
+public struct AnchoredRegex: @unchecked Sendable {
+    // Safety: `Regex` values are immutable after creation and matching does not mutate them.
+    private let regex: Regex<AnyRegexOutput>
+    /// The pattern as written.
+    public let pattern: String
+
+    /// Compiles `pattern`; throws when it is not a valid regular expression.
+    public init(_ pattern: String) throws {
+        self.pattern = pattern
+        self.regex = try Regex("(?:" + pattern + ")").matchingSemantics(.unicodeScalar)
+    }
+
+    /// Whether the whole of `text` matches.
+    public func matches(_ text: String) -> Bool {
+        (try? regex.wholeMatch(in: text)) != nil
+    }
+
+    /// The capture groups of a whole match of `text` (index 0 is the whole match), or nil without a match.
+    func captures(_ text: String) -> (numbered: [String], named: [String: String])? {
+        guard let match = try? regex.wholeMatch(in: text) else { return nil }
+        var numbered: [String] = []
+        var named: [String: String] = [:]
+        for element in match.output {
+            let value = element.substring.map(String.init) ?? ""
+            numbered.append(value)
+            if let name = element.name { named[name] = value }
+        }
+        return (numbered, named)
+    }
+}
+
+/// A label matcher of a selector: `name="v"`, `!=`, `=~`, `!~`.
+public struct LabelMatcher: Sendable {
+    /// The kind of match.
+    public enum MatchType: String, Sendable {
+        case equal = "=", notEqual = "!=", regexMatch = "=~", regexNoMatch = "!~"
+    }
+
+    /// The match type.
+    public let type: MatchType
+    /// The label name.
+    public let name: String
+    /// The value or pattern.
+    public let value: String
+    private let regex: AnchoredRegex?
+
+    /// Creates a matcher; throws if a regex matcher's pattern does not compile.
+    public init(_ type: MatchType, _ name: String, _ value: String) throws {
+        self.type = type
+        self.name = name
+        self.value = value
+        switch type {
+        case .equal, .notEqual: regex = nil
+        case .regexMatch, .regexNoMatch: regex = try AnchoredRegex(value)
+        }
+    }
+
+    /// Whether a label value (empty when the label is absent) satisfies the matcher.
+    public func matches(_ labelValue: String) -> Bool {
+        switch type {
+        case .equal: labelValue == value
+        case .notEqual: labelValue != value
+        case .regexMatch: regex?.matches(labelValue) ?? false
+        case .regexNoMatch: !(regex?.matches(labelValue) ?? false)
+        }
+    }
+
+    /// Whether the matcher matches the empty string (so it selects series lacking the label).
+    public var matchesEmpty: Bool { matches("") }
+
+    /// Whether a series with these labels satisfies the matcher.
+    public func matches(_ labels: Labels) -> Bool { matches(labels[name]) }
+}
