@@ -82,8 +82,13 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
             ? removing([metricNameLabel]) : self
     }
 
-    /// Prometheus' rendering: `name{a="b", c="d"}` without the name label inside the braces.
+    /// Prometheus' rendering of a label set: `{__name__="up", job="a"}`.
     public var description: String {
+        "{" + labels.map { "\($0.name)=\(quoteString($0.value))" }.joined(separator: ", ") + "}"
+    }
+
+    /// The series notation of test scripts and the text format: `up{job="a"}`.
+    public var seriesNotation: String {
         let inner = labels.filter { $0.name != metricNameLabel }
             .map { "\($0.name)=\(quoteString($0.value))" }
             .joined(separator: ", ")

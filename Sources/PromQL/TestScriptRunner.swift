@@ -1,6 +1,8 @@
 /// The outcome of one `eval` command.
 public enum TestCaseOutcome: Sendable, Equatable {
     case passed
+    /// An `eval_fail` case failed as expected, with this error.
+    case failedAsExpected(String)
     /// The case failed; the message says expected vs got.
     case failed(String)
     /// The case uses something outside the supported subset; the reason names it.
@@ -15,6 +17,14 @@ public struct TestCaseResult: Sendable {
     public var query: String
     /// What happened.
     public var outcome: TestCaseOutcome
+
+    /// Whether the case counts as passed.
+    public var passed: Bool {
+        switch outcome {
+        case .passed, .failedAsExpected: true
+        default: false
+        }
+    }
 }
 
 extension PromQLTestScript {
@@ -45,7 +55,7 @@ extension PromQLTestScript {
         } catch let error as UnsupportedError {
             return .skipped(error.construct)
         } catch {
-            return eval.kind == .fail ? .passed : .failed("error evaluating query: \(error)")
+            return eval.kind == .fail ? .failedAsExpected("\(error)") : .failed("error evaluating query: \(error)")
         }
         if eval.kind == .fail { return .failed("expected error evaluating query but got none") }
         return compare(value, eval)
@@ -81,13 +91,13 @@ extension PromQLTestScript {
 
     private static func describe(_ expected: [ExpectedSample]) -> String {
         if expected.isEmpty { return "no result" }
-        return expected.map { ($0.labels.map { "\($0) " } ?? "scalar ") + formatValue($0.value) }
+        return expected.map { ($0.labels.map { "\($0.seriesNotation) " } ?? "scalar ") + formatValue($0.value) }
             .joined(separator: ", ")
     }
 
     private static func describe(_ vector: Vector) -> String {
         if vector.isEmpty { return "no result" }
-        return vector.map { "\($0.labels) \(formatValue($0.value))" }.joined(separator: ", ")
+        return vector.map { "\($0.labels.seriesNotation) \(formatValue($0.value))" }.joined(separator: ", ")
     }
 }
 

@@ -71,6 +71,9 @@ private struct TestSummary {
         for testCase in cases {
             switch testCase.outcome {
             case .passed: counts.passed += 1
+            case .failedAsExpected(let message):
+                counts.passed += 1
+                if verbose { print("PASS \(file):\(testCase.line): \(testCase.query)\n  failed as expected: \(message)") }
             case .failed(let message):
                 counts.failed += 1
                 print("FAIL \(file):\(testCase.line): \(testCase.query)\n  \(message)")
