@@ -37,7 +37,12 @@ public struct Parser {
 
     func unexpected(_ context: String = "") -> ParseError {
         let suffix = context.isEmpty ? "" : " in \(context)"
-        return error("unexpected \(current.kind.description)\(suffix)", current.range)
+        var what = current.kind.description
+        if case .duration = current.kind {
+            let bytes = Array(query.utf8)[current.range.start..<current.range.end]
+            what = "duration \"" + String(decoding: bytes, as: UTF8.self) + "\""
+        }
+        return error("unexpected \(what)\(suffix)", current.range)
     }
 
     mutating func expect(_ kind: TokenKind, _ context: String) throws -> Token {
@@ -61,7 +66,7 @@ public struct Parser {
         while let op = current.kind.binaryOperator, op.precedence >= minPrecedence {
             let opToken = advance()
             if op == .atan2 { throw UnsupportedError(construct: "operator \"atan2\"", range: opToken.range) }
-            let (returnBool, matching) = try parseBinaryModifiers(op)
+            let (returnBool, matching) = try parseBinaryModifiers(op, opToken.range)
             let rhs = try parseExpression(minPrecedence: op.isRightAssociative ? op.precedence : op.precedence + 1)
             lhs = try makeBinary(op, lhs, rhs, returnBool: returnBool, matching: matching, opRange: opToken.range)
         }
@@ -86,12 +91,12 @@ public struct Parser {
         return .unary(UnaryExpr(isNegation: isNegation, expr: operand, range: range))
     }
 
-    mutating func parseBinaryModifiers(_ op: BinaryOperator) throws -> (Bool, VectorMatching) {
+    mutating func parseBinaryModifiers(_ op: BinaryOperator, _ opRange: SourceRange) throws -> (Bool, VectorMatching) {
         var returnBool = false
         if atKeyword("bool") {
-            let token = advance()
+            _ = advance()
             guard op.isComparison else {
-                throw error("bool modifier can only be used on comparison operators", token.range)
+                throw error("bool modifier can only be used on comparison operators", opRange)
             }
             returnBool = true
         }
@@ -104,13 +109,13 @@ public struct Parser {
             matching.matchingLabels = try parseLabelList("vector matching")
         }
         if atKeyword("group_left") || atKeyword("group_right") {
+            if op.isSetOperator { throw unexpected() }
             let token = advance()
-            if op.isSetOperator { throw error("no grouping allowed for \"\(op.rawValue)\" operation", token.range) }
             matching.cardinality = atKeywordText(token) == "group_left" ? .manyToOne : .oneToMany
             matching.explicit = true
             if current.kind == .leftParen { matching.include = try parseLabelList("grouping") }
             for label in matching.include where matching.on && matching.matchingLabels.contains(label) {
-                throw error("label \"\(label)\" must not occur in ON and GROUP clause at once", token.range)
+                throw error("label \"\(label)\" must not occur in ON and GROUP clause at once", opRange)
             }
         }
         return (returnBool, matching)
@@ -127,7 +132,7 @@ public struct Parser {
         var labels: [String] = []
         while current.kind != .rightParen {
             guard case .identifier(let name) = current.kind, isValidLabelName(name) else {
-                throw unexpected("grouping opts")
+                throw error("unexpected \(current.kind.description) in grouping opts, expected label", current.range)
             }
             labels.append(name)
             _ = advance()

@@ -23,7 +23,9 @@ extension Parser {
         _ = try expect(.leftParen, context)
         var args: [Expr] = []
         while current.kind != .rightParen {
+            try checkUnclosed()
             args.append(try parseExpression(minPrecedence: 1))
+            try checkUnclosed()
             if current.kind == .comma { _ = advance() } else if current.kind != .rightParen {
                 throw unexpected(context)
             }
@@ -96,7 +98,7 @@ extension Parser {
         }
         let bothVectors = lhs.type == .vector && rhs.type == .vector
         if op.isComparison, !returnBool, lhs.type == .scalar, rhs.type == .scalar {
-            throw error("comparisons between scalars must use BOOL modifier", range)
+            throw error("comparisons between scalars must use BOOL modifier", opRange)
         }
         if op.isSetOperator, !bothVectors {
             throw error("set operator \(quoteString(op.rawValue)) not allowed in binary scalar expression", range)

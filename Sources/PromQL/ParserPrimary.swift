@@ -1,6 +1,3 @@
-private let reservedKeywords: Set<String> = [
-    "and", "or", "unless", "atan2", "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset",
-]
 
 extension Parser {
     /// A primary expression followed by any `[range]`, `offset`, or `@` modifiers.
@@ -31,6 +28,7 @@ extension Parser {
         case .leftParen:
             _ = advance()
             let inner = try parseExpression(minPrecedence: 1)
+            try checkUnclosed()
             let close = try expect(.rightParen, "paren expression")
             return .paren(ParenExpr(expr: inner, range: token.range.union(close.range)))
         case .leftBrace:
@@ -49,19 +47,22 @@ extension Parser {
         if next.kind == .leftParen {
             return .call(try parseCall(name, token))
         }
-        if reservedKeywords.contains(name.lowercased()) { throw unexpected() }
+        if keywords.contains(name.lowercased()) { throw unexpected() }
         _ = advance()
         return .vectorSelector(try parseSelector(name: name, start: token.range))
     }
 
     private mutating func parseRange(_ expr: Expr) throws -> Expr {
         let open = advance()
-        guard case .duration(let milliseconds) = current.kind else { throw unexpected("range") }
+        guard case .duration(let milliseconds) = current.kind else {
+            if case .number = current.kind { throw error("missing unit character in duration", current.range) }
+            throw unexpected("range")
+        }
         _ = advance()
         if current.kind == .colon { throw UnsupportedError(construct: "subquery", range: open.range) }
         let close = try expect(.rightBracket, "range")
         guard case .vectorSelector(let selector) = expr else {
-            throw error("ranges only allowed for vector selectors", expr.range.union(close.range))
+            throw error("ranges only allowed for vector selectors", open.range)
         }
         if selector.offset != 0 { throw error("no offset modifiers allowed before range", close.range) }
         let range = selector.range.union(close.range)
@@ -81,12 +82,12 @@ extension Parser {
         if offset < 0 { throw UnsupportedError(construct: "negative offset", range: range) }
         switch expr {
         case .vectorSelector(var selector):
-            guard selector.offset == 0 else { throw error("offset may not be set multiple times", range) }
+            guard selector.offset == 0 else { throw error("offset may not be set multiple times", selector.range) }
             selector.offset = offset
             selector.range = selector.range.union(range)
             return .vectorSelector(selector)
         case .matrixSelector(var matrix):
-            guard matrix.selector.offset == 0 else { throw error("offset may not be set multiple times", range) }
+            guard matrix.selector.offset == 0 else { throw error("offset may not be set multiple times", matrix.range) }
             matrix.selector.offset = offset
             matrix.range = matrix.range.union(range)
             return .matrixSelector(matrix)
@@ -104,7 +105,9 @@ extension Parser {
         if current.kind == .leftBrace {
             _ = advance()
             while current.kind != .rightBrace {
-                matchers.append(try parseMatcher(metricName: name))
+                try checkEndInsideBraces()
+                matchers.append(try parseMatcher(metricName: name, selectorStart: start))
+                try checkEndInsideBraces()
                 if current.kind == .comma { _ = advance() } else if current.kind != .rightBrace {
                     throw unexpected("label matching")
                 }
@@ -117,12 +120,22 @@ extension Parser {
         return VectorSelector(name: name, matchers: matchers, offset: 0, range: range)
     }
 
-    private mutating func parseMatcher(metricName: String) throws -> LabelMatcher {
+    private func checkEndInsideBraces() throws {
+        if current.kind == .endOfInput { throw error("unexpected end of input inside braces", current.range) }
+    }
+
+    /// Fails with Prometheus' message when the input ends before a closing parenthesis.
+    func checkUnclosed() throws {
+        if current.kind == .endOfInput { throw error("unclosed left parenthesis", current.range) }
+    }
+
+    private mutating func parseMatcher(metricName: String, selectorStart: SourceRange) throws -> LabelMatcher {
         let nameToken = current
         guard case .identifier(let label) = nameToken.kind, isValidLabelName(label) else {
             throw unexpected("label matching")
         }
         _ = advance()
+        try checkEndInsideBraces()
         let type: LabelMatcher.MatchType
         switch advance().kind {
         case .assign: type = .equal
@@ -133,11 +146,12 @@ extension Parser {
             index -= 1
             throw unexpected("label matching")
         }
+        try checkEndInsideBraces()
         guard case .string(let value) = current.kind else { throw unexpected("label matching") }
         let valueToken = advance()
         if label == metricNameLabel, !metricName.isEmpty {
             throw error("metric name must not be set twice: \(quoteString(metricName)) or \(quoteString(value))",
-                nameToken.range.union(valueToken.range))
+                selectorStart)
         }
         do {
             return try LabelMatcher(type, label, value)

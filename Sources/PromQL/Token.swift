@@ -14,7 +14,9 @@ enum TokenKind: Equatable, Sendable {
     /// How the token is named in error messages, following Prometheus' wording.
     var description: String {
         switch self {
-        case .identifier(let name): "identifier \"\(name)\""
+        case .identifier(let name):
+            keywords.contains(name.lowercased()) ? "<\(name.lowercased())>"
+                : name.contains(":") ? "metric identifier \"\(name)\"" : "identifier \"\(name)\""
         case .number(let value): "number \"\(formatNumber(value))\""
         case .duration: "duration"
         case .string(let text): "string \(quoteString(text))"
@@ -53,6 +55,11 @@ enum TokenKind: Equatable, Sendable {
         }
     }
 }
+
+/// Words that are keywords of PromQL (reported as `<word>` in errors).
+let keywords: Set<String> = [
+    "and", "or", "unless", "atan2", "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset",
+]
 
 /// A token with its position in the query.
 struct Token: Sendable {
