@@ -55,10 +55,10 @@ extension AggregateExpr: CustomStringConvertible {
     public var description: String {
         var text = op.rawValue
         if hasGroupingClause {
-            text += (without ? " without (" : " by (") + grouping.joined(separator: ", ") + ")"
+            text += (without ? " without (" : " by (") + grouping.joined(separator: ", ") + ") "
         }
         let args = (param.map { [$0.description] } ?? []) + [expr.description]
-        return text + " (" + args.joined(separator: ", ") + ")"
+        return text + "(" + args.joined(separator: ", ") + ")"
     }
 }
 
