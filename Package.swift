@@ -69,3 +69,7 @@ let package = Package(
         tests("IntegrationTests", dependencies: ["TestSupport", "JSON"]),
     ]
 )
+
+package.targets.append(
+    .executableTarget(name: "promql-bench", dependencies: ["PromQL"], path: "bench/promql", swiftSettings: strictSettings)
+)

@@ -116,7 +116,14 @@ public struct UnaryExpr: Sendable {
 public struct VectorMatching: Sendable {
     /// Which side may have several series per match group.
     public enum Cardinality: Sendable {
-        case oneToOne, manyToOne, oneToMany, manyToMany
+        /// Each side has at most one series per match group (the default for arithmetic and comparisons).
+        case oneToOne
+        /// `group_left`: the left side may have several series per group.
+        case manyToOne
+        /// `group_right`: the right side may have several series per group.
+        case oneToMany
+        /// `and`, `or`, `unless`.
+        case manyToMany
     }
 
     /// The cardinality.

@@ -44,6 +44,7 @@ public struct ParseError: Error, Sendable, CustomStringConvertible, Equatable {
         return (line, range.start - lineStart + 1)
     }
 
+    /// `<line:col>: parse error: <msg>`, as Prometheus prints parse errors.
     public var description: String {
         let position = lineAndColumn
         return "\(position.line):\(position.column): parse error: \(message)"
@@ -63,6 +64,7 @@ public struct UnsupportedError: Error, Sendable, CustomStringConvertible, Equata
         self.range = range
     }
 
+    /// A message naming the unsupported construct.
     public var description: String {
         "unsupported PromQL construct: \(construct) is outside the supported subset"
     }
@@ -78,6 +80,7 @@ public struct EvaluationError: Error, Sendable, CustomStringConvertible, Equatab
         self.message = message
     }
 
+    /// The message, worded as Prometheus words it.
     public var description: String { message }
 
     static let duplicateLabelset = EvaluationError("vector cannot contain metrics with the same labelset")

@@ -102,7 +102,7 @@ struct EvaluationContext {
             let negated = vector.map {
                 Sample(labels: $0.labels.droppingMetricName(), value: -$0.value, timestamp: time)
             }
-            try ensureUniqueLabelsets(negated)
+            try ensureUniqueAfterDroppingNames(negated, inputNames: vector.lazy.map(\.labels))
             return .vector(negated)
         default:
             throw EvaluationError("unary minus is not defined for \(node.expr.type.rawValue)")
@@ -131,6 +131,18 @@ func withoutStaleMarkers(_ series: SeriesSamples) -> SeriesSamples {
         values.append(value)
     }
     return SeriesSamples(labels: series.labels, timestamps: timestamps[...], values: values[...])
+}
+
+/// Fails like Prometheus when dropping the metric name made two elements of a result equal.
+///
+/// Inputs are unique, so this can only happen when they had several metric names; the common case of a
+/// single metric name skips hashing the result.
+func ensureUniqueAfterDroppingNames(_ vector: Vector, inputNames: some Sequence<Labels>) throws {
+    var iterator = inputNames.makeIterator()
+    guard let first = iterator.next()?.metricName else { return }
+    while let labels = iterator.next() {
+        if labels.metricName != first { return try ensureUniqueLabelsets(vector) }
+    }
 }
 
 /// Fails like Prometheus when two elements of a result have the same labels.

@@ -49,7 +49,7 @@ extension EvaluationContext {
             let labels = dropName ? sample.labels.droppingMetricName() : sample.labels
             result.append(Sample(labels: labels, value: value, timestamp: time))
         }
-        try ensureUniqueLabelsets(result)
+        if dropName { try ensureUniqueAfterDroppingNames(result, inputNames: vector.lazy.map(\.labels)) }
         return result
     }
 }

@@ -15,9 +15,7 @@ extension EvaluationContext {
             let vector = try evalVector(node.args[0])
             return .vector(vector.isEmpty ? [absentSample(node.args[0])] : [])
         default:
-            let result = try evalInstantFunction(name, node)
-            try ensureUniqueLabelsets(result)
-            return .vector(result)
+            return .vector(try evalInstantFunction(name, node))
         }
     }
 
@@ -25,9 +23,12 @@ extension EvaluationContext {
         switch name {
         case "timestamp": return try timestamps(node.args[0])
         case "histogram_quantile":
-            return histogramQuantile(try evalScalar(node.args[0]), try evalVector(node.args[1]))
-        case "label_replace": return try labelReplace(node.args)
-        case "label_join": return try labelJoin(node.args)
+            let input = try evalVector(node.args[1])
+            let result = histogramQuantile(try evalScalar(node.args[0]), input)
+            try ensureUniqueAfterDroppingNames(result, inputNames: input.lazy.map(\.labels))
+            return result
+        case "label_replace": return try checkedUnique(labelReplace(node.args))
+        case "label_join": return try checkedUnique(labelJoin(node.args))
         case "clamp":
             let (low, high) = (try evalScalar(node.args[1]), try evalScalar(node.args[2]))
             if high < low { return [] }
@@ -50,21 +51,32 @@ extension EvaluationContext {
         }
     }
 
+    private func checkedUnique(_ vector: Vector) throws -> Vector {
+        try ensureUniqueLabelsets(vector)
+        return vector
+    }
+
     /// Applies `transform` to every value, dropping the metric name.
     private func mapValues(_ arg: Expr, _ transform: (Double) -> Double) throws -> Vector {
-        try evalVector(arg).map {
+        let input = try evalVector(arg)
+        let result = input.map {
             Sample(labels: $0.labels.droppingMetricName(), value: transform($0.value), timestamp: time)
         }
+        try ensureUniqueAfterDroppingNames(result, inputNames: input.lazy.map(\.labels))
+        return result
     }
 
     /// `timestamp(v)`: the time of each sample; a plain selector gives the stored sample's own time.
     private func timestamps(_ arg: Expr) throws -> Vector {
         var isSelector = false
         if case .vectorSelector = arg.unparenthesized { isSelector = true }
-        return try evalVector(arg).map {
+        let input = try evalVector(arg)
+        let result = input.map {
             let stamp = isSelector ? $0.timestamp : time
             return Sample(labels: $0.labels.droppingMetricName(), value: Double(stamp) / 1000, timestamp: time)
         }
+        try ensureUniqueAfterDroppingNames(result, inputNames: input.lazy.map(\.labels))
+        return result
     }
 
     /// The sample `absent`/`absent_over_time` return: labels from the selector's equality matchers.

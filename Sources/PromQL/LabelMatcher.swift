@@ -34,7 +34,14 @@ public struct AnchoredRegex: @unchecked Sendable {
 public struct LabelMatcher: Sendable {
     /// The kind of match.
     public enum MatchType: String, Sendable {
-        case equal = "=", notEqual = "!=", regexMatch = "=~", regexNoMatch = "!~"
+        /// `=`: the value equals.
+        case equal = "="
+        /// `!=`: the value differs.
+        case notEqual = "!="
+        /// `=~`: the whole value matches the regular expression.
+        case regexMatch = "=~"
+        /// `!~`: the whole value does not match the regular expression.
+        case regexNoMatch = "!~"
     }
 
     /// The match type.

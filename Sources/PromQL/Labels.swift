@@ -14,6 +14,7 @@ public struct Label: Hashable, Sendable, Comparable {
         self.value = value
     }
 
+    /// Orders by name, then value.
     public static func < (lhs: Label, rhs: Label) -> Bool {
         lhs.name != rhs.name ? lhs.name < rhs.name : lhs.value < rhs.value
     }
@@ -78,8 +79,10 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// A copy without the metric name.
     public func droppingMetricName() -> Labels {
-        labels.first?.name == metricNameLabel || labels.contains { $0.name == metricNameLabel }
-            ? removing([metricNameLabel]) : self
+        guard let index = labels.firstIndex(where: { $0.name == metricNameLabel }) else { return self }
+        var copy = labels
+        copy.remove(at: index)
+        return Labels(sorted: copy)
     }
 
     /// Prometheus' rendering of a label set: `{__name__="up", job="a"}`.
@@ -95,6 +98,7 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
         return metricName + "{" + inner + "}"
     }
 
+    /// Orders label sets like Prometheus: label by label, a prefix first.
     public static func < (lhs: Labels, rhs: Labels) -> Bool {
         for (left, right) in zip(lhs.labels, rhs.labels) where left != right {
             return left < right

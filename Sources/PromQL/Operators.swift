@@ -1,4 +1,6 @@
 /// The binary operators of PromQL.
+///
+/// The raw value is the operator as written (`+`, `==`, `and`, ...).
 public enum BinaryOperator: String, Sendable, CaseIterable {
     case add = "+", sub = "-", mul = "*", div = "/", mod = "%", pow = "^", atan2
     case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
@@ -38,6 +40,8 @@ public enum BinaryOperator: String, Sendable, CaseIterable {
 }
 
 /// The aggregation operators of PromQL.
+///
+/// The raw value is the operator's name as written in lower case.
 public enum AggregateOperator: String, Sendable, CaseIterable {
     case sum, avg, count, min, max, group, stddev, stdvar, topk, bottomk, quantile
     case countValues = "count_values"

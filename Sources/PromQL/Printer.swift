@@ -1,5 +1,6 @@
 /// Renders expressions back to PromQL text; parsing the output gives the same tree.
 extension Expr: CustomStringConvertible {
+    /// The expression as PromQL text.
     public var description: String {
         switch self {
         case .number(let node): formatNumber(node.value)
@@ -23,12 +24,14 @@ extension VectorSelector: CustomStringConvertible {
         return inner.isEmpty && !name.isEmpty ? name : name + "{" + inner + "}"
     }
 
+    /// The selector as PromQL text, including its offset.
     public var description: String {
         selectorText + (offset != 0 ? " offset " + formatDuration(offset) : "")
     }
 }
 
 extension MatrixSelector: CustomStringConvertible {
+    /// The range selector as PromQL text, including its offset.
     public var description: String {
         let offsetText = selector.offset != 0 ? " offset " + formatDuration(selector.offset) : ""
         return selector.selectorText + "[" + formatDuration(rangeMilliseconds) + "]" + offsetText
@@ -36,6 +39,7 @@ extension MatrixSelector: CustomStringConvertible {
 }
 
 extension BinaryExpr: CustomStringConvertible {
+    /// The operation as PromQL text, with its `bool`, `on`/`ignoring` and `group_*` modifiers.
     public var description: String {
         var modifiers = returnBool ? " bool" : ""
         if matching.explicit {
@@ -52,6 +56,7 @@ extension BinaryExpr: CustomStringConvertible {
 }
 
 extension AggregateExpr: CustomStringConvertible {
+    /// The aggregation as PromQL text, grouping clause first.
     public var description: String {
         var text = op.rawValue
         if hasGroupingClause {

@@ -73,6 +73,7 @@ public struct MemoryStorage: Queryable {
         list.insert(position, at: low)
     }
 
+    /// The matching series sorted by labels, each cut to the samples in `from...through`.
     public func select(_ matchers: [LabelMatcher], from: Int64, through: Int64) -> [SeriesSamples] {
         let nameMatcher = matchers.first { $0.name == metricNameLabel && $0.type == .equal }
         let candidates = nameMatcher.map { byMetricName[$0.value] ?? [] } ?? sortedPositions

@@ -34,7 +34,9 @@ extension EvaluationContext {
             let labels = function == .lastOverTime ? series.labels : series.labels.droppingMetricName()
             result.append(Sample(labels: labels, value: value, timestamp: time))
         }
-        try ensureUniqueLabelsets(result)
+        if function != .lastOverTime {
+            try ensureUniqueAfterDroppingNames(result, inputNames: matrix.lazy.map(\.labels))
+        }
         return result
     }
 

@@ -5,6 +5,7 @@ public struct TestScriptError: Error, Sendable, CustomStringConvertible {
     /// What is wrong.
     public var message: String
 
+    /// `line N: message`.
     public var description: String { "line \(line): \(message)" }
 }
 

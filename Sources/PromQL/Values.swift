@@ -74,8 +74,12 @@ public enum Value: Sendable {
 
 /// The PromQL types of expressions.
 public enum ValueType: String, Sendable {
+    /// A single number.
     case scalar
+    /// A string.
     case string
+    /// An instant vector; the raw value is Prometheus' name for it in messages.
     case vector = "instant vector"
+    /// A range vector.
     case matrix = "range vector"
 }
