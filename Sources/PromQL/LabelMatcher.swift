@@ -5,10 +5,16 @@ public struct AnchoredRegex: @unchecked Sendable {
     /// The pattern as written.
     public let pattern: String
 
-    /// Compiles `pattern`; throws when it is not a valid regular expression.
+    /// Compiles `pattern` with RE2's (Go's) meaning; throws when Go would reject it.
+    ///
+    /// `\d`, `\w`, `\s` and POSIX classes match ASCII only, as in RE2. Perl constructs RE2 does not
+    /// have (look-around, back-references, atomic groups, possessive quantifiers) are rejected.
     public init(_ pattern: String) throws {
+        try rejectNonRE2Syntax(pattern)
         self.pattern = pattern
-        self.regex = try Regex("(?:" + pattern + ")").matchingSemantics(.unicodeScalar)
+        self.regex = try Regex("(?:" + pattern + ")")
+            .matchingSemantics(.unicodeScalar)
+            .asciiOnlyCharacterClasses()
     }
 
     /// Whether the whole of `text` matches.
@@ -78,4 +84,50 @@ public struct LabelMatcher: Sendable {
 
     /// Whether a series with these labels satisfies the matcher.
     public func matches(_ labels: Labels) -> Bool { matches(labels[name]) }
+}
+
+/// A pattern that Go's regexp package would not accept.
+public struct RegexSyntaxError: Error, Sendable, CustomStringConvertible {
+    /// The offending construct.
+    public let construct: String
+
+    /// Go's wording.
+    public var description: String { "error parsing regexp: invalid or unsupported Perl syntax: `\(construct)`" }
+}
+
+/// Throws for Perl syntax that RE2 lacks but Swift's regex engine would accept.
+private func rejectNonRE2Syntax(_ pattern: String) throws {
+    let scalars = Array(pattern.unicodeScalars)
+    var index = 0
+    var inClass = false
+    while index < scalars.count {
+        let scalar = scalars[index]
+        let next = index + 1 < scalars.count ? scalars[index + 1] : nil
+        if scalar == "\\" {
+            if !inClass, let next, next.properties.numericType != nil || next == "k" || next == "g" {
+                throw RegexSyntaxError(construct: "\\" + String(next))
+            }
+            index += 2
+            if next == "p" || next == "P", index < scalars.count, scalars[index] == "{" {
+                while index < scalars.count, scalars[index] != "}" { index += 1 }
+                index += 1
+            }
+            continue
+        }
+        if inClass {
+            if scalar == "]" { inClass = false }
+        } else if scalar == "[" {
+            inClass = true
+            if next == "]" || next == "^" { index += 1 }
+        } else if scalar == "(", next == "?", index + 2 < scalars.count {
+            let kind = scalars[index + 2]
+            let lookbehind = kind == "<" && index + 3 < scalars.count && "=!".unicodeScalars.contains(scalars[index + 3])
+            if kind == "=" || kind == "!" || kind == ">" || lookbehind {
+                throw RegexSyntaxError(construct: String(String.UnicodeScalarView(scalars[index..<(index + 3)])))
+            }
+        } else if "*+?".unicodeScalars.contains(scalar), next == "+" {
+            throw RegexSyntaxError(construct: String(scalar) + "+")
+        }
+        index += 1
+    }
 }

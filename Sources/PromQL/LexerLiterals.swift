@@ -38,6 +38,10 @@ extension Lexer {
     private mutating func finishNumber(start: Int) throws(ParseError) -> TokenKind {
         let text = String(decoding: bytes[start..<offset], as: UTF8.self)
         try rejectTrailingIdentifier(start: start)
+        // Like Go's strconv.ParseInt(s, 0, 64): a leading zero means octal.
+        if text.count > 1, text.hasPrefix("0"), let octal = Int64(text.dropFirst(), radix: 8) {
+            return .number(Double(octal))
+        }
         guard let value = Double(text) else { throw error("bad number or duration syntax: \"\(text)\"", at: start) }
         return .number(value)
     }

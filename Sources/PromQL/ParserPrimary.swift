@@ -156,8 +156,8 @@ extension Parser {
         do {
             return try LabelMatcher(type, label, value)
         } catch {
-            throw self.error("invalid regular expression \(quoteString(value)): \(error)",
-                nameToken.range.union(valueToken.range))
+            let reason = error is RegexSyntaxError ? "\(error)" : "error parsing regexp: \(error)"
+            throw self.error(reason, nameToken.range.union(valueToken.range))
         }
     }
 }
