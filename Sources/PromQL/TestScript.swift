@@ -34,8 +34,8 @@ public struct EvalCommand: Sendable {
 
 /// A command of a Prometheus test script.
 public enum TestCommand: Sendable {
-    /// `load <step>` with the series to add.
-    case load(line: Int, series: [(Labels, [(Int64, Double)])])
+    /// `load <step>` with the float series to add, and the names of native-histogram series it skipped.
+    case load(line: Int, series: [(Labels, [(Int64, Double)])], nativeHistograms: [String])
     /// `clear`.
     case clear
     /// An evaluation.
@@ -90,12 +90,18 @@ public struct PromQLTestScript: Sendable {
         guard let step = parseScriptDuration(argument) else {
             throw TestScriptError(line: number, message: "invalid step \"\(argument)\" in load command")
         }
-        let series = try block.map { lineNumber, text in
+        var series: [(Labels, [(Int64, Double)])] = []
+        var nativeHistograms: [String] = []
+        for (lineNumber, text) in block {
+            if text.contains("{{") {
+                nativeHistograms.append(String(text.prefix { $0 != "{" && $0 != " " && $0 != "\t" }))
+                continue
+            }
             let (labels, values) = try parseSeriesDescription(text, line: lineNumber)
             let samples = values.enumerated().compactMap { offset, value in value.map { (Int64(offset) * step, $0) } }
-            return (labels, samples)
+            series.append((labels, samples))
         }
-        return .load(line: number, series: series)
+        return .load(line: number, series: series, nativeHistograms: nativeHistograms)
     }
 
     private static func parseEval(_ line: Substring, word: String, number: Int, block: [(Int, Substring)]) throws

@@ -89,6 +89,23 @@ struct TestScriptTests {
         }
     }
 
+    @Test func nativeHistogramSeriesAreSkipped() throws {
+        let script = try PromQLTestScript(parsing: """
+            load 5m
+              h {{schema:0 sum:5 count:4 buckets:[1 2 1]}}x2
+              f 1 2 3
+
+            eval instant at 5m histogram_count(h)
+              {} 4
+
+            eval instant at 5m f
+              f 2
+
+            eval instant at 5m h_other
+            """)
+        #expect(script.run().map(\.outcome) == [.skipped("native histograms"), .passed, .passed])
+    }
+
     @Test func rangeEvaluationsAreSkipped() throws {
         let script = try PromQLTestScript(parsing: "eval range from 0 to 1m step 30s up\n")
         #expect(script.run().map(\.outcome) == [.skipped("eval range")])
