@@ -61,7 +61,7 @@ let package = Package(
         tests("JSONTests", dependencies: ["JSON"]),
         tests("SeriesTests", dependencies: ["Series"]),
         tests("ExpositionTests", dependencies: ["Exposition", "TestSupport"], resources: [.copy("testdata")]),
-        tests("PromQLTests", dependencies: ["PromQL", "TestSupport"]),
+        tests("PromQLTests", dependencies: ["PromQL", "TestSupport"], resources: [.copy("testdata")]),
         tests("FleetTests", dependencies: ["Fleet", "TestSupport"]),
         tests("HTTPTests", dependencies: ["HTTP"]),
         tests("StorageTests", dependencies: ["Storage", "TestSupport"]),
@@ -70,5 +70,7 @@ let package = Package(
 
         // Benchmark: the HTTP transport with a trivial handler (bench/limit/run.sh).
         .executableTarget(name: "http-trivial-bench", dependencies: ["HTTP"], path: "bench/limit/swift", swiftSettings: strictSettings),
+        .executableTarget(name: "promql-bench", dependencies: ["PromQL"], path: "bench/promql", swiftSettings: strictSettings),
     ]
 )
+

@@ -1,0 +1,90 @@
+/// The name of the label holding a classic histogram bucket's upper bound.
+let bucketLabel = "le"
+
+private struct Bucket {
+    var upperBound: Double
+    var count: Double
+}
+
+extension EvaluationContext {
+    /// `histogram_quantile(φ, buckets)` over classic `le` buckets, grouped by all other labels.
+    func histogramQuantile(_ phi: Double, _ input: Vector) -> Vector {
+        var order: [Labels] = []
+        var histograms: [Labels: (labels: Labels, buckets: [Bucket])] = [:]
+        for sample in input {
+            guard let upperBound = parseGoFloat(sample.labels[bucketLabel]) else { continue }
+            let key = sample.labels.removing([bucketLabel])
+            if histograms[key] == nil {
+                order.append(key)
+                histograms[key] = (key.droppingMetricName(), [])
+            }
+            histograms[key]?.buckets.append(Bucket(upperBound: upperBound, count: sample.value))
+        }
+        return order.compactMap { key in
+            guard let histogram = histograms[key] else { return nil }
+            return Sample(labels: histogram.labels, value: bucketQuantile(phi, histogram.buckets), timestamp: time)
+        }
+    }
+}
+
+/// Parses a float the way Go's `strconv.ParseFloat` accepts `le` values (`+Inf`, `inf`, `2e-1`, ...).
+func parseGoFloat(_ text: String) -> Double? {
+    guard !text.isEmpty else { return nil }
+    switch text.lowercased() {
+    case "inf", "+inf", "infinity", "+infinity": return .infinity
+    case "-inf", "-infinity": return -.infinity
+    case "nan": return .nan
+    default:
+        guard text.utf8.allSatisfy({ isDigit($0) || "+-.eExXpP_abcdefABCDEF".utf8.contains($0) }) else { return nil }
+        return Double(text)
+    }
+}
+
+/// The quantile of a classic histogram, with Prometheus 2.42's interpolation and repairs.
+private func bucketQuantile(_ phi: Double, _ unsorted: [Bucket]) -> Double {
+    if phi.isNaN { return .nan }
+    if phi < 0 { return -.infinity }
+    if phi > 1 { return .infinity }
+    var buckets = coalesce(unsorted.sorted { $0.upperBound < $1.upperBound })
+    guard buckets.count >= 2, let last = buckets.last, last.upperBound == .infinity else { return .nan }
+    makeMonotonic(&buckets)
+    let observations = buckets[buckets.count - 1].count
+    if observations == 0 { return .nan }
+    var rank = phi * observations
+    let index = buckets.firstIndex { $0.count >= rank } ?? buckets.count - 1
+    if index == buckets.count - 1 { return buckets[buckets.count - 2].upperBound }
+    if index == 0, buckets[0].upperBound <= 0 { return buckets[0].upperBound }
+    var start = 0.0
+    var count = buckets[index].count
+    if index > 0 {
+        start = buckets[index - 1].upperBound
+        count -= buckets[index - 1].count
+        rank -= buckets[index - 1].count
+    }
+    return start + (buckets[index].upperBound - start) * (rank / count)
+}
+
+/// Merges buckets with the same upper bound by adding their counts.
+private func coalesce(_ buckets: [Bucket]) -> [Bucket] {
+    var merged: [Bucket] = []
+    for bucket in buckets {
+        if let last = merged.last, last.upperBound == bucket.upperBound {
+            merged[merged.count - 1].count += bucket.count
+        } else {
+            merged.append(bucket)
+        }
+    }
+    return merged
+}
+
+/// Raises counts that decrease along the buckets to the running maximum.
+private func makeMonotonic(_ buckets: inout [Bucket]) {
+    var maximum = -Double.infinity
+    for index in buckets.indices {
+        if buckets[index].count > maximum {
+            maximum = buckets[index].count
+        } else if buckets[index].count < maximum {
+            buckets[index].count = maximum
+        }
+    }
+}

@@ -1,0 +1,92 @@
+/// Renders expressions back to PromQL text; parsing the output gives the same tree.
+extension Expr: CustomStringConvertible {
+    /// The expression as PromQL text.
+    public var description: String {
+        switch self {
+        case .number(let node): formatNumber(node.value)
+        case .string(let node): quoteString(node.value)
+        case .vectorSelector(let node): node.description
+        case .matrixSelector(let node): node.description
+        case .paren(let node): "(" + node.expr.description + ")"
+        case .unary(let node): (node.isNegation ? "-" : "+") + node.expr.description
+        case .binary(let node): node.description
+        case .call(let node): node.function.name + "(" + node.args.map(\.description).joined(separator: ", ") + ")"
+        case .aggregate(let node): node.description
+        }
+    }
+}
+
+extension VectorSelector: CustomStringConvertible {
+    /// The selector without its offset.
+    var selectorText: String {
+        let shown = matchers.filter { !(name != "" && $0.name == metricNameLabel && $0.type == .equal) }
+        let inner = shown.map { "\($0.name)\($0.type.rawValue)\(quoteString($0.value))" }.joined(separator: ", ")
+        return inner.isEmpty && !name.isEmpty ? name : name + "{" + inner + "}"
+    }
+
+    /// The selector as PromQL text, including its offset.
+    public var description: String {
+        selectorText + (offset != 0 ? " offset " + formatDuration(offset) : "")
+    }
+}
+
+extension MatrixSelector: CustomStringConvertible {
+    /// The range selector as PromQL text, including its offset.
+    public var description: String {
+        let offsetText = selector.offset != 0 ? " offset " + formatDuration(selector.offset) : ""
+        return selector.selectorText + "[" + formatDuration(rangeMilliseconds) + "]" + offsetText
+    }
+}
+
+extension BinaryExpr: CustomStringConvertible {
+    /// The operation as PromQL text, with its `bool`, `on`/`ignoring` and `group_*` modifiers.
+    public var description: String {
+        var modifiers = returnBool ? " bool" : ""
+        if matching.explicit {
+            if matching.on || !matching.matchingLabels.isEmpty {
+                modifiers += (matching.on ? " on(" : " ignoring(") + matching.matchingLabels.joined(separator: ", ") + ")"
+            }
+            if matching.cardinality == .manyToOne || matching.cardinality == .oneToMany {
+                modifiers += matching.cardinality == .manyToOne ? " group_left" : " group_right"
+                modifiers += "(" + matching.include.joined(separator: ", ") + ")"
+            }
+        }
+        return lhs.description + " " + op.rawValue + modifiers + " " + rhs.description
+    }
+}
+
+extension AggregateExpr: CustomStringConvertible {
+    /// The aggregation as PromQL text, grouping clause first.
+    public var description: String {
+        var text = op.rawValue
+        if hasGroupingClause {
+            text += (without ? " without (" : " by (") + grouping.joined(separator: ", ") + ") "
+        }
+        let args = (param.map { [$0.description] } ?? []) + [expr.description]
+        return text + "(" + args.joined(separator: ", ") + ")"
+    }
+}
+
+/// Formats a number the way PromQL literals are written.
+func formatNumber(_ value: Double) -> String {
+    if value.isNaN { return "NaN" }
+    if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
+    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+    return "\(value)"
+}
+
+/// Formats milliseconds as a Prometheus duration such as `1h30m` or `500ms`.
+public func formatDuration(_ milliseconds: Int64) -> String {
+    if milliseconds == 0 { return "0s" }
+    let units: [(String, Int64)] = [
+        ("y", 31_536_000_000), ("w", 604_800_000), ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000),
+        ("s", 1000), ("ms", 1),
+    ]
+    var rest = milliseconds.magnitude
+    var text = milliseconds < 0 ? "-" : ""
+    for (unit, size) in units where rest >= UInt64(size) {
+        text += "\(rest / UInt64(size))\(unit)"
+        rest %= UInt64(size)
+    }
+    return text
+}

@@ -1,0 +1,104 @@
+/// Read access to stored series, the only thing the evaluator needs from storage.
+///
+/// Timestamps are milliseconds since the Unix epoch, as in Prometheus. Values may include
+/// stale markers (``staleMarker``); the evaluator handles them.
+public protocol Queryable: Sendable {
+    /// The series matching all `matchers`, with their samples whose timestamps lie in `from...through`.
+    ///
+    /// Series without samples in the range may be omitted. The result must be sorted by labels
+    /// (``Labels`` `<`), so that results come out in Prometheus' order.
+    func select(_ matchers: [LabelMatcher], from: Int64, through: Int64) -> [SeriesSamples]
+}
+
+/// An in-memory ``Queryable``: series with their samples, kept sorted by labels and time.
+public struct MemoryStorage: Queryable {
+    private struct Entry: Sendable {
+        var labels: Labels
+        var timestamps: [Int64] = []
+        var values: [Double] = []
+    }
+
+    /// Series in insertion order; positions never change.
+    private var entries: [Entry] = []
+    private var positions: [Labels: Int] = [:]
+    /// Positions of all series, sorted by labels.
+    private var sortedPositions: [Int] = []
+    /// Positions of the series of each metric name, sorted by labels.
+    private var byMetricName: [String: [Int]] = [:]
+
+    /// Creates an empty storage.
+    public init() {}
+
+    /// The number of series stored.
+    public var seriesCount: Int { entries.count }
+
+    /// Removes all series.
+    public mutating func removeAll() {
+        self = MemoryStorage()
+    }
+
+    /// Adds a sample; a sample at an existing timestamp of the series replaces the old one.
+    public mutating func append(_ labels: Labels, timestamp: Int64, value: Double) {
+        let position = positions[labels] ?? insertSeries(labels)
+        var entry = entries[position]
+        entries[position] = Entry(labels: labels)
+        let index = (entry.timestamps.last ?? .min) < timestamp
+            ? entry.timestamps.count : lowerBound(entry.timestamps[...], timestamp)
+        if index < entry.timestamps.count, entry.timestamps[index] == timestamp {
+            entry.values[index] = value
+        } else {
+            entry.timestamps.insert(timestamp, at: index)
+            entry.values.insert(value, at: index)
+        }
+        entries[position] = entry
+    }
+
+    private mutating func insertSeries(_ labels: Labels) -> Int {
+        let position = entries.count
+        entries.append(Entry(labels: labels))
+        positions[labels] = position
+        insertSorted(position, into: &sortedPositions)
+        insertSorted(position, into: &byMetricName[labels.metricName, default: []])
+        return position
+    }
+
+    private func insertSorted(_ position: Int, into list: inout [Int]) {
+        let labels = entries[position].labels
+        var low = 0
+        var high = list.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[list[middle]].labels < labels { low = middle + 1 } else { high = middle }
+        }
+        list.insert(position, at: low)
+    }
+
+    /// The matching series sorted by labels, each cut to the samples in `from...through`.
+    public func select(_ matchers: [LabelMatcher], from: Int64, through: Int64) -> [SeriesSamples] {
+        let nameMatcher = matchers.first { $0.name == metricNameLabel && $0.type == .equal }
+        let candidates = nameMatcher.map { byMetricName[$0.value] ?? [] } ?? sortedPositions
+        var result: [SeriesSamples] = []
+        for position in candidates {
+            let entry = entries[position]
+            guard matchers.allSatisfy({ $0.matches(entry.labels) }) else { continue }
+            let lower = lowerBound(entry.timestamps[...], from)
+            let upper = lowerBound(entry.timestamps[...], through + 1)
+            guard lower < upper else { continue }
+            result.append(SeriesSamples(
+                labels: entry.labels, timestamps: entry.timestamps[lower..<upper], values: entry.values[lower..<upper]))
+        }
+        return result
+    }
+}
+
+/// The first index of `sorted` whose element is not less than `value`.
+@inline(__always)
+func lowerBound(_ sorted: ArraySlice<Int64>, _ value: Int64) -> Int {
+    var low = sorted.startIndex
+    var high = sorted.endIndex
+    while low < high {
+        let middle = (low + high) / 2
+        if sorted[middle] < value { low = middle + 1 } else { high = middle }
+    }
+    return low
+}

@@ -1,0 +1,125 @@
+/// The functions that take a range vector.
+enum RangeFunction: String {
+    case rate, irate, increase, delta, idelta, deriv, changes, resets
+    case avgOverTime = "avg_over_time", minOverTime = "min_over_time", maxOverTime = "max_over_time"
+    case sumOverTime = "sum_over_time", countOverTime = "count_over_time", lastOverTime = "last_over_time"
+    case absentOverTime = "absent_over_time"
+}
+
+/// The window a range function looks at.
+struct RangeWindow {
+    /// Start of the range (inclusive), ms.
+    var start: Int64
+    /// End of the range (inclusive), ms.
+    var end: Int64
+
+    var seconds: Double { Double(end - start) / 1000 }
+}
+
+extension EvaluationContext {
+    func evalRangeFunction(_ function: RangeFunction, _ node: Call) throws -> Vector {
+        guard case .matrixSelector(let selector) = node.args[0].unparenthesized else {
+            throw EvaluationError("expected range vector selector in call to function \"\(function.rawValue)\"")
+        }
+        let matrix = selectMatrix(selector)
+        if function == .absentOverTime {
+            return matrix.isEmpty ? [absentSample(node.args[0])] : []
+        }
+        let end = time - selector.selector.offset
+        let window = RangeWindow(start: end - selector.rangeMilliseconds, end: end)
+        var result: Vector = []
+        result.reserveCapacity(matrix.count)
+        for series in matrix {
+            guard let value = apply(function, series, window) else { continue }
+            let labels = function == .lastOverTime ? series.labels : series.labels.droppingMetricName()
+            result.append(Sample(labels: labels, value: value, timestamp: time))
+        }
+        if function != .lastOverTime {
+            try ensureUniqueAfterDroppingNames(result, inputNames: matrix.lazy.map(\.labels))
+        }
+        return result
+    }
+
+    private func apply(_ function: RangeFunction, _ series: SeriesSamples, _ window: RangeWindow) -> Double? {
+        let values = series.values
+        switch function {
+        case .rate: return extrapolatedRate(series, window, isCounter: true, isRate: true)
+        case .increase: return extrapolatedRate(series, window, isCounter: true, isRate: false)
+        case .delta: return extrapolatedRate(series, window, isCounter: false, isRate: false)
+        case .irate: return instantValue(series, isRate: true)
+        case .idelta: return instantValue(series, isRate: false)
+        case .deriv: return values.count < 2 ? nil : linearRegressionSlope(series)
+        case .changes: return countChanges(values)
+        case .resets: return countResets(values)
+        case .avgOverTime: return averageOverTime(values)
+        case .minOverTime: return values.dropFirst().reduce(values[values.startIndex]) { $0 > $1 || $0.isNaN ? $1 : $0 }
+        case .maxOverTime: return values.dropFirst().reduce(values[values.startIndex]) { $0 < $1 || $0.isNaN ? $1 : $0 }
+        case .sumOverTime: return kahanSum(values)
+        case .countOverTime: return Double(values.count)
+        case .lastOverTime: return values.last
+        case .absentOverTime: return nil
+        }
+    }
+}
+
+/// `rate`, `increase`, `delta`: the change over the window, extrapolated to its edges like Prometheus 2.42.
+func extrapolatedRate(_ series: SeriesSamples, _ window: RangeWindow, isCounter: Bool, isRate: Bool) -> Double? {
+    let values = series.values
+    let stamps = series.timestamps
+    guard values.count >= 2, let first = values.first, let last = values.last,
+        let firstTime = stamps.first, let lastTime = stamps.last
+    else { return nil }
+    var result = last - first
+    if isCounter {
+        var previous = 0.0
+        for value in values {
+            if value < previous { result += previous }
+            previous = value
+        }
+    }
+    var durationToStart = Double(firstTime - window.start) / 1000
+    let durationToEnd = Double(window.end - lastTime) / 1000
+    let sampledInterval = Double(lastTime - firstTime) / 1000
+    let averageSpacing = sampledInterval / Double(values.count - 1)
+    if isCounter, result > 0, first >= 0 {
+        let durationToZero = sampledInterval * (first / result)
+        if durationToZero < durationToStart { durationToStart = durationToZero }
+    }
+    let threshold = averageSpacing * 1.1
+    var extrapolated = sampledInterval
+    extrapolated += durationToStart < threshold ? durationToStart : averageSpacing / 2
+    extrapolated += durationToEnd < threshold ? durationToEnd : averageSpacing / 2
+    result *= extrapolated / sampledInterval
+    return isRate ? result / window.seconds : result
+}
+
+/// `irate`/`idelta`: from the last two samples; `irate` treats a decrease as a counter reset.
+func instantValue(_ series: SeriesSamples, isRate: Bool) -> Double? {
+    guard series.values.count >= 2 else { return nil }
+    let last = series.values[series.values.endIndex - 1]
+    let previous = series.values[series.values.endIndex - 2]
+    let interval = series.timestamps[series.timestamps.endIndex - 1] - series.timestamps[series.timestamps.endIndex - 2]
+    guard interval != 0 else { return nil }
+    let change = isRate && last < previous ? last : last - previous
+    return isRate ? change / (Double(interval) / 1000) : change
+}
+
+func countChanges(_ values: ArraySlice<Double>) -> Double {
+    var changes = 0
+    var previous = values[values.startIndex]
+    for value in values.dropFirst() {
+        if value != previous, !(value.isNaN && previous.isNaN) { changes += 1 }
+        previous = value
+    }
+    return Double(changes)
+}
+
+func countResets(_ values: ArraySlice<Double>) -> Double {
+    var resets = 0
+    var previous = values[values.startIndex]
+    for value in values.dropFirst() {
+        if value < previous { resets += 1 }
+        previous = value
+    }
+    return Double(resets)
+}

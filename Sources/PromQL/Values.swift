@@ -1,0 +1,85 @@
+/// The bit pattern Prometheus uses to mark a series as stale.
+public let staleMarkerBits: UInt64 = 0x7ff0_0000_0000_0002
+
+/// A staleness marker value (a NaN with a special payload).
+public let staleMarker = Double(bitPattern: staleMarkerBits)
+
+/// Whether `value` is the staleness marker (not just any NaN).
+@inline(__always)
+public func isStaleMarker(_ value: Double) -> Bool {
+    value.bitPattern == staleMarkerBits
+}
+
+/// One element of an instant vector: a series' labels and a value.
+public struct Sample: Sendable, Equatable {
+    /// The series' labels.
+    public var labels: Labels
+    /// The value.
+    public var value: Double
+    /// The timestamp in milliseconds of the sample the value came from.
+    public var timestamp: Int64
+
+    /// Creates a sample.
+    public init(labels: Labels, value: Double, timestamp: Int64) {
+        self.labels = labels
+        self.value = value
+        self.timestamp = timestamp
+    }
+}
+
+/// An instant vector: one sample per series.
+public typealias Vector = [Sample]
+
+/// The samples of one series inside a time range, in time order.
+public struct SeriesSamples: Sendable {
+    /// The series' labels.
+    public var labels: Labels
+    /// Sample timestamps in milliseconds, ascending.
+    public var timestamps: ArraySlice<Int64>
+    /// Sample values, parallel to `timestamps`.
+    public var values: ArraySlice<Double>
+
+    /// Creates a range series.
+    public init(labels: Labels, timestamps: ArraySlice<Int64>, values: ArraySlice<Double>) {
+        self.labels = labels
+        self.timestamps = timestamps
+        self.values = values
+    }
+}
+
+/// A range vector: several samples per series.
+public typealias Matrix = [SeriesSamples]
+
+/// The result of evaluating an expression.
+public enum Value: Sendable {
+    /// A single number.
+    case scalar(Double)
+    /// A string.
+    case string(String)
+    /// An instant vector.
+    case vector(Vector)
+    /// A range vector.
+    case matrix(Matrix)
+
+    /// The type of the value.
+    public var type: ValueType {
+        switch self {
+        case .scalar: .scalar
+        case .string: .string
+        case .vector: .vector
+        case .matrix: .matrix
+        }
+    }
+}
+
+/// The PromQL types of expressions.
+public enum ValueType: String, Sendable {
+    /// A single number.
+    case scalar
+    /// A string.
+    case string
+    /// An instant vector; the raw value is Prometheus' name for it in messages.
+    case vector = "instant vector"
+    /// A range vector.
+    case matrix = "range vector"
+}

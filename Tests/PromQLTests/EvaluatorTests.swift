@@ -1,0 +1,111 @@
+import Foundation
+@testable import PromQL
+import Testing
+
+/// Evaluator behaviour beyond Prometheus' own files: `testdata/semantics.test` (results from promtool 2.42)
+/// and direct checks of results, errors and the storage boundary.
+struct EvaluatorTests {
+    @Test func semanticsScriptPasses() throws {
+        let text = try String(contentsOf: testdataDirectory.deletingLastPathComponent()
+            .appendingPathComponent("semantics.test"), encoding: .utf8)
+        let results = try PromQLTestScript(parsing: text).run()
+        #expect(results.count == 38)
+        for result in results where !result.passed {
+            Issue.record("semantics.test:\(result.line): \(result.query): \(result.outcome)")
+        }
+    }
+
+    @Test("results equal promtool's on the differential scripts",
+        arguments: ["promtool-differential-1.test", "promtool-differential-2.test"])
+    func differentialScriptPasses(file: String) throws {
+        let text = try String(contentsOf: testdataDirectory.deletingLastPathComponent()
+            .appendingPathComponent(file), encoding: .utf8)
+        let results = try PromQLTestScript(parsing: text).run()
+        #expect(results.count > 80)
+        for result in results where !result.passed {
+            Issue.record("\(file):\(result.line): \(result.query): \(result.outcome)")
+        }
+    }
+
+    static func storage() -> MemoryStorage {
+        var storage = MemoryStorage()
+        for minute in 0...10 {
+            let time = Int64(minute) * 60_000
+            storage.append(Labels(["__name__": "req", "job": "a"]), timestamp: time, value: Double(minute * 60))
+            storage.append(Labels(["__name__": "req", "job": "b"]), timestamp: time, value: Double(minute * 120))
+            storage.append(Labels(["__name__": "up", "job": "a"]), timestamp: time, value: 1)
+        }
+        return storage
+    }
+
+    static let errors: [(query: String, message: String)] = [
+        ("req + on() up", "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)"),
+        ("req + on() group_left(job) up",
+            "multiple matches for labels: grouping labels must ensure unique matches"),
+        ("req + ignoring(job) group_left up * 0 + on() group_right req",
+            "found duplicate series for the match group {} on the left hand-side of the operation: "
+            + "[{job=\"b\"}, {job=\"a\"}];many-to-many matching not allowed: matching labels must be unique on one side"),
+        ("up + on() req", "found duplicate series for the match group {} on the right hand-side of the operation: "
+            + "[{__name__=\"req\", job=\"b\"}, {__name__=\"req\", job=\"a\"}];many-to-many matching not allowed: "
+            + "matching labels must be unique on one side"),
+        ("label_replace(req, \"job\", \"x\", \"job\", \".*\")", "vector cannot contain metrics with the same labelset"),
+        ("label_replace(req, \"1x\", \"x\", \"job\", \".*\")", "invalid destination label name in label_replace(): 1x"),
+        ("label_replace(req, \"x\", \"x\", \"job\", \"[\")", "invalid regular expression in label_replace(): ["),
+        ("req / on(job) group_left up + 1 > bool 0 unless sum without (job) (req)", ""),
+    ]
+
+    @Test("evaluation errors are phrased like Prometheus", arguments: errors)
+    func evaluationError(query: String, message: String) throws {
+        let evaluator = Evaluator(storage: Self.storage())
+        if message.isEmpty {
+            _ = try evaluator.query(query, at: 600_000)
+            return
+        }
+        #expect(throws: EvaluationError(message)) { try evaluator.query(query, at: 600_000) }
+    }
+
+    @Test func instantVectorLookbackIsFiveMinutesInclusive() throws {
+        let evaluator = Evaluator(storage: Self.storage())
+        guard case .vector(let atEdge) = try evaluator.query("up", at: 900_000),
+            case .vector(let past) = try evaluator.query("up", at: 900_001)
+        else { throw EvaluationError("expected vectors") }
+        #expect(atEdge.count == 1 && atEdge[0].timestamp == 600_000)
+        #expect(past.isEmpty)
+    }
+
+    @Test func rateOfSteadyCounter() throws {
+        let evaluator = Evaluator(storage: Self.storage())
+        guard case .vector(let rates) = try evaluator.query("sum by (job) (rate(req[5m]))", at: 600_000) else {
+            throw EvaluationError("expected a vector")
+        }
+        #expect(rates.map(\.labels) == [Labels(["job": "a"]), Labels(["job": "b"])])
+        #expect(rates.map(\.value) == [1, 2])
+    }
+
+    @Test func scalarAndStringResults() throws {
+        let evaluator = Evaluator(storage: MemoryStorage())
+        guard case .scalar(let value) = try evaluator.query("2 ^ 3 ^ 2 % 7", at: 0),
+            case .string(let text) = try evaluator.query("\"hello\"", at: 0),
+            case .scalar(let now) = try evaluator.query("time()", at: 90_500)
+        else { throw EvaluationError("unexpected result types") }
+        #expect(value == 1)  // 2^9 = 512, 512 % 7 = 1
+        #expect(text == "hello")
+        #expect(now == 90.5)
+    }
+
+    @Test func storageSelectsByMatchersAndTime() throws {
+        let storage = Self.storage()
+        let matchers = [try LabelMatcher(.regexMatch, "job", "a|c"), try LabelMatcher(.notEqual, "__name__", "up")]
+        let series = storage.select(matchers, from: 60_000, through: 120_000)
+        #expect(series.map(\.labels) == [Labels(["__name__": "req", "job": "a"])])
+        #expect(Array(series[0].timestamps) == [60_000, 120_000])
+        #expect(Array(series[0].values) == [60, 120])
+    }
+
+    @Test func staleMarkerIsTheSpecialNaN() {
+        #expect(isStaleMarker(staleMarker))
+        #expect(staleMarker.isNaN)
+        #expect(!isStaleMarker(.nan))
+        #expect(staleMarker.bitPattern == 0x7ff0_0000_0000_0002)
+    }
+}

@@ -1,0 +1,82 @@
+import PromQL
+import Testing
+
+/// Parse errors, with the messages and positions `promtool check rules` 2.42 prints for the same input.
+struct ParserErrorTests {
+    static let cases: [(query: String, message: String)] = [
+        ("sum(", "1:5: parse error: unclosed left parenthesis"),
+        ("foo{", "1:5: parse error: unexpected end of input inside braces"),
+        ("foo{a=\"b\"", "1:10: parse error: unexpected end of input inside braces"),
+        ("1 == 1", "1:3: parse error: comparisons between scalars must use BOOL modifier"),
+        ("foo and 1", "1:1: parse error: set operator \"and\" not allowed in binary scalar expression"),
+        ("rate(foo)", "1:6: parse error: expected type range vector in call to function \"rate\", got instant vector"),
+        ("rate(foo[5m], 1)", "1:1: parse error: expected 1 argument(s) in call to \"rate\", got 2"),
+        ("nosuchfn(foo)", "1:1: parse error: unknown function with name \"nosuchfn\""),
+        ("{}", "1:1: parse error: vector selector must contain at least one non-empty matcher"),
+        ("{a=\"\"}", "1:1: parse error: vector selector must contain at least one non-empty matcher"),
+        ("foo[5m] + 1", "1:1: parse error: binary expression must contain only scalar and instant vector types"),
+        ("foo offset 5m offset 1m", "1:1: parse error: offset may not be set multiple times"),
+        ("(foo)[5m]", "1:6: parse error: ranges only allowed for vector selectors"),
+        ("foo bool", "1:5: parse error: unexpected <bool>"),
+        ("foo + bool bar", "1:5: parse error: bool modifier can only be used on comparison operators"),
+        ("1 + on(a) foo", "1:1: parse error: vector matching only allowed between instant vectors"),
+        ("topk(foo, bar)", "1:6: parse error: expected type scalar in aggregation parameter, got instant vector"),
+        ("sum(1)", "1:5: parse error: expected type instant vector in aggregation expression, got scalar"),
+        ("-\"a\"", "1:1: parse error: unary expression only allowed on expressions of type scalar or instant vector, "
+            + "got \"string\""),
+        ("foo{__name__=\"bar\"}", "1:1: parse error: metric name must not be set twice: \"foo\" or \"bar\""),
+        ("round(foo, 1, 2)", "1:1: parse error: expected at most 2 argument(s) in call to \"round\", got 3"),
+        ("label_join(foo)", "1:1: parse error: expected at least 3 argument(s) in call to \"label_join\", got 1"),
+        ("foo + on(a) group_left(a) bar", "1:5: parse error: label \"a\" must not occur in ON and GROUP clause at once"),
+        ("foo and group_left bar", "1:9: parse error: unexpected <group_left>"),
+        ("'unterminated", "1:1: parse error: unterminated quoted string"),
+        ("histogram_quantile(foo, 0.9)",
+            "1:20: parse error: expected type scalar in call to function \"histogram_quantile\", got instant vector"),
+        ("sum by (a:b) (foo)",
+            "1:9: parse error: unexpected metric identifier \"a:b\" in grouping opts, expected label"),
+        ("foo$", "1:4: parse error: unexpected character: '$'"),
+        ("quantile(0.5)",
+            "1:1: parse error: wrong number of arguments for aggregate expression provided, expected 2, got 1"),
+        ("time(1)", "1:1: parse error: expected 0 argument(s) in call to \"time\", got 1"),
+        ("5m", "1:1: parse error: unexpected duration \"5m\""),
+        ("foo[5]", "1:5: parse error: missing unit character in duration"),
+        ("foo +\n  (bar", "2:7: parse error: unclosed left parenthesis"),
+    ]
+
+    @Test("parse errors match Prometheus", arguments: cases)
+    func parseErrorMatchesPrometheus(query: String, message: String) {
+        #expect(throws: (any Error).self) { try Parser.parse(query) }
+        do {
+            _ = try Parser.parse(query)
+        } catch {
+            #expect("\(error)" == message)
+        }
+    }
+
+    static let unsupported: [(query: String, construct: String)] = [
+        ("foo[5m:1m]", "subquery"),
+        ("max_over_time(rate(foo[1m])[5m:])", "subquery"),
+        ("foo @ 100", "@ modifier"),
+        ("foo offset -5m", "negative offset"),
+        ("sgn(foo)", "function \"sgn\""),
+        ("sort(foo)", "function \"sort\""),
+        ("predict_linear(foo[5m], 60)", "function \"predict_linear\""),
+        ("stddev(foo)", "aggregation \"stddev\""),
+        ("count_values(\"v\", foo)", "aggregation \"count_values\""),
+        ("group by (a) (foo)", "aggregation \"group\""),
+        ("foo atan2 bar", "operator \"atan2\""),
+    ]
+
+    @Test("constructs outside the subset are named, never evaluated", arguments: unsupported)
+    func unsupportedConstructIsNamed(query: String, construct: String) {
+        #expect(throws: UnsupportedError.self) { try Parser.parse(query) }
+        do {
+            _ = try Parser.parse(query)
+        } catch let error as UnsupportedError {
+            #expect(error.construct == construct)
+            #expect(error.description == "unsupported PromQL construct: \(construct) is outside the supported subset")
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+}

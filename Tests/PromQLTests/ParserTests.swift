@@ -1,0 +1,99 @@
+@testable import PromQL
+import Testing
+
+/// Parsing valid queries, printing them back, and the properties of the resulting tree.
+struct ParserTests {
+    /// Query → how the printer writes it. Parsing the printed text must print the same again.
+    static let roundTrips: [(query: String, printed: String)] = [
+        ("up", "up"),
+        ("up{job=\"a\",instance!=\"b\"}", "up{job=\"a\", instance!=\"b\"}"),
+        ("{__name__=~\"up|down\", job!~'x.*'}", "{__name__=~\"up|down\", job!~\"x.*\"}"),
+        ("rate(http_requests_total[5m] offset 1h)", "rate(http_requests_total[5m] offset 1h)"),
+        ("foo offset 90m", "foo offset 1h30m"),
+        ("x[1h30m]", "x[1h30m]"),
+        ("1 + 2 * 3", "1 + 2 * 3"),
+        ("(1 + 2) * 3", "(1 + 2) * 3"),
+        ("2 ^ 3 ^ 2", "2 ^ 3 ^ 2"),
+        ("-foo", "-foo"),
+        ("-1", "-1"),
+        ("+foo", "+foo"),
+        ("foo > bool 3", "foo > bool 3"),
+        ("a + on(x, y) group_left(z) b", "a + on(x, y) group_left(z) b"),
+        ("a / ignoring(x) group_right b", "a / ignoring(x) group_right() b"),
+        ("a AND ON(x) b", "a and on(x) b"),
+        ("SUM BY (job) (x)", "sum by (job) (x)"),
+        ("sum(x) without (instance)", "sum without (instance) (x)"),
+        ("topk(3, x)", "topk(3, x)"),
+        ("quantile by (a) (0.9, x)", "quantile by (a) (0.9, x)"),
+        ("histogram_quantile(0.95, sum by (le, agent) (rate(x_bucket[5m])))",
+            "histogram_quantile(0.95, sum by (le, agent) (rate(x_bucket[5m])))"),
+        ("time() - last_seen > 90", "time() - last_seen > 90"),
+        ("label_replace(up, \"dst\", \"$1\", \"src\", \"(.*)\")", "label_replace(up, \"dst\", \"$1\", \"src\", \"(.*)\")"),
+        ("absent(nonexistent{job=\"x\"})", "absent(nonexistent{job=\"x\"})"),
+        ("1e3", "1000"),
+        ("0x1F", "31"),
+        (".5", "0.5"),
+        ("Inf", "+Inf"),
+        ("-inF", "-Inf"),
+        ("NaN", "NaN"),
+        ("\"a\\nb\"", "\"a\\nb\""),
+        ("`raw\\string`", "\"raw\\\\string\""),
+        ("foo:bar:rate5m", "foo:bar:rate5m"),
+        ("x # a comment", "x"),
+    ]
+
+    @Test("printing is stable and round-trips", arguments: roundTrips)
+    func printsAndRoundTrips(query: String, printed: String) throws {
+        let expr = try Parser.parse(query)
+        #expect(expr.description == printed)
+        #expect(try Parser.parse(expr.description).description == printed)
+    }
+
+    @Test func precedenceFollowsPrometheus() throws {
+        // `-a ^ b` is `-(a ^ b)`; `a - b - c` is left-associative; `a ^ b ^ c` right-associative.
+        guard case .unary(let unary) = try Parser.parse("-a ^ b"), case .binary(let power) = unary.expr else {
+            Issue.record("expected unary minus over a power")
+            return
+        }
+        #expect(power.op == .pow)
+        guard case .binary(let sub) = try Parser.parse("a - b - c"), case .binary(let left) = sub.lhs else {
+            Issue.record("expected left-associative subtraction")
+            return
+        }
+        #expect(left.op == .sub)
+        guard case .binary(let pow) = try Parser.parse("a ^ b ^ c"), case .binary(let right) = pow.rhs else {
+            Issue.record("expected right-associative power")
+            return
+        }
+        #expect(right.op == .pow)
+        guard case .binary(let or) = try Parser.parse("a or b and c"), case .binary(let and) = or.rhs else {
+            Issue.record("expected and to bind tighter than or")
+            return
+        }
+        #expect(or.op == .or && and.op == .and)
+    }
+
+    @Test func nodesCarrySourceRanges() throws {
+        let query = "sum by (a) (rate(foo{x=\"y\"}[5m]))"
+        guard case .aggregate(let sum) = try Parser.parse(query), case .call(let rate) = sum.expr else {
+            Issue.record("unexpected tree")
+            return
+        }
+        #expect(sum.range == SourceRange(0, query.utf8.count))
+        let bytes = Array(query.utf8)
+        let rateText = String(decoding: bytes[rate.range.start..<rate.range.end], as: UTF8.self)
+        #expect(rateText == "rate(foo{x=\"y\"}[5m])")
+        let argText = String(decoding: bytes[rate.args[0].range.start..<rate.args[0].range.end], as: UTF8.self)
+        #expect(argText == "foo{x=\"y\"}[5m]")
+    }
+
+    static let types: [(query: String, type: ValueType)] = [
+        ("1", .scalar), ("\"s\"", .string), ("x", .vector), ("x[1m]", .matrix), ("time()", .scalar),
+        ("scalar(x)", .scalar), ("1 + x", .vector), ("1 + 2", .scalar), ("(x[1m])", .matrix),
+    ]
+
+    @Test("expressions have Prometheus' types", arguments: types)
+    func expressionType(query: String, type: ValueType) throws {
+        #expect(try Parser.parse(query).type == type)
+    }
+}
