@@ -33,7 +33,7 @@ let package = Package(
 
         // Domain modules without I/O.
         module("JSON"),
-        module("Series"),
+        module("Series", dependencies: ["PromQL"]),
         module("Exposition", dependencies: ["Series"]),
         module("PromQL"),
         module("Fleet", dependencies: ["Series", "Exposition", "JSON"]),
@@ -59,7 +59,7 @@ let package = Package(
         module("TestSupport", dependencies: ["Fleet", "Series"]),
 
         tests("JSONTests", dependencies: ["JSON"]),
-        tests("SeriesTests", dependencies: ["Series"]),
+        tests("SeriesTests", dependencies: ["Series", "PromQL"]),
         tests("ExpositionTests", dependencies: ["Exposition", "TestSupport"], resources: [.copy("testdata")]),
         tests("PromQLTests", dependencies: ["PromQL", "TestSupport"], resources: [.copy("testdata")]),
         tests("FleetTests", dependencies: ["Fleet", "TestSupport"]),
