@@ -26,7 +26,8 @@ struct ExporterConfigTests {
     }
 
     @Test func aMissingOptionalFileGivesTheDefaultsAndARequiredOneIsAnError() throws {
-        #expect(try ExporterConfig.load(path: "/nonexistent/hx.yml", mustExist: false) == ExporterConfig())
+        let defaults = try ExporterConfig.load(path: "/nonexistent/hx.yml", mustExist: false)
+        #expect(defaults.health == .standard && defaults.ruleFiles == nil && defaults.global == GlobalConfig())
         #expect(throws: ConfigError(file: "/nonexistent/hx.yml", key: "", message: "file does not exist")) {
             try ExporterConfig.load(path: "/nonexistent/hx.yml", mustExist: true)
         }
@@ -34,7 +35,7 @@ struct ExporterConfigTests {
 
     /// Each bad document and the exact message: file, line, column, key, problem.
     @Test(arguments: [
-        ("helth:\n  degraded_after: 90s\n", "hx.yml:1:1: helth: unknown key (allowed: health, metrics)"),
+        ("helth:\n  degraded_after: 90s\n", "hx.yml:1:1: helth: unknown key (allowed: global, health, metrics, rule_files)"),
         ("health:\n  degraded_after: 90\n", "hx.yml:2:19: health.degraded_after: not a valid duration string: \"90\""),
         ("health:\n  degraded_afte: 1m\n",
          "hx.yml:2:3: health.degraded_afte: unknown key (allowed: by_agent_type, degraded_after, stopped_retention, unreachable_after)"),
@@ -67,6 +68,42 @@ struct ExporterConfigTests {
         } catch {
             #expect(error.line == 3 || error.line == 2)
             #expect(error.description.hasPrefix("hx.yml:"))
+        }
+    }
+}
+
+struct GlobalConfigTests {
+    @Test func readsGlobalAndRuleFiles() throws {
+        let config = try ExporterConfig.parse("""
+            global:
+              evaluation_interval: 30s
+              external_labels: {fleet: prod}
+              external_url: http://exporter.example:9747
+            rule_files: ['rules/*.yml', '/etc/hx/extra.yml']
+            """, file: "hx.yml")
+        #expect(config.global.evaluationInterval == 30)
+        #expect(config.global.externalLabels == ["fleet": "prod"])
+        #expect(config.global.externalURL == "http://exporter.example:9747")
+        #expect(config.ruleFiles == ["rules/*.yml", "/etc/hx/extra.yml"])
+    }
+
+    @Test func ruleFilesDefaultToRulesBesideTheConfiguration() throws {
+        let missing = try ExporterConfig.load(path: "/etc/nowhere/hx.yml", mustExist: false)
+        #expect(missing.ruleFileGlobs == ["/etc/nowhere/rules/*.yml"])
+        #expect(ExporterConfig().ruleFileGlobs == ["./rules/*.yml"])
+    }
+
+    @Test(arguments: [
+        ("global:\n  evaluation_interval: 0s\n", "hx.yml:2:24: global.evaluation_interval: must be above 0s"),
+        ("global:\n  external_labels: {0x: y}\n", "hx.yml:2:25: global.external_labels.0x: invalid label name \"0x\""),
+        ("rule_files: rules/*.yml\n", "hx.yml:1:13: rule_files: must be a list"),
+    ])
+    func globalErrorsNameKeyAndLine(yaml: String, message: String) {
+        do {
+            _ = try ExporterConfig.parse(yaml, file: "hx.yml")
+            Issue.record("accepted: \(yaml)")
+        } catch {
+            #expect(error.description == message)
         }
     }
 }

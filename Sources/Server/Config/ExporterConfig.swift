@@ -13,24 +13,43 @@ import Yams
 ///     nightly-report: {degraded_after: 25h, unreachable_after: 26h}
 /// metrics:
 ///   task_duration_buckets: [0.5, 1, 5, 30, 120]
+/// global:
+///   evaluation_interval: 15s
+///   external_labels: {fleet: production}
+/// rule_files: ['rules/*.yml']
 /// ```
 public struct ExporterConfig: Sendable, Equatable {
     public var health: HealthPolicy = .standard
     /// Upper bounds of `agent_task_duration_seconds`, ascending.
     public var taskDurationBuckets: [Double] = DurationHistogram.defaultUpperBounds
+    public var global = GlobalConfig()
+    /// Globs of rule files, relative to the configuration file's directory; nil when the file names none.
+    public var ruleFiles: [String]?
+    /// The directory relative paths in the file are resolved against.
+    public var baseDirectory = "."
+
+    /// The rule file globs in force: those of the file, else `rules/*.yml` beside it.
+    public var ruleFileGlobs: [String] {
+        (ruleFiles ?? ["rules/*.yml"]).map { $0.hasPrefix("/") ? $0 : "\(baseDirectory)/\($0)" }
+    }
 
     public init() {}
 
     /// Reads and checks `path`; a missing file gives the built-in defaults when `mustExist` is false.
     public static func load(path: String, mustExist: Bool) throws(ConfigError) -> ExporterConfig {
+        let directory = (path as NSString).deletingLastPathComponent
         guard FileManager.default.fileExists(atPath: path) else {
             if mustExist { throw ConfigError(file: path, key: "", message: "file does not exist") }
-            return ExporterConfig()
+            var defaults = ExporterConfig()
+            defaults.baseDirectory = directory.isEmpty ? "." : directory
+            return defaults
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(file: path, key: "", message: "cannot read file")
         }
-        return try parse(String(decoding: data, as: UTF8.self), file: path)
+        var config = try parse(String(decoding: data, as: UTF8.self), file: path)
+        config.baseDirectory = directory.isEmpty ? "." : directory
+        return config
     }
 
     /// Parses a configuration document; `file` names it in errors.
@@ -46,10 +65,12 @@ public struct ExporterConfig: Sendable, Equatable {
         }
         var config = ExporterConfig()
         let reader = YAMLNodeReader(file: file, node: root, path: "")
-        for (key, child) in try reader.mapping(allowed: ["health", "metrics"]) {
+        for (key, child) in try reader.mapping(allowed: ["health", "metrics", "global", "rule_files"]) {
             switch key {
             case "health": config.health = try HealthSection.read(child)
-            default: config.taskDurationBuckets = try MetricsSection.read(child)
+            case "metrics": config.taskDurationBuckets = try MetricsSection.read(child)
+            case "global": config.global = try GlobalConfig.read(child)
+            default: config.ruleFiles = try child.sequence().map { (item) throws(ConfigError) in try item.string() }
             }
         }
         return config
