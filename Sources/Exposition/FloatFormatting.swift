@@ -7,7 +7,7 @@
 ///
 /// Integers below 2^53 and decimals with up to eight fractional digits are formatted directly; other values take
 /// their shortest digits from the standard library's `description` (also shortest round-trip).
-enum FloatFormatting {
+public enum FloatFormatting {
     /// Appends `value` as Go's `'g'` format with shortest precision writes it.
     static func appendGo(_ value: Double, to bytes: inout [UInt8]) {
         if !value.isFinite { return appendNonFinite(value, to: &bytes) }
@@ -58,5 +58,16 @@ enum FloatFormatting {
     private static func appendNonFinite(_ value: Double, to bytes: inout [UInt8]) {
         if value.isNaN { return bytes.append(contentsOf: "NaN".utf8) }
         bytes.append(contentsOf: (value > 0 ? "+Inf" : "-Inf").utf8)
+    }
+}
+
+extension FloatFormatting {
+    /// `value` as the Prometheus text format writes it (Go's `'g'` shortest form, `+Inf`, `-Inf`, `NaN`):
+    /// the form a scraped `le` label value has.
+    public static func prometheusText(_ value: Double) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        appendGo(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
