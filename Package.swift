@@ -37,12 +37,13 @@ let package = Package(
         module("Exposition", dependencies: ["Series"]),
         module("PromQL"),
         module("Fleet", dependencies: ["Series", "Exposition", "JSON"]),
+        module("YAMLConfig", dependencies: ["Series", .product(name: "Yams", package: "Yams")]),
 
         // Edges: transport, persistence, wiring.
         module("HTTP", dependencies: ["CMicroHTTPD", "CZlib"]),
         module("Storage", dependencies: ["Fleet", "Series", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
         module("Server", dependencies: [
-            "HTTP", "Exposition", "JSON", "Series", "Fleet", "Storage", "PromQL",
+            "HTTP", "Exposition", "JSON", "Series", "Fleet", "Storage", "PromQL", "YAMLConfig",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -60,12 +61,13 @@ let package = Package(
 
         tests("JSONTests", dependencies: ["JSON"]),
         tests("SeriesTests", dependencies: ["Series", "PromQL"]),
+        tests("YAMLConfigTests", dependencies: ["YAMLConfig"]),
         tests("ExpositionTests", dependencies: ["Exposition", "TestSupport"], resources: [.copy("testdata")]),
         tests("PromQLTests", dependencies: ["PromQL", "TestSupport"], resources: [.copy("testdata")]),
         tests("FleetTests", dependencies: ["Fleet", "TestSupport"]),
         tests("HTTPTests", dependencies: ["HTTP"]),
         tests("StorageTests", dependencies: ["Storage", "TestSupport"]),
-        tests("ServerTests", dependencies: ["Server", "TestSupport"]),
+        tests("ServerTests", dependencies: ["Server", "TestSupport", "YAMLConfig"]),
         tests("IntegrationTests", dependencies: ["TestSupport", "JSON"]),
 
         // Benchmark: the HTTP transport with a trivial handler (bench/limit/run.sh).

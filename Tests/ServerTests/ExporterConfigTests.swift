@@ -1,6 +1,7 @@
 import Fleet
 import Server
 import Testing
+import YAMLConfig
 
 struct ExporterConfigTests {
     @Test func readsTheHealthSectionOfTheDesign() throws {

@@ -1,6 +1,6 @@
 import Fleet
 import Foundation
-import Yams
+import YAMLConfig
 
 /// The configuration file (`--config.file`), as far as the exporter reads it.
 ///
@@ -54,17 +54,8 @@ public struct ExporterConfig: Sendable, Equatable {
 
     /// Parses a configuration document; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> ExporterConfig {
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else { return ExporterConfig() }
-            root = node
-        } catch let error as YamlError {
-            throw yamlError(error, file: file)
-        } catch {
-            throw ConfigError(file: file, key: "", message: "\(error)")
-        }
         var config = ExporterConfig()
-        let reader = YAMLNodeReader(file: file, node: root, path: "")
+        guard let reader = try YAMLNodeReader.document(text, file: file) else { return config }
         for (key, child) in try reader.mapping(allowed: ["health", "metrics", "global", "rule_files"]) {
             switch key {
             case "health": config.health = try HealthSection.read(child)
@@ -74,15 +65,5 @@ public struct ExporterConfig: Sendable, Equatable {
             }
         }
         return config
-    }
-
-    private static func yamlError(_ error: YamlError, file: String) -> ConfigError {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-             .composer(_, let problem, let mark, _):
-            return ConfigError(file: file, line: mark.line, column: mark.column, key: "", message: "YAML: \(problem)")
-        default:
-            return ConfigError(file: file, key: "", message: "YAML: \(error)")
-        }
     }
 }

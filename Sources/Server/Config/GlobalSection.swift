@@ -1,3 +1,5 @@
+import YAMLConfig
+
 /// The `global:` section, with Prometheus' field names.
 public struct GlobalConfig: Sendable, Equatable {
     /// How often rule groups without their own `interval` are evaluated, in seconds (Prometheus' default 15s).

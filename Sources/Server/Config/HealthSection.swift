@@ -1,4 +1,5 @@
 import Fleet
+import YAMLConfig
 
 /// The `health:` section: thresholds and their per-type overrides.
 enum HealthSection {

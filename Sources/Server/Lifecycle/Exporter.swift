@@ -4,6 +4,7 @@ import HTTP
 import Logging
 import Series
 import Storage
+import YAMLConfig
 import Synchronization
 
 /// The running exporter: configuration, registry, storage, HTTP API and maintenance loop, wired together.

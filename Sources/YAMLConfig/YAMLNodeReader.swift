@@ -3,21 +3,57 @@ import Yams
 
 /// Reads a YAML document strictly: every key must be known, every value of the expected type, and every
 /// error names the file, line, column and key path.
-struct YAMLNodeReader {
-    let file: String
-    let node: Node
+///
+/// ```swift
+/// let reader = try YAMLNodeReader.document(text, file: "hx.yml")
+/// for (key, child) in try reader.mapping(allowed: ["health"]) { … try child.duration() … }
+/// ```
+public struct YAMLNodeReader {
+    public let file: String
+    public let node: Node
     /// The dotted key path of `node`.
-    let path: String
+    public let path: String
 
-    func error(_ message: String, at node: Node? = nil, key: String? = nil) -> ConfigError {
+    public init(file: String, node: Node, path: String) {
+        self.file = file
+        self.node = node
+        self.path = path
+    }
+
+    /// The root of a YAML document; nil for an empty document.
+    /// - Throws: ``ConfigError`` with the line and column of a YAML syntax error.
+    public static func document(_ text: String, file: String) throws(ConfigError) -> YAMLNodeReader? {
+        do {
+            guard let node = try Yams.compose(yaml: text) else { return nil }
+            return YAMLNodeReader(file: file, node: node, path: "")
+        } catch let error as YamlError {
+            throw yamlError(error, file: file)
+        } catch {
+            throw ConfigError(file: file, key: "", message: "\(error)")
+        }
+    }
+
+    private static func yamlError(_ error: YamlError, file: String) -> ConfigError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+             .composer(_, let problem, let mark, _):
+            return ConfigError(file: file, line: mark.line, column: mark.column, key: "", message: "YAML: \(problem)")
+        default:
+            return ConfigError(file: file, key: "", message: "YAML: \(error)")
+        }
+    }
+
+    /// An error at `node` (default: this one), naming `key` (default: this path).
+    public func error(_ message: String, at node: Node? = nil, key: String? = nil) -> ConfigError {
         let mark = (node ?? self.node).mark
         return ConfigError(file: file, line: mark?.line, column: mark?.column, key: key ?? path, message: message)
     }
 
-    func childPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    /// The dotted path of a child key.
+    public func childPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     /// The entries of a mapping, after checking that every key is one of `allowed` (all keys when nil).
-    func mapping(allowed: Set<String>? = nil) throws(ConfigError) -> [(key: String, reader: YAMLNodeReader)] {
+    public func mapping(allowed: Set<String>? = nil) throws(ConfigError) -> [(key: String, reader: YAMLNodeReader)] {
         if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "null" { return [] }
         guard case .mapping(let mapping) = node else { throw error("must be a mapping") }
         var entries: [(key: String, reader: YAMLNodeReader)] = []
@@ -36,20 +72,22 @@ struct YAMLNodeReader {
         return entries
     }
 
-    func sequence() throws(ConfigError) -> [YAMLNodeReader] {
+    /// The items of a list.
+    public func sequence() throws(ConfigError) -> [YAMLNodeReader] {
         guard case .sequence(let sequence) = node else { throw error("must be a list") }
         return sequence.enumerated().map { index, item in
             YAMLNodeReader(file: file, node: item, path: "\(path)[\(index)]")
         }
     }
 
-    func string() throws(ConfigError) -> String {
+    /// A scalar as text.
+    public func string() throws(ConfigError) -> String {
         guard case .scalar(let scalar) = node else { throw error("must be a string") }
         return scalar.string
     }
 
     /// A Prometheus duration such as `90s`, `5m`, `1h30m`, in seconds.
-    func duration() throws(ConfigError) -> Double {
+    public func duration() throws(ConfigError) -> Double {
         let text = try string()
         do throws(PrometheusDuration.ParseError) {
             return try PrometheusDuration.parse(text)
@@ -58,7 +96,8 @@ struct YAMLNodeReader {
         }
     }
 
-    func number() throws(ConfigError) -> Double {
+    /// A finite number.
+    public func number() throws(ConfigError) -> Double {
         let text = try string()
         guard let value = Double(text), value.isFinite else { throw error("must be a number, got \"\(text)\"") }
         return value
