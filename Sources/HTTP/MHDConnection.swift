@@ -29,13 +29,15 @@ struct MHDConnection {
     /// The request is complete: run the handler (or answer 413) and queue the response.
     func finishRequest(_ state: RequestState, method: UnsafePointer<CChar>?, url: UnsafePointer<CChar>?) -> MHD_Result {
         guard !state.isOverLimit else { return queue(server.bodyTooLarge()) }
+        let peer = IPAddress.describe(hb_mhd_client_address(connection))
         let request = HTTPRequest(
             method: method.map { String(cString: $0) } ?? "",
-            path: url.map { String(cString: $0) } ?? "/",
+            rawPath: url.map { String(cString: $0) } ?? "/",
             query: queryParameters(),
             headers: HTTPHeaders(values(of: .HEADER_KIND)),
             body: state.body,
-            remoteAddress: hb_mhd_client_address(connection).flatMap(IPAddress.text(of:))
+            remoteAddress: peer.text,
+            isFromLoopback: peer.isLoopback
         )
         return queue(server.handler.handle(request))
     }

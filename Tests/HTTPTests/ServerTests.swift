@@ -167,6 +167,9 @@ struct ServerTests {
         let server = HTTPServer(configuration: configuration, handler: EchoHandler())
         do { try server.start() } catch { return } // a host without IPv6 cannot run this test
         defer { server.shutdown(gracePeriodSeconds: 0) }
-        #expect(server.boundPort != 0)
+        let client = try RawClient(port: server.boundPort, ipv6: true)
+        try client.send(rawRequest("GET", "/v6"))
+        let response = try client.readResponse()
+        #expect(response.text.contains("remote=::1\nloopback=true"))
     }
 }
