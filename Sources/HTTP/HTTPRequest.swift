@@ -48,6 +48,26 @@ public struct HTTPRequest: Sendable {
         self.isFromLoopback = remoteAddress.map(IPAddress.isLoopback) ?? false
     }
 
+    /// Creates a request as received by the transport, whose peer was already classified.
+    init(
+        method: String,
+        rawPath: String,
+        query: [String: String],
+        headers: HTTPHeaders,
+        body: [UInt8],
+        remoteAddress: String?,
+        isFromLoopback: Bool
+    ) {
+        self.method = method
+        self.rawPath = rawPath
+        self.path = PercentDecoding.decode(rawPath) ?? rawPath
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.remoteAddress = remoteAddress
+        self.isFromLoopback = isFromLoopback
+    }
+
     /// The method as a known ``HTTPMethod``, or `nil` for a method outside that list.
     public var httpMethod: HTTPMethod? {
         HTTPMethod(token: method)

@@ -102,6 +102,9 @@ public final class HTTPServer: Sendable {
     /// received finish for up to `gracePeriodSeconds` (their responses say
     /// `Connection: close`), then closes every connection. Returns once the daemon has
     /// stopped; does nothing when the server is not running.
+    ///
+    /// Call it from outside the handler (e.g. a signal-handling thread): called from a
+    /// handler it would wait for its own request and then for its own worker thread.
     public func shutdown(gracePeriodSeconds: Double) {
         guard let running = state.withLock({ state in
             defer { state.running = nil }

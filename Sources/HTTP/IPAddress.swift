@@ -20,23 +20,44 @@ enum IPAddress {
         return bytes == loopback || (Array(bytes[0..<12]) == mappedPrefix && bytes[12] == 127)
     }
 
-    /// The numeric text form of an IPv4 or IPv6 socket address, or `nil` for other families.
-    static func text(of address: UnsafePointer<sockaddr>) -> String? {
-        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+    /// The peer's numeric text form and whether it is a loopback address; `(nil, false)` for
+    /// a missing address or one that is neither IPv4 nor IPv6.
+    static func describe(_ address: UnsafePointer<sockaddr>?) -> (text: String?, isLoopback: Bool) {
+        guard let address else { return (nil, false) }
         let raw = UnsafeRawPointer(address)
-        let converted: UnsafePointer<CChar>?
         switch Int32(address.pointee.sa_family) {
         case AF_INET:
-            let octets = withUnsafeBytes(of: raw.loadUnaligned(as: sockaddr_in.self).sin_addr) { Array($0) }
-            return octets.map(String.init).joined(separator: ".")
+            let v4 = raw.loadUnaligned(as: sockaddr_in.self).sin_addr
+            return (dottedQuad(v4), firstOctet(v4) == 127)
         case AF_INET6:
             var v6 = raw.loadUnaligned(as: sockaddr_in6.self).sin6_addr
-            converted = inet_ntop(AF_INET6, &v6, &buffer, socklen_t(buffer.count))
+            var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+            guard inet_ntop(AF_INET6, &v6, &buffer, socklen_t(buffer.count)) != nil else { return (nil, false) }
+            let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            return (text, isLoopback(text))
         default:
-            return nil
+            return (nil, false)
         }
-        guard converted != nil else { return nil }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// `a.b.c.d` for an IPv4 address, built in place (no `printf`, no heap for the text).
+    private static func dottedQuad(_ address: in_addr) -> String {
+        String(unsafeUninitializedCapacity: 15) { text in
+            var count = 0
+            func append(_ byte: UInt8) {
+                text[count] = byte
+                count += 1
+            }
+            withUnsafeBytes(of: address.s_addr) { octets in
+                for (index, octet) in octets.enumerated() {
+                    if index > 0 { append(UInt8(ascii: ".")) }
+                    if octet >= 100 { append(UInt8(ascii: "0") + octet / 100) }
+                    if octet >= 10 { append(UInt8(ascii: "0") + octet / 10 % 10) }
+                    append(UInt8(ascii: "0") + octet % 10)
+                }
+            }
+            return count
+        }
     }
 
     private static func firstOctet(_ address: in_addr) -> UInt8 {

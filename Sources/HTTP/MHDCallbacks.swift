@@ -20,9 +20,10 @@ func mhdAccessHandler(
     let server = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
     let exchange = MHDConnection(connection, server: server)
     guard let stateAddress = requestContext.pointee else {
-        requestContext.pointee = Unmanaged.passRetained(RequestState()).toOpaque()
+        let state = RequestState()
+        requestContext.pointee = Unmanaged.passRetained(state).toOpaque()
         server.inFlight.add(1, ordering: .relaxed)
-        return exchange.beginRequest()
+        return exchange.beginRequest(state)
     }
     let state = Unmanaged<RequestState>.fromOpaque(stateAddress).takeUnretainedValue()
     let chunkSize = uploadDataSize.pointee
@@ -55,11 +56,11 @@ func mhdCollectValue(
 ) -> MHD_Result {
     guard let cls, let key else { return .YES }
     let collector = Unmanaged<ValueCollector>.fromOpaque(cls).takeUnretainedValue()
-    collector.pairs.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
+    collector.fields.append(HTTPHeaders.Field(name: String(cString: key), value: value.map { String(cString: $0) } ?? ""))
     return .YES
 }
 
 /// The pairs gathered by ``mhdCollectValue(cls:kind:key:value:)``.
 final class ValueCollector {
-    var pairs: [(String, String)] = []
+    var fields: [HTTPHeaders.Field] = []
 }

@@ -13,10 +13,11 @@ struct MHDConnection {
 
     /// Headers have arrived: refuse a declared body over the limit at once (the connection
     /// then closes unread), else ask for the body.
-    func beginRequest() -> MHD_Result {
-        if let length = headerValue("Content-Length").flatMap(Int.init), length > server.maxBodyBytes {
-            return queue(server.bodyTooLarge())
-        }
+    func beginRequest(_ state: RequestState) -> MHD_Result {
+        guard let length = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length")
+            .flatMap({ Int(String(cString: $0)) }) else { return .YES }
+        guard length <= server.maxBodyBytes else { return queue(server.bodyTooLarge()) }
+        state.expectBody(length: length)
         return .YES
     }
 
@@ -29,13 +30,15 @@ struct MHDConnection {
     /// The request is complete: run the handler (or answer 413) and queue the response.
     func finishRequest(_ state: RequestState, method: UnsafePointer<CChar>?, url: UnsafePointer<CChar>?) -> MHD_Result {
         guard !state.isOverLimit else { return queue(server.bodyTooLarge()) }
+        let peer = IPAddress.describe(hb_mhd_client_address(connection))
         let request = HTTPRequest(
             method: method.map { String(cString: $0) } ?? "",
-            path: url.map { String(cString: $0) } ?? "/",
+            rawPath: url.map { String(cString: $0) } ?? "/",
             query: queryParameters(),
-            headers: HTTPHeaders(values(of: .HEADER_KIND)),
+            headers: HTTPHeaders(fields: values(of: .HEADER_KIND)),
             body: state.body,
-            remoteAddress: hb_mhd_client_address(connection).flatMap(IPAddress.text(of:))
+            remoteAddress: peer.text,
+            isFromLoopback: peer.isLoopback
         )
         return queue(server.handler.handle(request))
     }
@@ -48,7 +51,7 @@ struct MHDConnection {
         guard let created else { return .NO }
         defer { MHD_destroy_response(created) }
         for (name, value) in response.headers {
-            _ = MHD_add_response_header(created, name, value)
+            _ = name.withCString { name in value.withCString { MHD_add_response_header(created, name, $0) } }
         }
         if server.isClosing.load(ordering: .relaxed) {
             _ = MHD_add_response_header(created, "Connection", "close")
@@ -57,25 +60,23 @@ struct MHDConnection {
         return MHD_queue_response(connection, UInt32(status), created)
     }
 
-    private func headerValue(_ name: String) -> String? {
-        MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
-    }
-
     /// Query arguments as sent (libmicrohttpd has only turned `+` into spaces), decoded here.
     private func queryParameters() -> [String: String] {
         var query: [String: String] = [:]
-        for (name, value) in values(of: .GET_ARGUMENT_KIND) {
-            guard let name = PercentDecoding.decode(name), let value = PercentDecoding.decode(value) else { continue }
+        for field in values(of: .GET_ARGUMENT_KIND) {
+            guard let name = PercentDecoding.decode(field.name), let value = PercentDecoding.decode(field.value) else {
+                continue
+            }
             query[name] = value
         }
         return query
     }
 
-    private func values(of kind: MHD_ValueKind) -> [(String, String)] {
+    private func values(of kind: MHD_ValueKind) -> [HTTPHeaders.Field] {
         let collector = ValueCollector()
         withExtendedLifetime(collector) {
             _ = MHD_get_connection_values(connection, kind, mhdCollectValue, Unmanaged.passUnretained(collector).toOpaque())
         }
-        return collector.pairs
+        return collector.fields
     }
 }

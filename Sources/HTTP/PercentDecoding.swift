@@ -3,8 +3,8 @@ enum PercentDecoding {
     /// Decodes `%HH` sequences; `nil` when a `%` is not followed by two hex digits or the
     /// result is not UTF-8. With `plusAsSpace`, `+` becomes a space (form encoding).
     static func decode(_ text: String, plusAsSpace: Bool = false) -> String? {
-        let special = plusAsSpace ? [UInt8(ascii: "%"), UInt8(ascii: "+")] : [UInt8(ascii: "%")]
-        guard text.utf8.contains(where: special.contains) else { return text }
+        let needsWork = text.utf8.contains(UInt8(ascii: "%")) || (plusAsSpace && text.utf8.contains(UInt8(ascii: "+")))
+        guard needsWork else { return text }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var input = text.utf8.makeIterator()

@@ -39,6 +39,11 @@ final class RequestState {
     /// Whether the body went over the limit.
     var isOverLimit: Bool { discardedBytes > 0 }
 
+    /// Reserves room for a body whose length was declared (and is within the limit).
+    func expectBody(length: Int) {
+        body.reserveCapacity(length)
+    }
+
     /// Appends an upload chunk while the body stays within `limit`; after that, counts and
     /// drops the bytes so no more than `limit` bytes are ever buffered.
     func receive(_ chunk: UnsafeRawBufferPointer, limit: Int) {

@@ -24,23 +24,39 @@ final class RawClient {
     private let descriptor: Int32
     private var pending: [UInt8] = []
 
-    /// Connects to 127.0.0.1:`port`; reads give up after `readTimeoutSeconds`.
-    init(port: UInt16, readTimeoutSeconds: Int = 5) throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    /// Connects to 127.0.0.1:`port` (or [::1]:`port`); reads give up after `readTimeoutSeconds`.
+    init(port: UInt16, ipv6: Bool = false, readTimeoutSeconds: Int = 5) throws {
+        descriptor = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var timeout = timeval(tv_sec: readTimeoutSeconds, tv_usec: 0)
+        _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let status = ipv6 ? Self.connectIPv6(descriptor, port: port) : Self.connectIPv4(descriptor, port: port)
+        guard status == 0 else {
+            close(descriptor)
+            throw RawClientError(description: "connect to port \(port) failed: errno \(errno)")
+        }
+    }
+
+    private static func connectIPv4(_ descriptor: Int32, port: UInt16) -> Int32 {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        var timeout = timeval(tv_sec: readTimeoutSeconds, tv_usec: 0)
-        _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let status = withUnsafePointer(to: &address) { pointer in
+        return withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard status == 0 else {
-            close(descriptor)
-            throw RawClientError(description: "connect to port \(port) failed: errno \(errno)")
+    }
+
+    private static func connectIPv6(_ descriptor: Int32, port: UInt16) -> Int32 {
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_port = port.bigEndian
+        address.sin6_addr = in6addr_loopback
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+            }
         }
     }
 
