@@ -1,4 +1,7 @@
 import PromQL
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // Benchmark of the PromQL evaluator: 10,000 series per metric, 60 samples each (one every 5 s, so the
 // whole history lies inside a 5m window), evaluated at the time of the last sample.
@@ -48,6 +51,15 @@ let storage = makeStorage()
 print("loaded \(storage.seriesCount) series × \(samplesPerSeries) samples in \(clock.now - loadStart)")
 let evaluator = Evaluator(storage: storage)
 let iterations = 20
+
+// `promql-bench profile N`: evaluate query N 300 times and nothing else (for perf).
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "profile", let index = Int(CommandLine.arguments[2]),
+    queries.indices.contains(index)
+{
+    let expr = try Parser.parse(queries[index].text)
+    for _ in 0..<300 { _ = try evaluator.evaluate(expr, at: evaluationTime) }
+    exit(0)
+}
 
 for query in queries {
     let expr = try Parser.parse(query.text)
