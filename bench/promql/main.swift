@@ -52,12 +52,13 @@ print("loaded \(storage.seriesCount) series × \(samplesPerSeries) samples in \(
 let evaluator = Evaluator(storage: storage)
 let iterations = 20
 
-// `promql-bench profile N`: evaluate query N 300 times and nothing else (for perf).
-if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "profile", let index = Int(CommandLine.arguments[2]),
-    queries.indices.contains(index)
-{
+// `promql-bench profile N [COUNT]`: evaluate query N COUNT times (default 300) and nothing else, for perf
+// and for counting allocations (compare COUNT against 0).
+let arguments = CommandLine.arguments
+if arguments.count >= 3, arguments[1] == "profile", let index = Int(arguments[2]), queries.indices.contains(index) {
+    let count = arguments.count > 3 ? Int(arguments[3]) ?? 300 : 300
     let expr = try Parser.parse(queries[index].text)
-    for _ in 0..<300 { _ = try evaluator.evaluate(expr, at: evaluationTime) }
+    for _ in 0..<count { _ = try evaluator.evaluate(expr, at: evaluationTime) }
     exit(0)
 }
 
