@@ -93,7 +93,7 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
         let inner = labels.filter { $0.name != metricNameLabel }
             .map { "\($0.name)=\(quoteString($0.value))" }
             .joined(separator: ", ")
-        return metricName + "{" + inner + "}"
+        return inner.isEmpty && !metricName.isEmpty ? metricName : metricName + "{" + inner + "}"
     }
 
     /// Orders label sets like Prometheus: label by label, a prefix first.
