@@ -1,3 +1,4 @@
+import Foundation
 @testable import PromQL
 import Testing
 
@@ -95,5 +96,23 @@ struct ParserTests {
     @Test("expressions have Prometheus' types", arguments: types)
     func expressionType(query: String, type: ValueType) throws {
         #expect(try Parser.parse(query).type == type)
+    }
+}
+
+/// Printing every query of the Prometheus test files and parsing the output again gives the same text.
+struct PrinterRoundTripOverTestFiles {
+    @Test(arguments: ConformanceTests.files)
+    func everyQueryRoundTrips(file: String) throws {
+        let script = try PromQLTestScript(parsing: String(
+            contentsOf: testdataDirectory.appendingPathComponent(file), encoding: .utf8))
+        var checked = 0
+        for case .eval(let eval) in script.commands {
+            guard let expr = try? Parser.parse(eval.query) else { continue }
+            let printed = expr.description
+            let reparsed = try Parser.parse(printed)
+            #expect(reparsed.description == printed, "\(file):\(eval.line): \(eval.query)")
+            checked += 1
+        }
+        #expect(checked > 0)
     }
 }
