@@ -30,7 +30,9 @@ extension Lexer {
         let digitsStart = offset
         while let byte = peek(), isHexDigit(byte) { offset += 1 }
         let text = String(decoding: bytes[digitsStart..<offset], as: UTF8.self)
-        guard let value = UInt64(text, radix: 16) else { throw error("bad number or duration syntax: \"\(text)\"", at: start) }
+        guard let value = UInt64(text, radix: 16) else {
+            throw error("bad number or duration syntax: \"\(text)\"", at: start)
+        }
         try rejectTrailingIdentifier(start: start)
         return .number(Double(value))
     }
@@ -81,7 +83,9 @@ extension Lexer {
         ]
         for (name, milliseconds) in units {
             let unitBytes = Array(name.utf8)
-            guard unitBytes[0] == byte, (0..<unitBytes.count).allSatisfy({ peek($0) == unitBytes[$0] }) else { continue }
+            guard unitBytes[0] == byte, (0..<unitBytes.count).allSatisfy({ peek($0) == unitBytes[$0] }) else {
+                continue
+            }
             offset += unitBytes.count
             return (milliseconds, unitBytes.count)
         }

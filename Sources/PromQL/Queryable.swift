@@ -87,7 +87,8 @@ public struct MemoryStorage: Queryable {
             let upper = lowerBound(entries[position].timestamps[...], through == .max ? through : through + 1)
             guard lower < upper else { continue }
             result.append(SeriesSamples(labels: entries[position].labels,
-                timestamps: entries[position].timestamps[lower..<upper], values: entries[position].values[lower..<upper]))
+                timestamps: entries[position].timestamps[lower..<upper],
+                values: entries[position].values[lower..<upper]))
         }
         return result
     }

@@ -75,7 +75,9 @@ private struct TestSummary {
             case .passed: counts.passed += 1
             case .failedAsExpected(let message):
                 counts.passed += 1
-                if verbose { print("PASS \(file):\(testCase.line): \(testCase.query)\n  failed as expected: \(message)") }
+                if verbose {
+                    print("PASS \(file):\(testCase.line): \(testCase.query)\n  failed as expected: \(message)")
+                }
             case .failed(let message):
                 counts.failed += 1
                 print("FAIL \(file):\(testCase.line): \(testCase.query)\n  \(message)")

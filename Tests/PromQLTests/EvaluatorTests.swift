@@ -16,7 +16,7 @@ struct EvaluatorTests {
     }
 
     @Test("results equal promtool's on the differential scripts",
-        arguments: ["promtool-differential-1.test", "promtool-differential-2.test", "promtool-differential-3.test"])
+        arguments: (1...3).map { "promtool-differential-\($0).test" })
     func differentialScriptPasses(file: String) throws {
         let text = try String(contentsOf: testdataDirectory.deletingLastPathComponent()
             .appendingPathComponent(file), encoding: .utf8)
@@ -39,12 +39,14 @@ struct EvaluatorTests {
     }
 
     static let errors: [(query: String, message: String)] = [
-        ("req + on() up", "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)"),
+        ("req + on() up",
+            "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)"),
         ("req + on() group_left(job) up",
             "multiple matches for labels: grouping labels must ensure unique matches"),
         ("req + ignoring(job) group_left up * 0 + on() group_right req",
             "found duplicate series for the match group {} on the left hand-side of the operation: "
-            + "[{job=\"b\"}, {job=\"a\"}];many-to-many matching not allowed: matching labels must be unique on one side"),
+            + "[{job=\"b\"}, {job=\"a\"}];many-to-many matching not allowed: "
+            + "matching labels must be unique on one side"),
         ("up + on() req", "found duplicate series for the match group {} on the right hand-side of the operation: "
             + "[{__name__=\"req\", job=\"b\"}, {__name__=\"req\", job=\"a\"}];many-to-many matching not allowed: "
             + "matching labels must be unique on one side"),

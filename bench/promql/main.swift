@@ -77,7 +77,8 @@ for query in queries {
     let nanoseconds = Double(median.components.seconds) * 1e9 + Double(median.components.attoseconds) / 1e9
     let perSample = nanoseconds / Double(query.samplesRead)
     let milliseconds = nanoseconds / 1e6
-    print("\(query.text)\n  median \(formatted(milliseconds)) ms per evaluation, \(formatted(perSample)) ns per sample read "
+    print("\(query.text)\n  median \(formatted(milliseconds)) ms per evaluation, "
+        + "\(formatted(perSample)) ns per sample read "
         + "(\(query.samplesRead) samples, \(resultSize) result series)")
 }
 
