@@ -117,3 +117,25 @@ struct PrinterRoundTripOverTestFiles {
         #expect(checked > 0)
     }
 }
+
+/// What the rule engine learns from a parsed expression before evaluating it.
+struct ExprAnalysisTests {
+    static let histories: [(query: String, milliseconds: Int64)] = [
+        ("1 + 2", 0),
+        ("up", 300_000),
+        ("up offset 1h", 3_900_000),
+        ("rate(x[5m])", 300_000),
+        ("rate(x[1h] offset 30m) > avg_over_time(y[10m])", 5_400_000),
+        ("histogram_quantile(0.9, sum by (le) (rate(b[15m])))", 900_000),
+    ]
+
+    @Test("history a rule needs", arguments: histories)
+    func requiredHistory(query: String, milliseconds: Int64) throws {
+        #expect(try Parser.parse(query).requiredHistory() == milliseconds)
+    }
+
+    @Test func selectorsAreListedInSourceOrder() throws {
+        let matchers = try Parser.parse("a{x=\"1\"} / on() group_left sum(rate(b[5m]))").selectorMatchers
+        #expect(matchers.map { $0.map(\.value) } == [["a", "1"], ["b"]])
+    }
+}
