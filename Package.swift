@@ -71,5 +71,6 @@ let package = Package(
 )
 
 package.targets.append(
-    .executableTarget(name: "promql-bench", dependencies: ["PromQL"], path: "bench/promql", swiftSettings: strictSettings)
+    .executableTarget(
+        name: "promql-bench", dependencies: ["PromQL"], path: "bench/promql", swiftSettings: strictSettings)
 )
