@@ -16,7 +16,7 @@ struct EvaluatorTests {
     }
 
     @Test("results equal promtool's on the differential scripts",
-        arguments: (1...3).map { "promtool-differential-\($0).test" })
+        arguments: (1...3).flatMap { ["promtool-differential-\($0).test", "promtool-random-\($0).test"] })
     func differentialScriptPasses(file: String) throws {
         let text = try String(contentsOf: testdataDirectory.deletingLastPathComponent()
             .appendingPathComponent(file), encoding: .utf8)
