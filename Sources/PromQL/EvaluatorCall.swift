@@ -31,8 +31,8 @@ extension EvaluationContext {
         case "label_join": return try checkedUnique(labelJoin(node.args))
         case "clamp":
             let (low, high) = (try evalScalar(node.args[1]), try evalScalar(node.args[2]))
-            if high < low { return [] }
-            return try mapValues(node.args[0]) { goMax(low, goMin(high, $0)) }
+            let clamped = try mapValues(node.args[0]) { goMax(low, goMin(high, $0)) }
+            return high < low ? [] : clamped
         case "clamp_min":
             let low = try evalScalar(node.args[1])
             return try mapValues(node.args[0]) { goMax(low, $0) }
