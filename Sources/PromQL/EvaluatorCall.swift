@@ -100,14 +100,18 @@ extension EvaluationContext {
     }
 }
 
-/// Go's `math.Max`: NaN wins, then +Inf.
+/// Go's `math.Max`: +Inf wins over NaN, NaN over numbers, +0 over -0.
 func goMax(_ a: Double, _ b: Double) -> Double {
+    if a == .infinity || b == .infinity { return .infinity }
     if a.isNaN || b.isNaN { return .nan }
+    if a == 0, b == 0 { return a.sign == .minus ? b : a }
     return a > b ? a : b
 }
 
-/// Go's `math.Min`: NaN wins, then -Inf.
+/// Go's `math.Min`: -Inf wins over NaN, NaN over numbers, -0 over +0.
 func goMin(_ a: Double, _ b: Double) -> Double {
+    if a == -.infinity || b == -.infinity { return -.infinity }
     if a.isNaN || b.isNaN { return .nan }
+    if a == 0, b == 0 { return a.sign == .minus ? a : b }
     return a < b ? a : b
 }
