@@ -64,9 +64,12 @@ extension Lexer {
             while let next = peek(), isDigit(next) { offset += 1 }
             guard let unit = lexDurationUnit() else { return parts > 0 ? nil : nil }
             let digits = String(decoding: bytes[digitsStart..<(offset - unit.length)], as: UTF8.self)
-            guard let count = Int64(digits) else { return nil }
+            guard let count = Int64(digits) else { throw error("duration out of range", at: digitsStart) }
             let (product, overflow) = count.multipliedReportingOverflow(by: unit.milliseconds)
-            guard !overflow else { throw error("duration out of range", at: digitsStart) }
+            // Prometheus durations are Go time.Duration values: at most about 292 years.
+            guard !overflow, product <= maximumDurationMilliseconds - total else {
+                throw error("duration out of range", at: digitsStart)
+            }
             total += product
             parts += 1
         }
@@ -154,6 +157,9 @@ extension Lexer {
 
     private func describeByte(_ byte: UInt8) -> String { "'" + String(UnicodeScalar(byte)) + "'" }
 }
+
+/// The longest duration Prometheus can represent (Go's time.Duration), in milliseconds.
+let maximumDurationMilliseconds = Int64.max / 1_000_000
 
 func isHexDigit(_ byte: UInt8) -> Bool {
     isDigit(byte) || (byte >= 65 && byte <= 70) || (byte >= 97 && byte <= 102)

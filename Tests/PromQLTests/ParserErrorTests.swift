@@ -42,6 +42,8 @@ struct ParserErrorTests {
         ("5m", "1:1: parse error: unexpected duration \"5m\""),
         ("foo[5]", "1:5: parse error: missing unit character in duration"),
         ("foo +\n  (bar", "2:7: parse error: unclosed left parenthesis"),
+        ("rate(x[300y])", "1:8: parse error: duration out of range"),
+        ("x offset 99999999999999999999s", "1:10: parse error: duration out of range"),
     ]
 
     @Test("parse errors match Prometheus", arguments: cases)
@@ -52,6 +54,17 @@ struct ParserErrorTests {
         } catch {
             #expect("\(error)" == message)
         }
+    }
+
+    @Test func deepNestingIsAnErrorNotACrash() {
+        let query = String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000)
+        #expect(throws: ParseError.self) { try Parser.parse(query) }
+        let unary = String(repeating: "-", count: 100_000) + "1"
+        #expect(throws: ParseError.self) { try Parser.parse(unary) }
+        let chain = Array(repeating: "1", count: 100_000).joined(separator: " + ")
+        #expect(throws: ParseError.self) { try Parser.parse(chain) }
+        let fine = String(repeating: "(", count: 100) + "1" + String(repeating: ")", count: 100)
+        #expect(throws: Never.self) { try Parser.parse(fine) }
     }
 
     static let unsupported: [(query: String, construct: String)] = [
