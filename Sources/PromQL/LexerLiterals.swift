@@ -62,7 +62,7 @@ extension Lexer {
         while let byte = peek(), isDigit(byte) {
             let digitsStart = offset
             while let next = peek(), isDigit(next) { offset += 1 }
-            guard let unit = lexDurationUnit() else { return parts > 0 ? nil : nil }
+            guard let unit = lexDurationUnit() else { return nil }
             let digits = String(decoding: bytes[digitsStart..<(offset - unit.length)], as: UTF8.self)
             guard let count = Int64(digits) else { throw error("duration out of range", at: digitsStart) }
             let (product, overflow) = count.multipliedReportingOverflow(by: unit.milliseconds)
