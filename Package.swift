@@ -75,4 +75,3 @@ let package = Package(
         .executableTarget(name: "promql-bench", dependencies: ["PromQL"], path: "bench/promql", swiftSettings: strictSettings),
     ]
 )
-

@@ -83,13 +83,18 @@ struct EvaluationContext {
     /// The non-stale samples of each series in `[t - offset - range, t - offset]`.
     func selectMatrix(_ node: MatrixSelector) -> Matrix {
         let end = time - node.selector.offset
-        let series = storage.select(node.selector.matchers, from: end - node.rangeMilliseconds, through: end)
-        var matrix: Matrix = []
-        matrix.reserveCapacity(series.count)
-        for item in series {
-            let window = withoutStaleMarkers(clip(item, from: end - node.rangeMilliseconds, through: end))
-            if !window.timestamps.isEmpty { matrix.append(window) }
+        let start = end - node.rangeMilliseconds
+        var matrix = storage.select(node.selector.matchers, from: start, through: end)
+        for index in matrix.indices {
+            let timestamps = matrix[index].timestamps
+            if let first = timestamps.first, let last = timestamps.last, first < start || last > end {
+                matrix[index] = clip(matrix[index], from: start, through: end)
+            }
+            if matrix[index].values.contains(where: isStaleMarker) {
+                matrix[index] = withoutStaleMarkers(matrix[index])
+            }
         }
+        matrix.removeAll { $0.timestamps.isEmpty }
         return matrix
     }
 
@@ -121,9 +126,8 @@ func clip(_ series: SeriesSamples, from: Int64, through: Int64) -> SeriesSamples
     return clipped
 }
 
-/// `series` without stale markers; copies only when it contains some.
+/// `series` without stale markers.
 func withoutStaleMarkers(_ series: SeriesSamples) -> SeriesSamples {
-    guard series.values.contains(where: isStaleMarker) else { return series }
     var timestamps: [Int64] = []
     var values: [Double] = []
     for (timestamp, value) in zip(series.timestamps, series.values) where !isStaleMarker(value) {

@@ -17,9 +17,11 @@ extension EvaluationContext {
         default: break
         }
         var groups: [Labels: Int] = [:]
+        groups.reserveCapacity(input.count)
         var states: [GroupState] = []
+        let grouping = node.without ? node.grouping + [metricNameLabel] : node.grouping
         for sample in input {
-            let key = groupingKey(sample.labels, node)
+            let key = node.without ? sample.labels.removing(grouping) : sample.labels.keeping(grouping)
             if let position = groups[key] {
                 accumulate(node.op, sample, into: &states[position])
             } else {
@@ -28,11 +30,6 @@ extension EvaluationContext {
             }
         }
         return states.map { Sample(labels: $0.labels, value: finish(node.op, $0, param: param ?? 0), timestamp: time) }
-    }
-
-    /// The labels of the group a sample belongs to.
-    private func groupingKey(_ labels: Labels, _ node: AggregateExpr) -> Labels {
-        node.without ? labels.removing(node.grouping + [metricNameLabel]) : labels.keeping(node.grouping)
     }
 
     private func start(_ op: AggregateOperator, _ sample: Sample, labels: Labels) -> GroupState {

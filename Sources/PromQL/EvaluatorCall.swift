@@ -31,21 +31,22 @@ extension EvaluationContext {
         case "label_join": return try checkedUnique(labelJoin(node.args))
         case "clamp":
             let (low, high) = (try evalScalar(node.args[1]), try evalScalar(node.args[2]))
+            let input = try evalVector(node.args[0])
             if high < low { return [] }
-            return try mapValues(node.args[0]) { goMax(low, goMin(high, $0)) }
+            return try mapValues(input) { goMax(low, goMin(high, $0)) }
         case "clamp_min":
             let low = try evalScalar(node.args[1])
-            return try mapValues(node.args[0]) { goMax(low, $0) }
+            return try mapValues(evalVector(node.args[0])) { goMax(low, $0) }
         case "clamp_max":
             let high = try evalScalar(node.args[1])
-            return try mapValues(node.args[0]) { goMin(high, $0) }
+            return try mapValues(evalVector(node.args[0])) { goMin(high, $0) }
         case "round":
             let toNearest = node.args.count > 1 ? try evalScalar(node.args[1]) : 1
             let inverse = 1 / toNearest
-            return try mapValues(node.args[0]) { ($0 * inverse + 0.5).rounded(.down) / inverse }
-        case "abs": return try mapValues(node.args[0]) { $0.magnitude }
-        case "ceil": return try mapValues(node.args[0]) { $0.rounded(.up) }
-        case "floor": return try mapValues(node.args[0]) { $0.rounded(.down) }
+            return try mapValues(evalVector(node.args[0])) { ($0 * inverse + 0.5).rounded(.down) / inverse }
+        case "abs": return try mapValues(evalVector(node.args[0])) { $0.magnitude }
+        case "ceil": return try mapValues(evalVector(node.args[0])) { $0.rounded(.up) }
+        case "floor": return try mapValues(evalVector(node.args[0])) { $0.rounded(.down) }
         default:
             throw UnsupportedError(construct: "function \(quoteString(name))", range: node.range)
         }
@@ -57,8 +58,7 @@ extension EvaluationContext {
     }
 
     /// Applies `transform` to every value, dropping the metric name.
-    private func mapValues(_ arg: Expr, _ transform: (Double) -> Double) throws -> Vector {
-        let input = try evalVector(arg)
+    private func mapValues(_ input: Vector, _ transform: (Double) -> Double) throws -> Vector {
         let result = input.map {
             Sample(labels: $0.labels.droppingMetricName(), value: transform($0.value), timestamp: time)
         }
@@ -100,14 +100,18 @@ extension EvaluationContext {
     }
 }
 
-/// Go's `math.Max`: NaN wins, then +Inf.
+/// Go's `math.Max`: +Inf wins over NaN, NaN over numbers, +0 over -0.
 func goMax(_ a: Double, _ b: Double) -> Double {
+    if a == .infinity || b == .infinity { return .infinity }
     if a.isNaN || b.isNaN { return .nan }
+    if a == 0, b == 0 { return a.sign == .minus ? b : a }
     return a > b ? a : b
 }
 
-/// Go's `math.Min`: NaN wins, then -Inf.
+/// Go's `math.Min`: -Inf wins over NaN, NaN over numbers, -0 over +0.
 func goMin(_ a: Double, _ b: Double) -> Double {
+    if a == -.infinity || b == -.infinity { return -.infinity }
     if a.isNaN || b.isNaN { return .nan }
+    if a == 0, b == 0 { return a.sign == .minus ? a : b }
     return a < b ? a : b
 }

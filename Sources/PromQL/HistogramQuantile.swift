@@ -9,20 +9,22 @@ private struct Bucket {
 extension EvaluationContext {
     /// `histogram_quantile(φ, buckets)` over classic `le` buckets, grouped by all other labels.
     func histogramQuantile(_ phi: Double, _ input: Vector) -> Vector {
-        var order: [Labels] = []
-        var histograms: [Labels: (labels: Labels, buckets: [Bucket])] = [:]
+        var positions: [Labels: Int] = [:]
+        positions.reserveCapacity(input.count)
+        var histograms: [(labels: Labels, buckets: [Bucket])] = []
         for sample in input {
             guard let upperBound = parseGoFloat(sample.labels[bucketLabel]) else { continue }
             let key = sample.labels.removing([bucketLabel])
-            if histograms[key] == nil {
-                order.append(key)
-                histograms[key] = (key.droppingMetricName(), [])
+            let bucket = Bucket(upperBound: upperBound, count: sample.value)
+            if let position = positions[key] {
+                histograms[position].buckets.append(bucket)
+            } else {
+                positions[key] = histograms.count
+                histograms.append((key.droppingMetricName(), [bucket]))
             }
-            histograms[key]?.buckets.append(Bucket(upperBound: upperBound, count: sample.value))
         }
-        return order.compactMap { key in
-            guard let histogram = histograms[key] else { return nil }
-            return Sample(labels: histogram.labels, value: bucketQuantile(phi, histogram.buckets), timestamp: time)
+        return histograms.map {
+            Sample(labels: $0.labels, value: bucketQuantile(phi, $0.buckets), timestamp: time)
         }
     }
 }

@@ -2,8 +2,19 @@
 public struct AnchoredRegex: @unchecked Sendable {
     // Safety: `Regex` values are immutable after creation and matching does not mutate them.
     private let regex: Regex<AnyRegexOutput>
+    private let shortcut: Shortcut?
     /// The pattern as written.
     public let pattern: String
+
+    /// Patterns common in selectors that are answered without running the regex engine.
+    private enum Shortcut {
+        /// `a|b|c` of plain text.
+        case literals(Set<String>)
+        /// `.*`: anything without a line feed (RE2's `.` excludes `\n`).
+        case anything
+        /// `.+`: anything non-empty without a line feed.
+        case anythingNonEmpty
+    }
 
     /// Compiles `pattern` with RE2's (Go's) meaning; throws when Go would reject it.
     ///
@@ -15,11 +26,25 @@ public struct AnchoredRegex: @unchecked Sendable {
         self.regex = try Regex("(?:" + pattern + ")")
             .matchingSemantics(.unicodeScalar)
             .asciiOnlyCharacterClasses()
+        self.shortcut = Self.shortcut(for: pattern)
+    }
+
+    private static func shortcut(for pattern: String) -> Shortcut? {
+        if pattern == ".*" { return .anything }
+        if pattern == ".+" { return .anythingNonEmpty }
+        let metacharacters = Set("\\.+*?()[]{}^$")
+        guard !pattern.contains(where: { metacharacters.contains($0) }) else { return nil }
+        return .literals(Set(pattern.split(separator: "|", omittingEmptySubsequences: false).map(String.init)))
     }
 
     /// Whether the whole of `text` matches.
     public func matches(_ text: String) -> Bool {
-        (try? regex.wholeMatch(in: text)) != nil
+        switch shortcut {
+        case .literals(let literals): literals.contains(text)
+        case .anything: !text.contains("\n")
+        case .anythingNonEmpty: !text.isEmpty && !text.contains("\n")
+        case nil: (try? regex.wholeMatch(in: text)) != nil
+        }
     }
 
     /// The capture groups of a whole match of `text` (index 0 is the whole match), or nil without a match.
@@ -121,7 +146,8 @@ private func rejectNonRE2Syntax(_ pattern: String) throws {
             if next == "]" || next == "^" { index += 1 }
         } else if scalar == "(", next == "?", index + 2 < scalars.count {
             let kind = scalars[index + 2]
-            let lookbehind = kind == "<" && index + 3 < scalars.count && "=!".unicodeScalars.contains(scalars[index + 3])
+            let lookbehind = kind == "<" && index + 3 < scalars.count
+                && "=!".unicodeScalars.contains(scalars[index + 3])
             if kind == "=" || kind == "!" || kind == ">" || lookbehind {
                 throw RegexSyntaxError(construct: String(String.UnicodeScalarView(scalars[index..<(index + 3)])))
             }

@@ -65,16 +65,14 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
         return Labels(sorted: copy)
     }
 
-    /// A copy without the labels in `names`.
-    public func removing(_ names: some Sequence<String>) -> Labels {
-        let drop = Set(names)
-        return Labels(sorted: labels.filter { !drop.contains($0.name) })
+    /// A copy without the labels in `names` (a short list, as in `without (...)`).
+    public func removing(_ names: [String]) -> Labels {
+        Labels(sorted: labels.filter { !names.contains($0.name) })
     }
 
-    /// A copy with only the labels in `names`.
-    public func keeping(_ names: some Sequence<String>) -> Labels {
-        let keep = Set(names)
-        return Labels(sorted: labels.filter { keep.contains($0.name) })
+    /// A copy with only the labels in `names` (a short list, as in `by (...)`).
+    public func keeping(_ names: [String]) -> Labels {
+        Labels(sorted: labels.filter { names.contains($0.name) })
     }
 
     /// A copy without the metric name.
@@ -95,7 +93,7 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
         let inner = labels.filter { $0.name != metricNameLabel }
             .map { "\($0.name)=\(quoteString($0.value))" }
             .joined(separator: ", ")
-        return metricName + "{" + inner + "}"
+        return inner.isEmpty && !metricName.isEmpty ? metricName : metricName + "{" + inner + "}"
     }
 
     /// Orders label sets like Prometheus: label by label, a prefix first.

@@ -96,7 +96,9 @@ struct Lexer {
         case "/": return .div
         case "%": return .mod
         case "^": return .pow
-        case "=": return next == UInt8(ascii: "=") ? two(.equal) : next == UInt8(ascii: "~") ? two(.regexMatch) : .assign
+        case "=":
+            if next == UInt8(ascii: "=") { return two(.equal) }
+            return next == UInt8(ascii: "~") ? two(.regexMatch) : .assign
         case "!":
             if next == UInt8(ascii: "=") { return two(.notEqual) }
             if next == UInt8(ascii: "~") { return two(.regexNoMatch) }

@@ -30,7 +30,9 @@ extension Lexer {
         let digitsStart = offset
         while let byte = peek(), isHexDigit(byte) { offset += 1 }
         let text = String(decoding: bytes[digitsStart..<offset], as: UTF8.self)
-        guard let value = UInt64(text, radix: 16) else { throw error("bad number or duration syntax: \"\(text)\"", at: start) }
+        guard let value = UInt64(text, radix: 16) else {
+            throw error("bad number or duration syntax: \"\(text)\"", at: start)
+        }
         try rejectTrailingIdentifier(start: start)
         return .number(Double(value))
     }
@@ -60,11 +62,14 @@ extension Lexer {
         while let byte = peek(), isDigit(byte) {
             let digitsStart = offset
             while let next = peek(), isDigit(next) { offset += 1 }
-            guard let unit = lexDurationUnit() else { return parts > 0 ? nil : nil }
+            guard let unit = lexDurationUnit() else { return nil }
             let digits = String(decoding: bytes[digitsStart..<(offset - unit.length)], as: UTF8.self)
-            guard let count = Int64(digits) else { return nil }
+            guard let count = Int64(digits) else { throw error("duration out of range", at: digitsStart) }
             let (product, overflow) = count.multipliedReportingOverflow(by: unit.milliseconds)
-            guard !overflow else { throw error("duration out of range", at: digitsStart) }
+            // Prometheus durations are Go time.Duration values: at most about 292 years.
+            guard !overflow, product <= maximumDurationMilliseconds - total else {
+                throw error("duration out of range", at: digitsStart)
+            }
             total += product
             parts += 1
         }
@@ -81,7 +86,9 @@ extension Lexer {
         ]
         for (name, milliseconds) in units {
             let unitBytes = Array(name.utf8)
-            guard unitBytes[0] == byte, (0..<unitBytes.count).allSatisfy({ peek($0) == unitBytes[$0] }) else { continue }
+            guard unitBytes[0] == byte, (0..<unitBytes.count).allSatisfy({ peek($0) == unitBytes[$0] }) else {
+                continue
+            }
             offset += unitBytes.count
             return (milliseconds, unitBytes.count)
         }
@@ -150,6 +157,9 @@ extension Lexer {
 
     private func describeByte(_ byte: UInt8) -> String { "'" + String(UnicodeScalar(byte)) + "'" }
 }
+
+/// The longest duration Prometheus can represent (Go's time.Duration), in milliseconds.
+let maximumDurationMilliseconds = Int64.max / 1_000_000
 
 func isHexDigit(_ byte: UInt8) -> Bool {
     isDigit(byte) || (byte >= 65 && byte <= 70) || (byte >= 97 && byte <= 102)

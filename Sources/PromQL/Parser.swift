@@ -6,6 +6,9 @@ public struct Parser {
     let query: String
     var tokens: [Token]
     var index = 0
+    /// How many expressions enclose the one being parsed; bounded so that no input can exhaust the stack.
+    var depth = 0
+    static let maximumDepth = 256
 
     /// Parses `query`.
     /// - Throws: ``ParseError`` for malformed queries, ``UnsupportedError`` for constructs outside the subset.
@@ -62,8 +65,18 @@ public struct Parser {
     // MARK: - Binary expressions
 
     mutating func parseExpression(minPrecedence: Int) throws -> Expr {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maximumDepth {
+            throw error("expression nested more than \(Self.maximumDepth) levels deep", current.range)
+        }
         var lhs = try parseUnary()
+        var chain = 0
         while let op = current.kind.binaryOperator, op.precedence >= minPrecedence {
+            chain += 1
+            if depth + chain > Self.maximumDepth {
+                throw error("expression nested more than \(Self.maximumDepth) levels deep", current.range)
+            }
             let opToken = advance()
             if op == .atan2 { throw UnsupportedError(construct: "operator \"atan2\"", range: opToken.range) }
             let (returnBool, matching) = try parseBinaryModifiers(op, opToken.range)

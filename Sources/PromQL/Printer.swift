@@ -44,7 +44,8 @@ extension BinaryExpr: CustomStringConvertible {
         var modifiers = returnBool ? " bool" : ""
         if matching.explicit {
             if matching.on || !matching.matchingLabels.isEmpty {
-                modifiers += (matching.on ? " on(" : " ignoring(") + matching.matchingLabels.joined(separator: ", ") + ")"
+                let labels = matching.matchingLabels.joined(separator: ", ")
+                modifiers += (matching.on ? " on(" : " ignoring(") + labels + ")"
             }
             if matching.cardinality == .manyToOne || matching.cardinality == .oneToMany {
                 modifiers += matching.cardinality == .manyToOne ? " group_left" : " group_right"
@@ -71,6 +72,7 @@ extension AggregateExpr: CustomStringConvertible {
 func formatNumber(_ value: Double) -> String {
     if value.isNaN { return "NaN" }
     if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
+    if value == 0, value.sign == .minus { return "-0" }
     if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
     return "\(value)"
 }

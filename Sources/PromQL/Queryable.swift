@@ -75,17 +75,20 @@ public struct MemoryStorage: Queryable {
 
     /// The matching series sorted by labels, each cut to the samples in `from...through`.
     public func select(_ matchers: [LabelMatcher], from: Int64, through: Int64) -> [SeriesSamples] {
-        let nameMatcher = matchers.first { $0.name == metricNameLabel && $0.type == .equal }
-        let candidates = nameMatcher.map { byMetricName[$0.value] ?? [] } ?? sortedPositions
+        let nameIndex = matchers.firstIndex { $0.name == metricNameLabel && $0.type == .equal }
+        let candidates = nameIndex.map { byMetricName[matchers[$0].value] ?? [] } ?? sortedPositions
+        var others = matchers
+        if let nameIndex { others.remove(at: nameIndex) }
         var result: [SeriesSamples] = []
+        result.reserveCapacity(candidates.count)
         for position in candidates {
-            let entry = entries[position]
-            guard matchers.allSatisfy({ $0.matches(entry.labels) }) else { continue }
-            let lower = lowerBound(entry.timestamps[...], from)
-            let upper = lowerBound(entry.timestamps[...], through + 1)
+            guard others.allSatisfy({ $0.matches(entries[position].labels) }) else { continue }
+            let lower = lowerBound(entries[position].timestamps[...], from)
+            let upper = lowerBound(entries[position].timestamps[...], through == .max ? through : through + 1)
             guard lower < upper else { continue }
-            result.append(SeriesSamples(
-                labels: entry.labels, timestamps: entry.timestamps[lower..<upper], values: entry.values[lower..<upper]))
+            result.append(SeriesSamples(labels: entries[position].labels,
+                timestamps: entries[position].timestamps[lower..<upper],
+                values: entries[position].values[lower..<upper]))
         }
         return result
     }

@@ -6,6 +6,12 @@ enum RangeFunction: String {
     case absentOverTime = "absent_over_time"
 }
 
+/// The samples of one series inside a window, without labels.
+struct Points {
+    var timestamps: ArraySlice<Int64>
+    var values: ArraySlice<Double>
+}
+
 /// The window a range function looks at.
 struct RangeWindow {
     /// Start of the range (inclusive), ms.
@@ -21,26 +27,45 @@ extension EvaluationContext {
         guard case .matrixSelector(let selector) = node.args[0].unparenthesized else {
             throw EvaluationError("expected range vector selector in call to function \"\(function.rawValue)\"")
         }
-        let matrix = selectMatrix(selector)
         if function == .absentOverTime {
-            return matrix.isEmpty ? [absentSample(node.args[0])] : []
+            return selectMatrix(selector).isEmpty ? [absentSample(node.args[0])] : []
         }
         let end = time - selector.selector.offset
         let window = RangeWindow(start: end - selector.rangeMilliseconds, end: end)
+        let series = storage.select(selector.selector.matchers, from: window.start, through: window.end)
         var result: Vector = []
-        result.reserveCapacity(matrix.count)
-        for series in matrix {
-            guard let value = apply(function, series, window) else { continue }
-            let labels = function == .lastOverTime ? series.labels : series.labels.droppingMetricName()
-            result.append(Sample(labels: labels, value: value, timestamp: time))
+        result.reserveCapacity(series.count)
+        for item in series {
+            let points = windowPoints(item, window)
+            guard !points.timestamps.isEmpty, let value = apply(function, points, window) else { continue }
+            result.append(Sample(labels: function == .lastOverTime ? item.labels : item.labels.droppingMetricName(),
+                value: value, timestamp: time))
         }
-        if function != .lastOverTime {
-            try ensureUniqueAfterDroppingNames(result, inputNames: matrix.lazy.map(\.labels))
+        let singleName = selector.selector.matchers.contains { $0.name == metricNameLabel && $0.type == .equal }
+        if function != .lastOverTime, !singleName {
+            try ensureUniqueAfterDroppingNames(result, inputNames: series.lazy.map(\.labels))
         }
         return result
     }
 
-    private func apply(_ function: RangeFunction, _ series: SeriesSamples, _ window: RangeWindow) -> Double? {
+    /// The non-stale samples of `series` inside the window; copies only when stale markers must go.
+    private func windowPoints(_ series: SeriesSamples, _ window: RangeWindow) -> Points {
+        var points = Points(timestamps: series.timestamps, values: series.values)
+        if let first = points.timestamps.first, let last = points.timestamps.last,
+            first < window.start || last > window.end
+        {
+            let clipped = clip(series, from: window.start, through: window.end)
+            points = Points(timestamps: clipped.timestamps, values: clipped.values)
+        }
+        if points.values.contains(where: isStaleMarker) {
+            let filtered = withoutStaleMarkers(SeriesSamples(labels: .empty, timestamps: points.timestamps,
+                values: points.values))
+            points = Points(timestamps: filtered.timestamps, values: filtered.values)
+        }
+        return points
+    }
+
+    private func apply(_ function: RangeFunction, _ series: Points, _ window: RangeWindow) -> Double? {
         let values = series.values
         switch function {
         case .rate: return extrapolatedRate(series, window, isCounter: true, isRate: true)
@@ -63,7 +88,7 @@ extension EvaluationContext {
 }
 
 /// `rate`, `increase`, `delta`: the change over the window, extrapolated to its edges like Prometheus 2.42.
-func extrapolatedRate(_ series: SeriesSamples, _ window: RangeWindow, isCounter: Bool, isRate: Bool) -> Double? {
+func extrapolatedRate(_ series: Points, _ window: RangeWindow, isCounter: Bool, isRate: Bool) -> Double? {
     let values = series.values
     let stamps = series.timestamps
     guard values.count >= 2, let first = values.first, let last = values.last,
@@ -94,7 +119,7 @@ func extrapolatedRate(_ series: SeriesSamples, _ window: RangeWindow, isCounter:
 }
 
 /// `irate`/`idelta`: from the last two samples; `irate` treats a decrease as a counter reset.
-func instantValue(_ series: SeriesSamples, isRate: Bool) -> Double? {
+func instantValue(_ series: Points, isRate: Bool) -> Double? {
     guard series.values.count >= 2 else { return nil }
     let last = series.values[series.values.endIndex - 1]
     let previous = series.values[series.values.endIndex - 2]

@@ -35,7 +35,7 @@ func averageOverTime(_ values: ArraySlice<Double>) -> Double {
 }
 
 /// The slope of the least-squares line through the samples (per second), as `deriv`.
-func linearRegressionSlope(_ series: SeriesSamples) -> Double {
+func linearRegressionSlope(_ series: Points) -> Double {
     let values = series.values
     let interceptTime = series.timestamps[series.timestamps.startIndex]
     let initial = values[values.startIndex]

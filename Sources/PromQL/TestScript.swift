@@ -51,7 +51,8 @@ public struct PromQLTestScript: Sendable {
     /// - Throws: ``TestScriptError`` naming the line of a malformed command.
     public init(parsing text: String) throws {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
-            let trimmed = line.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }
+            let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
+            let trimmed = line.drop(while: isSpace).reversed().drop(while: isSpace)
             let result = Substring(String(trimmed.reversed()))
             return result.hasPrefix("#") ? "" : result
         }
@@ -115,7 +116,8 @@ public struct PromQLTestScript: Sendable {
             throw TestScriptError(line: number, message: "invalid evaluation command \"\(line)\"")
         }
         let kinds: [String: EvalCommand.Kind] = [
-            "eval": .instant, "eval_warn": .instant, "eval_info": .instant, "eval_fail": .fail, "eval_ordered": .ordered,
+            "eval": .instant, "eval_warn": .instant, "eval_info": .instant,
+            "eval_fail": .fail, "eval_ordered": .ordered,
         ]
         guard let kind = kinds[word] else {
             throw TestScriptError(line: number, message: "invalid evaluation command \"\(word)\"")

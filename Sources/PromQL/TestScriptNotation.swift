@@ -55,24 +55,26 @@ private func parseSeriesLabels(_ selector: Substring, line: Int) throws -> Label
     do { tokens = try lexer.tokenize() } catch { throw TestScriptError(line: line, message: error.description) }
     var labels: [Label] = []
     var position = 0
-    if case .identifier(let name) = tokens[position].kind {
+    func kind(_ offset: Int) -> TokenKind {
+        position + offset < tokens.count ? tokens[position + offset].kind : .endOfInput
+    }
+    if case .identifier(let name) = kind(0) {
         labels.append(Label(metricNameLabel, name))
         position += 1
     }
-    guard tokens[position].kind == .leftBrace else {
-        guard tokens[position].kind == .endOfInput else {
+    guard kind(0) == .leftBrace else {
+        guard kind(0) == .endOfInput else {
             throw TestScriptError(line: line, message: "invalid series selector \"\(selector)\"")
         }
         return Labels(labels)
     }
     position += 1
-    while tokens[position].kind != .rightBrace {
-        guard case .identifier(let name) = tokens[position].kind, tokens[position + 1].kind == .assign,
-            case .string(let value) = tokens[position + 2].kind
+    while kind(0) != .rightBrace {
+        guard case .identifier(let name) = kind(0), kind(1) == .assign, case .string(let value) = kind(2)
         else { throw TestScriptError(line: line, message: "invalid label matcher in \"\(selector)\"") }
         labels.append(Label(name, value))
         position += 3
-        if tokens[position].kind == .comma { position += 1 }
+        if kind(0) == .comma { position += 1 }
     }
     return Labels(labels)
 }

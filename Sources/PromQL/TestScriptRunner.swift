@@ -122,7 +122,7 @@ extension PromQLTestScript {
 /// Formats a sample value for messages.
 func formatValue(_ value: Double) -> String {
     if isStaleMarker(value) { return "stale" }
-    return value.isNaN ? "NaN" : value.isInfinite ? (value > 0 ? "+Inf" : "-Inf") : "\(value)"
+    return formatNumber(value)
 }
 
 /// Prometheus' test comparison: relative tolerance 1e-6, NaN equals NaN.

@@ -25,6 +25,8 @@ extension EvaluationContext {
 
     /// Arithmetic and comparisons between two vectors, one-to-one or many-to-one/one-to-many.
     func vectorVector(_ node: BinaryExpr, _ lhs: Vector, _ rhs: Vector) throws -> Vector {
+        // Like Prometheus, an empty side matches nothing, so no matching error can arise.
+        if lhs.isEmpty || rhs.isEmpty { return [] }
         let matching = node.matching
         let swapped = matching.cardinality == .oneToMany
         let (many, one) = swapped ? (rhs, lhs) : (lhs, rhs)

@@ -30,21 +30,23 @@ extension PromQLCommand {
         mutating func run() throws {
             var summary = TestSummary(verbose: verbose)
             for file in files {
-                summary.add(try runFile(file), file: file)
+                summary.add(runFile(file), file: file)
             }
             summary.printSkipReasons()
             print("\(summary.passed) passed, \(summary.failed) failed, \(summary.skipped) skipped")
             if summary.failed > 0 || summary.brokenFiles > 0 { throw ExitCode(1) }
         }
 
-        private func runFile(_ file: String) throws -> Result<[TestCaseResult], any Error> {
-            let text: String
-            do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
-            } catch {
-                throw ValidationError("cannot read \(file): \(error.localizedDescription)")
+        private func runFile(_ file: String) -> Result<[TestCaseResult], any Error> {
+            Result {
+                let text: String
+                do {
+                    text = try String(contentsOfFile: file, encoding: .utf8)
+                } catch {
+                    throw ValidationError("cannot read file: \(error.localizedDescription)")
+                }
+                return try PromQLTestScript(parsing: text).run()
             }
-            return Result { try PromQLTestScript(parsing: text).run() }
         }
     }
 }
@@ -64,7 +66,7 @@ private struct TestSummary {
         case .success(let value): cases = value
         case .failure(let error):
             brokenFiles += 1
-            print("\(file): cannot parse test script: \(error)")
+            print("\(file): cannot run test script: \(error)")
             return
         }
         var counts = (passed: 0, failed: 0, skipped: 0)
@@ -73,7 +75,9 @@ private struct TestSummary {
             case .passed: counts.passed += 1
             case .failedAsExpected(let message):
                 counts.passed += 1
-                if verbose { print("PASS \(file):\(testCase.line): \(testCase.query)\n  failed as expected: \(message)") }
+                if verbose {
+                    print("PASS \(file):\(testCase.line): \(testCase.query)\n  failed as expected: \(message)")
+                }
             case .failed(let message):
                 counts.failed += 1
                 print("FAIL \(file):\(testCase.line): \(testCase.query)\n  \(message)")

@@ -54,6 +54,19 @@ struct ConformanceTests {
         #expect(passed == Self.expectedPassed)
     }
 
+    /// The shared copy next to the repository (`../shared/promql-testdata`), when it is there.
+    static let sharedDirectory = testdataDirectory.deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("shared/promql-testdata")
+
+    @Test("the copies are identical to the project's shared test data", arguments: files + ["LICENSE", "NOTICE"])
+    func copyIsUnmodified(file: String) throws {
+        let shared = Self.sharedDirectory.appendingPathComponent(file)
+        guard FileManager.default.fileExists(atPath: shared.path) else { return }
+        let copy = try Data(contentsOf: testdataDirectory.appendingPathComponent(file))
+        #expect(copy == (try Data(contentsOf: shared)))
+    }
+
     @Test func skipReasonsNameTheConstruct() throws {
         let reasons = try Self.results("operators.test").compactMap { result -> String? in
             if case .skipped(let reason) = result.outcome { return reason }

@@ -27,7 +27,8 @@ struct ParserErrorTests {
         ("foo{__name__=\"bar\"}", "1:1: parse error: metric name must not be set twice: \"foo\" or \"bar\""),
         ("round(foo, 1, 2)", "1:1: parse error: expected at most 2 argument(s) in call to \"round\", got 3"),
         ("label_join(foo)", "1:1: parse error: expected at least 3 argument(s) in call to \"label_join\", got 1"),
-        ("foo + on(a) group_left(a) bar", "1:5: parse error: label \"a\" must not occur in ON and GROUP clause at once"),
+        ("foo + on(a) group_left(a) bar",
+            "1:5: parse error: label \"a\" must not occur in ON and GROUP clause at once"),
         ("foo and group_left bar", "1:9: parse error: unexpected <group_left>"),
         ("'unterminated", "1:1: parse error: unterminated quoted string"),
         ("histogram_quantile(foo, 0.9)",
@@ -41,6 +42,8 @@ struct ParserErrorTests {
         ("5m", "1:1: parse error: unexpected duration \"5m\""),
         ("foo[5]", "1:5: parse error: missing unit character in duration"),
         ("foo +\n  (bar", "2:7: parse error: unclosed left parenthesis"),
+        ("rate(x[300y])", "1:8: parse error: duration out of range"),
+        ("x offset 99999999999999999999s", "1:10: parse error: duration out of range"),
     ]
 
     @Test("parse errors match Prometheus", arguments: cases)
@@ -51,6 +54,17 @@ struct ParserErrorTests {
         } catch {
             #expect("\(error)" == message)
         }
+    }
+
+    @Test func deepNestingIsAnErrorNotACrash() {
+        let query = String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000)
+        #expect(throws: ParseError.self) { try Parser.parse(query) }
+        let unary = String(repeating: "-", count: 100_000) + "1"
+        #expect(throws: ParseError.self) { try Parser.parse(unary) }
+        let chain = Array(repeating: "1", count: 100_000).joined(separator: " + ")
+        #expect(throws: ParseError.self) { try Parser.parse(chain) }
+        let fine = String(repeating: "(", count: 100) + "1" + String(repeating: ")", count: 100)
+        #expect(throws: Never.self) { try Parser.parse(fine) }
     }
 
     static let unsupported: [(query: String, construct: String)] = [

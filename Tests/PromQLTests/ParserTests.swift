@@ -1,3 +1,4 @@
+import Foundation
 @testable import PromQL
 import Testing
 
@@ -28,7 +29,8 @@ struct ParserTests {
         ("histogram_quantile(0.95, sum by (le, agent) (rate(x_bucket[5m])))",
             "histogram_quantile(0.95, sum by (le, agent) (rate(x_bucket[5m])))"),
         ("time() - last_seen > 90", "time() - last_seen > 90"),
-        ("label_replace(up, \"dst\", \"$1\", \"src\", \"(.*)\")", "label_replace(up, \"dst\", \"$1\", \"src\", \"(.*)\")"),
+        ("label_replace(up, \"dst\", \"$1\", \"src\", \"(.*)\")",
+            "label_replace(up, \"dst\", \"$1\", \"src\", \"(.*)\")"),
         ("absent(nonexistent{job=\"x\"})", "absent(nonexistent{job=\"x\"})"),
         ("1e3", "1000"),
         ("0x1F", "31"),
@@ -95,5 +97,45 @@ struct ParserTests {
     @Test("expressions have Prometheus' types", arguments: types)
     func expressionType(query: String, type: ValueType) throws {
         #expect(try Parser.parse(query).type == type)
+    }
+}
+
+/// Printing every query of the Prometheus test files and parsing the output again gives the same text.
+struct PrinterRoundTripOverTestFiles {
+    @Test(arguments: ConformanceTests.files)
+    func everyQueryRoundTrips(file: String) throws {
+        let script = try PromQLTestScript(parsing: String(
+            contentsOf: testdataDirectory.appendingPathComponent(file), encoding: .utf8))
+        var checked = 0
+        for case .eval(let eval) in script.commands {
+            guard let expr = try? Parser.parse(eval.query) else { continue }
+            let printed = expr.description
+            let reparsed = try Parser.parse(printed)
+            #expect(reparsed.description == printed, "\(file):\(eval.line): \(eval.query)")
+            checked += 1
+        }
+        #expect(checked > 0)
+    }
+}
+
+/// What the rule engine learns from a parsed expression before evaluating it.
+struct ExprAnalysisTests {
+    static let histories: [(query: String, milliseconds: Int64)] = [
+        ("1 + 2", 0),
+        ("up", 300_000),
+        ("up offset 1h", 3_900_000),
+        ("rate(x[5m])", 300_000),
+        ("rate(x[1h] offset 30m) > avg_over_time(y[10m])", 5_400_000),
+        ("histogram_quantile(0.9, sum by (le) (rate(b[15m])))", 900_000),
+    ]
+
+    @Test("history a rule needs", arguments: histories)
+    func requiredHistory(query: String, milliseconds: Int64) throws {
+        #expect(try Parser.parse(query).requiredHistory() == milliseconds)
+    }
+
+    @Test func selectorsAreListedInSourceOrder() throws {
+        let matchers = try Parser.parse("a{x=\"1\"} / on() group_left sum(rate(b[5m]))").selectorMatchers
+        #expect(matchers.map { $0.map(\.value) } == [["a", "1"], ["b"]])
     }
 }

@@ -55,7 +55,7 @@ struct TestScriptTests {
             """)
         let outcomes = script.run().map(\.outcome)
         #expect(outcomes.count == 4)
-        #expect(outcomes[0] == .failed("expected m{a=\"1\"} 4.0\n  got      m{a=\"1\"} 3.0"))
+        #expect(outcomes[0] == .failed("expected m{a=\"1\"} 4\n  got      m{a=\"1\"} 3"))
         #expect(outcomes[1] == .passed)
         #expect(outcomes[2] == .failed("expected error evaluating query but got none"))
         #expect(outcomes[3] == .skipped("function \"sgn\""))

@@ -1,4 +1,7 @@
 import PromQL
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // Benchmark of the PromQL evaluator: 10,000 series per metric, 60 samples each (one every 5 s, so the
 // whole history lies inside a 5m window), evaluated at the time of the last sample.
@@ -49,6 +52,16 @@ print("loaded \(storage.seriesCount) series × \(samplesPerSeries) samples in \(
 let evaluator = Evaluator(storage: storage)
 let iterations = 20
 
+// `promql-bench profile N [COUNT]`: evaluate query N COUNT times (default 300) and nothing else, for perf
+// and for counting allocations (compare COUNT against 0).
+let arguments = CommandLine.arguments
+if arguments.count >= 3, arguments[1] == "profile", let index = Int(arguments[2]), queries.indices.contains(index) {
+    let count = arguments.count > 3 ? Int(arguments[3]) ?? 300 : 300
+    let expr = try Parser.parse(queries[index].text)
+    for _ in 0..<count { _ = try evaluator.evaluate(expr, at: evaluationTime) }
+    exit(0)
+}
+
 for query in queries {
     let expr = try Parser.parse(query.text)
     var resultSize = 0
@@ -64,7 +77,8 @@ for query in queries {
     let nanoseconds = Double(median.components.seconds) * 1e9 + Double(median.components.attoseconds) / 1e9
     let perSample = nanoseconds / Double(query.samplesRead)
     let milliseconds = nanoseconds / 1e6
-    print("\(query.text)\n  median \(formatted(milliseconds)) ms per evaluation, \(formatted(perSample)) ns per sample read "
+    print("\(query.text)\n  median \(formatted(milliseconds)) ms per evaluation, "
+        + "\(formatted(perSample)) ns per sample read "
         + "(\(query.samplesRead) samples, \(resultSize) result series)")
 }
 
