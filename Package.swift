@@ -30,6 +30,8 @@ let package = Package(
         // C bridges: only HTTP imports these.
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // glibc's malloc tuning, for the executable's start-up only.
+        .systemLibrary(name: "CMalloc"),
 
         // Domain modules without I/O.
         module("JSON"),
@@ -50,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "heartbeat-exporter",
             dependencies: [
-                "Server", "Fleet", "JSON", "PromQL",
+                "Server", "Fleet", "JSON", "PromQL", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

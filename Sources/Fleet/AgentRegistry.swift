@@ -121,8 +121,9 @@ public final class AgentRegistry: Sendable {
         for shard in shards {
             shard.state.withLock { all.append(contentsOf: $0.agents.values) }
         }
-        all.sort { $0.name < $1.name }
-        return all
+        // Sort a permutation, not the records: moving large records around costs more than one copy each.
+        let order = all.indices.sorted { all[$0].name < all[$1].name }
+        return order.map { all[$0] }
     }
 }
 

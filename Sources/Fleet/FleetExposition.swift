@@ -12,41 +12,46 @@ public enum FleetExposition {
     ) {
         guard !agents.isEmpty else { return }
         let states = agents.map { $0.state(at: now, policy: policy) }
-        for family in FleetFamilies.all {
-            write(family, agents, states, into: &writer)
+        // Borrow the records in place: iterating the array by value would copy (and retain) every record once
+        // per family.
+        agents.withUnsafeBufferPointer { agents in
+            for family in FleetFamilies.all {
+                write(family, agents, states, into: &writer)
+            }
         }
     }
 
     private static func write(
-        _ family: FleetFamily, _ agents: [AgentRecord], _ states: [HealthState], into writer: inout ExpositionWriter
+        _ family: FleetFamily, _ agents: UnsafeBufferPointer<AgentRecord>, _ states: [HealthState],
+        into writer: inout ExpositionWriter
     ) {
         switch family.kind {
         case .perAgent(let read):
             var started = false
-            for (agent, state) in zip(agents, states) {
-                guard let value = read(agent, state) else { continue }
+            for index in agents.indices {
+                guard let value = read(agents[index], states[index]) else { continue }
                 if !started {
                     writer.family(family.name, type: family.type, help: family.help)
                     started = true
                 }
-                writer.sample(family.name, agent.seriesLabels, value: value)
+                writer.sample(family.name, agents[index].seriesLabels, value: value)
             }
         case .perLabelValue(let label, let values):
             writer.family(family.name, type: family.type, help: family.help)
-            for (agent, state) in zip(agents, states) {
+            for index in agents.indices {
                 for (labelValue, read) in values {
-                    writer.sample(family.name, agent.seriesLabels, extraLabel: label, extraValue: labelValue,
-                                  value: read(agent, state))
+                    writer.sample(family.name, agents[index].seriesLabels, extraLabel: label, extraValue: labelValue,
+                                  value: read(agents[index], states[index]))
                 }
             }
         case .info:
             writer.family(family.name, type: family.type, help: family.help)
-            for agent in agents { writer.sample(family.name, agent.infoLabels, value: 1) }
+            for index in agents.indices { writer.sample(family.name, agents[index].infoLabels, value: 1) }
         case .taskDurations:
             writer.family(family.name, type: family.type, help: family.help)
-            for agent in agents {
-                let histogram = agent.taskDurations
-                writer.histogram(family.name, agent.seriesLabels, upperBounds: histogram.upperBounds,
+            for index in agents.indices {
+                let histogram = agents[index].taskDurations
+                writer.histogram(family.name, agents[index].seriesLabels, upperBounds: histogram.upperBounds,
                                  cumulativeCounts: histogram.cumulativeCounts, sum: histogram.sum, count: histogram.count)
             }
         }

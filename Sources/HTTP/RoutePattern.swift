@@ -20,6 +20,11 @@ struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether the pattern has no parameters, so that it matches one exact path.
+    var isLiteral: Bool {
+        segments.allSatisfy { if case .literal = $0 { true } else { false } }
+    }
+
     /// The parameters when `decodedSegments` (the request path split on `/`, each segment
     /// decoded) fits this pattern, else `nil`.
     func match(_ decodedSegments: [String]) -> [String: String]? {

@@ -19,6 +19,8 @@ public struct Router: HTTPHandler {
     }
 
     private var routes: [Route] = []
+    /// Routes without parameters by exact path, then method: the common case needs no path splitting.
+    private var literalRoutes: [String: [String: RouteHandler]] = [:]
     private let errorResponse: ErrorResponder
 
     /// Creates an empty router.
@@ -31,7 +33,11 @@ public struct Router: HTTPHandler {
 
     /// Adds a route. A later route with the same method and pattern never runs.
     public mutating func add(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping RouteHandler) {
-        routes.append(Route(method: method.rawValue, pattern: RoutePattern(pattern), handler: handler))
+        let route = Route(method: method.rawValue, pattern: RoutePattern(pattern), handler: handler)
+        routes.append(route)
+        if route.pattern.isLiteral, literalRoutes[pattern]?[route.method] == nil {
+            literalRoutes[pattern, default: [:]][route.method] = handler
+        }
     }
 
     /// Adds a `GET` route (which also answers `HEAD`).
@@ -56,6 +62,10 @@ public struct Router: HTTPHandler {
 
     /// Routes `request` to its handler, or answers 400, 404 or 405.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        if let byMethod = literalRoutes[request.rawPath],
+           let handler = byMethod[request.method] ?? (request.method == "HEAD" ? byMethod["GET"] : nil) {
+            return handler(request, [:])
+        }
         guard let segments = Self.decodedSegments(of: request.rawPath) else {
             return errorResponse(400, "invalid percent-encoding in path \(request.rawPath)")
         }
