@@ -31,6 +31,9 @@ WRK="wrk -t2 -c32 -d$DURATION --timeout 30s --latency"
 mkdir -p "$OUT"
 : >"$RESULTS"
 
+# Debian's Pushgateway persists to /var/lib/prometheus/pushgateway.data unless --persistence.file is
+# empty: always pass it empty, so every Pushgateway starts empty and leaves nothing behind.
+
 # --- processes: every server started here is recorded and stopped by PID ------------------------
 
 STARTED="" # the one server running, if any
@@ -43,7 +46,9 @@ cleanup() {
     if [ -n "$STARTED" ]; then
         kill -TERM "$STARTED" 2>/dev/null || true
     fi
-    [ -n "$SCRATCH" ] && rm -rf "$SCRATCH"
+    if [ -n "$SCRATCH" ]; then
+        rm -rf "$SCRATCH"
+    fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -74,11 +79,11 @@ start() {
             --log.level warning >"$SCRATCH/log" 2>&1 &
         ;;
     pushgateway)
-        prometheus-pushgateway --web.listen-address="127.0.0.1:$SERVER_PORT" \
+        prometheus-pushgateway --web.listen-address="127.0.0.1:$SERVER_PORT" --persistence.file= \
             --log.level=warn >"$SCRATCH/log" 2>&1 &
         ;;
     pushgateway-nocheck)
-        prometheus-pushgateway --web.listen-address="127.0.0.1:$SERVER_PORT" \
+        prometheus-pushgateway --web.listen-address="127.0.0.1:$SERVER_PORT" --persistence.file= \
             --push.disable-consistency-check --log.level=warn >"$SCRATCH/log" 2>&1 &
         ;;
     esac
@@ -193,9 +198,20 @@ rss_fixed_mmap_threshold() {
 
 # --- 4. profiles ---------------------------------------------------------------------------------
 
+# perf_report DATA: the hottest functions by own time, then by time including callees (DWARF stacks)
 perf_report() {
-    perf report -i "$1" --stdio --no-children --percent-limit 0.5 2>/dev/null |
-        swift-demangle --simplified | grep -v '^$' | head -120
+    echo "# by own time (perf report --no-children)"
+    perf report -i "$1" --stdio --no-children --sort dso,sym -g none --percent-limit 0.4 2>/dev/null |
+        swift-demangle --simplified | grep -E '^ +[0-9]' | head -50
+    echo "# including callees (perf report --children), user space"
+    perf report -i "$1" --stdio --children --sort sym -g none --percent-limit 1 2>/dev/null |
+        swift-demangle --simplified | grep -E '^ +[0-9]' | grep -v -e '\[k\]' -e '0x0000' | head -80
+}
+
+# perf_record FILE: 3 s of the exporter's stacks
+perf_record() {
+    perf record -e cpu-clock -F 499 --call-graph dwarf,16384 -o "$1" -p "$SERVER_PID" -- sleep 3 \
+        >/dev/null 2>&1
 }
 
 profile() {
@@ -204,17 +220,17 @@ profile() {
         >"$OUT/wrk-profile.txt" &
     wrk_pid=$!
     sleep 2
-    perf record -e cpu-clock -F 999 -g -o "$OUT/perf-heartbeat.data" -p "$SERVER_PID" -- sleep 5 2>/dev/null
+    perf_record "$OUT/perf-heartbeat.data"
     wait "$wrk_pid"
     stop
     perf_report "$OUT/perf-heartbeat.data" >"$OUT/perf-heartbeat.txt"
 
     start exporter
     python3 "$BENCH/metrics/load.py" exporter "127.0.0.1:$SERVER_PORT" "$LOADED"
-    (for _ in $(seq 1 60); do curl -s -o /dev/null "http://127.0.0.1:$SERVER_PORT/metrics"; done) &
+    (for _ in $(seq 1 40); do curl -s -o /dev/null "http://127.0.0.1:$SERVER_PORT/metrics"; done) &
     scrape_pid=$!
     sleep 1
-    perf record -e cpu-clock -F 999 -g -o "$OUT/perf-metrics.data" -p "$SERVER_PID" -- sleep 5 2>/dev/null
+    perf_record "$OUT/perf-metrics.data"
     wait "$scrape_pid"
     stop
     perf_report "$OUT/perf-metrics.data" >"$OUT/perf-metrics.txt"
