@@ -1,0 +1,70 @@
+-- wrk script: POST /api/v1/heartbeat with keep-alive, cycling over AGENTS distinct agents.
+--   wrk -t2 -c32 -d10s --latency -s heartbeat.lua http://127.0.0.1:PORT -- [AGENTS] [THREADS]
+-- Each request carries beat.json (about 300 bytes: agent, agent_type, run_id, seq, interval,
+-- two task reports, metrics).  The agents are split between the wrk threads, so every agent's
+-- seq only grows and no beat is a duplicate.  done() prints one RESULT line with requests/s,
+-- p50/p99 latency and a count of the response status codes.
+
+local script_dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+
+local function read_template()
+    local file = assert(io.open(script_dir .. "beat.json", "r"))
+    local text = file:read("*a"):gsub("%s+$", "")
+    file:close()
+    return text
+end
+
+local threads = {}
+local next_id = 0
+
+function setup(thread)
+    thread:set("id", next_id)
+    next_id = next_id + 1
+    table.insert(threads, thread)
+end
+
+local heads, tails = {}, {}
+local cursor, seq = 0, 0
+statuses = {}
+
+function init(args)
+    local agents = tonumber(args[1]) or 1000
+    local stride = tonumber(args[2]) or 2
+    local template = read_template()
+    for n = id, agents - 1, stride do
+        local body = template:gsub("AGENT", string.format("agent-%04d", n))
+        local head, tail = body:match("^(.*)SEQ(.*)$")
+        table.insert(heads, head)
+        table.insert(tails, tail)
+    end
+    wrk.method = "POST"
+    wrk.headers["Content-Type"] = "application/json"
+end
+
+function request()
+    cursor = cursor % #heads + 1
+    if cursor == 1 then seq = seq + 1 end
+    return wrk.format(nil, "/api/v1/heartbeat", nil, heads[cursor] .. seq .. tails[cursor])
+end
+
+function response(status)
+    statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency)
+    local counts = {}
+    for _, thread in ipairs(threads) do
+        for status, count in pairs(thread:get("statuses")) do
+            counts[status] = (counts[status] or 0) + count
+        end
+    end
+    local parts = {}
+    for status, count in pairs(counts) do table.insert(parts, status .. ":" .. count) end
+    table.sort(parts)
+    local errors = summary.errors
+    io.write(string.format(
+        "RESULT rps=%.0f p50_us=%d p99_us=%d requests=%d statuses=%s socket_errors=%d\n",
+        summary.requests / (summary.duration / 1e6), latency:percentile(50),
+        latency:percentile(99), summary.requests, table.concat(parts, ","),
+        errors.connect + errors.read + errors.write + errors.timeout))
+end

@@ -1,0 +1,67 @@
+-- wrk script: PUT one agent's series (agent.prom, the families heartbeat-exporter exposes for
+-- one agent, in the text format) to the Pushgateway group /metrics/job/agents/instance/<agent>,
+-- with keep-alive, cycling over AGENTS distinct agents.
+--   wrk -t2 -c32 -d10s --latency -s push.lua http://127.0.0.1:PORT -- [AGENTS] [THREADS]
+-- done() prints the same RESULT line as ../heartbeat/heartbeat.lua.
+
+local script_dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+
+local function read_template()
+    local file = assert(io.open(script_dir .. "agent.prom", "r"))
+    local text = file:read("*a")
+    file:close()
+    return text
+end
+
+local threads = {}
+local next_id = 0
+
+function setup(thread)
+    thread:set("id", next_id)
+    next_id = next_id + 1
+    table.insert(threads, thread)
+end
+
+local requests = {}
+local cursor = 0
+statuses = {}
+
+function init(args)
+    local agents = tonumber(args[1]) or 1000
+    local stride = tonumber(args[2]) or 2
+    local template = read_template()
+    local headers = { ["Content-Type"] = "text/plain; version=0.0.4" }
+    for n = id, agents - 1, stride do
+        local agent = string.format("agent-%04d", n)
+        local body = template:gsub("AGENT", agent)
+        table.insert(requests,
+            wrk.format("PUT", "/metrics/job/agents/instance/" .. agent, headers, body))
+    end
+end
+
+function request()
+    cursor = cursor % #requests + 1
+    return requests[cursor]
+end
+
+function response(status)
+    statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency)
+    local counts = {}
+    for _, thread in ipairs(threads) do
+        for status, count in pairs(thread:get("statuses")) do
+            counts[status] = (counts[status] or 0) + count
+        end
+    end
+    local parts = {}
+    for status, count in pairs(counts) do table.insert(parts, status .. ":" .. count) end
+    table.sort(parts)
+    local errors = summary.errors
+    io.write(string.format(
+        "RESULT rps=%.0f p50_us=%d p99_us=%d requests=%d statuses=%s socket_errors=%d\n",
+        summary.requests / (summary.duration / 1e6), latency:percentile(50),
+        latency:percentile(99), summary.requests, table.concat(parts, ","),
+        errors.connect + errors.read + errors.write + errors.timeout))
+end
