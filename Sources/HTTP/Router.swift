@@ -19,8 +19,9 @@ public struct Router: HTTPHandler {
     }
 
     private var routes: [Route] = []
-    /// Routes without parameters by exact path, then method: the common case needs no path splitting.
-    private var literalRoutes: [String: [String: RouteHandler]] = [:]
+    /// Positions in `routes` of the routes without parameters, by exact path: the common case needs no
+    /// path splitting.
+    private var literalRoutes: [String: [Int]] = [:]
     private let errorResponse: ErrorResponder
 
     /// Creates an empty router.
@@ -34,10 +35,8 @@ public struct Router: HTTPHandler {
     /// Adds a route. A later route with the same method and pattern never runs.
     public mutating func add(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping RouteHandler) {
         let route = Route(method: method.rawValue, pattern: RoutePattern(pattern), handler: handler)
+        if route.pattern.isLiteral { literalRoutes[pattern, default: []].append(routes.count) }
         routes.append(route)
-        if route.pattern.isLiteral, literalRoutes[pattern]?[route.method] == nil {
-            literalRoutes[pattern, default: [:]][route.method] = handler
-        }
     }
 
     /// Adds a `GET` route (which also answers `HEAD`).
@@ -62,9 +61,8 @@ public struct Router: HTTPHandler {
 
     /// Routes `request` to its handler, or answers 400, 404 or 405.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
-        if let byMethod = literalRoutes[request.rawPath],
-           let handler = byMethod[request.method] ?? (request.method == "HEAD" ? byMethod["GET"] : nil) {
-            return handler(request, [:])
+        if let positions = literalRoutes[request.rawPath], let route = literalRoute(at: positions, for: request.method) {
+            return route.handler(request, [:])
         }
         guard let segments = Self.decodedSegments(of: request.rawPath) else {
             return errorResponse(400, "invalid percent-encoding in path \(request.rawPath)")
@@ -87,6 +85,15 @@ public struct Router: HTTPHandler {
             guard let best else { return candidate }
             return candidate.0.pattern.isMoreSpecific(than: best.0.pattern) ? candidate : best
         }
+    }
+
+    /// The first of the literal routes at `positions` for `method` (`HEAD` falls back to `GET`).
+    private func literalRoute(at positions: [Int], for method: String) -> Route? {
+        let wanted = method == HTTPMethod.HEAD.rawValue ? [method, HTTPMethod.GET.rawValue] : [method]
+        for candidate in wanted {
+            if let position = positions.first(where: { routes[$0].method == candidate }) { return routes[position] }
+        }
+        return nil
     }
 
     private func methodNotAllowed(_ request: HTTPRequest, allowed methods: [String]) -> HTTPResponse {
