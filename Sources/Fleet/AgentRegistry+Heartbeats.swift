@@ -21,32 +21,37 @@ extension AgentRegistry {
     public func ingest(_ beat: Heartbeat, at now: UnixTime) throws(RegistryError) -> IngestOutcome {
         let config = currentConfiguration
         return try withShard(of: beat.agent) { (shard) throws(RegistryError) -> IngestOutcome in
-            var isNew = false
-            var record: AgentRecord
-            if let existing = shard.agents[beat.agent] {
-                record = existing
-            } else {
-                try reserveAgentSlot()
-                isNew = true
-                record = AgentRecord(name: beat.agent, firstSeen: now, taskDurationBounds: config.taskDurationBounds)
+            // One lookup, then the record is changed where it lies: no copy, no second hash.
+            if let index = shard.agents.index(forKey: beat.agent) {
+                if isRetry(beat, of: shard.agents.values[index]) {
+                    let record = shard.agents.values[index]
+                    return IngestOutcome(agent: beat.agent, state: record.state(at: now, policy: config.policy),
+                                         killed: record.killed != nil, duplicate: true)
+                }
+                let outcome = record(beat, into: &shard.agents.values[index], isNew: false, at: now, transitions: &shard.pendingTransitions,
+                                     policy: config.policy)
+                shard.dirty.insert(beat.agent)
+                return outcome
             }
-            if !isNew, isRetry(beat, of: record) {
-                let state = record.state(at: now, policy: config.policy)
-                return IngestOutcome(agent: beat.agent, state: state, killed: record.killed != nil, duplicate: true)
-            }
-            // Release the shard's copy so the record is mutated in place, not copied.
-            shard.agents[beat.agent] = nil
-            apply(beat, to: &record, at: now)
-            if let transition = stateChange(of: &record, isNew: isNew, at: now) {
-                shard.record(transition)
-            }
-            let outcome = IngestOutcome(
-                agent: beat.agent, state: record.state(at: now, policy: config.policy),
-                killed: record.killed != nil, duplicate: false)
+            try reserveAgentSlot()
+            var record = AgentRecord(name: beat.agent, firstSeen: now, taskDurationBounds: config.taskDurationBounds)
+            let outcome = self.record(beat, into: &record, isNew: true, at: now, transitions: &shard.pendingTransitions,
+                                      policy: config.policy)
             shard.agents[beat.agent] = record
             shard.dirty.insert(beat.agent)
             return outcome
         }
+    }
+
+    /// Applies a counted beat to `record`, noting the transition it causes.
+    private func record(
+        _ beat: Heartbeat, into record: inout AgentRecord, isNew: Bool, at now: UnixTime,
+        transitions: inout [Transition], policy: HealthPolicy
+    ) -> IngestOutcome {
+        apply(beat, to: &record, at: now)
+        if let transition = stateChange(of: &record, isNew: isNew, at: now) { transitions.append(transition) }
+        return IngestOutcome(agent: beat.agent, state: record.state(at: now, policy: policy),
+                             killed: record.killed != nil, duplicate: false)
     }
 
     private func isRetry(_ beat: Heartbeat, of record: AgentRecord) -> Bool {
