@@ -1,0 +1,175 @@
+import PromQL
+import Series
+
+/// Alertmanager's dispatcher as a pure state machine: it sorts alerts into aggregation groups per route
+/// and `group_by` values, and when a group's timer (group_wait, then group_interval) is due it emits the
+/// notifications that Alertmanager's dedup stage would let through — for a new firing alert, a newly
+/// resolved one (when the integration sends resolved alerts), all alerts resolved, or repeat_interval.
+///
+/// Nothing here reads a clock or sleeps: the caller passes the time, runs ``tick(at:isMuted:)`` at
+/// ``nextWakeup`` (or on a steady beat), delivers the notifications and reports each outcome with
+/// ``delivered(_:succeeded:at:)``. Keep it behind a `Mutex`.
+public struct Dispatcher: Sendable {
+    /// The routing tree.
+    public let route: Route
+    /// The receivers by name.
+    public let receivers: [String: ReceiverConfig]
+    /// The log of successful notifications; restore it from storage at start.
+    public private(set) var notificationLog: NotificationLog
+    private var groups: [String: AggregationGroup] = [:]
+    private var nextNotificationID: UInt64 = 1
+    private var logUpdates: [NotificationLogEntry] = []
+
+    /// Creates a dispatcher.
+    /// - Parameters:
+    ///   - route: the tree built from the configuration.
+    ///   - receivers: the receivers routes name.
+    ///   - notificationLog: entries restored from storage.
+    public init(route: Route, receivers: [ReceiverConfig], notificationLog: NotificationLog = NotificationLog()) {
+        self.route = route
+        self.receivers = Dictionary(receivers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.notificationLog = notificationLog
+    }
+
+    /// Routes alerts into their groups; a new or changed alert replaces the one with the same labels.
+    public mutating func insert(_ alerts: [Alert], at now: UnixTime) {
+        for alert in alerts {
+            for node in route.match(alert.labels) {
+                let labels = node.groupLabels(alert.labels)
+                let id = node.key + "\u{0}" + labels.goDescription
+                var group = groups[id] ?? AggregationGroup(route: node, labels: labels, createdAt: now)
+                group.insert(alert, at: now)
+                groups[id] = group
+            }
+        }
+    }
+
+    /// The earliest time a group is due, nil without groups.
+    public var nextWakeup: UnixTime? { groups.values.map(\.nextFlush).min() }
+
+    /// Flushes every group that is due at `now` and returns the notifications to deliver.
+    ///
+    /// - Parameter isMuted: whether an alert is silenced, inhibited or otherwise suppressed at `now`;
+    ///   muted alerts are left out of notifications and of the dedup comparison, as in Alertmanager.
+    public mutating func tick(at now: UnixTime, isMuted: (Alert) -> Bool = { _ in false }) -> [Notification] {
+        var notifications: [Notification] = []
+        for id in groups.keys.sorted() {
+            guard var group = groups[id], group.nextFlush <= now else { continue }
+            notifications += flush(&group, at: now, isMuted: isMuted)
+            groups[id] = group.alerts.isEmpty && group.pending == nil ? nil : group
+        }
+        return notifications
+    }
+
+    private mutating func flush(_ group: inout AggregationGroup, at now: UnixTime,
+                                isMuted: (Alert) -> Bool) -> [Notification] {
+        if group.pending != nil { group.pending = nil }  // outcomes not reported by the deadline: failed
+        group.nextFlush = now + group.route.options.groupInterval
+        group.hasFlushed = true
+        guard !group.alerts.isEmpty else { return [] }
+        let snapshot = group.snapshot(at: now)
+        let unmuted = snapshot.filter { !isMuted($0) }
+        let notifications = unmuted.isEmpty ? [] : notificationsFor(group, unmuted, at: now)
+        if notifications.isEmpty {
+            group.dropNotifiedResolved(snapshot)
+        } else {
+            group.pending = PendingFlush(alerts: snapshot, outstanding: Set(notifications.map(\.id)))
+        }
+        return notifications
+    }
+
+    private mutating func notificationsFor(_ group: AggregationGroup, _ alerts: [Alert],
+                                           at now: UnixTime) -> [Notification] {
+        let firing = Set(alerts.filter { $0.endsAt == nil }.map(\.fingerprint))
+        let resolved = Set(alerts.filter { $0.endsAt != nil }.map(\.fingerprint))
+        var notifications: [Notification] = []
+        for (key, integration) in integrations(of: group.route.options.receiver) {
+            let entry = notificationLog.entry(for: key, groupKey: group.groupKey)
+            let options = group.route.options
+            guard NotificationLogEntry.needsUpdate(entry, firing: firing, resolved: resolved,
+                                                   sendResolved: integration.sendResolved,
+                                                   repeatInterval: options.repeatInterval, now: now) else { continue }
+            var notification = Notification(
+                id: nextNotificationID, key: key, integration: integration, groupKey: group.groupKey,
+                groupLabels: group.labels, alerts: alerts, firing: firing, resolved: resolved, createdAt: now,
+                deadline: now + options.groupInterval, repeatInterval: options.repeatInterval)
+            nextNotificationID += 1
+            if !integration.sendResolved {
+                notification.alerts = alerts.filter { $0.endsAt == nil }
+                if firing.isEmpty {  // nothing to send, but remembered as notified
+                    record(notification, at: now)
+                    continue
+                }
+            }
+            notifications.append(notification)
+        }
+        return notifications
+    }
+
+    private func integrations(of receiverName: String) -> [(IntegrationKey, Integration)] {
+        guard let receiver = receivers[receiverName] else { return [] }
+        return receiver.webhookConfigs.enumerated().map { index, config in
+            (IntegrationKey(receiver: receiver.name, integration: "webhook", index: index), .webhook(config))
+        }
+    }
+
+    /// Reports the final outcome of delivering `notification` (after its retries). Success is written to
+    /// the notification log; once every notification of a flush succeeded, the resolved alerts it
+    /// carried leave the group.
+    public mutating func delivered(_ notification: Notification, succeeded: Bool, at now: UnixTime) {
+        if succeeded { record(notification, at: now) }
+        guard let id = groups.first(where: { $0.value.groupKey == notification.groupKey
+                                              && $0.value.pending?.outstanding.contains(notification.id) == true })?.key,
+              var group = groups[id], var pending = group.pending else { return }
+        pending.outstanding.remove(notification.id)
+        pending.failed = pending.failed || !succeeded
+        group.pending = pending.outstanding.isEmpty ? nil : pending
+        if pending.outstanding.isEmpty && !pending.failed { group.dropNotifiedResolved(pending.alerts) }
+        groups[id] = group
+    }
+
+    private mutating func record(_ notification: Notification, at now: UnixTime) {
+        let entry = NotificationLogEntry(
+            integration: notification.key, groupKey: notification.groupKey, timestamp: now,
+            firingAlerts: notification.firing, resolvedAlerts: notification.resolved,
+            expiresAt: now + 2 * notification.repeatInterval)
+        notificationLog.log(entry)
+        logUpdates.append(entry)
+    }
+
+    /// The notification log entries written since the last call, to persist.
+    public mutating func takeLogUpdates() -> [NotificationLogEntry] {
+        defer { logUpdates = [] }
+        return logUpdates
+    }
+
+    /// Forgets expired notification log entries; returns them so storage can delete them too.
+    public mutating func collectLogGarbage(at now: UnixTime) -> [NotificationLogEntry] {
+        notificationLog.collectGarbage(at: now)
+    }
+
+    /// The groups and their alerts as they stand (for `/api/v2/alerts/groups`), ordered by group key.
+    public var alertGroups: [AlertGroup] {
+        groups.values.sorted { $0.groupKey < $1.groupKey }.map { group in
+            AlertGroup(labels: group.labels, receiver: group.route.options.receiver, groupKey: group.groupKey,
+                       alerts: group.alerts.values.sorted(by: Alert.notificationOrder))
+        }
+    }
+
+    /// The receivers the routing tree sends an alert with `labels` to, sorted and unique.
+    public func receivers(for labels: Labels) -> [String] {
+        Array(Set(route.match(labels).map(\.options.receiver))).sorted()
+    }
+}
+
+/// An aggregation group as the API shows it.
+public struct AlertGroup: Sendable, Equatable {
+    /// The group labels.
+    public var labels: Labels
+    /// The receiver of the group's route.
+    public var receiver: String
+    /// Alertmanager's group key.
+    public var groupKey: String
+    /// The alerts, in notification order.
+    public var alerts: [Alert]
+}
