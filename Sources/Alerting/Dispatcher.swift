@@ -125,7 +125,7 @@ public struct Dispatcher: Sendable {
         pending.failed = pending.failed || !succeeded
         group.pending = pending.outstanding.isEmpty ? nil : pending
         if pending.outstanding.isEmpty && !pending.failed { group.dropNotifiedResolved(pending.alerts) }
-        groups[id] = group
+        groups[id] = group.alerts.isEmpty && group.pending == nil ? nil : group
     }
 
     private mutating func record(_ notification: Notification, at now: UnixTime) {
@@ -150,7 +150,7 @@ public struct Dispatcher: Sendable {
 
     /// The groups and their alerts as they stand (for `/api/v2/alerts/groups`), ordered by group key.
     public var alertGroups: [AlertGroup] {
-        groups.values.sorted { $0.groupKey < $1.groupKey }.map { group in
+        groups.values.filter { !$0.alerts.isEmpty }.sorted { $0.groupKey < $1.groupKey }.map { group in
             AlertGroup(labels: group.labels, receiver: group.route.options.receiver, groupKey: group.groupKey,
                        alerts: group.alerts.values.sorted(by: Alert.notificationOrder))
         }
