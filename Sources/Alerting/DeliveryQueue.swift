@@ -3,7 +3,7 @@ import Synchronization
 
 /// One piece of work for the ``DeliveryQueue``: a send that may be retried until a deadline.
 public struct Delivery: Sendable {
-    /// Identifies the delivery to the callbacks (a ``Notification``'s `id`, or any number for forwarding).
+    /// Identifies the delivery to the callbacks (a ``AlertNotification``'s `id`, or any number for forwarding).
     public var id: UInt64
     /// The receiver, for metrics.
     public var receiver: String
@@ -24,8 +24,8 @@ public struct Delivery: Sendable {
         self.attempt = attempt
     }
 
-    /// Delivers a dispatcher ``Notification`` with `notifier`.
-    public init(_ notification: Notification, notifier: any Notifier) {
+    /// Delivers a dispatcher ``AlertNotification`` with `notifier`.
+    public init(_ notification: AlertNotification, notifier: any Notifier) {
         self.init(id: notification.id, receiver: notification.receiver, integration: notification.key.integration,
                   deadline: notification.deadline) { timeout in
             await notifier.notify(notification, timeout: timeout)

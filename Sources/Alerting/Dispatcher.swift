@@ -51,8 +51,8 @@ public struct Dispatcher: Sendable {
     ///
     /// - Parameter isMuted: whether an alert is silenced, inhibited or otherwise suppressed at `now`;
     ///   muted alerts are left out of notifications and of the dedup comparison, as in Alertmanager.
-    public mutating func tick(at now: UnixTime, isMuted: (Alert) -> Bool = { _ in false }) -> [Notification] {
-        var notifications: [Notification] = []
+    public mutating func tick(at now: UnixTime, isMuted: (Alert) -> Bool = { _ in false }) -> [AlertNotification] {
+        var notifications: [AlertNotification] = []
         for id in groups.keys.sorted() {
             guard var group = groups[id], group.nextFlush <= now else { continue }
             notifications += flush(&group, at: now, isMuted: isMuted)
@@ -62,7 +62,7 @@ public struct Dispatcher: Sendable {
     }
 
     private mutating func flush(_ group: inout AggregationGroup, at now: UnixTime,
-                                isMuted: (Alert) -> Bool) -> [Notification] {
+                                isMuted: (Alert) -> Bool) -> [AlertNotification] {
         if group.pending != nil { group.pending = nil }  // outcomes not reported by the deadline: failed
         group.nextFlush = now + group.route.options.groupInterval
         group.hasFlushed = true
@@ -79,17 +79,17 @@ public struct Dispatcher: Sendable {
     }
 
     private mutating func notificationsFor(_ group: AggregationGroup, _ alerts: [Alert],
-                                           at now: UnixTime) -> [Notification] {
+                                           at now: UnixTime) -> [AlertNotification] {
         let firing = Set(alerts.filter { $0.endsAt == nil }.map(\.fingerprint))
         let resolved = Set(alerts.filter { $0.endsAt != nil }.map(\.fingerprint))
-        var notifications: [Notification] = []
+        var notifications: [AlertNotification] = []
         for (key, integration) in integrations(of: group.route.options.receiver) {
             let entry = notificationLog.entry(for: key, groupKey: group.groupKey)
             let options = group.route.options
             guard NotificationLogEntry.needsUpdate(entry, firing: firing, resolved: resolved,
                                                    sendResolved: integration.sendResolved,
                                                    repeatInterval: options.repeatInterval, now: now) else { continue }
-            var notification = Notification(
+            var notification = AlertNotification(
                 id: nextNotificationID, key: key, integration: integration, groupKey: group.groupKey,
                 groupLabels: group.labels, alerts: alerts, firing: firing, resolved: resolved, createdAt: now,
                 deadline: now + options.groupInterval, repeatInterval: options.repeatInterval)
@@ -116,7 +116,7 @@ public struct Dispatcher: Sendable {
     /// Reports the final outcome of delivering `notification` (after its retries). Success is written to
     /// the notification log; once every notification of a flush succeeded, the resolved alerts it
     /// carried leave the group.
-    public mutating func delivered(_ notification: Notification, succeeded: Bool, at now: UnixTime) {
+    public mutating func delivered(_ notification: AlertNotification, succeeded: Bool, at now: UnixTime) {
         if succeeded { record(notification, at: now) }
         guard let id = groups.first(where: { $0.value.groupKey == notification.groupKey
                                               && $0.value.pending?.outstanding.contains(notification.id) == true })?.key,
@@ -128,7 +128,7 @@ public struct Dispatcher: Sendable {
         groups[id] = group.alerts.isEmpty && group.pending == nil ? nil : group
     }
 
-    private mutating func record(_ notification: Notification, at now: UnixTime) {
+    private mutating func record(_ notification: AlertNotification, at now: UnixTime) {
         let entry = NotificationLogEntry(
             integration: notification.key, groupKey: notification.groupKey, timestamp: now,
             firingAlerts: notification.firing, resolvedAlerts: notification.resolved,

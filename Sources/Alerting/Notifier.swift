@@ -19,10 +19,10 @@ public enum NotifyResult: Sendable {
     }
 }
 
-/// Delivers one ``Notification`` to an integration.
+/// Delivers one ``AlertNotification`` to an integration.
 public protocol Notifier: Sendable {
     /// Makes one attempt; `timeout` is the most seconds it may take.
-    func notify(_ notification: Notification, timeout: Double) async -> NotifyResult
+    func notify(_ notification: AlertNotification, timeout: Double) async -> NotifyResult
 }
 
 /// An HTTP response as a notifier needs it.

@@ -17,7 +17,7 @@ public struct WebhookNotifier: Notifier {
 
     /// One POST; 2xx succeeds, 5xx and network errors are retryable, other answers permanent. The URL is
     /// redacted from errors.
-    public func notify(_ notification: Notification, timeout: Double) async -> NotifyResult {
+    public func notify(_ notification: AlertNotification, timeout: Double) async -> NotifyResult {
         let body = WebhookPayload.encode(notification, maxAlerts: config.maxAlerts, externalURL: externalURL)
         var headers = ["Content-Type": "application/json", "User-Agent": "heartbeat-exporter"]
         if let authorization = config.authorization { headers["Authorization"] = authorization.headerValue }

@@ -7,7 +7,7 @@ public enum WebhookPayload {
     /// - Parameters:
     ///   - maxAlerts: the most alerts to include (0: all); the rest are counted in `truncatedAlerts`.
     ///   - externalURL: the URL the exporter is reached at, without a trailing slash.
-    public static func encode(_ notification: Notification, maxAlerts: Int, externalURL: String) -> [UInt8] {
+    public static func encode(_ notification: AlertNotification, maxAlerts: Int, externalURL: String) -> [UInt8] {
         let kept = maxAlerts > 0 ? Array(notification.alerts.prefix(maxAlerts)) : notification.alerts
         var json = GoJSON()
         json.beginObject()

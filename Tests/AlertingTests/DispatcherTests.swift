@@ -33,7 +33,7 @@ struct DispatcherTests {
 
     /// Ticks at the clock's time and reports every notification as delivered at once.
     static func step(_ dispatcher: inout Dispatcher, _ clock: ManualClock, succeed: Bool = true,
-                     isMuted: (Alert) -> Bool = { _ in false }) -> [Notification] {
+                     isMuted: (Alert) -> Bool = { _ in false }) -> [AlertNotification] {
         let notifications = dispatcher.tick(at: clock.now(), isMuted: isMuted)
         for notification in notifications { dispatcher.delivered(notification, succeeded: succeed, at: clock.now()) }
         return notifications

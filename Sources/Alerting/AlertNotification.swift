@@ -24,7 +24,7 @@ public enum Integration: Sendable, Equatable {
 /// One notification to deliver: a group's alerts for one integration of its receiver.
 ///
 /// Hand it to a ``DeliveryQueue``; report the outcome with ``Dispatcher/delivered(_:succeeded:at:)``.
-public struct Notification: Sendable, Equatable {
+public struct AlertNotification: Sendable, Equatable {
     /// Unique per dispatcher, increasing.
     public var id: UInt64
     /// The receiver and integration.
