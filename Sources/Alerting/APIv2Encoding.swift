@@ -2,7 +2,7 @@ import PromQL
 import Series
 
 /// The bodies of Alertmanager's API v2 that `amtool` reads, in Alertmanager 0.25's field order and
-/// timestamp form (`2026-11-25T22:40:02.372Z`).
+/// timestamp form (`2026-11-25T22:40:02.372Z`), each ending in a newline as Alertmanager's do.
 public enum APIv2Encoding {
     /// One alert as `GettableAlert`.
     public static func writeAlert(_ alert: Alert, status: AlertStatus, receivers: [String], into json: inout GoJSON) {
@@ -38,7 +38,7 @@ public enum APIv2Encoding {
         json.beginArray()
         for entry in entries { writeAlert(entry.alert, status: entry.status, receivers: entry.receivers, into: &json) }
         json.endArray()
-        return json.bytes
+        return json.bytes + [UInt8(ascii: "\n")]
     }
 
     /// `/api/v2/alerts/groups`: each group with its labels, receiver and listed alerts.
@@ -59,7 +59,7 @@ public enum APIv2Encoding {
             json.endObject()
         }
         json.endArray()
-        return json.bytes
+        return json.bytes + [UInt8(ascii: "\n")]
     }
 
     /// One silence as `GettableSilence`, with its state at `time`.
@@ -93,7 +93,7 @@ public enum APIv2Encoding {
     public static func silence(_ silence: Silence, at time: UnixTime) -> [UInt8] {
         var json = GoJSON()
         writeSilence(silence, at: time, into: &json)
-        return json.bytes
+        return json.bytes + [UInt8(ascii: "\n")]
     }
 
     /// `GET /api/v2/silences`.
@@ -102,7 +102,7 @@ public enum APIv2Encoding {
         json.beginArray()
         for silence in silences { writeSilence(silence, at: time, into: &json) }
         json.endArray()
-        return json.bytes
+        return json.bytes + [UInt8(ascii: "\n")]
     }
 
     /// The answer to `POST /api/v2/silences`: `{"silenceID":"…"}`.
@@ -112,7 +112,7 @@ public enum APIv2Encoding {
         json.key("silenceID")
         json.string(id)
         json.endObject()
-        return json.bytes
+        return json.bytes + [UInt8(ascii: "\n")]
     }
 
     /// A matcher as `{"isEqual","isRegex","name","value"}`.

@@ -32,7 +32,8 @@ public struct AlertmanagerStatus: Sendable, Equatable {
         self.goVersion = goVersion
     }
 
-    /// The JSON body: cluster disabled with no peers, as a single Alertmanager reports.
+    /// The JSON body (with Alertmanager's trailing newline): cluster disabled with no peers, as a single
+    /// Alertmanager reports.
     public func encoded() -> [UInt8] {
         var json = GoJSON()
         json.beginObject()
@@ -61,6 +62,6 @@ public struct AlertmanagerStatus: Sendable, Equatable {
         }
         json.endObject()
         json.endObject()
-        return json.bytes
+        return json.bytes + [UInt8(ascii: "\n")]
     }
 }

@@ -172,4 +172,12 @@ public struct AlertGroup: Sendable, Equatable {
     public var groupKey: String
     /// The alerts, in notification order.
     public var alerts: [Alert]
+
+    /// Creates a group view.
+    public init(labels: Labels, receiver: String, groupKey: String, alerts: [Alert]) {
+        self.labels = labels
+        self.receiver = receiver
+        self.groupKey = groupKey
+        self.alerts = alerts
+    }
 }
