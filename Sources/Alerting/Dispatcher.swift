@@ -156,6 +156,15 @@ public struct Dispatcher: Sendable {
         }
     }
 
+    /// Every alert held in some group, once each (an alert may sit in several groups), by fingerprint.
+    public var alerts: [Alert] {
+        var byFingerprint: [Fingerprint: Alert] = [:]
+        for group in groups.values {
+            byFingerprint.merge(group.alerts) { current, _ in current }
+        }
+        return byFingerprint.keys.sorted().compactMap { byFingerprint[$0] }
+    }
+
     /// The receivers the routing tree sends an alert with `labels` to, sorted and unique.
     public func receivers(for labels: Labels) -> [String] {
         Array(Set(route.match(labels).map(\.options.receiver))).sorted()
