@@ -19,6 +19,18 @@ public struct AlertmanagerForwarder: Sendable {
         now + 4 * max(evaluationInterval, resendDelay)
     }
 
+    /// Prometheus' `needsSending`: a firing or resolved alert is (re)sent when it resolved after it was
+    /// last sent, or when `resendDelay` (default 1m) has passed since then. Pending alerts are never sent.
+    /// - Parameters:
+    ///   - lastSentAt: when the alert was last sent, nil if never.
+    ///   - resolvedAt: when it resolved, nil while firing.
+    public static func needsSending(lastSentAt: UnixTime?, resolvedAt: UnixTime?, now: UnixTime,
+                                    resendDelay: Double = 60) -> Bool {
+        guard let lastSentAt else { return true }
+        if let resolvedAt, resolvedAt > lastSentAt { return true }
+        return lastSentAt + resendDelay < now
+    }
+
     /// The body: a JSON array of `{labels, annotations, startsAt, endsAt, generatorURL}`.
     public static func body(_ alerts: [Alert]) -> [UInt8] {
         var json = GoJSON()

@@ -41,6 +41,18 @@ struct ForwardingTests {
         #expect(AlertmanagerForwarder.validUntil(now: 1000, evaluationInterval: 120) == 1480)
     }
 
+    @Test(arguments: [
+        (nil as Double?, nil as Double?, 100.0, true),  // never sent
+        (100, nil, 130, false),  // within the resend delay
+        (100, nil, 160, false),  // exactly one delay later: not yet (strictly after)
+        (100, nil, 161, true),
+        (100, 120, 121, true),  // resolved since the last send
+        (130, 120, 140, false),  // resolution already sent
+    ])
+    func resendsAsPrometheus(lastSentAt: Double?, resolvedAt: Double?, now: Double, expected: Bool) {
+        #expect(AlertmanagerForwarder.needsSending(lastSentAt: lastSentAt, resolvedAt: resolvedAt, now: now) == expected)
+    }
+
     @Test func bodyIsAnArrayOfPostableAlerts() throws {
         let alert = Alert(labels: labels("alertname=Down,agent=a"), annotations: Labels(["summary": "down"]),
                           startsAt: at("2026-11-25T22:00:00Z"), endsAt: at("2026-11-25T22:04:00Z"),
