@@ -4,8 +4,9 @@ import Synchronization
 import Glibc
 #endif
 
-/// A tiny HTTP/1.1 server on 127.0.0.1 with an ephemeral port, answering each request with the next
-/// scripted status code and recording what it received. One connection at a time; test use only.
+/// A tiny HTTP/1.1 server on 127.0.0.1 with an ephemeral port, answering each request through a handler
+/// (by default the next scripted status code) and recording what it received. One connection at a time;
+/// test use only.
 final class LocalHTTPServer: Sendable {
     struct Request: Sendable {
         var requestLine: String
@@ -18,13 +19,17 @@ final class LocalHTTPServer: Sendable {
         var requests: [Request] = []
     }
 
+    typealias Handler = @Sendable (Request) -> (status: Int, body: [UInt8])
+    private let handler: Handler?
+
     let port: UInt16
     private let socket: Int32
     /// Protects the remaining scripted statuses and the recorded requests.
     private let state: Mutex<State>
 
-    init(statuses: [Int]) throws {
+    init(statuses: [Int] = [], handler: Handler? = nil) throws {
         state = Mutex(State(statuses: statuses))
+        self.handler = handler
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw POSIXError(.EIO) }
         var address = sockaddr_in()
@@ -65,12 +70,15 @@ final class LocalHTTPServer: Sendable {
 
     private func serve(_ connection: Int32) {
         guard let request = read(connection) else { return }
-        let status = state.withLock { state -> Int in
+        let scripted = state.withLock { state -> Int in
             state.requests.append(request)
             return state.statuses.isEmpty ? 200 : state.statuses.removeFirst()
         }
-        let response = "HTTP/1.1 \(status) Scripted\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
-        _ = response.utf8CString.withUnsafeBufferPointer { send(connection, $0.baseAddress, $0.count - 1, 0) }
+        let (status, body) = handler?(request) ?? (scripted, Array("ok".utf8))
+        let head = "HTTP/1.1 \(status) Scripted\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n"
+            + "Connection: close\r\n\r\n"
+        let response = Array(head.utf8) + body
+        _ = response.withUnsafeBufferPointer { send(connection, $0.baseAddress, $0.count, 0) }
     }
 
     private func read(_ connection: Int32) -> Request? {
