@@ -18,6 +18,11 @@ public struct Dispatcher: Sendable {
     public private(set) var notificationLog: NotificationLog
     private var groups: [String: AggregationGroup] = [:]
     private var nextNotificationID: UInt64 = 1
+    /// Empty groups are removed on this beat (Alertmanager's 30-second maintenance), so an alert arriving
+    /// shortly after its group emptied joins the old group and its timer, as in Alertmanager.
+    private var nextCleanup: UnixTime?
+    /// Seconds between removals of empty groups.
+    public static let cleanupInterval: Double = 30
     private var logUpdates: [NotificationLogEntry] = []
 
     /// Creates a dispatcher.
@@ -33,6 +38,7 @@ public struct Dispatcher: Sendable {
 
     /// Routes alerts into their groups; a new or changed alert replaces the one with the same labels.
     public mutating func insert(_ alerts: [Alert], at now: UnixTime) {
+        if nextCleanup == nil { nextCleanup = now + Self.cleanupInterval }
         for alert in alerts {
             for node in route.match(alert.labels) {
                 let labels = node.groupLabels(alert.labels)
@@ -44,8 +50,11 @@ public struct Dispatcher: Sendable {
         }
     }
 
-    /// The earliest time a group is due, nil without groups.
-    public var nextWakeup: UnixTime? { groups.values.map(\.nextFlush).min() }
+    /// The earliest time a group is due or empty groups are to be removed; nil without groups.
+    public var nextWakeup: UnixTime? {
+        guard let firstFlush = groups.values.map(\.nextFlush).min() else { return nil }
+        return min(firstFlush, nextCleanup ?? firstFlush)
+    }
 
     /// Flushes every group that is due at `now` and returns the notifications to deliver.
     ///
@@ -56,9 +65,17 @@ public struct Dispatcher: Sendable {
         for id in groups.keys.sorted() {
             guard var group = groups[id], group.nextFlush <= now else { continue }
             notifications += flush(&group, at: now, isMuted: isMuted)
-            groups[id] = group.alerts.isEmpty && group.pending == nil ? nil : group
+            groups[id] = group
         }
+        removeEmptyGroups(at: now)
         return notifications
+    }
+
+    private mutating func removeEmptyGroups(at now: UnixTime) {
+        guard let due = nextCleanup, due <= now else { return }
+        nextCleanup = due + Self.cleanupInterval * ((now - due) / Self.cleanupInterval + 1).rounded(.down)
+        groups = groups.filter { !$0.value.alerts.isEmpty || $0.value.pending != nil }
+        if groups.isEmpty { nextCleanup = nil }
     }
 
     private mutating func flush(_ group: inout AggregationGroup, at now: UnixTime,
@@ -125,7 +142,7 @@ public struct Dispatcher: Sendable {
         pending.failed = pending.failed || !succeeded
         group.pending = pending.outstanding.isEmpty ? nil : pending
         if pending.outstanding.isEmpty && !pending.failed { group.dropNotifiedResolved(pending.alerts) }
-        groups[id] = group.alerts.isEmpty && group.pending == nil ? nil : group
+        groups[id] = group
     }
 
     private mutating func record(_ notification: AlertNotification, at now: UnixTime) {

@@ -101,7 +101,27 @@ struct DispatcherTests {
         let allResolved = Self.step(&dispatcher, clock)
         #expect(allResolved.first?.status == "resolved")
         #expect(dispatcher.alertGroups.isEmpty)
+        clock.advance(by: 30)  // the empty group goes at the next 30-second maintenance
+        #expect(Self.step(&dispatcher, clock).isEmpty)
         #expect(dispatcher.nextWakeup == nil)
+    }
+
+    @Test func anAlertJoiningAnEmptiedGroupBeforeMaintenanceWaitsForGroupInterval() throws {
+        let clock = ManualClock()
+        let t0 = clock.now()
+        var dispatcher = try Self.dispatcher()
+        dispatcher.insert([Self.alert("alertname=Down,agent=a", startsAt: t0)], at: t0)  // maintenance at t0+30, +60, …
+        clock.advance(by: 30)
+        _ = Self.step(&dispatcher, clock)
+        dispatcher.insert([Self.alert("alertname=Down,agent=a", startsAt: t0, endsAt: t0 + 40, updatedAt: t0 + 40)], at: t0 + 40)
+        clock.set(t0 + 330)
+        #expect(Self.step(&dispatcher, clock).first?.status == "resolved")  // group empty now; removed at t0 + 360
+        clock.set(t0 + 335)
+        dispatcher.insert([Self.alert("alertname=Down,agent=b", startsAt: t0 + 335)], at: t0 + 335)
+        clock.set(t0 + 365)  // group_wait of a new group would be due now, but the old group's timer runs on
+        #expect(Self.step(&dispatcher, clock).isEmpty)
+        clock.set(t0 + 630)
+        #expect(Self.step(&dispatcher, clock).first?.alerts.map { $0.labels["agent"] } == ["b"])
     }
 
     @Test func withoutSendResolvedNothingIsSentForResolvedAlertsButTheLogForgetsThem() throws {
