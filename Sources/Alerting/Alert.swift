@@ -57,7 +57,7 @@ public struct Alert: Sendable, Equatable {
     }
 
     /// Prometheus' `LabelSet.Before`: fewer labels first, then the first differing label in name order.
-    static func labelSetBefore(_ lhs: Labels, _ rhs: Labels) -> Bool {
+    public static func labelSetBefore(_ lhs: Labels, _ rhs: Labels) -> Bool {
         if lhs.labels.count != rhs.labels.count { return lhs.labels.count < rhs.labels.count }
         let names = (lhs.labels.map(\.name) + rhs.labels.map(\.name)).sorted()
         for name in names {

@@ -165,12 +165,26 @@ public struct Dispatcher: Sendable {
         notificationLog.collectGarbage(at: now)
     }
 
-    /// The groups and their alerts as they stand (for `/api/v2/alerts/groups`), ordered by group key.
+    /// The non-empty groups (for `/api/v2/alerts/groups`), in Alertmanager's order: by labels
+    /// (`LabelSet.Before`), then receiver; alerts in notification order.
     public var alertGroups: [AlertGroup] {
-        groups.values.filter { !$0.alerts.isEmpty }.sorted { $0.groupKey < $1.groupKey }.map { group in
+        let views = groups.values.filter { !$0.alerts.isEmpty }.map { group in
             AlertGroup(labels: group.labels, receiver: group.route.options.receiver, groupKey: group.groupKey,
                        alerts: group.alerts.values.sorted(by: Alert.notificationOrder))
         }
+        return views.sorted { lhs, rhs in
+            lhs.labels == rhs.labels ? lhs.receiver < rhs.receiver : Alert.labelSetBefore(lhs.labels, rhs.labels)
+        }
+    }
+
+    /// For each alert, the receivers of the groups holding it, sorted (duplicates kept), as
+    /// `/api/v2/alerts/groups` lists them.
+    public var groupReceivers: [Fingerprint: [String]] {
+        var receivers: [Fingerprint: [String]] = [:]
+        for group in groups.values {
+            for fingerprint in group.alerts.keys { receivers[fingerprint, default: []].append(group.route.options.receiver) }
+        }
+        return receivers.mapValues { $0.sorted() }
     }
 
     /// Every alert held in some group, once each (an alert may sit in several groups), by fingerprint.
@@ -182,9 +196,10 @@ public struct Dispatcher: Sendable {
         return byFingerprint.keys.sorted().compactMap { byFingerprint[$0] }
     }
 
-    /// The receivers the routing tree sends an alert with `labels` to, sorted and unique.
+    /// The receivers of the routes matching `labels`, in match order (duplicates kept), as `/api/v2/alerts`
+    /// lists them.
     public func receivers(for labels: Labels) -> [String] {
-        Array(Set(route.match(labels).map(\.options.receiver))).sorted()
+        route.match(labels).map(\.options.receiver)
     }
 }
 

@@ -54,6 +54,9 @@ struct DispatcherTests {
         #expect(sent.map(\.groupKey) == [#"{}:{alertname="Down"}"#, #"{}:{alertname="Slow"}"#])
         #expect(sent.first?.alerts.map { $0.labels["agent"] } == ["a", "b"])
         #expect(sent.allSatisfy { $0.receiver == "hook" && $0.status == "firing" && $0.deadline == t0 + 330 })
+        #expect(dispatcher.alertGroups.map { $0.labels["alertname"] } == ["Down", "Slow"])
+        #expect(dispatcher.groupReceivers[labels("alertname=Slow,agent=a").fingerprint] == ["hook"])
+        #expect(dispatcher.alerts.count == 3)
     }
 
     @Test func notifiesAgainOnlyWhenTheGroupChangesOrAtRepeatInterval() throws {
