@@ -148,8 +148,5 @@ public enum APIv2Encoding {
     }
 
     /// API v2's timestamp form: milliseconds always, UTC; Go's zero time for nil.
-    static func apiTimestamp(_ time: UnixTime?) -> String {
-        guard let time else { return "0001-01-01T00:00:00.000Z" }
-        return RFC3339.format(time)
-    }
+    static func apiTimestamp(_ time: UnixTime?) -> String { GoFormat.apiTimestamp(time) }
 }

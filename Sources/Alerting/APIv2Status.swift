@@ -51,7 +51,7 @@ public struct AlertmanagerStatus: Sendable, Equatable {
         json.string(configOriginal)
         json.endObject()
         json.key("uptime")
-        json.string(RFC3339.format(startedAt))
+        json.string(GoFormat.apiTimestamp(startedAt))
         json.key("versionInfo")
         let fields = [("branch", branch), ("buildDate", buildDate), ("buildUser", buildUser), ("goVersion", goVersion),
                       ("revision", revision), ("version", version)]

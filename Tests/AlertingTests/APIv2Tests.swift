@@ -83,3 +83,33 @@ struct APIv2Tests {
         #expect(!query.selects(resolved, status: AlertStatus(), receivers: ["hook"], at: 10))
     }
 }
+
+struct TimestampTests {
+    @Test(arguments: [
+        ("2026-11-25T22:00:00Z", "2026-11-25T22:00:00Z", "2026-11-25T22:00:00.000Z"),
+        ("2026-11-25T22:01:00.25Z", "2026-11-25T22:01:00.25Z", "2026-11-25T22:01:00.250Z"),
+        ("2026-11-25T22:00:02.123Z", "2026-11-25T22:00:02.123Z", "2026-11-25T22:00:02.123Z"),
+        ("2026-11-25T22:00:02.999Z", "2026-11-25T22:00:02.999Z", "2026-11-25T22:00:02.999Z"),
+        ("1969-12-31T23:59:59.5Z", "1969-12-31T23:59:59.5Z", "1969-12-31T23:59:59.500Z"),
+    ])
+    func formatsAsGoAndAsTheAPI(input: String, go: String, api: String) {
+        #expect(GoFormat.timestamp(at(input)) == go)
+        #expect(GoFormat.apiTimestamp(at(input)) == api)
+    }
+
+    @Test func zeroTimes() {
+        #expect(GoFormat.timestamp(nil) == "0001-01-01T00:00:00Z")
+        #expect(GoFormat.apiTimestamp(nil) == "0001-01-01T00:00:00.000Z")
+    }
+
+    @Test(arguments: [
+        ("plain", #""plain""#),
+        ("a\"b\\c", #""a\"b\\c""#),
+        ("tab\there\nnl", #""tab\there\nnl""#),
+        ("é ü 日本", #""é ü 日本""#),
+        ("\u{01}\u{7f}\u{a0}\u{2028}", #""\x01\x7f\u00a0\u2028""#),
+    ])
+    func quotesAsGo(text: String, quoted: String) {
+        #expect(GoFormat.quote(text) == quoted)
+    }
+}
