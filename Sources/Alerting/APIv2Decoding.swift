@@ -42,7 +42,9 @@ public enum APIv2Decoding {
         do throws(MatcherError) {
             return try Matcher(Matcher.Kind(isRegex: isRegex, isEqual: isEqual), name, text)
         } catch {
-            throw .invalid("invalid label matcher \(path.split(separator: ".").last ?? ""): invalid regular expression \(GoFormat.quote(text)): \(error.message)")
+            let reason = Matcher.goRegexErrorUnanchored(text) ?? error.message
+            let index = path.split(separator: ".").last ?? ""
+            throw .invalid("invalid label matcher \(index): invalid regular expression \(GoFormat.quote(text)): \(reason)")
         }
     }
 

@@ -64,10 +64,43 @@ public struct Matcher: Sendable, Hashable, CustomStringConvertible {
         }
         do {
             regex = try AnchoredRegex(value)
-        } catch let error as RegexSyntaxError {
-            throw MatcherError(error.description)
         } catch {
-            throw MatcherError("error parsing regexp: \(error)")
+            // Alertmanager compiles `^(?:value)$`, so Go names that text in its errors.
+            throw MatcherError(Self.goRegexError(error, pattern: "^(?:" + value + ")$"))
+        }
+    }
+
+    /// Go's wording for a regular expression that does not compile, as far as it can be told from the
+    /// Swift error: unbalanced parentheses and brackets, a missing repetition argument and a bad repeat
+    /// count are worded as Go words them (checked against Alertmanager 0.25); other errors keep Swift's
+    /// explanation after Go's prefix.
+    static func goRegexError(_ error: any Error, pattern: String) -> String {
+        if let error = error as? RegexSyntaxError { return error.description }
+        let text = "\(error)"
+        let explanation: String
+        if text.contains("expected ')'") {
+            explanation = "missing closing ): `\(pattern)`"
+        } else if text.contains("closing ')' does not balance") {
+            explanation = "unexpected ): `\(pattern)`"
+        } else if text.contains("expected ']'"), let open = pattern.lastIndex(of: "[") {
+            explanation = "missing closing ]: `\(pattern[open...])`"
+        } else if let bounds = text.firstMatch(of: /lower bound '(\d+)' must be less than or equal to upper bound '(\d+)'/) {
+            explanation = "invalid repeat count: `{\(bounds.1),\(bounds.2)}`"
+        } else if let quantifier = text.firstMatch(of: /quantifier '(.+)' must appear after expression/)?.1 {
+            explanation = "missing argument to repetition operator: `\(quantifier)`"
+        } else {
+            explanation = text
+        }
+        return "error parsing regexp: " + explanation
+    }
+
+    /// Go's error for `pattern` compiled as written (silence validation does not anchor it); nil when it compiles.
+    static func goRegexErrorUnanchored(_ pattern: String) -> String? {
+        do {
+            _ = try AnchoredRegex(pattern)
+            return nil
+        } catch {
+            return goRegexError(error, pattern: pattern)
         }
     }
 

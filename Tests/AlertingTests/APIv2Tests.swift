@@ -64,6 +64,8 @@ struct APIv2Tests {
          .badRequest("matchers.0.isRegex in body is required")),
         (#"{"matchers":[{"name":"a","value":"b","isRegex":false}],"startsAt":"yesterday","endsAt":"2027-01-01T00:00:00Z","createdBy":"x","comment":"c"}"#,
          .badRequest(#"startsAt in body must be of type date-time: "yesterday""#)),
+        (#"{"matchers":[{"name":"a","value":"(","isRegex":true}],"startsAt":"2026-11-25T22:00:00Z","endsAt":"2027-01-01T00:00:00Z","createdBy":"x","comment":"c"}"#,
+         .invalid("invalid label matcher 0: invalid regular expression \"(\": error parsing regexp: missing closing ): `(`")),
     ])
     func refusesMalformedSilences(body: String, error: SilenceError) {
         #expect(throws: error) { try APIv2Decoding.postableSilence(Array(body.utf8)) }
