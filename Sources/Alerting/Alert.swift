@@ -56,15 +56,21 @@ public struct Alert: Sendable, Equatable {
         return labelSetBefore(lhs.labels, rhs.labels)
     }
 
-    /// Prometheus' `LabelSet.Before`: fewer labels first, then the first differing label in name order.
+    /// Prometheus' `LabelSet.Before`: fewer labels first, then the first differing label in name order
+    /// (a name only `lhs` has sorts it after, one only `rhs` has sorts it before).
     public static func labelSetBefore(_ lhs: Labels, _ rhs: Labels) -> Bool {
-        if lhs.labels.count != rhs.labels.count { return lhs.labels.count < rhs.labels.count }
-        let names = (lhs.labels.map(\.name) + rhs.labels.map(\.name)).sorted()
-        for name in names {
-            let left = lhs[name], right = rhs[name]
-            if left.isEmpty { return true }
-            if right.isEmpty { return false }
-            if left != right { return left < right }
+        let left = lhs.labels, right = rhs.labels
+        if left.count != right.count { return left.count < right.count }
+        var i = 0, j = 0
+        while i < left.count && j < right.count {
+            let a = left[i], b = right[j]
+            if a.name == b.name {
+                if a.value != b.value { return a.value < b.value }
+                i += 1
+                j += 1
+            } else {
+                return a.name > b.name
+            }
         }
         return false
     }

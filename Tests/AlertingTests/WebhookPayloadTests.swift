@@ -72,3 +72,24 @@ extension AlertNotification {
         WebhookPayload.encode(self, maxAlerts: config.maxAlerts, externalURL: WebhookPayloadTests.externalURL)
     }
 }
+
+/// Alertmanager's order of alerts in a notification.
+struct AlertOrderTests {
+    @Test(arguments: [
+        ("a=1", "a=1,b=2", true),  // fewer labels first
+        ("a=1,b=2", "a=1,c=2", false),  // b only on the left: the left goes after
+        ("a=1,c=2", "a=1,b=2", true),
+        ("a=1", "a=2", true),
+        ("a=2", "a=1", false),
+        ("a=1", "a=1", false),
+    ])
+    func labelSetBeforeIsPrometheus(lhs: String, rhs: String, before: Bool) {
+        #expect(Alert.labelSetBefore(labels(lhs), labels(rhs)) == before)
+    }
+
+    @Test func jobAndInstanceComeFirst() {
+        let texts = ["z=1", "instance=b,z=1", "job=b", "job=a,instance=z", "job=a,instance=a,x=1"]
+        let sorted = texts.map { Alert(labels: labels($0), startsAt: 0, updatedAt: 0) }.sorted(by: Alert.notificationOrder)
+        #expect(sorted.map(\.labels) == ["job=a,instance=a,x=1", "job=a,instance=z", "job=b", "instance=b,z=1", "z=1"].map(labels))
+    }
+}
