@@ -48,7 +48,11 @@ public enum GoFormat {
     public static func quote(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
-            result += quoted(scalar)
+            if scalar.value >= 0x20 && scalar.value < 0x7f && scalar != "\"" && scalar != "\\" {
+                result.unicodeScalars.append(scalar)  // printable ASCII, the common case
+            } else {
+                result += quoted(scalar)
+            }
         }
         return result + "\""
     }
