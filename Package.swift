@@ -40,6 +40,7 @@ let package = Package(
         module("PromQL"),
         module("Fleet", dependencies: ["Series", "Exposition", "JSON"]),
         module("YAMLConfig", dependencies: ["Series", .product(name: "Yams", package: "Yams")]),
+        module("Alerting", dependencies: ["PromQL", "Series", "JSON", "YAMLConfig"]),
 
         // Edges: transport, persistence, wiring.
         module("HTTP", dependencies: ["CMicroHTTPD", "CZlib"]),
@@ -64,6 +65,7 @@ let package = Package(
         tests("JSONTests", dependencies: ["JSON"]),
         tests("SeriesTests", dependencies: ["Series", "PromQL"]),
         tests("YAMLConfigTests", dependencies: ["YAMLConfig"]),
+        tests("AlertingTests", dependencies: ["Alerting", "TestSupport", "YAMLConfig", "PromQL"], resources: [.copy("testdata")]),
         tests("ExpositionTests", dependencies: ["Exposition", "TestSupport"], resources: [.copy("testdata")]),
         tests("PromQLTests", dependencies: ["PromQL", "TestSupport"], resources: [.copy("testdata")]),
         tests("FleetTests", dependencies: ["Fleet", "TestSupport"]),

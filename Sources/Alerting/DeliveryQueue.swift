@@ -1,0 +1,141 @@
+import Series
+import Synchronization
+
+/// One piece of work for the ``DeliveryQueue``: a send that may be retried until a deadline.
+public struct Delivery: Sendable {
+    /// Identifies the delivery to the callbacks (a ``AlertNotification``'s `id`, or any number for forwarding).
+    public var id: UInt64
+    /// The receiver, for metrics.
+    public var receiver: String
+    /// The integration kind (`webhook`, `alertmanager`), for metrics.
+    public var integration: String
+    /// When to stop retrying (Alertmanager: the group's next flush).
+    public var deadline: UnixTime
+    /// One attempt, given the seconds it may take.
+    public var attempt: @Sendable (_ timeout: Double) async -> NotifyResult
+
+    /// Creates a delivery.
+    public init(id: UInt64, receiver: String, integration: String, deadline: UnixTime,
+                attempt: @escaping @Sendable (_ timeout: Double) async -> NotifyResult) {
+        self.id = id
+        self.receiver = receiver
+        self.integration = integration
+        self.deadline = deadline
+        self.attempt = attempt
+    }
+
+    /// Delivers a dispatcher ``AlertNotification`` with `notifier`.
+    public init(_ notification: AlertNotification, notifier: any Notifier) {
+        self.init(id: notification.id, receiver: notification.receiver, integration: notification.key.integration,
+                  deadline: notification.deadline) { timeout in
+            await notifier.notify(notification, timeout: timeout)
+        }
+    }
+}
+
+/// Runs deliveries on background tasks so that callers never wait: each is attempted at once and, while
+/// attempts are retryable, again after an exponential backoff (0.5s × 1.5ⁿ, at most 60s, as
+/// Alertmanager's retry stage) until its deadline. Every attempt is reported to ``Callbacks/attempted``
+/// (for `heartbeat_exporter_notifications_total{receiver,result}`) and the end to ``Callbacks/finished``.
+public final class DeliveryQueue: Sendable {
+    /// What the queue reports.
+    public struct Callbacks: Sendable {
+        /// After each attempt.
+        public var attempted: @Sendable (Delivery, NotifyResult) -> Void
+        /// Once per delivery: whether it succeeded.
+        public var finished: @Sendable (Delivery, Bool) -> Void
+
+        /// Creates callbacks.
+        public init(attempted: @escaping @Sendable (Delivery, NotifyResult) -> Void = { _, _ in },
+                    finished: @escaping @Sendable (Delivery, Bool) -> Void = { _, _ in }) {
+            self.attempted = attempted
+            self.finished = finished
+        }
+    }
+
+    private struct State {
+        var waiting: [Delivery] = []
+        var workers = 0
+    }
+
+    private let clock: any WallClock
+    private let sleep: @Sendable (Double) async -> Void
+    private let callbacks: Callbacks
+    private let maxWorkers: Int
+    /// Protects the deliveries not yet started and the number of running workers.
+    private let state = Mutex(State())
+
+    /// Creates a queue.
+    /// - Parameters:
+    ///   - clock: the time deadlines are compared with.
+    ///   - maxWorkers: deliveries running at once.
+    ///   - sleep: waits between retries (tests pass one that advances a manual clock).
+    public init(clock: any WallClock, maxWorkers: Int = 8, callbacks: Callbacks,
+                sleep: @escaping @Sendable (Double) async -> Void = { seconds in
+                    try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1e9))
+                }) {
+        self.clock = clock
+        self.maxWorkers = max(1, maxWorkers)
+        self.callbacks = callbacks
+        self.sleep = sleep
+    }
+
+    /// Queues a delivery and returns at once.
+    public func enqueue(_ delivery: Delivery) {
+        let startWorker = state.withLock { state -> Bool in
+            state.waiting.append(delivery)
+            guard state.workers < maxWorkers else { return false }
+            state.workers += 1
+            return true
+        }
+        if startWorker { Task.detached { [self] in await work() } }
+    }
+
+    /// Deliveries queued or running.
+    public var backlog: Int { state.withLock { $0.waiting.count + $0.workers } }
+
+    private func work() async {
+        while let delivery = next() {
+            let succeeded = await run(delivery)
+            callbacks.finished(delivery, succeeded)
+        }
+    }
+
+    private func next() -> Delivery? {
+        state.withLock { state in
+            guard !state.waiting.isEmpty else {
+                state.workers -= 1
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+    }
+
+    private func run(_ delivery: Delivery) async -> Bool {
+        var backoff = RetryBackoff()
+        while true {
+            let remaining = delivery.deadline - clock.now()
+            guard remaining > 0 else { return false }
+            let result = await delivery.attempt(remaining)
+            callbacks.attempted(delivery, result)
+            switch result {
+            case .success: return true
+            case .permanent: return false
+            case .retryable:
+                let delay = backoff.next()
+                guard clock.now() + delay < delivery.deadline else { return false }
+                await sleep(delay)
+            }
+        }
+    }
+}
+
+/// Exponential backoff without jitter: 0.5s, 0.75s, 1.125s, … at most 60s.
+struct RetryBackoff: Sendable {
+    private var interval = 0.5
+
+    mutating func next() -> Double {
+        defer { interval = min(interval * 1.5, 60) }
+        return interval
+    }
+}
