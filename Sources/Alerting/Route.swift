@@ -91,7 +91,7 @@ public final class Route: Sendable {
 
     /// The labels of `labels` that name the alert's group under this node.
     public func groupLabels(_ labels: Labels) -> Labels {
-        options.groupByAll ? labels : labels.keeping(options.groupBy)
+        options.groupByAll ? labels : labels.keeping(Array(options.groupBy))
     }
 
     /// Visits this node and its descendants depth first.
