@@ -37,6 +37,7 @@ let package = Package(
         module("Exposition", dependencies: ["Series"]),
         module("PromQL"),
         module("Fleet", dependencies: ["Series", "Exposition", "JSON"]),
+        module("Rules", dependencies: ["PromQL", "Series", .product(name: "Yams", package: "Yams")]),
 
         // Edges: transport, persistence, wiring.
         module("HTTP", dependencies: ["CMicroHTTPD", "CZlib"]),
@@ -49,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "heartbeat-exporter",
             dependencies: [
-                "Server", "Fleet", "JSON", "PromQL",
+                "Server", "Fleet", "JSON", "PromQL", "Rules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -62,6 +63,7 @@ let package = Package(
         tests("SeriesTests", dependencies: ["Series"]),
         tests("ExpositionTests", dependencies: ["Exposition", "TestSupport"], resources: [.copy("testdata")]),
         tests("PromQLTests", dependencies: ["PromQL", "TestSupport"], resources: [.copy("testdata")]),
+        tests("RulesTests", dependencies: ["Rules", "TestSupport"], resources: [.copy("testdata")]),
         tests("FleetTests", dependencies: ["Fleet", "TestSupport"]),
         tests("HTTPTests", dependencies: ["HTTP"]),
         tests("StorageTests", dependencies: ["Storage", "TestSupport"]),
