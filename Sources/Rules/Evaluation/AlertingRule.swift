@@ -15,10 +15,10 @@ public final class AlertingRule: Sendable {
     public let holdDuration: Int64
     /// `keep_firing_for:` in milliseconds.
     public let keepFiringFor: Int64
-    /// The `labels:` templates as written, sorted by name.
-    public let labels: Labels
+    /// The `labels:` templates as written, sorted by name (an empty value removes the label).
+    public let labels: [Label]
     /// The `annotations:` templates as written, sorted by name.
-    public let annotations: Labels
+    public let annotations: [Label]
     private let labelTemplates: [(name: String, template: Template)]
     private let annotationTemplates: [(name: String, template: Template)]
 
@@ -32,19 +32,19 @@ public final class AlertingRule: Sendable {
     /// Creates a rule; templates are parsed here.
     /// - Throws: ``TemplateError`` when a label or annotation template does not parse.
     public init(name: String, expression: Expr, holdDuration: Int64 = 0, keepFiringFor: Int64 = 0,
-                labels: Labels = .empty, annotations: Labels = .empty) throws(TemplateError) {
+                labels: [Label] = [], annotations: [Label] = []) throws(TemplateError) {
         self.name = name
         self.expression = expression
         self.holdDuration = holdDuration
         self.keepFiringFor = keepFiringFor
-        self.labels = labels
-        self.annotations = annotations
+        self.labels = labels.sorted()
+        self.annotations = annotations.sorted()
         var labelTemplates: [(name: String, template: Template)] = []
-        for label in labels.labels {
+        for label in self.labels {
             labelTemplates.append((label.name, try Template(parsing: label.value, name: "__alert_" + name)))
         }
         var annotationTemplates: [(name: String, template: Template)] = []
-        for annotation in annotations.labels {
+        for annotation in self.annotations {
             annotationTemplates.append((annotation.name, try Template(parsing: annotation.value, name: "__alert_" + name)))
         }
         self.labelTemplates = labelTemplates

@@ -8,12 +8,12 @@ public final class RecordingRule: Sendable {
     /// The parsed expression.
     public let expression: Expr
     /// The `labels:` set on every result (an empty value removes the label).
-    public let labels: Labels
+    public let labels: [Label]
     /// The status of the last evaluation.
     private let statusState = Mutex(RuleStatus())  // protects the status of the last evaluation
 
     /// Creates a rule.
-    public init(name: String, expression: Expr, labels: Labels = .empty) {
+    public init(name: String, expression: Expr, labels: [Label] = []) {
         self.name = name
         self.expression = expression
         self.labels = labels
@@ -30,7 +30,7 @@ public final class RecordingRule: Sendable {
         var vector = try queryVector(expression, evaluator: evaluator, at: time)
         for index in vector.indices {
             var result = vector[index].labels.setting(metricNameLabel, to: name)
-            for label in labels.labels { result = result.setting(label.name, to: label.value) }
+            for label in labels { result = result.setting(label.name, to: label.value) }
             vector[index].labels = result
             vector[index].timestamp = time
         }

@@ -57,14 +57,14 @@ public enum RuleFileLoader {
 
     private static func makeRule(_ definition: RuleDefinition) throws -> Rule {
         let expression = try Parser.parse(definition.expr.text)
-        let labels = Labels(definition.labels.map { Label($0.name, $0.value) })
+        let labels = definition.labels.map { Label($0.name, $0.value) }
         if !definition.record.text.isEmpty {
             return .recording(RecordingRule(name: definition.record.text, expression: expression, labels: labels))
         }
         return .alerting(try AlertingRule(
             name: definition.alert.text, expression: expression, holdDuration: definition.holdDuration,
             keepFiringFor: definition.keepFiringFor, labels: labels,
-            annotations: Labels(definition.annotations.map { Label($0.name, $0.value) })))
+            annotations: definition.annotations.map { Label($0.name, $0.value) }))
     }
 
     /// The files matching a glob, sorted (a plain path matches itself when it exists).

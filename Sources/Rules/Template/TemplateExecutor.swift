@@ -61,8 +61,10 @@ struct TemplateExecutor {
         } catch {
             switch error {
             case .failed(let message): throw failure(command, "error calling \(function): \(message)")
-            case .wrongType(let expected, let got):
-                throw failure(command, "wrong type for value; expected \(expected); got \(got)")
+            case .wrongType(let expected, let got, let argument):
+                let spans = command.operandSpans.dropFirst()
+                let at = argument < spans.count ? spans[spans.startIndex + argument] : (command.offset, command.text)
+                throw failure(at: at, "wrong type for value; expected \(expected); got \(got)")
             case .wrongArgumentCount(let want, let got):
                 throw failure(command, "wrong number of args for \(function): want \(want) got \(got)")
             }
@@ -119,10 +121,14 @@ struct TemplateExecutor {
     }
 
     private func failure(_ command: TemplateCommand, _ message: String) -> TemplateError {
-        let before = text[..<min(command.offset, text.count)]
+        failure(at: (command.offset, command.text), message)
+    }
+
+    private func failure(at node: (offset: Int, text: String), _ message: String) -> TemplateError {
+        let before = text[..<min(node.offset, text.count)]
         let line = 1 + before.count { $0 == 10 }
         let lastNewline = before.lastIndex(of: 10)
-        let column = lastNewline.map { command.offset - ($0 + 1) } ?? command.offset
-        return TemplateError("template: \(name):\(line):\(column): executing \(goQuote(name)) at <\(command.text)>: \(message)")
+        let column = lastNewline.map { node.offset - ($0 + 1) } ?? node.offset
+        return TemplateError("template: \(name):\(line):\(column): executing \(goQuote(name)) at <\(node.text)>: \(message)")
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// Why a template function call failed: Go's `error calling f: …` or an argument problem.
 enum TemplateFunctionError: Error {
     case failed(String)
-    case wrongType(expected: String, got: String)
+    case wrongType(expected: String, got: String, argument: Int)
     case wrongArgumentCount(want: Int, got: Int)
 }
 
@@ -29,7 +29,7 @@ enum TemplateFunctions {
         },
         "printf": { (arguments) throws(TemplateFunctionError) in
             guard case .string(let format)? = arguments.first else {
-                throw .wrongType(expected: "string", got: arguments.first?.goType ?? "<nil>")
+                throw .wrongType(expected: "string", got: arguments.first?.goType ?? "<nil>", argument: 0)
             }
             return .string(GoPrintf.format(format, Array(arguments.dropFirst())))
         },
@@ -82,7 +82,7 @@ enum TemplateFunctions {
     private static func stringFunction(_ body: @escaping @Sendable (String) -> String) -> Function {
         { (arguments) throws(TemplateFunctionError) in
             guard case .string(let text) = try single(arguments) else {
-                throw .wrongType(expected: "string", got: arguments[0].goType)
+                throw .wrongType(expected: "string", got: arguments[0].goType, argument: 0)
             }
             return .string(body(text))
         }

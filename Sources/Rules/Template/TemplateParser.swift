@@ -87,11 +87,11 @@ struct TemplateParser {
             let end = commandEnd(rest)
             let commandTokens = rest[rest.startIndex..<end]
             guard let first = commandTokens.first else { throw error("missing value for command", offset) }
-            let operands = try self.operands(commandTokens)
+            let (operands, spans) = try self.operands(commandTokens)
             let last = commandTokens.last ?? first
             let textEnd = last.offset + last.text.utf8.count
             let text = String(decoding: self.text[first.offset..<textEnd], as: UTF8.self)
-            commands.append(TemplateCommand(offset: first.offset, operands: operands, text: text))
+            commands.append(TemplateCommand(offset: first.offset, operands: operands, text: text, operandSpans: spans))
             guard end < rest.endIndex else { break }
             rest = rest[(end + 1)...]
         }
@@ -112,10 +112,19 @@ struct TemplateParser {
         return tokens.endIndex
     }
 
-    private func operands(_ tokens: ArraySlice<TemplateToken>) throws(TemplateError) -> [TemplateOperand] {
+    private func operands(_ tokens: ArraySlice<TemplateToken>) throws(TemplateError)
+        -> ([TemplateOperand], [(offset: Int, text: String)])
+    {
         var result: [TemplateOperand] = []
+        var spans: [(offset: Int, text: String)] = []
         var index = tokens.startIndex
+        var spanStart = index
         while index < tokens.endIndex {
+            if index > tokens.startIndex {
+                let last = tokens[index - 1]
+                spans.append((tokens[spanStart].offset, span(from: tokens[spanStart], to: last)))
+            }
+            spanStart = index
             let token = tokens[index]
             index += 1
             switch token.kind {
@@ -136,7 +145,12 @@ struct TemplateParser {
             default: result.append(try simpleOperand(token))
             }
         }
-        return result
+        if let last = tokens.last { spans.append((tokens[spanStart].offset, span(from: tokens[spanStart], to: last))) }
+        return (result, spans)
+    }
+
+    private func span(from first: TemplateToken, to last: TemplateToken) -> String {
+        String(decoding: text[first.offset..<(last.offset + last.text.utf8.count)], as: UTF8.self)
     }
 
     private func simpleOperand(_ token: TemplateToken) throws(TemplateError) -> TemplateOperand {

@@ -19,6 +19,8 @@ struct TemplateCommand: Sendable {
     var operands: [TemplateOperand]
     /// The command as written, for error messages (`humanize $value`).
     var text: String
+    /// Each operand's offset and text, for error messages about one argument.
+    var operandSpans: [(offset: Int, text: String)]
 }
 
 /// An argument or the head of a command.

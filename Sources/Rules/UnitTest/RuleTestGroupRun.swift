@@ -113,7 +113,7 @@ struct RuleTestGroupRun {
 
     /// Runs one `promql_expr_test`; returns the failure text, or nil when it passed.
     private func check(_ testCase: PromQLTestCase) -> String? {
-        let header = testName + "    expr: \(goQuote(testCase.expr)), time: \(PrometheusDurationText.model(testCase.evalTime))"
+        let header = "    expr: \(goQuote(testCase.expr)), time: \(PrometheusDurationText.model(testCase.evalTime))"
         let got: Vector
         do {
             got = try queryVector(Parser.parse(testCase.expr), evaluator: Evaluator(storage: store), at: testCase.evalTime)
