@@ -30,6 +30,10 @@ extension RulesCommand {
         var files: [String]
 
         mutating func run() throws {
+            if let missing = files.first(where: { !FileManager.default.fileExists(atPath: $0) }) {
+                printError("heartbeat-exporter: error: path '\(missing)' does not exist, try --help")
+                throw ExitCode(1)
+            }
             var failed = false
             for file in files {
                 print("Checking \(file)")

@@ -18,7 +18,9 @@ struct RuleFileParser {
     mutating func parse(_ text: String) throws(RuleFileErrors) -> [RuleGroupDefinition] {
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch {
-            throw RuleFileErrors([RuleFileError(file: file, message: yamlMessage(error))])
+            // Prometheus decodes the file twice (strictly, then for positions) and reports both failures.
+            let problem = RuleFileError(file: file, message: yamlMessage(error))
+            throw RuleFileErrors([problem, problem])
         }
         guard let root else { return [] }
         let groups = readRoot(root)
@@ -30,11 +32,13 @@ struct RuleFileParser {
         return groups
     }
 
+    /// yaml.v3's wording: the line of the context mark when there is one; parser errors count from 0.
     private func yamlMessage(_ error: any Error) -> String {
         switch error as? YamlError {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-            .composer(_, let problem, let mark, _):
-            return "yaml: line \(mark.line): \(problem)"
+        case .scanner(let context, let problem, let mark, _):
+            return "yaml: line \(context?.mark.line ?? mark.line): \(problem)"
+        case .parser(let context, let problem, let mark, _), .composer(let context, let problem, let mark, _):
+            return "yaml: line \((context?.mark.line ?? mark.line) - 1): \(problem)"
         default:
             return "yaml: \(error)"
         }
