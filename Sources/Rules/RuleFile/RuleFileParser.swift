@@ -131,12 +131,14 @@ struct RuleFileParser {
     private mutating func duration(_ node: Node) -> Int64? {
         let text = scalar(node, type: "model.Duration")
         if text.isEmpty { return nil }
+        var problem = PrometheusDuration.ParseError(text: text)
         do {
-            return Int64((try PrometheusDuration.parse(text) * 1000).rounded())
+            if let value = milliseconds(fromSeconds: try PrometheusDuration.parse(text)) { return value }
         } catch {
-            if fatalProblem == nil { fatalProblem = error.description }
-            return nil
+            problem = error
         }
+        if fatalProblem == nil { fatalProblem = problem.description }
+        return nil
     }
 
     private mutating func typeProblem<T>(_ node: Node, _ type: String, _ fallback: T) -> T {

@@ -41,7 +41,7 @@ enum Humanize {
         if abs(value) >= 1 {
             let sign = value < 0 ? "-" : ""
             value = abs(value)
-            let total = Int64(value)
+            let total = goInt64(value)
             let (days, hours, minutes, seconds) = (total / 86_400, total / 3600 % 24, total / 60 % 60, total % 60)
             if days != 0 { return "\(sign)\(days)d \(hours)h \(minutes)m \(seconds)s" }
             if hours != 0 { return "\(sign)\(hours)h \(minutes)m \(seconds)s" }
@@ -64,7 +64,7 @@ enum Humanize {
         guard nanoseconds < 9.223372036854775807e18, nanoseconds >= -9.223372036854775808e18 else {
             throw .failed("\(GoFloat.shortest(seconds)) cannot be represented as a nanoseconds timestamp since it overflows int64")
         }
-        let milliseconds = Int64(nanoseconds) / 1_000_000
+        let milliseconds = goInt64(nanoseconds) / 1_000_000
         return goTimeString(milliseconds: milliseconds)
     }
 

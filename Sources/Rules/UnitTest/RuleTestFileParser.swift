@@ -133,10 +133,14 @@ struct RuleTestFileParser {
 
     private mutating func duration(_ node: Node) -> Int64? {
         guard let text = node.string else { return nil }
-        do { return Int64((try PrometheusDuration.parse(text) * 1000).rounded()) } catch {
-            if fatal == nil { fatal = error.description }
-            return nil
+        var problem = PrometheusDuration.ParseError(text: text)
+        do {
+            if let value = milliseconds(fromSeconds: try PrometheusDuration.parse(text)) { return value }
+        } catch {
+            problem = error
         }
+        if fatal == nil { fatal = problem.description }
+        return nil
     }
 }
 

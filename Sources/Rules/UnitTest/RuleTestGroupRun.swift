@@ -43,7 +43,8 @@ struct RuleTestGroupRun {
             do {
                 let (labels, expanded) = try parseSeriesDescription(Substring(series + " " + values), line: 1)
                 for (step, value) in expanded.enumerated() {
-                    if let value { store.append(labels, timestamp: Int64(step) * interval, value: value) }
+                    let (time, overflow) = Int64(step).multipliedReportingOverflow(by: interval)
+                    if let value, !overflow { store.append(labels, timestamp: time, value: value) }
                 }
             } catch {
                 return "\(error)"
