@@ -57,7 +57,7 @@ private let badFiles: [(file: String, message: String)] = [
             Issue.record("expected errors")
         } catch {
             #expect(error.errors.map(\.description) == [
-                "x.yml: 5:15: group \"fleet\", rule 1, \"A\": could not parse expression: 1:5: parse error: unexpected end of input",
+                "x.yml: 5:15: group \"fleet\", rule 1, \"A\": could not parse expression: 1:6: parse error: unexpected end of input",
                 "x.yml: 6:17: group \"fleet\", rule 2, \"r\": invalid field 'for' in recording rule",
             ])
         }

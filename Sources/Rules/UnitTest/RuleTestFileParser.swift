@@ -122,12 +122,15 @@ struct RuleTestFileParser {
         return 0
     }
 
+    /// A YAML float as yaml.v3 reads it: decimal or exponent notation, `.inf`, `-.inf`, `.nan` (not `NaN`).
     private func parseSeriesNumber(_ text: String) -> Double? {
-        switch text.lowercased() {
-        case ".inf", "+.inf", "inf", "+inf": .infinity
-        case "-.inf", "-inf": -.infinity
-        case ".nan", "nan": .nan
-        default: Double(text)
+        switch text {
+        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .infinity
+        case "-.inf", "-.Inf", "-.INF": return -.infinity
+        case ".nan", ".NaN", ".NAN": return .nan
+        default:
+            guard !text.contains(where: { $0.isLetter && $0 != "e" && $0 != "E" }) else { return nil }
+            return Double(text)
         }
     }
 
