@@ -23,7 +23,8 @@ extension RulesCommand {
             abstract: "Check Prometheus rule files (same messages and exit codes as `promtool check rules`).",
             discussion: "Prints 'SUCCESS: N rules found' per good file; errors go to standard error as "
                 + "'FILE: LINE:COL: group \"G\", rule N, \"NAME\": problem'. Exits 1 when a file has errors. "
-                + "PromQL or template constructs outside the supported subset are errors too."
+                + "PromQL or template constructs outside the supported subset are errors too. Duplicate rules "
+                + "(same name and labels) are reported as a lint error without failing, as promtool does."
         )
 
         @Argument(help: "Rule files.")
@@ -39,7 +40,13 @@ extension RulesCommand {
                 print("Checking \(file)")
                 do {
                     let groups = try RuleFileLoader.loadFile(file)
-                    print("  SUCCESS: \(RuleFileLoader.ruleCount(groups)) rules found")
+                    if let lint = DuplicateRuleLint.message(for: groups) {
+                        flushStandardOutput()
+                        printError("  FAILED:")
+                        printError(lint)
+                    } else {
+                        print("  SUCCESS: \(RuleFileLoader.ruleCount(groups)) rules found")
+                    }
                 } catch {
                     flushStandardOutput()
                     printError("  FAILED:")

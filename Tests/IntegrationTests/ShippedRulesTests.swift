@@ -70,4 +70,12 @@ import TestSupport
         #expect(ours.stdout == promtool.stdout)
         #expect(ours.stderr == promtool.stderr)
     }
+
+    @Test func duplicateRulesAreALintErrorUnderBothTools() throws {
+        let (promtool, ours) = try both("check", ["duplicate_rules.yml"], in: "Tests/RulesTests/testdata/lint")
+        #expect(promtool.status == 0)
+        #expect(ours.status == 0)
+        #expect(ours.stdout == promtool.stdout)
+        #expect(ours.stderr == promtool.stderr)
+    }
 }

@@ -70,6 +70,23 @@ private let badFiles: [(file: String, message: String)] = [
         #expect(groups.first?.interval == 15_000)
     }
 
+    @Test func duplicateRulesAreReportedAsPromtoolsLint() throws {
+        let groups = try RuleFileLoader.parse(testdataText("lint/duplicate_rules.yml"), file: "duplicate_rules.yml")
+        #expect(DuplicateRuleLint.message(for: groups) == """
+            lint error 3 duplicate rule(s) found.
+            Metric: X
+            Label(s):
+            Metric: a:b
+            Label(s):
+            \tx: 1
+            \ty: 2
+            Metric: c
+            Label(s):
+            Might cause inconsistency while recording expressions
+            """)
+        #expect(DuplicateRuleLint.message(for: try RuleFileLoader.load([shippedRulesDirectory.path + "/*.yml"])) == nil)
+    }
+
     @Test func missingFileIsAnError() {
         #expect(throws: RuleFileErrors.self) { try RuleFileLoader.load(["/nonexistent/rules.yml"]) }
     }
