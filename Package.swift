@@ -41,6 +41,7 @@ let package = Package(
         module("Fleet", dependencies: ["Series", "Exposition", "JSON"]),
         module("YAMLConfig", dependencies: ["Series", .product(name: "Yams", package: "Yams")]),
         module("Alerting", dependencies: ["PromQL", "Series", "JSON", "YAMLConfig"]),
+        module("Rules", dependencies: ["PromQL", "Series", .product(name: "Yams", package: "Yams")]),
 
         // Edges: transport, persistence, wiring.
         module("HTTP", dependencies: ["CMicroHTTPD", "CZlib"]),
@@ -53,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "heartbeat-exporter",
             dependencies: [
-                "Server", "Fleet", "JSON", "PromQL", "CMalloc",
+                "Server", "Fleet", "JSON", "PromQL", "Rules", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -68,6 +69,7 @@ let package = Package(
         tests("AlertingTests", dependencies: ["Alerting", "TestSupport", "YAMLConfig", "PromQL"], resources: [.copy("testdata")]),
         tests("ExpositionTests", dependencies: ["Exposition", "TestSupport"], resources: [.copy("testdata")]),
         tests("PromQLTests", dependencies: ["PromQL", "TestSupport"], resources: [.copy("testdata")]),
+        tests("RulesTests", dependencies: ["Rules", "TestSupport"], resources: [.copy("testdata")]),
         tests("FleetTests", dependencies: ["Fleet", "TestSupport"]),
         tests("HTTPTests", dependencies: ["HTTP"]),
         tests("StorageTests", dependencies: ["Storage", "TestSupport"]),

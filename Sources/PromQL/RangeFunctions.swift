@@ -114,8 +114,10 @@ func extrapolatedRate(_ series: Points, _ window: RangeWindow, isCounter: Bool, 
     var extrapolated = sampledInterval
     extrapolated += durationToStart < threshold ? durationToStart : averageSpacing / 2
     extrapolated += durationToEnd < threshold ? durationToEnd : averageSpacing / 2
-    result *= extrapolated / sampledInterval
-    return isRate ? result / window.seconds : result
+    // Prometheus 2.42 folds the range into the factor first; the rounding differs from dividing the result.
+    var factor = extrapolated / sampledInterval
+    if isRate { factor /= window.seconds }
+    return result * factor
 }
 
 /// `irate`/`idelta`: from the last two samples; `irate` treats a decrease as a counter reset.

@@ -10,7 +10,10 @@ public struct TestScriptError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Parses `metric{a="b"} 1 2+3x4 _ stale` into labels and expanded values (nil: no sample at that step).
-func parseSeriesDescription(_ text: Substring, line: Int) throws -> (Labels, [Double?]) {
+///
+/// This is the series notation of Prometheus' test scripts and of `promtool test rules` input series.
+/// - Throws: ``TestScriptError`` naming `line` when the text is malformed.
+public func parseSeriesDescription(_ text: Substring, line: Int) throws -> (Labels, [Double?]) {
     let (selector, rest) = try splitSelector(text, line: line)
     let labels = try parseSeriesLabels(selector, line: line)
     var values: [Double?] = []

@@ -1,0 +1,94 @@
+import PromQL
+
+extension AlertingRule {
+    /// Merges this evaluation's results into the held alerts and advances every alert's state, exactly as
+    /// Prometheus' `AlertingRule.Eval`; returns the `ALERTS` and `ALERTS_FOR_STATE` samples.
+    func advance(_ active: inout [Labels: Alert], fresh: [Labels: Alert], at time: Int64, limit: Int) throws
+        -> Vector
+    {
+        for (labels, alert) in fresh {
+            if var existing = active[labels], existing.state != .inactive {
+                existing.value = alert.value
+                existing.annotations = alert.annotations
+                active[labels] = existing
+            } else {
+                active[labels] = alert
+            }
+        }
+        var samples: Vector = []
+        var activeCount = 0
+        for labels in active.keys.sorted() {
+            guard var alert = active[labels] else { continue }
+            if fresh[labels] == nil {
+                guard stepMissing(&alert, labels: labels, active: &active, at: time) else { continue }
+            } else {
+                alert.keepFiringSince = nil
+            }
+            activeCount += 1
+            if alert.state == .pending, time - alert.activeAt >= holdDuration {
+                alert.state = .firing
+                alert.firedAt = time
+            }
+            active[labels] = alert
+            samples.append(alertsSample(alert, at: time))
+            samples.append(forStateSample(alert, at: time))
+        }
+        if limit > 0, activeCount > limit {
+            active = [:]
+            throw RuleEvaluationError("exceeded limit of \(limit) with \(activeCount) alerts")
+        }
+        return samples
+    }
+
+    /// Handles an alert the expression no longer returns; returns whether it is still active (kept firing).
+    private func stepMissing(_ alert: inout Alert, labels: Labels, active: inout [Labels: Alert], at time: Int64)
+        -> Bool
+    {
+        var keepFiring = false
+        if alert.state == .firing, keepFiringFor > 0 {
+            let since = alert.keepFiringSince ?? time
+            alert.keepFiringSince = since
+            keepFiring = time - since < keepFiringFor
+        }
+        let expired = alert.resolvedAt.map { time - $0 > resolvedRetention } ?? false
+        if alert.state == .pending || expired {
+            active[labels] = nil
+        }
+        if alert.state != .inactive, !keepFiring {
+            alert.state = .inactive
+            alert.resolvedAt = time
+        }
+        if active[labels] != nil { active[labels] = alert }
+        return keepFiring
+    }
+
+    private func alertsSample(_ alert: Alert, at time: Int64) -> Sample {
+        let labels = alert.labels.setting(metricNameLabel, to: "ALERTS").setting("alertstate", to: alert.state.rawValue)
+        return Sample(labels: labels, value: 1, timestamp: time)
+    }
+
+    private func forStateSample(_ alert: Alert, at time: Int64) -> Sample {
+        let labels = alert.labels.setting(metricNameLabel, to: "ALERTS_FOR_STATE")
+        return Sample(labels: labels, value: Double(alert.activeAt / 1000), timestamp: time)
+    }
+
+    /// The alerts to hand to the notifier after an evaluation at `time`, marking them sent (Prometheus'
+    /// `sendAlerts`): firing and resolved alerts not sent within `resendDelay`, or resolved since last sent.
+    func alertsToSend(at time: Int64, resendDelay: Int64, interval: Int64) -> [OutgoingAlert] {
+        state.withLock { state in
+            var outgoing: [OutgoingAlert] = []
+            for labels in state.active.keys.sorted() {
+                guard var alert = state.active[labels], alert.needsSending(at: time, resendDelay: resendDelay) else {
+                    continue
+                }
+                alert.lastSentAt = time
+                alert.validUntil = time + 4 * max(resendDelay, interval)
+                state.active[labels] = alert
+                outgoing.append(OutgoingAlert(
+                    labels: alert.labels, annotations: alert.annotations, startsAt: alert.firedAt ?? alert.activeAt,
+                    endsAt: alert.resolvedAt ?? alert.validUntil ?? time, isResolved: alert.resolvedAt != nil))
+            }
+            return outgoing
+        }
+    }
+}

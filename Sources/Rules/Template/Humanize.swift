@@ -1,0 +1,107 @@
+/// Prometheus' `humanize*` template functions, with its exact output.
+enum Humanize {
+    private static func g4(_ value: Double) -> String { GoFloat.format(value, verb: "g", precision: 4) }
+
+    /// `humanize`: SI prefixes, 4 significant digits (`1234567` → `1.235M`, `0.001234` → `1.234m`).
+    static func metric(_ input: Double) -> String {
+        var value = input
+        if value == 0 || value.isNaN || value.isInfinite { return g4(value) }
+        var prefix = ""
+        if abs(value) >= 1 {
+            for next in ["k", "M", "G", "T", "P", "E", "Z", "Y"] where abs(value) >= 1000 {
+                prefix = next
+                value /= 1000
+            }
+            return g4(value) + prefix
+        }
+        for next in ["m", "u", "n", "p", "f", "a", "z", "y"] where abs(value) < 1 {
+            prefix = next
+            value *= 1000
+        }
+        return g4(value) + prefix
+    }
+
+    /// `humanize1024`: binary prefixes (`1234567` → `1.177Mi`).
+    static func binary(_ input: Double) -> String {
+        var value = input
+        if abs(value) <= 1 || value.isNaN || value.isInfinite { return g4(value) }
+        var prefix = ""
+        for next in ["ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"] where abs(value) >= 1024 {
+            prefix = next
+            value /= 1024
+        }
+        return g4(value) + prefix
+    }
+
+    /// `humanizeDuration`: seconds as `1d 2h 3m 4s`, `1m 30s`, `1.5s`, `500ms`.
+    static func duration(_ input: Double) -> String {
+        var value = input
+        if value.isNaN || value.isInfinite { return g4(value) }
+        if value == 0 { return g4(value) + "s" }
+        if abs(value) >= 1 {
+            let sign = value < 0 ? "-" : ""
+            value = abs(value)
+            let total = goInt64(value)
+            let (days, hours, minutes, seconds) = (total / 86_400, total / 3600 % 24, total / 60 % 60, total % 60)
+            if days != 0 { return "\(sign)\(days)d \(hours)h \(minutes)m \(seconds)s" }
+            if hours != 0 { return "\(sign)\(hours)h \(minutes)m \(seconds)s" }
+            if minutes != 0 { return "\(sign)\(minutes)m \(seconds)s" }
+            return sign + g4(value) + "s"
+        }
+        var prefix = ""
+        for next in ["m", "u", "n", "p", "f", "a", "z", "y"] where abs(value) < 1 {
+            prefix = next
+            value *= 1000
+        }
+        return g4(value) + prefix + "s"
+    }
+
+    /// `humanizeTimestamp`: Unix seconds as Go prints a UTC time (`1970-01-01 00:01:30 +0000 UTC`),
+    /// at millisecond precision.
+    static func timestamp(_ seconds: Double) throws(TemplateFunctionError) -> String {
+        if seconds.isNaN || seconds.isInfinite { return g4(seconds) }
+        let nanoseconds = seconds * 1e9
+        guard nanoseconds < 9.223372036854775807e18, nanoseconds >= -9.223372036854775808e18 else {
+            throw .failed("\(GoFloat.shortest(seconds)) cannot be represented as a nanoseconds timestamp since it overflows int64")
+        }
+        let milliseconds = goInt64(nanoseconds) / 1_000_000
+        return goTimeString(milliseconds: milliseconds)
+    }
+
+    /// Go's `time.Time.String()` for a UTC time given in milliseconds.
+    static func goTimeString(milliseconds: Int64) -> String {
+        let (days, millisOfDay) = floorDivision(milliseconds, 86_400_000)
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        let seconds = millisOfDay / 1000
+        let fraction = millisOfDay % 1000
+        var text = "\(year)-\(two(month))-\(two(day)) \(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))"
+        if fraction != 0 {
+            var digits = String(fraction)
+            digits = String(repeating: "0", count: 3 - digits.count) + digits
+            while digits.hasSuffix("0") { digits.removeLast() }
+            text += "." + digits
+        }
+        return text + " +0000 UTC"
+    }
+
+    private static func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+    private static func floorDivision(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
+        let quotient = a / b
+        let remainder = a % b
+        return remainder < 0 ? (quotient - 1, remainder + b) : (quotient, remainder)
+    }
+
+    /// Howard Hinnant's days-to-civil algorithm.
+    private static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
+        let z = daysSinceEpoch + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}

@@ -1,0 +1,82 @@
+import PromQL
+import Rules
+import Testing
+
+@Suite struct RecordingRuleTests {
+    private func load(_ text: String) throws -> RuleGroup {
+        let groups = try RuleFileLoader.parse(text, file: "rules.yml")
+        return try #require(groups.first)
+    }
+
+    @Test func laterRulesSeeEarlierRulesResultsInTheSameEvaluation() throws {
+        let group = try load("""
+            groups:
+              - name: g
+                rules:
+                  - record: agent:queue:sum
+                    expr: sum(agent_queue_depth)
+                    labels:
+                      scope: fleet
+                  - alert: FleetBacklog
+                    expr: agent:queue:sum > 5
+            """)
+        let store = MemorySeriesStore()
+        store.append(Labels(["__name__": "agent_queue_depth", "agent": "a"]), timestamp: 0, value: 4)
+        store.append(Labels(["__name__": "agent_queue_depth", "agent": "b"]), timestamp: 0, value: 3)
+        let result = group.evaluate(at: 0, queryable: store, sink: store)
+        #expect(result.failures == 0)
+        let alerts = group.alertingRules.first?.activeAlerts ?? []
+        #expect(alerts.map(\.labels) == [Labels(["alertname": "FleetBacklog", "scope": "fleet"])])
+        #expect(alerts.first?.value == 7)
+    }
+
+    @Test func duplicateSeriesAfterRuleLabelsAreAnError() throws {
+        let group = try load("""
+            groups:
+              - name: g
+                rules:
+                  - record: agent:up
+                    expr: agent_up
+                    labels:
+                      agent: ""
+            """)
+        let store = MemorySeriesStore()
+        store.append(Labels(["__name__": "agent_up", "agent": "a"]), timestamp: 0, value: 1)
+        store.append(Labels(["__name__": "agent_up", "agent": "b"]), timestamp: 0, value: 1)
+        let result = group.evaluate(at: 0, queryable: store, sink: store)
+        #expect(result.failures == 1)
+        #expect(group.rules.first?.status.lastError
+            == "vector contains metrics with the same labelset after applying rule labels")
+    }
+
+    @Test func vanishedSeriesGetAStaleMarker() throws {
+        let group = try load("""
+            groups:
+              - name: g
+                rules:
+                  - record: agent:up:copy
+                    expr: agent_up
+            """)
+        let store = MemorySeriesStore()
+        store.append(Labels(["__name__": "agent_up", "agent": "a"]), timestamp: 0, value: 1)
+        _ = group.evaluate(at: 0, queryable: store, sink: store)
+        store.append(Labels(["__name__": "agent_up", "agent": "a"]), timestamp: 60_000, value: staleMarker)
+        _ = group.evaluate(at: 60_000, queryable: store, sink: store)
+        let copy = store.select([try LabelMatcher(.equal, "__name__", "agent:up:copy")], from: 0, through: 60_000)
+        #expect(copy.first.map { Array($0.values).map(isStaleMarker) } == [false, true])
+    }
+
+    @Test func scalarResultsBecomeASeriesWithoutLabels() throws {
+        let group = try load("""
+            groups:
+              - name: g
+                rules:
+                  - record: fleet:answer
+                    expr: "42"
+            """)
+        let store = MemorySeriesStore()
+        _ = group.evaluate(at: 0, queryable: store, sink: store)
+        let series = store.select([try LabelMatcher(.equal, "__name__", "fleet:answer")], from: 0, through: 0)
+        #expect(series.first?.values.first == 42)
+    }
+}
