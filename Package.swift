@@ -47,7 +47,7 @@ let package = Package(
         module("HTTP", dependencies: ["CMicroHTTPD", "CZlib"]),
         module("Storage", dependencies: ["Fleet", "Series", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
         module("Server", dependencies: [
-            "HTTP", "Exposition", "JSON", "Series", "Fleet", "Storage", "PromQL", "YAMLConfig",
+            "HTTP", "Exposition", "JSON", "Series", "Fleet", "Storage", "PromQL", "YAMLConfig", "Rules",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -73,7 +73,9 @@ let package = Package(
         tests("FleetTests", dependencies: ["Fleet", "TestSupport"]),
         tests("HTTPTests", dependencies: ["HTTP"]),
         tests("StorageTests", dependencies: ["Storage", "TestSupport"]),
-        tests("ServerTests", dependencies: ["Server", "TestSupport", "YAMLConfig"]),
+        tests("ServerTests", dependencies: [
+            "Server", "TestSupport", "YAMLConfig", "Rules", "PromQL", .product(name: "Logging", package: "swift-log"),
+        ]),
         tests("IntegrationTests", dependencies: ["TestSupport", "JSON"]),
 
         // Benchmark: the HTTP transport with a trivial handler (bench/limit/run.sh).

@@ -13,7 +13,7 @@ public final class FleetStore: Sendable {
     /// How many transitions are kept per agent; older ones are pruned as new ones arrive.
     public static let storedHistoryLimit = 1_000
 
-    private let database: DatabaseQueue
+    let database: DatabaseQueue
 
     /// Opens (creating if needed) the database in `directory` and brings its schema up to date.
     /// - Throws: ``StorageError`` naming the path when the directory or database cannot be opened.

@@ -30,6 +30,18 @@ enum Schema {
                 CREATE INDEX transition_by_agent ON transition(agent, id);
                 """)
         }
+        migrator.registerMigration("v2: alert state") { db in
+            try db.execute(sql: """
+                CREATE TABLE alert (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    file TEXT NOT NULL, rule_group TEXT NOT NULL, rule TEXT NOT NULL,
+                    labels TEXT NOT NULL, annotations TEXT NOT NULL, state TEXT NOT NULL,
+                    active_at INTEGER NOT NULL, fired_at INTEGER, resolved_at INTEGER, last_sent_at INTEGER,
+                    valid_until INTEGER, keep_firing_since INTEGER, value REAL
+                ) STRICT;
+                CREATE INDEX alert_by_group ON alert(file, rule_group);
+                """)
+        }
         return migrator
     }
 }

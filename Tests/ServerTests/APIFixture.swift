@@ -1,6 +1,7 @@
 import Fleet
 import HTTP
 import JSON
+import Logging
 @testable import Server
 import Storage
 import TestSupport
@@ -11,17 +12,21 @@ struct APIFixture {
     let registry: AgentRegistry
     let store: FleetStore
     let router: Router
+    let engine: RuleEngine
 
     init(access: AccessControl = AccessControl(), maxAgents: Int = 10_000) throws {
         registry = AgentRegistry(configuration: AgentRegistry.Configuration(maxAgents: maxAgents))
         store = try FleetStore(directory: TestPaths.temporaryDirectory("api"))
         let metrics = ExporterMetrics(startTime: clock.now())
         let persistence = FleetPersistence(registry: registry, store: store, metrics: metrics, clock: clock)
+        let engine = RuleEngine(registry: registry, store: store, clock: clock, logger: Logger(label: "test"))
+        self.engine = engine
         router = Routes(
             heartbeats: HeartbeatAPI(registry: registry, decoder: HeartbeatDecoder(), access: access, metrics: metrics, clock: clock),
             agents: AgentsAPI(registry: registry, persistence: persistence, access: access, clock: clock),
-            metrics: MetricsEndpoint(registry: registry, metrics: metrics, clock: clock, version: "test"),
-            lifecycle: LifecycleAPI(access: access, reload: { nil })
+            metrics: MetricsEndpoint(registry: registry, engine: engine, metrics: metrics, clock: clock, version: "test"),
+            lifecycle: LifecycleAPI(access: access, reload: { nil }),
+            rules: RulesAPI(engine: engine)
         ).router()
     }
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// Go's float formatting (`strconv.FormatFloat` and `fmt`'s `%v %g %e %f`), which templates and promtool's
 /// messages use.
-enum GoFloat {
+public enum GoFloat {
     /// The shortest decimal digits that read back as `value` (positive, finite, non-zero) and the position
     /// of the decimal point: `value = 0.d₁d₂… × 10^point`.
     static func shortestDigits(_ value: Double) -> (digits: [Character], point: Int) {
@@ -42,7 +42,7 @@ enum GoFloat {
     }
 
     /// `strconv.FormatFloat(v, 'E', -1, 64)`: `2.1E+01`, `1E+00`, `0E+00`.
-    static func shortestExponential(_ value: Double) -> String {
+    public static func shortestExponential(_ value: Double) -> String {
         if let text = special(value) { return text }
         if value == 0 { return (value.sign == .minus ? "-" : "") + "0E+00" }
         let (digits, point) = shortestDigits(value)

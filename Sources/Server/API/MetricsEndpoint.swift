@@ -8,6 +8,7 @@ import Series
 /// The fleet is copied shard by shard and rendered outside every lock, so a scrape never holds up ingestion.
 struct MetricsEndpoint: Sendable {
     let registry: AgentRegistry
+    let engine: RuleEngine
     let metrics: ExporterMetrics
     let clock: any WallClock
     let version: String
@@ -33,6 +34,7 @@ struct MetricsEndpoint: Sendable {
         var writer = ExpositionWriter(format: format, capacity: 4096 + agents.count * 3_000)
         FleetExposition.write(agents, at: now, policy: policy, into: &writer)
         writeAgentCounts(agents, at: now, policy: policy, into: &writer)
+        RuleMetricsWriter.write(engine, into: &writer)
         writeBuildInfo(into: &writer)
         metrics.writeConfigReload(into: &writer)
         metrics.writeHeartbeatCounts(into: &writer)

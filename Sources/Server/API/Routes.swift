@@ -6,6 +6,7 @@ struct Routes: Sendable {
     let agents: AgentsAPI
     let metrics: MetricsEndpoint
     let lifecycle: LifecycleAPI
+    let rules: RulesAPI
 
     func router() -> Router {
         var router = Router(errorResponse: { APIResponse.error($0, $1) })
@@ -27,6 +28,8 @@ struct Routes: Sendable {
             agents.stop(request, parameters["agent", default: ""])
         }
         router.get("/metrics") { request, _ in metrics.handle(request) }
+        router.get("/api/v1/rules") { request, _ in rules.rules(request) }
+        router.get("/api/v1/alerts") { request, _ in rules.alerts(request) }
         router.get("/-/healthy") { request, _ in lifecycle.healthy(request) }
         router.get("/-/ready") { request, _ in lifecycle.isReady(request) }
         router.post("/-/reload") { request, _ in lifecycle.reload(request) }

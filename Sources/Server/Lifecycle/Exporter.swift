@@ -3,6 +3,7 @@ import Foundation
 import HTTP
 import Logging
 import Series
+import Rules
 import Storage
 import YAMLConfig
 import Synchronization
@@ -23,7 +24,8 @@ public final class Exporter: Sendable {
     private let metrics: ExporterMetrics
     private let lifecycle: LifecycleAPI
     private let server: HTTPServer
-    private let maintenance: MaintenanceLoop
+    private let maintenance: PeriodicThread
+    private let ruleEvaluation: PeriodicThread
     private let reloader: Reloader
     /// The configuration in force, replaced on a successful reload.
     private let config: Mutex<ExporterConfig>
@@ -44,10 +46,15 @@ public final class Exporter: Sendable {
         registry.restore(try store.loadAgents())
         metrics = ExporterMetrics(startTime: clock.now())
         persistence = FleetPersistence(registry: registry, store: store, metrics: metrics, clock: clock)
-        maintenance = MaintenanceLoop(
-            registry: registry, persistence: persistence, clock: clock, logger: logger,
-            intervalSeconds: options.maintenanceIntervalSeconds)
-        let reloader = Reloader(options: options, registry: registry, metrics: metrics, clock: clock, logger: logger)
+        let maintenanceWork = MaintenanceLoop(registry: registry, persistence: persistence, clock: clock, logger: logger)
+        maintenance = PeriodicThread(name: "maintenance", intervalSeconds: options.maintenanceIntervalSeconds) {
+            maintenanceWork.tick()
+        }
+        let engine = RuleEngine(registry: registry, store: store, clock: clock, logger: logger)
+        try Self.installRules(config, options: options, into: engine)
+        ruleEvaluation = PeriodicThread(name: "rules", intervalSeconds: 0.1) { engine.tick() }
+        let reloader = Reloader(
+            options: options, registry: registry, engine: engine, metrics: metrics, clock: clock, logger: logger)
         self.reloader = reloader
         lifecycle = LifecycleAPI(access: access, reload: { reloader.reload() })
         let (host, port) = try options.hostAndPort()
@@ -60,10 +67,24 @@ public final class Exporter: Sendable {
         let routes = Routes(
             heartbeats: HeartbeatAPI(registry: registry, decoder: HeartbeatDecoder(), access: access, metrics: metrics, clock: clock),
             agents: AgentsAPI(registry: registry, persistence: persistence, access: access, clock: clock),
-            metrics: MetricsEndpoint(registry: registry, metrics: metrics, clock: clock, version: Self.version),
-            lifecycle: lifecycle)
+            metrics: MetricsEndpoint(registry: registry, engine: engine, metrics: metrics, clock: clock, version: Self.version),
+            lifecycle: lifecycle,
+            rules: RulesAPI(engine: engine))
         server = HTTPServer(configuration: serverConfiguration, handler: routes.router())
-        logger.info("fleet restored", metadata: ["agents": "\(registry.count)", "storage": "\(options.storagePath)"])
+        logger.info("fleet restored", metadata: [
+            "agents": "\(registry.count)", "storage": "\(options.storagePath)", "rule_groups": "\(engine.groups.count)",
+        ])
+    }
+
+    /// Loads the rule files `config` names and puts them in force.
+    /// - Throws: ``RuleFileErrors`` naming file, line, group and rule of every problem.
+    static func installRules(_ config: ExporterConfig, options: ExporterOptions, into engine: RuleEngine) throws(RuleFileErrors) {
+        let interval = Int64((config.global.evaluationInterval * 1000).rounded())
+        let groups = try RuleFileLoader.load(config.ruleFileGlobs, defaultInterval: interval)
+        let settings = RuleEvaluationSettings(
+            externalLabels: config.global.externalLabels,
+            externalURL: config.global.externalURL ?? "http://\(options.listenAddress)")
+        engine.install(groups, settings: settings)
     }
 
     static func registryConfiguration(_ config: ExporterConfig, _ options: ExporterOptions) -> AgentRegistry.Configuration {
@@ -88,6 +109,7 @@ public final class Exporter: Sendable {
     public func start() throws {
         try server.start()
         maintenance.start()
+        ruleEvaluation.start()
         lifecycle.ready.store(true, ordering: .releasing)
         logger.info("listening", metadata: ["address": "\(options.listenAddress)", "port": "\(port)"])
     }
@@ -96,6 +118,7 @@ public final class Exporter: Sendable {
     public func shutdown() {
         lifecycle.ready.store(false, ordering: .releasing)
         server.shutdown(gracePeriodSeconds: options.shutdownGraceSeconds)
+        ruleEvaluation.stop()
         maintenance.stop()
         do {
             try persistence.commit()
@@ -111,25 +134,28 @@ public final class Exporter: Sendable {
     }
 }
 
-/// Re-reads the configuration file and applies it, keeping the old one when the new one is bad.
+/// Re-reads the configuration file and the rule files and applies them, keeping the old ones when a new one
+/// is bad (as Prometheus does: a reload is all or nothing).
 struct Reloader: Sendable {
     let options: ExporterOptions
     let registry: AgentRegistry
+    let engine: RuleEngine
     let metrics: ExporterMetrics
     let clock: any WallClock
     let logger: Logger
 
     func reload() -> String? {
-        do throws(ConfigError) {
+        do {
             let config = try ExporterConfig.load(path: options.configFile, mustExist: options.configFileRequired)
+            try Exporter.installRules(config, options: options, into: engine)
             registry.reconfigure(Exporter.registryConfiguration(config, options))
             metrics.recordReload(succeeded: true, at: clock.now())
-            logger.info("configuration reloaded", metadata: ["file": "\(options.configFile)"])
+            logger.info("configuration reloaded", metadata: ["file": "\(options.configFile)", "rule_groups": "\(engine.groups.count)"])
             return nil
         } catch {
             metrics.recordReload(succeeded: false, at: clock.now())
             logger.error("configuration reload failed; keeping the previous one", metadata: ["error": "\(error)"])
-            return error.description
+            return "\(error)"
         }
     }
 }

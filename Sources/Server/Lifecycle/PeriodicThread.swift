@@ -1,0 +1,38 @@
+import Foundation
+import Synchronization
+
+/// A background thread that runs `body` every `intervalSeconds` until stopped: the schedulers of the
+/// maintenance work and of rule evaluation. The work itself takes its time from the injected clock.
+final class PeriodicThread: Sendable {
+    private let name: String
+    private let intervalSeconds: Double
+    private let body: @Sendable () -> Void
+    /// Set to ask the thread to finish; the thread clears `running` when it has.
+    private let stopRequested = Atomic<Bool>(false)
+    private let running = Atomic<Bool>(false)
+
+    init(name: String, intervalSeconds: Double, body: @escaping @Sendable () -> Void) {
+        self.name = name
+        self.intervalSeconds = intervalSeconds
+        self.body = body
+    }
+
+    func start() {
+        running.store(true, ordering: .releasing)
+        let thread = Thread { [self] in
+            while !stopRequested.load(ordering: .acquiring) {
+                Thread.sleep(forTimeInterval: intervalSeconds)
+                body()
+            }
+            running.store(false, ordering: .releasing)
+        }
+        thread.name = name
+        thread.start()
+    }
+
+    /// Asks the thread to stop and waits until its current round is done.
+    func stop() {
+        stopRequested.store(true, ordering: .releasing)
+        while running.load(ordering: .acquiring) { Thread.sleep(forTimeInterval: 0.01) }
+    }
+}

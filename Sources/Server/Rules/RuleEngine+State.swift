@@ -1,0 +1,87 @@
+import PromQL
+import Rules
+import Series
+import Storage
+
+extension RuleEngine {
+    /// What the history must keep for `groups`: every metric name their selectors name (all names when a
+    /// selector names none), their own outputs and `ALERTS`/`ALERTS_FOR_STATE`, for the longest range plus
+    /// the lookback and one interval.
+    static func retention(for groups: [RuleGroup]) -> SampleHistory.Retention {
+        var names: Set<String>? = ["ALERTS", "ALERTS_FOR_STATE"]
+        var window: Int64 = 0
+        for group in groups {
+            for rule in group.rules {
+                let expression: Expr = switch rule {
+                case .alerting(let alerting): alerting.expression
+                case .recording(let recording): recording.expression
+                }
+                window = max(window, expression.requiredHistory() + group.interval)
+                if case .recording(let recording) = rule { names?.insert(recording.name) }
+                for matchers in expression.selectorMatchers {
+                    let name = matchers.first { $0.name == metricNameLabel && $0.type == .equal }?.value
+                    if let name { names?.insert(name) } else { names = nil }
+                }
+            }
+        }
+        return SampleHistory.Retention(metricNames: names, windowMillis: window)
+    }
+
+    /// Restores the alerts saved before a restart into the rules they belong to.
+    func restoreFromStorage(_ groups: [RuleGroup]) {
+        let stored: [StoredAlert]
+        do {
+            stored = try store.loadAlerts()
+        } catch {
+            logger.error("cannot read saved alerts; their for timers start again", metadata: ["error": "\(error)"])
+            return
+        }
+        for group in groups {
+            for rule in group.alertingRules {
+                let mine = stored.filter { $0.file == group.file && $0.group == group.name && $0.rule == rule.name }
+                if !mine.isEmpty { rule.restore(mine.map(Self.alert(from:))) }
+            }
+        }
+    }
+
+    /// Keeps the alerts of rules that survive a reload.
+    func carryOver(from previous: [RuleGroup], to groups: [RuleGroup]) {
+        for group in groups {
+            guard let old = previous.first(where: { $0.file == group.file && $0.name == group.name }) else { continue }
+            for rule in group.alertingRules {
+                if let oldRule = old.alertingRules.first(where: { $0.name == rule.name }) {
+                    rule.restore(oldRule.activeAlerts)
+                }
+            }
+        }
+    }
+
+    /// Saves the alerts of `group`; a failure is logged and retried at the next evaluation.
+    func save(_ group: RuleGroup) {
+        let alerts = group.alertingRules.flatMap { rule in
+            rule.activeAlerts.map { Self.stored($0, file: group.file, group: group.name, rule: rule.name) }
+        }
+        do {
+            try store.saveAlerts(file: group.file, group: group.name, alerts)
+        } catch {
+            logger.error("saving alerts failed", metadata: ["group": "\(group.name)", "error": "\(error)"])
+        }
+    }
+
+    static func stored(_ alert: Alert, file: String, group: String, rule: String) -> StoredAlert {
+        StoredAlert(
+            file: file, group: group, rule: rule, labels: alert.labels.labels.map { ($0.name, $0.value) },
+            annotations: alert.annotations.labels.map { ($0.name, $0.value) }, state: alert.state.rawValue,
+            activeAt: alert.activeAt, firedAt: alert.firedAt, resolvedAt: alert.resolvedAt, lastSentAt: alert.lastSentAt,
+            validUntil: alert.validUntil, keepFiringSince: alert.keepFiringSince, value: alert.value)
+    }
+
+    static func alert(from stored: StoredAlert) -> Alert {
+        Alert(
+            labels: Labels(stored.labels.map { Label($0.name, $0.value) }),
+            annotations: Labels(stored.annotations.map { Label($0.name, $0.value) }),
+            state: AlertState(rawValue: stored.state) ?? .pending, activeAt: stored.activeAt, firedAt: stored.firedAt,
+            resolvedAt: stored.resolvedAt, lastSentAt: stored.lastSentAt, validUntil: stored.validUntil,
+            keepFiringSince: stored.keepFiringSince, value: stored.value)
+    }
+}

@@ -1,0 +1,116 @@
+import Dispatch
+import Fleet
+import Logging
+import PromQL
+import Rules
+import Series
+import Storage
+import Synchronization
+
+extension SampleHistory: RuleSampleSink {}
+
+/// Evaluates the loaded rule groups over the fleet, each at its interval, in Prometheus' order: groups in
+/// parallel, rules in order inside a group, each rule seeing what earlier ones wrote.
+///
+/// Before evaluating, the fleet is sampled into the bounded ``SampleHistory`` (only the names the rules read,
+/// only as far back as their longest range plus the lookback). After each group, its alerts are saved, so
+/// `for` timers and firing alerts survive a restart. ``tick()`` is driven by a scheduler thread in production
+/// and called directly, with a manual clock, in tests.
+final class RuleEngine: Sendable {
+    /// A loaded group and when it is next due, in milliseconds.
+    struct Scheduled: Sendable {
+        let group: RuleGroup
+        var nextEvaluation: Int64?
+        var failures: UInt64 = 0
+    }
+
+    struct State {
+        var scheduled: [Scheduled] = []
+        var settings = RuleEvaluationSettings()
+        /// The history's retention: names the rules read, plus their own outputs.
+        var retention = SampleHistory.Retention(metricNames: [], windowMillis: 0)
+        var lastSampled: Int64 = .min
+    }
+
+    private let registry: AgentRegistry
+    let history: SampleHistory
+    let store: FleetStore
+    private let clock: any WallClock
+    let logger: Logger
+    /// Protects the groups, their schedule and failure counts, the settings and the last sampling time.
+    private let state = Mutex(State())
+
+    init(registry: AgentRegistry, store: FleetStore, clock: any WallClock, logger: Logger) {
+        self.registry = registry
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        history = SampleHistory(retention: .init(metricNames: [], windowMillis: 0))
+    }
+
+    /// The groups in force, in file order.
+    var groups: [RuleGroup] { state.withLock { $0.scheduled.map(\.group) } }
+
+    /// Evaluation failures per group since the group was loaded.
+    var failuresByGroup: [(group: RuleGroup, failures: UInt64)] {
+        state.withLock { $0.scheduled.map { ($0.group, $0.failures) } }
+    }
+
+    /// Puts `groups` in force. Alerts of a rule that exists before and after (same file, group and name) are
+    /// carried over, as Prometheus does on reload; on the first install they come from storage.
+    func install(_ groups: [RuleGroup], settings: RuleEvaluationSettings) {
+        let previous = state.withLock { $0.scheduled.map(\.group) }
+        if previous.isEmpty { restoreFromStorage(groups) } else { carryOver(from: previous, to: groups) }
+        let retention = Self.retention(for: groups)
+        history.retain(retention)
+        state.withLock { state in
+            state.scheduled = groups.map { Scheduled(group: $0, nextEvaluation: nil) }
+            state.settings = settings
+            state.retention = retention
+        }
+    }
+
+    /// Evaluates every group that is due at the clock's current time.
+    func tick() {
+        let now = Int64((clock.now() * 1000).rounded(.down))
+        let (due, settings) = state.withLock { state -> ([RuleGroup], RuleEvaluationSettings) in
+            var due: [RuleGroup] = []
+            for index in state.scheduled.indices where (state.scheduled[index].nextEvaluation ?? .min) <= now {
+                due.append(state.scheduled[index].group)
+                state.scheduled[index].nextEvaluation = now + max(state.scheduled[index].group.interval, 1)
+            }
+            return (due, state.settings)
+        }
+        guard !due.isEmpty else { return }
+        sampleFleet(at: now)
+        let failures = Mutex<[String: Int]>([:])
+        DispatchQueue.concurrentPerform(iterations: due.count) { index in
+            let group = due[index]
+            let result = group.evaluate(at: now, queryable: history, sink: history, settings: settings)
+            failures.withLock { $0[Self.key(group)] = result.failures }
+            save(group)
+        }
+        let counted = failures.withLock { $0 }
+        state.withLock { state in
+            for index in state.scheduled.indices {
+                state.scheduled[index].failures += UInt64(counted[Self.key(state.scheduled[index].group)] ?? 0)
+            }
+        }
+    }
+
+    /// Samples the fleet's series the rules read into the history, once per evaluation time.
+    private func sampleFleet(at now: Int64) {
+        let (names, alreadySampled) = state.withLock { state -> (Set<String>?, Bool) in
+            defer { state.lastSampled = max(state.lastSampled, now) }
+            return (state.retention.metricNames, state.lastSampled >= now)
+        }
+        guard !alreadySampled else { return }
+        let fleetNames = names.map { $0.intersection(FleetSampler.seriesNames) } ?? FleetSampler.seriesNames
+        guard !fleetNames.isEmpty else { return }
+        let samples = FleetSampler.samples(
+            registry.snapshot(), at: Double(now) / 1000, policy: registry.currentConfiguration.policy, names: fleetNames)
+        history.record(samples, metricNames: fleetNames, at: now)
+    }
+
+    static func key(_ group: RuleGroup) -> String { group.file + "\u{0}" + group.name }
+}

@@ -1,0 +1,61 @@
+import Exposition
+import Rules
+
+/// The rule engine's own metrics (DESIGN §7).
+enum RuleMetricsWriter {
+    static func write(_ engine: RuleEngine, into writer: inout ExpositionWriter) {
+        let groups = engine.failuresByGroup
+        writeAlertCounts(groups.map(\.group), into: &writer)
+        writePerGroup(groups, "heartbeat_exporter_last_evaluation_timestamp_seconds", .gauge,
+                      "Unix time of the rule group's last evaluation.", into: &writer) { group, _ in
+            group.lastEvaluation.timestamp.map { Double($0) / 1000 } ?? 0
+        }
+        writePerGroup(groups, "heartbeat_exporter_rule_evaluation_failures_total", .counter,
+                      "Rule evaluations that failed, per group.", into: &writer) { _, failures in Double(failures) }
+        writePerGroup(groups, "heartbeat_exporter_rule_group_last_duration_seconds", .gauge,
+                      "How long the rule group's last evaluation took.", into: &writer) { group, _ in
+            group.lastEvaluation.durationSeconds
+        }
+        let size = engine.history.size
+        writer.family("heartbeat_exporter_rule_history_samples", type: .gauge,
+                      help: "Samples kept for the rules' ranges and lookback.")
+        writer.sample("heartbeat_exporter_rule_history_samples", .empty, value: Double(size.samples))
+        writer.family("heartbeat_exporter_rule_history_series", type: .gauge,
+                      help: "Series kept for the rules' ranges and lookback.")
+        writer.sample("heartbeat_exporter_rule_history_series", .empty, value: Double(size.series))
+    }
+
+    /// `heartbeat_exporter_alerts{alertname,state}`: pending and firing alerts per alert name.
+    private static func writeAlertCounts(_ groups: [RuleGroup], into writer: inout ExpositionWriter) {
+        var counts: [String: (pending: Int, firing: Int)] = [:]
+        for rule in groups.flatMap(\.alertingRules) {
+            var entry = counts[rule.name] ?? (0, 0)
+            for alert in rule.activeAlerts {
+                if alert.state == .pending { entry.pending += 1 }
+                if alert.state == .firing { entry.firing += 1 }
+            }
+            counts[rule.name] = entry
+        }
+        guard !counts.isEmpty else { return }
+        writer.family("heartbeat_exporter_alerts", type: .gauge, help: "Active alerts, by alert name and state.")
+        for name in counts.keys.sorted() {
+            let labels = RenderedLabels([("alertname", name)])
+            writer.sample("heartbeat_exporter_alerts", labels, extraLabel: "state", extraValue: "firing",
+                          value: Double(counts[name]?.firing ?? 0))
+            writer.sample("heartbeat_exporter_alerts", labels, extraLabel: "state", extraValue: "pending",
+                          value: Double(counts[name]?.pending ?? 0))
+        }
+    }
+
+    private static func writePerGroup(
+        _ groups: [(group: RuleGroup, failures: UInt64)], _ name: String, _ type: MetricType, _ help: String,
+        into writer: inout ExpositionWriter, _ value: (RuleGroup, UInt64) -> Double
+    ) {
+        guard !groups.isEmpty else { return }
+        writer.family(name, type: type, help: help)
+        for (group, failures) in groups {
+            writer.sample(name, RenderedLabels([("file", group.file), ("group", group.name)]),
+                          value: value(group, failures))
+        }
+    }
+}

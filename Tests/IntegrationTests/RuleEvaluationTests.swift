@@ -1,0 +1,80 @@
+import Foundation
+import JSON
+import Testing
+
+/// The rule engine end to end: the real binary, short thresholds, an agent that stops beating.
+@Suite(.serialized)
+struct RuleEvaluationTests {
+    static let rules = """
+        groups:
+          - name: e2e
+            interval: 1s
+            rules:
+              - alert: AgentUnreachable
+                expr: agent_health{state="unreachable"} == 1
+                for: 2s
+                labels: {severity: critical}
+                annotations: {summary: "{{ $labels.agent }} stopped beating"}
+        """
+
+    func alertStates(_ client: HTTPTestClient) async throws -> [String] {
+        let reply = try await client.get("/api/v1/alerts")
+        return (reply.data.objectValue?["alerts"]?.arrayValue ?? []).compactMap { alert in
+            guard alert.objectValue?["labels"]?.objectValue?["agent"]?.stringValue == "silent" else { return nil }
+            return alert.objectValue?["state"]?.stringValue
+        }
+    }
+
+    func waitFor(_ expected: [String], _ client: HTTPTestClient, timeout: Double = 20) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last: [String] = []
+        while Date() < deadline {
+            last = try await alertStates(client)
+            if last == expected { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        Issue.record("alerts never became \(expected); last \(last)")
+    }
+
+    @Test func anAgentThatStopsBeatingFiresAndResolves() async throws {
+        let directory = NSTemporaryDirectory() + "rules-e2e-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
+        try Self.rules.write(toFile: directory + "/rules/e2e.yml", atomically: true, encoding: .utf8)
+        try """
+            health: {degraded_after: 1s, unreachable_after: 2s}
+            global: {evaluation_interval: 1s}
+            """.write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
+        let exporter = try ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
+        let client = HTTPTestClient(baseURL: exporter.baseURL)
+        #expect(try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("silent")).status == 202)
+
+        try await waitFor(["pending"], client)
+        try await waitFor(["firing"], client)
+        let rules = try await client.get("/api/v1/rules")
+        let rule = rules.data.objectValue?["groups"]?.arrayValue?.first?.objectValue?["rules"]?.arrayValue?.first
+        #expect(rule?.objectValue?["state"]?.stringValue == "firing")
+        #expect(rule?.objectValue?["health"]?.stringValue == "ok")
+        let metrics = try await client.get("/metrics").text
+        #expect(sampleValue(metrics, #"heartbeat_exporter_alerts{alertname="AgentUnreachable",state="firing"}"#) == 1)
+
+        #expect(try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("silent")).status == 202)
+        try await waitFor([], client)
+    }
+
+    @Test func aBadRuleFileOnReloadKeepsThePreviousRules() async throws {
+        let directory = NSTemporaryDirectory() + "rules-reload-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
+        try Self.rules.write(toFile: directory + "/rules/e2e.yml", atomically: true, encoding: .utf8)
+        try "global: {evaluation_interval: 1s}\n".write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
+        let exporter = try ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
+        let client = HTTPTestClient(baseURL: exporter.baseURL)
+        try "groups:\n  - name: broken\n    rules:\n      - alert: X\n        expr: sum(\n"
+            .write(toFile: directory + "/rules/e2e.yml", atomically: true, encoding: .utf8)
+        let reload = try await client.post("/-/reload")
+        #expect(reload.status == 500)
+        #expect(reload.text.contains("e2e.yml"))
+        let groups = try await client.get("/api/v1/rules").data.objectValue?["groups"]?.arrayValue ?? []
+        #expect(groups.compactMap { $0.objectValue?["name"]?.stringValue } == ["e2e"])
+        #expect(sampleValue(try await client.get("/metrics").text, "heartbeat_exporter_config_last_reload_successful") == 0)
+    }
+}

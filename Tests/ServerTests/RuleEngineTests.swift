@@ -1,0 +1,115 @@
+import Fleet
+import Logging
+import PromQL
+import Rules
+@testable import Server
+import Storage
+import TestSupport
+import Testing
+
+/// The rule engine over a real registry and store, stepped with a manual clock.
+struct RuleEngineTests {
+    static let ruleFile = """
+        groups:
+          - name: fleet
+            interval: 10s
+            rules:
+              - record: fleet:agents_up:sum
+                expr: sum(agent_up)
+              - alert: AgentUnreachable
+                expr: agent_health{state="unreachable"} == 1
+                for: 30s
+                labels: {severity: critical}
+                annotations: {summary: "{{ $labels.agent }} is unreachable"}
+              - alert: FleetSmall
+                expr: fleet:agents_up:sum < 2
+        """
+
+    let clock = ManualClock()
+    let registry = AgentRegistry()
+    let store: FleetStore
+
+    init() throws {
+        store = try FleetStore(directory: TestPaths.temporaryDirectory("rules"))
+    }
+
+    func engine() throws -> RuleEngine {
+        let engine = RuleEngine(registry: registry, store: store, clock: clock, logger: Logger(label: "test"))
+        engine.install(try RuleFileLoader.parse(Self.ruleFile, file: "fleet.yml"), settings: RuleEvaluationSettings())
+        return engine
+    }
+
+    func alerts(_ engine: RuleEngine, _ name: String) -> [Alert] {
+        engine.groups.flatMap(\.alertingRules).filter { $0.name == name }.flatMap(\.activeAlerts)
+    }
+
+    @Test func aSilentAgentGoesPendingThenFiringThenResolves() throws {
+        let engine = try engine()
+        _ = try registry.ingest(Heartbeat(agent: "a"), at: clock.now())
+        engine.tick()
+        #expect(alerts(engine, "AgentUnreachable").isEmpty)
+        clock.advance(by: 300)  // unreachable now
+        engine.tick()
+        let pending = alerts(engine, "AgentUnreachable")
+        #expect(pending.map(\.state) == [.pending])
+        #expect(pending.first?.labels["severity"] == "critical")
+        #expect(pending.first?.annotations["summary"] == "a is unreachable")
+        clock.advance(by: 20)
+        engine.tick()
+        #expect(alerts(engine, "AgentUnreachable").map(\.state) == [.pending])
+        clock.advance(by: 10)
+        engine.tick()
+        #expect(alerts(engine, "AgentUnreachable").map(\.state) == [.firing])
+        _ = try registry.ingest(Heartbeat(agent: "a"), at: clock.now())
+        clock.advance(by: 10)
+        engine.tick()
+        #expect(alerts(engine, "AgentUnreachable").map(\.state) == [.inactive])
+    }
+
+    @Test func recordingRulesFeedLaterRulesInTheSameEvaluation() throws {
+        let engine = try engine()
+        _ = try registry.ingest(Heartbeat(agent: "only"), at: clock.now())
+        engine.tick()
+        let small = alerts(engine, "FleetSmall")
+        #expect(small.map(\.state) == [.firing])
+        #expect(small.first?.value == 1)
+    }
+
+    @Test func aGroupIsEvaluatedAtItsIntervalOnly() throws {
+        let engine = try engine()
+        engine.tick()
+        let first = engine.groups.first?.lastEvaluation.timestamp
+        clock.advance(by: 5)
+        engine.tick()
+        #expect(engine.groups.first?.lastEvaluation.timestamp == first)
+        clock.advance(by: 5)
+        engine.tick()
+        #expect(engine.groups.first?.lastEvaluation.timestamp == (first ?? 0) + 10_000)
+    }
+
+    @Test func pendingAlertsKeepTheirActiveTimeAcrossARestart() throws {
+        let before = try engine()
+        _ = try registry.ingest(Heartbeat(agent: "a"), at: clock.now())
+        clock.advance(by: 300)
+        before.tick()
+        let activeAt = alerts(before, "AgentUnreachable").first?.activeAt
+        #expect(activeAt != nil)
+
+        let after = try engine()
+        #expect(alerts(after, "AgentUnreachable").first?.activeAt == activeAt)
+        clock.advance(by: 30)
+        after.tick()
+        #expect(alerts(after, "AgentUnreachable").map(\.state) == [.firing])
+    }
+
+    @Test func historyKeepsOnlyWhatTheRulesRead() throws {
+        let engine = try engine()
+        _ = try registry.ingest(Heartbeat(agent: "a", metrics: HeartbeatMetrics(queueDepth: 3)), at: clock.now())
+        engine.tick()
+        let kept = engine.history.select([try LabelMatcher(.regexMatch, "__name__", ".+")], from: 0, through: .max)
+        let names = Set(kept.map(\.labels.metricName))
+        #expect(names.isSubset(of: ["agent_up", "agent_health", "fleet:agents_up:sum", "ALERTS", "ALERTS_FOR_STATE"]))
+        #expect(names.contains("agent_up") && names.contains("fleet:agents_up:sum"))
+        #expect(!names.contains("agent_queue_depth"))
+    }
+}
