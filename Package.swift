@@ -81,5 +81,12 @@ let package = Package(
         // Benchmark: the HTTP transport with a trivial handler (bench/limit/run.sh).
         .executableTarget(name: "http-trivial-bench", dependencies: ["HTTP"], path: "bench/limit/swift", swiftSettings: strictSettings),
         .executableTarget(name: "promql-bench", dependencies: ["PromQL"], path: "bench/promql", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "rules-bench",
+            dependencies: [
+                "Server", "Fleet", "Rules", "Series", "Storage", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "bench/rules", swiftSettings: strictSettings),
     ]
 )

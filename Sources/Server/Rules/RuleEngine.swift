@@ -16,7 +16,7 @@ extension SampleHistory: RuleSampleSink {}
 /// only as far back as their longest range plus the lookback). After each group, its alerts are saved, so
 /// `for` timers and firing alerts survive a restart. ``tick()`` is driven by a scheduler thread in production
 /// and called directly, with a manual clock, in tests.
-final class RuleEngine: Sendable {
+public final class RuleEngine: Sendable {
     /// A loaded group and when it is next due, in milliseconds.
     struct Scheduled: Sendable {
         let group: RuleGroup
@@ -33,14 +33,14 @@ final class RuleEngine: Sendable {
     }
 
     private let registry: AgentRegistry
-    let history: SampleHistory
+    public let history: SampleHistory
     let store: FleetStore
     private let clock: any WallClock
     let logger: Logger
     /// Protects the groups, their schedule and failure counts, the settings and the last sampling time.
     private let state = Mutex(State())
 
-    init(registry: AgentRegistry, store: FleetStore, clock: any WallClock, logger: Logger) {
+    public init(registry: AgentRegistry, store: FleetStore, clock: any WallClock, logger: Logger) {
         self.registry = registry
         self.store = store
         self.clock = clock
@@ -49,7 +49,7 @@ final class RuleEngine: Sendable {
     }
 
     /// The groups in force, in file order.
-    var groups: [RuleGroup] { state.withLock { $0.scheduled.map(\.group) } }
+    public var groups: [RuleGroup] { state.withLock { $0.scheduled.map(\.group) } }
 
     /// Evaluation failures per group since the group was loaded.
     var failuresByGroup: [(group: RuleGroup, failures: UInt64)] {
@@ -58,7 +58,7 @@ final class RuleEngine: Sendable {
 
     /// Puts `groups` in force. Alerts of a rule that exists before and after (same file, group and name) are
     /// carried over, as Prometheus does on reload; on the first install they come from storage.
-    func install(_ groups: [RuleGroup], settings: RuleEvaluationSettings) {
+    public func install(_ groups: [RuleGroup], settings: RuleEvaluationSettings) {
         let previous = state.withLock { $0.scheduled.map(\.group) }
         if previous.isEmpty { restoreFromStorage(groups) } else { carryOver(from: previous, to: groups) }
         let retention = Self.retention(for: groups)
@@ -71,7 +71,7 @@ final class RuleEngine: Sendable {
     }
 
     /// Evaluates every group that is due at the clock's current time.
-    func tick() {
+    public func tick() {
         let now = Int64((clock.now() * 1000).rounded(.down))
         let (due, settings) = state.withLock { state -> ([RuleGroup], RuleEvaluationSettings) in
             var due: [RuleGroup] = []

@@ -1,0 +1,64 @@
+// Evaluation of the shipped rules over a simulated fleet, with an injected clock: time per evaluation cycle
+// and the memory of the sample history the rules need.
+//
+//   swift build -c release --product rules-bench && .build/release/rules-bench [AGENTS] [CYCLES]
+//
+// Each cycle every agent beats once (two tasks, cost and tokens growing, a queue), the clock moves 15 s, and
+// the engine evaluates the groups that are due. After enough cycles to fill the longest window the rules
+// read (1 h + lookback), the history is at its steady size.
+import Fleet
+import Foundation
+import Logging
+import Rules
+import Series
+import Server
+import Storage
+import TestSupport
+
+let arguments = CommandLine.arguments
+let agentCount = arguments.count > 1 ? Int(arguments[1]) ?? 10_000 : 10_000
+let cycles = arguments.count > 2 ? Int(arguments[2]) ?? 280 : 280
+let step = 15.0
+
+func residentKiB() -> Int {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+    return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+}
+
+let clock = ManualClock()
+let registry = AgentRegistry(configuration: AgentRegistry.Configuration(maxAgents: agentCount))
+let directory = NSTemporaryDirectory() + "rules-bench-\(UUID().uuidString)"
+let store = try FleetStore(directory: directory)
+let engine = RuleEngine(registry: registry, store: store, clock: clock, logger: Logger(label: "bench"))
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let groups = try RuleFileLoader.load([root.appendingPathComponent("rules/*.yml").path])
+engine.install(groups, settings: RuleEvaluationSettings())
+print("rule groups: \(groups.count), rules: \(groups.reduce(0) { $0 + $1.rules.count }), agents: \(agentCount)")
+
+let names = (0..<agentCount).map { String(format: "agent-%05d", $0) }
+let baseline = residentKiB()
+var cycleSeconds: [Double] = []
+for cycle in 0..<cycles {
+    for (index, name) in names.enumerated() {
+        let tasks = [TaskReport(success: true, latencyMilliseconds: 800, costUSD: 0.002, tokens: 300),
+                     TaskReport(success: index % 10 != 0, latencyMilliseconds: 2_400, costUSD: 0.003, tokens: 500)]
+        _ = try registry.ingest(
+            Heartbeat(agent: name, agentType: "worker", runID: "run", seq: UInt64(cycle + 1), tasks: tasks,
+                      metrics: HeartbeatMetrics(queueDepth: Double(index % 4))),
+            at: clock.now())
+    }
+    clock.advance(by: step)
+    let started = Date()
+    engine.tick()
+    cycleSeconds.append(Date().timeIntervalSince(started))
+}
+let steady = cycleSeconds.suffix(60).sorted()
+let size = engine.history.size
+let alerts = engine.groups.flatMap(\.alertingRules).flatMap(\.activeAlerts).count
+print(String(format: "cycle (last 60): median %.1f ms, p90 %.1f ms, max %.1f ms", steady[steady.count / 2] * 1000,
+             steady[steady.count * 9 / 10] * 1000, (steady.last ?? 0) * 1000))
+print("history: \(size.series) series, \(size.samples) samples; active alerts: \(alerts)")
+print("RSS: \(baseline) KiB after loading the rules, \(residentKiB()) KiB after \(cycles) cycles " +
+      "(\((residentKiB() - baseline) * 1024 / max(size.samples, 1)) bytes per history sample, fleet included)")
+try? FileManager.default.removeItem(atPath: directory)
