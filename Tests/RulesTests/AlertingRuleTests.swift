@@ -139,3 +139,45 @@ private struct Harness {
         #expect(harness.rule.status.lastError?.isEmpty == false)
     }
 }
+
+@Suite struct ForStateRestorationTests {
+    private func group(holdDuration: Int64) throws -> (RuleGroup, AlertingRule) {
+        let rule = try AlertingRule(name: "Down", expression: Parser.parse("agent_up == 0"), holdDuration: holdDuration)
+        return (RuleGroup(name: "g", file: "r.yml", interval: 60_000, rules: [.alerting(rule)]), rule)
+    }
+
+    private func agentDown(_ store: MemorySeriesStore, minutes: ClosedRange<Int64>) {
+        for minute in minutes {
+            store.append(Labels(["__name__": "agent_up", "agent": "a"]), timestamp: minute * 60_000, value: 0)
+        }
+    }
+
+    @Test func firingAlertFiresAgainRightAfterARestart() throws {
+        let store = MemorySeriesStore()
+        let (before, _) = try group(holdDuration: 900_000)
+        agentDown(store, minutes: 0...20)
+        for minute in Int64(0)...16 { _ = before.evaluate(at: minute * 60_000, queryable: store, sink: store) }
+        // Restart at 20m: a fresh group, same store (it kept ALERTS_FOR_STATE).
+        let (after, rule) = try group(holdDuration: 900_000)
+        after.markForRestoration()
+        _ = after.evaluate(at: 1_200_000, queryable: store, sink: store)
+        #expect(rule.activeAlerts.first?.state == .pending)
+        after.restoreForState(at: 1_200_000, queryable: store)
+        #expect(rule.activeAlerts.first?.activeAt == 0)
+        _ = after.evaluate(at: 1_260_000, queryable: store, sink: store)
+        #expect(rule.activeAlerts.first?.state == .firing)
+    }
+
+    @Test func pendingTimeBeforeTheOutageCountsAndTheDowntimeDoesNot() throws {
+        let store = MemorySeriesStore()
+        let (before, _) = try group(holdDuration: 1_800_000)
+        agentDown(store, minutes: 0...40)
+        for minute in Int64(0)...5 { _ = before.evaluate(at: minute * 60_000, queryable: store, sink: store) }
+        let (after, rule) = try group(holdDuration: 1_800_000)
+        after.markForRestoration()
+        _ = after.evaluate(at: 600_000, queryable: store, sink: store)
+        after.restoreForState(at: 600_000, queryable: store)
+        // Pending 5 of 30 minutes before going down at 5m; 25 remain from the restart at 10m.
+        #expect(rule.activeAlerts.first?.activeAt == 300_000)
+    }
+}

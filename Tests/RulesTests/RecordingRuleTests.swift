@@ -80,3 +80,19 @@ import Testing
         #expect(series.first?.values.first == 42)
     }
 }
+
+@Suite struct SeriesRequirementTests {
+    @Test func requirementsCoverEverySelectorWithItsRangeOffsetAndLookback() throws {
+        let groups = try RuleFileLoader.parse("""
+            groups:
+              - name: g
+                rules:
+                  - alert: Spike
+                    expr: rate(cost[5m]) > 10 * rate(cost[1h] offset 5m) and up == 1
+            """, file: "rules.yml")
+        let requirements = try #require(groups.first).seriesRequirements()
+        #expect(requirements.map(\.history) == [300_000, 3_900_000, 300_000])
+        #expect(requirements[0].matches(Labels(["__name__": "cost", "agent": "a"])))
+        #expect(!requirements[0].matches(Labels(["__name__": "up"])))
+    }
+}

@@ -25,6 +25,9 @@ public final class AlertingRule: Sendable {
     struct State {
         var active: [Labels: Alert] = [:]
         var status = RuleStatus()
+        /// False between ``RuleGroup/markForRestoration()`` and ``RuleGroup/restoreForState(at:queryable:outageTolerance:forGracePeriod:)``:
+        /// the rule then writes no `ALERTS`/`ALERTS_FOR_STATE`, as Prometheus' unrestored rules.
+        var restored = true
     }
 
     let state = Mutex(State())  // protects the active alerts and the last evaluation's status
@@ -89,7 +92,8 @@ public final class AlertingRule: Sendable {
             fresh[alert.labels] = alert
         }
         return try state.withLock { state throws in
-            try advance(&state.active, fresh: fresh, at: time, limit: settings.limit)
+            let samples = try advance(&state.active, fresh: fresh, at: time, limit: settings.limit)
+            return state.restored ? samples : []
         }
     }
 

@@ -16,7 +16,9 @@ struct RuleTestFileParser {
         for (key, value) in fields(root, "main.unitTestFile", ["rule_files", "evaluation_interval", "group_eval_order", "tests"]) {
             switch key {
             case "rule_files": file.ruleFiles = strings(value)
-            case "evaluation_interval": file.evaluationInterval = duration(value) ?? file.evaluationInterval
+            case "evaluation_interval":
+                // promtool treats a missing or zero interval as 1m.
+                file.evaluationInterval = duration(value).flatMap { $0 > 0 ? $0 : nil } ?? file.evaluationInterval
             case "group_eval_order": file.groupEvalOrder = strings(value)
             default: file.tests = (value.sequence.map(Array.init) ?? []).map { testGroup($0) }
             }

@@ -18,7 +18,7 @@ struct RuleTestGroupRun {
     mutating func run(ruleFiles: [String]) -> [String] {
         if let failure = loadSeries() { return [failure] }
         let groups: [RuleGroup]
-        do { groups = try RuleFileLoader.load(ruleFiles, defaultInterval: test.interval ?? evaluationInterval) } catch {
+        do { groups = try RuleFileLoader.load(ruleFiles, defaultInterval: evaluationInterval) } catch {
             return error.errors.map(\.description)
         }
         if let missing = test.alertTests.first(where: { $0.alertname.isEmpty }) {
@@ -36,12 +36,14 @@ struct RuleTestGroupRun {
         return failures
     }
 
-    /// Loads `input_series` with the test's `interval` (default: the evaluation interval), as `load` does.
+    /// Loads `input_series` with the test's `interval` as `load` does. promtool 2.42 does not default a
+    /// missing `interval`: all values then land at 0s, and the first one stays (later ones are duplicates).
     private func loadSeries() -> String? {
-        let interval = test.interval ?? evaluationInterval
+        let interval = test.interval ?? 0
         for (series, values) in test.inputSeries {
             do {
-                let (labels, expanded) = try parseSeriesDescription(Substring(series + " " + values), line: 1)
+                let (labels, parsed) = try parseSeriesDescription(Substring(series + " " + values), line: 1)
+                let expanded = interval == 0 ? Array(parsed.compactMap { $0 }.prefix(1)) : parsed
                 for (step, value) in expanded.enumerated() {
                     let (time, overflow) = Int64(step).multipliedReportingOverflow(by: interval)
                     if let value, !overflow { store.append(labels, timestamp: time, value: value) }
