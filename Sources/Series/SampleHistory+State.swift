@@ -17,19 +17,32 @@ extension SampleHistory {
 
         mutating func retain(_ new: Retention) {
             retention = new
-            for (name, members) in byName where !new.keeps(name) {
-                for labels in members { series[labels] = nil }
-                byName[name] = nil
+            for (labels, var history) in series {
+                guard let window = new.window(for: labels) else {
+                    forget(labels)
+                    continue
+                }
+                history.windowMillis = window
+                series[labels] = history
             }
-            lastSnapshot = lastSnapshot.filter { new.keeps($0.metricName) }
+            lastSnapshot = lastSnapshot.filter { series[$0] != nil }
             trim()
+        }
+
+        private mutating func forget(_ labels: Labels) {
+            series[labels] = nil
+            byName[labels.metricName]?.remove(labels)
         }
 
         mutating func append(_ labels: Labels, timestamp: Int64, value: Double) {
             let name = labels.metricName
             guard retention.keeps(name) else { return }
-            if series[labels] == nil { byName[name, default: []].insert(labels) }
-            series[labels, default: SeriesHistory()].append(timestamp, value)
+            if series[labels] == nil {
+                guard let window = retention.window(for: labels) else { return }
+                byName[name, default: []].insert(labels)
+                series[labels] = SeriesHistory(windowMillis: window)
+            }
+            series[labels]?.append(timestamp, value)
             if timestamp > newest {
                 newest = timestamp
                 trim()
@@ -41,7 +54,7 @@ extension SampleHistory {
             present.reserveCapacity(samples.count)
             for (labels, value) in samples where retention.keeps(labels.metricName) {
                 append(labels, timestamp: timestamp, value: value)
-                present.insert(labels)
+                if series[labels] != nil { present.insert(labels) }
             }
             for labels in lastSnapshot where !present.contains(labels) && metricNames.contains(labels.metricName) {
                 if let last = series[labels]?.lastValue, !isStaleMarker(last) {
@@ -51,12 +64,11 @@ extension SampleHistory {
             lastSnapshot = present
         }
 
-        /// Drops samples older than the window, and series left with none.
+        /// Drops samples older than each series' window, and series left with none.
         mutating func trim() {
             guard newest != .min else { return }
-            let oldest = newest - retention.windowMillis
             for (labels, var history) in series {
-                history.trim(olderThan: oldest)
+                history.trim(olderThan: newest - history.windowMillis)
                 if history.count == 0 {
                     series[labels] = nil
                     byName[labels.metricName]?.remove(labels)

@@ -108,8 +108,36 @@ struct RuleEngineTests {
         engine.tick()
         let kept = engine.history.select([try LabelMatcher(.regexMatch, "__name__", ".+")], from: 0, through: .max)
         let names = Set(kept.map(\.labels.metricName))
-        #expect(names.isSubset(of: ["agent_up", "agent_health", "fleet:agents_up:sum", "ALERTS", "ALERTS_FOR_STATE"]))
-        #expect(names.contains("agent_up") && names.contains("fleet:agents_up:sum"))
-        #expect(!names.contains("agent_queue_depth"))
+        #expect(names == ["agent_up", "agent_health", "fleet:agents_up:sum"])
+        let health = kept.filter { $0.labels.metricName == "agent_health" }.map { $0.labels["state"] }
+        #expect(health == ["unreachable"])
+    }
+
+    @Test func eachSeriesIsKeptAsFarBackAsItsSelectorsRead() throws {
+        let engine = RuleEngine(registry: registry, store: store, clock: clock, logger: Logger(label: "test"))
+        let rules = """
+            groups:
+              - name: windows
+                interval: 15s
+                rules:
+                  - alert: CostSpike
+                    expr: rate(agent_cost_usd_total[1h]) > 1
+                  - alert: Down
+                    expr: agent_up == 0
+            """
+        engine.install(try RuleFileLoader.parse(rules, file: "w.yml"), settings: RuleEvaluationSettings())
+        for _ in 0..<300 {
+            _ = try registry.ingest(Heartbeat(agent: "a", metrics: HeartbeatMetrics(costUSD: 1)), at: clock.now())
+            clock.advance(by: 15)
+            engine.tick()
+        }
+        let now = Int64(clock.now() * 1000)
+        func oldest(_ name: String) throws -> Int64? {
+            engine.history.select([try LabelMatcher(.equal, "__name__", name)], from: 0, through: .max).first?.timestamps.first
+        }
+        // 1 h plus one interval for the range, 5 m lookback plus one interval for the instant selector.
+        #expect(try now - (oldest("agent_cost_usd_total") ?? now) <= 3_615_000)
+        #expect(try now - (oldest("agent_cost_usd_total") ?? now) >= 3_600_000)
+        #expect(try now - (oldest("agent_up") ?? now) <= 315_000)
     }
 }

@@ -17,7 +17,7 @@ import TestSupport
 
 let arguments = CommandLine.arguments
 let agentCount = arguments.count > 1 ? Int(arguments[1]) ?? 10_000 : 10_000
-let cycles = arguments.count > 2 ? Int(arguments[2]) ?? 280 : 280
+let cycles = arguments.count > 2 ? Int(arguments[2]) ?? 270 : 270
 let step = 15.0
 
 func residentKiB() -> Int {
@@ -52,6 +52,12 @@ for cycle in 0..<cycles {
     let started = Date()
     engine.tick()
     cycleSeconds.append(Date().timeIntervalSince(started))
+    if cycle % 20 == 0 {
+        let size = engine.history.size
+        print("cycle \(cycle): \(Int(cycleSeconds[cycle] * 1000)) ms, \(size.series) series, \(size.samples) samples, " +
+              "RSS \(residentKiB()) KiB")
+        fflush(stdout)
+    }
 }
 let steady = cycleSeconds.suffix(60).sorted()
 let size = engine.history.size

@@ -4,27 +4,24 @@ import Series
 import Storage
 
 extension RuleEngine {
-    /// What the history must keep for `groups`: every metric name their selectors name (all names when a
-    /// selector names none), their own outputs and `ALERTS`/`ALERTS_FOR_STATE`, for the longest range plus
-    /// the lookback and one interval.
+    /// What the history must keep for `groups`: the series each selector of their rules matches (their own
+    /// outputs and `ALERTS` included when a rule reads them), each as far back as the selector reads plus one
+    /// evaluation interval.
     static func retention(for groups: [RuleGroup]) -> SampleHistory.Retention {
-        var names: Set<String>? = ["ALERTS", "ALERTS_FOR_STATE"]
-        var window: Int64 = 0
+        var byName: [String: [SampleHistory.Retention.Requirement]] = [:]
+        var unnamed: [SampleHistory.Retention.Requirement] = []
         for group in groups {
-            for rule in group.rules {
-                let expression: Expr = switch rule {
-                case .alerting(let alerting): alerting.expression
-                case .recording(let recording): recording.expression
-                }
-                window = max(window, expression.requiredHistory() + group.interval)
-                if case .recording(let recording) = rule { names?.insert(recording.name) }
-                for matchers in expression.selectorMatchers {
-                    let name = matchers.first { $0.name == metricNameLabel && $0.type == .equal }?.value
-                    if let name { names?.insert(name) } else { names = nil }
+            for requirement in group.seriesRequirements() {
+                let kept = SampleHistory.Retention.Requirement(
+                    matchers: requirement.matchers, windowMillis: requirement.history + group.interval)
+                if let name = requirement.matchers.first(where: { $0.name == metricNameLabel && $0.type == .equal })?.value {
+                    byName[name, default: []].append(kept)
+                } else {
+                    unnamed.append(kept)
                 }
             }
         }
-        return SampleHistory.Retention(metricNames: names, windowMillis: window)
+        return SampleHistory.Retention(byName: byName, unnamed: unnamed)
     }
 
     /// Restores the alerts saved before a restart into the rules they belong to.

@@ -28,7 +28,7 @@ public final class RuleEngine: Sendable {
         var scheduled: [Scheduled] = []
         var settings = RuleEvaluationSettings()
         /// The history's retention: names the rules read, plus their own outputs.
-        var retention = SampleHistory.Retention(metricNames: [], windowMillis: 0)
+        var retention = SampleHistory.Retention(byName: [:])
         var lastSampled: Int64 = .min
     }
 
