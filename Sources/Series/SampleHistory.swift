@@ -122,11 +122,20 @@ struct SeriesHistory {
     }
 
     func slice(from: Int64, through: Int64) -> (ArraySlice<Int64>, ArraySlice<Double>)? {
-        var lower = start
-        while lower < timestamps.count, timestamps[lower] < from { lower += 1 }
-        var upper = timestamps.count
-        while upper > lower, timestamps[upper - 1] > through { upper -= 1 }
+        let lower = firstIndex(notBefore: from)
+        let upper = firstIndex(notBefore: through == .max ? .max : through + 1)
         guard lower < upper else { return nil }
         return (timestamps[lower..<upper], values[lower..<upper])
+    }
+
+    /// The first live index whose timestamp is at least `time` (binary search).
+    private func firstIndex(notBefore time: Int64) -> Int {
+        var low = start
+        var high = timestamps.count
+        while low < high {
+            let middle = (low + high) / 2
+            if timestamps[middle] < time { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }

@@ -12,7 +12,7 @@ struct RuleEvaluationTests {
             rules:
               - alert: AgentUnreachable
                 expr: agent_health{state="unreachable"} == 1
-                for: 2s
+                for: 5s
                 labels: {severity: critical}
                 annotations: {summary: "{{ $labels.agent }} stopped beating"}
         """
@@ -31,7 +31,7 @@ struct RuleEvaluationTests {
         while Date() < deadline {
             last = try await alertStates(client)
             if last == expected { return }
-            try await Task.sleep(for: .milliseconds(200))
+            try await Task.sleep(for: .milliseconds(100))
         }
         Issue.record("alerts never became \(expected); last \(last)")
     }

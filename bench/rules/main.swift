@@ -54,9 +54,9 @@ for cycle in 0..<cycles {
     cycleSeconds.append(Date().timeIntervalSince(started))
     if cycle % 20 == 0 {
         let size = engine.history.size
-        print("cycle \(cycle): \(Int(cycleSeconds[cycle] * 1000)) ms, \(size.series) series, \(size.samples) samples, " +
-              "RSS \(residentKiB()) KiB")
-        fflush(stdout)
+        let line = "cycle \(cycle): \(Int(cycleSeconds[cycle] * 1000)) ms, \(size.series) series, " +
+            "\(size.samples) samples, RSS \(residentKiB()) KiB\n"
+        FileHandle.standardError.write(Data(line.utf8))
     }
 }
 let steady = cycleSeconds.suffix(60).sorted()
