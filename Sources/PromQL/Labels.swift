@@ -117,8 +117,8 @@ func isLetter(_ byte: UInt8) -> Bool {
     (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 95
 }
 
-/// Quotes a string the way Go's `%q` does for printable text.
-func quoteString(_ value: String) -> String {
+/// Quotes a string the way Go's `%q` (`strconv.Quote`) does for printable text, as Prometheus' messages do.
+public func quoteString(_ value: String) -> String {
     var out = "\""
     for scalar in value.unicodeScalars {
         switch scalar {
