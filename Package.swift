@@ -84,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "rules-bench",
             dependencies: [
-                "Server", "Fleet", "Rules", "Series", "Storage", "TestSupport",
+                "Server", "Fleet", "Rules", "Series", "Storage", "TestSupport", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "bench/rules", swiftSettings: strictSettings),

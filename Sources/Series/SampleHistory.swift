@@ -107,18 +107,23 @@ struct SeriesHistory {
             if timestamp == last { values[values.count - 1] = value }
             return
         }
+        // Reuse the dead prefix before the arrays would grow: a series in its steady state then never
+        // reallocates, and holds no more than its window plus the samples trimmed since the last compaction.
+        if start > 0, timestamps.count == timestamps.capacity { compact() }
         timestamps.append(timestamp)
         values.append(value)
     }
 
-    /// Forgets samples older than `oldest`, compacting the arrays once half of them are dead.
+    /// Forgets samples older than `oldest`; the space is reused by ``append(_:_:)``.
     mutating func trim(olderThan oldest: Int64) {
         while start < timestamps.count, timestamps[start] < oldest { start += 1 }
-        if start > 64, start * 2 > timestamps.count {
-            timestamps.removeFirst(start)
-            values.removeFirst(start)
-            start = 0
-        }
+        if start == timestamps.count { compact() }
+    }
+
+    private mutating func compact() {
+        timestamps.removeFirst(start)
+        values.removeFirst(start)
+        start = 0
     }
 
     func slice(from: Int64, through: Int64) -> (ArraySlice<Int64>, ArraySlice<Double>)? {

@@ -6,6 +6,7 @@
 // Each cycle every agent beats once (two tasks, cost and tokens growing, a queue), the clock moves 15 s, and
 // the engine evaluates the groups that are due. After enough cycles to fill the longest window the rules
 // read (1 h + lookback), the history is at its steady size.
+import CMalloc
 import Fleet
 import Foundation
 import Logging
@@ -26,6 +27,8 @@ func residentKiB() -> Int {
     return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
 }
 
+// As `serve` does: large freed buffers go back to the system instead of fragmenting the heap.
+_ = mallopt(M_MMAP_THRESHOLD, 1 << 20)
 let clock = ManualClock()
 let registry = AgentRegistry(configuration: AgentRegistry.Configuration(maxAgents: agentCount))
 let directory = NSTemporaryDirectory() + "rules-bench-\(UUID().uuidString)"
