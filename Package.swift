@@ -47,7 +47,7 @@ let package = Package(
         module("HTTP", dependencies: ["CMicroHTTPD", "CZlib"]),
         module("Storage", dependencies: ["Fleet", "Series", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
         module("Server", dependencies: [
-            "HTTP", "Exposition", "JSON", "Series", "Fleet", "Storage", "PromQL", "YAMLConfig", "Rules",
+            "HTTP", "Exposition", "JSON", "Series", "Fleet", "Storage", "PromQL", "YAMLConfig", "Rules", "Alerting",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),

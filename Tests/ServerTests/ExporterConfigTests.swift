@@ -36,7 +36,7 @@ struct ExporterConfigTests {
 
     /// Each bad document and the exact message: file, line, column, key, problem.
     @Test(arguments: [
-        ("helth:\n  degraded_after: 90s\n", "hx.yml:1:1: helth: unknown key (allowed: global, health, metrics, rule_files)"),
+        ("helth:\n  degraded_after: 90s\n", "hx.yml:1:1: helth: unknown key (allowed: global, health, inhibit_rules, metrics, receivers, route, rule_files)"),
         ("health:\n  degraded_after: 90\n", "hx.yml:2:19: health.degraded_after: not a valid duration string: \"90\""),
         ("health:\n  degraded_afte: 1m\n",
          "hx.yml:2:3: health.degraded_afte: unknown key (allowed: by_agent_type, degraded_after, stopped_retention, unreachable_after)"),
@@ -100,6 +100,47 @@ struct GlobalConfigTests {
         ("rule_files: rules/*.yml\n", "hx.yml:1:13: rule_files: must be a list"),
     ])
     func globalErrorsNameKeyAndLine(yaml: String, message: String) {
+        do {
+            _ = try ExporterConfig.parse(yaml, file: "hx.yml")
+            Issue.record("accepted: \(yaml)")
+        } catch {
+            #expect(error.description == message)
+        }
+    }
+}
+
+struct AlertingSectionsTests {
+    @Test func routeReceiversAndInhibitRulesAreReadWithAlertmanagerDefaults() throws {
+        let config = try ExporterConfig.parse("""
+            route:
+              receiver: ops
+              group_by: [alertname, agent]
+              routes:
+                - matchers: ['severity="critical"', 'agent=~"order-.*"']
+                  receiver: pager
+            receivers:
+              - name: ops
+                webhook_configs: [{url: 'http://127.0.0.1:9000/hook'}]
+              - name: pager
+                webhook_configs: [{url: 'http://127.0.0.1:9001/hook', send_resolved: false}]
+            inhibit_rules:
+              - source_matchers: ['alertname="AgentUnreachable"']
+                target_matchers: ['alertname="AgentStuck"']
+                equal: [agent]
+            """, file: "hx.yml")
+        let alerting = try #require(config.alerting)
+        #expect(alerting.route.receiver == "ops")
+        #expect(alerting.receivers.map(\.name) == ["ops", "pager"])
+        #expect(alerting.receivers[1].webhookConfigs.first?.sendResolved == false)
+        #expect(alerting.inhibitRules.count == 1)
+        #expect(try ExporterConfig.parse("health: {degraded_after: 1m}\n", file: "hx.yml").alerting == nil)
+    }
+
+    @Test(arguments: [
+        ("receivers: [{name: ops}]\n", "hx.yml:1:1: route: no route provided in config"),
+        ("route: {receiver: nope}\nreceivers: [{name: ops}]\n", "hx.yml:1:19: route.receiver: undefined receiver \"nope\" used in route"),
+    ])
+    func alertingErrorsNameKeyAndLine(yaml: String, message: String) {
         do {
             _ = try ExporterConfig.parse(yaml, file: "hx.yml")
             Issue.record("accepted: \(yaml)")

@@ -1,3 +1,4 @@
+import Alerting
 import Fleet
 import Foundation
 import YAMLConfig
@@ -27,6 +28,8 @@ public struct ExporterConfig: Sendable, Equatable {
     public var ruleFiles: [String]?
     /// The directory relative paths in the file are resolved against.
     public var baseDirectory = "."
+    /// `route`, `inhibit_rules` and `receivers`, as Alertmanager reads them; nil when the file has none.
+    public var alerting: AlertingConfig?
 
     /// The rule file globs in force: those of the file, else `rules/*.yml` beside it.
     public var ruleFileGlobs: [String] {
@@ -56,14 +59,20 @@ public struct ExporterConfig: Sendable, Equatable {
     public static func parse(_ text: String, file: String) throws(ConfigError) -> ExporterConfig {
         var config = ExporterConfig()
         guard let reader = try YAMLNodeReader.document(text, file: file) else { return config }
-        for (key, child) in try reader.mapping(allowed: ["health", "metrics", "global", "rule_files"]) {
+        var alertingSections: [String: YAMLNodeReader] = [:]
+        let keys: Set<String> = ["health", "metrics", "global", "rule_files", "route", "inhibit_rules", "receivers"]
+        for (key, child) in try reader.mapping(allowed: keys) {
             switch key {
             case "health": config.health = try HealthSection.read(child)
             case "metrics": config.taskDurationBuckets = try MetricsSection.read(child)
             case "global": config.global = try GlobalConfig.read(child)
-            default: config.ruleFiles = try child.sequence().map { (item) throws(ConfigError) in try item.string() }
+            case "rule_files": config.ruleFiles = try child.sequence().map { (item) throws(ConfigError) in try item.string() }
+            default: alertingSections[key] = child
             }
         }
+        config.alerting = try AlertingConfig.read(
+            document: reader, route: alertingSections["route"], inhibitRules: alertingSections["inhibit_rules"],
+            receivers: alertingSections["receivers"])
         return config
     }
 }
