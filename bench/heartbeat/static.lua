@@ -5,11 +5,8 @@
 local script_dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 dofile(script_dir .. "../limit/post.lua")
 
+local result = dofile(script_dir .. "../result.lua")
+
 function done(summary, latency)
-    local errors = summary.errors
-    io.write(string.format(
-        "RESULT rps=%.0f p50_us=%d p99_us=%d requests=%d statuses=non-2xx:%d socket_errors=%d\n",
-        summary.requests / (summary.duration / 1e6), latency:percentile(50),
-        latency:percentile(99), summary.requests, errors.status,
-        errors.connect + errors.read + errors.write + errors.timeout))
+    result.write(summary, latency, "non-2xx:" .. summary.errors.status)
 end

@@ -13,6 +13,7 @@ local function read_template()
     return text
 end
 
+local result = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "../result.lua")
 local threads = {}
 local next_id = 0
 
@@ -45,23 +46,9 @@ function request()
 end
 
 function response(status)
-    statuses[status] = (statuses[status] or 0) + 1
+    result.count(status)
 end
 
 function done(summary, latency)
-    local counts = {}
-    for _, thread in ipairs(threads) do
-        for status, count in pairs(thread:get("statuses")) do
-            counts[status] = (counts[status] or 0) + count
-        end
-    end
-    local parts = {}
-    for status, count in pairs(counts) do table.insert(parts, status .. ":" .. count) end
-    table.sort(parts)
-    local errors = summary.errors
-    io.write(string.format(
-        "RESULT rps=%.0f p50_us=%d p99_us=%d requests=%d statuses=%s socket_errors=%d\n",
-        summary.requests / (summary.duration / 1e6), latency:percentile(50),
-        latency:percentile(99), summary.requests, table.concat(parts, ","),
-        errors.connect + errors.read + errors.write + errors.timeout))
+    result.write(summary, latency, result.statuses(threads))
 end
