@@ -1,3 +1,4 @@
+import JSON
 import PromQL
 import Series
 
@@ -5,7 +6,7 @@ import Series
 /// timestamp form (`2026-11-25T22:40:02.372Z`), each ending in a newline as Alertmanager's do.
 public enum APIv2Encoding {
     /// One alert as `GettableAlert`.
-    public static func writeAlert(_ alert: Alert, status: AlertStatus, receivers: [String], into json: inout GoJSON) {
+    public static func writeAlert(_ alert: Alert, status: AlertStatus, receivers: [String], into json: inout JSONWriter) {
         json.beginObject()
         json.key("annotations")
         json.stringMap(alert.annotations.pairs)
@@ -34,7 +35,7 @@ public enum APIv2Encoding {
 
     /// A list of `GettableAlert`s: each alert with its status and receivers.
     public static func alerts(_ entries: [(alert: Alert, status: AlertStatus, receivers: [String])]) -> [UInt8] {
-        var json = GoJSON()
+        var json = JSONWriter.goStyle()
         json.beginArray()
         for entry in entries { writeAlert(entry.alert, status: entry.status, receivers: entry.receivers, into: &json) }
         json.endArray()
@@ -44,7 +45,7 @@ public enum APIv2Encoding {
     /// `/api/v2/alerts/groups`: each group with its labels, receiver and listed alerts.
     public static func alertGroups(_ groups: [(group: AlertGroup, alerts: [(alert: Alert, status: AlertStatus, receivers: [String])])])
         -> [UInt8] {
-        var json = GoJSON()
+        var json = JSONWriter.goStyle()
         json.beginArray()
         for entry in groups {
             json.beginObject()
@@ -63,7 +64,7 @@ public enum APIv2Encoding {
     }
 
     /// One silence as `GettableSilence`, with its state at `time`.
-    public static func writeSilence(_ silence: Silence, at time: UnixTime, into json: inout GoJSON) {
+    public static func writeSilence(_ silence: Silence, at time: UnixTime, into json: inout JSONWriter) {
         json.beginObject()
         json.key("id")
         json.string(silence.id)
@@ -91,14 +92,14 @@ public enum APIv2Encoding {
 
     /// `GET /api/v2/silence/{id}`.
     public static func silence(_ silence: Silence, at time: UnixTime) -> [UInt8] {
-        var json = GoJSON()
+        var json = JSONWriter.goStyle()
         writeSilence(silence, at: time, into: &json)
         return json.bytes + [UInt8(ascii: "\n")]
     }
 
     /// `GET /api/v2/silences`.
     public static func silences(_ silences: [Silence], at time: UnixTime) -> [UInt8] {
-        var json = GoJSON()
+        var json = JSONWriter.goStyle()
         json.beginArray()
         for silence in silences { writeSilence(silence, at: time, into: &json) }
         json.endArray()
@@ -107,7 +108,7 @@ public enum APIv2Encoding {
 
     /// The answer to `POST /api/v2/silences`: `{"silenceID":"…"}`.
     public static func postedSilence(id: String) -> [UInt8] {
-        var json = GoJSON()
+        var json = JSONWriter.goStyle()
         json.beginObject()
         json.key("silenceID")
         json.string(id)
@@ -116,7 +117,7 @@ public enum APIv2Encoding {
     }
 
     /// A matcher as `{"isEqual","isRegex","name","value"}`.
-    public static func writeMatcher(_ matcher: Matcher, into json: inout GoJSON) {
+    public static func writeMatcher(_ matcher: Matcher, into json: inout JSONWriter) {
         json.beginObject()
         json.key("isEqual")
         json.bool(matcher.kind.isEqual)
@@ -129,7 +130,7 @@ public enum APIv2Encoding {
         json.endObject()
     }
 
-    private static func writeStatus(_ status: AlertStatus, into json: inout GoJSON) {
+    private static func writeStatus(_ status: AlertStatus, into json: inout JSONWriter) {
         json.beginObject()
         json.key("inhibitedBy")
         json.stringArray(status.inhibitedBy)
@@ -140,7 +141,7 @@ public enum APIv2Encoding {
         json.endObject()
     }
 
-    private static func writeReceiver(_ name: String, into json: inout GoJSON) {
+    private static func writeReceiver(_ name: String, into json: inout JSONWriter) {
         json.beginObject()
         json.key("name")
         json.string(name)

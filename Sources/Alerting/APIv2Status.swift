@@ -1,3 +1,4 @@
+import JSON
 import Series
 
 /// The `/api/v2/status` body `amtool` reads before every command.
@@ -35,7 +36,7 @@ public struct AlertmanagerStatus: Sendable, Equatable {
     /// The JSON body (with Alertmanager's trailing newline): cluster disabled with no peers, as a single
     /// Alertmanager reports.
     public func encoded() -> [UInt8] {
-        var json = GoJSON()
+        var json = JSONWriter.goStyle()
         json.beginObject()
         json.key("cluster")
         json.beginObject()

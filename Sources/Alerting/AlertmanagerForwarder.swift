@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 import PromQL
 import Series
@@ -33,7 +34,7 @@ public struct AlertmanagerForwarder: Sendable {
 
     /// The body: a JSON array of `{labels, annotations, startsAt, endsAt, generatorURL}`.
     public static func body(_ alerts: [Alert]) -> [UInt8] {
-        var json = GoJSON()
+        var json = JSONWriter.goStyle()
         json.beginArray()
         for alert in alerts {
             json.beginObject()

@@ -1,3 +1,4 @@
+import JSON
 import PromQL
 
 /// The body Alertmanager's webhook notifier POSTs, version 4, byte for byte as Alertmanager 0.25
@@ -9,7 +10,7 @@ public enum WebhookPayload {
     ///   - externalURL: the URL the exporter is reached at, without a trailing slash.
     public static func encode(_ notification: AlertNotification, maxAlerts: Int, externalURL: String) -> [UInt8] {
         let kept = maxAlerts > 0 ? Array(notification.alerts.prefix(maxAlerts)) : notification.alerts
-        var json = GoJSON()
+        var json = JSONWriter.goStyle()
         json.beginObject()
         json.key("receiver")
         json.string(regexpQuoteMeta(notification.receiver))
@@ -32,7 +33,7 @@ public enum WebhookPayload {
         return json.bytes + [UInt8(ascii: "\n")]
     }
 
-    private static func writeAlert(_ alert: Alert, into json: inout GoJSON) {
+    private static func writeAlert(_ alert: Alert, into json: inout JSONWriter) {
         json.beginObject()
         json.key("status")
         json.string(alert.endsAt == nil ? "firing" : "resolved")
@@ -51,7 +52,7 @@ public enum WebhookPayload {
         json.endObject()
     }
 
-    private static func writeCommon(_ groupLabels: Labels, _ alerts: [Alert], into json: inout GoJSON) {
+    private static func writeCommon(_ groupLabels: Labels, _ alerts: [Alert], into json: inout JSONWriter) {
         var commonLabels = alerts.first?.labels.pairs ?? []
         var commonAnnotations = alerts.first?.annotations.pairs ?? []
         for alert in alerts.dropFirst() {

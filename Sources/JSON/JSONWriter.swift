@@ -12,15 +12,28 @@
 /// // json.bytes == Array(#"{"status":"success"}"#.utf8)
 /// ```
 public struct JSONWriter: Sendable {
+    /// How strings are escaped.
+    public enum Style: Sendable {
+        /// Quotes, backslashes, control characters (`\b \f \n \r \t` short), U+2028 and U+2029.
+        case standard
+        /// Byte for byte what Go's `encoding/json` writes (Go 1.19, the Go of Debian's Alertmanager 0.25):
+        /// also `<`, `>` and `&` as `\u003c` …, and `\b`, `\f` as `\u0008`, `\u000c`. For bodies whose
+        /// consumers were written against Alertmanager's bytes.
+        case goEncodingJSON
+    }
+
     /// The JSON written so far.
     public internal(set) var bytes: [UInt8]
+    /// The escaping in force.
+    public let style: Style
     /// Whether the next value or key needs a comma before it.
     private var needsComma = false
 
     /// Creates an empty writer with room for `capacity` bytes.
-    public init(capacity: Int = 1024) {
+    public init(capacity: Int = 1024, style: Style = .standard) {
         bytes = []
         bytes.reserveCapacity(capacity)
+        self.style = style
     }
 
     /// Writes `{`.

@@ -51,3 +51,21 @@ struct JSONWriterTests {
         #expect(try JSONParser.parse(Array(rewritten.utf8)) == value)
     }
 }
+
+struct JSONWriterGoStyleTests {
+    @Test(arguments: [
+        ("<a href=\"x\">&</a>", #""\u003ca href=\"x\"\u003e\u0026\u003c/a\u003e""#),
+        ("\u{8}\u{C}\n\u{2028}", #""\u0008\u000c\n\u2028""#),
+    ])
+    func escapesAsGoEncodingJSONDoes(text: String, json: String) {
+        var writer = JSONWriter(style: .goEncodingJSON)
+        writer.string(text)
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == json)
+    }
+
+    @Test func theStandardStyleLeavesHTMLCharactersAlone() {
+        var writer = JSONWriter()
+        writer.string("<&>\u{8}")
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == #""<&>\b""#)
+    }
+}
