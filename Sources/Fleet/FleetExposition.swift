@@ -7,10 +7,12 @@ import Series
 /// scrapes of the same fleet are byte-identical. A family no agent has a value for is left out.
 public enum FleetExposition {
     /// Writes every `agent_*` family for `agents` (sorted by name), judging health at `now`.
+    /// - Returns: how many agents are in each state, as judged for the families written.
+    @discardableResult
     public static func write(
         _ agents: [AgentRecord], at now: UnixTime, policy: HealthPolicy, into writer: inout ExpositionWriter
-    ) {
-        guard !agents.isEmpty else { return }
+    ) -> [HealthState: Int] {
+        guard !agents.isEmpty else { return [:] }
         let states = agents.map { $0.state(at: now, policy: policy) }
         // Borrow the records in place: iterating the array by value would copy (and retain) every record once
         // per family.
@@ -19,6 +21,7 @@ public enum FleetExposition {
                 write(family, agents, states, into: &writer)
             }
         }
+        return states.reduce(into: [:]) { counts, state in counts[state, default: 0] += 1 }
     }
 
     private static func write(

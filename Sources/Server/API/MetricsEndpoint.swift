@@ -32,8 +32,8 @@ struct MetricsEndpoint: Sendable {
         let policy = registry.currentConfiguration.policy
         let agents = registry.snapshot()
         var writer = ExpositionWriter(format: format, capacity: 4096 + agents.count * 3_000)
-        FleetExposition.write(agents, at: now, policy: policy, into: &writer)
-        writeAgentCounts(agents, at: now, policy: policy, into: &writer)
+        let counts = FleetExposition.write(agents, at: now, policy: policy, into: &writer)
+        writeAgentCounts(counts, into: &writer)
         RuleMetricsWriter.write(engine, into: &writer)
         writeBuildInfo(into: &writer)
         metrics.writeConfigReload(into: &writer)
@@ -44,11 +44,7 @@ struct MetricsEndpoint: Sendable {
         return writer.finish()
     }
 
-    private func writeAgentCounts(
-        _ agents: [AgentRecord], at now: UnixTime, policy: HealthPolicy, into writer: inout ExpositionWriter
-    ) {
-        var counts: [HealthState: Int] = [:]
-        for agent in agents { counts[agent.state(at: now, policy: policy), default: 0] += 1 }
+    private func writeAgentCounts(_ counts: [HealthState: Int], into writer: inout ExpositionWriter) {
         writer.family("heartbeat_exporter_agents", type: .gauge, help: "Agents known, by health state.")
         for state in HealthState.allCases.sorted(by: { $0.rawValue < $1.rawValue }) {
             writer.sample("heartbeat_exporter_agents", .empty, extraLabel: "state", extraValue: state.rawValue,
