@@ -3,15 +3,24 @@
 --   local result = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "../result.lua")
 local result = {}
 
+-- The wrk threads, each numbered (thread:get("id")) so that scripts can split their work between them.
+result.threads = {}
+
+-- wrk's setup(): numbers and records the thread.
+function result.setup(thread)
+    thread:set("id", #result.threads)
+    table.insert(result.threads, thread)
+end
+
 -- Adds one response of `status` to the calling thread's global `statuses` table.
 function result.count(status)
     statuses[status] = (statuses[status] or 0) + 1
 end
 
--- "202:N,500:M" over the `statuses` tables of all `threads`.
-function result.statuses(threads)
+-- "202:N,500:M" over the `statuses` tables of all threads.
+function result.statuses()
     local counts = {}
-    for _, thread in ipairs(threads) do
+    for _, thread in ipairs(result.threads) do
         for status, count in pairs(thread:get("statuses")) do
             counts[status] = (counts[status] or 0) + count
         end

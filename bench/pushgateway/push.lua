@@ -13,15 +13,8 @@ local function read_template()
     return text
 end
 
-local result = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "../result.lua")
-local threads = {}
-local next_id = 0
-
-function setup(thread)
-    thread:set("id", next_id)
-    next_id = next_id + 1
-    table.insert(threads, thread)
-end
+local result = dofile(script_dir .. "../result.lua")
+setup = result.setup
 
 local requests = {}
 local cursor = 0
@@ -50,5 +43,5 @@ function response(status)
 end
 
 function done(summary, latency)
-    result.write(summary, latency, result.statuses(threads))
+    result.write(summary, latency, result.statuses())
 end
