@@ -45,7 +45,7 @@ let package = Package(
 
         // Edges: transport, persistence, wiring.
         module("HTTP", dependencies: ["CMicroHTTPD", "CZlib"]),
-        module("Storage", dependencies: ["Fleet", "Series", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
+        module("Storage", dependencies: ["Fleet", "Series", "JSON", "Alerting", "PromQL", .product(name: "GRDB", package: "GRDB.swift")]),
         module("Server", dependencies: [
             "HTTP", "Exposition", "JSON", "Series", "Fleet", "Storage", "PromQL", "YAMLConfig", "Rules", "Alerting",
             .product(name: "Yams", package: "Yams"),
@@ -61,7 +61,7 @@ let package = Package(
         ),
 
         // Test helpers shared by the test targets.
-        module("TestSupport", dependencies: ["Fleet", "Series"]),
+        module("TestSupport", dependencies: ["Fleet", "Series", "Alerting"]),
 
         tests("JSONTests", dependencies: ["JSON"]),
         tests("SeriesTests", dependencies: ["Series", "PromQL"]),
@@ -72,9 +72,9 @@ let package = Package(
         tests("RulesTests", dependencies: ["Rules", "TestSupport"], resources: [.copy("testdata")]),
         tests("FleetTests", dependencies: ["Fleet", "TestSupport"]),
         tests("HTTPTests", dependencies: ["HTTP"]),
-        tests("StorageTests", dependencies: ["Storage", "TestSupport"]),
+        tests("StorageTests", dependencies: ["Storage", "TestSupport", "Alerting", "PromQL"]),
         tests("ServerTests", dependencies: [
-            "Server", "TestSupport", "YAMLConfig", "Rules", "PromQL", .product(name: "Logging", package: "swift-log"),
+            "Server", "TestSupport", "YAMLConfig", "Rules", "PromQL", "Alerting", .product(name: "Logging", package: "swift-log"),
         ]),
         tests("IntegrationTests", dependencies: ["TestSupport", "JSON"]),
 

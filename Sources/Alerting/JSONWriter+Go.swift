@@ -3,7 +3,7 @@ import JSON
 extension JSONWriter {
     /// A writer whose output is byte for byte Go's `encoding/json`: the webhook payload and the Alertmanager
     /// API v2 bodies, whose consumers were written against Alertmanager's bytes.
-    static func goStyle() -> JSONWriter { JSONWriter(style: .goEncodingJSON) }
+    public static func goStyle() -> JSONWriter { JSONWriter(style: .goEncodingJSON) }
 
     /// Writes a string-to-string map as an object with keys sorted by their UTF-8 bytes, as Go sorts map keys.
     public mutating func stringMap(_ pairs: [(String, String)]) {

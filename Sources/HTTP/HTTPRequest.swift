@@ -11,6 +11,8 @@ public struct HTTPRequest: Sendable {
     public var rawPath: String
     /// Decoded query parameters; for a name given more than once, the last value wins.
     public var query: [String: String]
+    /// Every decoded query parameter in the order sent, repeated names included (`filter=a&filter=b`).
+    public var queryItems: [(name: String, value: String)]
     /// The request's header fields.
     public var headers: HTTPHeaders
     /// The request body (at most the server's `maxBodyBytes`).
@@ -42,6 +44,7 @@ public struct HTTPRequest: Sendable {
         self.rawPath = path
         self.path = PercentDecoding.decode(path) ?? path
         self.query = query
+        self.queryItems = query.map { ($0.key, $0.value) }
         self.headers = headers
         self.body = body
         self.remoteAddress = remoteAddress
@@ -52,7 +55,7 @@ public struct HTTPRequest: Sendable {
     init(
         method: String,
         rawPath: String,
-        query: [String: String],
+        queryItems: [(name: String, value: String)],
         headers: HTTPHeaders,
         body: [UInt8],
         remoteAddress: String?,
@@ -61,7 +64,8 @@ public struct HTTPRequest: Sendable {
         self.method = method
         self.rawPath = rawPath
         self.path = PercentDecoding.decode(rawPath) ?? rawPath
-        self.query = query
+        self.query = Dictionary(queryItems.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
+        self.queryItems = queryItems
         self.headers = headers
         self.body = body
         self.remoteAddress = remoteAddress

@@ -34,7 +34,7 @@ struct MHDConnection {
         let request = HTTPRequest(
             method: method.map { String(cString: $0) } ?? "",
             rawPath: url.map { String(cString: $0) } ?? "/",
-            query: queryParameters(),
+            queryItems: queryParameters(),
             headers: HTTPHeaders(fields: values(of: .HEADER_KIND)),
             body: state.body,
             remoteAddress: peer.text,
@@ -61,15 +61,13 @@ struct MHDConnection {
     }
 
     /// Query arguments as sent (libmicrohttpd has only turned `+` into spaces), decoded here.
-    private func queryParameters() -> [String: String] {
-        var query: [String: String] = [:]
-        for field in values(of: .GET_ARGUMENT_KIND) {
+    private func queryParameters() -> [(name: String, value: String)] {
+        values(of: .GET_ARGUMENT_KIND).compactMap { field in
             guard let name = PercentDecoding.decode(field.name), let value = PercentDecoding.decode(field.value) else {
-                continue
+                return nil
             }
-            query[name] = value
+            return (name, value)
         }
-        return query
     }
 
     private func values(of kind: MHD_ValueKind) -> [HTTPHeaders.Field] {

@@ -42,6 +42,21 @@ enum Schema {
                 CREATE INDEX alert_by_group ON alert(file, rule_group);
                 """)
         }
+        migrator.registerMigration("v3: silences and notification log") { db in
+            try db.execute(sql: """
+                CREATE TABLE silence (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    matchers TEXT NOT NULL, starts_at REAL NOT NULL, ends_at REAL NOT NULL,
+                    updated_at REAL NOT NULL, created_by TEXT NOT NULL, comment TEXT NOT NULL
+                ) STRICT;
+                CREATE TABLE notification_log (
+                    receiver TEXT NOT NULL, integration TEXT NOT NULL, integration_index INTEGER NOT NULL,
+                    group_key TEXT NOT NULL, sent_at REAL NOT NULL,
+                    firing TEXT NOT NULL, resolved TEXT NOT NULL, expires_at REAL NOT NULL,
+                    PRIMARY KEY (receiver, integration, integration_index, group_key)
+                ) STRICT;
+                """)
+        }
         return migrator
     }
 }

@@ -6,39 +6,6 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// A transport answering with scripted outcomes and recording the requests.
-final class FakeTransport: HTTPTransport {
-    enum Outcome: Sendable {
-        case status(Int)
-        case networkError(String)
-    }
-
-    private struct State {
-        var outcomes: [Outcome]
-        var requests: [(url: URL, headers: [String: String], body: [UInt8])] = []
-    }
-
-    /// Protects the scripted outcomes and the recorded requests.
-    private let state: Mutex<State>
-
-    init(_ outcomes: [Outcome]) {
-        state = Mutex(State(outcomes: outcomes))
-    }
-
-    var requests: [(url: URL, headers: [String: String], body: [UInt8])] { state.withLock { $0.requests } }
-
-    func post(_ url: URL, body: [UInt8], headers: [String: String], timeout: Double) async throws -> HTTPTransportResponse {
-        let outcome = state.withLock { state -> Outcome in
-            state.requests.append((url, headers, body))
-            return state.outcomes.count > 1 ? state.outcomes.removeFirst() : state.outcomes.first ?? .status(200)
-        }
-        switch outcome {
-        case .status(let code): return HTTPTransportResponse(status: code, body: Array("nope".utf8))
-        case .networkError(let text): throw NotifyError(text)
-        }
-    }
-}
-
 /// Runs deliveries through a queue and collects every attempt and the final outcome.
 struct DeliveryRun {
     let attempts: [String]

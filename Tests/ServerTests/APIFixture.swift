@@ -1,3 +1,4 @@
+import Alerting
 import Fleet
 import HTTP
 import JSON
@@ -13,20 +14,31 @@ struct APIFixture {
     let store: FleetStore
     let router: Router
     let engine: RuleEngine
+    let alerts: AlertRouter
 
     init(access: AccessControl = AccessControl(), maxAgents: Int = 10_000) throws {
         registry = AgentRegistry(configuration: AgentRegistry.Configuration(maxAgents: maxAgents))
         store = try FleetStore(directory: TestPaths.temporaryDirectory("api"))
         let metrics = ExporterMetrics(startTime: clock.now())
         let persistence = FleetPersistence(registry: registry, store: store, metrics: metrics, clock: clock)
-        let engine = RuleEngine(registry: registry, store: store, clock: clock, logger: Logger(label: "test"))
+        let alerts = try AlertRouter(
+            settings: AlertRouter.Settings(config: nil, externalURL: "http://127.0.0.1:9747", externalLabels: [:]),
+            registry: registry, store: store, clock: clock, logger: Logger(label: "test"), transport: FakeTransport([]))
+        self.alerts = alerts
+        let engine = RuleEngine(registry: registry, store: store, clock: clock, logger: Logger(label: "test")) {
+            alerts.receive($0)
+        }
         self.engine = engine
         router = Routes(
             heartbeats: HeartbeatAPI(registry: registry, decoder: HeartbeatDecoder(), access: access, metrics: metrics, clock: clock),
             agents: AgentsAPI(registry: registry, persistence: persistence, access: access, clock: clock),
-            metrics: MetricsEndpoint(registry: registry, engine: engine, metrics: metrics, clock: clock, version: "test"),
+            metrics: MetricsEndpoint(registry: registry, engine: engine, metrics: metrics, notifications: alerts.metrics,
+                                     clock: clock, version: "test"),
             lifecycle: LifecycleAPI(access: access, reload: { nil }),
-            rules: RulesAPI(engine: engine)
+            rules: RulesAPI(engine: engine),
+            alertmanager: AlertmanagerAPI(router: alerts, access: access, status: { [clock] in
+                AlertmanagerStatus(configOriginal: "route: {receiver: none}\n", startedAt: clock.now(), version: "test")
+            })
         ).router()
     }
 

@@ -48,7 +48,7 @@ struct MetricsEndpointTests {
         let api = try APIFixture()
         for name in ["b", "a", "c"] { _ = api.send("POST", "/api/v1/heartbeat", "{\"agent\": \"\(name)\"}") }
         let endpoint = MetricsEndpoint(registry: api.registry, engine: api.engine, metrics: ExporterMetrics(startTime: 0),
-                                       clock: api.clock, version: "test")
+                                       notifications: api.alerts.metrics, clock: api.clock, version: "test")
         let fleetOnly = { () -> String in
             String(decoding: endpoint.render(format: .prometheusText), as: UTF8.self)
                 .split(separator: "\n").filter { !$0.contains("process_") }.joined(separator: "\n")

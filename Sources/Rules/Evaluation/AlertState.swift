@@ -71,4 +71,17 @@ public struct OutgoingAlert: Sendable, Equatable {
     public var endsAt: Int64
     /// Whether the alert is resolved.
     public var isResolved: Bool
+    /// The rule's expression as Prometheus prints it, for the alert's `generatorURL`.
+    public var expression: String
+
+    /// Creates an outgoing alert; times are milliseconds since the epoch.
+    public init(labels: Labels, annotations: Labels, startsAt: Int64, endsAt: Int64, isResolved: Bool,
+                expression: String) {
+        self.labels = labels
+        self.annotations = annotations
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.isResolved = isResolved
+        self.expression = expression
+    }
 }

@@ -86,7 +86,8 @@ extension AlertingRule {
                 state.active[labels] = alert
                 outgoing.append(OutgoingAlert(
                     labels: alert.labels, annotations: alert.annotations, startsAt: alert.firedAt ?? alert.activeAt,
-                    endsAt: alert.resolvedAt ?? alert.validUntil ?? time, isResolved: alert.resolvedAt != nil))
+                    endsAt: alert.resolvedAt ?? alert.validUntil ?? time, isResolved: alert.resolvedAt != nil,
+                    expression: expression.description))
             }
             return outgoing
         }

@@ -9,34 +9,51 @@ struct AccessControl: Sendable {
     var adminToken: String?
     var ingestToken: String?
 
+    /// Why a write is refused: the status (401 or 403), the message and the headers to send.
+    struct Refusal: Sendable {
+        var status: Int
+        var message: String
+        var headers: [(String, String)] = []
+    }
+
     /// nil when the request may perform an admin write, else the refusal to send.
     func refuseAdmin(_ request: HTTPRequest) -> HTTPResponse? {
-        guard let adminToken else {
-            if request.isFromLoopback { return nil }
-            return APIResponse.error(
-                403, "admin endpoints accept requests from loopback only unless --web.admin-token-file is set")
-        }
-        return refuseUnlessBearer(request, accepting: [adminToken])
+        adminRefusal(request).map(Self.response)
     }
 
     /// nil when the request may push heartbeats, else the refusal to send.
     func refuseIngest(_ request: HTTPRequest) -> HTTPResponse? {
         guard let ingestToken else { return nil }
-        return refuseUnlessBearer(request, accepting: [ingestToken] + (adminToken.map { [$0] } ?? []))
+        return bearerRefusal(request, accepting: [ingestToken] + (adminToken.map { [$0] } ?? [])).map(Self.response)
     }
 
-    private func refuseUnlessBearer(_ request: HTTPRequest, accepting tokens: [String]) -> HTTPResponse? {
+    /// nil when the request may perform an admin write, else why not.
+    func adminRefusal(_ request: HTTPRequest) -> Refusal? {
+        guard let adminToken else {
+            if request.isFromLoopback { return nil }
+            return Refusal(
+                status: 403,
+                message: "admin endpoints accept requests from loopback only unless --web.admin-token-file is set")
+        }
+        return bearerRefusal(request, accepting: [adminToken])
+    }
+
+    private static func response(_ refusal: Refusal) -> HTTPResponse {
+        APIResponse.error(refusal.status, refusal.message, headers: refusal.headers)
+    }
+
+    private func bearerRefusal(_ request: HTTPRequest, accepting tokens: [String]) -> Refusal? {
         let challenge = [("WWW-Authenticate", "Bearer")]
         guard let header = request.headers["Authorization"] else {
-            return APIResponse.error(401, "missing Authorization: Bearer token", headers: challenge)
+            return Refusal(status: 401, message: "missing Authorization: Bearer token", headers: challenge)
         }
         let prefix = "Bearer "
         guard header.count > prefix.count, header.lowercased().hasPrefix("bearer ") else {
-            return APIResponse.error(401, "Authorization header must be \"Bearer <token>\"", headers: challenge)
+            return Refusal(status: 401, message: "Authorization header must be \"Bearer <token>\"", headers: challenge)
         }
         let presented = String(header.dropFirst(prefix.count))
         guard tokens.contains(where: { constantTimeEquals($0, presented) }) else {
-            return APIResponse.error(401, "invalid bearer token", headers: challenge)
+            return Refusal(status: 401, message: "invalid bearer token", headers: challenge)
         }
         return nil
     }

@@ -10,6 +10,7 @@ struct MetricsEndpoint: Sendable {
     let registry: AgentRegistry
     let engine: RuleEngine
     let metrics: ExporterMetrics
+    let notifications: NotificationMetrics
     let clock: any WallClock
     let version: String
 
@@ -35,6 +36,7 @@ struct MetricsEndpoint: Sendable {
         let counts = FleetExposition.write(agents, at: now, policy: policy, into: &writer)
         writeAgentCounts(counts, into: &writer)
         RuleMetricsWriter.write(engine, into: &writer)
+        notifications.write(into: &writer)
         writeBuildInfo(into: &writer)
         metrics.writeConfigReload(into: &writer)
         metrics.writeHeartbeatCounts(into: &writer)

@@ -7,6 +7,7 @@ struct Routes: Sendable {
     let metrics: MetricsEndpoint
     let lifecycle: LifecycleAPI
     let rules: RulesAPI
+    let alertmanager: AlertmanagerAPI
 
     func router() -> Router {
         var router = Router(errorResponse: { APIResponse.error($0, $1) })
@@ -30,6 +31,15 @@ struct Routes: Sendable {
         router.get("/metrics") { request, _ in metrics.handle(request) }
         router.get("/api/v1/rules") { request, _ in rules.rules(request) }
         router.get("/api/v1/alerts") { request, _ in rules.alerts(request) }
+        router.get("/api/v2/status") { request, _ in alertmanager.getStatus(request) }
+        router.get("/api/v2/alerts") { request, _ in alertmanager.getAlerts(request) }
+        router.get("/api/v2/alerts/groups") { request, _ in alertmanager.getAlertGroups(request) }
+        router.get("/api/v2/silences") { request, _ in alertmanager.getSilences(request) }
+        router.post("/api/v2/silences") { request, _ in alertmanager.postSilence(request) }
+        router.get("/api/v2/silence/{id}") { _, parameters in alertmanager.getSilence(parameters["id", default: ""]) }
+        router.delete("/api/v2/silence/{id}") { request, parameters in
+            alertmanager.deleteSilence(request, parameters["id", default: ""])
+        }
         router.get("/-/healthy") { request, _ in lifecycle.healthy(request) }
         router.get("/-/ready") { request, _ in lifecycle.isReady(request) }
         router.post("/-/reload") { request, _ in lifecycle.reload(request) }

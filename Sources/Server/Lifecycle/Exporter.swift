@@ -1,3 +1,4 @@
+import Alerting
 import Fleet
 import Foundation
 import HTTP
@@ -26,6 +27,8 @@ public final class Exporter: Sendable {
     private let server: HTTPServer
     private let maintenance: PeriodicThread
     private let ruleEvaluation: PeriodicThread
+    private let router: AlertRouter
+    private let notifications: PeriodicThread
     private let reloader: Reloader
     /// The configuration in force, replaced on a successful reload.
     private let config: Mutex<ExporterConfig>
@@ -50,11 +53,16 @@ public final class Exporter: Sendable {
         maintenance = PeriodicThread(name: "maintenance", intervalSeconds: options.maintenanceIntervalSeconds) {
             maintenanceWork.tick()
         }
-        let engine = RuleEngine(registry: registry, store: store, clock: clock, logger: logger)
+        let router = try AlertRouter(
+            settings: Self.routerSettings(config, options), registry: registry, store: store, clock: clock, logger: logger)
+        self.router = router
+        notifications = PeriodicThread(name: "notifications", intervalSeconds: 0.1) { router.tick() }
+        let engine = RuleEngine(registry: registry, store: store, clock: clock, logger: logger) { router.receive($0) }
         try Self.installRules(config, options: options, into: engine)
         ruleEvaluation = PeriodicThread(name: "rules", intervalSeconds: 0.1) { engine.tick() }
         let reloader = Reloader(
-            options: options, registry: registry, engine: engine, metrics: metrics, clock: clock, logger: logger)
+            options: options, registry: registry, engine: engine, router: router, metrics: metrics, clock: clock,
+            logger: logger)
         self.reloader = reloader
         lifecycle = LifecycleAPI(access: access, reload: { reloader.reload() })
         let (host, port) = try options.hostAndPort()
@@ -67,9 +75,12 @@ public final class Exporter: Sendable {
         let routes = Routes(
             heartbeats: HeartbeatAPI(registry: registry, decoder: HeartbeatDecoder(), access: access, metrics: metrics, clock: clock),
             agents: AgentsAPI(registry: registry, persistence: persistence, access: access, clock: clock),
-            metrics: MetricsEndpoint(registry: registry, engine: engine, metrics: metrics, clock: clock, version: Self.version),
+            metrics: MetricsEndpoint(
+                registry: registry, engine: engine, metrics: metrics, notifications: router.metrics, clock: clock,
+                version: Self.version),
             lifecycle: lifecycle,
-            rules: RulesAPI(engine: engine))
+            rules: RulesAPI(engine: engine),
+            alertmanager: AlertmanagerAPI(router: router, access: access, status: Self.statusReporter(options, clock)))
         server = HTTPServer(configuration: serverConfiguration, handler: routes.router())
         logger.info("fleet restored", metadata: [
             "agents": "\(registry.count)", "storage": "\(options.storagePath)", "rule_groups": "\(engine.groups.count)",
@@ -85,6 +96,22 @@ public final class Exporter: Sendable {
             externalLabels: config.global.externalLabels,
             externalURL: config.global.externalURL ?? "http://\(options.listenAddress)")
         engine.install(groups, settings: settings)
+    }
+
+    static func routerSettings(_ config: ExporterConfig, _ options: ExporterOptions) -> AlertRouter.Settings {
+        AlertRouter.Settings(
+            config: config.alerting, externalURL: config.global.externalURL ?? "http://\(options.listenAddress)",
+            externalLabels: config.global.externalLabels)
+    }
+
+    /// What `GET /api/v2/status` reports: the configuration file as in force (secrets redacted) and the start time.
+    private static func statusReporter(_ options: ExporterOptions, _ clock: any WallClock) -> @Sendable () -> AlertmanagerStatus {
+        let startedAt = clock.now()
+        return {
+            let text = FileManager.default.contents(atPath: options.configFile).map { String(decoding: $0, as: UTF8.self) }
+            return AlertmanagerStatus(configOriginal: ConfigRedaction.redact(text ?? ""), startedAt: startedAt,
+                                      version: version)
+        }
     }
 
     static func registryConfiguration(_ config: ExporterConfig, _ options: ExporterOptions) -> AgentRegistry.Configuration {
@@ -110,6 +137,7 @@ public final class Exporter: Sendable {
         try server.start()
         maintenance.start()
         ruleEvaluation.start()
+        notifications.start()
         lifecycle.ready.store(true, ordering: .releasing)
         logger.info("listening", metadata: ["address": "\(options.listenAddress)", "port": "\(port)"])
     }
@@ -119,6 +147,8 @@ public final class Exporter: Sendable {
         lifecycle.ready.store(false, ordering: .releasing)
         server.shutdown(gracePeriodSeconds: options.shutdownGraceSeconds)
         ruleEvaluation.stop()
+        notifications.stop()
+        router.saveRemainingLog()
         maintenance.stop()
         do {
             try persistence.commit()
@@ -140,6 +170,7 @@ struct Reloader: Sendable {
     let options: ExporterOptions
     let registry: AgentRegistry
     let engine: RuleEngine
+    let router: AlertRouter
     let metrics: ExporterMetrics
     let clock: any WallClock
     let logger: Logger
@@ -148,6 +179,7 @@ struct Reloader: Sendable {
         do {
             let config = try ExporterConfig.load(path: options.configFile, mustExist: options.configFileRequired)
             try Exporter.installRules(config, options: options, into: engine)
+            router.reconfigure(Exporter.routerSettings(config, options))
             registry.reconfigure(Exporter.registryConfiguration(config, options))
             metrics.recordReload(succeeded: true, at: clock.now())
             logger.info("configuration reloaded", metadata: ["file": "\(options.configFile)", "rule_groups": "\(engine.groups.count)"])

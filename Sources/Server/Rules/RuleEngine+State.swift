@@ -24,7 +24,9 @@ extension RuleEngine {
         return SampleHistory.Retention(byName: byName, unnamed: unnamed)
     }
 
-    /// Restores the alerts saved before a restart into the rules they belong to.
+    /// Restores the alerts saved before a restart into the rules they belong to. They count as never sent:
+    /// the alert router's groups did not survive the restart, so the first evaluation hands every firing
+    /// and resolved alert to it again (its notification log keeps what was already notified from repeating).
     func restoreFromStorage(_ groups: [RuleGroup]) {
         let stored: [StoredAlert]
         do {
@@ -36,7 +38,7 @@ extension RuleEngine {
         for group in groups {
             for rule in group.alertingRules {
                 let mine = stored.filter { $0.file == group.file && $0.group == group.name && $0.rule == rule.name }
-                if !mine.isEmpty { rule.restore(mine.map(Self.alert(from:))) }
+                if !mine.isEmpty { rule.restore(mine.map(Self.unsentAlert(from:))) }
             }
         }
     }
@@ -73,12 +75,13 @@ extension RuleEngine {
             validUntil: alert.validUntil, keepFiringSince: alert.keepFiringSince, value: alert.value)
     }
 
-    static func alert(from stored: StoredAlert) -> Alert {
+    /// The stored alert, as not yet sent.
+    static func unsentAlert(from stored: StoredAlert) -> Alert {
         Alert(
             labels: Labels(stored.labels.map { Label($0.name, $0.value) }),
             annotations: Labels(stored.annotations.map { Label($0.name, $0.value) }),
             state: AlertState(rawValue: stored.state) ?? .pending, activeAt: stored.activeAt, firedAt: stored.firedAt,
-            resolvedAt: stored.resolvedAt, lastSentAt: stored.lastSentAt, validUntil: stored.validUntil,
+            resolvedAt: stored.resolvedAt, lastSentAt: nil, validUntil: stored.validUntil,
             keepFiringSince: stored.keepFiringSince, value: stored.value)
     }
 }

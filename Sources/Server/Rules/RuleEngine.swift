@@ -37,10 +37,16 @@ public final class RuleEngine: Sendable {
     let store: FleetStore
     private let clock: any WallClock
     let logger: Logger
+    /// Receives the alerts each group evaluation wants sent (the alert router).
+    private let notify: @Sendable ([OutgoingAlert]) -> Void
     /// Protects the groups, their schedule and failure counts, the settings and the last sampling time.
     private let state = Mutex(State())
 
-    public init(registry: AgentRegistry, store: FleetStore, clock: any WallClock, logger: Logger) {
+    /// Creates an engine without rules.
+    /// - Parameter notify: receives the firing and resolved alerts each group evaluation sends.
+    public init(registry: AgentRegistry, store: FleetStore, clock: any WallClock, logger: Logger,
+                notify: @escaping @Sendable ([OutgoingAlert]) -> Void = { _ in }) {
+        self.notify = notify
         self.registry = registry
         self.store = store
         self.clock = clock
@@ -89,6 +95,7 @@ public final class RuleEngine: Sendable {
             let result = group.evaluate(at: now, queryable: history, sink: history, settings: settings)
             failures.withLock { $0[Self.key(group)] = result.failures }
             save(group)
+            notify(result.alertsToSend)
         }
         let counted = failures.withLock { $0 }
         state.withLock { state in

@@ -1,0 +1,260 @@
+import Alerting
+import Fleet
+import Logging
+import Rules
+import Series
+import Storage
+import Synchronization
+
+/// The exporter's Alertmanager: receives the alerts the rule engine sends, groups and routes them, mutes
+/// what silences, inhibition rules and killed agents suppress, delivers notifications to webhooks and
+/// forwards alerts to real Alertmanagers — without ever making the rule engine or ingestion wait.
+///
+/// ``receive(_:)`` is called after each group evaluation; ``tick()`` runs on the notification thread (or
+/// directly, with a manual clock, in tests): it applies delivery outcomes, flushes the groups that are due,
+/// and persists the notification log. Silences are written to SQLite before a write is acknowledged.
+final class AlertRouter: Sendable {
+    /// What the configuration decides.
+    struct Settings: Sendable, Equatable {
+        /// `route`, `receivers`, `inhibit_rules`; nil when the file has none (alerts are kept and listed,
+        /// nothing is sent).
+        var config: AlertingConfig?
+        /// `global.external_url`, for `generatorURL` and the webhook payload's `externalURL`.
+        var externalURL: String
+        /// `global.external_labels`, added to every alert that lacks them, as Prometheus' notifier does.
+        var externalLabels: [String: String]
+    }
+
+    struct State {
+        var settings: Settings
+        var dispatcher: Dispatcher
+        /// The latest version of every alert received (Alertmanager's alert provider), by fingerprint.
+        var alerts: [Fingerprint: Alerting.Alert] = [:]
+        var silences: SilenceStore
+        var inhibitor: Inhibitor
+        /// Notifications handed to the delivery queue, by ID, until their outcome is applied.
+        var inFlight: [UInt64: AlertNotification] = [:]
+        /// Notification log entries not yet written to SQLite (kept for the next attempt when a write fails).
+        var unsavedLog: [NotificationLogEntry] = []
+        var expiredLog: [NotificationLogEntry] = []
+        var nextHousekeeping: UnixTime = 0
+        var nextForwardingID: UInt64 = 1 << 62
+    }
+
+    /// Silences, the notification log and resolved alerts are cleaned up this often.
+    static let housekeepingInterval: Double = 30
+    /// Resolved alerts are kept this long (for `/api/v2/alerts` filters and reloads), then forgotten.
+    static let resolvedRetention: Double = 15 * 60
+
+    let clock: any WallClock
+    let logger: Logger
+    let store: FleetStore
+    let metrics = NotificationMetrics()
+    private let registry: AgentRegistry
+    private let transport: any HTTPTransport
+    private let deliveries: DeliveryQueue
+    private let outcomes: DeliveryOutcomes
+    /// Protects the dispatcher, the alerts, the silences and the deliveries in flight.
+    let state: Mutex<State>
+
+    /// Creates the router with the silences and notification log stored in `store`.
+    /// - Throws: ``StorageError`` when they cannot be read.
+    init(settings: Settings, registry: AgentRegistry, store: FleetStore, clock: any WallClock, logger: Logger,
+         transport: any HTTPTransport = URLSessionTransport()) throws(StorageError) {
+        self.registry = registry
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        self.transport = transport
+        let silences = SilenceStore(silences: try store.loadSilences())
+        let log = NotificationLog(entries: try store.loadNotificationLog())
+        state = Mutex(State(settings: settings, dispatcher: Self.dispatcher(settings, log: log), silences: silences,
+                            inhibitor: Inhibitor(rules: settings.config?.inhibitRules ?? [])))
+        let outcomes = DeliveryOutcomes()
+        self.outcomes = outcomes
+        let metrics = self.metrics
+        let logger = logger
+        deliveries = DeliveryQueue(clock: clock, callbacks: .init(
+            attempted: { delivery, result in
+                metrics.countAttempt(receiver: delivery.receiver, result: result.label)
+                if case .success = result { return }
+                logger.warning("notification attempt failed", metadata: [
+                    "receiver": "\(delivery.receiver)", "integration": "\(delivery.integration)",
+                    "result": "\(result.label)", "error": "\(result.errorText)",
+                ])
+            },
+            finished: { delivery, succeeded in outcomes.append(id: delivery.id, succeeded: succeeded) }))
+        metrics.register(receivers: settings.config?.receivers.map(\.name) ?? [])
+    }
+
+    private static func dispatcher(_ settings: Settings, log: NotificationLog) -> Dispatcher {
+        let route = Route(settings.config?.route ?? RouteConfig())
+        return Dispatcher(route: route, receivers: settings.config?.receivers ?? [], notificationLog: log)
+    }
+
+    /// Puts a new configuration in force: the routing tree is rebuilt and every alert is routed again, as
+    /// Alertmanager does on reload; the notification log carries over, so nothing already sent is repeated.
+    func reconfigure(_ settings: Settings) {
+        let now = clock.now()
+        state.withLock { state in
+            guard state.settings != settings else { return }
+            state.unsavedLog += state.dispatcher.takeLogUpdates()
+            state.settings = settings
+            state.dispatcher = Self.dispatcher(settings, log: state.dispatcher.notificationLog)
+            state.inhibitor = Inhibitor(rules: settings.config?.inhibitRules ?? [])
+            state.dispatcher.insert(Array(state.alerts.values), at: now)
+        }
+        metrics.register(receivers: settings.config?.receivers.map(\.name) ?? [])
+    }
+
+    /// Takes the alerts a rule group wants sent (firing and resolved, Prometheus' `sendAlerts`): they join
+    /// their aggregation groups, and those routed to `alertmanager_configs` are forwarded at once.
+    func receive(_ outgoing: [OutgoingAlert]) {
+        guard !outgoing.isEmpty else { return }
+        let now = clock.now()
+        let forwarding = state.withLock { state -> [Delivery] in
+            let alerts = outgoing.map { AlertConversion.alert($0, settings: state.settings, receivedAt: now) }
+            for alert in alerts { state.alerts[alert.fingerprint] = alert }
+            state.dispatcher.insert(alerts, at: now)
+            return forwardingDeliveries(alerts, state: &state, at: now)
+        }
+        for delivery in forwarding { deliveries.enqueue(delivery) }
+    }
+
+    private func forwardingDeliveries(_ alerts: [Alerting.Alert], state: inout State, at now: UnixTime) -> [Delivery] {
+        guard let config = state.settings.config, config.receivers.contains(where: { !$0.alertmanagerConfigs.isEmpty })
+        else { return [] }
+        let muting = self.muting(state, at: now)
+        let batches = AlertmanagerForwarder.batches(alerts, route: state.dispatcher.route, receivers: config.receivers,
+                                                    isMuted: { muting.status(of: $0.labels).isMuted })
+        return batches.map { batch in
+            let forwarder = AlertmanagerForwarder(target: batch.target, transport: transport)
+            let receiver = config.receivers.first { $0.alertmanagerConfigs.contains(batch.target) }?.name ?? ""
+            state.nextForwardingID += 1
+            let alerts = batch.alerts
+            // Prometheus does not retry beyond its next resend; the rule engine resends within a minute.
+            return Delivery(id: state.nextForwardingID, receiver: receiver, integration: "alertmanager",
+                            deadline: now + 60) { timeout in await forwarder.send(alerts, timeout: timeout) }
+        }
+    }
+
+    /// Applies finished deliveries, flushes the aggregation groups that are due, hands their notifications
+    /// to the delivery queue, cleans up, and writes the notification log.
+    func tick() {
+        let now = clock.now()
+        let finished = outcomes.takeAll()
+        let (notifications, logWrites, expired) = state.withLock { state in
+            for outcome in finished {
+                guard let notification = state.inFlight.removeValue(forKey: outcome.id) else { continue }
+                state.dispatcher.delivered(notification, succeeded: outcome.succeeded, at: now)
+            }
+            let notifications = flushDueGroups(&state, at: now)
+            for notification in notifications { state.inFlight[notification.id] = notification }
+            housekeeping(&state, at: now)
+            state.unsavedLog += state.dispatcher.takeLogUpdates()
+            defer {
+                state.unsavedLog = []
+                state.expiredLog = []
+            }
+            return (notifications, state.unsavedLog, state.expiredLog)
+        }
+        for notification in notifications { deliveries.enqueue(delivery(for: notification, at: now)) }
+        saveLog(logWrites, expired: expired)
+    }
+
+    private func flushDueGroups(_ state: inout State, at now: UnixTime) -> [AlertNotification] {
+        guard let due = state.dispatcher.nextWakeup, due <= now else { return [] }
+        let muting = self.muting(state, at: now)
+        return state.dispatcher.tick(at: now, isMuted: { muting.status(of: $0.labels).isMuted })
+    }
+
+    private func delivery(for notification: AlertNotification, at now: UnixTime) -> Delivery {
+        let externalURL = state.withLock { $0.settings.externalURL }
+        switch notification.integration {
+        case .webhook(let config):
+            return Delivery(notification, notifier: WebhookNotifier(config: config, externalURL: externalURL,
+                                                                     transport: transport))
+        }
+    }
+
+    private func housekeeping(_ state: inout State, at now: UnixTime) {
+        guard state.nextHousekeeping <= now else { return }
+        state.nextHousekeeping = now + Self.housekeepingInterval
+        state.expiredLog += state.dispatcher.collectLogGarbage(at: now)
+        state.alerts = state.alerts.filter { !$0.value.isResolved(at: now - Self.resolvedRetention) }
+        let forgotten = state.silences.collectGarbage(at: now)
+        do {
+            try store.deleteSilences(ids: forgotten)
+        } catch {
+            logger.error("deleting expired silences failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Writes notification log changes; what cannot be written now is kept for the next tick.
+    private func saveLog(_ entries: [NotificationLogEntry], expired: [NotificationLogEntry]) {
+        guard !entries.isEmpty || !expired.isEmpty else { return }
+        do {
+            try store.saveNotificationLog(entries, deleting: expired)
+        } catch {
+            logger.error("saving the notification log failed; retrying", metadata: ["error": "\(error)"])
+            state.withLock { state in
+                state.unsavedLog = entries + state.unsavedLog
+                state.expiredLog = expired + state.expiredLog
+            }
+        }
+    }
+
+    /// Writes what the notification log still holds unsaved (at shutdown).
+    func saveRemainingLog() {
+        let (entries, expired) = state.withLock { state in
+            state.unsavedLog += state.dispatcher.takeLogUpdates()
+            defer {
+                state.unsavedLog = []
+                state.expiredLog = []
+            }
+            return (state.unsavedLog, state.expiredLog)
+        }
+        saveLog(entries, expired: expired)
+    }
+
+    /// What mutes alerts at `now`: silences, inhibition among the current alerts, killed agents.
+    func muting(_ state: State, at now: UnixTime) -> Muting {
+        Muting(silences: state.silences, inhibition: state.inhibitor.evaluate(Array(state.alerts.values), at: now),
+               registry: registry, at: now)
+    }
+
+    /// Deliveries queued or running.
+    var deliveryBacklog: Int { deliveries.backlog }
+}
+
+/// The outcomes of finished deliveries, collected by the delivery queue's workers and applied by ``AlertRouter/tick()``.
+final class DeliveryOutcomes: Sendable {
+    struct Outcome: Sendable {
+        var id: UInt64
+        var succeeded: Bool
+    }
+
+    /// Protects the outcomes not yet applied.
+    private let finished = Mutex<[Outcome]>([])
+
+    func append(id: UInt64, succeeded: Bool) {
+        finished.withLock { $0.append(Outcome(id: id, succeeded: succeeded)) }
+    }
+
+    func takeAll() -> [Outcome] {
+        finished.withLock { outcomes in
+            defer { outcomes = [] }
+            return outcomes
+        }
+    }
+}
+
+extension NotifyResult {
+    /// The error's text, empty on success.
+    var errorText: String {
+        switch self {
+        case .success: ""
+        case .retryable(let error), .permanent(let error): "\(error)"
+        }
+    }
+}
