@@ -42,7 +42,7 @@ public struct Dispatcher: Sendable {
         for alert in alerts {
             for node in route.match(alert.labels) {
                 let labels = node.groupLabels(alert.labels)
-                let id = node.key + "\u{0}" + labels.goDescription
+                let id = node.position + "\u{0}" + labels.goDescription
                 var group = groups[id] ?? AggregationGroup(route: node, labels: labels, createdAt: now)
                 group.insert(alert, at: now)
                 groups[id] = group

@@ -43,13 +43,16 @@ public final class Route: Sendable {
     public let routes: [Route]
     /// Alertmanager's route key: the parent's key, `/`, and this node's matchers: `{}/{severity="critical"}`.
     public let key: String
+    /// The node's place in the tree (`0`, `0/1`, …): unique even where siblings have the same matchers and
+    /// therefore the same ``key``, as Alertmanager keeps one set of groups per route node.
+    public let position: String
 
     /// Builds the tree from the configuration; the root inherits ``RouteOptions/defaults``.
     public convenience init(_ config: RouteConfig) {
-        self.init(config, parentOptions: .defaults, parentKey: nil)
+        self.init(config, parentOptions: .defaults, parentKey: nil, position: "0")
     }
 
-    private init(_ config: RouteConfig, parentOptions: RouteOptions, parentKey: String?) {
+    private init(_ config: RouteConfig, parentOptions: RouteOptions, parentKey: String?, position: String) {
         let options = Self.inherit(parentOptions, config)
         let matchers = config.matchers.sorted(by: Matcher.alertmanagerOrder)
         let key = (parentKey.map { $0 + "/" } ?? "") + matchers.alertmanagerDescription
@@ -57,7 +60,10 @@ public final class Route: Sendable {
         self.matchers = matchers
         self.continue = config.continue
         self.key = key
-        self.routes = config.routes.map { Route($0, parentOptions: options, parentKey: key) }
+        self.position = position
+        self.routes = config.routes.enumerated().map { index, child in
+            Route(child, parentOptions: options, parentKey: key, position: position + "/\(index)")
+        }
     }
 
     private static func inherit(_ parent: RouteOptions, _ config: RouteConfig) -> RouteOptions {

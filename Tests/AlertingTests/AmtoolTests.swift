@@ -3,6 +3,7 @@ import Foundation
 import PromQL
 import Synchronization
 import Testing
+import TestSupport
 
 /// Silences shared between the test and its server thread.
 final class SharedSilences: Sendable {

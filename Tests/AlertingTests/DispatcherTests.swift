@@ -39,6 +39,28 @@ struct DispatcherTests {
         return notifications
     }
 
+    @Test func siblingRoutesWithTheSameMatchersKeepTheirOwnGroups() throws {
+        let config = try #require(try alertingConfig("""
+            route:
+              receiver: hook
+              routes:
+                - {receiver: hook, matchers: [team=a], continue: true}
+                - {receiver: quiet, matchers: [team=a]}
+            receivers:
+              - name: hook
+                webhook_configs: [{url: 'http://127.0.0.1:1/hook'}]
+              - name: quiet
+                webhook_configs: [{url: 'http://127.0.0.1:1/quiet'}]
+            """))
+        var dispatcher = Dispatcher(route: Route(config.route), receivers: config.receivers)
+        let clock = ManualClock()
+        dispatcher.insert([Self.alert("alertname=Down,team=a", startsAt: clock.now())], at: clock.now())
+        clock.advance(by: 30)
+        let sent = Self.step(&dispatcher, clock)
+        #expect(sent.map(\.receiver).sorted() == ["hook", "quiet"])
+        #expect(Set(sent.map(\.groupKey)) == [#"{}/{team="a"}:{}"#], "Alertmanager's group key does not tell them apart")
+    }
+
     @Test func waitsGroupWaitThenGroupsAlertsByLabels() throws {
         let clock = ManualClock()
         let t0 = clock.now()

@@ -7,11 +7,15 @@ import Glibc
 /// A tiny HTTP/1.1 server on 127.0.0.1 with an ephemeral port, answering each request through a handler
 /// (by default the next scripted status code) and recording what it received. One connection at a time;
 /// test use only.
-final class LocalHTTPServer: Sendable {
-    struct Request: Sendable {
-        var requestLine: String
-        var headers: [String: String]
-        var body: [UInt8]
+public final class LocalHTTPServer: Sendable {
+    /// One request as received.
+    public struct Request: Sendable {
+        /// `POST /hook HTTP/1.1`.
+        public var requestLine: String
+        /// Header fields, names lowercased.
+        public var headers: [String: String]
+        /// The body.
+        public var body: [UInt8]
     }
 
     private struct State {
@@ -19,15 +23,18 @@ final class LocalHTTPServer: Sendable {
         var requests: [Request] = []
     }
 
-    typealias Handler = @Sendable (Request) -> (status: Int, body: [UInt8])
+    /// Answers one request with a status and a body.
+    public typealias Handler = @Sendable (Request) -> (status: Int, body: [UInt8])
     private let handler: Handler?
 
-    let port: UInt16
+    /// The port it listens on.
+    public let port: UInt16
     private let socket: Int32
     /// Protects the remaining scripted statuses and the recorded requests.
     private let state: Mutex<State>
 
-    init(statuses: [Int] = [], handler: Handler? = nil) throws {
+    /// Starts listening; requests get `statuses` in turn (then 200), or what `handler` answers.
+    public init(statuses: [Int] = [], handler: Handler? = nil) throws {
         state = Mutex(State(statuses: statuses))
         self.handler = handler
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -50,11 +57,14 @@ final class LocalHTTPServer: Sendable {
         thread.start()
     }
 
-    var url: URL { URL(string: "http://127.0.0.1:\(port)/hook") ?? URL(fileURLWithPath: "/") }
+    /// `http://127.0.0.1:<port>/hook`.
+    public var url: URL { URL(string: "http://127.0.0.1:\(port)/hook") ?? URL(fileURLWithPath: "/") }
 
-    var requests: [Request] { state.withLock { $0.requests } }
+    /// Every request received, in order.
+    public var requests: [Request] { state.withLock { $0.requests } }
 
-    func stop() {
+    /// Stops listening.
+    public func stop() {
         shutdown(socket, Int32(SHUT_RDWR))
         close(socket)
     }
