@@ -54,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "heartbeat-exporter",
             dependencies: [
-                "Server", "Fleet", "JSON", "PromQL", "Rules", "CMalloc",
+                "Server", "Fleet", "JSON", "PromQL", "Rules", "Alerting", "Series", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

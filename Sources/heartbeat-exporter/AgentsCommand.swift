@@ -45,15 +45,7 @@ enum AgentTable {
                 agent["current_task"]?.stringValue ?? "",
             ]
         }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        var out = ""
-        for row in [header] + rows {
-            let cells = row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-            }
-            out += cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
-        }
-        return out + summary(data["summary"]) + "\n"
+        return TextTable.render(header: header, rows: rows) + summary(data["summary"]) + "\n"
     }
 
     static func summary(_ counts: JSONValue?) -> String {

@@ -86,6 +86,26 @@ struct AlertRoutingTests {
         #expect(resolved?["endsAt"]?.stringValue != "0001-01-01T00:00:00Z")
     }
 
+    @Test func aRestartDoesNotRepeatWhatWasAlreadyNotified() async throws {
+        let listener = try LocalHTTPServer()
+        defer { listener.stop() }
+        let first = try Self.exporter(routing: Self.webhookRouting([("hook", listener.url)]))
+        let configArguments = Array(first.process.arguments?.suffix(2) ?? [])
+        let client = HTTPTestClient(baseURL: first.baseURL)
+        #expect(try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("steady")).status == 202)
+        try await waitUntil("AgentSeen is notified") { !Self.payloads(listener, alertname: "AgentSeen").isEmpty }
+        #expect(first.terminate() == 0)
+
+        let second = try ExporterProcess(storagePath: first.storagePath, arguments: configArguments)
+        let restarted = HTTPTestClient(baseURL: second.baseURL)
+        try await waitUntil("the restored alert is routed again") {
+            let alerts = try await restarted.get("/api/v2/alerts").json.arrayValue ?? []
+            return alerts.contains { $0.objectValue?["labels"]?.objectValue?["agent"]?.stringValue == "steady" }
+        }
+        try await Task.sleep(for: .seconds(4))  // group_wait and a group interval after the alert came back
+        #expect(Self.payloads(listener, alertname: "AgentSeen").count == 1, "notified once, before the restart")
+    }
+
     /// Every field of Alertmanager's webhook payload version 4, with the values this alert must have.
     static func expectVersion4(_ payload: JSONObject, status: String, agent: String) {
         #expect(payload.members.map(\.key).sorted() == [

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The client commands and `config check`, run as an operator would run them.
 @Suite(.serialized)
@@ -32,6 +33,44 @@ struct CommandLineTests {
         #expect(try cli(["resume", "cli-agent"], url: exporter.baseURL).stdout == "agent cli-agent: healthy\n")
         let metrics = try await HTTPTestClient(baseURL: exporter.baseURL).get("/metrics").text
         #expect(sampleValue(metrics, #"agent_tasks_total{agent="cli-agent",agent_type="worker",outcome="success"}"#) == 1)
+    }
+
+    @Test func silencesAddQueryExpireAndTheAlertsTable() async throws {
+        let directory = TestPaths.temporaryDirectory("cli-silence")
+        try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
+        try "groups: [{name: g, interval: 1s, rules: [{alert: AgentSeen, expr: agent_heartbeats_total > 0}]}]\n"
+            .write(toFile: directory + "/rules/seen.yml", atomically: true, encoding: .utf8)
+        try "global: {evaluation_interval: 1s}\n".write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
+        let exporter = try ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
+        let url = exporter.baseURL
+
+        let added = try cli(["silence", "add", "agent=quiet", "--comment", "maintenance", "--duration", "2h"], url: url)
+        #expect(added.status == 0, "\(added.stderr)")
+        let id = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let listed = try cli(["silence", "query"], url: url).stdout
+        #expect(listed.contains(id) && listed.contains(#"agent="quiet""#) && listed.contains("maintenance"))
+        let refused = try cli(["silence", "add", "agent=~(", "--comment", "x"], url: url)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("error parsing regexp"))
+
+        _ = try cli(["beat", "quiet"], url: url)
+        _ = try cli(["beat", "loud"], url: url)
+        try await waitUntil("both agents' alerts are routed") {
+            let table = try cli(["alerts"], url: url).stdout
+            return table.contains("loud") && table.contains("quiet")
+        }
+        let table = try cli(["alerts"], url: url).stdout.split(separator: "\n").map(String.init)
+        #expect(table.first?.hasPrefix("ALERT") == true)
+        #expect(table.contains { $0.contains("quiet") && $0.contains("suppressed") && $0.contains(id) })
+        #expect(table.contains { $0.contains("loud") && $0.contains("active") })
+        #expect(!(try cli(["alerts", "--active"], url: url).stdout.contains("quiet")))
+
+        #expect(try cli(["silence", "expire", id], url: url).status == 0)
+        #expect(!(try cli(["silence", "query"], url: url).stdout.contains(id)))
+        #expect(try cli(["silence", "query", "--expired"], url: url).stdout.contains(id))
+        let missing = try cli(["silence", "expire", id + "x"], url: url)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("not found"))
     }
 
     @Test func clientErrorsAreClearAndExitNonZero() throws {
