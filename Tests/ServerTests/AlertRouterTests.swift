@@ -193,6 +193,34 @@ struct AlertRouterTests {
         #expect(payloads().count == 1)
     }
 
+    @Test func anInhibitedAlertIsListedWithItsSourceAndNotSent() async throws {
+        let router = try router(config: Self.config + """
+
+            inhibit_rules:
+              - source_matchers: ['alertname="AgentDown"']
+                target_matchers: ['alertname="AgentSlow"']
+                equal: [agent]
+            """)
+        let source = Self.alert("a", at: clock.now())
+        var target = Self.alert("a", at: clock.now())
+        target.labels = target.labels.setting("alertname", to: "AgentSlow")
+        var unrelated = Self.alert("b", at: clock.now())
+        unrelated.labels = unrelated.labels.setting("alertname", to: "AgentSlow")
+        router.receive([source, target, unrelated])
+        let statuses = Dictionary(uniqueKeysWithValues: router.alerts(AlertQuery()).map {
+            ($0.alert.labels["alertname"] + "/" + $0.alert.labels["agent"], $0.status)
+        })
+        #expect(statuses["AgentSlow/a"]?.inhibitedBy.count == 1)
+        #expect(statuses["AgentSlow/b"]?.state == .active, "equal: [agent] does not hold")
+        clock.advance(by: 30)
+        try await tickAndDeliver(router)
+        let notified = payloads().flatMap { $0["alerts"]?.arrayValue ?? [] }.map {
+            ($0.objectValue?["labels"]?.objectValue?["alertname"]?.stringValue ?? "") + "/"
+                + ($0.objectValue?["labels"]?.objectValue?["agent"]?.stringValue ?? "")
+        }
+        #expect(notified.sorted() == ["AgentDown/a", "AgentSlow/b"])
+    }
+
     @Test func alertsRoutedToAnAlertmanagerAreForwardedAtOnce() async throws {
         let router = try router()
         router.receive([Self.alert("f", at: clock.now(), extra: [Label("forward", "yes")])])
