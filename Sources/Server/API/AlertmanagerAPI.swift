@@ -19,19 +19,18 @@ struct AlertmanagerAPI: Sendable {
 
     /// `GET /api/v2/alerts[?active&silenced&inhibited&unprocessed&filter&receiver]`.
     func getAlerts(_ request: HTTPRequest) -> HTTPResponse {
-        do throws(QueryError) {
-            let query = try Self.alertQuery(request)
-            return Self.json(APIv2Encoding.alerts(router.alerts(query)))
-        } catch {
-            return Self.badRequest(error.message)
-        }
+        answer(request) { APIv2Encoding.alerts(router.alerts($0)) }
     }
 
     /// `GET /api/v2/alerts/groups[?…]`, with the same filters.
     func getAlertGroups(_ request: HTTPRequest) -> HTTPResponse {
+        answer(request) { APIv2Encoding.alertGroups(router.alertGroups($0)) }
+    }
+
+    /// The body `list` gives for the request's alert filters, or 400 naming the filter that does not parse.
+    private func answer(_ request: HTTPRequest, _ list: (AlertQuery) -> [UInt8]) -> HTTPResponse {
         do throws(QueryError) {
-            let query = try Self.alertQuery(request)
-            return Self.json(APIv2Encoding.alertGroups(router.alertGroups(query)))
+            return Self.json(list(try Self.alertQuery(request)))
         } catch {
             return Self.badRequest(error.message)
         }
@@ -117,7 +116,9 @@ struct AlertmanagerAPI: Sendable {
         for (name, keyPath) in [("active", \AlertQuery.active), ("silenced", \.silenced), ("inhibited", \.inhibited),
                                 ("unprocessed", \.unprocessed)] {
             guard let text = request.query[name] else { continue }
-            guard let value = goSwaggerBool(text) else { throw QueryError(message: "\(name) in query must be of type boolean: \"\(text)\"") }
+            guard let value = goSwaggerBool(text) else {
+                throw QueryError(message: "\(name) in query must be of type boolean: \"\(text)\"")
+            }
             query[keyPath: keyPath] = value
         }
         do throws(MatcherError) {
