@@ -9,7 +9,7 @@ struct HeartbeatExporter: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ServeCommand.self, AgentsCommand.self, KillCommand.self, ResumeCommand.self, BeatCommand.self,
-            ConfigCommand.self, PromQLCommand.self, RulesCommand.self,
+            ConfigCommand.self, PromQLCommand.self, RulesCommand.self, DemoCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )
