@@ -80,9 +80,9 @@ public actor HeartbeatClient {
     ) throws(HeartbeatClientError) {
         try HeartbeatClientError.checkName(agent, argument: "agent")
         try HeartbeatClientError.checkName(agentType, argument: "agentType")
-        let escaped = agent.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? agent
         beatURL = url.appendingPathComponent("api/v1/heartbeat")
-        stopURL = url.appendingPathComponent("api/v1/agents/\(escaped)/stop")
+        // The name was checked above: it needs no escaping in a path.
+        stopURL = url.appendingPathComponent("api/v1/agents/\(agent)/stop")
         identity = Identity(agent: agent, agentType: agentType, host: host ?? ProcessInfo.processInfo.hostName,
                             runID: UUID().uuidString.lowercased(), labels: labels)
         self.token = token
@@ -146,7 +146,7 @@ public actor HeartbeatClient {
         gauges.memoryBytes = memoryBytes ?? gauges.memoryBytes
     }
 
-    /// Sets what the agent works on (`current_task`) and how far along it is (0–1); nil clears.
+    /// Sets what the agent works on (`current_task`) and how far along it is (clamped to 0–1); nil clears.
     public func setCurrentTask(_ name: String?, progress: Double? = nil) {
         gauges.currentTask = name
         gauges.taskProgress = progress.map { min(max($0, 0), 1) }
