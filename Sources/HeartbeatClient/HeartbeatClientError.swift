@@ -21,7 +21,8 @@ public struct HeartbeatClientError: Error, Sendable, Equatable, CustomStringConv
                 || byte == UInt8(ascii: "-")
         }
         guard allowed, (1...128).contains(value.utf8.count) else {
-            throw HeartbeatClientError(argument: argument, problem: "must be 1-128 of [A-Za-z0-9_.:-], got \"\(value)\"")
+            throw HeartbeatClientError(
+                argument: argument, problem: "must be 1-128 of [A-Za-z0-9_.:-], got \"\(value)\"")
         }
     }
 

@@ -26,8 +26,8 @@ enum DemoAgents {
 
     /// Works, then dies without a word: no more beats, no stop.
     static func crasher(_ context: DemoContext, _ name: String) async {
-        guard let client = try? context.client(name, type: "worker", interval: .seconds(2)) else { return }
-        let end = await context.beatLoop(client, every: .seconds(2)) { beat, elapsed in
+        guard let client = try? context.client(name, type: "worker", interval: .seconds(3)) else { return }
+        let end = await context.beatLoop(client, every: .seconds(3)) { beat, elapsed in
             guard elapsed < DemoTimings.crashAfter else {
                 context.say(name, "crashes: stops beating without deregistering")
                 return false
@@ -79,11 +79,14 @@ enum DemoAgents {
         await context.wait(until: after)
         guard context.running else { return }
         let body = Data(#"{"reason": "demo: the operator stops a rogue agent", "by": "heartbeat-exporter demo"}"#.utf8)
-        let reply = await context.request("POST", "api/v1/agents/\(agent)/kill", body: body)
-        switch reply?.status {
-        case 200?: context.say("operator", "kills \(agent) (POST /api/v1/agents/\(agent)/kill)")
-        case let status?: context.say("operator", "could not kill \(agent): HTTP \(status) \(String(decoding: reply?.body ?? Data(), as: UTF8.self))")
-        case nil: context.say("operator", "could not kill \(agent): exporter unreachable")
+        context.say("operator", "kills \(agent) (POST /api/v1/agents/\(agent)/kill)")
+        guard let reply = await context.request("POST", "api/v1/agents/\(agent)/kill", body: body) else {
+            context.say("operator", "could not kill \(agent): the exporter cannot be reached")
+            return
+        }
+        if reply.status != 200 {
+            let message = String(decoding: reply.body, as: UTF8.self)
+            context.say("operator", "could not kill \(agent): HTTP \(reply.status) \(message)")
         }
     }
 }

@@ -23,7 +23,8 @@ struct DemoCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (try? PrometheusDuration.parse(duration)).map({ $0 > 0 }) == true else {
-            throw ValidationError("--duration: must be a Prometheus duration above 0, such as 90s or 5m; got \"\(duration)\"")
+            throw ValidationError(
+                "--duration: must be a Prometheus duration above 0, such as 90s or 5m; got \"\(duration)\"")
         }
         let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-")
         guard prefix.unicodeScalars.allSatisfy(allowed.contains), prefix.utf8.count <= 100 else {
@@ -33,7 +34,9 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let trimmed = client.url.hasSuffix("/") ? String(client.url.dropLast()) : client.url
-        guard let url = URL(string: trimmed), url.scheme != nil else { throw failClient(ClientError("--url: not a URL: \(client.url)")) }
+        guard let url = URL(string: trimmed), url.scheme != nil else {
+            throw failClient(ClientError("--url: not a URL: \(client.url)"))
+        }
         let seconds = (try? PrometheusDuration.parse(duration)) ?? 300
         let interruption = DemoInterruption()
         let context = DemoContext(exporter: url, token: try client.token(), prefix: prefix,
@@ -50,7 +53,8 @@ struct DemoCommand: AsyncParsableCommand {
 
     private func printPlan(_ context: DemoContext, url: String) {
         DemoOutput.line("heartbeat-exporter demo: \(DemoRole.fleet.count) agents against \(url) for \(duration)")
-        DemoOutput.line("(with examples/demo/heartbeat-exporter.yml every shipped alert fires within ~80s; Ctrl-C ends early)\n")
+        DemoOutput.line(
+            "(with examples/demo/heartbeat-exporter.yml every shipped alert fires within ~80s; Ctrl-C ends early)\n")
         let width = DemoRole.fleet.map { $0.name.count }.max().map { $0 + prefix.count + 2 } ?? 20
         for role in DemoRole.fleet {
             let name = (prefix + role.name).padding(toLength: width, withPad: " ", startingAt: 0)

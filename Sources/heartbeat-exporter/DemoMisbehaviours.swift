@@ -31,7 +31,8 @@ enum DemoMisbehaviours {
             let phase = elapsed.positiveRemainder(dividingBy: DemoTimings.errorCycle)
             let failing = phase >= DemoTimings.errorBurstStart && phase < DemoTimings.errorBurstEnd
             if failing != wasFailing {
-                context.say(name, failing ? "error burst: its model API answers 503, 2 of 3 tasks fail" : "error burst over")
+                let news = failing ? "error burst: its model API answers 503, 2 of 3 tasks fail" : "error burst over"
+                context.say(name, news)
                 wasFailing = failing
             }
             for task in 0..<3 {

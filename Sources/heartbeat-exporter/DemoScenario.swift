@@ -38,7 +38,7 @@ extension DemoRole {
                  run: { context, name in await DemoAgents.worker(context, name, seed: 2) }),
         DemoRole(name: "worker-3", behaviour: "healthy", expect: "no alert",
                  run: { context, name in await DemoAgents.worker(context, name, seed: 3) }),
-        DemoRole(name: "crasher", behaviour: "beats every 2s, dies at 20s without deregistering",
+        DemoRole(name: "crasher", behaviour: "beats every 3s, dies at 20s without deregistering",
                  expect: "AgentDegraded, then AgentUnreachable", run: DemoAgents.crasher),
         DemoRole(name: "spender", behaviour: "from 70s, loops: 15s at 30x its usual spend, 70s calm",
                  expect: "AgentCostSpike", run: DemoMisbehaviours.spender),

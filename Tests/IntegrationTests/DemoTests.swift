@@ -54,6 +54,15 @@ struct DemoTests {
         #expect(alerts == Set(Self.expectedFiring.map(\.alertname)))
     }
 
+    @Test func theDemoExplainsWhatIsWrongBeforeItStarts() throws {
+        let down = try ExternalTool.run(ExporterProcess.binary, ["demo", "--url", "http://127.0.0.1:1", "--duration", "5s"])
+        #expect(down.status == 1)
+        #expect(down.stderr == "error: cannot reach the exporter at http://127.0.0.1:1; start it first (see --help)\n")
+        let badDuration = try ExternalTool.run(ExporterProcess.binary, ["demo", "--duration", "soon"])
+        #expect(badDuration.status == 64)
+        #expect(badDuration.stderr.contains(#"--duration: must be a Prometheus duration above 0, such as 90s or 5m; got "soon""#))
+    }
+
     @Test func theExampleConfigurationsAreValid() throws {
         let root = TestPaths.packageRoot.appendingPathComponent("examples").path
         let prometheus = try ExternalTool.run("promtool", ["check", "config", root + "/prometheus.yml"])

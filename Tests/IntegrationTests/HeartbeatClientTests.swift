@@ -122,7 +122,7 @@ struct HeartbeatClientTests {
         #expect(await leaving.stop(reason: "deploy"))
         await crashing.stopBeating()
 
-        try await waitUntil("AgentUnreachable fires for the crashed agent", timeout: .seconds(15)) {
+        try await waitUntil("AgentUnreachable fires for the crashed agent") {
             try await firingAgents(http, "AgentUnreachable") == ["swift-crashing"]
         }
         let alerts = try await http.get("/api/v1/alerts").data.objectValue?["alerts"]?.arrayValue ?? []

@@ -63,8 +63,9 @@ final class FirstReplyLostTransport: HeartbeatTransport {
     }
 }
 
-/// Polls `condition` every 50 ms until it holds; records an issue-worthy failure after `timeout`.
-func waitUntil(_ what: String, timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
+/// Polls `condition` every 50 ms until it holds; throws after `timeout`. The timeout is generous because the
+/// test process shares its few threads with every other test running at the same time.
+func waitUntil(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now.advanced(by: timeout)
     while ContinuousClock.now < deadline {
         if try await condition() { return }

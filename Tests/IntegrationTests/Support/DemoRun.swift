@@ -57,12 +57,18 @@ final class DemoRun {
 
     /// Polls the exporter's alerts until each of `expected` has been seen firing; throws after `timeout`
     /// with what was missing and the demo's output.
+    ///
+    /// The demo polls `GET /api/v1/alerts` too, from its own process, and prints each alert that fires; those
+    /// lines count as well, so that a short firing period is not missed while this test process is busy with
+    /// the other tests running beside it.
     func watchAlerts(until expected: Set<AlertKey>, timeout: Duration) async throws -> AlertTimeline {
         let clock = ContinuousClock()
         let start = clock.now
         var timeline = AlertTimeline()
         while start.duration(to: clock.now) < timeout {
-            for (key, state) in try await alerts() {
+            let polled = try await alerts()
+            let printed = Dictionary(firingPrintedByDemo().map { ($0, "firing") }) { first, _ in first }
+            for (key, state) in polled.merging(printed, uniquingKeysWith: { polled, _ in polled }) {
                 timeline.seen.insert(key)
                 if state == "firing", timeline.firstFiring[key] == nil {
                     timeline.firstFiring[key] = start.duration(to: clock.now)
@@ -88,6 +94,17 @@ final class DemoRun {
         return states
     }
 
+    /// The alerts the demo printed as firing: lines `[ 27s] alert: NAME {agent=AGENT} FIRING …`.
+    func firingPrintedByDemo() -> [AlertKey] {
+        output.split(separator: "\n").compactMap { line in
+            guard let start = line.range(of: "] alert: "), let end = line.range(of: " FIRING") else { return nil }
+            let words = line[start.upperBound..<end.lowerBound].split(separator: " ", maxSplits: 1)
+            guard let name = words.first else { return nil }
+            let agent = words.dropFirst().first.map { $0.replacingOccurrences(of: "{agent=", with: "").dropLast() }
+            return AlertKey(String(name), agent.map(String.init) ?? "")
+        }
+    }
+
     /// An agent's state as the exporter reports it.
     func state(of agent: String) async throws -> String? {
         try await http.get("/api/v1/agents/\(agent)").data.objectValue?["state"]?.stringValue
@@ -106,5 +123,6 @@ final class DemoRun {
             kill(demo.processIdentifier, SIGKILL)
             demo.waitUntilExit()
         }
+        try? FileManager.default.removeItem(atPath: directory)
     }
 }
