@@ -15,6 +15,7 @@ public struct BeatReply: Sendable, Equatable {
     /// The `seq` of the beat this reply answers.
     public var seq: UInt64
 
+    /// A reply with the given fields (for tests and custom transports).
     public init(agent: String, state: String, killed: Bool, directive: String? = nil, duplicate: Bool = false,
                 seq: UInt64) {
         self.agent = agent
@@ -44,6 +45,7 @@ public struct DeliveryStats: Sendable, Equatable {
     /// The last delivery error, if any.
     public var lastError: String?
 
+    /// All counts zero.
     public init() {}
 }
 

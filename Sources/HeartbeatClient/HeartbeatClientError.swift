@@ -6,11 +6,13 @@ public struct HeartbeatClientError: Error, Sendable, Equatable, CustomStringConv
     /// What is wrong with it.
     public var problem: String
 
+    /// An error about `argument`.
     public init(argument: String, problem: String) {
         self.argument = argument
         self.problem = problem
     }
 
+    /// `argument: problem`.
     public var description: String { "\(argument): \(problem)" }
 
     static func checkName(_ value: String?, argument: String) throws(HeartbeatClientError) {

@@ -10,6 +10,7 @@ public struct HTTPReply: Sendable {
     /// The reply body.
     public var body: Data
 
+    /// A reply with `status` and `body`.
     public init(status: Int, body: Data) {
         self.status = status
         self.body = body
@@ -32,6 +33,7 @@ public struct URLSessionTransport: HeartbeatTransport {
         self.session = session
     }
 
+    /// POSTs `body` through the session; throws the session's error when no reply came back.
     public func post(_ url: URL, body: Data, token: String?, timeout: Duration) async throws -> HTTPReply {
         var request = URLRequest(url: url, timeoutInterval: timeout.seconds)
         request.httpMethod = "POST"
