@@ -19,6 +19,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "heartbeat-exporter", targets: ["heartbeat-exporter"]),
+        .library(name: "HeartbeatClient", targets: ["HeartbeatClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,11 +55,14 @@ let package = Package(
         .executableTarget(
             name: "heartbeat-exporter",
             dependencies: [
-                "Server", "Fleet", "JSON", "PromQL", "Rules", "Alerting", "Series", "CMalloc",
+                "Server", "Fleet", "JSON", "PromQL", "Rules", "Alerting", "Series", "CMalloc", "HeartbeatClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
         ),
+
+        // The client library agents link; it depends on none of the server's modules.
+        module("HeartbeatClient", dependencies: [.product(name: "Logging", package: "swift-log")]),
 
         // Test helpers shared by the test targets.
         module("TestSupport", dependencies: ["Fleet", "Series", "Alerting"]),
@@ -76,7 +80,7 @@ let package = Package(
         tests("ServerTests", dependencies: [
             "Server", "TestSupport", "YAMLConfig", "Rules", "PromQL", "Alerting", .product(name: "Logging", package: "swift-log"),
         ]),
-        tests("IntegrationTests", dependencies: ["TestSupport", "JSON"]),
+        tests("IntegrationTests", dependencies: ["TestSupport", "JSON", "HeartbeatClient"]),
 
         // Benchmark: the HTTP transport with a trivial handler (bench/limit/run.sh).
         .executableTarget(name: "http-trivial-bench", dependencies: ["HTTP"], path: "bench/limit/swift", swiftSettings: strictSettings),

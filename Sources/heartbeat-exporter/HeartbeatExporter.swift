@@ -10,6 +10,7 @@ struct HeartbeatExporter: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, AgentsCommand.self, KillCommand.self, ResumeCommand.self, BeatCommand.self,
             AlertsCommand.self, SilenceCommand.self, ConfigCommand.self, PromQLCommand.self, RulesCommand.self,
+            DemoCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

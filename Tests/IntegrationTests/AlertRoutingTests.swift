@@ -245,13 +245,3 @@ struct AlertRoutingTests {
         #expect((sampleValue(metrics, #"heartbeat_exporter_notifications_total{receiver="upstream",result="success"}"#) ?? 0) >= 1)
     }
 }
-
-/// Polls `condition` every 100 ms until it holds, failing after `timeout` seconds.
-func waitUntil(_ what: String, timeout: Double = 30, _ condition: () async throws -> Bool) async throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    throw TestFailure("timed out after \(timeout) s waiting until \(what)")
-}

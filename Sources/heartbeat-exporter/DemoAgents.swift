@@ -1,0 +1,92 @@
+import Foundation
+import HeartbeatClient
+
+/// Demo agents whose trouble is about being alive: healthy workers, a crash, a crash loop, an operator's kill.
+enum DemoAgents {
+    /// Buffers `tasks` finished tasks of ordinary work: 150-740 ms each, 1 in 25 failing, a little cost.
+    static func ordinaryWork(_ client: HeartbeatClient, beat: Int, seed: Int, tasks: Int = 2) async throws {
+        for task in 0..<tasks {
+            let variation = (beat * 7 + task * 13 + seed * 29) % 60
+            try await client.reportMetric(
+                success: (beat * tasks + task + seed) % 25 != 0, latencyMs: 150 + Double(variation) * 10,
+                costUSD: 0.0004, tokens: 250 + variation)
+        }
+        try await client.setGauges(queueDepth: (beat + seed) % 4, activeTasks: 1)
+    }
+
+    /// A healthy worker until the demo ends; then it deregisters.
+    static func worker(_ context: DemoContext, _ name: String, seed: Int) async {
+        guard let client = try? context.client(name, type: "worker", interval: .seconds(1)) else { return }
+        let end = await context.beatLoop(client, every: .seconds(1)) { beat, _ in
+            try await ordinaryWork(client, beat: beat, seed: seed)
+            return true
+        }
+        await context.finish(client, end)
+    }
+
+    /// Works, then dies without a word: no more beats, no stop.
+    static func crasher(_ context: DemoContext, _ name: String) async {
+        guard let client = try? context.client(name, type: "worker", interval: .seconds(3)) else { return }
+        let end = await context.beatLoop(client, every: .seconds(3)) { beat, elapsed in
+            guard elapsed < DemoTimings.crashAfter else {
+                context.say(name, "crashes: stops beating without deregistering")
+                return false
+            }
+            try await ordinaryWork(client, beat: beat, seed: 4)
+            try await client.setGauges(queueDepth: 0)
+            return true
+        }
+        await context.finish(client, end)
+    }
+
+    /// Crashes after two beats and is restarted by its supervisor, again and again: each life is a new
+    /// client, so a new `run_id`.
+    static func restarter(_ context: DemoContext, _ name: String) async {
+        var lives = 0
+        while context.running {
+            guard let client = try? context.client(name, type: "worker", interval: .seconds(1)) else { return }
+            lives += 1
+            if lives == 2 { context.say(name, "crashed on a poisoned task and restarts (new run_id); it will again") }
+            let end = await context.beatLoop(client, every: .seconds(1)) { beat, _ in
+                guard beat < 2 else { return false }
+                try await ordinaryWork(client, beat: beat, seed: 5, tasks: 1)
+                return true
+            }
+            guard case .scripted = end else {
+                await context.finish(client, end)
+                break
+            }
+            await context.pause(.milliseconds(500))
+        }
+        context.say(name, "lived \(lives) lives")
+    }
+
+    /// Healthy, until the operator kills it; its next beat's reply says so and it stops working.
+    static func rogue(_ context: DemoContext, _ name: String) async {
+        guard let client = try? context.client(name, type: "worker", interval: .seconds(1)) else { return }
+        async let killing: Void = operatorKills(context, name, after: DemoTimings.killAfter)
+        let end = await context.beatLoop(client, every: .seconds(1)) { beat, _ in
+            try await ordinaryWork(client, beat: beat, seed: 6)
+            return true
+        }
+        if case .killed = end { context.say(name, "reply says killed, directive stop: stops working") }
+        await killing
+        await context.finish(client, end)
+    }
+
+    /// The operator's side: `POST /api/v1/agents/{agent}/kill` at `after`, unless the demo is over by then.
+    static func operatorKills(_ context: DemoContext, _ agent: String, after: Duration) async {
+        await context.wait(until: after)
+        guard context.running else { return }
+        let body = Data(#"{"reason": "demo: the operator stops a rogue agent", "by": "heartbeat-exporter demo"}"#.utf8)
+        context.say("operator", "kills \(agent) (POST /api/v1/agents/\(agent)/kill)")
+        guard let reply = await context.request("POST", "api/v1/agents/\(agent)/kill", body: body) else {
+            context.say("operator", "could not kill \(agent): the exporter cannot be reached")
+            return
+        }
+        if reply.status != 200 {
+            let message = String(decoding: reply.body, as: UTF8.self)
+            context.say("operator", "could not kill \(agent): HTTP \(reply.status) \(message)")
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import HeartbeatClient
+import Logging
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// What every simulated agent of the demo shares: the exporter, the demo's clock and deadline, its output.
+struct DemoContext: Sendable {
+    /// How a simulated agent's beat loop ended.
+    enum LoopEnd: Sendable {
+        /// The demo's time is up (or it was interrupted): the agent deregisters.
+        case demoOver
+        /// The agent's script ended it (a crash).
+        case scripted
+        /// A reply said the agent was killed.
+        case killed
+    }
+
+    let exporter: URL
+    let token: String?
+    let prefix: String
+    let duration: Duration
+    let clock: ContinuousClock
+    let start: ContinuousClock.Instant
+    let interruption: DemoInterruption
+    let clientLogger: Logger
+
+    init(exporter: URL, token: String?, prefix: String, duration: Duration, interruption: DemoInterruption,
+         clock: ContinuousClock = ContinuousClock()) {
+        self.exporter = exporter
+        self.interruption = interruption
+        self.token = token
+        self.prefix = prefix
+        self.duration = duration
+        self.clock = clock
+        start = clock.now
+        var logger = Logger(label: "heartbeat-client")
+        logger.logLevel = .error
+        clientLogger = logger
+    }
+
+    /// Time since the demo started.
+    var elapsed: Duration { start.duration(to: clock.now) }
+
+    /// True while the demo goes on: before its deadline and not interrupted.
+    var running: Bool { elapsed < duration && !interruption.isSet }
+
+    /// Prints `[ 12s] who: what`.
+    func say(_ who: String, _ what: String) {
+        let seconds = Int(elapsed.components.seconds)
+        let stamp = String(repeating: " ", count: max(0, 4 - String(seconds).count)) + "\(seconds)s"
+        DemoOutput.line("[\(stamp)] \(who): \(what)")
+    }
+
+    /// A client for one simulated agent, beating every `interval` (sent as `interval_seconds`).
+    func client(_ agent: String, type: String, interval: Duration) throws -> HeartbeatClient {
+        try HeartbeatClient(url: exporter, agent: agent, agentType: type, labels: ["fleet": "demo"], token: token,
+                            host: "demo-host", interval: interval, logger: clientLogger)
+    }
+
+    /// Sleeps `pause`.
+    func pause(_ pause: Duration) async {
+        try? await clock.sleep(for: pause)
+    }
+
+    /// Sleeps until `offset` after the start of the demo, or until it ends.
+    func wait(until offset: Duration) async {
+        while running, elapsed < offset {
+            await pause(min(offset - elapsed, .milliseconds(250)))
+        }
+    }
+
+    /// Beats every `interval` while the demo runs. Before each beat, `prepare(beat, elapsed)` buffers what the
+    /// agent did; it returns false to end the loop without beating (a crash).
+    func beatLoop(
+        _ client: HeartbeatClient, every interval: Duration,
+        _ prepare: (_ beat: Int, _ elapsed: Duration) async throws -> Bool
+    ) async -> LoopEnd {
+        var beat = 0
+        while running {
+            do {
+                guard try await prepare(beat, elapsed) else { return .scripted }
+            } catch {
+                say(client.agent, "stops: \(error)")
+                return .scripted
+            }
+            if await client.beat()?.killed == true { return .killed }
+            beat += 1
+            await pause(interval)
+        }
+        return .demoOver
+    }
+
+    /// Deregisters an agent whose loop ended with the demo; a killed or crashed agent stays as it is.
+    func finish(_ client: HeartbeatClient, _ end: LoopEnd) async {
+        guard case .demoOver = end else { return }
+        await client.stop(reason: "demo over")
+    }
+
+    /// Sends one request to the exporter; the status and body, or nil when it cannot be reached.
+    func request(_ method: String, _ path: String, body: Data? = nil) async -> (status: Int, body: Data)? {
+        var request = URLRequest(url: exporter.appendingPathComponent(path), timeoutInterval: 5)
+        request.httpMethod = method
+        request.httpBody = body
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        guard let (data, response) = try? await URLSession.shared.data(for: request) else { return nil }
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+}
+
+/// The demo's output: each line written at once, so that it interleaves in order when piped.
+enum DemoOutput {
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+}

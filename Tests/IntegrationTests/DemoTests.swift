@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `heartbeat-exporter demo` against the real exporter with the example configuration of `examples/demo/`:
+/// every scripted behaviour raises its shipped alert, and nothing else does.
+///
+/// To check alert delivery as well, start a webhook receiver, pass the exporter its `route` and `receivers`
+/// through `DemoRun(extraConfig:)`, and after `watchAlerts` assert on what the receiver got (and that nothing
+/// about the killed `demo-rogue` was sent).
+@Suite(.serialized)
+struct DemoTests {
+    /// Each scripted misbehaviour and the alert it must raise.
+    static let expectedFiring: Set<AlertKey> = [
+        AlertKey("Watchdog"),
+        AlertKey("AgentDegraded", "demo-crasher"),
+        AlertKey("AgentUnreachable", "demo-crasher"),
+        AlertKey("AgentCostSpike", "demo-spender"),
+        AlertKey("AgentErrorRateHigh", "demo-flaky"),
+        AlertKey("AgentStuck", "demo-stuck"),
+        AlertKey("AgentTaskLatencyHigh", "demo-slowpoke"),
+        AlertKey("AgentRestartLoop", "demo-restarter"),
+    ]
+    /// Agents that must never have an alert, not even pending after their first beat.
+    static let quietAgents = ["demo-worker-1", "demo-worker-2", "demo-worker-3", "demo-rogue"]
+
+    @Test(.timeLimit(.minutes(4)))
+    func everyScriptedBehaviourRaisesItsAlertAndNothingElseFires() async throws {
+        let run = try DemoRun()
+        let timeline = try await run.watchAlerts(until: Self.expectedFiring, timeout: .seconds(150))
+
+        #expect(Set(timeline.firstFiring.keys) == Self.expectedFiring, "demo output:\n\(run.output)")
+        for agent in Self.quietAgents {
+            #expect(!timeline.seen.contains { $0.agent == agent && $0.alertname != "AgentStuck" },
+                    "\(agent) had an alert: \(timeline.seen)")
+        }
+        #expect(try await run.state(of: "demo-rogue") == "killed")
+        #expect(try await run.state(of: "demo-crasher") == "unreachable")
+        #expect(run.output.contains("operator: kills demo-rogue"))
+
+        #expect(run.interruptDemo() == 0)
+        for worker in ["demo-worker-1", "demo-worker-2", "demo-worker-3", "demo-spender"] {
+            #expect(try await run.state(of: worker) == "stopped", "the demo deregisters live agents when it ends")
+        }
+        #expect(try await run.state(of: "demo-rogue") == "killed")
+    }
+
+    /// Every alert of the shipped rules has a compressed copy for the demo, and the demo makes it fire.
+    @Test func everyShippedAlertIsCoveredByTheDemo() throws {
+        let shipped = try ruleNames(in: "rules")
+        let compressed = try ruleNames(in: "examples/demo/rules")
+        #expect(shipped == compressed)
+        let alerts = Set(shipped.filter { $0.hasPrefix("alert:") }.map { String($0.dropFirst("alert:".count)) })
+        #expect(alerts == Set(Self.expectedFiring.map(\.alertname)))
+    }
+
+    @Test func theDemoExplainsWhatIsWrongBeforeItStarts() throws {
+        let down = try ExternalTool.run(ExporterProcess.binary, ["demo", "--url", "http://127.0.0.1:1", "--duration", "5s"])
+        #expect(down.status == 1)
+        #expect(down.stderr == "error: cannot reach the exporter at http://127.0.0.1:1; start it first (see --help)\n")
+        let badDuration = try ExternalTool.run(ExporterProcess.binary, ["demo", "--duration", "soon"])
+        #expect(badDuration.status == 64)
+        #expect(badDuration.stderr.contains(#"--duration: must be a Prometheus duration above 0, such as 90s or 5m; got "soon""#))
+    }
+
+    @Test func theExampleConfigurationsAreValid() throws {
+        let root = TestPaths.packageRoot.appendingPathComponent("examples").path
+        let prometheus = try ExternalTool.run("promtool", ["check", "config", root + "/prometheus.yml"])
+        #expect(prometheus.status == 0, "\(prometheus.stdout)\(prometheus.stderr)")
+        let alertmanager = try ExternalTool.run("amtool", ["check-config", root + "/alertmanager.yml"])
+        #expect(alertmanager.status == 0, "\(alertmanager.stdout)\(alertmanager.stderr)")
+        let exporter = try ExternalTool.run(ExporterProcess.binary, ["config", "check", root + "/demo/heartbeat-exporter.yml"])
+        #expect(exporter.status == 0, "\(exporter.stdout)\(exporter.stderr)")
+    }
+
+    /// `alert:NAME` and `record:NAME` for each rule in the `.yml` files of `folder`, sorted.
+    private func ruleNames(in folder: String) throws -> [String] {
+        let path = TestPaths.packageRoot.appendingPathComponent(folder).path
+        var names: [String] = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: path) where file.hasSuffix(".yml") {
+            let text = try String(contentsOfFile: path + "/" + file, encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                for kind in ["alert", "record"] where trimmed.hasPrefix("- \(kind): ") {
+                    names.append(kind + ":" + trimmed.dropFirst("- \(kind): ".count))
+                }
+            }
+        }
+        return names.sorted()
+    }
+}

@@ -1,0 +1,136 @@
+"""Delivery of heartbeats: in ``seq`` order, retried with backoff under the same ``seq``, counted, logged once
+per outage."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+from collections import deque
+from typing import Any, Callable, Deque, Dict, Optional, Tuple
+
+from ._transport import DeliveryError, Poster, Reply
+from ._types import BeatReply, DeliveryStats
+
+
+@dataclasses.dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently one request is retried: ``retries`` extra attempts, waiting ``backoff``
+    seconds before the first and doubling up to ``max_backoff``; ``timeout`` bounds each attempt."""
+
+    retries: int = 2
+    backoff: float = 0.25
+    max_backoff: float = 5.0
+    timeout: float = 5.0
+
+
+class Courier:
+    """Sends queued beats oldest first; a beat that cannot be delivered stays queued with its ``seq``.
+
+    Callers serialize :meth:`enqueue` and :meth:`flush` (the client holds its send lock around them);
+    :meth:`stats` may be read from any thread.
+    """
+
+    def __init__(self, poster: Poster, token: Optional[str], policy: RetryPolicy, max_pending: int,
+                 sleep: Callable[[float], None], log: logging.Logger) -> None:
+        self._poster = poster
+        self._token = token
+        self._policy = policy
+        self._sleep = sleep
+        self._log = log
+        self._queue: Deque[Tuple[int, str, Dict[str, Any]]] = deque()
+        self._max_pending = max(1, max_pending)
+        self._in_outage = False
+        # Protects _stats, which other threads read through stats().
+        self._stats_lock = threading.Lock()
+        self._stats = DeliveryStats()
+
+    def stats(self) -> DeliveryStats:
+        """A snapshot of the delivery counts."""
+        with self._stats_lock:
+            return dataclasses.replace(self._stats, pending=len(self._queue))
+
+    def enqueue(self, seq: int, url: str, body: Dict[str, Any]) -> None:
+        """Queues a beat; when the queue is full the oldest beat is dropped."""
+        self._queue.append((seq, url, body))
+        while len(self._queue) > self._max_pending:
+            dropped_seq, _, _ = self._queue.popleft()
+            self._count(dropped=1)
+            self._log.warning("heartbeat queue full (%d beats): dropped beat seq=%d", self._max_pending, dropped_seq)
+
+    def flush(self) -> Tuple[Optional[BeatReply], bool]:
+        """Delivers queued beats oldest first.
+
+        Returns the reply to the newest beat delivered (None when none was) and whether the exporter said the
+        agent is killed; delivery stops at the first kill reply, leaving later beats queued.
+        """
+        newest: Optional[BeatReply] = None
+        while self._queue:
+            seq, url, body = self._queue[0]
+            try:
+                reply = self.post(url, body)
+            except DeliveryError:
+                self._queue.popleft()
+                continue
+            if reply is None:
+                return newest, False
+            self._queue.popleft()
+            newest = BeatReply.from_data(reply.data, seq)
+            self._count(delivered=1, duplicates=int(newest.duplicate))
+            if newest.killed:
+                return newest, True
+        return newest, False
+
+    def discard_pending(self) -> None:
+        """Forgets queued beats (the agent stopped beating on purpose)."""
+        self._queue.clear()
+
+    def post(self, url: str, body: Dict[str, Any]) -> Optional[Reply]:
+        """One request, retried with backoff while the exporter cannot be reached.
+
+        Returns None when it stayed unreachable (counted as a failure and logged once per outage).
+        Raises :class:`DeliveryError` when the exporter refused the request (counted as dropped, logged).
+        """
+        delay = self._policy.backoff
+        for attempt in range(self._policy.retries + 1):
+            if attempt > 0:
+                self._count(retries=1)
+                self._sleep(delay)
+                delay = min(delay * 2, self._policy.max_backoff)
+            try:
+                reply = self._poster(url, body, self._token, self._policy.timeout)
+            except DeliveryError as error:
+                if not error.retryable:
+                    self._refused(url, error)
+                    raise
+                last_error = error
+                continue
+            self._recovered()
+            return reply
+        self._unreachable(last_error)
+        return None
+
+    def _refused(self, url: str, error: DeliveryError) -> None:
+        self._count(dropped=1, last_error=str(error))
+        self._log.error("the exporter refused %s (%s); not retrying", url, error)
+
+    def _unreachable(self, error: DeliveryError) -> None:
+        self._count(failures=1, last_error=str(error))
+        if not self._in_outage:
+            self._log.warning("heartbeat delivery failed after %d attempts: %s; the agent keeps working and the "
+                              "beat is sent again later", self._policy.retries + 1, error)
+        else:
+            self._log.debug("heartbeat delivery still failing: %s", error)
+        self._in_outage = True
+
+    def _recovered(self) -> None:
+        if self._in_outage:
+            self._log.info("heartbeats are delivered again (%d beats were queued)", len(self._queue))
+        self._in_outage = False
+
+    def _count(self, last_error: Optional[str] = None, **increments: int) -> None:
+        with self._stats_lock:
+            values = {name: getattr(self._stats, name) + amount for name, amount in increments.items()}
+            if last_error is not None:
+                values["last_error"] = last_error
+            self._stats = dataclasses.replace(self._stats, **values)
