@@ -1,0 +1,391 @@
+#!/usr/bin/env python3
+"""Drives the exporter's status page in a real headless Chromium and checks what an operator relies on.
+
+Run by Tests/IntegrationTests/StatusPageBrowserTests.swift against a running exporter whose fleet it prepared:
+
+    status_page_test.py --url http://127.0.0.1:PORT --kill AGENT --search TEXT --xss-agent AGENT
+    status_page_test.py --url http://127.0.0.1:PORT --kill AGENT --token TOKEN   (exporter with an admin token)
+
+Needs Debian's chromium, chromium-driver and python3-selenium (scripts/install-deps --tests).
+Prints one line per check and exits 1 when any check fails.
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+STATES = ["healthy", "degraded", "unreachable", "killed", "stopped"]
+WAIT_SECONDS = 12
+
+
+class CheckFailed(Exception):
+    """A check saw the page do something other than expected."""
+
+
+# The exporter's API, read directly to know what the page should show.
+
+def api(base, method, path, body=None, headers=None):
+    """(status, parsed JSON or None) of one request to the exporter."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(base + path, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        text = error.read()
+        try:
+            return error.code, json.loads(text)
+        except ValueError:
+            return error.code, None
+
+
+def fleet(base):
+    status, body = api(base, "GET", "/api/v1/agents")
+    if status != 200:
+        raise CheckFailed(f"GET /api/v1/agents answered {status}")
+    return body["data"]
+
+
+def agent_state(base, name):
+    status, body = api(base, "GET", "/api/v1/agents/" + urllib.parse.quote(name, safe=""))
+    if status != 200:
+        raise CheckFailed(f"GET /api/v1/agents/{name} answered {status}")
+    return body["data"]["state"]
+
+
+# The browser.
+
+def start_browser():
+    options = webdriver.ChromeOptions()
+    for candidate in ("/usr/lib/chromium/chromium", "/usr/bin/chromium"):
+        if os.path.exists(candidate):
+            options.binary_location = candidate
+            break
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                 "--window-size=1400,1000", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-default-apps", "--disable-sync",
+                 "--user-data-dir=" + tempfile.mkdtemp(prefix="status-page-chromium-")):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(30)
+    return driver
+
+
+def wait_until(what, condition, seconds=WAIT_SECONDS):
+    """Polls `condition` until it returns a true value, else fails naming `what` and the last value seen."""
+    deadline = time.monotonic() + seconds
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = condition()
+            if last:
+                return last
+        except StaleElementReferenceException:
+            pass
+        time.sleep(0.1)
+    raise CheckFailed(f"{what} did not happen within {seconds} s (last seen: {last!r})")
+
+
+def table_rows(driver):
+    """Agent name -> (state shown, visible) for every row of the fleet table."""
+    return driver.execute_script("""
+        const rows = {};
+        for (const tr of document.querySelectorAll('#fleet-rows tr[data-agent]')) {
+          rows[tr.getAttribute('data-agent')] = [tr.querySelector('.state-cell').textContent.trim(), !tr.hidden];
+        }
+        return rows;""")
+
+
+def visible_agents(driver):
+    return sorted(name for name, (_, visible) in table_rows(driver).items() if visible)
+
+
+def accept_confirm(driver):
+    def confirm():
+        try:
+            return driver.switch_to.alert
+        except NoAlertPresentException:
+            return None
+    wait_until("the kill confirmation", confirm, seconds=5).accept()
+
+
+def click_action(driver, agent, expected_label):
+    button = driver.find_element(By.CSS_SELECTOR, f'tr[data-agent="{agent}"] button.action')
+    if button.text != expected_label:
+        raise CheckFailed(f"{agent}'s button says {button.text!r}, expected {expected_label!r}")
+    button.click()
+    if expected_label == "Kill":
+        accept_confirm(driver)
+
+
+def row_state(driver, agent):
+    return table_rows(driver).get(agent, ("<missing>", False))[0]
+
+
+# Checks.
+
+def check_table_matches_api(driver, base):
+    data = fleet(base)
+    expected = {agent["agent"]: agent["state"] for agent in data["agents"]}
+    wait_until("all agents listed", lambda: set(table_rows(driver)) == set(expected))
+    shown = {name: state for name, (state, _) in table_rows(driver).items()}
+    if shown != expected:
+        raise CheckFailed(f"table shows {shown}, API says {expected}")
+    counts = driver.execute_script("""
+        const counts = {};
+        for (const item of document.querySelectorAll('#summary .summary-item')) {
+          counts[item.dataset.state] = Number(item.querySelector('.count').textContent);
+        }
+        return counts;""")
+    expected_counts = {state: data["summary"][state] for state in STATES}
+    if counts != expected_counts:
+        raise CheckFailed(f"summary shows {counts}, API says {expected_counts}")
+    return expected
+
+
+def check_state_filter(driver, states_by_agent):
+    select = Select(driver.find_element(By.ID, "state-filter"))
+    for state in STATES:
+        select.select_by_value(state)
+        expected = sorted(name for name, value in states_by_agent.items() if value == state)
+        shown = visible_agents(driver)
+        if shown != expected:
+            raise CheckFailed(f"filter {state!r} shows {shown}, expected {expected}")
+        if ("state=" + state) not in driver.current_url:
+            raise CheckFailed(f"filter {state!r} is not kept in the URL {driver.current_url}")
+    select.select_by_value("")
+    if visible_agents(driver) != sorted(states_by_agent):
+        raise CheckFailed(f"filter 'all' shows {visible_agents(driver)}")
+
+
+def check_search(driver, states_by_agent, text):
+    field = driver.find_element(By.ID, "search")
+    field.clear()
+    field.send_keys(text.upper())
+    expected = sorted(name for name in states_by_agent if text.lower() in name.lower())
+    if not expected or len(expected) == len(states_by_agent):
+        raise CheckFailed(f"search text {text!r} must match some agents but not all")
+    if visible_agents(driver) != expected:
+        raise CheckFailed(f"search {text!r} shows {visible_agents(driver)}, expected {expected}")
+    some_state = states_by_agent[expected[0]]
+    Select(driver.find_element(By.ID, "state-filter")).select_by_value(some_state)
+    both = sorted(name for name in expected if states_by_agent[name] == some_state)
+    if visible_agents(driver) != both:
+        raise CheckFailed(f"search {text!r} with state {some_state} shows {visible_agents(driver)}, expected {both}")
+    Select(driver.find_element(By.ID, "state-filter")).select_by_value("")
+    field.clear()
+    field.send_keys(" ")
+    field.clear()
+    wait_until("the search cleared", lambda: visible_agents(driver) == sorted(states_by_agent), seconds=3)
+
+
+def check_markup_is_shown_as_text(driver, base, agent):
+    _, body = api(base, "GET", "/api/v1/agents/" + urllib.parse.quote(agent, safe=""))
+    task = body["data"]["current_task"]
+    if "<" not in task:
+        raise CheckFailed(f"{agent}'s current task {task!r} holds no markup to test escaping with")
+    shown = driver.find_element(By.CSS_SELECTOR, f'tr[data-agent="{agent}"] td.task').text
+    if shown != task:
+        raise CheckFailed(f"current task shown as {shown!r}, sent {task!r}")
+    injected = driver.execute_script(
+        "return [document.querySelectorAll('#fleet-rows img, #fleet-rows script').length, window.__injected]")
+    if injected[0] != 0 or injected[1] is not None:
+        raise CheckFailed(f"markup from the current task became elements or ran: {injected}")
+
+
+def check_refresh_without_reload(driver, base):
+    driver.execute_script("window.__sameDocument = true")
+    newcomer = "newcomer-" + str(int(time.time() * 1000) % 100000)
+    status, _ = api(base, "POST", "/api/v1/heartbeat", {"agent": newcomer, "interval_seconds": 3600})
+    if status != 202:
+        raise CheckFailed(f"heartbeat for {newcomer} answered {status}")
+    wait_until(f"{newcomer} appearing", lambda: newcomer in table_rows(driver), seconds=10)
+    if driver.execute_script("return window.__sameDocument") is not True:
+        raise CheckFailed("the page reloaded itself instead of updating the table")
+    seen = driver.find_element(By.CSS_SELECTOR, f'tr[data-agent="{newcomer}"] td.seen').text
+    if not seen.endswith(" s ago"):
+        raise CheckFailed(f"last seen of a fresh agent reads {seen!r}, expected 'N s ago'")
+
+
+def check_kill_and_resume(driver, base, agent):
+    before = agent_state(base, agent)
+    click_action(driver, agent, "Kill")
+    wait_until(f"{agent} shown killed", lambda: row_state(driver, agent) == "killed")
+    if agent_state(base, agent) != "killed":
+        raise CheckFailed(f"the table says killed but the API says {agent_state(base, agent)}")
+    wait_until("the Resume button", lambda: driver.find_element(
+        By.CSS_SELECTOR, f'tr[data-agent="{agent}"] button.action').text == "Resume")
+    click_action(driver, agent, "Resume")
+    wait_until(f"{agent} shown {before} again", lambda: row_state(driver, agent) == before)
+    if agent_state(base, agent) != before:
+        raise CheckFailed(f"after resume the API says {agent_state(base, agent)}, expected {before}")
+
+
+def check_refused_without_token(driver, base, agent, token):
+    click_action(driver, agent, "Kill")
+    message = wait_until("the refusal message", lambda: driver.find_element(By.ID, "messages").text)
+    if "401" not in message or "Admin token" not in message:
+        raise CheckFailed(f"refusal message does not explain the 401: {message!r}")
+    if agent_state(base, agent) == "killed":
+        raise CheckFailed("the agent was killed without a token")
+    field = driver.find_element(By.ID, "admin-token")
+    field.send_keys("wrong-" + token)
+    driver.find_element(By.ID, "token-save").click()
+    click_action(driver, agent, "Kill")
+    wait_until("a second refusal", lambda: "invalid bearer token" in driver.find_element(By.ID, "messages").text)
+    field.send_keys(token)
+    driver.find_element(By.ID, "token-save").click()
+    stored = driver.execute_script("return sessionStorage.getItem('heartbeat-exporter.admin-token')")
+    if stored != token:
+        raise CheckFailed(f"token kept in sessionStorage is {stored!r}")
+
+
+def check_agent_page(driver, base, agent):
+    driver.get(base + "/agents/" + urllib.parse.quote(agent, safe=""))
+    wait_until("the agent's name as title", lambda: driver.find_element(By.ID, "agent-name").text == agent)
+    state = agent_state(base, agent)
+    wait_until("the agent's state", lambda: driver.find_element(By.ID, "agent-state").text == state)
+    _, body = api(base, "GET", "/api/v1/agents/" + urllib.parse.quote(agent, safe="") + "/history")
+    expected = [transition["to"] for transition in reversed(body["data"])]
+    shown = wait_until("the history", lambda: [cell.text for cell in driver.find_elements(
+        By.CSS_SELECTOR, "#history-rows tr td:nth-child(3)")] or None)
+    if shown != expected:
+        raise CheckFailed(f"history shows states {shown}, API says {expected}")
+    if "killed" not in shown:
+        raise CheckFailed("history does not show the kill")
+    details = driver.find_element(By.ID, "agent-details").text
+    if "Last heartbeat" not in details:
+        raise CheckFailed(f"details lack the last heartbeat: {details!r}")
+    driver.get(base + "/agents/no-such-agent")
+    wait_until("the unknown-agent message", lambda: "Unknown agent" in driver.find_element(By.ID, "messages").text)
+
+
+def check_alerts(driver, base):
+    _, body = api(base, "GET", "/api/v1/alerts")
+    names = sorted(alert["labels"]["alertname"] for alert in body["data"]["alerts"])
+    if not names:
+        raise CheckFailed("no alert is pending or firing; the test's rules should fire Watchdog at least")
+    wait_until("the alerts table", lambda: sorted(cell.text for cell in driver.find_elements(
+        By.CSS_SELECTOR, "#alert-rows tr td:first-child")) == names, seconds=8)
+    status = driver.find_element(By.ID, "alerts-status").text
+    if "firing" not in status:
+        raise CheckFailed(f"alerts status line reads {status!r}")
+
+
+def check_silences(driver, base, agent):
+    status, _ = api(base, "GET", "/api/v2/silences")
+    if status == 404:
+        wait_until("'silences unavailable'", lambda: "Silences unavailable" in driver.find_element(
+            By.ID, "silences-status").text)
+        return
+    now = time.time()
+    stamp = lambda t: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+    created, _ = api(base, "POST", "/api/v2/silences", {
+        "matchers": [{"name": "agent", "value": agent, "isRegex": False, "isEqual": True}],
+        "startsAt": stamp(now - 1), "endsAt": stamp(now + 3600), "createdBy": "browser-test",
+        "comment": "status page test"}, headers={"Content-Type": "application/json"})
+    if created != 200:
+        raise CheckFailed(f"POST /api/v2/silences answered {created}")
+    driver.refresh()
+    wait_until("the new silence", lambda: "browser-test" in driver.find_element(By.ID, "silence-rows").text)
+
+
+def check_console_and_origin(driver, base, allowed_failures):
+    """No console error and no request to another origin; `allowed_failures` are (path, status) the test caused."""
+    errors = []
+    for entry in driver.get_log("browser"):
+        if entry["level"] != "SEVERE":
+            continue
+        if entry.get("source") == "network" and any(
+                base + path in entry["message"] and f"status of {status}" in entry["message"]
+                for path, status in allowed_failures):
+            continue
+        errors.append(entry["message"])
+    if errors:
+        raise CheckFailed("console errors: " + " | ".join(errors))
+    urls = set()
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        # Only what the exporter's pages asked for, not the browser's own start page before the first visit.
+        if message.get("method") == "Network.requestWillBeSent" and \
+                message["params"].get("documentURL", "").startswith(base + "/"):
+            urls.add(message["params"]["request"]["url"])
+    urls.update(driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)"))
+    if not any(url.startswith(base + "/static/") for url in urls):
+        raise CheckFailed(f"the network log saw none of the page's own files: {sorted(urls)}")
+    foreign = sorted(url for url in urls if not (url == base or url.startswith(base + "/")))
+    if foreign:
+        raise CheckFailed("requests left the exporter's origin: " + ", ".join(foreign))
+
+
+def run(arguments):
+    base = arguments.url.rstrip("/")
+    driver = start_browser()
+    failures = []
+
+    def check(name, function, *args):
+        try:
+            function(*args)
+            print(f"ok - {name}", flush=True)
+            return True
+        except Exception as error:  # a broken page may fail in any way; report it and go on
+            failures.append(f"{name}: {error}")
+            print(f"FAIL - {name}: {error}", flush=True)
+            return False
+
+    try:
+        driver.get(base + "/")
+        allowed = [(path, 404) for path in ("/api/v2/alerts", "/api/v2/silences")
+                   if api(base, "GET", path)[0] == 404]
+        states = {}
+        check("fleet table and summary match the API", lambda: states.update(check_table_matches_api(driver, base)))
+        if arguments.token:
+            kill_path = "/api/v1/agents/" + urllib.parse.quote(arguments.kill, safe="") + "/kill"
+            allowed.append((kill_path, 401))
+            check("admin actions refused without the token, with a clear message",
+                  check_refused_without_token, driver, base, arguments.kill, arguments.token)
+            check("kill and resume with the token", check_kill_and_resume, driver, base, arguments.kill)
+        else:
+            check("state filter", check_state_filter, driver, states)
+            check("name search", check_search, driver, states, arguments.search)
+            check("markup in data is shown as text", check_markup_is_shown_as_text, driver, base, arguments.xss_agent)
+            check("refreshes without reloading", check_refresh_without_reload, driver, base)
+            check("firing alerts listed", check_alerts, driver, base)
+            check("silences listed or reported unavailable", check_silences, driver, base, arguments.kill)
+            check("kill and resume", check_kill_and_resume, driver, base, arguments.kill)
+            check("agent page shows details and history", check_agent_page, driver, base, arguments.kill)
+            allowed += [("/api/v1/agents/no-such-agent", 404), ("/api/v1/agents/no-such-agent/history", 404)]
+        check("no console errors, no request to another origin", check_console_and_origin, driver, base, allowed)
+    finally:
+        driver.quit()
+    if failures:
+        print(f"{len(failures)} check(s) failed", flush=True)
+        return 1
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", required=True, help="the exporter's base URL")
+    parser.add_argument("--kill", required=True, help="an agent to kill and resume")
+    parser.add_argument("--search", default="", help="a name fragment that matches some agents but not all")
+    parser.add_argument("--xss-agent", default="", help="an agent whose current task holds HTML markup")
+    parser.add_argument("--token", default="", help="the exporter's admin token: run the token scenario")
+    sys.exit(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
