@@ -9,12 +9,16 @@ final class PrometheusProcess: @unchecked Sendable {
     let port: UInt16
     let directory = TestPaths.temporaryDirectory("prometheus")
 
-    init(scrapeTarget: String) throws {
+    /// Starts Prometheus scraping `scrapeTarget`; `ruleFiles` (paths or globs) are evaluated every second.
+    init(scrapeTarget: String, ruleFiles: [String] = []) throws {
         port = try FreePort.pick()
+        let rules = ruleFiles.map { "'\($0)'" }.joined(separator: ", ")
         let config = """
             global:
               scrape_interval: 1s
               scrape_timeout: 1s
+              evaluation_interval: 1s
+            rule_files: [\(rules)]
             scrape_configs:
               - job_name: heartbeat-exporter
                 static_configs:
