@@ -101,7 +101,7 @@ struct StatusPageTests {
     @Test(.timeLimit(.minutes(3)))
     func anOperatorSeesFiltersKillsAndResumesAgentsInARealBrowser() async throws {
         let exporter = try await exporterWithFleet()
-        let run = try runBrowser(["--url", exporter.baseURL, "--kill", "planner.alpha", "--search", "coder",
+        let run = try runBrowser(["--url", exporter.baseURL, "--kill", "planner.alpha", "--search", "oder",
                                   "--xss-agent", "coder-1"])
         #expect(run.status == 0, "browser checks failed:\n\(run.stdout)\(run.stderr)")
         #expect(run.stdout.components(separatedBy: "ok - ").count - 1 == 10, "\(run.stdout)")

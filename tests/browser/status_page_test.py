@@ -24,6 +24,7 @@ from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 STATES = ["healthy", "degraded", "unreachable", "killed", "stopped"]
@@ -100,7 +101,7 @@ def wait_until(what, condition, seconds=WAIT_SECONDS):
 
 
 def table_rows(driver):
-    """Agent name -> (state shown, visible) for every row of the fleet table."""
+    """Agent name -> (state shown, visible) for every row in the fleet table (filtered-out rows are taken out)."""
     return driver.execute_script("""
         const rows = {};
         for (const tr of document.querySelectorAll('#fleet-rows tr[data-agent]')) {
@@ -156,39 +157,47 @@ def check_table_matches_api(driver, base):
     return expected
 
 
+def reset_filters(driver):
+    """Back to every agent, so that one failed check does not hide rows from the next."""
+    Select(driver.find_element(By.ID, "state-filter")).select_by_value("")
+    field = driver.find_element(By.ID, "search")
+    field.clear()
+    field.send_keys(" ", Keys.BACK_SPACE)
+
+
 def check_state_filter(driver, states_by_agent):
     select = Select(driver.find_element(By.ID, "state-filter"))
-    for state in STATES:
-        select.select_by_value(state)
-        expected = sorted(name for name, value in states_by_agent.items() if value == state)
-        shown = visible_agents(driver)
-        if shown != expected:
-            raise CheckFailed(f"filter {state!r} shows {shown}, expected {expected}")
-        if ("state=" + state) not in driver.current_url:
-            raise CheckFailed(f"filter {state!r} is not kept in the URL {driver.current_url}")
-    select.select_by_value("")
+    try:
+        for state in STATES:
+            select.select_by_value(state)
+            expected = sorted(name for name, value in states_by_agent.items() if value == state)
+            shown = visible_agents(driver)
+            if shown != expected:
+                raise CheckFailed(f"filter {state!r} shows {shown}, expected {expected}")
+            if ("state=" + state) not in driver.current_url:
+                raise CheckFailed(f"filter {state!r} is not kept in the URL {driver.current_url}")
+    finally:
+        reset_filters(driver)
     if visible_agents(driver) != sorted(states_by_agent):
         raise CheckFailed(f"filter 'all' shows {visible_agents(driver)}")
 
 
 def check_search(driver, states_by_agent, text):
-    field = driver.find_element(By.ID, "search")
-    field.clear()
-    field.send_keys(text.upper())
+    """Searches `text` in capitals: the search is case-insensitive and matches anywhere in the name."""
     expected = sorted(name for name in states_by_agent if text.lower() in name.lower())
     if not expected or len(expected) == len(states_by_agent):
         raise CheckFailed(f"search text {text!r} must match some agents but not all")
-    if visible_agents(driver) != expected:
-        raise CheckFailed(f"search {text!r} shows {visible_agents(driver)}, expected {expected}")
-    some_state = states_by_agent[expected[0]]
-    Select(driver.find_element(By.ID, "state-filter")).select_by_value(some_state)
-    both = sorted(name for name in expected if states_by_agent[name] == some_state)
-    if visible_agents(driver) != both:
-        raise CheckFailed(f"search {text!r} with state {some_state} shows {visible_agents(driver)}, expected {both}")
-    Select(driver.find_element(By.ID, "state-filter")).select_by_value("")
-    field.clear()
-    field.send_keys(" ")
-    field.clear()
+    try:
+        driver.find_element(By.ID, "search").send_keys(text.upper())
+        if visible_agents(driver) != expected:
+            raise CheckFailed(f"search {text!r} shows {visible_agents(driver)}, expected {expected}")
+        some_state = states_by_agent[expected[0]]
+        Select(driver.find_element(By.ID, "state-filter")).select_by_value(some_state)
+        both = sorted(name for name in expected if states_by_agent[name] == some_state)
+        if visible_agents(driver) != both:
+            raise CheckFailed(f"search {text!r} and state {some_state} show {visible_agents(driver)}, expected {both}")
+    finally:
+        reset_filters(driver)
     wait_until("the search cleared", lambda: visible_agents(driver) == sorted(states_by_agent), seconds=3)
 
 

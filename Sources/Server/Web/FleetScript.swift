@@ -1,5 +1,6 @@
 /// `fleet.js`: the fleet page — summary per state, the agent table with its state filter and name search,
-/// kill and resume, firing alerts and active silences. Rows are updated in place, keyed by agent name.
+/// kill and resume, firing alerts and active silences. Rows are updated in place, keyed by agent name; at most
+/// 500 are in the table at once.
 enum FleetScript {
     static let text = #"""
 'use strict';
@@ -39,7 +40,7 @@ enum FleetScript {
     const button = el('button', {className: 'action', attrs: {type: 'button'}});
     button.addEventListener('click', () => act(name, button));
     const cells = {
-      name: el('td', {className: 'agent'}, [HX.agentLink(name)]),
+      name: el('td', {className: 'agent', title: name}, [HX.agentLink(name)]),
       type: el('td', {className: 'type'}),
       state: el('td', {className: 'state-cell'}, [el('span')]),
       seen: el('td', {className: 'seen'}),
@@ -74,25 +75,44 @@ enum FleetScript {
     button.className = 'action action-' + action;
   }
 
-  /** Ages the "last seen" column by the time passed since the list arrived. */
+  /** The most rows in the table: a browser lays out thousands of rows slowly, so larger fleets are narrowed. */
+  const maxRows = 500;
+  /** Agent names in table order (by name), from the last list received. */
+  let order = [];
+  /** The rows in the table now, in order. */
+  let shownRows = [];
+
+  /** Ages the "last seen" column of the rows shown by the time passed since the list arrived. */
   function tick() {
     const elapsed = (performance.now() - receivedAt) / 1000;
-    for (const row of rows.values()) {
-      if (row.agent) row.cells.seen.textContent = HX.ago(row.agent.last_heartbeat_age_seconds + elapsed);
+    for (const row of shownRows) {
+      const text = HX.ago(row.agent.last_heartbeat_age_seconds + elapsed);
+      if (row.cells.seen.textContent !== text) row.cells.seen.textContent = text;
     }
   }
 
-  /** Shows the rows the filter and search let through, and says how many. */
+  /**
+   * Puts the rows the filter and search let through in the table (the first `maxRows` by name), in order, moving
+   * only rows that are new or out of place, and says how many are shown.
+   */
   function applyFilter() {
-    let shown = 0;
-    for (const row of rows.values()) {
-      row.tr.hidden = !matches(row.agent);
-      if (!row.tr.hidden) shown += 1;
+    const matching = order.map((name) => rows.get(name)).filter((row) => matches(row.agent));
+    shownRows = matching.slice(0, maxRows);
+    let previous = null;
+    for (const row of shownRows) {
+      const expected = previous ? previous.nextSibling : tbody.firstChild;
+      if (row.tr !== expected) tbody.insertBefore(row.tr, expected);
+      previous = row.tr;
     }
-    document.getElementById('shown-count').textContent = shown + ' of ' + rows.size + ' agents shown';
+    const firstStale = () => (previous ? previous.nextSibling : tbody.firstChild);
+    for (let stale = firstStale(); stale; stale = firstStale()) stale.remove();
+    const more = matching.length > maxRows ?
+      ' (the first ' + maxRows + ' by name of ' + matching.length + ' that match: narrow with the filter or search)' : '';
+    document.getElementById('shown-count').textContent = shownRows.length + ' of ' + rows.size + ' agents shown' + more;
     const empty = document.getElementById('fleet-empty');
-    empty.hidden = shown > 0;
+    empty.hidden = shownRows.length > 0;
     empty.textContent = rows.size === 0 ? 'No agent has sent a heartbeat yet.' : 'No agent matches the filter.';
+    tick();
   }
 
   function renderSummary(summary) {
@@ -112,14 +132,9 @@ enum FleetScript {
 
   function renderFleet(data) {
     receivedAt = performance.now();
-    const agents = (data.agents || []).slice().sort((a, b) => a.agent.localeCompare(b.agent));
-    const seen = new Set();
-    for (const agent of agents) {
-      seen.add(agent.agent);
-      const row = rows.get(agent.agent) || createRow(agent.agent);
-      updateRow(row, agent);
-      tbody.append(row.tr);
-    }
+    order = (data.agents || []).map((agent) => agent.agent).sort((a, b) => a.localeCompare(b));
+    const seen = new Set(order);
+    for (const agent of data.agents || []) updateRow(rows.get(agent.agent) || createRow(agent.agent), agent);
     for (const [name, row] of rows) {
       if (!seen.has(name)) {
         row.tr.remove();
@@ -127,7 +142,6 @@ enum FleetScript {
       }
     }
     renderSummary(data.summary || {});
-    tick();
     applyFilter();
   }
 
