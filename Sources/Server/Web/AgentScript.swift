@@ -42,7 +42,8 @@ enum AgentScript {
     document.getElementById('agent-details').replaceChildren(
       ...detail('Type', agent.agent_type), ...detail('Host', agent.host), ...detail('Labels', labels),
       ...detail('State since', HX.when(agent.state_since)),
-      ...detail('Last heartbeat', HX.when(agent.last_heartbeat) + ' (' + HX.ago(agent.last_heartbeat_age_seconds) + ')'),
+      ...detail('Last heartbeat',
+        HX.when(agent.last_heartbeat) + ' (' + HX.ago(agent.last_heartbeat_age_seconds) + ')'),
       ...detail('First seen', HX.when(agent.first_seen)),
       ...detail('Current task', agent.current_task), ...detail('Self-reported status', agent.status),
       ...detail('Run', agent.run_id), ...detail('Sequence', agent.seq),
@@ -60,7 +61,8 @@ enum AgentScript {
       ['Cost (USD)', HX.usd(metrics.cost_usd_total)], ['Tokens', metrics.tokens_total],
       ['Errors', metrics.errors_total], ['Queue depth', metrics.queue_depth],
       ['Active tasks', metrics.active_tasks], ['Memory (bytes)', metrics.memory_bytes],
-      ['Task progress', metrics.task_progress_ratio === undefined ? undefined : HX.percent(metrics.task_progress_ratio)],
+      ['Task progress',
+        metrics.task_progress_ratio === undefined ? undefined : HX.percent(metrics.task_progress_ratio)],
       ['Mean task duration (s)', metrics.task_duration_seconds_count > 0 ?
         (metrics.task_duration_seconds_sum / metrics.task_duration_seconds_count).toFixed(3) : undefined],
     ];
@@ -69,12 +71,16 @@ enum AgentScript {
       .map(([label, value]) => el('tr', {}, [el('th', {text: label}), el('td', {className: 'number', text: value})])));
   }
 
+  function badge(state) {
+    return el('span', {className: HX.stateClass(state), text: state});
+  }
+
   function renderHistory(transitions) {
     document.getElementById('history-rows').replaceChildren(...transitions.slice().reverse().map((transition) =>
       el('tr', {}, [
         el('td', {text: HX.when(transition.at)}),
-        el('td', {}, transition.from ? [el('span', {className: HX.stateClass(transition.from), text: transition.from})] : []),
-        el('td', {}, [el('span', {className: HX.stateClass(transition.to), text: transition.to})]),
+        el('td', {}, transition.from ? [badge(transition.from)] : []),
+        el('td', {}, [badge(transition.to)]),
         el('td', {text: transition.reason}),
       ])));
   }

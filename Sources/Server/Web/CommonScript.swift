@@ -191,12 +191,13 @@ const HX = (() => {
     });
   }
 
+  /** The alert's state, and why Alertmanager's API says it is suppressed when it is. */
   function alertStatusText(alert, status) {
     if (!status || status.state !== 'suppressed') return alert.state;
-    const silenced = (status.silencedBy || []).length ? 'silenced by ' + status.silencedBy.join(', ') : '';
-    const inhibited = (status.inhibitedBy || []).length ? 'inhibited' : '';
-    return alert.state + ', suppressed' + ([silenced, inhibited].filter(Boolean).length ?
-      ' (' + [silenced, inhibited].filter(Boolean).join('; ') + ')' : '');
+    const reasons = [];
+    if ((status.silencedBy || []).length) reasons.push('silenced by ' + status.silencedBy.join(', '));
+    if ((status.inhibitedBy || []).length) reasons.push('inhibited');
+    return alert.state + ', suppressed' + (reasons.length ? ' (' + reasons.join('; ') + ')' : '');
   }
 
   /** Fills the alerts table with `entries` from ``loadAlerts``, firing first. */
@@ -253,8 +254,8 @@ const HX = (() => {
   }
 
   return {
-    root, states, APIError, getJSON, getData, getOptional, el, stateClass, ago, when, usd, percent, notify, setupToken, act,
-    loadAlerts, renderAlerts, agentLink, every,
+    root, states, APIError, getJSON, getData, getOptional, el, stateClass, ago, when, usd, percent, notify,
+    setupToken, act, loadAlerts, renderAlerts, agentLink, every,
   };
 })();
 """#

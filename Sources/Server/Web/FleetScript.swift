@@ -106,8 +106,8 @@ enum FleetScript {
     }
     const firstStale = () => (previous ? previous.nextSibling : tbody.firstChild);
     for (let stale = firstStale(); stale; stale = firstStale()) stale.remove();
-    const more = matching.length > maxRows ?
-      ' (the first ' + maxRows + ' by name of ' + matching.length + ' that match: narrow with the filter or search)' : '';
+    const more = matching.length <= maxRows ? '' :
+      ' (the first ' + maxRows + ' by name of ' + matching.length + ' that match: narrow with the filter or search)';
     document.getElementById('shown-count').textContent = shownRows.length + ' of ' + rows.size + ' agents shown' + more;
     const empty = document.getElementById('fleet-empty');
     empty.hidden = shownRows.length > 0;

@@ -24,7 +24,8 @@ enum PageHTML {
                 </div>
                 <table class="fleet">
                   <thead><tr><th>Agent</th><th>Type</th><th>State</th><th>Last seen</th><th>Current task</th>
-                    <th>Progress</th><th class="number">Cost (USD)</th><th><span class="hidden-label">Actions</span></th></tr></thead>
+                    <th>Progress</th><th class="number">Cost (USD)</th>
+                    <th><span class="hidden-label">Actions</span></th></tr></thead>
                   <tbody id="fleet-rows"></tbody>
                 </table>
                 <p id="fleet-empty" class="muted" hidden></p>

@@ -24,7 +24,8 @@ struct StatusPage: Sendable {
     init() {
         let files = WebFiles.all
         assets = Dictionary(files.map { ($0.fingerprintedName, $0) }, uniquingKeysWith: { first, _ in first })
-        let urls = Dictionary(files.map { ($0.name, "static/" + $0.fingerprintedName) }, uniquingKeysWith: { a, _ in a })
+        let urls = Dictionary(
+            files.map { ($0.name, "static/" + $0.fingerprintedName) }, uniquingKeysWith: { first, _ in first })
         fleetHTML = Array(PageHTML.fleet(root: "./", assetURLs: urls).utf8)
         agentHTML = Array(PageHTML.agent(root: "../", assetURLs: urls).utf8)
     }

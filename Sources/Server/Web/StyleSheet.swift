@@ -26,7 +26,9 @@ h2 { font-size: 1.15rem; margin: 1.6rem 0 0.4rem; }
 .message-info { background: #ddf4ff; border: 1px solid #54aeff; }
 .message-error { background: #ffebe9; border: 1px solid #ff8182; }
 .summary { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; margin-bottom: 0.6rem; }
-.summary-item { border: 1px solid var(--line); background: var(--bg); border-radius: 6px; padding: 0.3rem 0.7rem; cursor: pointer; }
+.summary-item {
+  border: 1px solid var(--line); background: var(--bg); border-radius: 6px; padding: 0.3rem 0.7rem; cursor: pointer;
+}
 .summary-item[aria-pressed="true"] { outline: 2px solid var(--link); }
 .summary-item .count { font-weight: 700; font-size: 1.1rem; }
 .summary-total { color: var(--muted); margin-left: 0.5rem; }
@@ -44,7 +46,9 @@ table.fleet th:nth-child(7), table.fleet th:nth-child(8) { width: 7.5%; }
 .number { text-align: right; font-variant-numeric: tabular-nums; }
 table.metrics { width: auto; }
 progress { width: 5rem; vertical-align: middle; }
-.state { display: inline-block; padding: 0 0.5rem; border-radius: 999px; font-weight: 600; border: 1px solid currentColor; }
+.state {
+  display: inline-block; padding: 0 0.5rem; border-radius: 999px; font-weight: 600; border: 1px solid currentColor;
+}
 .state-healthy { color: var(--healthy); }
 .state-degraded { color: var(--degraded); }
 .state-unreachable { color: var(--unreachable); }

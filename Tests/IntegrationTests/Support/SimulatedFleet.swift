@@ -18,16 +18,18 @@ struct SimulatedFleet: Sendable {
     /// unreachable.
     static let agents: [Agent] = [
         Agent(name: "planner-1", type: "planner") { name, type, n in
-            beat(name, type, run: "p1", seq: n, tasks: (0..<2).map { task(success: true, latency: 300 + Double(($0 + n) % 7) * 90) },
-                 cost: 0.005, tokens: 100, errors: 0, queue: n % 5, active: 1, memory: 150_000_000, progress: Double(n % 10) / 10)
+            let tasks = (0..<2).map { task(success: true, latency: 300 + Double(($0 + n) % 7) * 90) }
+            return beat(name, type, run: "p1", seq: n, tasks: tasks, cost: 0.005, tokens: 100, errors: 0,
+                        queue: n % 5, active: 1, memory: 150_000_000, progress: Double(n % 10) / 10)
         },
         Agent(name: "coder.2", type: "coder") { name, type, n in
-            beat(name, type, run: "c2", seq: n, tasks: (0..<10).map { task(success: $0 >= 4, latency: 1000 + Double(($0 * 7 + n) % 20) * 950) },
-                 cost: 0.05, tokens: 2000, errors: 2, queue: 7, active: 3, memory: 300_000_000, progress: Double(n % 4) / 4)
+            let tasks = (0..<10).map { task(success: $0 >= 4, latency: 1000 + Double(($0 * 7 + n) % 20) * 950) }
+            return beat(name, type, run: "c2", seq: n, tasks: tasks, cost: 0.05, tokens: 2000, errors: 2,
+                        queue: 7, active: 3, memory: 300_000_000, progress: Double(n % 4) / 4)
         },
         Agent(name: "flaky-3", type: "coder") { name, type, n in
-            beat(name, type, run: "f\(n)", seq: 1, tasks: [task(success: true, latency: 4200)],
-                 cost: 0.01, tokens: 300, errors: 1, queue: 1, active: 1, memory: 90_000_000, progress: 0.5)
+            beat(name, type, run: "f\(n)", seq: 1, tasks: [task(success: true, latency: 4200)], cost: 0.01, tokens: 300,
+                 errors: 1, queue: 1, active: 1, memory: 90_000_000, progress: 0.5)
         },
     ]
 
