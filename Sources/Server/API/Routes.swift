@@ -8,6 +8,8 @@ struct Routes: Sendable {
     let lifecycle: LifecycleAPI
     let rules: RulesAPI
     let alertmanager: AlertmanagerAPI
+    /// The HTML status page and its files (Sources/Server/Web).
+    var statusPage = StatusPage()
 
     func router() -> Router {
         var router = Router(errorResponse: { APIResponse.error($0, $1) })
@@ -44,6 +46,10 @@ struct Routes: Sendable {
         router.get("/-/ready") { request, _ in lifecycle.isReady(request) }
         router.post("/-/reload") { request, _ in lifecycle.reload(request) }
         router.put("/-/reload") { request, _ in lifecycle.reload(request) }
+        // The status page: GET /, GET /agents/{agent} and the files they load.
+        router.get("/") { request, _ in statusPage.fleet(request) }
+        router.get("/agents/{agent}") { request, _ in statusPage.agent(request) }
+        router.get("/static/{file}") { _, parameters in statusPage.asset(parameters["file", default: ""]) }
         return router
     }
 }

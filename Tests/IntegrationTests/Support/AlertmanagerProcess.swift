@@ -27,14 +27,8 @@ final class AlertmanagerProcess: @unchecked Sendable {
     var url: String { "http://127.0.0.1:\(port)" }
 
     /// Waits until the API answers.
-    func waitUntilReady(timeout: Double = 30) async throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let reply = try? await HTTPTestClient(baseURL: url).get("/-/ready"), reply.status == 200 { return }
-            guard process.isRunning else { throw TestFailure("alertmanager exited early") }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw TestFailure("alertmanager was not ready within \(timeout) s")
+    func waitUntilReady() async throws {
+        try await IntegrationTests.waitUntilReady(process, baseURL: url, name: "alertmanager")
     }
 
     deinit {
@@ -44,4 +38,16 @@ final class AlertmanagerProcess: @unchecked Sendable {
         }
         try? FileManager.default.removeItem(atPath: directory)
     }
+}
+
+/// Waits until the server `process` runs answers `GET /-/ready` with 200, as Prometheus and Alertmanager do once
+/// they serve their API.
+func waitUntilReady(_ process: Process, baseURL: String, name: String, timeout: Double = 30) async throws {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if let reply = try? await HTTPTestClient(baseURL: baseURL).get("/-/ready"), reply.status == 200 { return }
+        guard process.isRunning else { throw TestFailure("\(name) exited early") }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    throw TestFailure("\(name) was not ready within \(timeout) s")
 }

@@ -9,12 +9,16 @@ final class PrometheusProcess: @unchecked Sendable {
     let port: UInt16
     let directory = TestPaths.temporaryDirectory("prometheus")
 
-    init(scrapeTarget: String) throws {
+    /// Starts Prometheus scraping `scrapeTarget`; `ruleFiles` (paths or globs) are evaluated every second.
+    init(scrapeTarget: String, ruleFiles: [String] = []) throws {
         port = try FreePort.pick()
+        let rules = ruleFiles.map { "'\($0)'" }.joined(separator: ", ")
         let config = """
             global:
               scrape_interval: 1s
               scrape_timeout: 1s
+              evaluation_interval: 1s
+            rule_files: [\(rules)]
             scrape_configs:
               - job_name: heartbeat-exporter
                 static_configs:
@@ -33,6 +37,11 @@ final class PrometheusProcess: @unchecked Sendable {
     }
 
     var client: HTTPTestClient { HTTPTestClient(baseURL: "http://127.0.0.1:\(port)") }
+
+    /// Waits until the API answers.
+    func waitUntilReady() async throws {
+        try await IntegrationTests.waitUntilReady(process, baseURL: "http://127.0.0.1:\(port)", name: "prometheus")
+    }
 
     /// Runs an instant query until `accept` holds for its result vector, or `timeout` seconds pass.
     func waitForQuery(_ query: String, timeout: Double = 60,
