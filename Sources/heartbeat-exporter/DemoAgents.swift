@@ -61,17 +61,31 @@ enum DemoAgents {
         context.say(name, "lived \(lives) lives")
     }
 
-    /// Healthy, until the operator kills it; its next beat's reply says so and it stops working.
+    /// Healthy until it goes rogue: every task fails, and when the operator kills it, it ignores the stop
+    /// directive and keeps beating. Its error-rate alert fires while it is killed, so it is suppressed:
+    /// listed as such in `/api/v2/alerts` and never notified.
     static func rogue(_ context: DemoContext, _ name: String) async {
-        guard let client = try? context.client(name, type: "worker", interval: .seconds(1)) else { return }
-        async let killing: Void = operatorKills(context, name, after: DemoTimings.killAfter)
-        let end = await context.beatLoop(client, every: .seconds(1)) { beat, _ in
-            try await ordinaryWork(client, beat: beat, seed: 6)
+        let ignoring: @Sendable (BeatReply) async -> Void = { _ in
+            context.say(name, "reply says killed, directive stop: it ignores it and keeps beating")
+        }
+        guard let client = try? context.client(name, type: "worker", interval: .seconds(1), onKilled: ignoring)
+        else { return }
+        async let killing: Void = operatorKills(context, name, after: DemoTimings.rogueAfter)
+        var announced = false
+        // It stays killed when the demo ends: it does not deregister.
+        _ = await context.beatLoop(client, every: .seconds(1), ignoringKills: true) { beat, elapsed in
+            guard elapsed >= DemoTimings.rogueAfter else {
+                try await ordinaryWork(client, beat: beat, seed: 6)
+                return true
+            }
+            if !announced {
+                context.say(name, "goes rogue: every task fails")
+                announced = true
+            }
+            for _ in 0..<3 { try await client.reportMetric(success: false, latencyMs: 120, costUSD: 0.0004, tokens: 300) }
             return true
         }
-        if case .killed = end { context.say(name, "reply says killed, directive stop: stops working") }
         await killing
-        await context.finish(client, end)
     }
 
     /// The operator's side: `POST /api/v1/agents/{agent}/kill` at `after`, unless the demo is over by then.

@@ -28,7 +28,8 @@ struct DemoAlertWatcher: Sendable {
                     if state == "pending", pendingSince[key] == nil { pendingSince[key] = now }
                     guard state == "firing", !firing.contains(key) else { continue }
                     let since = pendingSince[key].map { " (pending since \($0)s)" } ?? ""
-                    context.say("alert", "\(key.text) FIRING\(since)")
+                    let muted = await suppression(of: key).map { "; suppressed by \($0), not notified" } ?? ""
+                    context.say("alert", "\(key.text) FIRING\(since)\(muted)")
                 }
                 for key in firing.sorted() where current[key] != "firing" {
                     context.say("alert", "\(key.text) resolved")
@@ -40,6 +41,22 @@ struct DemoAlertWatcher: Sendable {
             await context.pause(interval)
         }
         return fired
+    }
+
+    /// What suppresses the alert in the exporter's routing (`GET /api/v2/alerts`): silences, inhibiting alerts
+    /// or its agent's kill (`killed:<agent>`); nil when nothing does or the exporter cannot be asked.
+    private func suppression(of key: Key) async -> String? {
+        guard let reply = await context.request("GET", "api/v2/alerts"), reply.status == 200,
+              let alerts = try? JSONParser.parse(Array(reply.body)).arrayValue else { return nil }
+        for alert in alerts {
+            let labels = alert.objectValue?["labels"]?.objectValue
+            guard labels?["alertname"]?.stringValue == key.alertname, (labels?["agent"]?.stringValue ?? "") == key.agent,
+                  let status = alert.objectValue?["status"]?.objectValue,
+                  status["state"]?.stringValue == "suppressed" else { continue }
+            let reasons = ["silencedBy", "inhibitedBy"].flatMap { status[$0]?.arrayValue ?? [] }.compactMap(\.stringValue)
+            return reasons.joined(separator: ", ")
+        }
+        return nil
     }
 
     /// The pending and firing alerts, or nil when the exporter cannot be asked.

@@ -54,9 +54,11 @@ struct DemoContext: Sendable {
     }
 
     /// A client for one simulated agent, beating every `interval` (sent as `interval_seconds`).
-    func client(_ agent: String, type: String, interval: Duration) throws -> HeartbeatClient {
+    /// `onKilled` replaces the client's default reaction to a kill (log and stop beating).
+    func client(_ agent: String, type: String, interval: Duration,
+                onKilled: (@Sendable (BeatReply) async -> Void)? = nil) throws -> HeartbeatClient {
         try HeartbeatClient(url: exporter, agent: agent, agentType: type, labels: ["fleet": "demo"], token: token,
-                            host: "demo-host", interval: interval, logger: clientLogger)
+                            host: "demo-host", interval: interval, logger: clientLogger, onKilled: onKilled)
     }
 
     /// Sleeps `pause`.
@@ -72,9 +74,10 @@ struct DemoContext: Sendable {
     }
 
     /// Beats every `interval` while the demo runs. Before each beat, `prepare(beat, elapsed)` buffers what the
-    /// agent did; it returns false to end the loop without beating (a crash).
+    /// agent did; it returns false to end the loop without beating (a crash). A reply saying the agent was killed
+    /// ends the loop, unless the agent ignores kills.
     func beatLoop(
-        _ client: HeartbeatClient, every interval: Duration,
+        _ client: HeartbeatClient, every interval: Duration, ignoringKills: Bool = false,
         _ prepare: (_ beat: Int, _ elapsed: Duration) async throws -> Bool
     ) async -> LoopEnd {
         var beat = 0
@@ -85,7 +88,7 @@ struct DemoContext: Sendable {
                 say(client.agent, "stops: \(error)")
                 return .scripted
             }
-            if await client.beat()?.killed == true { return .killed }
+            if await client.beat()?.killed == true, !ignoringKills { return .killed }
             beat += 1
             await pause(interval)
         }

@@ -16,7 +16,8 @@ struct DemoRole: Sendable {
 enum DemoTimings {
     static let stuckAfter = Duration.seconds(10)
     static let crashAfter = Duration.seconds(20)
-    static let killAfter = Duration.seconds(30)
+    /// The rogue starts failing every task and the operator kills it (before its error-rate alert can fire).
+    static let rogueAfter = Duration.seconds(10)
     /// The error burst: from `errorBurstStart` to `errorBurstEnd` within every `errorCycle`.
     static let errorBurstStart = Duration.seconds(15)
     static let errorBurstEnd = Duration.seconds(45)
@@ -50,7 +51,7 @@ extension DemoRole {
                  expect: "AgentTaskLatencyHigh", run: DemoMisbehaviours.slowpoke),
         DemoRole(name: "restarter", behaviour: "crash loop: a new run_id every 2.5s",
                  expect: "AgentRestartLoop", run: DemoAgents.restarter),
-        DemoRole(name: "rogue", behaviour: "healthy until the operator kills it at 30s",
-                 expect: "state killed, no alert", run: DemoAgents.rogue),
+        DemoRole(name: "rogue", behaviour: "from 10s fails every task; killed then, it ignores the stop and beats on",
+                 expect: "AgentErrorRateHigh suppressed (killed): never notified", run: DemoAgents.rogue),
     ]
 }

@@ -1,13 +1,11 @@
 import Foundation
+import JSON
 import Testing
 import TestSupport
 
 /// `heartbeat-exporter demo` against the real exporter with the example configuration of `examples/demo/`:
-/// every scripted behaviour raises its shipped alert, and nothing else does.
-///
-/// To check alert delivery as well, start a webhook receiver, pass the exporter its `route` and `receivers`
-/// through `DemoRun(extraConfig:)`, and after `watchAlerts` assert on what the receiver got (and that nothing
-/// about the killed `demo-rogue` was sent).
+/// every scripted behaviour raises its shipped alert, which reaches a local webhook listener, and nothing else
+/// fires; the alert of the agent the operator killed is suppressed and never sent.
 @Suite(.serialized)
 struct DemoTests {
     /// Each scripted misbehaviour and the alert it must raise.
@@ -20,14 +18,29 @@ struct DemoTests {
         AlertKey("AgentStuck", "demo-stuck"),
         AlertKey("AgentTaskLatencyHigh", "demo-slowpoke"),
         AlertKey("AgentRestartLoop", "demo-restarter"),
+        AlertKey("AgentErrorRateHigh", "demo-rogue"),
     ]
+    /// The alerts of agents an operator killed: they fire, and are suppressed instead of notified.
+    static let suppressed: Set<AlertKey> = [AlertKey("AgentErrorRateHigh", "demo-rogue")]
     /// Agents that must never have an alert, not even pending after their first beat.
-    static let quietAgents = ["demo-worker-1", "demo-worker-2", "demo-worker-3", "demo-rogue"]
+    static let quietAgents = ["demo-worker-1", "demo-worker-2", "demo-worker-3"]
 
     @Test(.timeLimit(.minutes(4)))
     func everyScriptedBehaviourRaisesItsAlertAndNothingElseFires() async throws {
-        let run = try DemoRun()
+        let webhook = try LocalHTTPServer()
+        defer { webhook.stop() }
+        let run = try DemoRun(webhook: webhook.url)
         let timeline = try await run.watchAlerts(until: Self.expectedFiring, timeout: .seconds(150))
+        let routed = try await run.routedAlerts()
+        for key in Self.suppressed {
+            #expect(routed[key]?["state"]?.stringValue == "suppressed", "\(key): \(String(describing: routed[key]))")
+            #expect(routed[key]?["silencedBy"]?.arrayValue?.compactMap(\.stringValue) == ["killed:\(key.agent)"])
+        }
+        let notifiable = Self.expectedFiring.subtracting(Self.suppressed)
+        try await waitUntil("every unsuppressed alert reaches the webhook") {
+            notifiable.isSubset(of: Self.notified(webhook))
+        }
+        #expect(Self.notified(webhook).isDisjoint(with: Self.suppressed), "a killed agent's alert was sent")
 
         #expect(Set(timeline.firstFiring.keys) == Self.expectedFiring, "demo output:\n\(run.output)")
         for agent in Self.quietAgents {
@@ -43,6 +56,20 @@ struct DemoTests {
             #expect(try await run.state(of: worker) == "stopped", "the demo deregisters live agents when it ends")
         }
         #expect(try await run.state(of: "demo-rogue") == "killed")
+    }
+
+    /// The alerts the webhook listener received as firing.
+    static func notified(_ webhook: LocalHTTPServer) -> Set<AlertKey> {
+        var keys: Set<AlertKey> = []
+        for request in webhook.requests {
+            for alert in (try? JSONParser.parse(request.body))?.objectValue?["alerts"]?.arrayValue ?? [] {
+                let object = alert.objectValue, labels = object?["labels"]?.objectValue
+                guard object?["status"]?.stringValue == "firing", let name = labels?["alertname"]?.stringValue
+                else { continue }
+                keys.insert(AlertKey(name, labels?["agent"]?.stringValue ?? ""))
+            }
+        }
+        return keys
     }
 
     /// Every alert of the shipped rules has a compressed copy for the demo, and the demo makes it fire.

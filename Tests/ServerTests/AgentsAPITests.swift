@@ -105,6 +105,21 @@ struct AccessControlTests {
         #expect(api.send("POST", "/api/v1/agents/x/kill", loopback: true).status == 200)
     }
 
+    @Test func aPageFromAnotherOriginCannotKillThroughALoopbackBrowser() throws {
+        let api = try APIFixture()
+        _ = api.send("POST", "/api/v1/heartbeat", #"{"agent": "x"}"#)
+        let forged = api.send("POST", "/api/v1/agents/x/kill",
+                              headers: [("Origin", "http://evil.example"), ("Host", "127.0.0.1:9747")])
+        #expect(forged.status == 403)
+        #expect(forged.json.objectValue?["error"]?.stringValue?.contains("Origin http://evil.example") == true)
+        let silence = api.send("POST", "/api/v2/silences", AlertmanagerAPITests.silence,
+                               headers: [("Origin", "null"), ("Host", "127.0.0.1:9747")])
+        #expect(silence.status == 403)
+        let ownPage = api.send("POST", "/api/v1/agents/x/kill",
+                               headers: [("Origin", "http://127.0.0.1:9747"), ("Host", "127.0.0.1:9747")])
+        #expect(ownPage.status == 200)
+    }
+
     @Test func withAnAdminTokenAnyAddressNeedsIt() throws {
         let api = try APIFixture(access: AccessControl(adminToken: "t0ken"))
         _ = api.send("POST", "/api/v1/heartbeat", #"{"agent": "x"}"#)

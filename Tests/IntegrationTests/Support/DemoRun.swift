@@ -24,8 +24,8 @@ struct AlertTimeline: Sendable {
 }
 
 /// `heartbeat-exporter demo` end to end: an exporter started with a copy of `examples/demo/` (configuration
-/// and time-compressed rules, plus `extraConfig` appended to the configuration, e.g. receivers), and the demo
-/// command run against it as its own process. Both are stopped by PID.
+/// and time-compressed rules, its webhook pointed at the test's listener), and the demo command run against it
+/// as its own process. Both are stopped by PID.
 final class DemoRun {
     let directory = TestPaths.temporaryDirectory("demo-e2e")
     let exporter: ExporterProcess
@@ -33,14 +33,17 @@ final class DemoRun {
     private let demo = Process()
     private var outputPath: String { directory + "/demo.out" }
 
-    init(duration: String = "150s", extraConfig: String = "") throws {
+    /// The webhook URL of `examples/demo/heartbeat-exporter.yml`, replaced by the test's listener.
+    static let exampleWebhook = "http://127.0.0.1:5001/alerts"
+
+    init(duration: String = "150s", webhook: URL) throws {
         let source = TestPaths.packageRoot.appendingPathComponent("examples/demo").path
         try FileManager.default.copyItem(atPath: source, toPath: directory + "/demo")
         let config = directory + "/demo/heartbeat-exporter.yml"
-        if !extraConfig.isEmpty {
-            let text = try String(contentsOfFile: config, encoding: .utf8) + "\n" + extraConfig
-            try text.write(toFile: config, atomically: true, encoding: .utf8)
-        }
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        guard text.contains(Self.exampleWebhook) else { throw TestFailure("the demo config no longer names \(Self.exampleWebhook)") }
+        try text.replacingOccurrences(of: Self.exampleWebhook, with: webhook.absoluteString)
+            .write(toFile: config, atomically: true, encoding: .utf8)
         exporter = try ExporterProcess(arguments: ["--config.file", config])
         http = HTTPTestClient(baseURL: exporter.baseURL)
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
@@ -103,6 +106,18 @@ final class DemoRun {
             let agent = words.dropFirst().first.map { $0.replacingOccurrences(of: "{agent=", with: "").dropLast() }
             return AlertKey(String(name), agent.map(String.init) ?? "")
         }
+    }
+
+    /// `GET /api/v2/alerts`: each alert with its API v2 status object.
+    func routedAlerts() async throws -> [AlertKey: JSONObject] {
+        var statuses: [AlertKey: JSONObject] = [:]
+        for alert in try await http.get("/api/v2/alerts").json.arrayValue ?? [] {
+            let labels = alert.objectValue?["labels"]?.objectValue
+            guard let name = labels?["alertname"]?.stringValue, let status = alert.objectValue?["status"]?.objectValue
+            else { continue }
+            statuses[AlertKey(name, labels?["agent"]?.stringValue ?? "")] = status
+        }
+        return statuses
     }
 
     /// An agent's state as the exporter reports it.
