@@ -81,8 +81,12 @@ struct DemoContext: Sendable {
         _ prepare: (_ beat: Int, _ elapsed: Duration) async throws -> Bool
     ) async -> LoopEnd {
         var beat = 0
+        let baseMemory = 120_000_000 + client.agent.utf8.reduce(0) { ($0 * 31 + Int($1)) % 80 } * 1_000_000
         while running {
             do {
+                // What every agent reports; `prepare` may say otherwise (the stuck one's task never moves).
+                await client.setCurrentTask("task \(beat + 1)", progress: Double(beat % 10) / 10)
+                try await client.setGauges(memoryBytes: baseMemory + (beat % 5) * 2_000_000)
                 guard try await prepare(beat, elapsed) else { return .scripted }
             } catch {
                 say(client.agent, "stops: \(error)")

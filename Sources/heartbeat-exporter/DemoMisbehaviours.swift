@@ -58,8 +58,8 @@ enum DemoMisbehaviours {
             if stuckSince == nil {
                 stuckSince = beat
                 context.say(name, "blocks on a call without a timeout: keeps beating, finishes nothing")
-                await client.setCurrentTask("waiting for vector-db reply", progress: 0.3)
             }
+            await client.setCurrentTask("waiting for vector-db reply", progress: 0.3)
             try await client.setGauges(queueDepth: 2 + beat - (stuckSince ?? beat), activeTasks: 1)
             return true
         }

@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// The Grafana dashboards in grafana/: well-formed for a current Grafana, and every query they hold runs against a
-/// real Prometheus scraping the real exporter while a simulated fleet beats, and returns data.
+/// real Prometheus scraping the real exporter while the demo fleet beats, and returns data.
 @Suite(.serialized)
 struct GrafanaDashboardTests {
     static let grafana = TestPaths.packageRoot.appendingPathComponent("grafana").path
@@ -22,8 +22,8 @@ struct GrafanaDashboardTests {
                            "__range_ms": "300000"]
     /// Two ways an operator sets the variables: one type and one agent, and "All" types (Grafana's allValue `.*`).
     static let selections: [(name: String, values: [String: String])] = [
-        ("agent coder.2 of type coder", ["job": "heartbeat-exporter", "agent_type": "coder", "agent": "coder.2"]),
-        ("all types, agent flaky-3", ["job": "heartbeat-exporter", "agent_type": ".*", "agent": "flaky-3"]),
+        ("agent demo-flaky of type worker", ["job": "heartbeat-exporter", "agent_type": "worker", "agent": "demo-flaky"]),
+        ("all types, agent demo-restarter", ["job": "heartbeat-exporter", "agent_type": ".*", "agent": "demo-restarter"]),
     ]
 
     /// The metric-name check below is only as good as this extraction.
@@ -98,16 +98,15 @@ struct GrafanaDashboardTests {
         #expect(readme.contains("/etc/grafana/provisioning"))
     }
 
+    /// The demo fleet (`heartbeat-exporter demo` with `examples/demo/`) beats into the exporter; a real Prometheus
+    /// scrapes it every second and evaluates the demo's rules, as `examples/prometheus.yml` does.
     @Test(.timeLimit(.minutes(3)))
-    func everyQueryRunsAndReturnsDataAgainstARealPrometheusWhileAFleetBeats() async throws {
+    func everyQueryRunsAndReturnsDataAgainstARealPrometheusWhileTheDemoFleetRuns() async throws {
         let webhook = try LocalHTTPServer()
         defer { webhook.stop() }
-        let exporter = try startExporterWithShippedRules(webhook: webhook)
-        let fleet = SimulatedFleet(client: HTTPTestClient(baseURL: exporter.baseURL))
-        try await fleet.beatIdleAgentOnce()
-        let beating = Task { await fleet.run(seconds: 150) }
-        let rules = TestPaths.packageRoot.appendingPathComponent("rules").path + "/*.yml"
-        let prometheus = try PrometheusProcess(scrapeTarget: "127.0.0.1:\(exporter.port)", ruleFiles: [rules])
+        let demo = try DemoRun(webhook: webhook.url)
+        let prometheus = try PrometheusProcess(scrapeTarget: "127.0.0.1:\(demo.exporter.port)",
+                                               ruleFiles: [demo.directory + "/demo/rules/*.yml"])
         try await prometheus.waitUntilReady()
         let dashboards = try Self.files.map { try GrafanaDashboard(path: Self.grafana + "/dashboards/" + $0) }
 
@@ -117,15 +116,13 @@ struct GrafanaDashboardTests {
         #expect(outcome.empty.isEmpty, "queries still without data:\n\(outcome.empty.joined(separator: "\n"))")
         try await expectVariablesHaveValues(dashboards, prometheus)
 
-        let exposed = Self.exposedNames(try await HTTPTestClient(baseURL: exporter.baseURL).get("/metrics").text)
+        let exposed = Self.exposedNames(try await demo.http.get("/metrics").text)
         for query in queries {
             let unknown = GrafanaDashboard.metricNames(in: query.expression)
                 .subtracting(exposed).subtracting(Self.prometheusSeries)
             #expect(unknown.isEmpty, "\(query.label) uses metrics the exporter does not expose: \(unknown.sorted())")
         }
-        beating.cancel()
-        #expect(await beating.value.isEmpty, "the exporter refused simulated heartbeats")
-        exporter.terminate()
+        #expect(demo.interruptDemo() == 0)
     }
 
     /// One query as Prometheus will run it.
@@ -144,19 +141,5 @@ struct GrafanaDashboardTests {
             return Query(label: "\(dashboard.file) \(target) [\(selection.name)]", expression: expression,
                          instant: target.instant)
         }
-    }
-
-    /// The exporter with the shipped rules, routing every alert (`Watchdog` at least) to `webhook`, so that the
-    /// notification panels have data.
-    private func startExporterWithShippedRules(webhook: LocalHTTPServer) throws -> ExporterProcess {
-        let directory = TestPaths.temporaryDirectory("grafana-exporter")
-        let config = """
-            global: {evaluation_interval: 1s}
-            rule_files: ['\(TestPaths.packageRoot.path)/rules/*.yml']
-            route: {receiver: hook, group_wait: 1s, group_interval: 2s}
-            receivers: [{name: hook, webhook_configs: [{url: '\(webhook.url.absoluteString)'}]}]
-            """
-        try config.write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
-        return try ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
     }
 }
