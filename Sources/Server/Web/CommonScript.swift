@@ -195,7 +195,11 @@ const HX = (() => {
   function alertStatusText(alert, status) {
     if (!status || status.state !== 'suppressed') return alert.state;
     const reasons = [];
-    if ((status.silencedBy || []).length) reasons.push('silenced by ' + status.silencedBy.join(', '));
+    const silencedBy = status.silencedBy || [];
+    const killed = silencedBy.filter((id) => id.startsWith('killed:')).map((id) => id.slice('killed:'.length));
+    const silences = silencedBy.filter((id) => !id.startsWith('killed:'));
+    if (killed.length) reasons.push('agent ' + killed.join(', ') + ' killed');
+    if (silences.length) reasons.push('silenced by ' + silences.join(', '));
     if ((status.inhibitedBy || []).length) reasons.push('inhibited');
     return alert.state + ', suppressed' + (reasons.length ? ' (' + reasons.join('; ') + ')' : '');
   }
