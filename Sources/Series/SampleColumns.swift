@@ -19,6 +19,15 @@ struct SampleColumns {
     /// Room held for samples, live or not (for memory accounting).
     var capacity: Int { timestamps.capacity }
 
+    init() {}
+
+    /// Columns holding `timestamps` and `values` (parallel, ascending), with the usual slack.
+    init(timestamps: ArraySlice<Int64>, values: ArraySlice<Double>) {
+        let capacity = timestamps.count + timestamps.count / Self.slackDivisor + 2
+        self.timestamps = Self.copy(timestamps, capacity: capacity)
+        self.values = Self.copy(values, capacity: capacity)
+    }
+
     /// The fraction of the live samples kept free, as a divisor: `live / slackDivisor` spare slots.
     static let slackDivisor = 8
 
@@ -38,14 +47,17 @@ struct SampleColumns {
     /// samples gives its arrays back.
     mutating func trim(olderThan oldest: Int64) {
         guard !isEmpty, timestamps[start] < oldest else { return }
-        start = firstIndex(notBefore: oldest)
+        start = firstIndex(notBefore: oldest, steppingOver: 2)
         if isEmpty { self = SampleColumns() }
     }
 
     /// Views of the samples with timestamps in `from...through`, nil when there are none.
     func slice(from: Int64, through: Int64) -> (timestamps: ArraySlice<Int64>, values: ArraySlice<Double>)? {
-        let lower = firstIndex(notBefore: from)
-        let upper = through == .max ? timestamps.count : firstIndex(notBefore: through + 1)
+        guard let newest = timestamps.last, !isEmpty else { return nil }
+        // A query usually ends at the newest sample and starts near the oldest (windows are sized to the
+        // selectors): check the ends before searching.
+        let lower = firstIndex(notBefore: from, steppingOver: 2)
+        let upper = newest <= through ? timestamps.count : firstIndex(notBefore: through + 1)
         guard lower < upper else { return nil }
         return (timestamps[lower..<upper], values[lower..<upper])
     }
@@ -72,9 +84,14 @@ struct SampleColumns {
         return array
     }
 
-    /// The first live index whose timestamp is at least `time` (binary search).
-    private func firstIndex(notBefore time: Int64) -> Int {
+    /// The first live index whose timestamp is at least `time`: looks at the oldest `steps` samples, then
+    /// searches the rest by halves.
+    private func firstIndex(notBefore time: Int64, steppingOver steps: Int = 0) -> Int {
         var low = start
+        for _ in 0..<steps {
+            guard low < timestamps.count, timestamps[low] < time else { return low }
+            low += 1
+        }
         var high = timestamps.count
         while low < high {
             let middle = (low + high) / 2

@@ -35,10 +35,28 @@ extension SampleHistory.State {
     private func samples(of slot: Int32, matching matchers: [LabelMatcher], from: Int64, through: Int64)
         -> SeriesSamples?
     {
-        let series = table.slots[Int(slot)]
-        guard matchers.allSatisfy({ $0.matches(series.labels) }),
-            let (timestamps, values) = series.samples.slice(from: from, through: through)
+        // Field by field: copying the whole slot would retain and release its arrays for nothing.
+        let labels = table.slots[Int(slot)].labels
+        guard matchers.allSatisfy({ $0.matches(labels) }) else { return nil }
+        if let column = table.slots[Int(slot)].aligned?.column {
+            return alignedSamples(of: slot, column: Int(column), labels: labels, from: from, through: through)
+        }
+        guard let (timestamps, values) = table.slots[Int(slot)].samples.slice(from: from, through: through) else {
+            return nil
+        }
+        return SeriesSamples(labels: labels, timestamps: timestamps, values: values)
+    }
+
+    /// The samples of a series sharing `column`: its timestamps and its values, index for index.
+    private func alignedSamples(of slot: Int32, column: Int, labels: Labels, from: Int64, through: Int64)
+        -> SeriesSamples?
+    {
+        guard let first = table.slots[Int(slot)].aligned?.first,
+            let values = table.slots[Int(slot)].aligned?.values,
+            values.count == columns[column].count
         else { return nil }
-        return SeriesSamples(labels: series.labels, timestamps: timestamps, values: values)
+        let range = columns[column].range(from: from, through: through, lowest: first)
+        guard !range.isEmpty else { return nil }
+        return SeriesSamples(labels: labels, timestamps: columns[column].timestamps[range], values: values[range])
     }
 }

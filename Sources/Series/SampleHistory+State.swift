@@ -7,8 +7,13 @@ extension SampleHistory {
         /// Bumped when the retention changes, so that ids saying "not kept" go stale.
         var retentionGeneration: UInt32 = 0
         var table = SeriesTable()
+        /// The shared timestamps of snapshot series, one column per window.
+        var columns: [TimestampColumn] = []
+        var columnsByWindow: [Int64: Int32] = [:]
         /// The series the last snapshot held, to mark the vanished ones stale.
         var lastSnapshot: [SeriesID] = []
+        /// Counts the snapshots recorded (the first is 1), to tell which series the current one holds.
+        var snapshotSerial: UInt64 = 0
         /// The newest timestamp seen; windows end there.
         var newest: Int64 = .min
 
@@ -20,11 +25,12 @@ extension SampleHistory {
             retention = new
             retentionGeneration = SeriesID.nextGeneration(after: retentionGeneration)
             for slot in table.slots.indices where table.slots[slot].inUse {
-                if let window = new.window(for: table.slots[slot].labels) {
-                    table.withSlot(Int32(slot)) { $0.windowMillis = window }
-                } else {
+                guard let window = new.window(for: table.slots[slot].labels) else {
                     table.remove(slot: Int32(slot))
+                    continue
                 }
+                if window != table.slots[slot].windowMillis { leaveColumn(Int32(slot)) }
+                table.withSlot(Int32(slot)) { $0.windowMillis = window }
             }
             lastSnapshot.removeAll { !table.isLive($0) }
             sweep(skippingAppendedAtNewest: false)
@@ -34,11 +40,13 @@ extension SampleHistory {
             guard retention.keeps(labels.metricName) else { return }
             let id = resolve(labels)
             guard id.isKept else { return }
-            appendSample(id.slot, timestamp, value)
+            appendSample(id.slot, timestamp, value, inSnapshot: false)
             advance(to: timestamp)
         }
 
         mutating func record(_ snapshot: inout SeriesSnapshot, at timestamp: Int64, labels: (Int) -> Labels) {
+            openColumns(at: timestamp)
+            snapshotSerial += 1
             var present: [SeriesID] = []
             present.reserveCapacity(snapshot.count)
             snapshot.resolvedCount = 0
@@ -50,22 +58,22 @@ extension SampleHistory {
                     snapshot.resolvedCount += 1
                 }
                 guard id.isKept else { continue }
-                appendSample(id.slot, timestamp, snapshot.values[index])
-                table.withSlot(id.slot) { $0.lastSnapshot = timestamp }
+                appendSample(id.slot, timestamp, snapshot.values[index], inSnapshot: true)
+                table.withSlot(id.slot) { [serial = snapshotSerial] in $0.lastSnapshot = serial }
                 present.append(id)
             }
             markVanishedStale(at: timestamp)
+            closeColumns(at: timestamp)
             lastSnapshot = present
             advance(to: timestamp)
         }
 
         /// Appends a stale marker to each series of the previous snapshot missing from the one at `timestamp`.
         private mutating func markVanishedStale(at timestamp: Int64) {
-            for id in lastSnapshot where table.isLive(id) {
-                let vanished = table.withSlot(id.slot) { slot in
-                    slot.lastSnapshot != timestamp && !(slot.samples.lastValue.map(isStaleMarker) ?? true)
-                }
-                if vanished { appendSample(id.slot, timestamp, staleMarker) }
+            for id in lastSnapshot where table.isLive(id) && table.slots[Int(id.slot)].lastSnapshot != snapshotSerial {
+                let index = Int(id.slot)
+                let last = table.slots[index].aligned?.values.last ?? table.slots[index].samples.lastValue
+                if let last, !isStaleMarker(last) { appendSample(id.slot, timestamp, staleMarker, inSnapshot: true) }
             }
         }
 
@@ -83,8 +91,11 @@ extension SampleHistory {
             return table.insert(labels, windowMillis: window)
         }
 
-        /// Appends to the series in `slot` and trims it to its window.
-        private mutating func appendSample(_ slot: Int32, _ timestamp: Int64, _ value: Double) {
+        /// Appends to the series in `slot`: a snapshot sample to its column when it shares one (or can join one),
+        /// any other sample to its own arrays, trimmed to its window.
+        private mutating func appendSample(_ slot: Int32, _ timestamp: Int64, _ value: Double, inSnapshot: Bool) {
+            if inSnapshot, appendToColumn(slot, timestamp, value) { return }
+            leaveColumn(slot)
             let end = max(newest, timestamp)
             table.withSlot(slot) { series in
                 series.samples.append(timestamp, value)
@@ -103,7 +114,8 @@ extension SampleHistory {
 
         private mutating func sweep(skippingAppendedAtNewest skipping: Bool) {
             guard newest != .min else { return }
-            for slot in table.slots.indices where table.slots[slot].inUse {
+            for column in columns.indices { columns[column].trim(olderThan: newest - columns[column].windowMillis) }
+            for slot in table.slots.indices where table.slots[slot].inUse && table.slots[slot].aligned == nil {
                 if skipping, table.slots[slot].lastAppend >= newest { continue }
                 let empty = table.withSlot(Int32(slot)) { series in
                     series.samples.trim(olderThan: newest - series.windowMillis)

@@ -56,12 +56,12 @@ public final class SampleHistory: Queryable, Sendable {
 
     /// How many series and samples are held (for the exporter's own metrics and benchmarks).
     public var size: (series: Int, samples: Int) {
-        state.withLock { state in (state.table.count, state.table.slots.reduce(0) { $0 + $1.samples.count }) }
+        state.withLock { ($0.table.count, $0.sampleCount) }
     }
 
-    /// How many samples the series' arrays have room for, live samples included (memory accounting: 16 bytes
-    /// each).
-    public var sampleCapacity: Int {
-        state.withLock { state in state.table.slots.reduce(0) { $0 + $1.samples.capacity } }
+    /// The bytes of the arrays holding samples (timestamps and values, the slack of each included): what the
+    /// samples cost, without the series' labels and bookkeeping.
+    public var sampleBytes: Int {
+        state.withLock { $0.sampleBytes }
     }
 }

@@ -12,9 +12,12 @@ struct SeriesSlot {
     var windowMillis: Int64
     /// The timestamp of the last sample appended, to skip series the last append already trimmed.
     var lastAppend: Int64 = .min
-    /// The timestamp of the last snapshot that held the series (``SampleHistory/record(_:at:labels:)``).
-    var lastSnapshot: Int64 = .min
+    /// The serial number of the last snapshot that held the series (``SampleHistory/record(_:at:labels:)``).
+    var lastSnapshot: UInt64 = 0
+    /// The samples, when the series keeps its own timestamps.
     var samples = SampleColumns()
+    /// The values, when the series shares a ``TimestampColumn`` (then ``samples`` is empty).
+    var aligned: AlignedValues?
 }
 
 /// The series of a ``SampleHistory``: slots addressed by ``SeriesID``, a table interning label sets to ids,
@@ -70,8 +73,9 @@ struct SeriesTable {
         slots[index].generation &+= 1
         slots[index].labels = .empty
         slots[index].samples = SampleColumns()
+        slots[index].aligned = nil
         slots[index].lastAppend = .min
-        slots[index].lastSnapshot = .min
+        slots[index].lastSnapshot = 0
         freeSlots.append(slot)
         count -= 1
     }

@@ -95,6 +95,17 @@ struct SampleHistorySnapshotTests {
         #expect(stored(history, down).map(\.0) == [15_000, 30_000])
     }
 
+    /// Series in every snapshot share their timestamps: about 8 bytes a sample plus slack, not 16.
+    @Test func seriesInEverySnapshotCostAboutEightBytesASample() {
+        let history = SampleHistory(retention: .init(metricNames: ["up"], windowMillis: 3_600_000))
+        var ids: [Labels: SeriesID] = [:]
+        let all = (0..<200).map { series("up", "a\($0)") }
+        for step in 0..<400 { record(history, all.map { ($0, Double(step)) }, at: Int64(step) * 15_000, ids: &ids) }
+        let size = history.size
+        #expect(size == (series: 200, samples: 200 * 241))
+        #expect(Double(history.sampleBytes) / Double(size.samples) < 10)
+    }
+
     @Test func aSelectorWithoutAMetricNameReturnsSeriesSortedByLabels() throws {
         let history = SampleHistory(retention: .init(metricNames: nil, windowMillis: 600_000))
         for (name, agent) in [("b", "2"), ("a", "3"), ("b", "1"), ("a", "1")] {
