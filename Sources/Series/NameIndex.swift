@@ -6,9 +6,14 @@ import PromQL
 /// New series wait in ``pending`` and dropped ones stay in place (their ids go stale) until the next
 /// ``refresh(isLive:labels:)``, which a query of the name triggers: a few new series are inserted by binary
 /// search, many are sorted and merged in, and stale entries are filtered out.
+///
+/// For the labels that equality matchers ask about (`agent_health{state="degraded"}`), ``postings`` keeps the
+/// ids by label value, in the same order, so such a query reads only the series it matches.
 struct NameIndex {
     /// Ids sorted by their series' labels; some may be stale.
     private(set) var sorted: [SeriesID] = []
+    /// For some label names: the ids of ``sorted`` by their value of that label. Dropped at each refresh.
+    private(set) var postings: [String: [String: [SeriesID]]] = [:]
     /// Ids added since the last refresh, in no order.
     private var pending: [SeriesID] = []
     /// How many series were dropped since the last refresh.
@@ -29,11 +34,20 @@ struct NameIndex {
         let added = pending.filter(isLive)
         pending = []
         removals = 0
+        postings = [:]
         if added.count <= Self.insertionLimit {
             for id in added { sorted.insert(id, at: insertionPoint(of: labels(id), labels: labels)) }
         } else {
             sorted = merge(sorted, added.sorted { labels($0) < labels($1) }, labels: labels)
         }
+    }
+
+    /// Builds the postings of the label `name` (once per refresh).
+    mutating func index(_ name: String, isLive: (SeriesID) -> Bool, labels: (SeriesID) -> Labels) {
+        guard postings[name] == nil else { return }
+        var byValue: [String: [SeriesID]] = [:]
+        for id in sorted where isLive(id) { byValue[labels(id)[name], default: []].append(id) }
+        postings[name] = byValue
     }
 
     /// The first position whose series sorts after `target`.

@@ -10,9 +10,10 @@ extension SampleHistory.State {
         guard let name = table.nameIndex(of: matchers[nameMatcher].value) else { return [] }
         var others = matchers
         others.remove(at: nameMatcher)
-        table.refreshIndex(name)
+        let candidates = table.candidates(of: name, matching: others)
         var result: [SeriesSamples] = []
-        for id in table.byName[Int(name)].sorted where table.isLive(id) {
+        result.reserveCapacity(candidates.count)
+        for id in candidates where table.isLive(id) {
             if let series = samples(of: id.slot, matching: others, from: from, through: through) {
                 result.append(series)
             }

@@ -96,6 +96,22 @@ struct SeriesTable {
         }
     }
 
+    /// The ids of the series of `name` that may match `matchers`, in label order: those with the value an
+    /// equality matcher asks for (a non-empty one) when there is such a matcher, else all. Some may be stale.
+    mutating func candidates(of name: Int32, matching matchers: [LabelMatcher]) -> [SeriesID] {
+        refreshIndex(name)
+        guard let equality = matchers.first(where: { $0.type == .equal && !$0.value.isEmpty }) else {
+            return byName[Int(name)].sorted
+        }
+        let slots = self.slots
+        byName[Int(name)].index(equality.name) { id in
+            slots[Int(id.slot)].generation == id.generation && slots[Int(id.slot)].inUse
+        } labels: { id in
+            slots[Int(id.slot)].labels
+        }
+        return byName[Int(name)].postings[equality.name]?[equality.value] ?? []
+    }
+
     private mutating func nameIndex(creating name: String) -> Int32 {
         if let index = nameIndexes[name] { return index }
         let index = Int32(byName.count)

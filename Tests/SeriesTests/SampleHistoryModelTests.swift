@@ -53,18 +53,27 @@ struct SampleHistoryModelTests {
         .init(byName: windows.mapValues { [.init(matchers: [], windowMillis: $0)] })
     }
 
-    func expectSame(_ history: SampleHistory, _ model: Model, step: Int, from: Int64) throws {
+    /// Compares every series of each name, and those of one agent (`agent` equality, as the index serves it).
+    func expectSame(_ history: SampleHistory, _ model: Model, step: Int, from: Int64, agent: String) throws {
         for name in ["up", "cost", "rec"] {
-            let got = history.select([try LabelMatcher(.equal, "__name__", name)], from: from, through: .max)
-            let want = model.series.filter { $0.key.metricName == name }.sorted { $0.key < $1.key }
-                .map { ($0.key, $0.value.filter { $0.time >= from }) }.filter { !$0.1.isEmpty }
-            #expect(got.map(\.labels) == want.map(\.0), "step \(step), \(name): series")
-            for (series, expected) in zip(got, want) {
-                #expect(Array(series.timestamps) == expected.1.map(\.time), "step \(step), \(series.labels)")
-                #expect(series.values.map(\.bitPattern) == expected.1.map(\.value.bitPattern), "step \(step), \(series.labels)")
-            }
+            try expectSame(history, model, step: step, from: from, name: name, agent: nil)
+            try expectSame(history, model, step: step, from: from, name: name, agent: agent)
         }
         #expect(history.size.samples == model.series.values.reduce(0) { $0 + $1.count }, "step \(step): sample count")
+    }
+
+    func expectSame(_ history: SampleHistory, _ model: Model, step: Int, from: Int64, name: String, agent: String?) throws {
+        var matchers = [try LabelMatcher(.equal, "__name__", name)]
+        if let agent { matchers.append(try LabelMatcher(.equal, "agent", agent)) }
+        let got = history.select(matchers, from: from, through: .max)
+        let want = model.series.filter { $0.key.metricName == name && (agent == nil || $0.key["agent"] == agent) }
+            .sorted { $0.key < $1.key }
+            .map { ($0.key, $0.value.filter { $0.time >= from }) }.filter { !$0.1.isEmpty }
+        #expect(got.map(\.labels) == want.map(\.0), "step \(step), \(name): series")
+        for (series, expected) in zip(got, want) {
+            #expect(Array(series.timestamps) == expected.1.map(\.time), "step \(step), \(series.labels)")
+            #expect(series.values.map(\.bitPattern) == expected.1.map(\.value.bitPattern), "step \(step), \(series.labels)")
+        }
     }
 
     @Test(arguments: [1, 2, 3])
@@ -100,7 +109,8 @@ struct SampleHistoryModelTests {
                 history.append(labels, timestamp: time, value: -Double(step))
                 model.append(labels, time, -Double(step))
             }
-            try expectSame(history, model, step: step, from: time - Int64.random(in: 0...250_000, using: &random))
+            try expectSame(history, model, step: step, from: time - Int64.random(in: 0...250_000, using: &random),
+                           agent: "a\(Int.random(in: 0..<12, using: &random))")
         }
     }
 }

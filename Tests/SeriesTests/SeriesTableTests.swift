@@ -49,6 +49,28 @@ struct SeriesTableTests {
         #expect(sortedAgents(&table, "up") == (existing + more).sorted())
     }
 
+    @Test func anEqualityMatcherReadsTheSeriesWithThatValueInOrderAsTheyChange() throws {
+        var table = SeriesTable()
+        var ids: [String: SeriesID] = [:]
+        for agent in ["c", "a", "b"] {
+            for state in ["up", "down"] {
+                ids[agent + state] = table.insert(Labels(["__name__": "health", "agent": agent, "state": state]), windowMillis: 1)
+            }
+        }
+        let down = [try LabelMatcher(.equal, "state", "down")]
+        func agents() -> [String] {
+            guard let name = table.nameIndex(of: "health") else { return [] }
+            return table.candidates(of: name, matching: down).filter(table.isLive).map {
+                table.slots[Int($0.slot)].labels["agent"] + "/" + table.slots[Int($0.slot)].labels["state"]
+            }
+        }
+        #expect(agents() == ["a/down", "b/down", "c/down"])
+        _ = table.insert(Labels(["__name__": "health", "agent": "aa", "state": "down"]), windowMillis: 1)
+        if let gone = ids["bdown"] { table.remove(slot: gone.slot) }
+        #expect(agents() == ["a/down", "aa/down", "c/down"])
+        #expect(table.candidates(of: 0, matching: [try LabelMatcher(.equal, "state", "sideways")]).isEmpty)
+    }
+
     @Test func removedSeriesLeaveTheListAndOtherNamesAreUntouched() {
         var table = SeriesTable()
         let ids = (0..<40).map { table.insert(series("up", "a\(100 + $0)"), windowMillis: 1) }
