@@ -53,7 +53,7 @@ extension SampleHistory.State {
         guard let aligned = table.slots[Int(slot)].aligned else { return }
         let column = columns[Int(aligned.column)]
         let upper = min(aligned.values.count, column.count)
-        let lower = min(max(column.start, aligned.first), upper)
+        let lower = min(max(column.start, Int(aligned.first)), upper)
         table.withSlot(slot) { series in
             series.aligned = nil
             series.samples = SampleColumns(timestamps: column.timestamps[lower..<upper], values: aligned.values[lower..<upper])
@@ -77,8 +77,8 @@ extension SampleHistory.State {
         var values: [Double] = []
         values.reserveCapacity(columns[index].capacity)
         values.append(contentsOf: repeatElement(.nan, count: columns[index].count - 1))
-        let first = values.count
-        table.withSlot(slot) { $0.aligned = AlignedValues(column: column, first: first, values: values) }
+        let first = Int32(values.count)
+        table.withSlot(slot) { $0.aligned = AlignedValues(values: values, first: first, column: column) }
         columns[index].members.append(SeriesID(slot: slot, generation: table.slots[Int(slot)].generation))
         return true
     }
@@ -103,7 +103,7 @@ extension SampleHistory.State {
         table.slots.indices.reduce(0) { total, slot in
             guard let aligned = table.slots[slot].aligned else { return total + table.slots[slot].samples.count }
             let column = columns[Int(aligned.column)]
-            return total + column.count - max(column.start, aligned.first)
+            return total + column.count - max(column.start, Int(aligned.first))
         }
     }
 

@@ -56,7 +56,7 @@ extension SampleHistory.State {
             let values = table.slots[Int(slot)].aligned?.values,
             values.count == columns[column].count
         else { return nil }
-        let range = columns[column].range(from: from, through: through, lowest: first)
+        let range = columns[column].range(from: from, through: through, lowest: Int(first))
         guard !range.isEmpty else { return nil }
         return SeriesSamples(labels: labels, timestamps: columns[column].timestamps[range], values: values[range])
     }

@@ -13,7 +13,7 @@ extension SampleHistory {
         /// The series the last snapshot held, to mark the vanished ones stale.
         var lastSnapshot: [SeriesID] = []
         /// Counts the snapshots recorded (the first is 1), to tell which series the current one holds.
-        var snapshotSerial: UInt64 = 0
+        var snapshotSerial: UInt32 = 0
         /// The newest timestamp seen; windows end there.
         var newest: Int64 = .min
 
@@ -46,7 +46,7 @@ extension SampleHistory {
 
         mutating func record(_ snapshot: inout SeriesSnapshot, at timestamp: Int64, labels: (Int) -> Labels) {
             openColumns(at: timestamp)
-            snapshotSerial += 1
+            snapshotSerial &+= 1
             var present: [SeriesID] = []
             present.reserveCapacity(snapshot.count)
             snapshot.resolvedCount = 0
