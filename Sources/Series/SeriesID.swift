@@ -56,12 +56,6 @@ public struct SeriesSnapshot: Sendable {
         values.append(value)
     }
 
-    /// Empties the snapshot, keeping its buffers for the next one.
-    public mutating func removeAll(keepingCapacity: Bool) {
-        ids.removeAll(keepingCapacity: keepingCapacity)
-        values.removeAll(keepingCapacity: keepingCapacity)
-    }
-
     /// The number of samples.
     public var count: Int { ids.count }
 }

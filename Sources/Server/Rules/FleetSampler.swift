@@ -80,12 +80,11 @@ final class FleetSampler: Sendable {
         var plan: [FamilyPlan] = []
         /// The agents of the last snapshot, in its order (by name).
         var agents: [AgentSeries] = []
-        /// Buffers reused from one snapshot to the next.
-        var snapshot = SeriesSnapshot()
-        var origins: [(agent: Int32, series: Int32)] = []
+        /// How many samples the last snapshot had, to size the next one.
+        var lastCount = 0
     }
 
-    /// Protects the plan, the agents' series ids and the reused buffers.
+    /// Protects the plan and the agents' series ids.
     private let cache = Mutex(Cache())
 
     init() {}
@@ -97,20 +96,23 @@ final class FleetSampler: Sendable {
                 cache = Cache(names: names, plan: FleetFamilies.all.compactMap { FamilyPlan($0, names: names) })
             }
             var entries = Self.match(agents, to: cache.agents)
-            cache.snapshot.removeAll(keepingCapacity: true)
-            cache.origins.removeAll(keepingCapacity: true)
+            // Built afresh each time rather than kept: between evaluations the memory goes back to the system.
+            var snapshot = SeriesSnapshot(capacity: cache.lastCount)
+            var origins: [(agent: Int32, series: Int32)] = []
+            origins.reserveCapacity(cache.lastCount)
             Self.collect(agents, entries, at: Double(now) / 1000, policy: policy, plan: cache.plan,
-                         into: &cache.snapshot, origins: &cache.origins)
+                         into: &snapshot, origins: &origins)
             var built: [Int: [Labels]] = [:]
-            history.record(&cache.snapshot, at: now) { [plan = cache.plan, origins = cache.origins] index in
+            history.record(&snapshot, at: now) { [plan = cache.plan] index in
                 let origin = origins[index]
                 let agent = Int(origin.agent)
                 let labels = built[agent] ?? Self.seriesLabels(of: agents[agent], plan: plan)
                 built[agent] = labels
                 return labels[Int(origin.series)]
             }
-            if cache.snapshot.resolvedCount > 0 { Self.keep(cache.snapshot.ids, origins: cache.origins, in: &entries) }
+            if snapshot.resolvedCount > 0 { Self.keep(snapshot.ids, origins: origins, in: &entries) }
             cache.agents = entries
+            cache.lastCount = snapshot.count
         }
     }
 
