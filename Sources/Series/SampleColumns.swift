@@ -16,8 +16,10 @@ struct SampleColumns {
     var isEmpty: Bool { start == timestamps.count }
     /// The newest sample's value, nil when there are none.
     var lastValue: Double? { isEmpty ? nil : values.last }
-    /// Room held for samples, live or not (for memory accounting).
+    /// Room held for samples, live or not.
     var capacity: Int { timestamps.capacity }
+    /// The bytes of both arrays' room (for memory accounting).
+    var bytes: Int { (timestamps.capacity + values.capacity) * 8 }
 
     init() {}
 
@@ -38,7 +40,8 @@ struct SampleColumns {
             if timestamp == last { values[values.count - 1] = value }
             return
         }
-        if timestamps.count == timestamps.capacity { makeRoom() }
+        // Both arrays must have room: malloc may have given one of them a little more than was asked for.
+        if timestamps.count >= min(timestamps.capacity, values.capacity) { makeRoom() }
         timestamps.append(timestamp)
         values.append(value)
     }

@@ -75,7 +75,7 @@ extension SampleHistory.State {
             return false
         }
         var values: [Double] = []
-        values.reserveCapacity(columns[index].capacity)
+        values.reserveCapacity(columns[index].room)
         values.append(contentsOf: repeatElement(.nan, count: columns[index].count - 1))
         let first = Int32(values.count)
         table.withSlot(slot) { $0.aligned = AlignedValues(values: values, first: first, column: column) }
@@ -109,7 +109,7 @@ extension SampleHistory.State {
 
     /// The bytes of the sample arrays: own timestamps and values, shared columns, members' values.
     var sampleBytes: Int {
-        let own = table.slots.reduce(0) { $0 + $1.samples.capacity * 16 + ($1.aligned?.values.capacity ?? 0) * 8 }
+        let own = table.slots.reduce(0) { $0 + $1.samples.bytes + ($1.aligned?.values.capacity ?? 0) * 8 }
         return own + columns.reduce(0) { $0 + $1.capacity * 8 }
     }
 }

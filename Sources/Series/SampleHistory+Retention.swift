@@ -11,6 +11,7 @@ extension SampleHistory {
             /// How far back it reads, in milliseconds.
             public var windowMillis: Int64
 
+            /// A requirement for the series `matchers` select, `windowMillis` back.
             public init(matchers: [LabelMatcher], windowMillis: Int64) {
                 self.matchers = matchers
                 self.windowMillis = windowMillis
@@ -22,6 +23,7 @@ extension SampleHistory {
         /// Requirements of selectors naming no metric: they may match any series.
         public var unnamed: [Requirement]
 
+        /// A retention from the requirements of named and unnamed selectors.
         public init(byName: [String: [Requirement]], unnamed: [Requirement] = []) {
             self.byName = byName
             self.unnamed = unnamed

@@ -15,6 +15,7 @@ public final class SampleHistory: Queryable, Sendable {
     /// Protects the series, their samples, the retention and what the last fleet snapshot held.
     private let state: Mutex<State>
 
+    /// An empty history that keeps what `retention` asks for.
     public init(retention: Retention) {
         state = Mutex(State(retention: retention))
     }

@@ -18,15 +18,21 @@ struct TimestampColumn {
         self.windowMillis = windowMillis
     }
 
+    /// The room asked for: the column and every member hold at least this much. Fullness is judged by it, not
+    /// by the arrays' capacities, which malloc may round up differently for each array: a member whose array
+    /// filled up before the column would otherwise grow by doubling.
+    private(set) var room = 0
+
     var count: Int { timestamps.count }
     var newest: Int64? { timestamps.last }
-    var isFull: Bool { timestamps.count == timestamps.capacity }
+    var isFull: Bool { timestamps.count >= room }
     var capacity: Int { timestamps.capacity }
 
     /// Starts the column afresh at `timestamp` (it has no members).
     mutating func restart(at timestamp: Int64) {
+        room = 4
         timestamps = []
-        timestamps.reserveCapacity(4)
+        timestamps.reserveCapacity(room)
         timestamps.append(timestamp)
         start = 0
     }
@@ -59,10 +65,11 @@ struct TimestampColumn {
     mutating func makeRoom() -> Room {
         let live = count - start
         let slack = live / SampleColumns.slackDivisor + 2
-        let room: Room = start >= slack ? .shift(start) : .reallocate(start: start, capacity: live + slack)
-        timestamps.make(room)
+        let made: Room = start >= slack ? .shift(start) : .reallocate(start: start, capacity: live + slack)
+        timestamps.make(made)
+        if case .reallocate(_, let capacity) = made { room = capacity }
         start = 0
-        return room
+        return made
     }
 
     /// The index range of the timestamps in `from...through` at or after `lowest`, empty when there are none.
