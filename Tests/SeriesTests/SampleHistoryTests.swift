@@ -20,9 +20,9 @@ struct SampleHistoryTests {
 
     @Test func aSeriesGoneFromTheSnapshotIsMarkedStale() throws {
         let history = SampleHistory(retention: .init(metricNames: nil, windowMillis: 600_000))
-        history.record([(up("a"), 1), (up("b"), 1)], metricNames: ["agent_up"], at: 0)
-        history.record([(up("a"), 1)], metricNames: ["agent_up"], at: 15_000)
-        history.record([(up("a"), 1)], metricNames: ["agent_up"], at: 30_000)
+        history.record([(up("a"), 1), (up("b"), 1)], at: 0)
+        history.record([(up("a"), 1)], at: 15_000)
+        history.record([(up("a"), 1)], at: 30_000)
         let b = history.select(try named("agent_up") + [try LabelMatcher(.equal, "agent", "b")], from: 0, through: 60_000)
         #expect(Array(b[0].timestamps) == [0, 15_000])
         #expect(isStaleMarker(b[0].values.last ?? 0))

@@ -99,7 +99,7 @@ public final class RuleGroup: Sendable {
     }
 
     private func write(_ samples: Vector, ruleIndex: Int, at timestamp: Int64, sink: any RuleSampleSink) {
-        var returned: Set<Labels> = []
+        var returned = Set<Labels>(minimumCapacity: samples.count)
         for sample in samples {
             sink.append(sample.labels, timestamp: timestamp, value: sample.value)
             returned.insert(sample.labels)

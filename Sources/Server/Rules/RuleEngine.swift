@@ -34,6 +34,8 @@ public final class RuleEngine: Sendable {
 
     private let registry: AgentRegistry
     public let history: SampleHistory
+    /// Samples the fleet into ``history``, keeping the history's ids of each agent's series.
+    private let sampler = FleetSampler()
     let store: FleetStore
     private let clock: any WallClock
     let logger: Logger
@@ -114,9 +116,8 @@ public final class RuleEngine: Sendable {
         guard !alreadySampled else { return }
         let fleetNames = names.map { $0.intersection(FleetSampler.seriesNames) } ?? FleetSampler.seriesNames
         guard !fleetNames.isEmpty else { return }
-        let samples = FleetSampler.samples(
-            registry.snapshot(), at: Double(now) / 1000, policy: registry.currentConfiguration.policy, names: fleetNames)
-        history.record(samples, metricNames: fleetNames, at: now)
+        sampler.sample(registry.snapshot(), at: now, policy: registry.currentConfiguration.policy, names: fleetNames,
+                       into: history)
     }
 
     static func key(_ group: RuleGroup) -> String { group.file + "\u{0}" + group.name }

@@ -1,0 +1,63 @@
+import PromQL
+
+extension SampleHistory.State {
+    /// The matching series with their samples in `from...through`, sorted by labels, as views of the stored
+    /// arrays. A selector naming its metric reads that name's sorted list; one without reads every series.
+    mutating func select(_ matchers: [LabelMatcher], from: Int64, through: Int64) -> [SeriesSamples] {
+        guard let nameMatcher = matchers.firstIndex(where: { $0.name == metricNameLabel && $0.type == .equal }) else {
+            return selectUnnamed(matchers, from: from, through: through)
+        }
+        guard let name = table.nameIndex(of: matchers[nameMatcher].value) else { return [] }
+        var others = matchers
+        others.remove(at: nameMatcher)
+        let candidates = table.candidates(of: name, matching: others)
+        var result: [SeriesSamples] = []
+        result.reserveCapacity(candidates.count)
+        for id in candidates where table.isLive(id) {
+            if let series = samples(of: id.slot, matching: others, from: from, through: through) {
+                result.append(series)
+            }
+        }
+        return result
+    }
+
+    private func selectUnnamed(_ matchers: [LabelMatcher], from: Int64, through: Int64) -> [SeriesSamples] {
+        var result: [SeriesSamples] = []
+        for slot in table.slots.indices where table.slots[slot].inUse {
+            if let series = samples(of: Int32(slot), matching: matchers, from: from, through: through) {
+                result.append(series)
+            }
+        }
+        result.sort { $0.labels < $1.labels }
+        return result
+    }
+
+    /// The samples of the series in `slot` in `from...through`, nil when it does not match or has none there.
+    private func samples(of slot: Int32, matching matchers: [LabelMatcher], from: Int64, through: Int64)
+        -> SeriesSamples?
+    {
+        // Field by field: copying the whole slot would retain and release its arrays for nothing.
+        let labels = table.slots[Int(slot)].labels
+        guard matchers.allSatisfy({ $0.matches(labels) }) else { return nil }
+        if let column = table.slots[Int(slot)].aligned?.column {
+            return alignedSamples(of: slot, column: Int(column), labels: labels, from: from, through: through)
+        }
+        guard let (timestamps, values) = table.slots[Int(slot)].samples.slice(from: from, through: through) else {
+            return nil
+        }
+        return SeriesSamples(labels: labels, timestamps: timestamps, values: values)
+    }
+
+    /// The samples of a series sharing `column`: its timestamps and its values, index for index.
+    private func alignedSamples(of slot: Int32, column: Int, labels: Labels, from: Int64, through: Int64)
+        -> SeriesSamples?
+    {
+        guard let first = table.slots[Int(slot)].aligned?.first,
+            let values = table.slots[Int(slot)].aligned?.values,
+            values.count == columns[column].count
+        else { return nil }
+        let range = columns[column].range(from: from, through: through, lowest: Int(first))
+        guard !range.isEmpty else { return nil }
+        return SeriesSamples(labels: labels, timestamps: columns[column].timestamps[range], values: values[range])
+    }
+}

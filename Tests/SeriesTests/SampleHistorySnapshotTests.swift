@@ -1,0 +1,117 @@
+import PromQL
+import Series
+import Testing
+
+/// Snapshots recorded by series id: ids resolved once and kept, stale markers for vanished series, and ids
+/// going stale when their series is dropped or the retention changes.
+struct SampleHistorySnapshotTests {
+    func series(_ name: String, _ agent: String) -> Labels { Labels(["__name__": name, "agent": agent]) }
+
+    /// Records `samples` with the ids kept in `ids` (by labels), and returns the labels the history asked for.
+    @discardableResult
+    func record(_ history: SampleHistory, _ samples: [(Labels, Double)], at time: Int64,
+                ids: inout [Labels: SeriesID]) -> [Labels] {
+        var snapshot = SeriesSnapshot()
+        for (labels, value) in samples { snapshot.append(ids[labels] ?? .unresolved, value) }
+        var asked: [Labels] = []
+        history.record(&snapshot, at: time) { index in
+            asked.append(samples[index].0)
+            return samples[index].0
+        }
+        for (index, sample) in samples.enumerated() { ids[sample.0] = snapshot.ids[index] }
+        #expect(snapshot.resolvedCount == asked.count)
+        return asked
+    }
+
+    func stored(_ history: SampleHistory, _ labels: Labels) -> [(Int64, Double)] {
+        let matchers = labels.labels.compactMap { try? LabelMatcher(.equal, $0.name, $0.value) }
+        let found = history.select(matchers, from: .min, through: .max).first
+        return found.map { Array(zip($0.timestamps, $0.values)) } ?? []
+    }
+
+    @Test func idsAreResolvedOnceThenUsedWithoutLabels() {
+        let history = SampleHistory(retention: .init(metricNames: ["up", "cost"], windowMillis: 600_000))
+        var ids: [Labels: SeriesID] = [:]
+        let samples = [(series("up", "a"), 1.0), (series("cost", "a"), 2.0), (series("other", "a"), 3.0)]
+        #expect(record(history, samples, at: 0, ids: &ids).count == 3)
+        #expect(record(history, samples, at: 15_000, ids: &ids).isEmpty)
+        #expect(stored(history, series("up", "a")).map(\.0) == [0, 15_000])
+        #expect(stored(history, series("cost", "a")).map(\.1) == [2, 2])
+        #expect(history.size == (series: 2, samples: 4))
+    }
+
+    @Test func aVanishedSeriesGetsOneStaleMarkerAndMayComeBack() throws {
+        let history = SampleHistory(retention: .init(metricNames: ["up"], windowMillis: 600_000))
+        var ids: [Labels: SeriesID] = [:]
+        let (a, b) = (series("up", "a"), series("up", "b"))
+        record(history, [(a, 1), (b, 1)], at: 0, ids: &ids)
+        record(history, [(a, 1)], at: 15_000, ids: &ids)
+        record(history, [(a, 1)], at: 30_000, ids: &ids)
+        let vanished = stored(history, b)
+        #expect(vanished.map(\.0) == [0, 15_000])
+        #expect(isStaleMarker(vanished.last?.1 ?? 0))
+        guard case .vector(let gone) = try Evaluator(storage: history).query("up", at: 30_000) else {
+            Issue.record("not a vector")
+            return
+        }
+        #expect(gone.map { $0.labels["agent"] } == ["a"])
+        #expect(record(history, [(a, 1), (b, 7)], at: 45_000, ids: &ids).isEmpty)
+        guard case .vector(let back) = try Evaluator(storage: history).query("up", at: 45_000) else {
+            Issue.record("not a vector")
+            return
+        }
+        #expect(back.map(\.value) == [1, 7])
+    }
+
+    /// A series whose window passes without samples is dropped; a new series may take its slot, and the old id
+    /// must then neither write into the new series nor be taken for it.
+    @Test func anIdOfADroppedSeriesIsResolvedAgainAndNeverWritesIntoAnother() {
+        let history = SampleHistory(retention: .init(metricNames: ["up"], windowMillis: 60_000))
+        var ids: [Labels: SeriesID] = [:]
+        let (a, b, c) = (series("up", "a"), series("up", "b"), series("up", "c"))
+        record(history, [(a, 1), (b, 2)], at: 0, ids: &ids)
+        for time in stride(from: Int64(15_000), through: 90_000, by: 15_000) { record(history, [(a, 1)], at: time, ids: &ids) }
+        #expect(history.size.series == 1)
+        #expect(record(history, [(a, 1), (c, 3)], at: 105_000, ids: &ids) == [c])
+        #expect(record(history, [(a, 1), (b, 4)], at: 120_000, ids: &ids) == [b])
+        #expect(stored(history, b).map(\.1) == [4])
+        #expect(stored(history, c).map(\.0) == [105_000, 120_000])
+        #expect(stored(history, c).first?.1 == 3)
+        #expect(isStaleMarker(stored(history, c).last?.1 ?? 0))
+    }
+
+    @Test func changingTheRetentionResolvesAgainOnlyWhatItConcerns() {
+        let history = SampleHistory(retention: .init(metricNames: ["up"], windowMillis: 600_000))
+        var ids: [Labels: SeriesID] = [:]
+        let (up, down) = (series("up", "a"), series("down", "a"))
+        #expect(record(history, [(up, 1), (down, 0)], at: 0, ids: &ids) == [up, down])
+        #expect(stored(history, down).isEmpty)
+        history.retain(.init(metricNames: ["up", "down"], windowMillis: 600_000))
+        #expect(record(history, [(up, 1), (down, 0)], at: 15_000, ids: &ids) == [down])
+        #expect(stored(history, down).map(\.0) == [15_000])
+        history.retain(.init(metricNames: ["down"], windowMillis: 600_000))
+        #expect(stored(history, up).isEmpty)
+        #expect(record(history, [(up, 1), (down, 0)], at: 30_000, ids: &ids) == [up])
+        #expect(stored(history, down).map(\.0) == [15_000, 30_000])
+    }
+
+    /// Series in every snapshot share their timestamps: about 8 bytes a sample plus slack, not 16.
+    @Test func seriesInEverySnapshotCostAboutEightBytesASample() {
+        let history = SampleHistory(retention: .init(metricNames: ["up"], windowMillis: 3_600_000))
+        var ids: [Labels: SeriesID] = [:]
+        let all = (0..<200).map { series("up", "a\($0)") }
+        for step in 0..<400 { record(history, all.map { ($0, Double(step)) }, at: Int64(step) * 15_000, ids: &ids) }
+        let size = history.size
+        #expect(size == (series: 200, samples: 200 * 241))
+        #expect(Double(history.sampleBytes) / Double(size.samples) < 10)
+    }
+
+    @Test func aSelectorWithoutAMetricNameReturnsSeriesSortedByLabels() throws {
+        let history = SampleHistory(retention: .init(metricNames: nil, windowMillis: 600_000))
+        for (name, agent) in [("b", "2"), ("a", "3"), ("b", "1"), ("a", "1")] {
+            history.append(series(name, agent), timestamp: 0, value: 1)
+        }
+        let found = history.select([try LabelMatcher(.notEqual, "agent", "3")], from: 0, through: 0)
+        #expect(found.map(\.labels) == [series("a", "1"), series("b", "1"), series("b", "2")])
+    }
+}
