@@ -143,7 +143,7 @@ final class AlertRouter: Sendable {
     func tick() {
         let now = clock.now()
         let finished = outcomes.takeAll()
-        let (notifications, logWrites, expired) = state.withLock { state in
+        let (notifications, externalURL, logWrites, expired) = state.withLock { state in
             for outcome in finished {
                 guard let notification = state.inFlight.removeValue(forKey: outcome.id) else { continue }
                 state.dispatcher.delivered(notification, succeeded: outcome.succeeded, at: now)
@@ -151,14 +151,10 @@ final class AlertRouter: Sendable {
             let notifications = flushDueGroups(&state, at: now)
             for notification in notifications { state.inFlight[notification.id] = notification }
             housekeeping(&state, at: now)
-            state.unsavedLog += state.dispatcher.takeLogUpdates()
-            defer {
-                state.unsavedLog = []
-                state.expiredLog = []
-            }
-            return (notifications, state.unsavedLog, state.expiredLog)
+            let (entries, expired) = state.takeUnsavedLog()
+            return (notifications, state.settings.externalURL, entries, expired)
         }
-        for notification in notifications { deliveries.enqueue(delivery(for: notification, at: now)) }
+        for notification in notifications { deliveries.enqueue(delivery(for: notification, externalURL: externalURL)) }
         saveLog(logWrites, expired: expired)
     }
 
@@ -168,8 +164,7 @@ final class AlertRouter: Sendable {
         return state.dispatcher.tick(at: now, isMuted: { muting.status(of: $0.labels).isMuted })
     }
 
-    private func delivery(for notification: AlertNotification, at now: UnixTime) -> Delivery {
-        let externalURL = state.withLock { $0.settings.externalURL }
+    private func delivery(for notification: AlertNotification, externalURL: String) -> Delivery {
         switch notification.integration {
         case .webhook(let config):
             return Delivery(notification, notifier: WebhookNotifier(config: config, externalURL: externalURL,
@@ -206,14 +201,7 @@ final class AlertRouter: Sendable {
 
     /// Writes what the notification log still holds unsaved (at shutdown).
     func saveRemainingLog() {
-        let (entries, expired) = state.withLock { state in
-            state.unsavedLog += state.dispatcher.takeLogUpdates()
-            defer {
-                state.unsavedLog = []
-                state.expiredLog = []
-            }
-            return (state.unsavedLog, state.expiredLog)
-        }
+        let (entries, expired) = state.withLock { $0.takeUnsavedLog() }
         saveLog(entries, expired: expired)
     }
 
@@ -225,6 +213,17 @@ final class AlertRouter: Sendable {
 
     /// Deliveries queued or running.
     var deliveryBacklog: Int { deliveries.backlog }
+}
+
+extension AlertRouter.State {
+    /// The notification log entries to write and to delete, taken from the dispatcher and from earlier writes
+    /// that failed; a write that fails again puts them back.
+    mutating func takeUnsavedLog() -> (entries: [NotificationLogEntry], expired: [NotificationLogEntry]) {
+        let entries = unsavedLog + dispatcher.takeLogUpdates(), expired = expiredLog
+        unsavedLog = []
+        expiredLog = []
+        return (entries, expired)
+    }
 }
 
 /// The outcomes of finished deliveries, collected by the delivery queue's workers and applied by ``AlertRouter/tick()``.
