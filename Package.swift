@@ -10,8 +10,11 @@ func module(_ name: String, dependencies: [Target.Dependency] = [], resources: [
     .target(name: name, dependencies: dependencies, resources: resources, swiftSettings: strictSettings)
 }
 
-func tests(_ name: String, dependencies: [Target.Dependency], resources: [Resource]? = nil) -> Target {
-    .testTarget(name: name, dependencies: dependencies, resources: resources, swiftSettings: strictSettings)
+func tests(
+    _ name: String, dependencies: [Target.Dependency], exclude: [String] = [], resources: [Resource]? = nil
+) -> Target {
+    .testTarget(
+        name: name, dependencies: dependencies, exclude: exclude, resources: resources, swiftSettings: strictSettings)
 }
 
 let package = Package(
@@ -34,28 +37,31 @@ let package = Package(
         // glibc's malloc tuning, for the executable's start-up only.
         .systemLibrary(name: "CMalloc"),
 
+        // The bottom: what every layer shares (labels, matchers, time, Go-compatible formatting).
+        module("Model"),
+
         // Domain modules without I/O.
         module("JSON"),
-        module("Series", dependencies: ["PromQL"]),
-        module("Exposition", dependencies: ["Series"]),
-        module("PromQL"),
-        module("Fleet", dependencies: ["Series", "Exposition", "JSON"]),
-        module("YAMLConfig", dependencies: ["Series", .product(name: "Yams", package: "Yams")]),
-        module("Alerting", dependencies: ["PromQL", "Series", "JSON", "YAMLConfig"]),
-        module("Rules", dependencies: ["PromQL", "Series", .product(name: "Yams", package: "Yams")]),
+        module("Series", dependencies: ["Model"]),
+        module("Exposition", dependencies: ["Model"]),
+        module("PromQL", dependencies: ["Model"]),
+        module("Fleet", dependencies: ["Model", "Exposition", "JSON"]),
+        module("YAMLConfig", dependencies: ["Model", .product(name: "Yams", package: "Yams")]),
+        module("Alerting", dependencies: ["Model", "JSON", "YAMLConfig"]),
+        module("Rules", dependencies: ["Model", "PromQL", "Series", .product(name: "Yams", package: "Yams")]),
 
         // Edges: transport, persistence, wiring.
         module("HTTP", dependencies: ["CMicroHTTPD", "CZlib"]),
-        module("Storage", dependencies: ["Fleet", "Series", "JSON", "Alerting", "PromQL", .product(name: "GRDB", package: "GRDB.swift")]),
+        module("Storage", dependencies: ["Model", "Fleet", "JSON", "Alerting", .product(name: "GRDB", package: "GRDB.swift")]),
         module("Server", dependencies: [
-            "HTTP", "Exposition", "JSON", "Series", "Fleet", "Storage", "PromQL", "YAMLConfig", "Rules", "Alerting",
+            "Model", "HTTP", "Exposition", "JSON", "Series", "Fleet", "Storage", "PromQL", "YAMLConfig", "Rules", "Alerting",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(
             name: "heartbeat-exporter",
             dependencies: [
-                "Server", "Fleet", "JSON", "PromQL", "Rules", "Alerting", "Series", "CMalloc", "HeartbeatClient",
+                "Server", "Model", "Fleet", "JSON", "PromQL", "Rules", "Alerting", "CMalloc", "HeartbeatClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -65,30 +71,31 @@ let package = Package(
         module("HeartbeatClient", dependencies: [.product(name: "Logging", package: "swift-log")]),
 
         // Test helpers shared by the test targets.
-        module("TestSupport", dependencies: ["Fleet", "Series", "Alerting"]),
+        module("TestSupport", dependencies: ["Model", "Fleet", "Alerting"]),
 
+        tests("ModelTests", dependencies: ["Model"]),
         tests("JSONTests", dependencies: ["JSON"]),
-        tests("SeriesTests", dependencies: ["Series", "PromQL"]),
+        tests("SeriesTests", dependencies: ["Series", "Model", "PromQL"]),
         tests("YAMLConfigTests", dependencies: ["YAMLConfig"]),
-        tests("AlertingTests", dependencies: ["Alerting", "TestSupport", "YAMLConfig", "PromQL"], resources: [.copy("testdata")]),
-        tests("ExpositionTests", dependencies: ["Exposition", "TestSupport"], resources: [.copy("testdata")]),
-        tests("PromQLTests", dependencies: ["PromQL", "TestSupport"], resources: [.copy("testdata")]),
-        tests("RulesTests", dependencies: ["Rules", "TestSupport"], resources: [.copy("testdata")]),
-        tests("FleetTests", dependencies: ["Fleet", "TestSupport"]),
+        tests("AlertingTests", dependencies: ["Alerting", "TestSupport", "YAMLConfig", "Model"], resources: [.copy("testdata")]),
+        tests("ExpositionTests", dependencies: ["Exposition", "Model", "TestSupport"], resources: [.copy("testdata")]),
+        tests("PromQLTests", dependencies: ["PromQL", "Model", "TestSupport"], resources: [.copy("testdata")]),
+        tests("RulesTests", dependencies: ["Rules", "Model", "TestSupport"], resources: [.copy("testdata")]),
+        tests("FleetTests", dependencies: ["Fleet", "Model", "TestSupport"]),
         tests("HTTPTests", dependencies: ["HTTP"]),
-        tests("StorageTests", dependencies: ["Storage", "TestSupport", "Alerting", "PromQL"]),
+        tests("StorageTests", dependencies: ["Storage", "TestSupport", "Alerting", "Model"]),
         tests("ServerTests", dependencies: [
-            "Server", "TestSupport", "YAMLConfig", "Rules", "PromQL", "Alerting", .product(name: "Logging", package: "swift-log"),
+            "Server", "TestSupport", "YAMLConfig", "Rules", "Model", "PromQL", "Alerting", .product(name: "Logging", package: "swift-log"),
         ]),
-        tests("IntegrationTests", dependencies: ["TestSupport", "JSON", "HeartbeatClient"]),
+        tests("IntegrationTests", dependencies: ["TestSupport", "JSON", "HeartbeatClient"], exclude: ["Browser"]),
 
         // Benchmark: the HTTP transport with a trivial handler (bench/limit/run.sh).
         .executableTarget(name: "http-trivial-bench", dependencies: ["HTTP"], path: "bench/limit/swift", swiftSettings: strictSettings),
-        .executableTarget(name: "promql-bench", dependencies: ["PromQL"], path: "bench/promql", swiftSettings: strictSettings),
+        .executableTarget(name: "promql-bench", dependencies: ["PromQL", "Model"], path: "bench/promql", swiftSettings: strictSettings),
         .executableTarget(
             name: "rules-bench",
             dependencies: [
-                "Server", "Fleet", "Rules", "Series", "Storage", "TestSupport", "CMalloc",
+                "Server", "Model", "Fleet", "Rules", "Series", "Storage", "TestSupport", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "bench/rules", swiftSettings: strictSettings),

@@ -1,5 +1,5 @@
 import JSON
-import Series
+import Model
 
 /// Reads the request bodies of Alertmanager's API v2, with go-swagger's wording for missing fields.
 public enum APIv2Decoding {

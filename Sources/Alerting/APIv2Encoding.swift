@@ -1,6 +1,5 @@
 import JSON
-import PromQL
-import Series
+import Model
 
 /// The bodies of Alertmanager's API v2 that `amtool` reads, in Alertmanager 0.25's field order and
 /// timestamp form (`2026-11-25T22:40:02.372Z`), each ending in a newline as Alertmanager's do.

@@ -1,5 +1,5 @@
 import JSON
-import Series
+import Model
 
 /// The `/api/v2/status` body `amtool` reads before every command.
 public struct AlertmanagerStatus: Sendable, Equatable {

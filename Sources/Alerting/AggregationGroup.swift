@@ -1,5 +1,4 @@
-import PromQL
-import Series
+import Model
 
 /// The alerts of one route that share the values of its `group_by` labels, with the group's timer.
 struct AggregationGroup: Sendable {

@@ -1,5 +1,4 @@
-import PromQL
-import Series
+import Model
 
 /// An alert as the dispatcher, inhibitor and silences see it: Alertmanager's `types.Alert`.
 public struct Alert: Sendable, Equatable {

@@ -1,5 +1,4 @@
-import PromQL
-import Series
+import Model
 
 /// A receiver integration the dispatcher notifies.
 public enum Integration: Sendable, Equatable {

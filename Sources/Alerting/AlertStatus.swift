@@ -1,5 +1,4 @@
-import PromQL
-import Series
+import Model
 
 /// An alert's state in Alertmanager's API v2: `active`, `suppressed` (silenced, inhibited or muted
 /// otherwise) or `unprocessed`, with the IDs of what suppresses it.

@@ -1,7 +1,6 @@
 import JSON
 import Foundation
-import PromQL
-import Series
+import Model
 
 /// Sends alerts to a real Alertmanager's `POST /api/v2/alerts`, as Prometheus' notifier does.
 public struct AlertmanagerForwarder: Sendable {

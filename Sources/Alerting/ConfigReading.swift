@@ -1,4 +1,4 @@
-import PromQL
+import Model
 import YAMLConfig
 
 /// Small readers shared by the `route`, `inhibit_rules` and `receivers` sections.

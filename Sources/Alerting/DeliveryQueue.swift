@@ -1,4 +1,4 @@
-import Series
+import Model
 import Synchronization
 
 /// One piece of work for the ``DeliveryQueue``: a send that may be retried until a deadline.

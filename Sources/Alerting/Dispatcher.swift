@@ -1,5 +1,4 @@
-import PromQL
-import Series
+import Model
 
 /// Alertmanager's dispatcher as a pure state machine: it sorts alerts into aggregation groups per route
 /// and `group_by` values, and when a group's timer (group_wait, then group_interval) is due it emits the

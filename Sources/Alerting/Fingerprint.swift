@@ -1,4 +1,4 @@
-import PromQL
+import Model
 
 /// Alertmanager's identity of a label set: FNV-1a 64 over the label names in order, each name and value
 /// followed by a 0xff byte (Prometheus' `model.LabelSet.Fingerprint`).

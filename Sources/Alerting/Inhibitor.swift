@@ -1,5 +1,4 @@
-import PromQL
-import Series
+import Model
 
 /// Applies ``InhibitRule``s: a firing alert matching a rule's source matchers mutes alerts matching its
 /// target matchers that have the same values for the `equal` labels (Alertmanager's `inhibit.Inhibitor`).

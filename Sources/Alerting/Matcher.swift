@@ -1,4 +1,4 @@
-import PromQL
+import Model
 
 /// One Alertmanager label matcher: `name="value"`, `name!="value"`, `name=~"regex"`, `name!~"regex"`.
 ///

@@ -1,4 +1,4 @@
-import Series
+import Model
 
 /// One integration of one receiver, as the notification log keys it: `team-a/webhook/0`.
 public struct IntegrationKey: Hashable, Sendable, Comparable, CustomStringConvertible {

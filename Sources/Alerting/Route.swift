@@ -1,4 +1,4 @@
-import PromQL
+import Model
 
 /// The options a matching route applies to an alert, after inheritance from its ancestors.
 public struct RouteOptions: Sendable, Equatable {

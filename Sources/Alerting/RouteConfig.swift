@@ -1,3 +1,4 @@
+import Model
 import YAMLConfig
 
 /// One node of the `route:` tree as written, before inheritance is applied (see ``Route``).

@@ -1,5 +1,4 @@
-import PromQL
-import Series
+import Model
 
 /// Where a silence is in its life, a pure function of time (Alertmanager's `getState`).
 public enum SilenceState: String, Sendable, Equatable, CaseIterable {

@@ -1,6 +1,5 @@
 import Foundation
-import PromQL
-import Series
+import Model
 
 /// The silences, with Alertmanager's rules for creating, updating and expiring them. A value type: the
 /// server keeps it behind a `Mutex` and persists the silences each write returns.

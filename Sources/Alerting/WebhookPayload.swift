@@ -1,5 +1,5 @@
 import JSON
-import PromQL
+import Model
 
 /// The body Alertmanager's webhook notifier POSTs, version 4, byte for byte as Alertmanager 0.25
 /// writes it (field order, Go's JSON escaping, timestamps, trailing newline).

@@ -1,3 +1,5 @@
+import Model
+
 /// The `le="…"}` suffixes of the bucket lines for one set of bounds, rendered once and reused
 /// while consecutive histograms share the same bounds (the usual case: one bucket layout per family).
 struct BucketLabelCache: Sendable {
@@ -27,8 +29,8 @@ struct BucketLabelCache: Sendable {
     private static func render(_ bound: Double, format: ExpositionFormat) -> [UInt8] {
         var bytes = Array(#"le=""#.utf8)
         switch format {
-        case .prometheusText: FloatFormatting.appendGo(bound, to: &bytes)
-        case .openMetrics: FloatFormatting.appendOpenMetrics(bound, to: &bytes)
+        case .prometheusText: GoFloat.appendGo(bound, to: &bytes)
+        case .openMetrics: GoFloat.appendOpenMetrics(bound, to: &bytes)
         }
         bytes.append(contentsOf: "\"}".utf8)
         return bytes

@@ -1,3 +1,5 @@
+import Model
+
 /// Writes metric families in the Prometheus text format or OpenMetrics into one byte buffer.
 ///
 /// The writer writes exactly what it is given, in order: the caller sorts families and series,
@@ -125,14 +127,14 @@ public struct ExpositionWriter: Sendable {
     /// Appends ` value\n`.
     private mutating func appendValue(_ value: Double) {
         bytes.append(UInt8(ascii: " "))
-        FloatFormatting.appendGo(value, to: &bytes)
+        GoFloat.appendGo(value, to: &bytes)
         bytes.append(UInt8(ascii: "\n"))
     }
 
     /// Appends ` count\n`.
     private mutating func appendCount(_ count: UInt64) {
         bytes.append(UInt8(ascii: " "))
-        FloatFormatting.appendInteger(count, to: &bytes)
+        GoFloat.appendInteger(count, to: &bytes)
         bytes.append(UInt8(ascii: "\n"))
     }
 

@@ -1,3 +1,5 @@
+import Model
+
 /// Prometheus' rules for metric and label names (the classic, pre-UTF-8 character sets).
 ///
 /// Use these to validate names that come from users (heartbeat labels, config); names written in

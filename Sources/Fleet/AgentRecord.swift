@@ -1,5 +1,5 @@
 import Exposition
-import Series
+import Model
 
 /// Cumulative counters of one agent, exposed as `agent_*_total`.
 public struct AgentCounters: Sendable, Equatable {

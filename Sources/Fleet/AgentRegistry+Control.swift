@@ -1,4 +1,4 @@
-import Series
+import Model
 
 extension AgentRegistry {
     /// Kills an agent on purpose: its state is `killed` until ``resume(_:action:)``, whatever it sends, and

@@ -1,4 +1,4 @@
-import Series
+import Model
 
 /// What the registry made of one heartbeat.
 public struct IngestOutcome: Sendable, Equatable {

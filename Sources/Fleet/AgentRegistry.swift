@@ -1,4 +1,3 @@
-import Series
 import Synchronization
 
 /// The live registry of the fleet: every known agent, its counters and its health.

@@ -1,5 +1,5 @@
 import Exposition
-import Series
+import Model
 
 /// Writes the `agent_*` metric families of DESIGN §7 (``FleetFamilies``) for a snapshot of the fleet.
 ///

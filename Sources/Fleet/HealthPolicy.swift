@@ -1,4 +1,4 @@
-import Series
+import Model
 
 /// The thresholds after which a silent agent counts as degraded, then unreachable.
 public struct HealthThresholds: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Exposition
 import JSON
+import Model
 
 /// Turns a parsed JSON document into a valid ``Heartbeat``, checking every field against ``HeartbeatLimits``.
 ///

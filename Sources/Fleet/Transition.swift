@@ -1,4 +1,4 @@
-import Series
+import Model
 
 /// One change of an agent's health state, as kept in its history.
 public struct Transition: Sendable, Equatable {

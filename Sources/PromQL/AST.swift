@@ -1,3 +1,5 @@
+import Model
+
 /// A parsed PromQL expression. Every node carries the source range it was parsed from.
 public indirect enum Expr: Sendable {
     /// A number literal such as `1.5`.

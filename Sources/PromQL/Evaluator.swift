@@ -1,3 +1,5 @@
+import Model
+
 /// Evaluates PromQL expressions as instant queries over a ``Queryable``.
 public struct Evaluator: Sendable {
     /// Where series come from.

@@ -1,3 +1,5 @@
+import Model
+
 /// The running state of one aggregation group.
 private struct GroupState {
     var labels: Labels

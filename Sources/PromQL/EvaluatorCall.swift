@@ -1,3 +1,5 @@
+import Model
+
 extension EvaluationContext {
     func evalCall(_ node: Call) throws -> Value {
         let name = node.function.name
@@ -48,7 +50,7 @@ extension EvaluationContext {
         case "ceil": return try mapValues(evalVector(node.args[0])) { $0.rounded(.up) }
         case "floor": return try mapValues(evalVector(node.args[0])) { $0.rounded(.down) }
         default:
-            throw UnsupportedError(construct: "function \(quoteString(name))", range: node.range)
+            throw UnsupportedError(construct: "function \(GoFormat.quote(name))", range: node.range)
         }
     }
 

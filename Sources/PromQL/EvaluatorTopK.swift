@@ -1,3 +1,5 @@
+import Model
+
 extension EvaluationContext {
     /// `topk`/`bottomk`: the k largest/smallest samples of each group, with their original labels.
     func selectK(_ node: AggregateExpr, _ input: Vector, _ param: Double) -> Vector {

@@ -1,3 +1,5 @@
+import Model
+
 extension Expr {
     /// The direct sub-expressions.
     public var children: [Expr] {

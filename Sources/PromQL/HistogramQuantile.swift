@@ -1,3 +1,5 @@
+import Model
+
 /// The name of the label holding a classic histogram bucket's upper bound.
 let bucketLabel = "le"
 

@@ -1,3 +1,5 @@
+import Model
+
 extension EvaluationContext {
     /// `label_replace(v, dst, replacement, src, regex)`.
     func labelReplace(_ args: [Expr]) throws -> Vector {

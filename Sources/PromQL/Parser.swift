@@ -1,3 +1,5 @@
+import Model
+
 /// Parses PromQL text into an ``Expr``.
 ///
 /// Constructs of PromQL that the engine does not implement (subqueries, `@`, unsupported functions and

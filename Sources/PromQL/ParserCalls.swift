@@ -1,19 +1,21 @@
+import Model
+
 extension Parser {
     /// Parses `name(args...)` and checks arity and argument types.
     mutating func parseCall(_ name: String, _ nameToken: Token) throws -> Call {
         guard let function = Function.named(name) else {
-            throw error("unknown function with name \(quoteString(name))", nameToken.range)
+            throw error("unknown function with name \(GoFormat.quote(name))", nameToken.range)
         }
         _ = advance()
         let (args, close) = try parseArguments("function call")
         let range = nameToken.range.union(close)
         if !function.isSupported {
-            throw UnsupportedError(construct: "function \(quoteString(name))", range: range)
+            throw UnsupportedError(construct: "function \(GoFormat.quote(name))", range: range)
         }
         try checkArity(function, args.count, range)
         for (position, arg) in args.enumerated() {
             let expected = function.argTypes[min(position, function.argTypes.count - 1)]
-            try expectType(arg, expected, "call to function \(quoteString(name))")
+            try expectType(arg, expected, "call to function \(GoFormat.quote(name))")
         }
         return Call(function: function, args: args, range: range)
     }
@@ -35,7 +37,7 @@ extension Parser {
 
     private func checkArity(_ function: Function, _ count: Int, _ range: SourceRange) throws {
         let declared = function.argTypes.count
-        let name = quoteString(function.name)
+        let name = GoFormat.quote(function.name)
         if function.variadic == 0, count != declared {
             throw error("expected \(declared) argument(s) in call to \(name), got \(count)", range)
         }
@@ -66,7 +68,7 @@ extension Parser {
             range = range.union(tokens[index - 1].range)
         }
         if !op.isSupported {
-            throw UnsupportedError(construct: "aggregation \(quoteString(op.rawValue))", range: range)
+            throw UnsupportedError(construct: "aggregation \(GoFormat.quote(op.rawValue))", range: range)
         }
         let expected = op.takesParameter ? 2 : 1
         guard args.count == expected else {
@@ -101,7 +103,7 @@ extension Parser {
             throw error("comparisons between scalars must use BOOL modifier", opRange)
         }
         if op.isSetOperator, !bothVectors {
-            throw error("set operator \(quoteString(op.rawValue)) not allowed in binary scalar expression", range)
+            throw error("set operator \(GoFormat.quote(op.rawValue)) not allowed in binary scalar expression", range)
         }
         if matching.explicit, !bothVectors {
             throw error("vector matching only allowed between instant vectors", range)

@@ -1,3 +1,4 @@
+import Model
 
 extension Parser {
     /// A primary expression followed by any `[range]`, `offset`, or `@` modifiers.
@@ -150,7 +151,7 @@ extension Parser {
         guard case .string(let value) = current.kind else { throw unexpected("label matching") }
         let valueToken = advance()
         if label == metricNameLabel, !metricName.isEmpty {
-            throw error("metric name must not be set twice: \(quoteString(metricName)) or \(quoteString(value))",
+            throw error("metric name must not be set twice: \(GoFormat.quote(metricName)) or \(GoFormat.quote(value))",
                 selectorStart)
         }
         do {

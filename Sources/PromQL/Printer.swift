@@ -1,10 +1,12 @@
+import Model
+
 /// Renders expressions back to PromQL text; parsing the output gives the same tree.
 extension Expr: CustomStringConvertible {
     /// The expression as PromQL text.
     public var description: String {
         switch self {
         case .number(let node): formatNumber(node.value)
-        case .string(let node): quoteString(node.value)
+        case .string(let node): GoFormat.quote(node.value)
         case .vectorSelector(let node): node.description
         case .matrixSelector(let node): node.description
         case .paren(let node): "(" + node.expr.description + ")"
@@ -20,7 +22,7 @@ extension VectorSelector: CustomStringConvertible {
     /// The selector without its offset.
     var selectorText: String {
         let shown = matchers.filter { !(name != "" && $0.name == metricNameLabel && $0.type == .equal) }
-        let inner = shown.map { "\($0.name)\($0.type.rawValue)\(quoteString($0.value))" }.joined(separator: ", ")
+        let inner = shown.map { "\($0.name)\($0.type.rawValue)\(GoFormat.quote($0.value))" }.joined(separator: ", ")
         return inner.isEmpty && !name.isEmpty ? name : name + "{" + inner + "}"
     }
 

@@ -1,3 +1,5 @@
+import Model
+
 /// The functions that take a range vector.
 enum RangeFunction: String {
     case rate, irate, increase, delta, idelta, deriv, changes, resets

@@ -1,3 +1,5 @@
+import Model
+
 /// One expected element of an `eval` result.
 public struct ExpectedSample: Sendable {
     /// The labels (nil for a scalar result).

@@ -1,3 +1,5 @@
+import Model
+
 /// A malformed line in a Prometheus test script.
 public struct TestScriptError: Error, Sendable, CustomStringConvertible {
     /// 1-based line number.

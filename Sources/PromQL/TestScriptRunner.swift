@@ -1,3 +1,5 @@
+import Model
+
 /// The outcome of one `eval` command.
 public enum TestCaseOutcome: Sendable, Equatable {
     case passed
@@ -92,7 +94,7 @@ extension PromQLTestScript {
         case .matrix:
             return .failed("received range result on instant evaluation")
         case .string(let text):
-            return .failed("unexpected string result \(quoteString(text))")
+            return .failed("unexpected string result \(GoFormat.quote(text))")
         }
     }
 

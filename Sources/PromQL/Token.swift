@@ -1,3 +1,5 @@
+import Model
+
 /// The kinds of tokens of the PromQL lexer.
 enum TokenKind: Equatable, Sendable {
     case identifier(String)
@@ -19,7 +21,7 @@ enum TokenKind: Equatable, Sendable {
                 : name.contains(":") ? "metric identifier \"\(name)\"" : "identifier \"\(name)\""
         case .number(let value): "number \"\(formatNumber(value))\""
         case .duration: "duration"
-        case .string(let text): "string \(quoteString(text))"
+        case .string(let text): "string \(GoFormat.quote(text))"
         case .leftParen: "\"(\""
         case .rightParen: "\")\""
         case .leftBrace: "\"{\""

@@ -1,14 +1,4 @@
-/// The bit pattern Prometheus uses to mark a series as stale.
-public let staleMarkerBits: UInt64 = 0x7ff0_0000_0000_0002
-
-/// A staleness marker value (a NaN with a special payload).
-public let staleMarker = Double(bitPattern: staleMarkerBits)
-
-/// Whether `value` is the staleness marker (not just any NaN).
-@inline(__always)
-public func isStaleMarker(_ value: Double) -> Bool {
-    value.bitPattern == staleMarkerBits
-}
+import Model
 
 /// One element of an instant vector: a series' labels and a value.
 public struct Sample: Sendable, Equatable {
@@ -29,23 +19,6 @@ public struct Sample: Sendable, Equatable {
 
 /// An instant vector: one sample per series.
 public typealias Vector = [Sample]
-
-/// The samples of one series inside a time range, in time order.
-public struct SeriesSamples: Sendable {
-    /// The series' labels.
-    public var labels: Labels
-    /// Sample timestamps in milliseconds, ascending.
-    public var timestamps: ArraySlice<Int64>
-    /// Sample values, parallel to `timestamps`.
-    public var values: ArraySlice<Double>
-
-    /// Creates a range series.
-    public init(labels: Labels, timestamps: ArraySlice<Int64>, values: ArraySlice<Double>) {
-        self.labels = labels
-        self.timestamps = timestamps
-        self.values = values
-    }
-}
 
 /// A range vector: several samples per series.
 public typealias Matrix = [SeriesSamples]

@@ -1,3 +1,5 @@
+import Model
+
 /// The labels two samples are matched on: only the `on` labels, or all but the `ignoring` labels and the name.
 func matchingKey(_ labels: Labels, _ matching: VectorMatching) -> Labels {
     matching.on ? labels.keeping(matching.matchingLabels)

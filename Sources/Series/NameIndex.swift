@@ -1,4 +1,4 @@
-import PromQL
+import Model
 
 /// The series of one metric name, sorted by labels, so that `select` returns them in Prometheus' order
 /// without sorting at each query.

@@ -1,4 +1,4 @@
-import PromQL
+import Model
 
 extension SampleHistory {
     /// What to keep: the series some selector of the loaded rules matches, each as far back as the

@@ -1,4 +1,4 @@
-import PromQL
+import Model
 
 extension SampleHistory.State {
     /// The matching series with their samples in `from...through`, sorted by labels, as views of the stored

@@ -1,4 +1,4 @@
-import PromQL
+import Model
 
 extension SampleHistory {
     /// Everything behind the lock.

@@ -1,4 +1,4 @@
-import PromQL
+import Model
 import Synchronization
 
 /// A bounded in-memory history of samples, the store the rule engine queries.

@@ -1,4 +1,4 @@
-import PromQL
+import Model
 
 /// One kept series: its labels, how far back it is kept, and its samples. Fields are ordered by size: there is
 /// one slot per series, 230,000 of them for 10,000 agents.

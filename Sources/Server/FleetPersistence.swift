@@ -1,5 +1,5 @@
 import Fleet
-import Series
+import Model
 import Storage
 import Synchronization
 

@@ -1,7 +1,6 @@
 import Fleet
 import GRDB
 import JSON
-import Series
 
 /// Maps an ``AgentRecord`` to a row of the `agent` table and back.
 enum AgentRow {

@@ -1,7 +1,6 @@
 import Fleet
 import Foundation
 import GRDB
-import Series
 
 /// The fleet's SQLite database: agents, their counters and state, and their state history (DESIGN §10).
 ///

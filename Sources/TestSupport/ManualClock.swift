@@ -1,4 +1,4 @@
-import Series
+import Model
 import Synchronization
 
 /// A wall clock that only moves when a test moves it.

@@ -1,4 +1,4 @@
-import Series
+import Model
 import Yams
 
 /// Reads a YAML document strictly: every key must be known, every value of the expected type, and every

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import Series
+import Model
 import Synchronization
 
 /// `heartbeat-exporter demo`: a simulated fleet of agents, each misbehaving in its own way, against a running

@@ -2,7 +2,7 @@ import Alerting
 import ArgumentParser
 import Foundation
 import JSON
-import Series
+import Model
 
 /// `heartbeat-exporter silence add|query|expire`, against the exporter's Alertmanager API v2 (as `amtool`).
 struct SilenceCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import Alerting
 import Foundation
+import Model
 import PromQL
 import Testing
 

@@ -1,7 +1,7 @@
 import Alerting
 import Foundation
+import Model
 import PromQL
-import Series
 import Synchronization
 import Testing
 import TestSupport

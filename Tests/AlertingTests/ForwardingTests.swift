@@ -2,6 +2,7 @@ import Alerting
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import Model
 #endif
 import PromQL
 import Testing

@@ -1,4 +1,5 @@
 import Alerting
+import Model
 import PromQL
 import Testing
 

@@ -1,4 +1,5 @@
 import Exposition
+import Model
 import Testing
 
 struct EscapingTests {

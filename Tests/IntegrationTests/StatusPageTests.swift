@@ -4,10 +4,10 @@ import Testing
 import TestSupport
 
 /// The status page (`GET /`, `GET /agents/{agent}`) served by the real binary: its headers, and what an operator
-/// sees and does in a real headless Chromium (tests/browser/status_page_test.py, driven through Selenium).
+/// sees and does in a real headless Chromium (Tests/IntegrationTests/Browser/status_page_test.py, driven through Selenium).
 @Suite(.serialized)
 struct StatusPageTests {
-    static let browserScript = TestPaths.packageRoot.appendingPathComponent("tests/browser/status_page_test.py").path
+    static let browserScript = TestPaths.packageRoot.appendingPathComponent("Tests/IntegrationTests/Browser/status_page_test.py").path
 
     /// Agents of type `slow` turn degraded after 1 s and stay so; `gone` turns unreachable after 2 s.
     static let config = """

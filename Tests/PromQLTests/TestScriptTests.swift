@@ -1,3 +1,4 @@
+import Model
 @testable import PromQL
 import Testing
 

@@ -93,3 +93,4 @@ private let badFiles: [(file: String, message: String)] = [
 }
 
 import Foundation
+import Model

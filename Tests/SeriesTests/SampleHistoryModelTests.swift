@@ -1,4 +1,4 @@
-import PromQL
+import Model
 import Series
 import Testing
 

@@ -1,4 +1,4 @@
-import PromQL
+import Model
 @testable import Series
 import Testing
 

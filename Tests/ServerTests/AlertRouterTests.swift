@@ -4,9 +4,9 @@ import Fleet
 import Foundation
 import JSON
 import Logging
+import Model
 import PromQL
 import Rules
-import Series
 @testable import Server
 import Storage
 import TestSupport

@@ -1,5 +1,6 @@
 import Alerting
 import JSON
+import Model
 import PromQL
 import Rules
 @testable import Server

@@ -1,4 +1,5 @@
 import Fleet
+import Model
 import PromQL
 import Series
 @testable import Server

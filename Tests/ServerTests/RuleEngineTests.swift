@@ -1,5 +1,6 @@
 import Fleet
 import Logging
+import Model
 import PromQL
 import Rules
 @testable import Server

@@ -1,6 +1,7 @@
 import PromQL
 #if canImport(Glibc)
 import Glibc
+import Model
 #endif
 
 // Benchmark of the PromQL evaluator: 10,000 series per metric, 60 samples each (one every 5 s, so the

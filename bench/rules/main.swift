@@ -11,7 +11,6 @@ import Fleet
 import Foundation
 import Logging
 import Rules
-import Series
 import Server
 import Storage
 import TestSupport

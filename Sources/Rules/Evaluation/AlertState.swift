@@ -1,3 +1,4 @@
+import Model
 import PromQL
 
 /// The state of one alert of an alerting rule, as in Prometheus.

@@ -1,3 +1,4 @@
+import Model
 import PromQL
 
 /// The health of a rule after its last evaluation, as `/api/v1/rules` reports it.

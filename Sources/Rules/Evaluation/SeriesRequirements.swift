@@ -1,3 +1,4 @@
+import Model
 import PromQL
 
 /// One selector a rule reads, and how far back from the evaluation time it reads.

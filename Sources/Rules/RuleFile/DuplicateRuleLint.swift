@@ -1,3 +1,4 @@
+import Model
 import PromQL
 
 /// `promtool check rules`' default lint (`--lint=duplicate-rules`): rules with the same name and labels.

@@ -1,3 +1,5 @@
+import Model
+
 /// A position in a YAML document (1-based line and column; `0:0` when the node is missing, as promtool prints it).
 public struct SourcePosition: Sendable, Hashable, CustomStringConvertible {
     /// 1-based line, 0 when unknown.
@@ -49,7 +51,7 @@ public struct RuleFileError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String {
         var parts = positions.map(\.description)
         if let group, let ruleIndex {
-            parts.append("group \(goQuote(group)), rule \(ruleIndex), \(goQuote(ruleName ?? ""))")
+            parts.append("group \(GoFormat.quote(group)), rule \(ruleIndex), \(GoFormat.quote(ruleName ?? ""))")
         }
         let context = parts.joined(separator: ": ")
         return context.isEmpty ? "\(file): \(message)" : "\(file): \(context): \(message)"

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import PromQL
 
 /// Loads rule files into ``RuleGroup``s.

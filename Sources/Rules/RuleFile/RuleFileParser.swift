@@ -1,4 +1,4 @@
-import Series
+import Model
 import Yams
 
 /// Reads the YAML of a rule file into definitions, strictly (unknown fields are errors), as Prometheus'

@@ -1,3 +1,4 @@
+import Model
 import PromQL
 
 /// Checks rule definitions as Prometheus' `rulefmt` does (same checks, same order, same words), plus
@@ -76,11 +77,11 @@ struct RuleFileValidator {
         let name = "__alert_" + rule.alert.text
         var problems: [String] = []
         for (label, text) in rule.labels.sorted(by: { $0.name < $1.name }) {
-            do { _ = try Template(parsing: text, name: name) } catch { problems.append("label \(goQuote(label)): \(error)") }
+            do { _ = try Template(parsing: text, name: name) } catch { problems.append("label \(GoFormat.quote(label)): \(error)") }
         }
         for (annotation, text) in rule.annotations.sorted(by: { $0.name < $1.name }) {
             do { _ = try Template(parsing: text, name: name) } catch {
-                problems.append("annotation \(goQuote(annotation)): \(error)")
+                problems.append("annotation \(GoFormat.quote(annotation)): \(error)")
             }
         }
         return problems

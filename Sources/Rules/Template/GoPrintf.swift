@@ -1,3 +1,5 @@
+import Model
+
 /// Go's `fmt.Sprintf` for the verbs templates use: `%v %s %d %f %e %E %g %G %q %x %X %t %%`, with flags
 /// `-`, `+`, `0`, space, width and precision. Mismatched arguments print as Go prints them (`%!d(float64=1.5)`).
 enum GoPrintf {
@@ -60,7 +62,7 @@ enum GoPrintf {
         case ("x", .int(let value)): return String(value, radix: 16)
         case ("X", .int(let value)): return String(value, radix: 16).uppercased()
         case ("x", .string(let text)): return text.utf8.map { byteHex($0) }.joined()
-        case ("q", .string(let text)): return goQuote(text)
+        case ("q", .string(let text)): return GoFormat.quote(text)
         case ("e", .float(let value)), ("E", .float(let value)), ("f", .float(let value)), ("F", .float(let value)),
             ("g", .float(let value)), ("G", .float(let value)):
             let goVerb: Character = verb == "F" ? "f" : verb

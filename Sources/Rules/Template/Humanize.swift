@@ -1,3 +1,5 @@
+import Model
+
 /// Prometheus' `humanize*` template functions, with its exact output.
 enum Humanize {
     private static func g4(_ value: Double) -> String { GoFloat.format(value, verb: "g", precision: 4) }

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// The data a rule template sees, as Prometheus' `AlertTemplateData`.
 public struct TemplateData: Sendable {

@@ -1,3 +1,5 @@
+import Model
+
 /// Runs parsed template nodes over ``TemplateData``, reporting errors as Go's `text/template` does.
 struct TemplateExecutor {
     let name: String
@@ -54,7 +56,7 @@ struct TemplateExecutor {
         throws(TemplateError) -> TemplateValue
     {
         guard let body = TemplateFunctions.all[function] else {
-            throw failure(command, "\(goQuote(function)) is not a defined function")
+            throw failure(command, "\(GoFormat.quote(function)) is not a defined function")
         }
         do {
             return try body(arguments)
@@ -129,6 +131,6 @@ struct TemplateExecutor {
         let line = 1 + before.count { $0 == 10 }
         let lastNewline = before.lastIndex(of: 10)
         let column = lastNewline.map { node.offset - ($0 + 1) } ?? node.offset
-        return TemplateError("template: \(name):\(line):\(column): executing \(goQuote(name)) at <\(node.text)>: \(message)")
+        return TemplateError("template: \(name):\(line):\(column): executing \(GoFormat.quote(name)) at <\(node.text)>: \(message)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Why a template function call failed: Go's `error calling f: …` or an argument problem.
 enum TemplateFunctionError: Error {
@@ -59,7 +60,7 @@ enum TemplateFunctions {
         case .int(let number): return Double(number)
         case .string(let text):
             guard let number = goParseFloat(text) else {
-                throw .failed("strconv.ParseFloat: parsing \(goQuote(text)): invalid syntax")
+                throw .failed("strconv.ParseFloat: parsing \(GoFormat.quote(text)): invalid syntax")
             }
             return number
         default: throw .failed("can't convert \(value.goType) to float")

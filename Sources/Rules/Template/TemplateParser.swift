@@ -1,3 +1,5 @@
+import Model
+
 /// Builds ``TemplateNode``s from scanned segments, checking functions and variables as Go's parser does.
 struct TemplateParser {
     let name: String
@@ -133,7 +135,7 @@ struct TemplateParser {
                 result.append(.pipeline(try pipeline(tokens[index..<close], offset: token.offset, context: "command")))
                 index = close + 1
             case .variable(let name):
-                guard variables.contains(name) else { throw error("undefined variable \(goQuote(name))", token.offset) }
+                guard variables.contains(name) else { throw error("undefined variable \(GoFormat.quote(name))", token.offset) }
                 let (fields, next) = collectFields(tokens, from: index)
                 result.append(.variable(name, fields: fields))
                 index = next
@@ -159,14 +161,14 @@ struct TemplateParser {
         case .number(let text):
             if let integer = Int(text) { return .literal(.int(integer)) }
             if let value = Double(text) { return .literal(.float(value)) }
-            throw error("bad number syntax: \(goQuote(text))", token.offset)
+            throw error("bad number syntax: \(GoFormat.quote(text))", token.offset)
         case .identifier("true"): return .literal(.bool(true))
         case .identifier("false"): return .literal(.bool(false))
         case .identifier("nil"): return .literal(.none)
         case .identifier(let name):
-            guard functions.contains(name) else { throw error("function \(goQuote(name)) not defined", token.offset) }
+            guard functions.contains(name) else { throw error("function \(GoFormat.quote(name)) not defined", token.offset) }
             return .function(name)
-        default: throw error("unexpected \(goQuote(token.text)) in operand", token.offset)
+        default: throw error("unexpected \(GoFormat.quote(token.text)) in operand", token.offset)
         }
     }
 

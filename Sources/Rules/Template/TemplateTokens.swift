@@ -1,3 +1,5 @@
+import Model
+
 /// A token inside a template action.
 struct TemplateToken {
     enum Kind: Equatable {
@@ -52,7 +54,7 @@ struct TemplateTokenizer {
                 } else if isWordByte(byte) {
                     index = word(from: index); tokens.append(token(.identifier(text(start, index)), start, index))
                 } else {
-                    throw fail("unexpected \(goQuote(text(start, start + 1))) in command", baseOffset + start)
+                    throw fail("unexpected \(GoFormat.quote(text(start, start + 1))) in command", baseOffset + start)
                 }
             }
         }

@@ -1,3 +1,5 @@
+import Model
+
 /// A value inside template execution: the types Prometheus' template data and functions use.
 enum TemplateValue: Sendable, Equatable {
     case string(String)

@@ -1,4 +1,4 @@
-import Series
+import Model
 import Yams
 
 /// Reads a `promtool test rules` file strictly, as promtool's `yaml.UnmarshalStrict` does.

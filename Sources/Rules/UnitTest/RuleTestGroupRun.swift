@@ -1,3 +1,4 @@
+import Model
 import PromQL
 
 /// One entry of a test file's `tests:`, run as promtool's `testGroup.test` runs it.
@@ -116,7 +117,7 @@ struct RuleTestGroupRun {
 
     /// Runs one `promql_expr_test`; returns the failure text, or nil when it passed.
     private func check(_ testCase: PromQLTestCase) -> String? {
-        let header = "    expr: \(goQuote(testCase.expr)), time: \(PrometheusDurationText.model(testCase.evalTime))"
+        let header = "    expr: \(GoFormat.quote(testCase.expr)), time: \(PrometheusDurationText.model(testCase.evalTime))"
         let got: Vector
         do {
             got = try queryVector(Parser.parse(testCase.expr), evaluator: Evaluator(storage: store), at: testCase.evalTime)
@@ -129,7 +130,7 @@ struct RuleTestGroupRun {
                 let (labels, _) = try parseSeriesDescription(Substring(sample.labels), line: 1)
                 expected.append((labels, sample.value))
             } catch {
-                return header + ", err: labels \(goQuote(sample.labels)): \(error)"
+                return header + ", err: labels \(GoFormat.quote(sample.labels)): \(error)"
             }
         }
         expected.sort { $0.0 < $1.0 }

@@ -1,6 +1,6 @@
 import Fleet
 import JSON
-import Series
+import Model
 
 /// How agents, summaries and transitions look in the JSON API.
 enum AgentJSON {

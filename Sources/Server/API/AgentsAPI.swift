@@ -1,7 +1,7 @@
 import Fleet
 import HTTP
 import JSON
-import Series
+import Model
 import Storage
 
 /// The agent endpoints: list, get, history, and the lifecycle actions kill, resume, stop and delete.

@@ -1,7 +1,6 @@
 import Alerting
 import HTTP
 import JSON
-import Series
 
 /// Alertmanager's API v2, so that `amtool` and Alertmanager clients work against the exporter: status,
 /// alerts, alert groups and silences, with Alertmanager's bodies (no Prometheus envelope) and errors (a

@@ -1,7 +1,7 @@
 import Fleet
 import HTTP
 import JSON
-import Series
+import Model
 
 /// `POST /api/v1/heartbeat` and `POST /api/v1/heartbeats` (DESIGN §4, §5).
 struct HeartbeatAPI: Sendable {

@@ -1,7 +1,7 @@
 import Exposition
 import Fleet
 import HTTP
-import Series
+import Model
 
 /// `GET /metrics`: the fleet's series, the exporter's own, and the `process_*` metrics.
 ///

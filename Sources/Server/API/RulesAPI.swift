@@ -1,8 +1,8 @@
 import HTTP
 import JSON
+import Model
 import PromQL
 import Rules
-import Series
 
 /// `GET /api/v1/rules` and `GET /api/v1/alerts`, in Prometheus' shapes.
 struct RulesAPI: Sendable {

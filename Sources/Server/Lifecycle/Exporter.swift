@@ -3,7 +3,7 @@ import Fleet
 import Foundation
 import HTTP
 import Logging
-import Series
+import Model
 import Rules
 import Storage
 import YAMLConfig

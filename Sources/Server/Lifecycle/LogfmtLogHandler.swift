@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Series
+import Model
 
 /// Writes log lines to standard error in logfmt, as Prometheus does:
 /// `ts=2026-11-25T21:50:52.123Z level=info msg="fleet restored" agents=12`.

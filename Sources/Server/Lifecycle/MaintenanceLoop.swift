@@ -1,6 +1,6 @@
 import Fleet
 import Logging
-import Series
+import Model
 
 /// The maintenance work: notice age-based health changes and write fleet changes to SQLite, every
 /// `intervalSeconds` (heartbeat state is thus committed well within a second).

@@ -1,7 +1,7 @@
 import Alerting
+import Model
 import PromQL
 import Rules
-import Series
 
 /// Turns an alert the rule engine sends into the alert Alertmanager receives, as Prometheus' notifier does:
 /// external labels added where the alert lacks them, times in seconds, and a `generatorURL` that opens the

@@ -1,5 +1,4 @@
 import Alerting
-import Series
 
 /// An alert as `/api/v2/alerts` lists it.
 typealias ListedAlert = (alert: Alerting.Alert, status: AlertStatus, receivers: [String])

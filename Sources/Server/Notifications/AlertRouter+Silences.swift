@@ -1,6 +1,6 @@
 import Alerting
 import Foundation
-import Series
+import Model
 import Storage
 
 /// Why a silence write was not done.

@@ -1,8 +1,8 @@
 import Alerting
 import Fleet
 import Logging
+import Model
 import Rules
-import Series
 import Storage
 import Synchronization
 

@@ -1,7 +1,7 @@
 import Alerting
 import Fleet
+import Model
 import PromQL
-import Series
 
 /// Why alerts are muted at one moment: active silences, inhibition among the current alerts, and agents an
 /// operator killed (DESIGN §9: every alert carrying a killed agent's `agent` label is suppressed).

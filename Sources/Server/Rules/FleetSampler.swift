@@ -1,5 +1,6 @@
 import Exposition
 import Fleet
+import Model
 import PromQL
 import Series
 import Synchronization
@@ -205,7 +206,7 @@ final class FleetSampler: Sendable {
             case .plain(let name): (name, [])
             case .labelled(let name, let label, let value): (name, [Label(label, value)])
             case .info(let name): (name, (agent.host.map { [Label("host", $0)] } ?? []) + agent.labels.map { Label($0.name, $0.value) })
-            case .bucket(let name, let bound): (name, [Label("le", bound.map(FloatFormatting.prometheusText) ?? "+Inf")])
+            case .bucket(let name, let bound): (name, [Label("le", bound.map(GoFloat.prometheusText) ?? "+Inf")])
             }
             all.append(Labels(base + extra + [Label(metricNameLabel, name)]))
         }

@@ -1,6 +1,7 @@
 import Dispatch
 import Fleet
 import Logging
+import Model
 import PromQL
 import Rules
 import Series

@@ -1,3 +1,5 @@
+import Model
+
 /// `agent.js`: one agent's page — its details and latest metrics, kill or resume, its alerts, and its state
 /// history. The agent's name is the last segment of the page's URL.
 enum AgentScript {

@@ -1,4 +1,4 @@
-import PromQL
+import Model
 import Testing
 
 /// Label matchers follow Go's RE2 regexes, fully anchored as in Prometheus.

@@ -85,13 +85,13 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Prometheus' rendering of a label set: `{__name__="up", job="a"}`.
     public var description: String {
-        "{" + labels.map { "\($0.name)=\(quoteString($0.value))" }.joined(separator: ", ") + "}"
+        "{" + labels.map { "\($0.name)=\(GoFormat.quote($0.value))" }.joined(separator: ", ") + "}"
     }
 
     /// The series notation of test scripts and the text format: `up{job="a"}`.
     public var seriesNotation: String {
         let inner = labels.filter { $0.name != metricNameLabel }
-            .map { "\($0.name)=\(quoteString($0.value))" }
+            .map { "\($0.name)=\(GoFormat.quote($0.value))" }
             .joined(separator: ", ")
         return inner.isEmpty && !metricName.isEmpty ? metricName : metricName + "{" + inner + "}"
     }
@@ -111,29 +111,8 @@ public func isValidLabelName(_ name: String) -> Bool {
     return name.utf8.allSatisfy { isLetter($0) || isDigit($0) }
 }
 
-func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
+private func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
 
-func isLetter(_ byte: UInt8) -> Bool {
+private func isLetter(_ byte: UInt8) -> Bool {
     (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 95
-}
-
-/// Quotes a string the way Go's `%q` (`strconv.Quote`) does for printable text, as Prometheus' messages do.
-public func quoteString(_ value: String) -> String {
-    var out = "\""
-    for scalar in value.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        default:
-            if scalar.value < 0x20 || scalar.value == 0x7f {
-                out += "\\x" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16)
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
 }

@@ -1,14 +1,12 @@
-import Series
-
 /// Durations printed as promtool prints them.
-enum PrometheusDurationText {
+public enum PrometheusDurationText {
     /// `model.Duration.String()`: `2m`, `1h30m`, `0s`.
-    static func model(_ milliseconds: Int64) -> String {
+    public static func model(_ milliseconds: Int64) -> String {
         PrometheusDuration.format(Double(milliseconds) / 1000)
     }
 
     /// Go's `time.Duration.String()`: `1m0s`, `1h0m0s`, `0s`, `1.5s`, `500ms`.
-    static func go(_ milliseconds: Int64) -> String {
+    public static func go(_ milliseconds: Int64) -> String {
         if milliseconds == 0 { return "0s" }
         let sign = milliseconds < 0 ? "-" : ""
         let magnitude = milliseconds.magnitude

@@ -1,5 +1,4 @@
 import Foundation
-import Series
 
 /// Text forms that Alertmanager produces with Go's standard library and that its consumers compare
 /// byte for byte.

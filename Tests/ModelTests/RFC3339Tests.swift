@@ -1,4 +1,4 @@
-import Series
+import Model
 import Testing
 
 struct RFC3339Tests {

@@ -13,33 +13,33 @@ extension DecimalDigits {
     /// `d.ddde+XX`, at least two exponent digits.
     private func appendExponentForm(exponent: Int, to bytes: inout [UInt8]) {
         if count == 1 {
-            FloatFormatting.appendInteger(digits, to: &bytes)
+            GoFloat.appendInteger(digits, to: &bytes)
         } else {
             let divisor = powerOfTen(count - 1)
-            FloatFormatting.appendInteger(digits / divisor, to: &bytes)
+            GoFloat.appendInteger(digits / divisor, to: &bytes)
             bytes.append(UInt8(ascii: "."))
-            FloatFormatting.appendInteger(digits % divisor, minimumDigits: count - 1, to: &bytes)
+            GoFloat.appendInteger(digits % divisor, minimumDigits: count - 1, to: &bytes)
         }
         bytes.append(UInt8(ascii: "e"))
         bytes.append(exponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
-        FloatFormatting.appendInteger(UInt64(exponent.magnitude), minimumDigits: 2, to: &bytes)
+        GoFloat.appendInteger(UInt64(exponent.magnitude), minimumDigits: 2, to: &bytes)
     }
 
     /// `ddd`, `ddd000`, `ddd.ddd`, or `0.000ddd` when the point is before the first digit.
     private func appendFixedForm(to bytes: inout [UInt8]) {
         if point >= count {
-            FloatFormatting.appendInteger(digits, to: &bytes)
-            FloatFormatting.appendZeros(point - count, to: &bytes)
+            GoFloat.appendInteger(digits, to: &bytes)
+            GoFloat.appendZeros(point - count, to: &bytes)
         } else if point > 0 {
             let divisor = powerOfTen(count - point)
-            FloatFormatting.appendInteger(digits / divisor, to: &bytes)
+            GoFloat.appendInteger(digits / divisor, to: &bytes)
             bytes.append(UInt8(ascii: "."))
-            FloatFormatting.appendInteger(digits % divisor, minimumDigits: count - point, to: &bytes)
+            GoFloat.appendInteger(digits % divisor, minimumDigits: count - point, to: &bytes)
         } else {
             bytes.append(UInt8(ascii: "0"))
             bytes.append(UInt8(ascii: "."))
-            FloatFormatting.appendZeros(-point, to: &bytes)
-            FloatFormatting.appendInteger(digits, to: &bytes)
+            GoFloat.appendZeros(-point, to: &bytes)
+            GoFloat.appendInteger(digits, to: &bytes)
         }
     }
 }

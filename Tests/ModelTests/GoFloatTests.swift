@@ -1,16 +1,16 @@
-@testable import Exposition
+@testable import Model
 import Testing
 
-struct FloatFormattingTests {
+struct GoFloatTests {
     private func go(_ value: Double) -> String {
         var bytes: [UInt8] = []
-        FloatFormatting.appendGo(value, to: &bytes)
+        GoFloat.appendGo(value, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 
     private func openMetrics(_ value: Double) -> String {
         var bytes: [UInt8] = []
-        FloatFormatting.appendOpenMetrics(value, to: &bytes)
+        GoFloat.appendOpenMetrics(value, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 
@@ -60,7 +60,7 @@ struct FloatFormattingTests {
     @Test(arguments: [(0 as UInt64, "0"), (7, "7"), (10, "10"), (1_234_567_890, "1234567890"), (.max, "18446744073709551615")])
     func formatsIntegers(value: UInt64, expected: String) {
         var bytes: [UInt8] = []
-        FloatFormatting.appendInteger(value, to: &bytes)
+        GoFloat.appendInteger(value, to: &bytes)
         #expect(String(decoding: bytes, as: UTF8.self) == expected)
     }
 }

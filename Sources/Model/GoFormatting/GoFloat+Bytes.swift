@@ -7,9 +7,9 @@
 ///
 /// Integers below 2^53 and decimals with up to eight fractional digits are formatted directly; other values take
 /// their shortest digits from the standard library's `description` (also shortest round-trip).
-public enum FloatFormatting {
+extension GoFloat {
     /// Appends `value` as Go's `'g'` format with shortest precision writes it.
-    static func appendGo(_ value: Double, to bytes: inout [UInt8]) {
+    public static func appendGo(_ value: Double, to bytes: inout [UInt8]) {
         if !value.isFinite { return appendNonFinite(value, to: &bytes) }
         if value.sign == .minus { bytes.append(UInt8(ascii: "-")) }
         let magnitude = value.magnitude
@@ -22,7 +22,7 @@ public enum FloatFormatting {
 
     /// Appends `value` as an OpenMetrics canonical number (client_golang's `writeOpenMetricsFloat`):
     /// Go's form with `.0` added when it has neither `.` nor an exponent, so `1.0`, `0.0`, `+Inf`.
-    static func appendOpenMetrics(_ value: Double, to bytes: inout [UInt8]) {
+    public static func appendOpenMetrics(_ value: Double, to bytes: inout [UInt8]) {
         let start = bytes.count
         appendGo(value, to: &bytes)
         guard value.isFinite else { return }
@@ -33,7 +33,7 @@ public enum FloatFormatting {
     }
 
     /// Appends an unsigned integer in decimal, left-padded with zeros to `minimumDigits` (at most 20).
-    static func appendInteger(_ value: UInt64, minimumDigits: Int = 1, to bytes: inout [UInt8]) {
+    public static func appendInteger(_ value: UInt64, minimumDigits: Int = 1, to bytes: inout [UInt8]) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
             var remaining = value
             var position = 20
@@ -51,7 +51,7 @@ public enum FloatFormatting {
     }
 
     /// Appends `count` zeros.
-    static func appendZeros(_ count: Int, to bytes: inout [UInt8]) {
+    public static func appendZeros(_ count: Int, to bytes: inout [UInt8]) {
         for _ in 0..<max(count, 0) { bytes.append(UInt8(ascii: "0")) }
     }
 
@@ -61,7 +61,7 @@ public enum FloatFormatting {
     }
 }
 
-extension FloatFormatting {
+extension GoFloat {
     /// `value` as the Prometheus text format writes it (Go's `'g'` shortest form, `+Inf`, `-Inf`, `NaN`):
     /// the form a scraped `le` label value has.
     public static func prometheusText(_ value: Double) -> String {

@@ -1,14 +1,4 @@
-/// Read access to stored series, the only thing the evaluator needs from storage.
-///
-/// Timestamps are milliseconds since the Unix epoch, as in Prometheus. Values may include
-/// stale markers (``staleMarker``); the evaluator handles them.
-public protocol Queryable: Sendable {
-    /// The series matching all `matchers`, with their samples whose timestamps lie in `from...through`.
-    ///
-    /// Series without samples in the range may be omitted. The result must be sorted by labels
-    /// (``Labels`` `<`), so that results come out in Prometheus' order.
-    func select(_ matchers: [LabelMatcher], from: Int64, through: Int64) -> [SeriesSamples]
-}
+import Model
 
 /// An in-memory ``Queryable``: series with their samples, kept sorted by labels and time.
 public struct MemoryStorage: Queryable {

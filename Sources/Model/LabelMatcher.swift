@@ -48,7 +48,7 @@ public struct AnchoredRegex: @unchecked Sendable {
     }
 
     /// The capture groups of a whole match of `text` (index 0 is the whole match), or nil without a match.
-    func captures(_ text: String) -> (numbered: [String], named: [String: String])? {
+    public func captures(_ text: String) -> (numbered: [String], named: [String: String])? {
         guard let match = try? regex.wholeMatch(in: text) else { return nil }
         var numbered: [String] = []
         var named: [String: String] = [:]

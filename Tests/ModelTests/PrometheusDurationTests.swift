@@ -1,4 +1,4 @@
-import Series
+import Model
 import Testing
 
 struct PrometheusDurationTests {

@@ -29,16 +29,8 @@ public enum GoFloat {
     }
 
     /// `%v` / `strconv.FormatFloat(v, 'g', -1, 64)`: `1.234567e+06`, `90`, `0.0001234`, `1e-05`.
-    static func shortest(_ value: Double) -> String {
-        if let text = special(value) { return text }
-        if value == 0 { return value.sign == .minus ? "-0" : "0" }
-        let (digits, point) = shortestDigits(value)
-        let sign = value < 0 ? "-" : ""
-        let exponent = point - 1
-        if exponent < -4 || exponent >= 6 {
-            return sign + exponential(digits, exponent: exponent, letter: "e")
-        }
-        return sign + fixed(digits, point: point)
+    public static func shortest(_ value: Double) -> String {
+        prometheusText(value)
     }
 
     /// `strconv.FormatFloat(v, 'E', -1, 64)`: `2.1E+01`, `1E+00`, `0E+00`.
@@ -63,7 +55,7 @@ public enum GoFloat {
     }
 
     /// Go's `%.<precision><verb>` for `e`, `E`, `f`, `g`, `G` (identical to C's for finite values).
-    static func format(_ value: Double, verb: Character, precision: Int?) -> String {
+    public static func format(_ value: Double, verb: Character, precision: Int?) -> String {
         if let text = special(value) { return text }
         if precision == nil, verb == "g" { return shortest(value) }
         if precision == nil, verb == "G" { return shortest(value).uppercased() }
