@@ -50,11 +50,21 @@ let package = Package(
         module("Alerting", dependencies: ["Model", "JSON", "YAMLConfig"]),
         module("Rules", dependencies: ["Model", "PromQL", "Series", .product(name: "Yams", package: "Yams")]),
 
+        // Services: the rule manager and the alert pipeline, driven by the injected clock.
+        module("RuleManager", dependencies: [
+            "Model", "PromQL", "Series", "Exposition", "Fleet", "Rules", "Storage",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        module("AlertPipeline", dependencies: [
+            "Model", "Exposition", "Fleet", "Rules", "Alerting", "Storage",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // Edges: transport, persistence, wiring.
         module("HTTP", dependencies: ["CMicroHTTPD", "CZlib"]),
         module("Storage", dependencies: ["Model", "Fleet", "JSON", "Alerting", .product(name: "GRDB", package: "GRDB.swift")]),
         module("Server", dependencies: [
-            "Model", "HTTP", "Exposition", "JSON", "Series", "Fleet", "Storage", "PromQL", "YAMLConfig", "Rules", "Alerting",
+            "Model", "HTTP", "Exposition", "JSON", "Series", "RuleManager", "AlertPipeline", "Fleet", "Storage", "PromQL", "YAMLConfig", "Rules", "Alerting",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -85,7 +95,16 @@ let package = Package(
         tests("HTTPTests", dependencies: ["HTTP"]),
         tests("StorageTests", dependencies: ["Storage", "TestSupport", "Alerting", "Model"]),
         tests("ServerTests", dependencies: [
-            "Server", "TestSupport", "YAMLConfig", "Rules", "Model", "PromQL", "Alerting", .product(name: "Logging", package: "swift-log"),
+            "Server", "RuleManager", "AlertPipeline", "TestSupport", "YAMLConfig", "Rules", "Model", "PromQL", "Alerting", .product(name: "Logging", package: "swift-log"),
+        ]),
+        tests("RuleManagerTests", dependencies: [
+            "RuleManager", "TestSupport", "Rules", "Model", "PromQL", "Series", "Fleet", "Storage",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        tests("AlertPipelineTests", dependencies: [
+            "AlertPipeline", "Server", "TestSupport", "Rules", "Model", "PromQL", "Alerting", "Fleet", "Storage", "Exposition",
+            "JSON",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         tests("IntegrationTests", dependencies: ["TestSupport", "JSON", "HeartbeatClient"], exclude: ["Browser"]),
 
@@ -95,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "rules-bench",
             dependencies: [
-                "Server", "Model", "Fleet", "Rules", "Series", "Storage", "TestSupport", "CMalloc",
+                "RuleManager", "Model", "Fleet", "Rules", "Series", "Storage", "TestSupport", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "bench/rules", swiftSettings: strictSettings),

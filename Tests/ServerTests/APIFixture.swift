@@ -1,3 +1,5 @@
+import AlertPipeline
+import RuleManager
 import Alerting
 import Fleet
 import HTTP

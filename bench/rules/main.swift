@@ -11,7 +11,7 @@ import Fleet
 import Foundation
 import Logging
 import Rules
-import Server
+import RuleManager
 import Storage
 import TestSupport
 

@@ -1,3 +1,4 @@
+import AlertPipeline
 import Alerting
 import HTTP
 import JSON

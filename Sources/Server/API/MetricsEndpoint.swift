@@ -1,7 +1,9 @@
+import AlertPipeline
 import Exposition
 import Fleet
 import HTTP
 import Model
+import RuleManager
 
 /// `GET /metrics`: the fleet's series, the exporter's own, and the `process_*` metrics.
 ///

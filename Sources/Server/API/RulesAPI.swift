@@ -2,6 +2,7 @@ import HTTP
 import JSON
 import Model
 import PromQL
+import RuleManager
 import Rules
 
 /// `GET /api/v1/rules` and `GET /api/v1/alerts`, in Prometheus' shapes.

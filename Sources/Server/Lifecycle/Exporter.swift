@@ -1,9 +1,11 @@
+import AlertPipeline
 import Alerting
 import Fleet
 import Foundation
 import HTTP
 import Logging
 import Model
+import RuleManager
 import Rules
 import Storage
 import YAMLConfig
@@ -98,7 +100,7 @@ public final class Exporter: Sendable {
         engine.install(groups, settings: settings)
     }
 
-    static func routerSettings(_ config: ExporterConfig, _ options: ExporterOptions) -> AlertRouter.Settings {
+    public static func routerSettings(_ config: ExporterConfig, _ options: ExporterOptions) -> AlertRouter.Settings {
         AlertRouter.Settings(
             config: config.alerting, externalURL: config.global.externalURL ?? "http://\(options.listenAddress)",
             externalLabels: config.global.externalLabels)

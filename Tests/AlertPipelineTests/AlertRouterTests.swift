@@ -7,7 +7,8 @@ import Logging
 import Model
 import PromQL
 import Rules
-@testable import Server
+@testable import AlertPipeline
+import Server
 import Storage
 import TestSupport
 import Testing

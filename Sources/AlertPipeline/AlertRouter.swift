@@ -13,9 +13,9 @@ import Synchronization
 /// ``receive(_:)`` is called after each group evaluation; ``tick()`` runs on the notification thread (or
 /// directly, with a manual clock, in tests): it applies delivery outcomes, flushes the groups that are due,
 /// and persists the notification log. Silences are written to SQLite before a write is acknowledged.
-final class AlertRouter: Sendable {
+public final class AlertRouter: Sendable {
     /// What the configuration decides.
-    struct Settings: Sendable, Equatable {
+    public struct Settings: Sendable, Equatable {
         /// `route`, `receivers`, `inhibit_rules`; nil when the file has none (alerts are kept and listed,
         /// nothing is sent).
         var config: AlertingConfig?
@@ -23,6 +23,13 @@ final class AlertRouter: Sendable {
         var externalURL: String
         /// `global.external_labels`, added to every alert that lacks them, as Prometheus' notifier does.
         var externalLabels: [String: String]
+
+        /// Creates the settings of a router.
+        public init(config: AlertingConfig?, externalURL: String, externalLabels: [String: String]) {
+            self.config = config
+            self.externalURL = externalURL
+            self.externalLabels = externalLabels
+        }
     }
 
     struct State {
@@ -42,14 +49,14 @@ final class AlertRouter: Sendable {
     }
 
     /// Silences, the notification log and resolved alerts are cleaned up this often.
-    static let housekeepingInterval: Double = 30
+    public static let housekeepingInterval: Double = 30
     /// Resolved alerts are kept this long (for `/api/v2/alerts` filters and reloads), then forgotten.
-    static let resolvedRetention: Double = 15 * 60
+    public static let resolvedRetention: Double = 15 * 60
 
-    let clock: any WallClock
-    let logger: Logger
-    let store: FleetStore
-    let metrics = NotificationMetrics()
+    public let clock: any WallClock
+    public let logger: Logger
+    public let store: FleetStore
+    public let metrics = NotificationMetrics()
     private let registry: AgentRegistry
     private let transport: any HTTPTransport
     private let deliveries: DeliveryQueue
@@ -59,7 +66,7 @@ final class AlertRouter: Sendable {
 
     /// Creates the router with the silences and notification log stored in `store`.
     /// - Throws: ``StorageError`` when they cannot be read.
-    init(settings: Settings, registry: AgentRegistry, store: FleetStore, clock: any WallClock, logger: Logger,
+    public init(settings: Settings, registry: AgentRegistry, store: FleetStore, clock: any WallClock, logger: Logger,
          transport: any HTTPTransport = URLSessionTransport()) throws(StorageError) {
         self.registry = registry
         self.store = store
@@ -94,7 +101,7 @@ final class AlertRouter: Sendable {
 
     /// Puts a new configuration in force: the routing tree is rebuilt and every alert is routed again, as
     /// Alertmanager does on reload; the notification log carries over, so nothing already sent is repeated.
-    func reconfigure(_ settings: Settings) {
+    public func reconfigure(_ settings: Settings) {
         let now = clock.now()
         state.withLock { state in
             guard state.settings != settings else { return }
@@ -109,7 +116,7 @@ final class AlertRouter: Sendable {
 
     /// Takes the alerts a rule group wants sent (firing and resolved, Prometheus' `sendAlerts`): they join
     /// their aggregation groups, and those routed to `alertmanager_configs` are forwarded at once.
-    func receive(_ outgoing: [OutgoingAlert]) {
+    public func receive(_ outgoing: [OutgoingAlert]) {
         guard !outgoing.isEmpty else { return }
         let now = clock.now()
         let forwarding = state.withLock { state -> [Delivery] in
@@ -140,7 +147,7 @@ final class AlertRouter: Sendable {
 
     /// Applies finished deliveries, flushes the aggregation groups that are due, hands their notifications
     /// to the delivery queue, cleans up, and writes the notification log.
-    func tick() {
+    public func tick() {
         let now = clock.now()
         let finished = outcomes.takeAll()
         let (notifications, externalURL, logWrites, expired) = state.withLock { state in
@@ -200,25 +207,25 @@ final class AlertRouter: Sendable {
     }
 
     /// Writes what the notification log still holds unsaved (at shutdown).
-    func saveRemainingLog() {
+    public func saveRemainingLog() {
         let (entries, expired) = state.withLock { $0.takeUnsavedLog() }
         saveLog(entries, expired: expired)
     }
 
     /// What mutes alerts at `now`: silences, inhibition among the current alerts, killed agents.
-    func muting(_ state: State, at now: UnixTime) -> Muting {
+    public func muting(_ state: State, at now: UnixTime) -> Muting {
         Muting(silences: state.silences, inhibition: state.inhibitor.evaluate(Array(state.alerts.values), at: now),
                registry: registry, at: now)
     }
 
     /// Deliveries queued or running.
-    var deliveryBacklog: Int { deliveries.backlog }
+    public var deliveryBacklog: Int { deliveries.backlog }
 }
 
 extension AlertRouter.State {
     /// The notification log entries to write and to delete, taken from the dispatcher and from earlier writes
     /// that failed; a write that fails again puts them back.
-    mutating func takeUnsavedLog() -> (entries: [NotificationLogEntry], expired: [NotificationLogEntry]) {
+    public mutating func takeUnsavedLog() -> (entries: [NotificationLogEntry], expired: [NotificationLogEntry]) {
         let entries = unsavedLog + dispatcher.takeLogUpdates(), expired = expiredLog
         unsavedLog = []
         expiredLog = []
@@ -227,8 +234,8 @@ extension AlertRouter.State {
 }
 
 /// The outcomes of finished deliveries, collected by the delivery queue's workers and applied by ``AlertRouter/tick()``.
-final class DeliveryOutcomes: Sendable {
-    struct Outcome: Sendable {
+public final class DeliveryOutcomes: Sendable {
+    public struct Outcome: Sendable {
         var id: UInt64
         var succeeded: Bool
     }
@@ -236,11 +243,11 @@ final class DeliveryOutcomes: Sendable {
     /// Protects the outcomes not yet applied.
     private let finished = Mutex<[Outcome]>([])
 
-    func append(id: UInt64, succeeded: Bool) {
+    public func append(id: UInt64, succeeded: Bool) {
         finished.withLock { $0.append(Outcome(id: id, succeeded: succeeded)) }
     }
 
-    func takeAll() -> [Outcome] {
+    public func takeAll() -> [Outcome] {
         finished.withLock { outcomes in
             defer { outcomes = [] }
             return outcomes
@@ -250,7 +257,7 @@ final class DeliveryOutcomes: Sendable {
 
 extension NotifyResult {
     /// The error's text, empty on success.
-    var errorText: String {
+    public var errorText: String {
         switch self {
         case .success: ""
         case .retryable(let error), .permanent(let error): "\(error)"

@@ -3,7 +3,7 @@ import Logging
 import Model
 import PromQL
 import Rules
-@testable import Server
+@testable import RuleManager
 import Storage
 import TestSupport
 import Testing

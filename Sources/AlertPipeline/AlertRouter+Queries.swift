@@ -1,11 +1,11 @@
 import Alerting
 
 /// An alert as `/api/v2/alerts` lists it.
-typealias ListedAlert = (alert: Alerting.Alert, status: AlertStatus, receivers: [String])
+public typealias ListedAlert = (alert: Alerting.Alert, status: AlertStatus, receivers: [String])
 
 extension AlertRouter {
     /// The alerts `query` selects (`GET /api/v2/alerts`), by fingerprint, with their status and receivers.
-    func alerts(_ query: AlertQuery) -> [ListedAlert] {
+    public func alerts(_ query: AlertQuery) -> [ListedAlert] {
         let now = clock.now()
         return state.withLock { state in
             let muting = muting(state, at: now)
@@ -21,7 +21,7 @@ extension AlertRouter {
 
     /// The aggregation groups with the alerts `query` selects (`GET /api/v2/alerts/groups`); groups left
     /// without alerts are not listed.
-    func alertGroups(_ query: AlertQuery) -> [(group: AlertGroup, alerts: [ListedAlert])] {
+    public func alertGroups(_ query: AlertQuery) -> [(group: AlertGroup, alerts: [ListedAlert])] {
         let now = clock.now()
         return state.withLock { state in
             let muting = muting(state, at: now)

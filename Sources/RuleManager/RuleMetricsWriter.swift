@@ -2,8 +2,8 @@ import Exposition
 import Rules
 
 /// The rule engine's own metrics (DESIGN §7).
-enum RuleMetricsWriter {
-    static func write(_ engine: RuleEngine, into writer: inout ExpositionWriter) {
+public enum RuleMetricsWriter {
+    public static func write(_ engine: RuleEngine, into writer: inout ExpositionWriter) {
         let groups = engine.failuresByGroup
         writeAlertCounts(groups.map(\.group), into: &writer)
         writePerGroup(groups, "heartbeat_exporter_last_evaluation_timestamp_seconds", .gauge,

@@ -3,7 +3,7 @@ import Synchronization
 
 /// Counts delivery attempts for `heartbeat_exporter_notifications_total{receiver,result}` and the alerts
 /// suppressed at flush time.
-final class NotificationMetrics: Sendable {
+public final class NotificationMetrics: Sendable {
     private struct Key: Hashable, Comparable {
         var receiver: String
         var result: String
@@ -12,18 +12,18 @@ final class NotificationMetrics: Sendable {
     }
 
     /// The results every receiver reports, so that a rate over a receiver's failures exists before the first one.
-    static let results = ["success", "retryable_error", "permanent_error"]
+    public static let results = ["success", "retryable_error", "permanent_error"]
 
     /// Protects the attempt counts by receiver and result.
     private let attempts = Mutex<[Key: UInt64]>([:])
 
     /// Counts one attempt of delivering to `receiver` that ended in `result`.
-    func countAttempt(receiver: String, result: String) {
+    public func countAttempt(receiver: String, result: String) {
         attempts.withLock { $0[Key(receiver: receiver, result: result), default: 0] += 1 }
     }
 
     /// Makes the receivers' series exist (at zero) from the start.
-    func register(receivers: [String]) {
+    public func register(receivers: [String]) {
         attempts.withLock { counts in
             for receiver in receivers {
                 for result in Self.results { counts[Key(receiver: receiver, result: result), default: 0] += 0 }
@@ -31,7 +31,7 @@ final class NotificationMetrics: Sendable {
         }
     }
 
-    func write(into writer: inout ExpositionWriter) {
+    public func write(into writer: inout ExpositionWriter) {
         let counts = attempts.withLock { $0 }
         let name = "heartbeat_exporter_notifications_total"
         writer.family(name, type: .counter,

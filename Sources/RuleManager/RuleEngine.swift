@@ -19,7 +19,7 @@ extension SampleHistory: RuleSampleSink {}
 /// and called directly, with a manual clock, in tests.
 public final class RuleEngine: Sendable {
     /// A loaded group and when it is next due, in milliseconds.
-    struct Scheduled: Sendable {
+    public struct Scheduled: Sendable {
         let group: RuleGroup
         var nextEvaluation: Int64?
         var failures: UInt64 = 0
@@ -37,9 +37,9 @@ public final class RuleEngine: Sendable {
     public let history: SampleHistory
     /// Samples the fleet into ``history``, keeping the history's ids of each agent's series.
     private let sampler = FleetSampler()
-    let store: FleetStore
+    public let store: FleetStore
     private let clock: any WallClock
-    let logger: Logger
+    public let logger: Logger
     /// Receives the alerts each group evaluation wants sent (the alert router).
     private let notify: @Sendable ([OutgoingAlert]) -> Void
     /// Protects the groups, their schedule and failure counts, the settings and the last sampling time.
@@ -61,7 +61,7 @@ public final class RuleEngine: Sendable {
     public var groups: [RuleGroup] { state.withLock { $0.scheduled.map(\.group) } }
 
     /// Evaluation failures per group since the group was loaded.
-    var failuresByGroup: [(group: RuleGroup, failures: UInt64)] {
+    public var failuresByGroup: [(group: RuleGroup, failures: UInt64)] {
         state.withLock { $0.scheduled.map { ($0.group, $0.failures) } }
     }
 
@@ -121,5 +121,5 @@ public final class RuleEngine: Sendable {
                        into: history)
     }
 
-    static func key(_ group: RuleGroup) -> String { group.file + "\u{0}" + group.name }
+    public static func key(_ group: RuleGroup) -> String { group.file + "\u{0}" + group.name }
 }

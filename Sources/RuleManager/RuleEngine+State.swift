@@ -8,7 +8,7 @@ extension RuleEngine {
     /// What the history must keep for `groups`: the series each selector of their rules matches (their own
     /// outputs and `ALERTS` included when a rule reads them), each as far back as the selector reads plus one
     /// evaluation interval.
-    static func retention(for groups: [RuleGroup]) -> SampleHistory.Retention {
+    public static func retention(for groups: [RuleGroup]) -> SampleHistory.Retention {
         var byName: [String: [SampleHistory.Retention.Requirement]] = [:]
         var unnamed: [SampleHistory.Retention.Requirement] = []
         for group in groups {
@@ -28,7 +28,7 @@ extension RuleEngine {
     /// Restores the alerts saved before a restart into the rules they belong to. They count as never sent:
     /// the alert router's groups did not survive the restart, so the first evaluation hands every firing
     /// and resolved alert to it again (its notification log keeps what was already notified from repeating).
-    func restoreFromStorage(_ groups: [RuleGroup]) {
+    public func restoreFromStorage(_ groups: [RuleGroup]) {
         let stored: [StoredAlert]
         do {
             stored = try store.loadAlerts()
@@ -45,7 +45,7 @@ extension RuleEngine {
     }
 
     /// Keeps the alerts of rules that survive a reload.
-    func carryOver(from previous: [RuleGroup], to groups: [RuleGroup]) {
+    public func carryOver(from previous: [RuleGroup], to groups: [RuleGroup]) {
         for group in groups {
             guard let old = previous.first(where: { $0.file == group.file && $0.name == group.name }) else { continue }
             for rule in group.alertingRules {
@@ -57,7 +57,7 @@ extension RuleEngine {
     }
 
     /// Saves the alerts of `group`; a failure is logged and retried at the next evaluation.
-    func save(_ group: RuleGroup) {
+    public func save(_ group: RuleGroup) {
         let alerts = group.alertingRules.flatMap { rule in
             rule.activeAlerts.map { Self.stored($0, file: group.file, group: group.name, rule: rule.name) }
         }
@@ -68,7 +68,7 @@ extension RuleEngine {
         }
     }
 
-    static func stored(_ alert: Alert, file: String, group: String, rule: String) -> StoredAlert {
+    public static func stored(_ alert: Alert, file: String, group: String, rule: String) -> StoredAlert {
         StoredAlert(
             file: file, group: group, rule: rule, labels: alert.labels.labels.map { ($0.name, $0.value) },
             annotations: alert.annotations.labels.map { ($0.name, $0.value) }, state: alert.state.rawValue,
@@ -77,7 +77,7 @@ extension RuleEngine {
     }
 
     /// The stored alert, as not yet sent.
-    static func unsentAlert(from stored: StoredAlert) -> Alert {
+    public static func unsentAlert(from stored: StoredAlert) -> Alert {
         Alert(
             labels: Labels(stored.labels.map { Label($0.name, $0.value) }),
             annotations: Labels(stored.annotations.map { Label($0.name, $0.value) }),

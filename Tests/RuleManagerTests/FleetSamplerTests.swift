@@ -2,7 +2,7 @@ import Fleet
 import Model
 import PromQL
 import Series
-@testable import Server
+@testable import RuleManager
 import Testing
 
 /// The fleet's series as the rules see them, sampled snapshot after snapshot with the ids kept per agent.

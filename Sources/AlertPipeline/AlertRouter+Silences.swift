@@ -4,13 +4,13 @@ import Model
 import Storage
 
 /// Why a silence write was not done.
-enum SilenceWriteError: Error, CustomStringConvertible {
+public enum SilenceWriteError: Error, CustomStringConvertible {
     /// The request was refused or the silence does not exist (Alertmanager's 400 and 404).
     case refused(SilenceError)
     /// The silence could not be saved; nothing changed.
     case storage(StorageError)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .refused(let error): error.description
         case .storage(let error): error.description
@@ -21,13 +21,13 @@ enum SilenceWriteError: Error, CustomStringConvertible {
 extension AlertRouter {
     /// Creates or updates a silence (`POST /api/v2/silences`), committed to SQLite before it returns.
     /// - Returns: the silence as stored, with its ID.
-    func postSilence(_ silence: Silence) throws(SilenceWriteError) -> Silence {
+    public func postSilence(_ silence: Silence) throws(SilenceWriteError) -> Silence {
         try writeSilences { silences, now throws(SilenceError) in try silences.post(silence, at: now) }
     }
 
     /// Expires a silence now (`DELETE /api/v2/silence/{id}`), committed to SQLite before it returns.
     @discardableResult
-    func expireSilence(id: String) throws(SilenceWriteError) -> Silence {
+    public func expireSilence(id: String) throws(SilenceWriteError) -> Silence {
         try writeSilences { silences, now throws(SilenceError) in try silences.expire(id: id, at: now) }
     }
 
@@ -58,12 +58,12 @@ extension AlertRouter {
     }
 
     /// The silence with `id`.
-    func silence(id: String) -> Silence? {
+    public func silence(id: String) -> Silence? {
         state.withLock { $0.silences.silence(id: id) }
     }
 
     /// The silences, in Alertmanager's order, optionally only those having all of `filter`'s matchers.
-    func silences(matching filter: [Matcher] = []) -> (silences: [Silence], at: UnixTime) {
+    public func silences(matching filter: [Matcher] = []) -> (silences: [Silence], at: UnixTime) {
         let now = clock.now()
         return (state.withLock { $0.silences.list(at: now, matching: filter) }, now)
     }
