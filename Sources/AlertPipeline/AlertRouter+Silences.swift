@@ -63,7 +63,7 @@ extension AlertRouter {
     }
 
     /// The silences, in Alertmanager's order, optionally only those having all of `filter`'s matchers.
-    public func silences(matching filter: [Matcher] = []) -> (silences: [Silence], at: UnixTime) {
+    public func silences(matching filter: [LabelMatcher] = []) -> (silences: [Silence], at: UnixTime) {
         let now = clock.now()
         return (state.withLock { $0.silences.list(at: now, matching: filter) }, now)
     }

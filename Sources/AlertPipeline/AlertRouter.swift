@@ -213,7 +213,7 @@ public final class AlertRouter: Sendable {
     }
 
     /// What mutes alerts at `now`: silences, inhibition among the current alerts, killed agents.
-    public func muting(_ state: State, at now: UnixTime) -> Muting {
+    func muting(_ state: State, at now: UnixTime) -> Muting {
         Muting(silences: state.silences, inhibition: state.inhibitor.evaluate(Array(state.alerts.values), at: now),
                registry: registry, at: now)
     }

@@ -22,27 +22,27 @@ public enum APIv2Decoding {
                        createdBy: try string(object, "createdBy"), comment: try string(object, "comment"))
     }
 
-    private static func silenceMatchers(_ value: JSONValue?) throws(SilenceError) -> [Matcher] {
+    private static func silenceMatchers(_ value: JSONValue?) throws(SilenceError) -> [LabelMatcher] {
         guard let value, !value.isNull else { throw .badRequest("matchers in body is required") }
         guard let items = value.arrayValue else { throw .badRequest("matchers in body must be of type array") }
         guard !items.isEmpty else { throw .badRequest("matchers in body should have at least 1 items") }
-        var matchers: [Matcher] = []
+        var matchers: [LabelMatcher] = []
         for (index, item) in items.enumerated() {
             matchers.append(try matcher(item, path: "matchers.\(index)"))
         }
         return matchers
     }
 
-    private static func matcher(_ value: JSONValue, path: String) throws(SilenceError) -> Matcher {
+    private static func matcher(_ value: JSONValue, path: String) throws(SilenceError) -> LabelMatcher {
         guard let object = value.objectValue else { throw .badRequest("\(path) in body must be of type object") }
         let name = try string(object, "name", path: path)
         let text = try string(object, "value", path: path)
         guard let isRegex = object["isRegex"]?.boolValue else { throw .badRequest("\(path).isRegex in body is required") }
         let isEqual = object["isEqual"]?.boolValue ?? true
         do throws(MatcherError) {
-            return try Matcher(Matcher.Kind(isRegex: isRegex, isEqual: isEqual), name, text)
+            return try LabelMatcher.alertmanager(LabelMatcher.MatchType(isRegex: isRegex, isEqual: isEqual), name, text)
         } catch {
-            let reason = Matcher.goRegexErrorUnanchored(text) ?? error.message
+            let reason = LabelMatcher.goRegexErrorUnanchored(text) ?? error.message
             let index = path.split(separator: ".").last ?? ""
             throw .invalid("invalid label matcher \(index): invalid regular expression \(GoFormat.quote(text)): \(reason)")
         }

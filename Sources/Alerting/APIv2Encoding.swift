@@ -116,12 +116,12 @@ public enum APIv2Encoding {
     }
 
     /// A matcher as `{"isEqual","isRegex","name","value"}`.
-    public static func writeMatcher(_ matcher: Matcher, into json: inout JSONWriter) {
+    public static func writeMatcher(_ matcher: LabelMatcher, into json: inout JSONWriter) {
         json.beginObject()
         json.key("isEqual")
-        json.bool(matcher.kind.isEqual)
+        json.bool(matcher.type.isEqual)
         json.key("isRegex")
-        json.bool(matcher.kind.isRegex)
+        json.bool(matcher.type.isRegex)
         json.key("name")
         json.string(matcher.name)
         json.key("value")

@@ -50,9 +50,9 @@ public struct AlertQuery: Sendable {
     /// Include unprocessed alerts (default true).
     public var unprocessed = true
     /// Matchers the alert's labels must satisfy (`filter=`, one matcher each).
-    public var filter: [Matcher] = []
+    public var filter: [LabelMatcher] = []
     /// A regular expression one of the alert's receivers must fully match (`receiver=`).
-    public var receiver: Matcher?
+    public var receiver: LabelMatcher?
 
     /// A query that selects everything.
     public init() {}
@@ -72,6 +72,6 @@ public struct AlertQuery: Sendable {
     /// - Throws: ``MatcherError`` for a filter that does not parse or a receiver regex that does not compile.
     public mutating func parse(filters: [String], receiver: String?) throws(MatcherError) {
         filter = try filters.map { text throws(MatcherError) in try MatcherParser.parse(text) }
-        self.receiver = try receiver.map { text throws(MatcherError) in try Matcher(.regex, "receiver", text) }
+        self.receiver = try receiver.map { text throws(MatcherError) in try LabelMatcher.alertmanager(.regexMatch, "receiver", text) }
     }
 }

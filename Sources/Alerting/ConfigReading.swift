@@ -4,8 +4,8 @@ import YAMLConfig
 /// Small readers shared by the `route`, `inhibit_rules` and `receivers` sections.
 extension YAMLNodeReader {
     /// A `matchers:` list: each item is one or more matchers in Alertmanager's syntax.
-    func matcherList() throws(ConfigError) -> [Matcher] {
-        var matchers: [Matcher] = []
+    func matcherList() throws(ConfigError) -> [LabelMatcher] {
+        var matchers: [LabelMatcher] = []
         for item in try sequence() {
             let text = try item.string()
             do throws(MatcherError) {
@@ -18,13 +18,13 @@ extension YAMLNodeReader {
     }
 
     /// A legacy `match:` (equality) or `match_re:` (regex) mapping from label names to values.
-    func legacyMatchers(regex: Bool) throws(ConfigError) -> [Matcher] {
-        var matchers: [Matcher] = []
+    func legacyMatchers(regex: Bool) throws(ConfigError) -> [LabelMatcher] {
+        var matchers: [LabelMatcher] = []
         for (name, value) in try mapping() {
             guard isValidLabelName(name) else { throw value.error("invalid label name \"\(name)\"") }
             let text = try value.string()
             do throws(MatcherError) {
-                matchers.append(try Matcher(regex ? .regex : .equal, name, text))
+                matchers.append(try LabelMatcher.alertmanager(regex ? .regexMatch : .equal, name, text))
             } catch {
                 throw value.error(regex ? "invalid regexp value for \"\(name)\": \(error.message)" : error.message)
             }

@@ -1,17 +1,18 @@
+import Model
 import YAMLConfig
 
 /// An `inhibit_rules` entry: while an alert matching ``sourceMatchers`` fires, alerts matching
 /// ``targetMatchers`` with the same values of the ``equal`` labels are muted.
 public struct InhibitRule: Sendable, Equatable {
     /// Matchers a firing source alert must satisfy (`source_matchers`, legacy `source_match`/`_re`).
-    public var sourceMatchers: [Matcher]
+    public var sourceMatchers: [LabelMatcher]
     /// Matchers a muted target alert must satisfy (`target_matchers`, legacy `target_match`/`_re`).
-    public var targetMatchers: [Matcher]
+    public var targetMatchers: [LabelMatcher]
     /// Labels whose values must be equal in source and target (absent counts as "").
     public var equal: [String]
 
     /// Creates a rule.
-    public init(sourceMatchers: [Matcher], targetMatchers: [Matcher], equal: [String] = []) {
+    public init(sourceMatchers: [LabelMatcher], targetMatchers: [LabelMatcher], equal: [String] = []) {
         self.sourceMatchers = sourceMatchers
         self.targetMatchers = targetMatchers
         self.equal = equal

@@ -1,3 +1,5 @@
+import Model
+
 /// Parses matchers in Alertmanager 0.25's syntax (`pkg/labels/parse.go`), as used by `matchers:` in the
 /// configuration, by `amtool` and by the API's `filter` parameter.
 public enum MatcherParser {
@@ -5,11 +7,11 @@ public enum MatcherParser {
     ///
     /// Commas inside double quotes do not separate; a trailing comma is allowed.
     /// - Throws: ``MatcherError`` for the first matcher that does not parse.
-    public static func parseList(_ text: String) throws(MatcherError) -> [Matcher] {
+    public static func parseList(_ text: String) throws(MatcherError) -> [LabelMatcher] {
         var body = Substring(text)
         if body.hasPrefix("{") { body = body.dropFirst() }
         if body.hasSuffix("}") { body = body.dropLast() }
-        var matchers: [Matcher] = []
+        var matchers: [LabelMatcher] = []
         for token in splitOutsideQuotes(body) {
             matchers.append(try parse(token))
         }
@@ -48,16 +50,16 @@ public enum MatcherParser {
     /// Inside the value `\"`, `\n` and `\\` are escapes; any other backslash is literal.
     /// - Throws: ``MatcherError`` (`bad matcher format: …`, `matcher value contains unescaped double quote: …`,
     ///   or the regular expression's error).
-    public static func parse(_ text: String) throws(MatcherError) -> Matcher {
+    public static func parse(_ text: String) throws(MatcherError) -> LabelMatcher {
         guard let (name, kind, rawValue) = split(text) else {
             throw MatcherError("bad matcher format: \(text)")
         }
         let value = try unescape(rawValue)
-        return try Matcher(kind, name, value)
+        return try LabelMatcher.alertmanager(kind, name, value)
     }
 
     /// Splits `  name op value  ` as the regular expression `^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|=|!=|!~)\s*(.*?)\s*$`.
-    private static func split(_ text: String) -> (String, Matcher.Kind, String)? {
+    private static func split(_ text: String) -> (String, LabelMatcher.MatchType, String)? {
         let scalars = Array(text.unicodeScalars)
         var index = 0
         while index < scalars.count, scalars[index].isGoSpace { index += 1 }
@@ -72,14 +74,14 @@ public enum MatcherParser {
         return (name, kind, value)
     }
 
-    private static func operatorAt(_ scalars: [Unicode.Scalar], _ index: Int) -> (Matcher.Kind, Int)? {
+    private static func operatorAt(_ scalars: [Unicode.Scalar], _ index: Int) -> (LabelMatcher.MatchType, Int)? {
         guard index < scalars.count else { return nil }
         let next = index + 1 < scalars.count ? scalars[index + 1] : nil
         switch (scalars[index], next) {
-        case ("=", "~"): return (.regex, 2)
+        case ("=", "~"): return (.regexMatch, 2)
         case ("=", _): return (.equal, 1)
         case ("!", "="): return (.notEqual, 2)
-        case ("!", "~"): return (.notRegex, 2)
+        case ("!", "~"): return (.regexNoMatch, 2)
         default: return nil
         }
     }

@@ -36,7 +36,7 @@ public final class Route: Sendable {
     /// The options for alerts this node handles.
     public let options: RouteOptions
     /// The node's matchers, in Alertmanager's order (name, value, kind).
-    public let matchers: [Matcher]
+    public let matchers: [LabelMatcher]
     /// Whether matching continues with the next sibling after this node matched.
     public let `continue`: Bool
     /// The children, in order.
@@ -54,7 +54,7 @@ public final class Route: Sendable {
 
     private init(_ config: RouteConfig, parentOptions: RouteOptions, parentKey: String?, position: String) {
         let options = Self.inherit(parentOptions, config)
-        let matchers = config.matchers.sorted(by: Matcher.alertmanagerOrder)
+        let matchers = config.matchers.sorted(by: LabelMatcher.alertmanagerOrder)
         let key = (parentKey.map { $0 + "/" } ?? "") + matchers.alertmanagerDescription
         self.options = options
         self.matchers = matchers

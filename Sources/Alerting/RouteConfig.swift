@@ -16,7 +16,7 @@ public struct RouteConfig: Sendable, Equatable {
     /// `repeat_interval` in seconds; nil to inherit (root default 4h).
     public var repeatInterval: Double?
     /// `matchers`, plus the legacy `match` and `match_re` converted to matchers.
-    public var matchers: [Matcher] = []
+    public var matchers: [LabelMatcher] = []
     /// `continue`: whether matching goes on with the next sibling after this route matched.
     public var `continue` = false
     /// Child routes, in order.

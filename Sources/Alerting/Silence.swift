@@ -15,7 +15,7 @@ public struct Silence: Sendable, Equatable {
     /// A UUID, assigned when the silence is first stored.
     public var id: String
     /// The matchers, all of which must match.
-    public var matchers: [Matcher]
+    public var matchers: [LabelMatcher]
     /// When muting starts.
     public var startsAt: UnixTime
     /// When muting ends.
@@ -28,7 +28,7 @@ public struct Silence: Sendable, Equatable {
     public var comment: String
 
     /// Creates a silence.
-    public init(id: String = "", matchers: [Matcher], startsAt: UnixTime, endsAt: UnixTime, updatedAt: UnixTime = 0,
+    public init(id: String = "", matchers: [LabelMatcher], startsAt: UnixTime, endsAt: UnixTime, updatedAt: UnixTime = 0,
                 createdBy: String, comment: String) {
         self.id = id
         self.matchers = matchers
@@ -69,12 +69,12 @@ public struct Silence: Sendable, Equatable {
     }
 }
 
-extension Matcher {
+extension LabelMatcher {
     /// Alertmanager's `matchesEmpty` for silences: only `=` and `=~` count; `!=`/`!~` never do.
     var matchesEmptyForSilence: Bool {
-        switch kind {
-        case .equal, .regex: matches("")
-        case .notEqual, .notRegex: false
+        switch type {
+        case .equal, .regexMatch: matches("")
+        case .notEqual, .regexNoMatch: false
         }
     }
 }

@@ -83,7 +83,7 @@ public struct SilenceStore: Sendable {
 
     /// All silences, optionally only those matching `labels` — ordered as Alertmanager's API lists them:
     /// active first (by `endsAt`), then pending (by `startsAt`), then expired (latest `endsAt` first).
-    public func list(at now: UnixTime, matching filter: [Matcher] = []) -> [Silence] {
+    public func list(at now: UnixTime, matching filter: [LabelMatcher] = []) -> [Silence] {
         let selected = silences.values.filter { silence in filter.allSatisfy { silence.hasMatcher(equalTo: $0) } }
         return selected.sorted { lhs, rhs in Self.listOrder(lhs, rhs, at: now) }
     }
@@ -114,7 +114,7 @@ public struct SilenceStore: Sendable {
 
 extension Silence {
     /// Alertmanager's API `filter` for silences: the silence has a matcher equal to `matcher`.
-    func hasMatcher(equalTo matcher: Matcher) -> Bool {
+    func hasMatcher(equalTo matcher: LabelMatcher) -> Bool {
         matchers.contains(matcher)
     }
 }

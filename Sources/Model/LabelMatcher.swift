@@ -61,10 +61,13 @@ public struct AnchoredRegex: @unchecked Sendable {
     }
 }
 
-/// A label matcher of a selector: `name="v"`, `!=`, `=~`, `!~`.
-public struct LabelMatcher: Sendable {
+/// A label matcher: `name="v"`, `!=`, `=~`, `!~`, as PromQL selectors and Alertmanager's routes, inhibition
+/// rules and silences use it. Regular expressions are fully anchored; a missing label has the value "".
+///
+/// Two matchers are equal when their type, name and value are.
+public struct LabelMatcher: Sendable, Hashable {
     /// The kind of match.
-    public enum MatchType: String, Sendable {
+    public enum MatchType: String, Sendable, Hashable, CaseIterable {
         /// `=`: the value equals.
         case equal = "="
         /// `!=`: the value differs.
@@ -109,6 +112,16 @@ public struct LabelMatcher: Sendable {
 
     /// Whether a series with these labels satisfies the matcher.
     public func matches(_ labels: Labels) -> Bool { matches(labels[name]) }
+
+    public static func == (lhs: LabelMatcher, rhs: LabelMatcher) -> Bool {
+        lhs.type == rhs.type && lhs.name == rhs.name && lhs.value == rhs.value
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(type)
+        hasher.combine(name)
+        hasher.combine(value)
+    }
 }
 
 /// A pattern that Go's regexp package would not accept.

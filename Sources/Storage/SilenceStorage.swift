@@ -1,3 +1,4 @@
+import Model
 import Alerting
 import GRDB
 import JSON
@@ -64,13 +65,13 @@ enum SilenceRow {
          silence.createdBy, silence.comment]
     }
 
-    static func encodeMatchers(_ matchers: [Matcher]) -> String {
+    static func encodeMatchers(_ matchers: [LabelMatcher]) -> String {
         var writer = JSONWriter()
         writer.beginArray()
         for matcher in matchers {
             writer.beginArray()
             writer.string(matcher.name)
-            writer.string(matcher.kind.symbol)
+            writer.string(matcher.type.rawValue)
             writer.string(matcher.value)
             writer.endArray()
         }
@@ -79,29 +80,16 @@ enum SilenceRow {
     }
 
     /// The matchers, or nil when any of them does not decode.
-    static func decodeMatchers(_ text: String?) -> [Matcher]? {
+    static func decodeMatchers(_ text: String?) -> [LabelMatcher]? {
         guard let text, case .array(let items)? = try? JSONParser.parse(Array(text.utf8)) else { return nil }
-        var matchers: [Matcher] = []
+        var matchers: [LabelMatcher] = []
         for item in items {
             guard case .array(let parts) = item, parts.count == 3, case .string(let name) = parts[0],
                   case .string(let symbol) = parts[1], case .string(let value) = parts[2],
-                  let kind = Matcher.Kind(symbol: symbol),
-                  let matcher = try? Matcher(kind, name, value) else { return nil }
+                  let type = LabelMatcher.MatchType(rawValue: symbol),
+                  let matcher = try? LabelMatcher(type, name, value) else { return nil }
             matchers.append(matcher)
         }
         return matchers
-    }
-}
-
-extension Matcher.Kind {
-    /// The kind written as `symbol` (`=`, `!=`, `=~`, `!~`).
-    init?(symbol: String) {
-        switch symbol {
-        case "=": self = .equal
-        case "!=": self = .notEqual
-        case "=~": self = .regex
-        case "!~": self = .notRegex
-        default: return nil
-        }
     }
 }

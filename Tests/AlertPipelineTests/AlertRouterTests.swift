@@ -129,7 +129,7 @@ struct AlertRouterTests {
 
     @Test func aSilenceMutesUntilExpiredAndIsStored() async throws {
         let router = try router()
-        let matcher = try Matcher(.equal, "agent", "a")
+        let matcher = try LabelMatcher.alertmanager(.equal, "agent", "a")
         let silence = try router.postSilence(Silence(
             matchers: [matcher], startsAt: clock.now(), endsAt: clock.now() + 3600, createdBy: "bob", comment: "deploy"))
         #expect(try FleetStore(directory: directory).loadSilences().map(\.id) == [silence.id])
@@ -150,7 +150,7 @@ struct AlertRouterTests {
     @Test func silenceWritesAreRefusedWithAlertmanagersReasons() throws {
         let router = try router()
         #expect(throws: SilenceWriteError.self) { try router.expireSilence(id: "no-such-id") }
-        let matcher = try Matcher(.equal, "agent", "a")
+        let matcher = try LabelMatcher.alertmanager(.equal, "agent", "a")
         do {
             _ = try router.postSilence(Silence(matchers: [matcher], startsAt: clock.now(), endsAt: clock.now() - 1,
                                                createdBy: "bob", comment: "x"))

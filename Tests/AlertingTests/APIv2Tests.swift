@@ -8,7 +8,7 @@ import Testing
 struct APIv2Tests {
     @Test func silenceIsEncodedAsAlertmanagerDoes() throws {
         let silence = Silence(id: "f364d333-104e-4e0e-97dc-2eaef428bb5b",
-                              matchers: [try Matcher(.regex, "agent", "order-.*"), try Matcher(.equal, "alertname", "AgentDown")],
+                              matchers: [try LabelMatcher.alertmanager(.regexMatch, "agent", "order-.*"), try LabelMatcher.alertmanager(.equal, "alertname", "AgentDown")],
                               startsAt: at("2026-11-25T22:40:02.372Z"), endsAt: at("2026-11-26T00:40:02.370Z"),
                               updatedAt: at("2026-11-25T22:40:02.372Z"), createdBy: "ops", comment: "maintenance")
         let expected = #"{"id":"f364d333-104e-4e0e-97dc-2eaef428bb5b","status":{"state":"active"},"updatedAt":"2026-11-25T22:40:02.372Z","comment":"maintenance","createdBy":"ops","endsAt":"2026-11-26T00:40:02.370Z","matchers":[{"isEqual":true,"isRegex":true,"name":"agent","value":"order-.*"},{"isEqual":true,"isRegex":false,"name":"alertname","value":"AgentDown"}],"startsAt":"2026-11-25T22:40:02.372Z"}"#
@@ -52,7 +52,7 @@ struct APIv2Tests {
         #expect(silence.id == "")
         #expect(silence.comment == #"c, "q""#)
         #expect(silence.createdBy == "ops")
-        #expect(silence.matchers == [try Matcher(.regex, "agent", "order-.*"), try Matcher(.notEqual, "a", "b")])
+        #expect(silence.matchers == [try LabelMatcher.alertmanager(.regexMatch, "agent", "order-.*"), try LabelMatcher.alertmanager(.notEqual, "a", "b")])
         #expect(silence.endsAt - silence.startsAt == 3600)
     }
 

@@ -1,3 +1,4 @@
+import Model
 import Alerting
 import Foundation
 import PromQL
@@ -73,7 +74,7 @@ struct AmtoolTests {
                                   "--duration=1h"], port: server.port)
         #expect(added.status == 0)
         let id = added.output.trimmingCharacters(in: CharacterSet.whitespacesAndNewlines)
-        #expect(shared.store.withLock { $0.silence(id: id)?.matchers } == [try Matcher(.regex, "agent", "order-.*")])
+        #expect(shared.store.withLock { $0.silence(id: id)?.matchers } == [try LabelMatcher.alertmanager(.regexMatch, "agent", "order-.*")])
 
         let query = try Self.run(["silence", "query", "-o", "json"], port: server.port)
         #expect(query.status == 0)

@@ -1,3 +1,4 @@
+import Model
 import Alerting
 import PromQL
 import Testing
@@ -51,7 +52,7 @@ struct InhibitionTests {
     @Test func statusNamesSilencesAndInhibitingAlerts() throws {
         var silences = SilenceStore()
         let silence = try silences.post(
-            Silence(matchers: [try Matcher(.equal, "agent", "a")], startsAt: Self.now, endsAt: Self.now + 60,
+            Silence(matchers: [try LabelMatcher.alertmanager(.equal, "agent", "a")], startsAt: Self.now, endsAt: Self.now + 60,
                     createdBy: "ops", comment: "c"), at: Self.now, newID: { "s1" })
         let source = Self.alert("alertname=Down,agent=a,severity=critical")
         let inhibition = Inhibitor(rules: try Self.rules()).evaluate([source], at: Self.now)

@@ -5,10 +5,10 @@ import Testing
 
 struct MatcherParserTests {
     @Test(arguments: [
-        (#"severity="critical""#, "severity", Matcher.Kind.equal, "critical"),
-        (#"agent=~"order-.*""#, "agent", .regex, "order-.*"),
+        (#"severity="critical""#, "severity", LabelMatcher.MatchType.equal, "critical"),
+        (#"agent=~"order-.*""#, "agent", .regexMatch, "order-.*"),
         (#"env!="prod""#, "env", .notEqual, "prod"),
-        (#"job!~"n.*""#, "job", .notRegex, "n.*"),
+        (#"job!~"n.*""#, "job", .regexNoMatch, "n.*"),
         ("severity=critical", "severity", .equal, "critical"),
         ("  team =  a b  ", "team", .equal, "a b"),
         (#"a="""#, "a", .equal, ""),
@@ -22,10 +22,10 @@ struct MatcherParserTests {
         ("a==b", "a", .equal, "=b"),
         (#"u="ünï""#, "u", .equal, "ünï"),
     ])
-    func parsesOneMatcher(text: String, name: String, kind: Matcher.Kind, value: String) throws {
+    func parsesOneMatcher(text: String, name: String, kind: LabelMatcher.MatchType, value: String) throws {
         let matcher = try MatcherParser.parse(text)
         #expect(matcher.name == name)
-        #expect(matcher.kind == kind)
+        #expect(matcher.type == kind)
         #expect(matcher.value == value)
     }
 
@@ -57,8 +57,8 @@ struct MatcherParserTests {
 
     @Test func listsSplitOnCommasOutsideQuotesWithOptionalBraces() throws {
         let matchers = try MatcherParser.parseList(#"{foo = "bar", dings != "bums", quote="a, \"b\"", }"#)
-        #expect(matchers.map(\.description) == [#"foo="bar""#, #"dings!="bums""#, #"quote="a, \"b\"""#])
-        #expect(try MatcherParser.parseList("foo=bar,dings!~bu.*").map(\.description) == [#"foo="bar""#, #"dings!~"bu.*""#])
+        #expect(matchers.map(\.alertmanagerText) == [#"foo="bar""#, #"dings!="bums""#, #"quote="a, \"b\"""#])
+        #expect(try MatcherParser.parseList("foo=bar,dings!~bu.*").map(\.alertmanagerText) == [#"foo="bar""#, #"dings!~"bu.*""#])
         #expect(try MatcherParser.parseList("{}").isEmpty)
     }
 
@@ -70,14 +70,14 @@ struct MatcherParserTests {
         (".*", "", true),
     ])
     func regexMatchersAreFullyAnchored(pattern: String, value: String, matches: Bool) throws {
-        #expect(try Matcher(.regex, "x", pattern).matches(value) == matches)
-        #expect(try Matcher(.notRegex, "x", pattern).matches(value) == !matches)
+        #expect(try LabelMatcher.alertmanager(.regexMatch, "x", pattern).matches(value) == matches)
+        #expect(try LabelMatcher.alertmanager(.regexNoMatch, "x", pattern).matches(value) == !matches)
     }
 
     @Test func missingLabelsCompareAsEmpty() throws {
         let labels = Labels(["a": "1"])
-        #expect(try Matcher(.equal, "b", "").matches(labels))
-        #expect(try !Matcher(.notEqual, "b", "").matches(labels))
-        #expect(try Matcher(.notEqual, "b", "x").matches(labels))
+        #expect(try LabelMatcher.alertmanager(.equal, "b", "").matches(labels))
+        #expect(try !LabelMatcher(.notEqual, "b", "").matches(labels))
+        #expect(try LabelMatcher.alertmanager(.notEqual, "b", "x").matches(labels))
     }
 }

@@ -1,3 +1,4 @@
+import Model
 import Alerting
 import PromQL
 import Testing
@@ -5,7 +6,7 @@ import Testing
 struct SilenceTests {
     static let start = at("2026-11-25T22:00:00Z")
 
-    static func silence(_ matchers: [Matcher], startsAt: Double = start, endsAt: Double = start + 3600) -> Silence {
+    static func silence(_ matchers: [LabelMatcher], startsAt: Double = start, endsAt: Double = start + 3600) -> Silence {
         Silence(matchers: matchers, startsAt: startsAt, endsAt: endsAt, createdBy: "ops", comment: "maintenance")
     }
 
@@ -17,19 +18,19 @@ struct SilenceTests {
         (3600.001, .expired),
     ])
     func stateIsAFunctionOfTime(offset: Double, state: SilenceState) throws {
-        let silence = Self.silence([try Matcher(.equal, "agent", "a")])
+        let silence = Self.silence([try LabelMatcher.alertmanager(.equal, "agent", "a")])
         #expect(silence.state(at: Self.start + offset) == state)
         #expect(silence.mutes(labels("agent=a"), at: Self.start + offset) == (state == .active))
     }
 
     @Test(arguments: [
-        ([] as [(Matcher.Kind, String)], "silence invalid: at least one matcher required"),
+        ([] as [(LabelMatcher.MatchType, String)], "silence invalid: at least one matcher required"),
         ([(.equal, "")], "silence invalid: at least one matcher must not match the empty string"),
-        ([(.regex, ".*"), (.equal, "")], "silence invalid: at least one matcher must not match the empty string"),
-        ([(.regex, "a*")], "silence invalid: at least one matcher must not match the empty string"),
+        ([(.regexMatch, ".*"), (.equal, "")], "silence invalid: at least one matcher must not match the empty string"),
+        ([(.regexMatch, "a*")], "silence invalid: at least one matcher must not match the empty string"),
     ])
-    func refusesSilencesMatchingEverything(specs: [(Matcher.Kind, String)], message: String) throws {
-        let matchers = try specs.map { try Matcher($0.0, "agent", $0.1) }
+    func refusesSilencesMatchingEverything(specs: [(LabelMatcher.MatchType, String)], message: String) throws {
+        let matchers = try specs.map { try LabelMatcher.alertmanager($0.0, "agent", $0.1) }
         var store = SilenceStore()
         #expect(throws: SilenceError.invalid(String(message.dropFirst("silence invalid: ".count)))) {
             try store.post(Self.silence(matchers), at: Self.start)
@@ -39,13 +40,13 @@ struct SilenceTests {
 
     @Test func acceptsNotEqualEmpty() throws {
         var store = SilenceStore()
-        let stored = try store.post(Self.silence([try Matcher(.notEqual, "agent", "")]), at: Self.start)
+        let stored = try store.post(Self.silence([try LabelMatcher.alertmanager(.notEqual, "agent", "")]), at: Self.start)
         #expect(!stored.id.isEmpty)
     }
 
     @Test func apiRefusesBackwardsOrPastSilences() throws {
         var store = SilenceStore()
-        let matcher = try Matcher(.equal, "agent", "a")
+        let matcher = try LabelMatcher.alertmanager(.equal, "agent", "a")
         #expect(throws: SilenceError.badRequest("Failed to create silence: start time must be before end time")) {
             try store.post(Self.silence([matcher], endsAt: Self.start), at: Self.start)
         }
@@ -56,7 +57,7 @@ struct SilenceTests {
 
     @Test func newSilencesStartNoEarlierThanNowAndGetAnID() throws {
         var store = SilenceStore()
-        let stored = try store.post(Self.silence([try Matcher(.equal, "a", "1")], startsAt: Self.start - 60),
+        let stored = try store.post(Self.silence([try LabelMatcher.alertmanager(.equal, "a", "1")], startsAt: Self.start - 60),
                                     at: Self.start, newID: { "id-1" })
         #expect(stored.id == "id-1")
         #expect(stored.startsAt == Self.start)
@@ -68,12 +69,12 @@ struct SilenceTests {
         var store = SilenceStore()
         var ids = ["first", "second"].makeIterator()
         let next = { ids.next() ?? "none" }
-        let matcher = try Matcher(.equal, "a", "1")
+        let matcher = try LabelMatcher.alertmanager(.equal, "a", "1")
         var silence = try store.post(Self.silence([matcher]), at: Self.start, newID: next)
         silence.endsAt += 3600  // extending an active silence keeps its ID
         #expect(try store.post(silence, at: Self.start + 10, newID: next).id == "first")
         silence = try #require(store.silence(id: "first"))
-        silence.matchers = [try Matcher(.equal, "a", "2")]  // new matchers: old one expired, new ID
+        silence.matchers = [try LabelMatcher.alertmanager(.equal, "a", "2")]  // new matchers: old one expired, new ID
         let replaced = try store.post(silence, at: Self.start + 20, newID: next)
         #expect(replaced.id == "second")
         #expect(store.silence(id: "first")?.state(at: Self.start + 21) == .expired)
@@ -81,7 +82,7 @@ struct SilenceTests {
 
     @Test func expireEndsActiveAndPendingSilences() throws {
         var store = SilenceStore()
-        let matcher = try Matcher(.equal, "a", "1")
+        let matcher = try LabelMatcher.alertmanager(.equal, "a", "1")
         let active = try store.post(Self.silence([matcher]), at: Self.start, newID: { "active" })
         let pending = try store.post(Self.silence([matcher], startsAt: Self.start + 600), at: Self.start, newID: { "pending" })
         try store.expire(id: active.id, at: Self.start + 5)
@@ -94,7 +95,7 @@ struct SilenceTests {
 
     @Test func listsActiveThenPendingThenExpired() throws {
         var store = SilenceStore()
-        let matcher = try Matcher(.equal, "a", "1")
+        let matcher = try LabelMatcher.alertmanager(.equal, "a", "1")
         _ = try store.post(Self.silence([matcher], startsAt: Self.start + 100), at: Self.start, newID: { "pending" })
         _ = try store.post(Self.silence([matcher], endsAt: Self.start + 50), at: Self.start, newID: { "expired" })
         _ = try store.post(Self.silence([matcher]), at: Self.start, newID: { "active" })

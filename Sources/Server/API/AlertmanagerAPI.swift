@@ -1,3 +1,4 @@
+import Model
 import AlertPipeline
 import Alerting
 import HTTP
@@ -38,7 +39,7 @@ struct AlertmanagerAPI: Sendable {
 
     /// `GET /api/v2/silences[?filter=…]`.
     func getSilences(_ request: HTTPRequest) -> HTTPResponse {
-        var filter: [Matcher] = []
+        var filter: [LabelMatcher] = []
         for text in request.queryItems.filter({ $0.name == "filter" }).map(\.value) {
             do throws(MatcherError) {
                 filter.append(try MatcherParser.parse(text))
