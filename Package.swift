@@ -52,17 +52,18 @@ let package = Package(
 
         // Services: the rule manager and the alert pipeline, driven by the injected clock.
         module("RuleManager", dependencies: [
-            "Model", "PromQL", "Series", "Exposition", "Fleet", "Rules", "Storage",
+            "Model", "PromQL", "Series", "Exposition", "Fleet", "Rules",
             .product(name: "Logging", package: "swift-log"),
         ]),
         module("AlertPipeline", dependencies: [
-            "Model", "Exposition", "Fleet", "Rules", "Alerting", "Storage",
+            "Model", "Exposition", "Fleet", "Rules", "Alerting",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Edges: transport, persistence, wiring.
         module("HTTP", dependencies: ["CMicroHTTPD", "CZlib"]),
-        module("Storage", dependencies: ["Model", "Fleet", "JSON", "Alerting", .product(name: "GRDB", package: "GRDB.swift")]),
+        module("Storage", dependencies: [
+            "Model", "Fleet", "JSON", "Rules", "Alerting", "RuleManager", "AlertPipeline", .product(name: "GRDB", package: "GRDB.swift")]),
         module("Server", dependencies: [
             "Model", "HTTP", "Exposition", "JSON", "Series", "RuleManager", "AlertPipeline", "Fleet", "Storage", "PromQL", "YAMLConfig", "Rules", "Alerting",
             .product(name: "Yams", package: "Yams"),
@@ -81,7 +82,7 @@ let package = Package(
         module("HeartbeatClient", dependencies: [.product(name: "Logging", package: "swift-log")]),
 
         // Test helpers shared by the test targets.
-        module("TestSupport", dependencies: ["Model", "Fleet", "Alerting"]),
+        module("TestSupport", dependencies: ["Model", "Fleet", "Alerting", "RuleManager", "AlertPipeline"]),
 
         tests("ModelTests", dependencies: ["Model"]),
         tests("JSONTests", dependencies: ["JSON"]),
@@ -98,11 +99,11 @@ let package = Package(
             "Server", "RuleManager", "AlertPipeline", "TestSupport", "YAMLConfig", "Rules", "Model", "PromQL", "Alerting", .product(name: "Logging", package: "swift-log"),
         ]),
         tests("RuleManagerTests", dependencies: [
-            "RuleManager", "TestSupport", "Rules", "Model", "PromQL", "Series", "Fleet", "Storage",
+            "RuleManager", "TestSupport", "Rules", "Model", "PromQL", "Series", "Fleet",
             .product(name: "Logging", package: "swift-log"),
         ]),
         tests("AlertPipelineTests", dependencies: [
-            "AlertPipeline", "Server", "TestSupport", "Rules", "Model", "PromQL", "Alerting", "Fleet", "Storage", "Exposition",
+            "AlertPipeline", "Server", "TestSupport", "Rules", "Model", "PromQL", "Alerting", "Fleet", "Exposition",
             "JSON",
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -1,7 +1,6 @@
 import Alerting
 import Foundation
 import Model
-import Storage
 
 /// Why a silence write was not done.
 public enum SilenceWriteError: Error, CustomStringConvertible {

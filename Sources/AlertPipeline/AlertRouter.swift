@@ -3,7 +3,6 @@ import Fleet
 import Logging
 import Model
 import Rules
-import Storage
 import Synchronization
 
 /// The exporter's Alertmanager: receives the alerts the rule engine sends, groups and routes them, mutes
@@ -55,7 +54,7 @@ public final class AlertRouter: Sendable {
 
     public let clock: any WallClock
     public let logger: Logger
-    public let store: FleetStore
+    let store: any SilenceStorage & NotificationLogStorage
     public let metrics = NotificationMetrics()
     private let registry: AgentRegistry
     private let transport: any HTTPTransport
@@ -65,9 +64,15 @@ public final class AlertRouter: Sendable {
     let state: Mutex<State>
 
     /// Creates the router with the silences and notification log stored in `store`.
+    /// - Parameters:
+    ///   - transport: sends webhook notifications and forwards alerts to Alertmanagers.
+    ///   - retryDelay: waits between delivery retries (tests pass one that returns at once).
     /// - Throws: ``StorageError`` when they cannot be read.
-    public init(settings: Settings, registry: AgentRegistry, store: FleetStore, clock: any WallClock, logger: Logger,
-         transport: any HTTPTransport = URLSessionTransport()) throws(StorageError) {
+    public init(
+        settings: Settings, registry: AgentRegistry, store: any SilenceStorage & NotificationLogStorage,
+        clock: any WallClock, logger: Logger, transport: any HTTPTransport = URLSessionTransport(),
+        retryDelay: @escaping @Sendable (Double) async -> Void = DeliveryQueue.realSleep
+    ) throws(StorageError) {
         self.registry = registry
         self.store = store
         self.clock = clock
@@ -90,7 +95,8 @@ public final class AlertRouter: Sendable {
                     "result": "\(result.label)", "error": "\(result.errorText)",
                 ])
             },
-            finished: { delivery, succeeded in outcomes.append(id: delivery.id, succeeded: succeeded) }))
+            finished: { delivery, succeeded in outcomes.append(id: delivery.id, succeeded: succeeded) }),
+            sleep: retryDelay)
         metrics.register(receivers: settings.config?.receivers.map(\.name) ?? [])
     }
 
@@ -219,7 +225,13 @@ public final class AlertRouter: Sendable {
     }
 
     /// Deliveries queued or running.
-    public var deliveryBacklog: Int { deliveries.backlog }
+    var deliveryBacklog: Int { deliveries.backlog }
+
+    /// Returns when every notification handed to delivery so far has finished; its outcome is applied by the
+    /// next ``tick()``.
+    public func deliveriesSettled() async {
+        await deliveries.settled()
+    }
 }
 
 extension AlertRouter.State {

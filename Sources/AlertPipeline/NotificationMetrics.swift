@@ -3,7 +3,7 @@ import Synchronization
 
 /// Counts delivery attempts for `heartbeat_exporter_notifications_total{receiver,result}` and the alerts
 /// suppressed at flush time.
-public final class NotificationMetrics: Sendable {
+public final class NotificationMetrics: MetricsSource {
     private struct Key: Hashable, Comparable {
         var receiver: String
         var result: String

@@ -56,6 +56,10 @@ public final class DeliveryQueue: Sendable {
     private struct State {
         var waiting: [Delivery] = []
         var workers = 0
+        /// Callers of ``settled()`` waiting for the queue to run empty.
+        var idleWaiters: [CheckedContinuation<Void, Never>] = []
+
+        var isIdle: Bool { waiting.isEmpty && workers == 0 }
     }
 
     private let clock: any WallClock
@@ -71,13 +75,16 @@ public final class DeliveryQueue: Sendable {
     ///   - maxWorkers: deliveries running at once.
     ///   - sleep: waits between retries (tests pass one that advances a manual clock).
     public init(clock: any WallClock, maxWorkers: Int = 8, callbacks: Callbacks,
-                sleep: @escaping @Sendable (Double) async -> Void = { seconds in
-                    try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1e9))
-                }) {
+                sleep: @escaping @Sendable (Double) async -> Void = DeliveryQueue.realSleep) {
         self.clock = clock
         self.maxWorkers = max(1, maxWorkers)
         self.callbacks = callbacks
         self.sleep = sleep
+    }
+
+    /// Waits `seconds` of real time: the queue's default wait between retries.
+    public static let realSleep: @Sendable (Double) async -> Void = { seconds in
+        try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1e9))
     }
 
     /// Queues a delivery and returns at once.
@@ -94,6 +101,19 @@ public final class DeliveryQueue: Sendable {
     /// Deliveries queued or running.
     public var backlog: Int { state.withLock { $0.waiting.count + $0.workers } }
 
+    /// Returns when every delivery queued so far has finished and reported its outcome (at once when none
+    /// is queued or running). With a `sleep` that does not wait, tests settle a queue without real time.
+    public func settled() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let idle = state.withLock { state -> Bool in
+                if state.isIdle { return true }
+                state.idleWaiters.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
+        }
+    }
+
     private func work() async {
         while let delivery = next() {
             let succeeded = await run(delivery)
@@ -102,13 +122,17 @@ public final class DeliveryQueue: Sendable {
     }
 
     private func next() -> Delivery? {
-        state.withLock { state in
+        let (delivery, idleWaiters) = state.withLock { state -> (Delivery?, [CheckedContinuation<Void, Never>]) in
             guard !state.waiting.isEmpty else {
                 state.workers -= 1
-                return nil
+                guard state.isIdle else { return (nil, []) }
+                defer { state.idleWaiters = [] }
+                return (nil, state.idleWaiters)
             }
-            return state.waiting.removeFirst()
+            return (state.waiting.removeFirst(), [])
         }
+        for waiter in idleWaiters { waiter.resume() }
+        return delivery
     }
 
     private func run(_ delivery: Delivery) async -> Bool {

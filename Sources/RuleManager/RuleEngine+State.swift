@@ -2,7 +2,6 @@ import Model
 import PromQL
 import Rules
 import Series
-import Storage
 
 extension RuleEngine {
     /// What the history must keep for `groups`: the series each selector of their rules matches (their own
@@ -29,17 +28,17 @@ extension RuleEngine {
     /// the alert router's groups did not survive the restart, so the first evaluation hands every firing
     /// and resolved alert to it again (its notification log keeps what was already notified from repeating).
     public func restoreFromStorage(_ groups: [RuleGroup]) {
-        let stored: [StoredAlert]
+        let saved: [SavedAlert]
         do {
-            stored = try store.loadAlerts()
+            saved = try store.loadAlerts()
         } catch {
             logger.error("cannot read saved alerts; their for timers start again", metadata: ["error": "\(error)"])
             return
         }
         for group in groups {
             for rule in group.alertingRules {
-                let mine = stored.filter { $0.file == group.file && $0.group == group.name && $0.rule == rule.name }
-                if !mine.isEmpty { rule.restore(mine.map(Self.unsentAlert(from:))) }
+                let mine = saved.filter { $0.file == group.file && $0.group == group.name && $0.rule == rule.name }
+                if !mine.isEmpty { rule.restore(mine.map(\.alert.asUnsent)) }
             }
         }
     }
@@ -59,7 +58,7 @@ extension RuleEngine {
     /// Saves the alerts of `group`; a failure is logged and retried at the next evaluation.
     public func save(_ group: RuleGroup) {
         let alerts = group.alertingRules.flatMap { rule in
-            rule.activeAlerts.map { Self.stored($0, file: group.file, group: group.name, rule: rule.name) }
+            rule.activeAlerts.map { SavedAlert(file: group.file, group: group.name, rule: rule.name, alert: $0) }
         }
         do {
             try store.saveAlerts(file: group.file, group: group.name, alerts)
@@ -67,22 +66,13 @@ extension RuleEngine {
             logger.error("saving alerts failed", metadata: ["group": "\(group.name)", "error": "\(error)"])
         }
     }
+}
 
-    public static func stored(_ alert: Alert, file: String, group: String, rule: String) -> StoredAlert {
-        StoredAlert(
-            file: file, group: group, rule: rule, labels: alert.labels.labels.map { ($0.name, $0.value) },
-            annotations: alert.annotations.labels.map { ($0.name, $0.value) }, state: alert.state.rawValue,
-            activeAt: alert.activeAt, firedAt: alert.firedAt, resolvedAt: alert.resolvedAt, lastSentAt: alert.lastSentAt,
-            validUntil: alert.validUntil, keepFiringSince: alert.keepFiringSince, value: alert.value)
-    }
-
-    /// The stored alert, as not yet sent.
-    public static func unsentAlert(from stored: StoredAlert) -> Alert {
-        Alert(
-            labels: Labels(stored.labels.map { Label($0.name, $0.value) }),
-            annotations: Labels(stored.annotations.map { Label($0.name, $0.value) }),
-            state: AlertState(rawValue: stored.state) ?? .pending, activeAt: stored.activeAt, firedAt: stored.firedAt,
-            resolvedAt: stored.resolvedAt, lastSentAt: nil, validUntil: stored.validUntil,
-            keepFiringSince: stored.keepFiringSince, value: stored.value)
+extension Alert {
+    /// The alert as never sent: a restored alert is handed to the alert pipeline again at the first evaluation.
+    var asUnsent: Alert {
+        var copy = self
+        copy.lastSentAt = nil
+        return copy
     }
 }

@@ -5,7 +5,6 @@ import Model
 import PromQL
 import Rules
 import Series
-import Storage
 import Synchronization
 
 extension SampleHistory: RuleSampleSink {}
@@ -37,7 +36,7 @@ public final class RuleEngine: Sendable {
     public let history: SampleHistory
     /// Samples the fleet into ``history``, keeping the history's ids of each agent's series.
     private let sampler = FleetSampler()
-    public let store: FleetStore
+    let store: any AlertStateStorage
     private let clock: any WallClock
     public let logger: Logger
     /// Receives the alerts each group evaluation wants sent (the alert router).
@@ -47,7 +46,7 @@ public final class RuleEngine: Sendable {
 
     /// Creates an engine without rules.
     /// - Parameter notify: receives the firing and resolved alerts each group evaluation sends.
-    public init(registry: AgentRegistry, store: FleetStore, clock: any WallClock, logger: Logger,
+    public init(registry: AgentRegistry, store: any AlertStateStorage, clock: any WallClock, logger: Logger,
                 notify: @escaping @Sendable ([OutgoingAlert]) -> Void = { _ in }) {
         self.notify = notify
         self.registry = registry

@@ -1,5 +1,6 @@
 import Fleet
 import GRDB
+import Model
 import JSON
 
 /// Maps an ``AgentRecord`` to a row of the `agent` table and back.
@@ -107,8 +108,16 @@ enum AgentRow {
         }
     }
 
+    static func encodeLabels(_ labels: Labels) -> String {
+        encodeLabels(labels.labels.map { ($0.name, $0.value) })
+    }
+
+    static func decodeLabelSet(_ text: String?) -> Labels {
+        Labels(decodeLabels(text).map { Label($0.name, $0.value) })
+    }
+
     private static func joined<T: LosslessStringConvertible>(_ values: [T]) -> String {
-        values.map(String.init).joined(separator: ",")
+        values.map(\.description).joined(separator: ",")
     }
 
     private static func split<T: LosslessStringConvertible>(_ text: String?) -> [T] {

@@ -1,4 +1,5 @@
 import GRDB
+import Model
 
 /// The database schema, as a sequence of migrations applied in order.
 enum Schema {

@@ -9,7 +9,6 @@ import PromQL
 import Rules
 @testable import AlertPipeline
 import Server
-import Storage
 import TestSupport
 import Testing
 
@@ -36,7 +35,7 @@ struct AlertRouterTests {
 
     let clock = ManualClock()
     let registry = AgentRegistry()
-    let directory = TestPaths.temporaryDirectory("router")
+    let storage = InMemoryStorage()
     let transport: FakeTransport
 
     init(outcomes: [FakeTransport.Outcome] = [.status(200)]) {
@@ -49,7 +48,8 @@ struct AlertRouterTests {
         options.listenAddress = "127.0.0.1:9747"
         return try AlertRouter(
             settings: Exporter.routerSettings(config, options), registry: registry,
-            store: try FleetStore(directory: directory), clock: clock, logger: Logger(label: "test"), transport: transport)
+            store: storage, clock: clock, logger: Logger(label: "test"), transport: transport,
+            retryDelay: { _ in })
     }
 
     static func alert(_ agent: String, resolvedAt: Int64? = nil, at now: Double, extra: [Label] = []) -> OutgoingAlert {
@@ -60,12 +60,10 @@ struct AlertRouterTests {
             endsAt: resolvedAt ?? millis + 240_000, isResolved: resolvedAt != nil, expression: "agent_up == 0")
     }
 
-    /// Ticks, waits (bounded) until the deliveries it started have finished, and ticks again to apply them.
+    /// Ticks, waits until the deliveries it started have finished, and ticks again to apply their outcomes.
     func tickAndDeliver(_ router: AlertRouter) async throws {
         router.tick()
-        let deadline = Date().addingTimeInterval(10)
-        while router.deliveryBacklog > 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(router.deliveryBacklog == 0, "deliveries did not finish")
+        await router.deliveriesSettled()
         router.tick()
     }
 
@@ -132,7 +130,7 @@ struct AlertRouterTests {
         let matcher = try LabelMatcher.alertmanager(.equal, "agent", "a")
         let silence = try router.postSilence(Silence(
             matchers: [matcher], startsAt: clock.now(), endsAt: clock.now() + 3600, createdBy: "bob", comment: "deploy"))
-        #expect(try FleetStore(directory: directory).loadSilences().map(\.id) == [silence.id])
+        #expect(try storage.loadSilences().map(\.id) == [silence.id])
         router.receive([Self.alert("a", at: clock.now())])
         #expect(router.alerts(AlertQuery()).first?.status.silencedBy == [silence.id])
         clock.advance(by: 30)
@@ -140,7 +138,7 @@ struct AlertRouterTests {
         #expect(payloads().isEmpty)
 
         try router.expireSilence(id: silence.id)
-        #expect(try FleetStore(directory: directory).loadSilences().first?.state(at: clock.now() + 1) == .expired)
+        #expect(try storage.loadSilences().first?.state(at: clock.now() + 1) == .expired)
         clock.advance(by: 300)
         router.receive([Self.alert("a", at: clock.now())])  // the rule engine's resend
         try await tickAndDeliver(router)
@@ -158,7 +156,20 @@ struct AlertRouterTests {
         } catch {
             #expect(error.description == "Failed to create silence: start time must be before end time")
         }
-        #expect(try FleetStore(directory: directory).loadSilences().isEmpty)
+        #expect(try storage.loadSilences().isEmpty)
+    }
+
+    @Test func aSilenceThatCannotBeSavedIsNotInForce() throws {
+        let router = try router()
+        storage.failWrites = true
+        let matcher = try LabelMatcher.alertmanager(.equal, "agent", "a")
+        let silence = Silence(matchers: [matcher], startsAt: clock.now(), endsAt: clock.now() + 3600, createdBy: "bob",
+                              comment: "x")
+        #expect(throws: SilenceWriteError.self) { try router.postSilence(silence) }
+        #expect(router.silences().silences.isEmpty)
+        storage.failWrites = false
+        #expect(try router.postSilence(silence).id.isEmpty == false)
+        #expect(router.silences().silences.count == 1)
     }
 
     @Test func theNotificationLogKeepsARestartFromResending() async throws {

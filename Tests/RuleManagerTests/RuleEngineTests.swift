@@ -4,7 +4,6 @@ import Model
 import PromQL
 import Rules
 @testable import RuleManager
-import Storage
 import TestSupport
 import Testing
 
@@ -28,11 +27,7 @@ struct RuleEngineTests {
 
     let clock = ManualClock()
     let registry = AgentRegistry()
-    let store: FleetStore
-
-    init() throws {
-        store = try FleetStore(directory: TestPaths.temporaryDirectory("rules"))
-    }
+    let store = InMemoryStorage()
 
     func engine() throws -> RuleEngine {
         let engine = RuleEngine(registry: registry, store: store, clock: clock, logger: Logger(label: "test"))

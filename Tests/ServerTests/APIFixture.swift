@@ -1,47 +1,45 @@
 import AlertPipeline
-import RuleManager
-import Alerting
 import Fleet
+import Foundation
 import HTTP
 import JSON
 import Logging
+import RuleManager
 @testable import Server
-import Storage
 import TestSupport
 
-/// The exporter's routes over a real registry and SQLite store, driven without a socket and with a manual clock.
+/// An exporter assembled from test parts (manual clock, in-memory storage, a transport that records what it is
+/// sent), driven without a socket: requests go to ``Exporter/handle(_:)``, timers follow the manual clock.
 struct APIFixture {
     let clock = ManualClock()
-    let registry: AgentRegistry
-    let store: FleetStore
-    let router: Router
-    let engine: RuleEngine
-    let alerts: AlertRouter
+    let storage = InMemoryStorage()
+    let transport = FakeTransport([])
+    let exporter: Exporter
 
-    init(access: AccessControl = AccessControl(), maxAgents: Int = 10_000) throws {
-        registry = AgentRegistry(configuration: AgentRegistry.Configuration(maxAgents: maxAgents))
-        store = try FleetStore(directory: TestPaths.temporaryDirectory("api"))
-        let metrics = ExporterMetrics(startTime: clock.now())
-        let persistence = FleetPersistence(registry: registry, store: store, metrics: metrics, clock: clock)
-        let alerts = try AlertRouter(
-            settings: AlertRouter.Settings(config: nil, externalURL: "http://127.0.0.1:9747", externalLabels: [:]),
-            registry: registry, store: store, clock: clock, logger: Logger(label: "test"), transport: FakeTransport([]))
-        self.alerts = alerts
-        let engine = RuleEngine(registry: registry, store: store, clock: clock, logger: Logger(label: "test")) {
-            alerts.receive($0)
-        }
-        self.engine = engine
-        router = Routes(
-            heartbeats: HeartbeatAPI(registry: registry, decoder: HeartbeatDecoder(), access: access, metrics: metrics, clock: clock),
-            agents: AgentsAPI(registry: registry, persistence: persistence, access: access, clock: clock),
-            metrics: MetricsEndpoint(registry: registry, engine: engine, metrics: metrics, notifications: alerts.metrics,
-                                     clock: clock, version: "test"),
-            lifecycle: LifecycleAPI(access: access, reload: { nil }),
-            rules: RulesAPI(engine: engine),
-            alertmanager: AlertmanagerAPI(router: alerts, access: access, status: { [clock] in
-                AlertmanagerStatus(configOriginal: "route: {receiver: none}\n", startedAt: clock.now(), version: "test")
-            })
-        ).router()
+    /// The exporter's agent registry.
+    var registry: AgentRegistry { exporter.registry }
+    /// The exporter's alert pipeline.
+    var alerts: AlertRouter { exporter.router }
+
+    /// An exporter with the built-in configuration, or with `config` as its configuration file.
+    init(config: String? = nil, adminToken: String? = nil, ingestToken: String? = nil, maxAgents: Int = 10_000) throws {
+        let directory = TestPaths.temporaryDirectory("api")
+        var options = ExporterOptions()
+        options.listenAddress = "127.0.0.1:0"
+        options.storagePath = directory
+        options.configFile = directory + "/heartbeat-exporter.yml"
+        options.maxAgents = maxAgents
+        if let config { try config.write(toFile: options.configFile, atomically: true, encoding: .utf8) }
+        options.adminTokenFile = try adminToken.map { try Self.write($0, to: directory + "/admin-token") }
+        options.ingestTokenFile = try ingestToken.map { try Self.write($0, to: directory + "/ingest-token") }
+        let parts = ExporterParts(
+            clock: clock, logger: Logger(label: "test"), storage: storage, transport: transport, retryDelay: { _ in })
+        exporter = try Exporter(options: options, parts: parts)
+    }
+
+    private static func write(_ token: String, to path: String) throws -> String {
+        try token.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
     }
 
     func send(_ method: String, _ path: String, _ body: String = "", headers: [(String, String)] = [],
@@ -57,7 +55,7 @@ struct APIFixture {
         let request = HTTPRequest(
             method: method, path: String(parts[0]), query: query, headers: HTTPHeaders(headers), body: Array(body.utf8),
             remoteAddress: loopback ? "127.0.0.1" : "192.0.2.7")
-        return router.handle(request)
+        return exporter.handle(request)
     }
 }
 

@@ -55,7 +55,7 @@ struct AgentsAPITests {
         let kill = api.send("POST", "/api/v1/agents/x/kill", #"{"reason": "loops", "by": "alice"}"#)
         #expect(kill.status == 200)
         #expect(kill.data.objectValue?["state"]?.stringValue == "killed")
-        let stored = try api.store.loadAgents()
+        let stored = try api.storage.loadAgents()
         #expect(stored.first?.killed?.reason == "loops")
         let history = api.send("GET", "/api/v1/agents/x/history").data.arrayValue ?? []
         #expect(history.last?.objectValue?["to"]?.stringValue == "killed")
@@ -69,7 +69,7 @@ struct AgentsAPITests {
         _ = api.send("POST", "/api/v1/heartbeat", #"{"agent": "x"}"#)
         #expect(api.send("DELETE", "/api/v1/agents/x").status == 200)
         #expect(api.send("GET", "/api/v1/agents/x").status == 404)
-        #expect(try api.store.loadAgents().isEmpty)
+        #expect(try api.storage.loadAgents().isEmpty)
         #expect(!api.send("GET", "/metrics").text.contains(#"agent="x""#))
     }
 
@@ -121,7 +121,7 @@ struct AccessControlTests {
     }
 
     @Test func withAnAdminTokenAnyAddressNeedsIt() throws {
-        let api = try APIFixture(access: AccessControl(adminToken: "t0ken"))
+        let api = try APIFixture(adminToken: "t0ken")
         _ = api.send("POST", "/api/v1/heartbeat", #"{"agent": "x"}"#)
         let missing = api.send("POST", "/api/v1/agents/x/kill")
         #expect(missing.status == 401)
@@ -132,7 +132,7 @@ struct AccessControlTests {
     }
 
     @Test func theIngestTokenGuardsHeartbeatsAndStopsButNotReads() throws {
-        let api = try APIFixture(access: AccessControl(adminToken: "admin", ingestToken: "ingest"))
+        let api = try APIFixture(adminToken: "admin", ingestToken: "ingest")
         #expect(api.send("POST", "/api/v1/heartbeat", #"{"agent": "x"}"#).status == 401)
         #expect(api.send("POST", "/api/v1/heartbeats", #"[{"agent": "x"}]"#).status == 401)
         #expect(api.send("POST", "/api/v1/heartbeat", #"{"agent": "x"}"#, headers: [("Authorization", "Bearer ingest")]).status == 202)

@@ -88,6 +88,6 @@ struct AlertmanagerAPITests {
         let api = try APIFixture()
         let status = api.send("GET", "/api/v2/status").json.objectValue
         #expect(status?["cluster"]?.objectValue?["status"]?.stringValue == "disabled")
-        #expect(status?["versionInfo"]?.objectValue?["version"]?.stringValue == "test")
+        #expect(status?["versionInfo"]?.objectValue?["version"]?.stringValue == Exporter.version)
     }
 }

@@ -11,7 +11,7 @@ struct HeartbeatAPI: Sendable {
     let registry: AgentRegistry
     let decoder: HeartbeatDecoder
     let access: AccessControl
-    let metrics: ExporterMetrics
+    let metrics: HeartbeatCounters
     let clock: any WallClock
 
     /// One heartbeat: 202 with the agent's state, or the error naming what is wrong.

@@ -1,20 +1,15 @@
-import AlertPipeline
 import Exposition
 import Fleet
 import HTTP
 import Model
-import RuleManager
 
 /// `GET /metrics`: the fleet's series, the exporter's own, and the `process_*` metrics.
 ///
 /// The fleet is copied shard by shard and rendered outside every lock, so a scrape never holds up ingestion.
 struct MetricsEndpoint: Sendable {
     let registry: AgentRegistry
-    let engine: RuleEngine
-    let metrics: ExporterMetrics
-    let notifications: NotificationMetrics
+    let selfMetrics: SelfMetrics
     let clock: any WallClock
-    let version: String
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         let format = ExpositionFormat.negotiate(accept: request.headers["Accept"])
@@ -37,14 +32,7 @@ struct MetricsEndpoint: Sendable {
         var writer = ExpositionWriter(format: format, capacity: 4096 + agents.count * 3_000)
         let counts = FleetExposition.write(agents, at: now, policy: policy, into: &writer)
         writeAgentCounts(counts, into: &writer)
-        RuleMetricsWriter.write(engine, into: &writer)
-        notifications.write(into: &writer)
-        writeBuildInfo(into: &writer)
-        metrics.writeConfigReload(into: &writer)
-        metrics.writeHeartbeatCounts(into: &writer)
-        writeTransitions(into: &writer)
-        metrics.writeStorage(into: &writer)
-        ProcessMetrics.collect().write(into: &writer)
+        selfMetrics.write(into: &writer)
         return writer.finish()
     }
 
@@ -54,32 +42,5 @@ struct MetricsEndpoint: Sendable {
             writer.sample("heartbeat_exporter_agents", .empty, extraLabel: "state", extraValue: state.rawValue,
                           value: Double(counts[state] ?? 0))
         }
-    }
-
-    private func writeBuildInfo(into writer: inout ExpositionWriter) {
-        writer.family("heartbeat_exporter_build_info", type: .gauge,
-                      help: "A metric with a constant '1' value labeled by version and Swift version.")
-        writer.sample("heartbeat_exporter_build_info", RenderedLabels([("version", version), ("swiftversion", swiftVersion)]),
-                      value: 1)
-    }
-
-    private func writeTransitions(into writer: inout ExpositionWriter) {
-        let counts = registry.transitionsByTargetState
-        writer.family("heartbeat_exporter_state_transitions_total", type: .counter,
-                      help: "Agent health state transitions, by the state entered.")
-        for state in HealthState.allCases.sorted(by: { $0.rawValue < $1.rawValue }) {
-            writer.sample("heartbeat_exporter_state_transitions_total", .empty, extraLabel: "to",
-                          extraValue: state.rawValue, value: Double(counts[state] ?? 0))
-        }
-    }
-
-    private var swiftVersion: String {
-        #if compiler(>=6.3)
-        "6.3"
-        #elseif compiler(>=6.2)
-        "6.2"
-        #else
-        "6.x"
-        #endif
     }
 }

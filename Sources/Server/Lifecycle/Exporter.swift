@@ -8,85 +8,107 @@ import Model
 import RuleManager
 import Rules
 import Storage
-import YAMLConfig
 import Synchronization
+import YAMLConfig
 
-/// The running exporter: configuration, registry, storage, HTTP API and maintenance loop, wired together.
+/// The running exporter: the agent registry, the rule manager and the alert pipeline, their storage, the HTTP
+/// API and the three background threads that drive them (maintenance, rule evaluation, notifications).
 ///
-/// `start()` restores the fleet from SQLite and starts listening; `shutdown()` stops accepting, lets
-/// in-flight requests finish, and writes every change before it returns.
+/// It is assembled from ``ExporterParts`` (clock, storage, outgoing transport). `start()` starts listening and
+/// the threads; `shutdown()` stops accepting, lets in-flight requests finish, stops the threads and writes every
+/// change before it returns. Without `start()`, tests drive it by hand: ``handle(_:)`` answers a request as
+/// the listener would, and ``runMaintenance()``, ``evaluateRules()`` and ``routeAlerts()`` run one round of
+/// each thread's work at the injected clock's time.
 public final class Exporter: Sendable {
-    /// The version reported by `heartbeat_exporter_build_info` and `--version`.
+    /// The version reported by `heartbeat_exporter_build_info`, `/api/v2/status` and `--version`.
     public static let version = "0.1.0"
 
     private let options: ExporterOptions
     private let clock: any WallClock
     private let logger: Logger
-    private let registry: AgentRegistry
+    let registry: AgentRegistry
     private let persistence: FleetPersistence
-    private let metrics: ExporterMetrics
+    private let maintenanceWork: MaintenanceLoop
+    private let engine: RuleEngine
+    let router: AlertRouter
     private let lifecycle: LifecycleAPI
+    private let routes: Router
     private let server: HTTPServer
-    private let maintenance: PeriodicThread
-    private let ruleEvaluation: PeriodicThread
-    private let router: AlertRouter
-    private let notifications: PeriodicThread
+    private let threads: [PeriodicThread]
     private let reloader: Reloader
-    /// The configuration in force, replaced on a successful reload.
-    private let config: Mutex<ExporterConfig>
 
-    /// Loads the configuration and the stored fleet, and prepares the listener (not yet started).
-    /// - Throws: ``ConfigError``, ``StorageError`` or ``OptionsError`` saying what is wrong.
-    public init(options: ExporterOptions, clock: any WallClock = SystemClock(), logger: Logger) throws {
+    /// Loads the configuration and the stored fleet from `parts.storage`, and prepares the listener (not yet
+    /// started).
+    /// - Throws: ``ConfigError``, ``RuleFileErrors``, ``StorageError`` or ``OptionsError`` saying what is wrong.
+    public init(options: ExporterOptions, parts: ExporterParts) throws {
         self.options = options
-        self.clock = clock
-        self.logger = logger
+        clock = parts.clock
+        logger = parts.logger
         let config = try ExporterConfig.load(path: options.configFile, mustExist: options.configFileRequired)
-        self.config = Mutex(config)
         let access = AccessControl(
             adminToken: try Self.readToken(options.adminTokenFile, flag: "--web.admin-token-file"),
             ingestToken: try Self.readToken(options.ingestTokenFile, flag: "--web.ingest-token-file"))
         registry = AgentRegistry(configuration: Self.registryConfiguration(config, options))
-        let store = try FleetStore(directory: options.storagePath)
-        registry.restore(try store.loadAgents())
-        metrics = ExporterMetrics(startTime: clock.now())
-        persistence = FleetPersistence(registry: registry, store: store, metrics: metrics, clock: clock)
-        let maintenanceWork = MaintenanceLoop(registry: registry, persistence: persistence, clock: clock, logger: logger)
-        maintenance = PeriodicThread(name: "maintenance", intervalSeconds: options.maintenanceIntervalSeconds) {
-            maintenanceWork.tick()
-        }
+        registry.restore(try parts.storage.loadAgents())
+        persistence = FleetPersistence(registry: registry, store: parts.storage, clock: clock)
+        maintenanceWork = MaintenanceLoop(registry: registry, persistence: persistence, clock: clock, logger: logger)
         let router = try AlertRouter(
-            settings: Self.routerSettings(config, options), registry: registry, store: store, clock: clock, logger: logger)
+            settings: Self.routerSettings(config, options), registry: registry, store: parts.storage, clock: clock,
+            logger: logger, transport: parts.transport, retryDelay: parts.retryDelay)
         self.router = router
-        notifications = PeriodicThread(name: "notifications", intervalSeconds: 0.1) { router.tick() }
-        let engine = RuleEngine(registry: registry, store: store, clock: clock, logger: logger) { router.receive($0) }
+        let engine = RuleEngine(registry: registry, store: parts.storage, clock: clock, logger: logger) {
+            router.receive($0)
+        }
+        self.engine = engine
         try Self.installRules(config, options: options, into: engine)
-        ruleEvaluation = PeriodicThread(name: "rules", intervalSeconds: 0.1) { engine.tick() }
+        let reloads = ReloadStatus(startTime: clock.now())
         let reloader = Reloader(
-            options: options, registry: registry, engine: engine, router: router, metrics: metrics, clock: clock,
+            options: options, registry: registry, engine: engine, router: router, reloads: reloads, clock: clock,
             logger: logger)
         self.reloader = reloader
         lifecycle = LifecycleAPI(access: access, reload: { reloader.reload() })
-        let (host, port) = try options.hostAndPort()
-        var serverConfiguration = HTTPServer.Configuration()
-        serverConfiguration.host = host
-        serverConfiguration.port = port
-        serverConfiguration.maxBodyBytes = options.maxBodyBytes
-        serverConfiguration.connectionTimeoutSeconds = options.connectionTimeoutSeconds
-        serverConfiguration.errorResponse = { APIResponse.error($0, $1) }
-        let routes = Routes(
-            heartbeats: HeartbeatAPI(registry: registry, decoder: HeartbeatDecoder(), access: access, metrics: metrics, clock: clock),
+        let heartbeats = HeartbeatCounters()
+        let selfMetrics = SelfMetrics(
+            rules: engine, notifications: router.metrics, version: Self.version, reloads: reloads,
+            heartbeats: heartbeats, registry: registry, storage: persistence.metrics)
+        routes = Routes(
+            heartbeats: HeartbeatAPI(
+                registry: registry, decoder: HeartbeatDecoder(), access: access, metrics: heartbeats, clock: clock),
             agents: AgentsAPI(registry: registry, persistence: persistence, access: access, clock: clock),
-            metrics: MetricsEndpoint(
-                registry: registry, engine: engine, metrics: metrics, notifications: router.metrics, clock: clock,
-                version: Self.version),
+            metrics: MetricsEndpoint(registry: registry, selfMetrics: selfMetrics, clock: clock),
             lifecycle: lifecycle,
             rules: RulesAPI(engine: engine),
-            alertmanager: AlertmanagerAPI(router: router, access: access, status: Self.statusReporter(options, clock)))
-        server = HTTPServer(configuration: serverConfiguration, handler: routes.router())
+            alertmanager: AlertmanagerAPI(router: router, access: access, status: Self.statusReporter(options, clock))
+        ).router()
+        server = HTTPServer(configuration: try Self.serverConfiguration(options), handler: routes)
+        let maintenanceWork = maintenanceWork
+        threads = [
+            PeriodicThread(name: "maintenance", intervalSeconds: options.maintenanceIntervalSeconds) {
+                maintenanceWork.tick()
+            },
+            PeriodicThread(name: "rules", intervalSeconds: 0.1) { engine.tick() },
+            PeriodicThread(name: "notifications", intervalSeconds: 0.1) { router.tick() },
+        ]
         logger.info("fleet restored", metadata: [
             "agents": "\(registry.count)", "storage": "\(options.storagePath)", "rule_groups": "\(engine.groups.count)",
         ])
+    }
+
+    /// Loads the configuration and the fleet stored under `--storage.path` (SQLite), with the system clock.
+    /// - Throws: ``ConfigError``, ``RuleFileErrors``, ``StorageError`` or ``OptionsError`` saying what is wrong.
+    public convenience init(options: ExporterOptions, logger: Logger) throws {
+        try self.init(options: options, parts: try .standard(options: options, logger: logger))
+    }
+
+    private static func serverConfiguration(_ options: ExporterOptions) throws(OptionsError) -> HTTPServer.Configuration {
+        let (host, port) = try options.hostAndPort()
+        var configuration = HTTPServer.Configuration()
+        configuration.host = host
+        configuration.port = port
+        configuration.maxBodyBytes = options.maxBodyBytes
+        configuration.connectionTimeoutSeconds = options.connectionTimeoutSeconds
+        configuration.errorResponse = { APIResponse.error($0, $1) }
+        return configuration
     }
 
     /// Loads the rule files `config` names and puts them in force.
@@ -137,9 +159,7 @@ public final class Exporter: Sendable {
     /// Starts listening and the maintenance loop; the exporter is ready when this returns.
     public func start() throws {
         try server.start()
-        maintenance.start()
-        ruleEvaluation.start()
-        notifications.start()
+        for thread in threads { thread.start() }
         lifecycle.ready.store(true, ordering: .releasing)
         logger.info("listening", metadata: ["address": "\(options.listenAddress)", "port": "\(port)"])
     }
@@ -148,10 +168,8 @@ public final class Exporter: Sendable {
     public func shutdown() {
         lifecycle.ready.store(false, ordering: .releasing)
         server.shutdown(gracePeriodSeconds: options.shutdownGraceSeconds)
-        ruleEvaluation.stop()
-        notifications.stop()
+        for thread in threads { thread.stop() }
         router.saveRemainingLog()
-        maintenance.stop()
         do {
             try persistence.commit()
             logger.info("stopped; fleet saved", metadata: ["agents": "\(registry.count)"])
@@ -164,6 +182,33 @@ public final class Exporter: Sendable {
     public func reload() -> String? {
         reloader.reload()
     }
+
+    /// Answers `request` as the listener would, without a socket.
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        routes.handle(request)
+    }
+
+    /// One round of the maintenance thread's work: age-based health changes, then fleet changes written.
+    public func runMaintenance() {
+        maintenanceWork.tick()
+    }
+
+    /// One round of the rule thread's work: every rule group due at the clock's time is evaluated.
+    public func evaluateRules() {
+        engine.tick()
+    }
+
+    /// One round of the notification thread's work: delivery outcomes applied, due groups flushed to their
+    /// receivers, the notification log written.
+    public func routeAlerts() {
+        router.tick()
+    }
+
+    /// Returns when every notification handed to delivery has finished; ``routeAlerts()`` then applies the
+    /// outcomes.
+    public func deliveriesSettled() async {
+        await router.deliveriesSettled()
+    }
 }
 
 /// Re-reads the configuration file and the rule files and applies them, keeping the old ones when a new one
@@ -173,7 +218,7 @@ struct Reloader: Sendable {
     let registry: AgentRegistry
     let engine: RuleEngine
     let router: AlertRouter
-    let metrics: ExporterMetrics
+    let reloads: ReloadStatus
     let clock: any WallClock
     let logger: Logger
 
@@ -183,11 +228,11 @@ struct Reloader: Sendable {
             try Exporter.installRules(config, options: options, into: engine)
             router.reconfigure(Exporter.routerSettings(config, options))
             registry.reconfigure(Exporter.registryConfiguration(config, options))
-            metrics.recordReload(succeeded: true, at: clock.now())
+            reloads.record(succeeded: true, at: clock.now())
             logger.info("configuration reloaded", metadata: ["file": "\(options.configFile)", "rule_groups": "\(engine.groups.count)"])
             return nil
         } catch {
-            metrics.recordReload(succeeded: false, at: clock.now())
+            reloads.record(succeeded: false, at: clock.now())
             logger.error("configuration reload failed; keeping the previous one", metadata: ["error": "\(error)"])
             return "\(error)"
         }

@@ -28,8 +28,8 @@ enum ExternalTool {
         // Files, not pipes: a chatty tool cannot block on a full pipe while we wait for the other one.
         let outPath = NSTemporaryDirectory() + "tool-out-\(UUID().uuidString)"
         let errPath = NSTemporaryDirectory() + "tool-err-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: outPath); try? FileManager.default.removeItem(atPath: errPath) }
         let stdin = Pipe()
         process.standardOutput = FileHandle(forWritingAtPath: outPath)

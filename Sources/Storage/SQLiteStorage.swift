@@ -1,12 +1,15 @@
 import Fleet
 import Foundation
 import GRDB
+import Model
 
-/// The fleet's SQLite database: agents, their counters and state, and their state history (DESIGN §10).
+/// The exporter's SQLite database (DESIGN §10), the embedded default behind every storage protocol: agents, their
+/// counters, state and state history (``AgentStorage``), the rules' alerts (``AlertStateStorage``), silences
+/// (``SilenceStorage``) and the notification log (``NotificationLogStorage``).
 ///
 /// Writes go through one serial writer. Operator actions are committed before they are acknowledged by
 /// draining the registry and calling ``apply(_:)`` right away; heartbeat changes are applied in batches.
-public final class FleetStore: Sendable {
+public final class SQLiteStorage: AgentStorage {
     /// The file name of the database inside the storage directory.
     public static let fileName = "heartbeat-exporter.sqlite"
     /// How many transitions are kept per agent; older ones are pruned as new ones arrive.
@@ -63,7 +66,7 @@ public final class FleetStore: Sendable {
     }
 
     /// Every stored agent with its most recent `historyLimit` transitions, for a restart.
-    public func loadAgents(historyLimit: Int = AgentRecord.historyLimit) throws(StorageError) -> [AgentRecord] {
+    public func loadAgents(historyLimit: Int) throws(StorageError) -> [AgentRecord] {
         do {
             return try database.read { db in
                 var records = try AgentRow.fetchAll(db)
@@ -85,12 +88,4 @@ public final class FleetStore: Sendable {
             throw StorageError(path: database.path, message: "read failed: \(error)")
         }
     }
-}
-
-/// A storage failure, naming the database path.
-public struct StorageError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var message: String
-
-    public var description: String { "storage \(path): \(message)" }
 }

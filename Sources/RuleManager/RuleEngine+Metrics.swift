@@ -1,9 +1,16 @@
 import Exposition
 import Rules
 
-/// The rule engine's own metrics (DESIGN §7).
-public enum RuleMetricsWriter {
-    public static func write(_ engine: RuleEngine, into writer: inout ExpositionWriter) {
+extension RuleEngine: MetricsSource {
+    /// The rule engine's own metrics (DESIGN §7): alerts by state, and per group the last evaluation, its
+    /// duration and failures; the size of the rule history.
+    public func write(into writer: inout ExpositionWriter) {
+        RuleMetricsWriter.write(self, into: &writer)
+    }
+}
+
+enum RuleMetricsWriter {
+    static func write(_ engine: RuleEngine, into writer: inout ExpositionWriter) {
         let groups = engine.failuresByGroup
         writeAlertCounts(groups.map(\.group), into: &writer)
         writePerGroup(groups, "heartbeat_exporter_last_evaluation_timestamp_seconds", .gauge,

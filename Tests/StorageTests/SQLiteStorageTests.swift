@@ -1,9 +1,10 @@
+import Model
 import Fleet
 import Storage
 import TestSupport
 import Testing
 
-struct FleetStoreTests {
+struct SQLiteStorageTests {
     let clock = ManualClock()
 
     @Test func agentsCountersKillStateAndHistoryComeBackAfterReopening() throws {
@@ -18,9 +19,9 @@ struct FleetStoreTests {
         _ = try registry.ingest(Heartbeat(agent: "worker-2"), at: clock.now())
         try registry.kill("worker-1", action: OperatorAction(reason: "loop", by: "alice", at: clock.now()))
         try registry.stop("worker-2", action: OperatorAction(at: clock.now()))
-        try FleetStore(directory: directory).apply(registry.drainChanges())
+        try SQLiteStorage(directory: directory).apply(registry.drainChanges())
 
-        let restored = try FleetStore(directory: directory).loadAgents()
+        let restored = try SQLiteStorage(directory: directory).loadAgents()
         #expect(restored.map(\.name) == ["worker-1", "worker-2"])
         let original = try #require(registry.agent(named: "worker-1"))
         let back = restored[0]
@@ -38,7 +39,7 @@ struct FleetStoreTests {
 
     @Test func deletionRemovesTheAgentAndItsHistory() throws {
         let directory = TestPaths.temporaryDirectory()
-        let store = try FleetStore(directory: directory)
+        let store = try SQLiteStorage(directory: directory)
         let registry = AgentRegistry()
         _ = try registry.ingest(Heartbeat(agent: "gone"), at: clock.now())
         try store.apply(registry.drainChanges())
@@ -52,34 +53,34 @@ struct FleetStoreTests {
         let directory = TestPaths.temporaryDirectory()
         let registry = AgentRegistry()
         _ = try registry.ingest(Heartbeat(agent: "quiet"), at: clock.now())
-        try FleetStore(directory: directory).apply(registry.drainChanges())
+        try SQLiteStorage(directory: directory).apply(registry.drainChanges())
 
         clock.advance(by: 400)
         let restarted = AgentRegistry()
-        restarted.restore(try FleetStore(directory: directory).loadAgents())
+        restarted.restore(try SQLiteStorage(directory: directory).loadAgents())
         #expect(restarted.agent(named: "quiet")?.state(at: clock.now(), policy: .standard) == .unreachable)
         #expect(restarted.sweep(at: clock.now()).map(\.to) == [.unreachable])
     }
 
     @Test func anUnwritableDirectoryIsAClearError() {
-        #expect(throws: StorageError.self) { try FleetStore(directory: "/proc/no-such-place/data") }
+        #expect(throws: StorageError.self) { try SQLiteStorage(directory: "/proc/no-such-place/data") }
     }
 }
 
-struct FleetStoreHistoryTests {
+struct SQLiteStorageHistoryTests {
     @Test func storedHistoryIsBoundedToTheNewestTransitions() throws {
         let clock = ManualClock()
-        let store = try FleetStore(directory: TestPaths.temporaryDirectory())
+        let store = try SQLiteStorage(directory: TestPaths.temporaryDirectory())
         let registry = AgentRegistry()
         _ = try registry.ingest(Heartbeat(agent: "flappy"), at: clock.now())
-        for round in 0..<(FleetStore.storedHistoryLimit / 2 + 10) {
+        for round in 0..<(SQLiteStorage.storedHistoryLimit / 2 + 10) {
             try registry.kill("flappy", action: OperatorAction(reason: "round \(round)", at: clock.now()))
             try registry.resume("flappy", action: OperatorAction(at: clock.now()))
             try store.apply(registry.drainChanges())
         }
         let history = try store.history(of: "flappy", limit: 5_000)
-        #expect(history.count == FleetStore.storedHistoryLimit)
+        #expect(history.count == SQLiteStorage.storedHistoryLimit)
         #expect(history.last?.reason == "resumed")
-        #expect(history[history.count - 2].reason == "killed: round \(FleetStore.storedHistoryLimit / 2 + 9)")
+        #expect(history[history.count - 2].reason == "killed: round \(SQLiteStorage.storedHistoryLimit / 2 + 9)")
     }
 }

@@ -1,10 +1,12 @@
+import AlertPipeline
 import Alerting
 import GRDB
+import Model
 
-extension FleetStore {
+extension SQLiteStorage: NotificationLogStorage {
     /// Writes notification log entries (replacing the previous entry of the same integration and group) and
     /// deletes `expired` ones, in one transaction.
-    public func saveNotificationLog(_ entries: [NotificationLogEntry], deleting expired: [NotificationLogEntry] = [])
+    public func saveNotificationLog(_ entries: [NotificationLogEntry], deleting expired: [NotificationLogEntry])
         throws(StorageError) {
         guard !entries.isEmpty || !expired.isEmpty else { return }
         do {

@@ -1,9 +1,10 @@
 import Model
+import AlertPipeline
 import Alerting
 import GRDB
 import JSON
 
-extension FleetStore {
+extension SQLiteStorage: SilenceStorage {
     /// Writes `silences` (new or changed) in one transaction; called before a silence write is acknowledged.
     public func saveSilences(_ silences: [Silence]) throws(StorageError) {
         guard !silences.isEmpty else { return }

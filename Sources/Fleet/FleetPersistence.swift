@@ -1,0 +1,91 @@
+import Exposition
+import Model
+import Synchronization
+
+/// Moves the registry's changes into its ``AgentStorage``: in batches from the maintenance loop, and at once
+/// for operator actions, which must be committed before they are acknowledged.
+///
+/// Each commit drains the registry and writes under one lock, so commits are ordered and storage always
+/// ends with the newest state of each agent. A batch that fails to write is kept and retried with the next.
+public final class FleetPersistence: Sendable {
+    private let registry: AgentRegistry
+    private let store: any AgentStorage
+    private let clock: any WallClock
+    /// Serialises drain-and-write; holds changes whose write failed, to retry with the next commit.
+    private let unsaved = Mutex<FleetChanges>(FleetChanges())
+    /// Counts and times the writes, for `heartbeat_exporter_storage_*`.
+    public let metrics = StorageFlushMetrics()
+
+    /// Creates the persistence of `registry` into `store`.
+    public init(registry: AgentRegistry, store: any AgentStorage, clock: any WallClock) {
+        self.registry = registry
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Writes every change made so far. Returns when they are committed.
+    /// - Throws: ``StorageError`` when the storage refuses the write; the changes are kept for the next commit.
+    public func commit() throws(StorageError) {
+        try unsaved.withLock { (pending: inout FleetChanges) throws(StorageError) in
+            let started = clock.now()
+            var changes = pending
+            changes.merge(registry.drainChanges())
+            do throws(StorageError) {
+                try store.apply(changes)
+                pending = FleetChanges()
+                metrics.record(succeeded: true, seconds: clock.now() - started)
+            } catch {
+                pending = changes
+                metrics.record(succeeded: false, seconds: clock.now() - started)
+                throw error
+            }
+        }
+    }
+}
+
+extension FleetChanges {
+    /// Adds `newer` changes after these: later deletions and upserts supersede earlier ones.
+    mutating func merge(_ newer: FleetChanges) {
+        guard !isEmpty else {
+            self = newer
+            return
+        }
+        let newerNames = Set(newer.upserts.map(\.name)).union(newer.deletions)
+        let deleted = Set(newer.deletions)
+        upserts.removeAll { newerNames.contains($0.name) }
+        transitions.removeAll { deleted.contains($0.agent) }
+        deletions += newer.deletions
+        upserts += newer.upserts
+        transitions += newer.transitions
+    }
+}
+
+/// `heartbeat_exporter_storage_flushes_total{result}` and `heartbeat_exporter_storage_last_flush_duration_seconds`.
+public final class StorageFlushMetrics: MetricsSource {
+    private let succeeded = Atomic<UInt64>(0)
+    private let failed = Atomic<UInt64>(0)
+    /// The last flush's duration, as bit pattern of a Double.
+    private let lastSeconds = Atomic<UInt64>(0)
+
+    func record(succeeded flushed: Bool, seconds: Double) {
+        if flushed {
+            succeeded.wrappingAdd(1, ordering: .relaxed)
+        } else {
+            failed.wrappingAdd(1, ordering: .relaxed)
+        }
+        lastSeconds.store(seconds.bitPattern, ordering: .relaxed)
+    }
+
+    public func write(into writer: inout ExpositionWriter) {
+        writer.family("heartbeat_exporter_storage_flushes_total", type: .counter,
+                      help: "Batches of fleet changes written to SQLite, by result.")
+        writer.sample("heartbeat_exporter_storage_flushes_total", .empty, extraLabel: "result", extraValue: "failure",
+                      value: Double(failed.load(ordering: .relaxed)))
+        writer.sample("heartbeat_exporter_storage_flushes_total", .empty, extraLabel: "result", extraValue: "success",
+                      value: Double(succeeded.load(ordering: .relaxed)))
+        writer.family("heartbeat_exporter_storage_last_flush_duration_seconds", type: .gauge,
+                      help: "How long the last write of fleet changes to SQLite took.")
+        writer.sample("heartbeat_exporter_storage_last_flush_duration_seconds", .empty,
+                      value: Double(bitPattern: lastSeconds.load(ordering: .relaxed)))
+    }
+}
