@@ -107,6 +107,7 @@ let package = Package(
             "JSON",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        tests("ArchitectureTests", dependencies: []),
         tests("IntegrationTests", dependencies: ["TestSupport", "JSON", "HeartbeatClient"], exclude: ["Browser"]),
 
         // Benchmark: the HTTP transport with a trivial handler (bench/limit/run.sh).
