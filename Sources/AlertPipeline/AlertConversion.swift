@@ -6,8 +6,8 @@ import Rules
 /// Turns an alert the rule engine sends into the alert Alertmanager receives, as Prometheus' notifier does:
 /// external labels added where the alert lacks them, times in seconds, and a `generatorURL` that opens the
 /// rule's expression.
-public enum AlertConversion {
-    public static func alert(_ outgoing: OutgoingAlert, settings: AlertRouter.Settings, receivedAt now: UnixTime)
+enum AlertConversion {
+    static func alert(_ outgoing: OutgoingAlert, settings: AlertRouter.Settings, receivedAt now: UnixTime)
         -> Alerting.Alert {
         var labels = outgoing.labels
         for (name, value) in settings.externalLabels.sorted(by: { $0.key < $1.key }) where labels[name].isEmpty {
@@ -21,12 +21,12 @@ public enum AlertConversion {
     }
 
     /// Prometheus' link to an expression: `<external URL>/graph?g0.expr=<expr>&g0.tab=1`.
-    public static func generatorURL(expression: String, externalURL: String) -> String {
+    static func generatorURL(expression: String, externalURL: String) -> String {
         externalURL + "/graph?g0.expr=" + queryEscape(expression) + "&g0.tab=1"
     }
 
     /// Go's `url.QueryEscape`: letters, digits and `-_.~` as they are, space as `+`, every other byte as `%XX`.
-    public static func queryEscape(_ text: String) -> String {
+    static func queryEscape(_ text: String) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
         var escaped: [UInt8] = []
         escaped.reserveCapacity(text.utf8.count)

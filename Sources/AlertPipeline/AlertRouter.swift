@@ -48,12 +48,12 @@ public final class AlertRouter: Sendable {
     }
 
     /// Silences, the notification log and resolved alerts are cleaned up this often.
-    public static let housekeepingInterval: Double = 30
+    static let housekeepingInterval: Double = 30
     /// Resolved alerts are kept this long (for `/api/v2/alerts` filters and reloads), then forgotten.
-    public static let resolvedRetention: Double = 15 * 60
+    static let resolvedRetention: Double = 15 * 60
 
-    public let clock: any WallClock
-    public let logger: Logger
+    let clock: any WallClock
+    let logger: Logger
     let store: any SilenceStorage & NotificationLogStorage
     public let metrics = NotificationMetrics()
     private let registry: AgentRegistry
@@ -237,7 +237,7 @@ public final class AlertRouter: Sendable {
 extension AlertRouter.State {
     /// The notification log entries to write and to delete, taken from the dispatcher and from earlier writes
     /// that failed; a write that fails again puts them back.
-    public mutating func takeUnsavedLog() -> (entries: [NotificationLogEntry], expired: [NotificationLogEntry]) {
+    mutating func takeUnsavedLog() -> (entries: [NotificationLogEntry], expired: [NotificationLogEntry]) {
         let entries = unsavedLog + dispatcher.takeLogUpdates(), expired = expiredLog
         unsavedLog = []
         expiredLog = []
@@ -246,8 +246,8 @@ extension AlertRouter.State {
 }
 
 /// The outcomes of finished deliveries, collected by the delivery queue's workers and applied by ``AlertRouter/tick()``.
-public final class DeliveryOutcomes: Sendable {
-    public struct Outcome: Sendable {
+final class DeliveryOutcomes: Sendable {
+    struct Outcome: Sendable {
         var id: UInt64
         var succeeded: Bool
     }
@@ -255,11 +255,11 @@ public final class DeliveryOutcomes: Sendable {
     /// Protects the outcomes not yet applied.
     private let finished = Mutex<[Outcome]>([])
 
-    public func append(id: UInt64, succeeded: Bool) {
+    func append(id: UInt64, succeeded: Bool) {
         finished.withLock { $0.append(Outcome(id: id, succeeded: succeeded)) }
     }
 
-    public func takeAll() -> [Outcome] {
+    func takeAll() -> [Outcome] {
         finished.withLock { outcomes in
             defer { outcomes = [] }
             return outcomes
@@ -269,7 +269,7 @@ public final class DeliveryOutcomes: Sendable {
 
 extension NotifyResult {
     /// The error's text, empty on success.
-    public var errorText: String {
+    var errorText: String {
         switch self {
         case .success: ""
         case .retryable(let error), .permanent(let error): "\(error)"

@@ -5,16 +5,16 @@ import PromQL
 
 /// Why alerts are muted at one moment: active silences, inhibition among the current alerts, and agents an
 /// operator killed (DESIGN §9: every alert carrying a killed agent's `agent` label is suppressed).
-public struct Muting {
+struct Muting {
     /// The prefix of the `silencedBy` entry that names a killed agent, as in `killed:order-7`.
-    public static let killedAgentPrefix = "killed:"
+    static let killedAgentPrefix = "killed:"
 
-    public let silences: SilenceStore
-    public let inhibition: Inhibition
-    public let registry: AgentRegistry
-    public let now: UnixTime
+    let silences: SilenceStore
+    let inhibition: Inhibition
+    let registry: AgentRegistry
+    let now: UnixTime
 
-    public init(silences: SilenceStore, inhibition: Inhibition, registry: AgentRegistry, at now: UnixTime) {
+    init(silences: SilenceStore, inhibition: Inhibition, registry: AgentRegistry, at now: UnixTime) {
         self.silences = silences
         self.inhibition = inhibition
         self.registry = registry
@@ -23,7 +23,7 @@ public struct Muting {
 
     /// The API v2 status of an alert with `labels`: suppressed when a silence or an inhibiting alert mutes
     /// it, or its agent is killed (listed in `silencedBy` as `killed:<agent>`).
-    public func status(of labels: Labels) -> AlertStatus {
+    func status(of labels: Labels) -> AlertStatus {
         var silencedBy = silences.silencedBy(labels, at: now)
         let agent = labels["agent"]
         if !agent.isEmpty, registry.agent(named: agent)?.killed != nil {

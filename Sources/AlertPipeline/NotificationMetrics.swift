@@ -12,18 +12,18 @@ public final class NotificationMetrics: MetricsSource {
     }
 
     /// The results every receiver reports, so that a rate over a receiver's failures exists before the first one.
-    public static let results = ["success", "retryable_error", "permanent_error"]
+    static let results = ["success", "retryable_error", "permanent_error"]
 
     /// Protects the attempt counts by receiver and result.
     private let attempts = Mutex<[Key: UInt64]>([:])
 
     /// Counts one attempt of delivering to `receiver` that ended in `result`.
-    public func countAttempt(receiver: String, result: String) {
+    func countAttempt(receiver: String, result: String) {
         attempts.withLock { $0[Key(receiver: receiver, result: result), default: 0] += 1 }
     }
 
     /// Makes the receivers' series exist (at zero) from the start.
-    public func register(receivers: [String]) {
+    func register(receivers: [String]) {
         attempts.withLock { counts in
             for receiver in receivers {
                 for result in Self.results { counts[Key(receiver: receiver, result: result), default: 0] += 0 }

@@ -11,12 +11,12 @@ import Synchronization
 /// The history's ids of each agent's series are kept from one snapshot to the next, so that in the steady state
 /// no label set is built or hashed: only a new agent, one whose type, host, own labels or histogram bounds
 /// changed, or a series the history dropped meanwhile has its labels built again.
-public final class FleetSampler: Sendable {
+final class FleetSampler: Sendable {
     /// Every series name the fleet can produce, histogram series included.
-    public static let seriesNames: Set<String> = Set(FleetFamilies.all.flatMap { FamilyPlan($0, names: nil)?.seriesNames ?? [] })
+    static let seriesNames: Set<String> = Set(FleetFamilies.all.flatMap { FamilyPlan($0, names: nil)?.seriesNames ?? [] })
 
     /// One family to sample, and which of its series.
-    public struct FamilyPlan {
+    struct FamilyPlan {
         let family: FleetFamily
         /// For a histogram: the names of its `_bucket`, `_sum` and `_count` series, nil when not wanted.
         var bucketName, sumName, countName: String?
@@ -42,7 +42,7 @@ public final class FleetSampler: Sendable {
     }
 
     /// What distinguishes one series of an agent from the others, without building its labels.
-    public enum SeriesShape {
+    enum SeriesShape {
         case plain(name: String)
         case labelled(name: String, label: String, value: String)
         case info(name: String)
@@ -51,7 +51,7 @@ public final class FleetSampler: Sendable {
     }
 
     /// One agent's series ids, in the order ``forEachSeries(of:state:plan:_:)`` visits its series.
-    public struct AgentSeries {
+    struct AgentSeries {
         let name: String
         /// What the agent's labels were built from.
         let agentType: String?
@@ -76,7 +76,7 @@ public final class FleetSampler: Sendable {
         }
     }
 
-    public struct Cache {
+    struct Cache {
         var names: Set<String> = []
         var plan: [FamilyPlan] = []
         /// The agents of the last snapshot, in its order (by name).
@@ -88,10 +88,10 @@ public final class FleetSampler: Sendable {
     /// Protects the plan and the agents' series ids.
     private let cache = Mutex(Cache())
 
-    public init() {}
+    init() {}
 
     /// Records the series of `agents` judged at `now` (milliseconds), restricted to `names`, into `history`.
-    public func sample(_ agents: [AgentRecord], at now: Int64, policy: HealthPolicy, names: Set<String>, into history: SampleHistory) {
+    func sample(_ agents: [AgentRecord], at now: Int64, policy: HealthPolicy, names: Set<String>, into history: SampleHistory) {
         cache.withLock { cache in
             if cache.names != names {
                 cache = Cache(names: names, plan: FleetFamilies.all.compactMap { FamilyPlan($0, names: names) })
@@ -119,7 +119,7 @@ public final class FleetSampler: Sendable {
 
     /// The cached series of each agent, in the order of `agents`; fresh (unresolved) for new or changed agents.
     /// Both lists are sorted by name, so one merge walk pairs them up without hashing.
-    public static func match(_ agents: [AgentRecord], to previous: [AgentSeries]) -> [AgentSeries] {
+    static func match(_ agents: [AgentRecord], to previous: [AgentSeries]) -> [AgentSeries] {
         var matched: [AgentSeries] = []
         matched.reserveCapacity(agents.count)
         var cursor = 0
@@ -163,7 +163,7 @@ public final class FleetSampler: Sendable {
     }
 
     /// Visits each series `plan` asks for of `agent`, in a fixed order, with its value (nil: absent this time).
-    public static func forEachSeries(
+    static func forEachSeries(
         of agent: AgentRecord, state: HealthState, plan: [FamilyPlan], _ visit: (SeriesShape, Double?) -> Void
     ) {
         for entry in plan {
@@ -197,7 +197,7 @@ public final class FleetSampler: Sendable {
     }
 
     /// The labels of every series of `agent`, in the order of ``forEachSeries(of:state:plan:_:)``.
-    public static func seriesLabels(of agent: AgentRecord, plan: [FamilyPlan]) -> [Labels] {
+    static func seriesLabels(of agent: AgentRecord, plan: [FamilyPlan]) -> [Labels] {
         var base = [Label("agent", agent.name)]
         if let agentType = agent.agentType { base.append(Label("agent_type", agentType)) }
         var all: [Labels] = []

@@ -7,7 +7,7 @@ extension RuleEngine {
     /// What the history must keep for `groups`: the series each selector of their rules matches (their own
     /// outputs and `ALERTS` included when a rule reads them), each as far back as the selector reads plus one
     /// evaluation interval.
-    public static func retention(for groups: [RuleGroup]) -> SampleHistory.Retention {
+    static func retention(for groups: [RuleGroup]) -> SampleHistory.Retention {
         var byName: [String: [SampleHistory.Retention.Requirement]] = [:]
         var unnamed: [SampleHistory.Retention.Requirement] = []
         for group in groups {
@@ -27,7 +27,7 @@ extension RuleEngine {
     /// Restores the alerts saved before a restart into the rules they belong to. They count as never sent:
     /// the alert router's groups did not survive the restart, so the first evaluation hands every firing
     /// and resolved alert to it again (its notification log keeps what was already notified from repeating).
-    public func restoreFromStorage(_ groups: [RuleGroup]) {
+    func restoreFromStorage(_ groups: [RuleGroup]) {
         let saved: [SavedAlert]
         do {
             saved = try store.loadAlerts()
@@ -44,7 +44,7 @@ extension RuleEngine {
     }
 
     /// Keeps the alerts of rules that survive a reload.
-    public func carryOver(from previous: [RuleGroup], to groups: [RuleGroup]) {
+    func carryOver(from previous: [RuleGroup], to groups: [RuleGroup]) {
         for group in groups {
             guard let old = previous.first(where: { $0.file == group.file && $0.name == group.name }) else { continue }
             for rule in group.alertingRules {
@@ -56,7 +56,7 @@ extension RuleEngine {
     }
 
     /// Saves the alerts of `group`; a failure is logged and retried at the next evaluation.
-    public func save(_ group: RuleGroup) {
+    func save(_ group: RuleGroup) {
         let alerts = group.alertingRules.flatMap { rule in
             rule.activeAlerts.map { SavedAlert(file: group.file, group: group.name, rule: rule.name, alert: $0) }
         }

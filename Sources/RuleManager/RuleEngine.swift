@@ -18,7 +18,7 @@ extension SampleHistory: RuleSampleSink {}
 /// and called directly, with a manual clock, in tests.
 public final class RuleEngine: Sendable {
     /// A loaded group and when it is next due, in milliseconds.
-    public struct Scheduled: Sendable {
+    struct Scheduled: Sendable {
         let group: RuleGroup
         var nextEvaluation: Int64?
         var failures: UInt64 = 0
@@ -38,7 +38,7 @@ public final class RuleEngine: Sendable {
     private let sampler = FleetSampler()
     let store: any AlertStateStorage
     private let clock: any WallClock
-    public let logger: Logger
+    let logger: Logger
     /// Receives the alerts each group evaluation wants sent (the alert router).
     private let notify: @Sendable ([OutgoingAlert]) -> Void
     /// Protects the groups, their schedule and failure counts, the settings and the last sampling time.
@@ -60,7 +60,7 @@ public final class RuleEngine: Sendable {
     public var groups: [RuleGroup] { state.withLock { $0.scheduled.map(\.group) } }
 
     /// Evaluation failures per group since the group was loaded.
-    public var failuresByGroup: [(group: RuleGroup, failures: UInt64)] {
+    var failuresByGroup: [(group: RuleGroup, failures: UInt64)] {
         state.withLock { $0.scheduled.map { ($0.group, $0.failures) } }
     }
 
@@ -120,5 +120,5 @@ public final class RuleEngine: Sendable {
                        into: history)
     }
 
-    public static func key(_ group: RuleGroup) -> String { group.file + "\u{0}" + group.name }
+    static func key(_ group: RuleGroup) -> String { group.file + "\u{0}" + group.name }
 }

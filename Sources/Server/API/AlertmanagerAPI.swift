@@ -2,6 +2,7 @@ import Model
 import AlertPipeline
 import Alerting
 import HTTP
+import Logging
 import JSON
 
 /// Alertmanager's API v2, so that `amtool` and Alertmanager clients work against the exporter: status,
@@ -12,6 +13,8 @@ struct AlertmanagerAPI: Sendable {
     let access: AccessControl
     /// The status body's `config.original` and `uptime`.
     let status: @Sendable () -> AlertmanagerStatus
+    let clock: any WallClock
+    let logger: Logger
 
     /// `GET /api/v2/status`.
     func getStatus(_ request: HTTPRequest) -> HTTPResponse {
@@ -54,7 +57,7 @@ struct AlertmanagerAPI: Sendable {
     /// `GET /api/v2/silence/{id}`.
     func getSilence(_ id: String) -> HTTPResponse {
         guard let silence = router.silence(id: id) else { return HTTPResponse(status: 404, headers: [], body: []) }
-        return Self.json(APIv2Encoding.silence(silence, at: router.clock.now()))
+        return Self.json(APIv2Encoding.silence(silence, at: clock.now()))
     }
 
     /// `POST /api/v2/silences`: creates or updates; answers `{"silenceID": …}`.
@@ -68,8 +71,8 @@ struct AlertmanagerAPI: Sendable {
                 throw .refused(error)
             }
             let stored = try router.postSilence(silence)
-            router.logger.info("silence saved", metadata: [
-                "id": "\(stored.id)", "created_by": "\(stored.createdBy)", "matchers": "\(stored.matchers)",
+            logger.info("silence saved", metadata: [
+                "id": "\(stored.id)", "created_by": "\(stored.createdBy)", "matchers": "\(stored.matchers.alertmanagerDescription)",
             ])
             return Self.json(APIv2Encoding.postedSilence(id: stored.id))
         } catch {
@@ -82,7 +85,7 @@ struct AlertmanagerAPI: Sendable {
         if let refusal = refuse(request) { return refusal }
         do throws(SilenceWriteError) {
             try router.expireSilence(id: id)
-            router.logger.info("silence expired", metadata: ["id": "\(id)"])
+            logger.info("silence expired", metadata: ["id": "\(id)"])
             return HTTPResponse(status: 200, headers: [], body: [])
         } catch {
             return Self.failure(error)

@@ -78,7 +78,9 @@ public final class Exporter: Sendable {
             metrics: MetricsEndpoint(registry: registry, selfMetrics: selfMetrics, clock: clock),
             lifecycle: lifecycle,
             rules: RulesAPI(engine: engine),
-            alertmanager: AlertmanagerAPI(router: router, access: access, status: Self.statusReporter(options, clock))
+            alertmanager: AlertmanagerAPI(
+                router: router, access: access, status: Self.statusReporter(options, clock), clock: clock,
+                logger: logger)
         ).router()
         server = HTTPServer(configuration: try Self.serverConfiguration(options), handler: routes)
         let maintenanceWork = maintenanceWork
