@@ -1,4 +1,5 @@
 import ArgumentParser
+import Server
 
 /// The `heartbeat-exporter` command: `serve` by default, plus client and tooling subcommands.
 @main
@@ -6,7 +7,7 @@ struct HeartbeatExporter: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heartbeat-exporter",
         abstract: "Receives agent heartbeats, exposes fleet health to Prometheus, evaluates alert rules.",
-        version: "0.1.0",
+        version: Exporter.version,
         subcommands: [
             ServeCommand.self, AgentsCommand.self, KillCommand.self, ResumeCommand.self, BeatCommand.self,
             AlertsCommand.self, SilenceCommand.self, ConfigCommand.self, PromQLCommand.self, RulesCommand.self,

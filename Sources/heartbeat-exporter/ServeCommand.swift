@@ -3,6 +3,7 @@ import CMalloc
 import Dispatch
 import Foundation
 import Logging
+import Model
 import Server
 
 /// `heartbeat-exporter serve`: runs the exporter until SIGTERM or SIGINT; SIGHUP reloads the configuration.
@@ -31,6 +32,10 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("web.connection-timeout"), help: "Idle or slow connections are closed after this many seconds.")
     var connectionTimeout = 30
 
+    @Option(name: .customLong("web.shutdown-grace"),
+            help: "How long in-flight requests may take to finish on SIGTERM, as a duration (5s, 1m).")
+    var shutdownGrace = "5s"
+
     @Option(name: .customLong("agents.max"), help: "Most agents tracked; heartbeats of further agents get 429.")
     var maxAgents = 10_000
 
@@ -41,6 +46,9 @@ struct ServeCommand: ParsableCommand {
         guard maxBodyBytes > 0 else { throw ValidationError("--web.max-body-bytes must be above 0") }
         guard maxAgents > 0 else { throw ValidationError("--agents.max must be above 0") }
         guard connectionTimeout > 0 else { throw ValidationError("--web.connection-timeout must be above 0") }
+        guard (try? PrometheusDuration.parse(shutdownGrace)) != nil else {
+            throw ValidationError("--web.shutdown-grace: not a valid duration string: \"\(shutdownGrace)\"")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log.level must be one of debug, info, warning, error")
         }
@@ -57,6 +65,7 @@ struct ServeCommand: ParsableCommand {
         options.ingestTokenFile = ingestTokenFile
         options.connectionTimeoutSeconds = connectionTimeout
         options.maxAgents = maxAgents
+        options.shutdownGraceSeconds = (try? PrometheusDuration.parse(shutdownGrace)) ?? options.shutdownGraceSeconds
         return options
     }
 

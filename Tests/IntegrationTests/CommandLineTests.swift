@@ -83,6 +83,14 @@ struct CommandLineTests {
         #expect(down.stderr.hasPrefix("error: cannot reach http://127.0.0.1:1"))
     }
 
+    @Test func serveRefusesABadShutdownGraceAndListsTheFlag() throws {
+        let refused = try cli(["serve", "--web.shutdown-grace", "soon", "--storage.path", TestPaths.temporaryDirectory()])
+        #expect(refused.status == 64)
+        #expect(refused.stderr.contains(#"--web.shutdown-grace: not a valid duration string: "soon""#))
+        let help = try cli(["serve", "--help"])
+        #expect(help.stdout.contains("--web.shutdown-grace"))
+    }
+
     @Test func configCheckExitCodes() throws {
         let good = NSTemporaryDirectory() + "good-\(UUID().uuidString).yml"
         let bad = NSTemporaryDirectory() + "bad-\(UUID().uuidString).yml"

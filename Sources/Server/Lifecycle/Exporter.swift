@@ -158,7 +158,8 @@ public final class Exporter: Sendable {
     /// The port the listener is bound to (useful with port 0).
     public var port: UInt16 { server.boundPort }
 
-    /// Starts listening and the maintenance loop; the exporter is ready when this returns.
+    /// Starts listening and the maintenance, rule and notification threads; the exporter is ready when this
+    /// returns.
     public func start() throws {
         try server.start()
         for thread in threads { thread.start() }

@@ -2,7 +2,8 @@ import Foundation
 import Synchronization
 
 /// A background thread that runs `body` every `intervalSeconds` until stopped: the schedulers of the
-/// maintenance work and of rule evaluation. The work itself takes its time from the injected clock.
+/// maintenance work, of rule evaluation and of notifications. The work itself takes its time from the injected
+/// clock, so tests run it by hand instead (``Exporter/runMaintenance()`` and its siblings).
 final class PeriodicThread: Sendable {
     private let name: String
     private let intervalSeconds: Double
