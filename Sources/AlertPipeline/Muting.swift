@@ -12,9 +12,9 @@ public struct Muting {
     public let silences: SilenceStore
     public let inhibition: Inhibition
     public let registry: AgentRegistry
-    public let now: UnixTime
+    public let now: Timestamp
 
-    public init(silences: SilenceStore, inhibition: Inhibition, registry: AgentRegistry, at now: UnixTime) {
+    public init(silences: SilenceStore, inhibition: Inhibition, registry: AgentRegistry, at now: Timestamp) {
         self.silences = silences
         self.inhibition = inhibition
         self.registry = registry

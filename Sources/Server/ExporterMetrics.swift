@@ -1,4 +1,5 @@
 import Exposition
+import Model
 import Synchronization
 
 /// The exporter's own counters that are not derived from the fleet snapshot.
@@ -27,12 +28,12 @@ final class ExporterMetrics: Sendable {
     private let flushesFailed = Atomic<UInt64>(0)
     /// The last flush's duration, as bit pattern of a Double.
     private let lastFlushSeconds = Atomic<UInt64>(0)
-    /// Whether the last configuration reload succeeded (1) and when, as Double bit patterns.
+    /// Whether the last configuration reload succeeded (1), and when it last succeeded (milliseconds).
     private let reloadSuccessful = Atomic<UInt64>(1)
-    private let reloadSuccessTime = Atomic<UInt64>(0)
+    private let reloadSuccessTime = Atomic<Int64>(0)
 
-    init(startTime: Double) {
-        reloadSuccessTime.store(startTime.bitPattern, ordering: .relaxed)
+    init(startTime: Timestamp) {
+        reloadSuccessTime.store(startTime.milliseconds, ordering: .relaxed)
     }
 
     func count(_ result: HeartbeatResult, by amount: UInt64 = 1) {
@@ -55,18 +56,18 @@ final class ExporterMetrics: Sendable {
         }
     }
 
-    func recordFlush(succeeded: Bool, seconds: Double) {
+    func recordFlush(succeeded: Bool, duration: PrometheusDuration) {
         if succeeded {
             flushesSucceeded.wrappingAdd(1, ordering: .relaxed)
         } else {
             flushesFailed.wrappingAdd(1, ordering: .relaxed)
         }
-        lastFlushSeconds.store(seconds.bitPattern, ordering: .relaxed)
+        lastFlushSeconds.store(duration.seconds.bitPattern, ordering: .relaxed)
     }
 
-    func recordReload(succeeded: Bool, at time: Double) {
+    func recordReload(succeeded: Bool, at time: Timestamp) {
         reloadSuccessful.store(succeeded ? 1 : 0, ordering: .relaxed)
-        if succeeded { reloadSuccessTime.store(time.bitPattern, ordering: .relaxed) }
+        if succeeded { reloadSuccessTime.store(time.milliseconds, ordering: .relaxed) }
     }
 
     func writeHeartbeatCounts(into writer: inout ExpositionWriter) {
@@ -86,7 +87,7 @@ final class ExporterMetrics: Sendable {
         writer.family("heartbeat_exporter_config_last_reload_success_timestamp_seconds", type: .gauge,
                       help: "Unix time of the last successful configuration load.")
         writer.sample("heartbeat_exporter_config_last_reload_success_timestamp_seconds", .empty,
-                      value: Double(bitPattern: reloadSuccessTime.load(ordering: .relaxed)))
+                      time: Timestamp(milliseconds: reloadSuccessTime.load(ordering: .relaxed)))
     }
 
     func writeStorage(into writer: inout ExpositionWriter) {

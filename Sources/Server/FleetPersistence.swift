@@ -33,10 +33,10 @@ final class FleetPersistence: Sendable {
             do throws(StorageError) {
                 try store.apply(changes)
                 pending = FleetChanges()
-                metrics.recordFlush(succeeded: true, seconds: clock.now() - started)
+                metrics.recordFlush(succeeded: true, duration: clock.now() - started)
             } catch {
                 pending = changes
-                metrics.recordFlush(succeeded: false, seconds: clock.now() - started)
+                metrics.recordFlush(succeeded: false, duration: clock.now() - started)
                 throw error
             }
         }

@@ -1,4 +1,5 @@
 import GRDB
+import Model
 
 /// One alert of an alerting rule as stored, so that `for` timers and firing alerts survive a restart
 /// (what `ALERTS_FOR_STATE` does for Prometheus).
@@ -11,18 +12,18 @@ public struct StoredAlert: Sendable, Equatable {
     public var annotations: [(name: String, value: String)]
     /// `pending` or `firing` (resolved alerts are kept too, with `resolvedAt`).
     public var state: String
-    /// Times in milliseconds since the epoch.
-    public var activeAt: Int64
-    public var firedAt: Int64?
-    public var resolvedAt: Int64?
-    public var lastSentAt: Int64?
-    public var validUntil: Int64?
-    public var keepFiringSince: Int64?
+    /// Times (stored as INTEGER milliseconds).
+    public var activeAt: Timestamp
+    public var firedAt: Timestamp?
+    public var resolvedAt: Timestamp?
+    public var lastSentAt: Timestamp?
+    public var validUntil: Timestamp?
+    public var keepFiringSince: Timestamp?
     public var value: Double
 
     public init(file: String, group: String, rule: String, labels: [(name: String, value: String)],
-                annotations: [(name: String, value: String)], state: String, activeAt: Int64, firedAt: Int64?,
-                resolvedAt: Int64?, lastSentAt: Int64?, validUntil: Int64?, keepFiringSince: Int64?, value: Double) {
+                annotations: [(name: String, value: String)], state: String, activeAt: Timestamp, firedAt: Timestamp?,
+                resolvedAt: Timestamp?, lastSentAt: Timestamp?, validUntil: Timestamp?, keepFiringSince: Timestamp?, value: Double) {
         self.file = file
         self.group = group
         self.rule = rule
@@ -82,8 +83,9 @@ enum AlertRow {
     static func arguments(for alert: StoredAlert) -> StatementArguments {
         let values: [(any DatabaseValueConvertible)?] = [
             alert.file, alert.group, alert.rule, AgentRow.encodeLabels(alert.labels),
-            AgentRow.encodeLabels(alert.annotations), alert.state, alert.activeAt, alert.firedAt, alert.resolvedAt,
-            alert.lastSentAt, alert.validUntil, alert.keepFiringSince, alert.value,
+            AgentRow.encodeLabels(alert.annotations), alert.state, alert.activeAt.milliseconds,
+            alert.firedAt?.milliseconds, alert.resolvedAt?.milliseconds, alert.lastSentAt?.milliseconds,
+            alert.validUntil?.milliseconds, alert.keepFiringSince?.milliseconds, alert.value,
         ]
         return StatementArguments(values)
     }
@@ -92,8 +94,14 @@ enum AlertRow {
         StoredAlert(
             file: row["file"], group: row["rule_group"], rule: row["rule"],
             labels: AgentRow.decodeLabels(row["labels"]), annotations: AgentRow.decodeLabels(row["annotations"]),
-            state: row["state"], activeAt: row["active_at"], firedAt: row["fired_at"], resolvedAt: row["resolved_at"],
-            lastSentAt: row["last_sent_at"], validUntil: row["valid_until"], keepFiringSince: row["keep_firing_since"],
+            state: row["state"], activeAt: Timestamp(storedMilliseconds: row["active_at"]),
+            firedAt: time(row, "fired_at"), resolvedAt: time(row, "resolved_at"),
+            lastSentAt: time(row, "last_sent_at"), validUntil: time(row, "valid_until"),
+            keepFiringSince: time(row, "keep_firing_since"),
             value: row["value"] ?? .nan)
+    }
+
+    private static func time(_ row: Row, _ column: String) -> Timestamp? {
+        (row[column] as Int64?).map(Timestamp.init(storedMilliseconds:))
     }
 }
