@@ -58,7 +58,9 @@ public struct AgentRecord: Sendable {
     /// The labels of `agent_info`: agent, agent_type, host and the agent's own labels.
     public private(set) var infoLabels = RenderedLabels.empty
 
-    public init(name: String, firstSeen: Timestamp, taskDurationBounds: [Double] = DurationHistogram.defaultUpperBounds) {
+    public init(
+        name: String, firstSeen: Timestamp, taskDurationBounds: [Double] = DurationHistogram.defaultUpperBounds
+    ) {
         self.name = name
         self.firstSeen = firstSeen
         self.lastBeat = firstSeen

@@ -84,7 +84,10 @@ extension AgentRegistry {
             if task.success { record.counters.tasksSucceeded += 1 } else { record.counters.tasksFailed += 1 }
             record.counters.costUSD += task.costUSD
             record.counters.tokens += task.tokens
-            if let latency = task.latencyMilliseconds { record.taskDurations.observe(latency / 1000) }
+            // The task's own latency_ms, observed in seconds (a measured quantity, not a wall-clock time).
+            if let latencyMilliseconds = task.latencyMilliseconds {
+                record.taskDurations.observe(latencyMilliseconds / 1000)
+            }
         }
     }
 

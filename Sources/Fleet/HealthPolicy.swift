@@ -38,7 +38,9 @@ public struct HealthPolicy: Sendable, Equatable {
         byAgentType: [:]
     )
 
-    public init(defaults: HealthThresholds, stoppedRetention: PrometheusDuration, byAgentType: [String: HealthThresholds]) {
+    public init(
+        defaults: HealthThresholds, stoppedRetention: PrometheusDuration, byAgentType: [String: HealthThresholds]
+    ) {
         self.defaults = defaults
         self.stoppedRetention = stoppedRetention
         self.byAgentType = byAgentType

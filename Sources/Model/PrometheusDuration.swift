@@ -19,6 +19,10 @@ public struct PrometheusDuration: Hashable, Comparable, Sendable {
     /// No time at all.
     public static let zero = PrometheusDuration(milliseconds: 0)
 
+    /// The longest Go `time.Duration` (2⁶³−1 nanoseconds, about 292 years), to the millisecond: the
+    /// longest duration Prometheus can represent.
+    public static let goMaximum = PrometheusDuration(milliseconds: Int64.max / 1_000_000)
+
     /// A span of `amount` milliseconds.
     @inlinable
     public static func milliseconds(_ amount: Int64) -> PrometheusDuration {

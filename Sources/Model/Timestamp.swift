@@ -38,6 +38,16 @@ public struct Timestamp: Hashable, Comparable, Sendable {
         self.milliseconds = nanoseconds / 1_000_000
     }
 
+    /// The time `seconds` after the Unix epoch as Prometheus' templates read a float
+    /// (`floatToTime`): `seconds × 10⁹` cut to int64 nanoseconds, then ``init(unixNanoseconds:)``; nil
+    /// when the nanoseconds do not fit in 64 bits or `seconds` is not finite.
+    public init?(floatSecondsViaNanoseconds seconds: Double) {
+        let nanoseconds = seconds * 1e9
+        guard nanoseconds.isFinite, nanoseconds < 9.223372036854775807e18, nanoseconds >= -9.223372036854775808e18
+        else { return nil }
+        self.init(unixNanoseconds: Int64(nanoseconds))
+    }
+
     /// 1970-01-01T00:00:00Z.
     public static let epoch = Timestamp(milliseconds: 0)
 

@@ -67,7 +67,8 @@ extension Parser {
         }
         if selector.offset != .zero { throw error("no offset modifiers allowed before range", close.range) }
         let range = selector.range.union(close.range)
-        return .matrixSelector(MatrixSelector(selector: selector, rangeDuration: .milliseconds(milliseconds), range: range))
+        return .matrixSelector(
+            MatrixSelector(selector: selector, rangeDuration: .milliseconds(milliseconds), range: range))
     }
 
     private mutating func parseOffset(_ expr: Expr) throws -> Expr {
@@ -88,7 +89,9 @@ extension Parser {
             selector.range = selector.range.union(range)
             return .vectorSelector(selector)
         case .matrixSelector(var matrix):
-            guard matrix.selector.offset == .zero else { throw error("offset may not be set multiple times", matrix.range) }
+            guard matrix.selector.offset == .zero else {
+                throw error("offset may not be set multiple times", matrix.range)
+            }
             matrix.selector.offset = .milliseconds(offset)
             matrix.range = matrix.range.union(range)
             return .matrixSelector(matrix)

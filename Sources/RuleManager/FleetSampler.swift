@@ -91,7 +91,8 @@ public final class FleetSampler: Sendable {
     public init() {}
 
     /// Records the series of `agents` judged at `now`, restricted to `names`, into `history`.
-    public func sample(_ agents: [AgentRecord], at now: Timestamp, policy: HealthPolicy, names: Set<String>, into history: SampleHistory) {
+    public func sample(_ agents: [AgentRecord], at now: Timestamp, policy: HealthPolicy, names: Set<String>,
+                       into history: SampleHistory) {
         cache.withLock { cache in
             if cache.names != names {
                 cache = Cache(names: names, plan: FleetFamilies.all.compactMap { FamilyPlan($0, names: names) })

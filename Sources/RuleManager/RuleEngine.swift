@@ -84,9 +84,11 @@ public final class RuleEngine: Sendable {
         let now = clock.now()
         let (due, settings) = state.withLock { state -> ([RuleGroup], RuleEvaluationSettings) in
             var due: [RuleGroup] = []
-            for index in state.scheduled.indices where state.scheduled[index].nextEvaluation.map({ $0 <= now }) ?? true {
-                due.append(state.scheduled[index].group)
-                state.scheduled[index].nextEvaluation = now + max(state.scheduled[index].group.interval, .milliseconds(1))
+            for index in state.scheduled.indices {
+                guard state.scheduled[index].nextEvaluation.map({ $0 <= now }) ?? true else { continue }
+                let group = state.scheduled[index].group
+                due.append(group)
+                state.scheduled[index].nextEvaluation = now + max(group.interval, .milliseconds(1))
             }
             return (due, state.settings)
         }

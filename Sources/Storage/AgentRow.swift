@@ -21,7 +21,8 @@ enum AgentRow {
         let values: [(any DatabaseValueConvertible)?] = [
             record.name, record.agentType, record.host, encodeLabels(record.labels), record.runID,
             record.seq.map { Int64($0) }, record.intervalSeconds, record.selfReportedStatus?.rawValue,
-            record.currentTask, record.firstSeen.seconds, record.lastBeat.seconds, counters.heartbeats, counters.restarts,
+            record.currentTask, record.firstSeen.seconds, record.lastBeat.seconds, counters.heartbeats,
+            counters.restarts,
             counters.tasksSucceeded, counters.tasksFailed, counters.costUSD, counters.tokens, counters.errors,
             gauges.queueDepth, gauges.activeTasks, gauges.memoryBytes, gauges.taskProgress,
             joined(durations.upperBounds), joined(durations.bucketCounts), durations.sum, Int64(durations.count),
@@ -83,7 +84,8 @@ enum AgentRow {
 
     private static func action(_ row: Row, _ prefix: String) -> OperatorAction? {
         guard let at = row["\(prefix)_at"] as Double? else { return nil }
-        return OperatorAction(reason: row["\(prefix)_reason"], by: row["\(prefix)_by"], at: Timestamp(storedSeconds: at))
+        return OperatorAction(reason: row["\(prefix)_reason"], by: row["\(prefix)_by"],
+                              at: Timestamp(storedSeconds: at))
     }
 
     static func encodeLabels(_ labels: [(name: String, value: String)]) -> String {

@@ -23,7 +23,8 @@ public struct StoredAlert: Sendable, Equatable {
 
     public init(file: String, group: String, rule: String, labels: [(name: String, value: String)],
                 annotations: [(name: String, value: String)], state: String, activeAt: Timestamp, firedAt: Timestamp?,
-                resolvedAt: Timestamp?, lastSentAt: Timestamp?, validUntil: Timestamp?, keepFiringSince: Timestamp?, value: Double) {
+                resolvedAt: Timestamp?, lastSentAt: Timestamp?, validUntil: Timestamp?, keepFiringSince: Timestamp?,
+                value: Double) {
         self.file = file
         self.group = group
         self.rule = rule

@@ -57,7 +57,8 @@ enum NotificationLogRow {
         NotificationLogEntry(
             integration: IntegrationKey(receiver: row["receiver"], integration: row["integration"],
                                         index: row["integration_index"]),
-            groupKey: row["group_key"], timestamp: Timestamp(storedSeconds: row["sent_at"]), firingAlerts: decode(row["firing"]),
+            groupKey: row["group_key"], timestamp: Timestamp(storedSeconds: row["sent_at"]),
+            firingAlerts: decode(row["firing"]),
             resolvedAlerts: decode(row["resolved"]), expiresAt: Timestamp(storedSeconds: row["expires_at"]))
     }
 

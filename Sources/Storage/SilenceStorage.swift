@@ -47,7 +47,8 @@ extension FleetStore {
             }
             silences.append(Silence(
                 id: id, matchers: matchers, startsAt: Timestamp(storedSeconds: row["starts_at"]),
-                endsAt: Timestamp(storedSeconds: row["ends_at"]), updatedAt: Timestamp(storedSeconds: row["updated_at"]), createdBy: row["created_by"], comment: row["comment"]))
+                endsAt: Timestamp(storedSeconds: row["ends_at"]),
+                updatedAt: Timestamp(storedSeconds: row["updated_at"]), createdBy: row["created_by"], comment: row["comment"]))
         }
         return silences
     }

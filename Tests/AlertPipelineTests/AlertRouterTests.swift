@@ -131,7 +131,8 @@ struct AlertRouterTests {
         let router = try router()
         let matcher = try Matcher(.equal, "agent", "a")
         let silence = try router.postSilence(Silence(
-            matchers: [matcher], startsAt: clock.now(), endsAt: clock.now() + .hours(1), createdBy: "bob", comment: "deploy"))
+            matchers: [matcher], startsAt: clock.now(), endsAt: clock.now() + .hours(1), createdBy: "bob",
+            comment: "deploy"))
         #expect(try FleetStore(directory: directory).loadSilences().map(\.id) == [silence.id])
         router.receive([Self.alert("a", at: clock.now())])
         #expect(router.alerts(AlertQuery()).first?.status.silencedBy == [silence.id])
@@ -140,7 +141,8 @@ struct AlertRouterTests {
         #expect(payloads().isEmpty)
 
         try router.expireSilence(id: silence.id)
-        #expect(try FleetStore(directory: directory).loadSilences().first?.state(at: clock.now() + .seconds(1)) == .expired)
+        let reloaded = try FleetStore(directory: directory).loadSilences()
+        #expect(reloaded.first?.state(at: clock.now() + .seconds(1)) == .expired)
         clock.advance(by: 300)
         router.receive([Self.alert("a", at: clock.now())])  // the rule engine's resend
         try await tickAndDeliver(router)
@@ -152,7 +154,8 @@ struct AlertRouterTests {
         #expect(throws: SilenceWriteError.self) { try router.expireSilence(id: "no-such-id") }
         let matcher = try Matcher(.equal, "agent", "a")
         do {
-            _ = try router.postSilence(Silence(matchers: [matcher], startsAt: clock.now(), endsAt: clock.now() - .seconds(1),
+            _ = try router.postSilence(Silence(matchers: [matcher], startsAt: clock.now(),
+                    endsAt: clock.now() - .seconds(1),
                                                createdBy: "bob", comment: "x"))
             Issue.record("an end before the start was accepted")
         } catch {

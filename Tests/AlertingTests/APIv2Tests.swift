@@ -79,7 +79,8 @@ struct APIv2Tests {
         try query.parse(filters: ["agent=~\"order-.*\""], receiver: "ho.*")
         let alert = Alert(labels: labels("agent=order-1"), startsAt: .epoch, updatedAt: .epoch)
         #expect(query.selects(alert, status: AlertStatus(), receivers: ["hook"], at: Timestamp(seconds: 10)))
-        #expect(!query.selects(alert, status: AlertStatus(silencedBy: ["s"]), receivers: ["hook"], at: Timestamp(seconds: 10)))
+        #expect(!query.selects(alert, status: AlertStatus(silencedBy: ["s"]), receivers: ["hook"],
+                at: Timestamp(seconds: 10)))
         #expect(!query.selects(alert, status: AlertStatus(), receivers: ["other"], at: Timestamp(seconds: 10)))
         var resolved = alert
         resolved.endsAt = Timestamp(seconds: 5)

@@ -16,7 +16,8 @@ final class SharedSilences: Sendable {
 /// silences in a ``SilenceStore``. Skipped where amtool is not installed.
 struct AmtoolTests {
     static let amtool = "/usr/bin/amtool"
-    static let alert = Alert(labels: labels("alertname=AgentDown,agent=order-1"), startsAt: Timestamp(seconds: 1_764_000_000),
+    static let alert = Alert(labels: labels("alertname=AgentDown,agent=order-1"),
+            startsAt: Timestamp(seconds: 1_764_000_000),
                              endsAt: Timestamp(seconds: 4_102_444_800), updatedAt: Timestamp(seconds: 1_764_000_000))
 
     /// Answers the endpoints amtool calls; silences live in `store`.

@@ -11,7 +11,8 @@ struct DeliveryRun {
     let attempts: [String]
     let succeeded: Bool
 
-    static func run(_ delivery: Delivery, clock: any WallClock, sleep: @escaping @Sendable (PrometheusDuration) async -> Void)
+    static func run(_ delivery: Delivery, clock: any WallClock,
+            sleep: @escaping @Sendable (PrometheusDuration) async -> Void)
         async -> DeliveryRun {
         let attempts = Mutex<[String]>([])
         let (stream, continuation) = AsyncStream.makeStream(of: Bool.self)
@@ -93,11 +94,13 @@ struct DeliveryTests {
         let notifier = WebhookNotifier(config: Self.webhook(server.url.absoluteString), externalURL: "http://hx:9747",
                                        transport: URLSessionTransport())
         let clock = SystemClock()
-        let first = await DeliveryRun.run(Delivery(try Self.notification(deadline: clock.now() + .seconds(20)), notifier: notifier),
+        let first = await DeliveryRun.run(Delivery(try Self.notification(deadline: clock.now() + .seconds(20)),
+                notifier: notifier),
                                           clock: clock, sleep: { _ in })
         #expect(first.attempts == ["retryable_error", "success"])
         #expect(first.succeeded)
-        let second = await DeliveryRun.run(Delivery(try Self.notification(deadline: clock.now() + .seconds(20)), notifier: notifier),
+        let second = await DeliveryRun.run(Delivery(try Self.notification(deadline: clock.now() + .seconds(20)),
+                notifier: notifier),
                                            clock: clock, sleep: { _ in })
         #expect(second.attempts == ["permanent_error"])
         #expect(!second.succeeded)

@@ -92,11 +92,12 @@ struct DispatcherTests {
         #expect(Self.step(&dispatcher, clock).count == 1)
         clock.advance(by: 300)  // group_interval: nothing changed
         #expect(Self.step(&dispatcher, clock).isEmpty)
-        dispatcher.insert([Self.alert("alertname=Down,agent=b", startsAt: clock.now() + .seconds(10))], at: clock.now() + .seconds(10))
+        dispatcher.insert([Self.alert("alertname=Down,agent=b", startsAt: clock.now() + .seconds(10))],
+                at: clock.now() + .seconds(10))
         clock.advance(by: 100)  // new alert waits for the group's next flush
         #expect(Self.step(&dispatcher, clock).isEmpty)
         clock.advance(by: 200)
-        #expect(Self.step(&dispatcher, clock).first?.alerts.count == 2)  // at t0 + .seconds(630)
+        #expect(Self.step(&dispatcher, clock).first?.alerts.count == 2)  // at t0 + 630
         var repeats: [Double] = []
         for _ in 0..<14 {
             clock.advance(by: 300)
@@ -114,7 +115,8 @@ struct DispatcherTests {
                            Self.alert("alertname=Down,agent=b", startsAt: t0)], at: t0)
         clock.advance(by: 30)
         _ = Self.step(&dispatcher, clock)
-        dispatcher.insert([Self.alert("alertname=Down,agent=a", startsAt: t0, endsAt: t0 + .seconds(100), updatedAt: t0 + .seconds(100))],
+        dispatcher.insert([Self.alert("alertname=Down,agent=a", startsAt: t0, endsAt: t0 + .seconds(100),
+                updatedAt: t0 + .seconds(100))],
                           at: t0 + .seconds(100))
         clock.advance(by: 300)
         let resolved = Self.step(&dispatcher, clock)
@@ -122,7 +124,8 @@ struct DispatcherTests {
         #expect(resolved.first?.alerts.map { $0.endsAt } == [t0 + .seconds(100), nil])
         #expect(resolved.first?.status == "firing")
         #expect(dispatcher.alertGroups.first?.alerts.count == 1)  // the resolved alert left after delivery
-        dispatcher.insert([Self.alert("alertname=Down,agent=b", startsAt: t0, endsAt: t0 + .seconds(400), updatedAt: t0 + .seconds(400))],
+        dispatcher.insert([Self.alert("alertname=Down,agent=b", startsAt: t0, endsAt: t0 + .seconds(400),
+                updatedAt: t0 + .seconds(400))],
                           at: t0 + .seconds(400))
         clock.advance(by: 300)
         let allResolved = Self.step(&dispatcher, clock)
@@ -140,9 +143,10 @@ struct DispatcherTests {
         dispatcher.insert([Self.alert("alertname=Down,agent=a", startsAt: t0)], at: t0)  // maintenance at t0+30, +60, …
         clock.advance(by: 30)
         _ = Self.step(&dispatcher, clock)
-        dispatcher.insert([Self.alert("alertname=Down,agent=a", startsAt: t0, endsAt: t0 + .seconds(40), updatedAt: t0 + .seconds(40))], at: t0 + .seconds(40))
+        dispatcher.insert([Self.alert("alertname=Down,agent=a", startsAt: t0, endsAt: t0 + .seconds(40),
+                updatedAt: t0 + .seconds(40))], at: t0 + .seconds(40))
         clock.set(t0 + .seconds(330))
-        #expect(Self.step(&dispatcher, clock).first?.status == "resolved")  // group empty now; removed at t0 + .seconds(360)
+        #expect(Self.step(&dispatcher, clock).first?.status == "resolved")  // group empty now; removed at t0 + 360
         clock.set(t0 + .seconds(335))
         dispatcher.insert([Self.alert("alertname=Down,agent=b", startsAt: t0 + .seconds(335))], at: t0 + .seconds(335))
         clock.set(t0 + .seconds(365))  // group_wait of a new group would be due now, but the old group's timer runs on
@@ -159,7 +163,8 @@ struct DispatcherTests {
         clock.advance(by: 30)
         #expect(Self.step(&dispatcher, clock).count == 1)
         _ = dispatcher.takeLogUpdates()
-        dispatcher.insert([Self.alert("alertname=Q,team=quiet", startsAt: t0, endsAt: t0 + .seconds(60), updatedAt: t0 + .seconds(60))], at: t0 + .seconds(60))
+        dispatcher.insert([Self.alert("alertname=Q,team=quiet", startsAt: t0, endsAt: t0 + .seconds(60),
+                updatedAt: t0 + .seconds(60))], at: t0 + .seconds(60))
         clock.advance(by: 300)
         #expect(Self.step(&dispatcher, clock).isEmpty)
         let logged = dispatcher.takeLogUpdates()

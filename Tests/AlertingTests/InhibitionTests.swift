@@ -21,7 +21,8 @@ struct InhibitionTests {
     }
 
     static func alert(_ text: String, resolved: Bool = false) -> Alert {
-        Alert(labels: labels(text), startsAt: now - .seconds(60), endsAt: resolved ? now - .seconds(1) : nil, updatedAt: now - .seconds(60))
+        Alert(labels: labels(text), startsAt: now - .seconds(60), endsAt: resolved ? now - .seconds(1) : nil,
+                updatedAt: now - .seconds(60))
     }
 
     @Test(arguments: [

@@ -52,7 +52,8 @@ struct SilenceTests {
             try store.post(Self.silence([matcher], endsAt: Self.start), at: Self.start)
         }
         #expect(throws: SilenceError.badRequest("Failed to create silence: end time can't be in the past")) {
-            try store.post(Self.silence([matcher], startsAt: Self.start - .seconds(7200), endsAt: Self.start - .seconds(3600)), at: Self.start)
+            try store.post(Self.silence([matcher], startsAt: Self.start - .seconds(7200),
+                    endsAt: Self.start - .seconds(3600)), at: Self.start)
         }
     }
 
@@ -85,7 +86,8 @@ struct SilenceTests {
         var store = SilenceStore()
         let matcher = try Matcher(.equal, "a", "1")
         let active = try store.post(Self.silence([matcher]), at: Self.start, newID: { "active" })
-        let pending = try store.post(Self.silence([matcher], startsAt: Self.start + .seconds(600)), at: Self.start, newID: { "pending" })
+        let pending = try store.post(Self.silence([matcher], startsAt: Self.start + .seconds(600)), at: Self.start,
+                newID: { "pending" })
         try store.expire(id: active.id, at: Self.start + .seconds(5))
         try store.expire(id: pending.id, at: Self.start + .seconds(5))
         #expect(store.silence(id: "active")?.endsAt == Self.start + .seconds(5))
@@ -97,8 +99,10 @@ struct SilenceTests {
     @Test func listsActiveThenPendingThenExpired() throws {
         var store = SilenceStore()
         let matcher = try Matcher(.equal, "a", "1")
-        _ = try store.post(Self.silence([matcher], startsAt: Self.start + .seconds(100)), at: Self.start, newID: { "pending" })
-        _ = try store.post(Self.silence([matcher], endsAt: Self.start + .seconds(50)), at: Self.start, newID: { "expired" })
+        _ = try store.post(Self.silence([matcher], startsAt: Self.start + .seconds(100)), at: Self.start,
+                newID: { "pending" })
+        _ = try store.post(Self.silence([matcher], endsAt: Self.start + .seconds(50)), at: Self.start,
+                newID: { "expired" })
         _ = try store.post(Self.silence([matcher]), at: Self.start, newID: { "active" })
         #expect(store.list(at: Self.start + .seconds(60)).map(\.id) == ["active", "pending", "expired"])
         #expect(store.collectGarbage(at: Self.start + .seconds(50) + store.retention + .seconds(1)) == ["expired"])

@@ -59,7 +59,8 @@ struct WebhookPayloadTests {
         let yaml = "route: {receiver: 'team.a (pager)'}\nreceivers: [{name: 'team.a (pager)', webhook_configs: [{url: 'http://h/'}]}]"
         let config = try #require(try alertingConfig(yaml))
         var dispatcher = Dispatcher(route: Route(config.route), receivers: config.receivers)
-        dispatcher.insert([Alert(labels: labels("a=b"), startsAt: .epoch, updatedAt: .epoch)], at: Timestamp(seconds: 100))
+        dispatcher.insert([Alert(labels: labels("a=b"), startsAt: .epoch, updatedAt: .epoch)],
+                at: Timestamp(seconds: 100))
         let notification = try #require(dispatcher.tick(at: Timestamp(seconds: 100)).first)
         let body = try #require(try JSONSerialization.jsonObject(with: Data(WebhookPayload.encode(
             notification, maxAlerts: 0, externalURL: ""))) as? [String: Any])
@@ -90,7 +91,8 @@ struct AlertOrderTests {
 
     @Test func jobAndInstanceComeFirst() {
         let texts = ["z=1", "instance=b,z=1", "job=b", "job=a,instance=z", "job=a,instance=a,x=1"]
-        let sorted = texts.map { Alert(labels: labels($0), startsAt: .epoch, updatedAt: .epoch) }.sorted(by: Alert.notificationOrder)
+        let sorted = texts.map { Alert(labels: labels($0), startsAt: .epoch,
+                updatedAt: .epoch) }.sorted(by: Alert.notificationOrder)
         #expect(sorted.map(\.labels) == ["job=a,instance=a,x=1", "job=a,instance=z", "job=b", "instance=b,z=1", "z=1"].map(labels))
     }
 }

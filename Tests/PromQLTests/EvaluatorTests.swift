@@ -78,7 +78,8 @@ struct EvaluatorTests {
 
     @Test func rateOfSteadyCounter() throws {
         let evaluator = Evaluator(storage: Self.storage())
-        guard case .vector(let rates) = try evaluator.query("sum by (job) (rate(req[5m]))", at: Timestamp(milliseconds: 600_000)) else {
+        guard case .vector(let rates) = try evaluator.query("sum by (job) (rate(req[5m]))",
+                at: Timestamp(milliseconds: 600_000)) else {
             throw EvaluationError("expected a vector")
         }
         #expect(rates.map(\.labels) == [Labels(["job": "a"]), Labels(["job": "b"])])

@@ -12,7 +12,8 @@ struct FleetSamplerTests {
     let sampler = FleetSampler()
 
     func sample(at seconds: Int, names: Set<String>) {
-        sampler.sample(registry.snapshot(), at: Timestamp(seconds: seconds), policy: registry.currentConfiguration.policy,
+        sampler.sample(registry.snapshot(), at: Timestamp(seconds: seconds),
+                policy: registry.currentConfiguration.policy,
                        names: names, into: history)
     }
 
@@ -57,11 +58,14 @@ struct FleetSamplerTests {
 
     @Test func valuesFollowTheAgentsFromSnapshotToSnapshot() throws {
         for (index, name) in ["a", "b", "c"].enumerated() {
-            _ = try registry.ingest(Heartbeat(agent: name, metrics: HeartbeatMetrics(costUSD: Double(index + 1))), at: .epoch)
+            _ = try registry.ingest(Heartbeat(agent: name, metrics: HeartbeatMetrics(costUSD: Double(index + 1))),
+                    at: .epoch)
         }
         sample(at: 15, names: ["agent_cost_usd_total"])
-        _ = try registry.ingest(Heartbeat(agent: "aa", metrics: HeartbeatMetrics(costUSD: 10)), at: Timestamp(seconds: 16))
-        _ = try registry.ingest(Heartbeat(agent: "b", metrics: HeartbeatMetrics(costUSD: 5)), at: Timestamp(seconds: 16))
+        _ = try registry.ingest(Heartbeat(agent: "aa", metrics: HeartbeatMetrics(costUSD: 10)),
+                at: Timestamp(seconds: 16))
+        _ = try registry.ingest(Heartbeat(agent: "b", metrics: HeartbeatMetrics(costUSD: 5)),
+                at: Timestamp(seconds: 16))
         sample(at: 30, names: ["agent_cost_usd_total"])
         let cost = history.select([try LabelMatcher(.equal, "__name__", "agent_cost_usd_total")], from: 0, through: .max)
         #expect(cost.map { $0.labels["agent"] } == ["a", "aa", "b", "c"])

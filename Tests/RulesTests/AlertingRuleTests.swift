@@ -35,7 +35,8 @@ private struct Harness {
     var state: AlertState? { rule.activeAlerts.first?.state }
 
     func query(_ text: String, minute: Int64) throws -> Vector {
-        guard case .vector(let vector) = try Evaluator(storage: store).query(text, at: at(minute: minute)) else { return [] }
+        guard case .vector(let vector) = try Evaluator(storage: store).query(text,
+                at: at(minute: minute)) else { return [] }
         return vector
     }
 }
@@ -152,7 +153,8 @@ private struct Harness {
 
     private func agentDown(_ store: MemorySeriesStore, minutes: ClosedRange<Int64>) {
         for minute in minutes {
-            store.append(Labels(["__name__": "agent_up", "agent": "a"]), timestamp: at(minute: minute).milliseconds, value: 0)
+            store.append(Labels(["__name__": "agent_up", "agent": "a"]), timestamp: at(minute: minute).milliseconds,
+                    value: 0)
         }
     }
 

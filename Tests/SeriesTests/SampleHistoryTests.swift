@@ -11,7 +11,8 @@ struct SampleHistoryTests {
         let history = SampleHistory(retention: .init(metricNames: ["agent_up"], window: .minutes(1)))
         for second in stride(from: 0, through: 120, by: 15) {
             history.append(up("a"), timestamp: Timestamp(seconds: second).milliseconds, value: 1)
-            history.append(Labels(["__name__": "other", "agent": "a"]), timestamp: Timestamp(seconds: second).milliseconds, value: 1)
+            history.append(Labels(["__name__": "other", "agent": "a"]),
+                    timestamp: Timestamp(seconds: second).milliseconds, value: 1)
         }
         let series = history.select(try named("agent_up"), from: 0, through: 200_000)
         #expect(series.count == 1)
@@ -36,7 +37,8 @@ struct SampleHistoryTests {
     }
 
     @Test func changingTheRulesFreesSeriesNoLongerNeeded() throws {
-        let history = SampleHistory(retention: .init(metricNames: ["agent_up", "agent_errors_total"], window: .minutes(1)))
+        let history = SampleHistory(retention: .init(metricNames: ["agent_up", "agent_errors_total"],
+                window: .minutes(1)))
         history.append(up("a"), timestamp: 0, value: 1)
         history.append(Labels(["__name__": "agent_errors_total", "agent": "a"]), timestamp: 0, value: 3)
         history.retain(.init(metricNames: ["agent_up"], window: .minutes(1)))
@@ -49,7 +51,8 @@ struct SampleHistoryTests {
         let history = SampleHistory(retention: .init(metricNames: nil, window: .minutes(10)))
         let labels = Labels(["__name__": "agent_tasks_total", "agent": "a"])
         for step in 0...20 { history.append(labels, timestamp: Int64(step) * 15_000, value: Double(step) * 3) }
-        guard case .vector(let vector) = try Evaluator(storage: history).query("rate(agent_tasks_total[1m])", at: Timestamp(seconds: 300)) else {
+        guard case .vector(let vector) = try Evaluator(storage: history).query("rate(agent_tasks_total[1m])",
+                at: Timestamp(seconds: 300)) else {
             Issue.record("not a vector")
             return
         }

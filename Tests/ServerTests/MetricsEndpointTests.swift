@@ -47,7 +47,8 @@ struct MetricsEndpointTests {
     @Test func twoScrapesOfTheSameFleetAreByteIdentical() throws {
         let api = try APIFixture()
         for name in ["b", "a", "c"] { _ = api.send("POST", "/api/v1/heartbeat", "{\"agent\": \"\(name)\"}") }
-        let endpoint = MetricsEndpoint(registry: api.registry, engine: api.engine, metrics: ExporterMetrics(startTime: .epoch),
+        let endpoint = MetricsEndpoint(registry: api.registry, engine: api.engine,
+                metrics: ExporterMetrics(startTime: .epoch),
                                        notifications: api.alerts.metrics, clock: api.clock, version: "test")
         let fleetOnly = { () -> String in
             String(decoding: endpoint.render(format: .prometheusText), as: UTF8.self)

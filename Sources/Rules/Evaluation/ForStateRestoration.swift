@@ -63,7 +63,8 @@ extension AlertingRule {
     {
         let seriesLabels = labels.setting(metricNameLabel, to: "ALERTS_FOR_STATE")
         let matchers = seriesLabels.labels.compactMap { try? LabelMatcher(.equal, $0.name, $0.value) }
-        let series = queryable.select(matchers, from: start.milliseconds, through: end.milliseconds).first { $0.labels == seriesLabels }
+        let series = queryable.select(matchers, from: start.milliseconds, through: end.milliseconds)
+            .first { $0.labels == seriesLabels }
         guard let series, let time = series.timestamps.last, let value = series.values.last else { return nil }
         return (time, value)
     }

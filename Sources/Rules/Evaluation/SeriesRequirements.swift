@@ -3,7 +3,8 @@ import PromQL
 
 /// One selector a rule reads, and how far back from the evaluation time it reads.
 ///
-/// The server keeps history only for series matching some requirement, and only `history` of it: a store that keeps that much answers every rule exactly as a full TSDB would.
+/// The server keeps history only for series matching some requirement, and only `history` of it: a store
+/// that keeps that much answers every rule exactly as a full TSDB would.
 public struct SeriesRequirement: Sendable {
     /// The selector's matchers (the metric name is an `__name__` equality matcher among them).
     public var matchers: [LabelMatcher]
@@ -33,7 +34,9 @@ extension RuleGroup {
 }
 
 /// Walks `expr` and appends a requirement for every selector in it.
-func collectRequirements(_ expr: Expr, lookbackDelta: PrometheusDuration, into requirements: inout [SeriesRequirement]) {
+func collectRequirements(
+    _ expr: Expr, lookbackDelta: PrometheusDuration, into requirements: inout [SeriesRequirement]
+) {
     switch expr {
     case .number, .string: break
     case .vectorSelector(let selector):

@@ -62,17 +62,17 @@ enum Humanize {
     /// at millisecond precision.
     static func timestamp(_ seconds: Double) throws(TemplateFunctionError) -> String {
         if seconds.isNaN || seconds.isInfinite { return g4(seconds) }
-        let nanoseconds = seconds * 1e9
-        guard nanoseconds < 9.223372036854775807e18, nanoseconds >= -9.223372036854775808e18 else {
+        guard let time = Timestamp(floatSecondsViaNanoseconds: seconds) else {
             throw .failed("\(GoFloat.shortest(seconds)) cannot be represented as a nanoseconds timestamp since it overflows int64")
         }
-        return goTimeString(Timestamp(unixNanoseconds: goInt64(nanoseconds)))
+        return goTimeString(time)
     }
 
     /// Go's `time.Time.String()` for a UTC time.
     static func goTimeString(_ time: Timestamp) -> String {
         let utc = time.utc
-        var text = "\(utc.year)-\(two(utc.month))-\(two(utc.day)) \(two(utc.hour)):\(two(utc.minute)):\(two(utc.second))"
+        var text = "\(utc.year)-\(two(utc.month))-\(two(utc.day)) "
+            + "\(two(utc.hour)):\(two(utc.minute)):\(two(utc.second))"
         if utc.millisecond != 0 {
             var digits = String(utc.millisecond)
             digits = String(repeating: "0", count: 3 - digits.count) + digits
