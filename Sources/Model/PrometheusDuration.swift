@@ -17,7 +17,8 @@ public struct PrometheusDuration: Hashable, Comparable, Sendable {
     }
 
     /// No time at all.
-    public static let zero = PrometheusDuration(milliseconds: 0)
+    @inlinable
+    public static var zero: PrometheusDuration { PrometheusDuration(milliseconds: 0) }
 
     /// The longest Go `time.Duration` (2⁶³−1 nanoseconds, about 292 years), to the millisecond: the
     /// longest duration Prometheus can represent.
@@ -37,6 +38,7 @@ public struct PrometheusDuration: Hashable, Comparable, Sendable {
 
     /// A span of `amount` seconds, rounded to the nearest millisecond; zero when `amount` is not
     /// finite, clamped to the representable range.
+    @inlinable
     public static func seconds(_ amount: Double) -> PrometheusDuration {
         let millis = (amount * 1000).rounded()
         guard millis.isFinite else { return .zero }
@@ -71,6 +73,7 @@ public struct PrometheusDuration: Hashable, Comparable, Sendable {
         return PrometheusDuration(milliseconds: milliseconds - milliseconds % unit.milliseconds)
     }
 
+    /// Whether `lhs` is shorter than `rhs`.
     @inlinable
     public static func < (lhs: PrometheusDuration, rhs: PrometheusDuration) -> Bool {
         lhs.milliseconds < rhs.milliseconds

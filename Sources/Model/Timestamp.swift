@@ -49,14 +49,17 @@ public struct Timestamp: Hashable, Comparable, Sendable {
     }
 
     /// 1970-01-01T00:00:00Z.
-    public static let epoch = Timestamp(milliseconds: 0)
+    @inlinable
+    public static var epoch: Timestamp { Timestamp(milliseconds: 0) }
 
     /// Go's zero `time.Time`, `0001-01-01T00:00:00Z`, which Alertmanager writes where no time is set
     /// (the `endsAt` of a firing alert in a webhook payload).
-    public static let goZero = Timestamp(milliseconds: -62_135_596_800_000)
+    @inlinable
+    public static var goZero: Timestamp { Timestamp(milliseconds: -62_135_596_800_000) }
 
     /// Milliseconds in one second, the one conversion factor between the two units.
-    public static let millisecondsPerSecond: Int64 = 1000
+    @inlinable
+    public static var millisecondsPerSecond: Int64 { 1000 }
 
     /// Seconds since the epoch as a `Double` (`1733472000.123`), for PromQL values and float metrics.
     @inlinable
@@ -79,6 +82,7 @@ public struct Timestamp: Hashable, Comparable, Sendable {
         return Timestamp(milliseconds: milliseconds - (remainder < 0 ? remainder + unit.milliseconds : remainder))
     }
 
+    /// Whether `lhs` is earlier than `rhs`.
     @inlinable
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         lhs.milliseconds < rhs.milliseconds

@@ -11,6 +11,7 @@ public final class ManualClock: WallClock {
         time = Mutex(start)
     }
 
+    /// The current reading.
     public func now() -> Timestamp { time.withLock { $0 } }
 
     /// Moves the clock forward by `seconds` (rounded to the millisecond): `clock.advance(by: 30)`.
