@@ -41,7 +41,7 @@ let package = Package(
         module("Model"),
 
         // Domain modules without I/O.
-        module("JSON"),
+        module("JSON", dependencies: ["Model"]),
         module("Series", dependencies: ["Model"]),
         module("Exposition", dependencies: ["Model"]),
         module("PromQL", dependencies: ["Model"]),

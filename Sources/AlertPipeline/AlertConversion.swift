@@ -4,18 +4,18 @@ import PromQL
 import Rules
 
 /// Turns an alert the rule engine sends into the alert Alertmanager receives, as Prometheus' notifier does:
-/// external labels added where the alert lacks them, times in seconds, and a `generatorURL` that opens the
+/// external labels added where the alert lacks them, and a `generatorURL` that opens the
 /// rule's expression.
 enum AlertConversion {
-    static func alert(_ outgoing: OutgoingAlert, settings: AlertRouter.Settings, receivedAt now: UnixTime)
+    static func alert(_ outgoing: OutgoingAlert, settings: AlertRouter.Settings, receivedAt now: Timestamp)
         -> Alerting.Alert {
         var labels = outgoing.labels
         for (name, value) in settings.externalLabels.sorted(by: { $0.key < $1.key }) where labels[name].isEmpty {
             labels = labels.setting(name, to: value)
         }
         return Alerting.Alert(
-            labels: labels, annotations: outgoing.annotations, startsAt: Double(outgoing.startsAt) / 1000,
-            endsAt: Double(outgoing.endsAt) / 1000,
+            labels: labels, annotations: outgoing.annotations, startsAt: outgoing.startsAt,
+            endsAt: outgoing.endsAt,
             generatorURL: generatorURL(expression: outgoing.expression, externalURL: settings.externalURL),
             updatedAt: now)
     }

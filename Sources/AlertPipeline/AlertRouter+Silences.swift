@@ -33,7 +33,7 @@ extension AlertRouter {
     /// Applies `change` to a copy of the silences, saves what it changed and only then puts the copy in
     /// force, all under the lock, so that the order of commits is the order of the writes.
     private func writeSilences(
-        _ change: (inout SilenceStore, UnixTime) throws(SilenceError) -> Silence
+        _ change: (inout SilenceStore, Timestamp) throws(SilenceError) -> Silence
     ) throws(SilenceWriteError) -> Silence {
         let now = clock.now()
         let result = state.withLock { state -> Result<Silence, SilenceWriteError> in
@@ -62,7 +62,7 @@ extension AlertRouter {
     }
 
     /// The silences, in Alertmanager's order, optionally only those having all of `filter`'s matchers.
-    public func silences(matching filter: [LabelMatcher] = []) -> (silences: [Silence], at: UnixTime) {
+    public func silences(matching filter: [LabelMatcher] = []) -> (silences: [Silence], at: Timestamp) {
         let now = clock.now()
         return (state.withLock { $0.silences.list(at: now, matching: filter) }, now)
     }

@@ -43,14 +43,14 @@ public final class AlertRouter: Sendable {
         /// Notification log entries not yet written to SQLite (kept for the next attempt when a write fails).
         var unsavedLog: [NotificationLogEntry] = []
         var expiredLog: [NotificationLogEntry] = []
-        var nextHousekeeping: UnixTime = 0
+        var nextHousekeeping = Timestamp.epoch
         var nextForwardingID: UInt64 = 1 << 62
     }
 
     /// Silences, the notification log and resolved alerts are cleaned up this often.
-    static let housekeepingInterval: Double = 30
+    static let housekeepingInterval = PrometheusDuration.seconds(30)
     /// Resolved alerts are kept this long (for `/api/v2/alerts` filters and reloads), then forgotten.
-    static let resolvedRetention: Double = 15 * 60
+    static let resolvedRetention = PrometheusDuration.minutes(15)
 
     let clock: any WallClock
     let logger: Logger
@@ -71,7 +71,7 @@ public final class AlertRouter: Sendable {
     public init(
         settings: Settings, registry: AgentRegistry, store: any SilenceStorage & NotificationLogStorage,
         clock: any WallClock, logger: Logger, transport: any HTTPTransport = URLSessionTransport(),
-        retryDelay: @escaping @Sendable (Double) async -> Void = DeliveryQueue.realSleep
+        retryDelay: @escaping @Sendable (PrometheusDuration) async -> Void = DeliveryQueue.realSleep
     ) throws(StorageError) {
         self.registry = registry
         self.store = store
@@ -134,7 +134,7 @@ public final class AlertRouter: Sendable {
         for delivery in forwarding { deliveries.enqueue(delivery) }
     }
 
-    private func forwardingDeliveries(_ alerts: [Alerting.Alert], state: inout State, at now: UnixTime) -> [Delivery] {
+    private func forwardingDeliveries(_ alerts: [Alerting.Alert], state: inout State, at now: Timestamp) -> [Delivery] {
         guard let config = state.settings.config, config.receivers.contains(where: { !$0.alertmanagerConfigs.isEmpty })
         else { return [] }
         let muting = self.muting(state, at: now)
@@ -147,7 +147,7 @@ public final class AlertRouter: Sendable {
             let alerts = batch.alerts
             // Prometheus does not retry beyond its next resend; the rule engine resends within a minute.
             return Delivery(id: state.nextForwardingID, receiver: receiver, integration: "alertmanager",
-                            deadline: now + 60) { timeout in await forwarder.send(alerts, timeout: timeout) }
+                            deadline: now + .minutes(1)) { timeout in await forwarder.send(alerts, timeout: timeout) }
         }
     }
 
@@ -171,7 +171,7 @@ public final class AlertRouter: Sendable {
         saveLog(logWrites, expired: expired)
     }
 
-    private func flushDueGroups(_ state: inout State, at now: UnixTime) -> [AlertNotification] {
+    private func flushDueGroups(_ state: inout State, at now: Timestamp) -> [AlertNotification] {
         guard let due = state.dispatcher.nextWakeup, due <= now else { return [] }
         let muting = self.muting(state, at: now)
         return state.dispatcher.tick(at: now, isMuted: { muting.status(of: $0.labels).isMuted })
@@ -185,7 +185,7 @@ public final class AlertRouter: Sendable {
         }
     }
 
-    private func housekeeping(_ state: inout State, at now: UnixTime) {
+    private func housekeeping(_ state: inout State, at now: Timestamp) {
         guard state.nextHousekeeping <= now else { return }
         state.nextHousekeeping = now + Self.housekeepingInterval
         state.expiredLog += state.dispatcher.collectLogGarbage(at: now)
@@ -219,7 +219,7 @@ public final class AlertRouter: Sendable {
     }
 
     /// What mutes alerts at `now`: silences, inhibition among the current alerts, killed agents.
-    func muting(_ state: State, at now: UnixTime) -> Muting {
+    func muting(_ state: State, at now: Timestamp) -> Muting {
         Muting(silences: state.silences, inhibition: state.inhibitor.evaluate(Array(state.alerts.values), at: now),
                registry: registry, at: now)
     }

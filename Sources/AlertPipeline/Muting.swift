@@ -12,9 +12,9 @@ struct Muting {
     let silences: SilenceStore
     let inhibition: Inhibition
     let registry: AgentRegistry
-    let now: UnixTime
+    let now: Timestamp
 
-    init(silences: SilenceStore, inhibition: Inhibition, registry: AgentRegistry, at now: UnixTime) {
+    init(silences: SilenceStore, inhibition: Inhibition, registry: AgentRegistry, at now: Timestamp) {
         self.silences = silences
         self.inhibition = inhibition
         self.registry = registry

@@ -61,9 +61,9 @@ public enum APIv2Decoding {
         return text
     }
 
-    private static func time(_ object: JSONObject, _ key: String) throws(SilenceError) -> UnixTime {
+    private static func time(_ object: JSONObject, _ key: String) throws(SilenceError) -> Timestamp {
         let text = try string(object, key)
-        guard let time = RFC3339.parse(text) else {
+        guard let time = Timestamp(rfc3339: text) else {
             throw .badRequest("\(key) in body must be of type date-time: \(GoFormat.quote(text))")
         }
         return time

@@ -63,7 +63,7 @@ public enum APIv2Encoding {
     }
 
     /// One silence as `GettableSilence`, with its state at `time`.
-    public static func writeSilence(_ silence: Silence, at time: UnixTime, into json: inout JSONWriter) {
+    public static func writeSilence(_ silence: Silence, at time: Timestamp, into json: inout JSONWriter) {
         json.beginObject()
         json.key("id")
         json.string(silence.id)
@@ -90,14 +90,14 @@ public enum APIv2Encoding {
     }
 
     /// `GET /api/v2/silence/{id}`.
-    public static func silence(_ silence: Silence, at time: UnixTime) -> [UInt8] {
+    public static func silence(_ silence: Silence, at time: Timestamp) -> [UInt8] {
         var json = JSONWriter.goStyle()
         writeSilence(silence, at: time, into: &json)
         return json.bytes + [UInt8(ascii: "\n")]
     }
 
     /// `GET /api/v2/silences`.
-    public static func silences(_ silences: [Silence], at time: UnixTime) -> [UInt8] {
+    public static func silences(_ silences: [Silence], at time: Timestamp) -> [UInt8] {
         var json = JSONWriter.goStyle()
         json.beginArray()
         for silence in silences { writeSilence(silence, at: time, into: &json) }
@@ -148,5 +148,5 @@ public enum APIv2Encoding {
     }
 
     /// API v2's timestamp form: milliseconds always, UTC; Go's zero time for nil.
-    static func apiTimestamp(_ time: UnixTime?) -> String { GoFormat.apiTimestamp(time) }
+    static func apiTimestamp(_ time: Timestamp?) -> String { (time ?? .goZero).rfc3339 }
 }

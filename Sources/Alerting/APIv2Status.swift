@@ -6,7 +6,7 @@ public struct AlertmanagerStatus: Sendable, Equatable {
     /// The configuration file's text, shown as `config.original`.
     public var configOriginal: String
     /// When the server started (`uptime` is that instant, as Alertmanager reports it).
-    public var startedAt: UnixTime
+    public var startedAt: Timestamp
     /// `versionInfo.version`.
     public var version: String
     /// `versionInfo.revision`.
@@ -21,7 +21,7 @@ public struct AlertmanagerStatus: Sendable, Equatable {
     public var goVersion: String
 
     /// Creates a status.
-    public init(configOriginal: String, startedAt: UnixTime, version: String, revision: String = "",
+    public init(configOriginal: String, startedAt: Timestamp, version: String, revision: String = "",
                 branch: String = "", buildUser: String = "", buildDate: String = "", goVersion: String = "") {
         self.configOriginal = configOriginal
         self.startedAt = startedAt
@@ -52,7 +52,7 @@ public struct AlertmanagerStatus: Sendable, Equatable {
         json.string(configOriginal)
         json.endObject()
         json.key("uptime")
-        json.string(GoFormat.apiTimestamp(startedAt))
+        json.string(startedAt.rfc3339)
         json.key("versionInfo")
         let fields = [("branch", branch), ("buildDate", buildDate), ("buildUser", buildUser), ("goVersion", goVersion),
                       ("revision", revision), ("version", version)]

@@ -8,12 +8,12 @@ struct AggregationGroup: Sendable {
     let groupKey: String
     var alerts: [Fingerprint: Alert] = [:]
     /// When the group flushes next.
-    var nextFlush: UnixTime
+    var nextFlush: Timestamp
     var hasFlushed = false
     /// The flush whose deliveries have not all been reported yet.
     var pending: PendingFlush?
 
-    init(route: Route, labels: Labels, createdAt: UnixTime) {
+    init(route: Route, labels: Labels, createdAt: Timestamp) {
         self.route = route
         self.labels = labels
         self.groupKey = route.key + ":" + labels.goDescription
@@ -21,7 +21,7 @@ struct AggregationGroup: Sendable {
     }
 
     /// Inserts or replaces an alert; an old enough first alert makes the first flush due at once.
-    mutating func insert(_ alert: Alert, at now: UnixTime) {
+    mutating func insert(_ alert: Alert, at now: Timestamp) {
         alerts[alert.fingerprint] = alert
         if !hasFlushed && alert.startsAt + route.options.groupWait < now {
             nextFlush = min(nextFlush, now)
@@ -29,7 +29,7 @@ struct AggregationGroup: Sendable {
     }
 
     /// The alerts as notified at `now`, in Alertmanager's order.
-    func snapshot(at now: UnixTime) -> [Alert] {
+    func snapshot(at now: Timestamp) -> [Alert] {
         alerts.values.map { $0.snapshot(at: now) }.sorted(by: Alert.notificationOrder)
     }
 

@@ -7,18 +7,18 @@ public struct Alert: Sendable, Equatable {
     /// The annotations (summary, description, …).
     public var annotations: Labels
     /// When the alert started firing.
-    public var startsAt: UnixTime
+    public var startsAt: Timestamp
     /// When the alert resolved or, for a firing alert, until when it is valid; nil when open-ended.
-    public var endsAt: UnixTime?
+    public var endsAt: Timestamp?
     /// A link back to the rule's expression.
     public var generatorURL: String
     /// When this version of the alert was received; a group only drops a resolved alert that was not
     /// updated since it was notified.
-    public var updatedAt: UnixTime
+    public var updatedAt: Timestamp
 
     /// Creates an alert.
-    public init(labels: Labels, annotations: Labels = .empty, startsAt: UnixTime, endsAt: UnixTime? = nil,
-                generatorURL: String = "", updatedAt: UnixTime) {
+    public init(labels: Labels, annotations: Labels = .empty, startsAt: Timestamp, endsAt: Timestamp? = nil,
+                generatorURL: String = "", updatedAt: Timestamp) {
         self.labels = labels
         self.annotations = annotations
         self.startsAt = startsAt
@@ -31,13 +31,13 @@ public struct Alert: Sendable, Equatable {
     public var fingerprint: Fingerprint { labels.fingerprint }
 
     /// Whether the alert has resolved by `time`: its `endsAt` is set and not after `time`.
-    public func isResolved(at time: UnixTime) -> Bool {
+    public func isResolved(at time: Timestamp) -> Bool {
         guard let endsAt else { return false }
         return endsAt <= time
     }
 
     /// The alert as notified at `time`: an `endsAt` still in the future is hidden (nil), as Alertmanager does.
-    public func snapshot(at time: UnixTime) -> Alert {
+    public func snapshot(at time: Timestamp) -> Alert {
         var copy = self
         if !isResolved(at: time) { copy.endsAt = nil }
         return copy

@@ -42,11 +42,11 @@ public struct AlertNotification: Sendable, Equatable {
     /// The fingerprints that were resolved, for the notification log.
     public var resolved: Set<Fingerprint>
     /// When the group was flushed.
-    public var createdAt: UnixTime
+    public var createdAt: Timestamp
     /// When to give up retrying: the group's next flush.
-    public var deadline: UnixTime
+    public var deadline: Timestamp
     /// The route's repeat interval (the log entry expires after twice that).
-    public var repeatInterval: Double
+    public var repeatInterval: PrometheusDuration
 
     /// The receiver's name.
     public var receiver: String { key.receiver }

@@ -28,7 +28,7 @@ public struct AlertStatus: Sendable, Equatable {
     }
 
     /// The status of `labels` at `time` given the silences and the inhibition state.
-    public static func of(_ labels: Labels, silences: SilenceStore, inhibition: Inhibition, at time: UnixTime)
+    public static func of(_ labels: Labels, silences: SilenceStore, inhibition: Inhibition, at time: Timestamp)
         -> AlertStatus {
         AlertStatus(silencedBy: silences.silencedBy(labels, at: time),
                     inhibitedBy: inhibition.inhibitedBy(labels).map { [$0.description] } ?? [])
@@ -58,7 +58,7 @@ public struct AlertQuery: Sendable {
     public init() {}
 
     /// Whether an alert with this status and these receivers is listed at `time` (resolved alerts never are).
-    public func selects(_ alert: Alert, status: AlertStatus, receivers: [String], at time: UnixTime) -> Bool {
+    public func selects(_ alert: Alert, status: AlertStatus, receivers: [String], at time: Timestamp) -> Bool {
         if alert.isResolved(at: time) { return false }
         if !active && status.state == .active { return false }
         if !unprocessed && status.state == .unprocessed { return false }

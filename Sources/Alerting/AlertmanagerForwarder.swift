@@ -15,7 +15,9 @@ public struct AlertmanagerForwarder: Sendable {
     }
 
     /// Prometheus' `endsAt` for a firing alert sent at `now`: now + 4 × max(evaluation interval, resend delay).
-    public static func validUntil(now: UnixTime, evaluationInterval: Double, resendDelay: Double = 60) -> UnixTime {
+    public static func validUntil(
+        now: Timestamp, evaluationInterval: PrometheusDuration, resendDelay: PrometheusDuration = .minutes(1)
+    ) -> Timestamp {
         now + 4 * max(evaluationInterval, resendDelay)
     }
 
@@ -24,8 +26,8 @@ public struct AlertmanagerForwarder: Sendable {
     /// - Parameters:
     ///   - lastSentAt: when the alert was last sent, nil if never.
     ///   - resolvedAt: when it resolved, nil while firing.
-    public static func needsSending(lastSentAt: UnixTime?, resolvedAt: UnixTime?, now: UnixTime,
-                                    resendDelay: Double = 60) -> Bool {
+    public static func needsSending(lastSentAt: Timestamp?, resolvedAt: Timestamp?, now: Timestamp,
+                                    resendDelay: PrometheusDuration = .minutes(1)) -> Bool {
         guard let lastSentAt else { return true }
         if let resolvedAt, resolvedAt > lastSentAt { return true }
         return lastSentAt + resendDelay < now
@@ -56,7 +58,7 @@ public struct AlertmanagerForwarder: Sendable {
     }
 
     /// One POST of `alerts`; classified like the webhook (2xx, 5xx/network retryable, else permanent).
-    public func send(_ alerts: [Alert], timeout: Double) async -> NotifyResult {
+    public func send(_ alerts: [Alert], timeout: PrometheusDuration) async -> NotifyResult {
         var headers = ["Content-Type": "application/json", "User-Agent": "heartbeat-exporter"]
         if let authorization = target.authorization { headers["Authorization"] = authorization.headerValue }
         do {

@@ -10,13 +10,13 @@ public struct Delivery: Sendable {
     /// The integration kind (`webhook`, `alertmanager`), for metrics.
     public var integration: String
     /// When to stop retrying (Alertmanager: the group's next flush).
-    public var deadline: UnixTime
-    /// One attempt, given the seconds it may take.
-    public var attempt: @Sendable (_ timeout: Double) async -> NotifyResult
+    public var deadline: Timestamp
+    /// One attempt, given the time it may take.
+    public var attempt: @Sendable (_ timeout: PrometheusDuration) async -> NotifyResult
 
     /// Creates a delivery.
-    public init(id: UInt64, receiver: String, integration: String, deadline: UnixTime,
-                attempt: @escaping @Sendable (_ timeout: Double) async -> NotifyResult) {
+    public init(id: UInt64, receiver: String, integration: String, deadline: Timestamp,
+                attempt: @escaping @Sendable (_ timeout: PrometheusDuration) async -> NotifyResult) {
         self.id = id
         self.receiver = receiver
         self.integration = integration
@@ -63,7 +63,7 @@ public final class DeliveryQueue: Sendable {
     }
 
     private let clock: any WallClock
-    private let sleep: @Sendable (Double) async -> Void
+    private let sleep: @Sendable (PrometheusDuration) async -> Void
     private let callbacks: Callbacks
     private let maxWorkers: Int
     /// Protects the deliveries not yet started and the number of running workers.
@@ -75,16 +75,16 @@ public final class DeliveryQueue: Sendable {
     ///   - maxWorkers: deliveries running at once.
     ///   - sleep: waits between retries (tests pass one that advances a manual clock).
     public init(clock: any WallClock, maxWorkers: Int = 8, callbacks: Callbacks,
-                sleep: @escaping @Sendable (Double) async -> Void = DeliveryQueue.realSleep) {
+                sleep: @escaping @Sendable (PrometheusDuration) async -> Void = DeliveryQueue.realSleep) {
         self.clock = clock
         self.maxWorkers = max(1, maxWorkers)
         self.callbacks = callbacks
         self.sleep = sleep
     }
 
-    /// Waits `seconds` of real time: the queue's default wait between retries.
-    public static let realSleep: @Sendable (Double) async -> Void = { seconds in
-        try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1e9))
+    /// Waits `span` of real time: the queue's default wait between retries.
+    public static let realSleep: @Sendable (PrometheusDuration) async -> Void = { span in
+        try? await Task.sleep(for: max(.zero, span).swiftDuration)
     }
 
     /// Queues a delivery and returns at once.
@@ -139,7 +139,7 @@ public final class DeliveryQueue: Sendable {
         var backoff = RetryBackoff()
         while true {
             let remaining = delivery.deadline - clock.now()
-            guard remaining > 0 else { return false }
+            guard remaining > .zero else { return false }
             let result = await delivery.attempt(remaining)
             callbacks.attempted(delivery, result)
             switch result {
@@ -154,12 +154,12 @@ public final class DeliveryQueue: Sendable {
     }
 }
 
-/// Exponential backoff without jitter: 0.5s, 0.75s, 1.125s, … at most 60s.
+/// Exponential backoff without jitter: 0.5s, 0.75s, 1.125s, … at most 60s (to the millisecond).
 struct RetryBackoff: Sendable {
-    private var interval = 0.5
+    private var interval = PrometheusDuration.milliseconds(500)
 
-    mutating func next() -> Double {
-        defer { interval = min(interval * 1.5, 60) }
+    mutating func next() -> PrometheusDuration {
+        defer { interval = min(.milliseconds(interval.milliseconds * 3 / 2), .minutes(1)) }
         return interval
     }
 }

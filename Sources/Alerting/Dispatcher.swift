@@ -19,9 +19,9 @@ public struct Dispatcher: Sendable {
     private var nextNotificationID: UInt64 = 1
     /// Empty groups are removed on this beat (Alertmanager's 30-second maintenance), so an alert arriving
     /// shortly after its group emptied joins the old group and its timer, as in Alertmanager.
-    private var nextCleanup: UnixTime?
-    /// Seconds between removals of empty groups.
-    public static let cleanupInterval: Double = 30
+    private var nextCleanup: Timestamp?
+    /// How long between removals of empty groups.
+    public static let cleanupInterval = PrometheusDuration.seconds(30)
     private var logUpdates: [NotificationLogEntry] = []
 
     /// Creates a dispatcher.
@@ -36,7 +36,7 @@ public struct Dispatcher: Sendable {
     }
 
     /// Routes alerts into their groups; a new or changed alert replaces the one with the same labels.
-    public mutating func insert(_ alerts: [Alert], at now: UnixTime) {
+    public mutating func insert(_ alerts: [Alert], at now: Timestamp) {
         if nextCleanup == nil { nextCleanup = now + Self.cleanupInterval }
         for alert in alerts {
             for node in route.match(alert.labels) {
@@ -50,7 +50,7 @@ public struct Dispatcher: Sendable {
     }
 
     /// The earliest time a group is due or empty groups are to be removed; nil without groups.
-    public var nextWakeup: UnixTime? {
+    public var nextWakeup: Timestamp? {
         guard let firstFlush = groups.values.map(\.nextFlush).min() else { return nil }
         return min(firstFlush, nextCleanup ?? firstFlush)
     }
@@ -59,7 +59,7 @@ public struct Dispatcher: Sendable {
     ///
     /// - Parameter isMuted: whether an alert is silenced, inhibited or otherwise suppressed at `now`;
     ///   muted alerts are left out of notifications and of the dedup comparison, as in Alertmanager.
-    public mutating func tick(at now: UnixTime, isMuted: (Alert) -> Bool = { _ in false }) -> [AlertNotification] {
+    public mutating func tick(at now: Timestamp, isMuted: (Alert) -> Bool = { _ in false }) -> [AlertNotification] {
         var notifications: [AlertNotification] = []
         for id in groups.keys.sorted() {
             guard var group = groups[id], group.nextFlush <= now else { continue }
@@ -70,14 +70,14 @@ public struct Dispatcher: Sendable {
         return notifications
     }
 
-    private mutating func removeEmptyGroups(at now: UnixTime) {
+    private mutating func removeEmptyGroups(at now: Timestamp) {
         guard let due = nextCleanup, due <= now else { return }
-        nextCleanup = due + Self.cleanupInterval * ((now - due) / Self.cleanupInterval + 1).rounded(.down)
+        nextCleanup = due + Self.cleanupInterval * ((now - due) / Self.cleanupInterval + 1)
         groups = groups.filter { !$0.value.alerts.isEmpty || $0.value.pending != nil }
         if groups.isEmpty { nextCleanup = nil }
     }
 
-    private mutating func flush(_ group: inout AggregationGroup, at now: UnixTime,
+    private mutating func flush(_ group: inout AggregationGroup, at now: Timestamp,
                                 isMuted: (Alert) -> Bool) -> [AlertNotification] {
         if group.pending != nil { group.pending = nil }  // outcomes not reported by the deadline: failed
         group.nextFlush = now + group.route.options.groupInterval
@@ -95,7 +95,7 @@ public struct Dispatcher: Sendable {
     }
 
     private mutating func notificationsFor(_ group: AggregationGroup, _ alerts: [Alert],
-                                           at now: UnixTime) -> [AlertNotification] {
+                                           at now: Timestamp) -> [AlertNotification] {
         let firing = Set(alerts.filter { $0.endsAt == nil }.map(\.fingerprint))
         let resolved = Set(alerts.filter { $0.endsAt != nil }.map(\.fingerprint))
         var notifications: [AlertNotification] = []
@@ -132,7 +132,7 @@ public struct Dispatcher: Sendable {
     /// Reports the final outcome of delivering `notification` (after its retries). Success is written to
     /// the notification log; once every notification of a flush succeeded, the resolved alerts it
     /// carried leave the group.
-    public mutating func delivered(_ notification: AlertNotification, succeeded: Bool, at now: UnixTime) {
+    public mutating func delivered(_ notification: AlertNotification, succeeded: Bool, at now: Timestamp) {
         if succeeded { record(notification, at: now) }
         guard let id = groups.first(where: { $0.value.groupKey == notification.groupKey
                                               && $0.value.pending?.outstanding.contains(notification.id) == true })?.key,
@@ -144,7 +144,7 @@ public struct Dispatcher: Sendable {
         groups[id] = group
     }
 
-    private mutating func record(_ notification: AlertNotification, at now: UnixTime) {
+    private mutating func record(_ notification: AlertNotification, at now: Timestamp) {
         let entry = NotificationLogEntry(
             integration: notification.key, groupKey: notification.groupKey, timestamp: now,
             firingAlerts: notification.firing, resolvedAlerts: notification.resolved,
@@ -160,7 +160,7 @@ public struct Dispatcher: Sendable {
     }
 
     /// Forgets expired notification log entries; returns them so storage can delete them too.
-    public mutating func collectLogGarbage(at now: UnixTime) -> [NotificationLogEntry] {
+    public mutating func collectLogGarbage(at now: Timestamp) -> [NotificationLogEntry] {
         notificationLog.collectGarbage(at: now)
     }
 

@@ -12,7 +12,7 @@ public struct Inhibitor: Sendable {
     }
 
     /// The state of inhibition among `alerts` at `time`: each rule's firing source alerts.
-    public func evaluate(_ alerts: [Alert], at time: UnixTime) -> Inhibition {
+    public func evaluate(_ alerts: [Alert], at time: Timestamp) -> Inhibition {
         let firing = alerts.filter { !$0.isResolved(at: time) }.sorted { $0.fingerprint < $1.fingerprint }
         let sources = rules.map { rule in firing.filter { rule.sourceMatchers.matches($0.labels) }.map(\.labels) }
         return Inhibition(rules: rules, sources: sources)

@@ -31,17 +31,17 @@ public struct NotificationLogEntry: Sendable, Equatable {
     /// The group's key (``AggregationGroupKey``'s text).
     public var groupKey: String
     /// When the notification succeeded.
-    public var timestamp: UnixTime
+    public var timestamp: Timestamp
     /// Fingerprints of the alerts that were firing in it.
     public var firingAlerts: Set<Fingerprint>
     /// Fingerprints of the alerts that were resolved in it.
     public var resolvedAlerts: Set<Fingerprint>
     /// When the entry may be forgotten (`timestamp` + 2 × repeat_interval).
-    public var expiresAt: UnixTime
+    public var expiresAt: Timestamp
 
     /// Creates an entry.
-    public init(integration: IntegrationKey, groupKey: String, timestamp: UnixTime, firingAlerts: Set<Fingerprint>,
-                resolvedAlerts: Set<Fingerprint>, expiresAt: UnixTime) {
+    public init(integration: IntegrationKey, groupKey: String, timestamp: Timestamp, firingAlerts: Set<Fingerprint>,
+                resolvedAlerts: Set<Fingerprint>, expiresAt: Timestamp) {
         self.integration = integration
         self.groupKey = groupKey
         self.timestamp = timestamp
@@ -83,7 +83,7 @@ public struct NotificationLog: Sendable {
     }
 
     /// Forgets entries that expired by `time`; returns them.
-    public mutating func collectGarbage(at time: UnixTime) -> [NotificationLogEntry] {
+    public mutating func collectGarbage(at time: Timestamp) -> [NotificationLogEntry] {
         let expired = entries.filter { $0.value.expiresAt <= time }
         for key in expired.keys { entries[key] = nil }
         return Array(expired.values)
@@ -94,7 +94,7 @@ extension NotificationLogEntry {
     /// Alertmanager's DedupStage: whether a group whose unmuted alerts are `firing` and `resolved` must be
     /// notified, given this last entry (nil when never notified).
     static func needsUpdate(_ entry: NotificationLogEntry?, firing: Set<Fingerprint>, resolved: Set<Fingerprint>,
-                            sendResolved: Bool, repeatInterval: Double, now: UnixTime) -> Bool {
+                            sendResolved: Bool, repeatInterval: PrometheusDuration, now: Timestamp) -> Bool {
         guard let entry else { return !firing.isEmpty }
         if !firing.isSubset(of: entry.firingAlerts) { return true }
         if firing.isEmpty { return !entry.firingAlerts.isEmpty }

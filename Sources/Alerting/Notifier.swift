@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// The outcome of one delivery attempt.
 public enum NotifyResult: Sendable {
@@ -21,8 +22,8 @@ public enum NotifyResult: Sendable {
 
 /// Delivers one ``AlertNotification`` to an integration.
 public protocol Notifier: Sendable {
-    /// Makes one attempt; `timeout` is the most seconds it may take.
-    func notify(_ notification: AlertNotification, timeout: Double) async -> NotifyResult
+    /// Makes one attempt; `timeout` is the most time it may take.
+    func notify(_ notification: AlertNotification, timeout: PrometheusDuration) async -> NotifyResult
 }
 
 /// An HTTP response as a notifier needs it.
@@ -42,7 +43,8 @@ public struct HTTPTransportResponse: Sendable {
 /// The HTTP client notifiers POST with; tests inject a fake.
 public protocol HTTPTransport: Sendable {
     /// POSTs `body` to `url` with the headers; throws on network errors and timeouts.
-    func post(_ url: URL, body: [UInt8], headers: [String: String], timeout: Double) async throws -> HTTPTransportResponse
+    func post(_ url: URL, body: [UInt8], headers: [String: String], timeout: PrometheusDuration) async throws
+        -> HTTPTransportResponse
 }
 
 /// A delivery failure, with any URL replaced by `<redacted>` (URLs may hold secrets).

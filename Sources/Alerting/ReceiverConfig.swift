@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import YAMLConfig
 
 /// A `receivers:` entry: a name and the integrations notified for it.
@@ -75,13 +76,13 @@ public struct WebhookConfig: Sendable, Equatable {
     public var sendResolved = true
     /// The most alerts one payload carries; 0 for no limit. The rest are counted in `truncatedAlerts`.
     public var maxAlerts = 0
-    /// The request timeout in seconds; nil for none beyond the retry deadline.
-    public var timeout: Double?
+    /// The request timeout; nil for none beyond the retry deadline.
+    public var timeout: PrometheusDuration?
     /// The `Authorization` header.
     public var authorization: HTTPAuthorization?
 
     /// Creates a webhook configuration.
-    public init(url: URL, sendResolved: Bool = true, maxAlerts: Int = 0, timeout: Double? = nil,
+    public init(url: URL, sendResolved: Bool = true, maxAlerts: Int = 0, timeout: PrometheusDuration? = nil,
                 authorization: HTTPAuthorization? = nil) {
         self.url = url
         self.sendResolved = sendResolved
@@ -113,13 +114,13 @@ public struct WebhookConfig: Sendable, Equatable {
 public struct AlertmanagerTarget: Sendable, Equatable {
     /// The Alertmanager's base URL, such as `http://127.0.0.1:9093`.
     public var url: URL
-    /// The request timeout in seconds (Prometheus' default 10s).
-    public var timeout: Double = 10
+    /// The request timeout (Prometheus' default 10s).
+    public var timeout = PrometheusDuration.seconds(10)
     /// The `Authorization` header.
     public var authorization: HTTPAuthorization?
 
     /// Creates a target.
-    public init(url: URL, timeout: Double = 10, authorization: HTTPAuthorization? = nil) {
+    public init(url: URL, timeout: PrometheusDuration = .seconds(10), authorization: HTTPAuthorization? = nil) {
         self.url = url
         self.timeout = timeout
         self.authorization = authorization

@@ -8,20 +8,21 @@ public struct RouteOptions: Sendable, Equatable {
     public var groupBy: Set<String>
     /// Whether every label splits groups (`group_by: ['...']`).
     public var groupByAll: Bool
-    /// Seconds to wait before a new group's first notification.
-    public var groupWait: Double
-    /// Seconds between notifications about a group that changed.
-    public var groupInterval: Double
-    /// Seconds after which an unchanged group is notified again.
-    public var repeatInterval: Double
+    /// How long to wait before a new group's first notification.
+    public var groupWait: PrometheusDuration
+    /// How long between notifications about a group that changed.
+    public var groupInterval: PrometheusDuration
+    /// How long after which an unchanged group is notified again.
+    public var repeatInterval: PrometheusDuration
 
     /// Alertmanager's defaults for the root: no receiver, no grouping, 30s, 5m, 4h.
-    public static let defaults = RouteOptions(receiver: "", groupBy: [], groupByAll: false, groupWait: 30,
-                                              groupInterval: 300, repeatInterval: 14_400)
+    public static let defaults = RouteOptions(receiver: "", groupBy: [], groupByAll: false,
+                                              groupWait: .seconds(30), groupInterval: .minutes(5),
+                                              repeatInterval: .hours(4))
 
     /// Creates options.
-    public init(receiver: String, groupBy: Set<String>, groupByAll: Bool, groupWait: Double, groupInterval: Double,
-                repeatInterval: Double) {
+    public init(receiver: String, groupBy: Set<String>, groupByAll: Bool, groupWait: PrometheusDuration,
+                groupInterval: PrometheusDuration, repeatInterval: PrometheusDuration) {
         self.receiver = receiver
         self.groupBy = groupBy
         self.groupByAll = groupByAll

@@ -9,12 +9,12 @@ public struct RouteConfig: Sendable, Equatable {
     public var groupBy: [String]?
     /// Whether `group_by: ['...']` groups by all labels.
     public var groupByAll = false
-    /// `group_wait` in seconds; nil to inherit (root default 30s).
-    public var groupWait: Double?
-    /// `group_interval` in seconds; nil to inherit (root default 5m).
-    public var groupInterval: Double?
-    /// `repeat_interval` in seconds; nil to inherit (root default 4h).
-    public var repeatInterval: Double?
+    /// `group_wait`; nil to inherit (root default 30s).
+    public var groupWait: PrometheusDuration?
+    /// `group_interval`; nil to inherit (root default 5m).
+    public var groupInterval: PrometheusDuration?
+    /// `repeat_interval`; nil to inherit (root default 4h).
+    public var repeatInterval: PrometheusDuration?
     /// `matchers`, plus the legacy `match` and `match_re` converted to matchers.
     public var matchers: [LabelMatcher] = []
     /// `continue`: whether matching goes on with the next sibling after this route matched.
@@ -59,10 +59,10 @@ public struct RouteConfig: Sendable, Equatable {
         case "group_wait": groupWait = try child.duration()
         case "group_interval":
             groupInterval = try child.duration()
-            if groupInterval == 0 { throw child.error("group_interval cannot be zero") }
+            if groupInterval == .zero { throw child.error("group_interval cannot be zero") }
         case "repeat_interval":
             repeatInterval = try child.duration()
-            if repeatInterval == 0 { throw child.error("repeat_interval cannot be zero") }
+            if repeatInterval == .zero { throw child.error("repeat_interval cannot be zero") }
         case "matchers": matchers += try child.matcherList()
         case "match": matchers += try child.legacyMatchers(regex: false)
         case "match_re": matchers += try child.legacyMatchers(regex: true)

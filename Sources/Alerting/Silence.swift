@@ -17,19 +17,19 @@ public struct Silence: Sendable, Equatable {
     /// The matchers, all of which must match.
     public var matchers: [LabelMatcher]
     /// When muting starts.
-    public var startsAt: UnixTime
+    public var startsAt: Timestamp
     /// When muting ends.
-    public var endsAt: UnixTime
+    public var endsAt: Timestamp
     /// When the silence was last written.
-    public var updatedAt: UnixTime
+    public var updatedAt: Timestamp
     /// Who created it.
     public var createdBy: String
     /// Why.
     public var comment: String
 
     /// Creates a silence.
-    public init(id: String = "", matchers: [LabelMatcher], startsAt: UnixTime, endsAt: UnixTime, updatedAt: UnixTime = 0,
-                createdBy: String, comment: String) {
+    public init(id: String = "", matchers: [LabelMatcher], startsAt: Timestamp, endsAt: Timestamp,
+                updatedAt: Timestamp = .epoch, createdBy: String, comment: String) {
         self.id = id
         self.matchers = matchers
         self.startsAt = startsAt
@@ -40,7 +40,7 @@ public struct Silence: Sendable, Equatable {
     }
 
     /// The state at `time`: pending before `startsAt`, expired after `endsAt`, active otherwise.
-    public func state(at time: UnixTime) -> SilenceState {
+    public func state(at time: Timestamp) -> SilenceState {
         if time < startsAt { return .pending }
         if time > endsAt { return .expired }
         return .active
@@ -50,7 +50,7 @@ public struct Silence: Sendable, Equatable {
     public func matches(_ labels: Labels) -> Bool { matchers.matches(labels) }
 
     /// Whether the silence mutes `labels` at `time`.
-    public func mutes(_ labels: Labels, at time: UnixTime) -> Bool {
+    public func mutes(_ labels: Labels, at time: Timestamp) -> Bool {
         state(at: time) == .active && matches(labels)
     }
 

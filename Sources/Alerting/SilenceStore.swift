@@ -7,10 +7,10 @@ public struct SilenceStore: Sendable {
     /// The silences by ID.
     public private(set) var silences: [String: Silence] = [:]
     /// How long expired silences are kept (Alertmanager's `--data.retention`, 120h).
-    public var retention: Double
+    public var retention: PrometheusDuration
 
     /// Creates a store holding `silences` (as restored from disk).
-    public init(silences: [Silence] = [], retention: Double = 120 * 3600) {
+    public init(silences: [Silence] = [], retention: PrometheusDuration = .hours(120)) {
         self.retention = retention
         for silence in silences { self.silences[silence.id] = silence }
     }
@@ -22,7 +22,7 @@ public struct SilenceStore: Sendable {
     /// keeps its start and does not end in the past; a pending one does not start in the past); otherwise
     /// the old one is expired and a new one with a new ID replaces it.
     /// - Throws: ``SilenceError`` with Alertmanager's messages.
-    public mutating func post(_ silence: Silence, at now: UnixTime,
+    public mutating func post(_ silence: Silence, at now: Timestamp,
                               newID: () -> String = { UUID().uuidString.lowercased() }) throws(SilenceError) -> Silence {
         guard silence.startsAt < silence.endsAt else {
             throw .badRequest("Failed to create silence: start time must be before end time")
@@ -32,7 +32,7 @@ public struct SilenceStore: Sendable {
     }
 
     /// Alertmanager's `Silences.Set` without the API's extra checks (see ``post(_:at:newID:)``).
-    public mutating func set(_ silence: Silence, at now: UnixTime,
+    public mutating func set(_ silence: Silence, at now: Timestamp,
                              newID: () -> String = { UUID().uuidString.lowercased() }) throws(SilenceError) -> Silence {
         var silence = silence
         if !silence.id.isEmpty {
@@ -45,7 +45,7 @@ public struct SilenceStore: Sendable {
         return try store(silence, at: now)
     }
 
-    private mutating func store(_ silence: Silence, at now: UnixTime) throws(SilenceError) -> Silence {
+    private mutating func store(_ silence: Silence, at now: Timestamp) throws(SilenceError) -> Silence {
         var silence = silence
         silence.updatedAt = now
         try silence.validate()
@@ -53,10 +53,10 @@ public struct SilenceStore: Sendable {
         return silence
     }
 
-    private static func canUpdate(_ old: Silence, to new: Silence, at now: UnixTime) -> Bool {
+    private static func canUpdate(_ old: Silence, to new: Silence, at now: Timestamp) -> Bool {
         guard old.matchers == new.matchers else { return false }
         switch old.state(at: now) {
-        case .active: return floor(new.startsAt) == floor(old.startsAt) && new.endsAt >= now
+        case .active: return new.startsAt.wholeSeconds == old.startsAt.wholeSeconds && new.endsAt >= now
         case .pending: return new.startsAt >= now
         case .expired: return false
         }
@@ -66,7 +66,7 @@ public struct SilenceStore: Sendable {
     /// starts and ends now, an expired one is left as it is. Returns the silence as stored.
     /// - Throws: ``SilenceError/notFound``.
     @discardableResult
-    public mutating func expire(id: String, at now: UnixTime) throws(SilenceError) -> Silence {
+    public mutating func expire(id: String, at now: Timestamp) throws(SilenceError) -> Silence {
         guard var silence = silences[id] else { throw .notFound }
         switch silence.state(at: now) {
         case .expired: return silence
@@ -83,12 +83,12 @@ public struct SilenceStore: Sendable {
 
     /// All silences, optionally only those matching `labels` — ordered as Alertmanager's API lists them:
     /// active first (by `endsAt`), then pending (by `startsAt`), then expired (latest `endsAt` first).
-    public func list(at now: UnixTime, matching filter: [LabelMatcher] = []) -> [Silence] {
+    public func list(at now: Timestamp, matching filter: [LabelMatcher] = []) -> [Silence] {
         let selected = silences.values.filter { silence in filter.allSatisfy { silence.hasMatcher(equalTo: $0) } }
         return selected.sorted { lhs, rhs in Self.listOrder(lhs, rhs, at: now) }
     }
 
-    private static func listOrder(_ lhs: Silence, _ rhs: Silence, at now: UnixTime) -> Bool {
+    private static func listOrder(_ lhs: Silence, _ rhs: Silence, at now: Timestamp) -> Bool {
         let rank: [SilenceState: Int] = [.active: 0, .pending: 1, .expired: 2]
         let left = lhs.state(at: now), right = rhs.state(at: now)
         if left != right { return (rank[left] ?? 0) < (rank[right] ?? 0) }
@@ -100,12 +100,12 @@ public struct SilenceStore: Sendable {
     }
 
     /// The IDs of the active silences that mute `labels` at `now`, sorted.
-    public func silencedBy(_ labels: Labels, at now: UnixTime) -> [String] {
+    public func silencedBy(_ labels: Labels, at now: Timestamp) -> [String] {
         silences.values.filter { $0.mutes(labels, at: now) }.map(\.id).sorted()
     }
 
     /// Drops silences that expired more than ``retention`` ago; returns their IDs.
-    public mutating func collectGarbage(at now: UnixTime) -> [String] {
+    public mutating func collectGarbage(at now: Timestamp) -> [String] {
         let old = silences.values.filter { $0.endsAt + retention < now }.map(\.id)
         for id in old { silences[id] = nil }
         return old

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -8,9 +9,9 @@ public struct URLSessionTransport: HTTPTransport {
     /// Creates a transport using an ephemeral session.
     public init() {}
 
-    public func post(_ url: URL, body: [UInt8], headers: [String: String], timeout: Double) async throws
+    public func post(_ url: URL, body: [UInt8], headers: [String: String], timeout: PrometheusDuration) async throws
         -> HTTPTransportResponse {
-        var request = URLRequest(url: url, timeoutInterval: max(timeout, 0.001))
+        var request = URLRequest(url: url, timeoutInterval: max(timeout, .milliseconds(1)).seconds)
         request.httpMethod = "POST"
         request.httpBody = Data(body)
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// POSTs the version 4 payload to a `webhook_configs` URL, with the configured bearer credentials.
 public struct WebhookNotifier: Notifier {
@@ -17,7 +18,7 @@ public struct WebhookNotifier: Notifier {
 
     /// One POST; 2xx succeeds, 5xx and network errors are retryable, other answers permanent. The URL is
     /// redacted from errors.
-    public func notify(_ notification: AlertNotification, timeout: Double) async -> NotifyResult {
+    public func notify(_ notification: AlertNotification, timeout: PrometheusDuration) async -> NotifyResult {
         let body = WebhookPayload.encode(notification, maxAlerts: config.maxAlerts, externalURL: externalURL)
         var headers = ["Content-Type": "application/json", "User-Agent": "heartbeat-exporter"]
         if let authorization = config.authorization { headers["Authorization"] = authorization.headerValue }

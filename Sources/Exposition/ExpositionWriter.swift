@@ -57,6 +57,20 @@ public struct ExpositionWriter: Sendable {
         appendValue(value)
     }
 
+    /// Writes one sample line whose value is a time in seconds since the epoch, `name{labels} 1.764115200123e+09`,
+    /// written from the time's milliseconds in Go's float form (the same bytes as the seconds as a `Double`).
+    public mutating func sample(_ name: String, _ labels: RenderedLabels, time: Timestamp) {
+        bytes.append(contentsOf: name.utf8)
+        if !labels.isEmpty {
+            bytes.append(UInt8(ascii: "{"))
+            bytes.append(contentsOf: labels.bytes)
+            bytes.append(UInt8(ascii: "}"))
+        }
+        bytes.append(UInt8(ascii: " "))
+        time.appendGoSeconds(to: &bytes)
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
     /// Writes one sample line with one more label after `labels`: `name{labels,extra="value"} value`.
     ///
     /// Use it for one-hot or per-outcome series (`agent_health{…,state="healthy"}`) without

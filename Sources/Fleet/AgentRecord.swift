@@ -38,8 +38,8 @@ public struct AgentRecord: Sendable {
     public var intervalSeconds: Double?
     public var selfReportedStatus: SelfReportedStatus?
     public var currentTask: String?
-    public var firstSeen: UnixTime
-    public var lastBeat: UnixTime
+    public var firstSeen: Timestamp
+    public var lastBeat: Timestamp
     public var counters = AgentCounters()
     public var gauges = AgentGauges()
     public var taskDurations: DurationHistogram
@@ -49,7 +49,7 @@ public struct AgentRecord: Sendable {
     public var stopped: OperatorAction?
     /// The state last recorded in the history; age-based changes are noticed by ``AgentRegistry/sweep(at:)``.
     public var recordedState: HealthState
-    public var stateSince: UnixTime
+    public var stateSince: Timestamp
     /// The most recent transitions, oldest first, at most ``historyLimit``.
     public var history: [Transition] = []
 
@@ -58,7 +58,9 @@ public struct AgentRecord: Sendable {
     /// The labels of `agent_info`: agent, agent_type, host and the agent's own labels.
     public private(set) var infoLabels = RenderedLabels.empty
 
-    public init(name: String, firstSeen: UnixTime, taskDurationBounds: [Double] = DurationHistogram.defaultUpperBounds) {
+    public init(
+        name: String, firstSeen: Timestamp, taskDurationBounds: [Double] = DurationHistogram.defaultUpperBounds
+    ) {
         self.name = name
         self.firstSeen = firstSeen
         self.lastBeat = firstSeen
@@ -69,7 +71,7 @@ public struct AgentRecord: Sendable {
     }
 
     /// The agent's state at `now` under `policy`: killed and stopped win over the age of the last beat.
-    public func state(at now: UnixTime, policy: HealthPolicy) -> HealthState {
+    public func state(at now: Timestamp, policy: HealthPolicy) -> HealthState {
         if killed != nil { return .killed }
         if stopped != nil { return .stopped }
         return policy.ageState(lastBeat: lastBeat, now: now, thresholds: thresholds(policy))
@@ -81,7 +83,7 @@ public struct AgentRecord: Sendable {
     }
 
     /// Records a transition to `state` and keeps the in-memory history bounded.
-    mutating func transition(to state: HealthState, at time: UnixTime, reason: String) -> Transition {
+    mutating func transition(to state: HealthState, at time: Timestamp, reason: String) -> Transition {
         let entry = Transition(agent: name, from: history.isEmpty ? nil : recordedState, to: state, at: time, reason: reason)
         recordedState = state
         stateSince = time

@@ -69,7 +69,7 @@ extension AgentRegistry {
     /// the history, and forgets agents stopped for longer than `stopped_retention`.
     /// - Returns: the transitions made.
     @discardableResult
-    public func sweep(at now: UnixTime) -> [Transition] {
+    public func sweep(at now: Timestamp) -> [Transition] {
         let policy = currentConfiguration.policy
         var made: [Transition] = []
         for index in 0..<Self.shardCount {
@@ -78,7 +78,7 @@ extension AgentRegistry {
         return made
     }
 
-    private func sweep(_ shard: inout Shard, at now: UnixTime, policy: HealthPolicy) -> [Transition] {
+    private func sweep(_ shard: inout Shard, at now: Timestamp, policy: HealthPolicy) -> [Transition] {
         var made: [Transition] = []
         for name in Array(shard.agents.keys) {
             guard var record = shard.agents[name] else { continue }
@@ -90,7 +90,7 @@ extension AgentRegistry {
             let state = record.state(at: now, policy: policy)
             guard state != record.recordedState else { continue }
             shard.agents[name] = nil
-            let silence = PrometheusDuration.format((now - record.lastBeat).rounded(.down))
+            let silence = (now - record.lastBeat).truncated(to: .seconds(1))
             let transition = record.transition(to: state, at: now, reason: "no heartbeat for \(silence)")
             shard.record(transition)
             made.append(transition)

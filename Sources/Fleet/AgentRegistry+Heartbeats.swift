@@ -18,7 +18,7 @@ extension AgentRegistry {
     /// and not counted again. A new `run_id` counts a restart. A beat revives a stopped agent; a killed
     /// agent's beats are recorded while it stays killed.
     /// - Throws: ``RegistryError/agentLimitReached(limit:)`` for a new agent beyond `--agents.max`.
-    public func ingest(_ beat: Heartbeat, at now: UnixTime) throws(RegistryError) -> IngestOutcome {
+    public func ingest(_ beat: Heartbeat, at now: Timestamp) throws(RegistryError) -> IngestOutcome {
         let config = currentConfiguration
         return try withShard(of: beat.agent) { (shard) throws(RegistryError) -> IngestOutcome in
             // One lookup, then the record is changed where it lies: no copy, no second hash.
@@ -45,7 +45,7 @@ extension AgentRegistry {
 
     /// Applies a counted beat to `record`, noting the transition it causes.
     private func record(
-        _ beat: Heartbeat, into record: inout AgentRecord, isNew: Bool, at now: UnixTime,
+        _ beat: Heartbeat, into record: inout AgentRecord, isNew: Bool, at now: Timestamp,
         transitions: inout [Transition], policy: HealthPolicy
     ) -> IngestOutcome {
         apply(beat, to: &record, at: now)
@@ -61,7 +61,7 @@ extension AgentRegistry {
         return seq <= lastSeq
     }
 
-    private func apply(_ beat: Heartbeat, to record: inout AgentRecord, at now: UnixTime) {
+    private func apply(_ beat: Heartbeat, to record: inout AgentRecord, at now: Timestamp) {
         if let runID = beat.runID, let previous = record.runID, runID != previous {
             record.counters.restarts += 1
         }
@@ -84,7 +84,10 @@ extension AgentRegistry {
             if task.success { record.counters.tasksSucceeded += 1 } else { record.counters.tasksFailed += 1 }
             record.counters.costUSD += task.costUSD
             record.counters.tokens += task.tokens
-            if let latency = task.latencyMilliseconds { record.taskDurations.observe(latency / 1000) }
+            // The task's own latency_ms, observed in seconds (a measured quantity, not a wall-clock time).
+            if let latencyMilliseconds = task.latencyMilliseconds {
+                record.taskDurations.observe(latencyMilliseconds / 1000)
+            }
         }
     }
 
@@ -100,7 +103,7 @@ extension AgentRegistry {
     }
 
     /// The transition a fresh beat causes: a first beat, a revival after stop, or a return from silence.
-    private func stateChange(of record: inout AgentRecord, isNew: Bool, at now: UnixTime) -> Transition? {
+    private func stateChange(of record: inout AgentRecord, isNew: Bool, at now: Timestamp) -> Transition? {
         if isNew { return record.transition(to: .healthy, at: now, reason: "first heartbeat") }
         if record.killed != nil { return nil }
         if record.stopped != nil {

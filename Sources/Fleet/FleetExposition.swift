@@ -10,7 +10,7 @@ public enum FleetExposition {
     /// - Returns: how many agents are in each state, as judged for the families written.
     @discardableResult
     public static func write(
-        _ agents: [AgentRecord], at now: UnixTime, policy: HealthPolicy, into writer: inout ExpositionWriter
+        _ agents: [AgentRecord], at now: Timestamp, policy: HealthPolicy, into writer: inout ExpositionWriter
     ) -> [HealthState: Int] {
         guard !agents.isEmpty else { return [:] }
         let states = agents.map { $0.state(at: now, policy: policy) }

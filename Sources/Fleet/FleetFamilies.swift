@@ -43,7 +43,7 @@ public enum FleetFamilies {
                     kind: .info),
         gauge("agent_killed", "1 while an operator has the agent killed.") { agent, _ in agent.killed == nil ? 0 : 1 },
         gauge("agent_last_heartbeat_timestamp_seconds", "Unix time of the agent's last counted heartbeat.") { agent, _ in
-            agent.lastBeat
+            agent.lastBeat.seconds
         },
         gauge("agent_memory_bytes", "Memory the agent reported using, in bytes.") { agent, _ in agent.gauges.memoryBytes },
         gauge("agent_queue_depth", "Work items waiting for the agent, as it last reported.") { agent, _ in

@@ -33,10 +33,10 @@ public final class FleetPersistence: Sendable {
             do throws(StorageError) {
                 try store.apply(changes)
                 pending = FleetChanges()
-                metrics.record(succeeded: true, seconds: clock.now() - started)
+                metrics.record(succeeded: true, duration: clock.now() - started)
             } catch {
                 pending = changes
-                metrics.record(succeeded: false, seconds: clock.now() - started)
+                metrics.record(succeeded: false, duration: clock.now() - started)
                 throw error
             }
         }
@@ -67,13 +67,13 @@ public final class StorageFlushMetrics: MetricsSource {
     /// The last flush's duration, as bit pattern of a Double.
     private let lastSeconds = Atomic<UInt64>(0)
 
-    func record(succeeded flushed: Bool, seconds: Double) {
+    func record(succeeded flushed: Bool, duration: PrometheusDuration) {
         if flushed {
             succeeded.wrappingAdd(1, ordering: .relaxed)
         } else {
             failed.wrappingAdd(1, ordering: .relaxed)
         }
-        lastSeconds.store(seconds.bitPattern, ordering: .relaxed)
+        lastSeconds.store(duration.seconds.bitPattern, ordering: .relaxed)
     }
 
     public func write(into writer: inout ExpositionWriter) {

@@ -2,12 +2,12 @@ import Model
 
 /// The thresholds after which a silent agent counts as degraded, then unreachable.
 public struct HealthThresholds: Sendable, Equatable {
-    /// Seconds without a heartbeat after which an agent is degraded.
-    public var degradedAfter: Double
-    /// Seconds without a heartbeat after which an agent is unreachable.
-    public var unreachableAfter: Double
+    /// How long without a heartbeat before an agent is degraded.
+    public var degradedAfter: PrometheusDuration
+    /// How long without a heartbeat before an agent is unreachable.
+    public var unreachableAfter: PrometheusDuration
 
-    public init(degradedAfter: Double, unreachableAfter: Double) {
+    public init(degradedAfter: PrometheusDuration, unreachableAfter: PrometheusDuration) {
         self.degradedAfter = degradedAfter
         self.unreachableAfter = unreachableAfter
     }
@@ -15,7 +15,7 @@ public struct HealthThresholds: Sendable, Equatable {
     /// The thresholds for an agent that beats every `interval` seconds: degraded after 3 missed
     /// intervals, unreachable after 10 (DESIGN §5).
     public static func scaled(toInterval interval: Double) -> HealthThresholds {
-        HealthThresholds(degradedAfter: 3 * interval, unreachableAfter: 10 * interval)
+        HealthThresholds(degradedAfter: .seconds(3 * interval), unreachableAfter: .seconds(10 * interval))
     }
 }
 
@@ -27,18 +27,20 @@ public struct HealthPolicy: Sendable, Equatable {
     /// Thresholds for agents with neither an interval nor a configured type.
     public var defaults: HealthThresholds
     /// How long a stopped agent is remembered before it is forgotten.
-    public var stoppedRetention: Double
+    public var stoppedRetention: PrometheusDuration
     /// Per `agent_type` overrides.
     public var byAgentType: [String: HealthThresholds]
 
     /// The built-in defaults: degraded after 90 s, unreachable after 5 m, stopped agents kept 24 h.
     public static let standard = HealthPolicy(
-        defaults: HealthThresholds(degradedAfter: 90, unreachableAfter: 300),
-        stoppedRetention: 86_400,
+        defaults: HealthThresholds(degradedAfter: .seconds(90), unreachableAfter: .minutes(5)),
+        stoppedRetention: .hours(24),
         byAgentType: [:]
     )
 
-    public init(defaults: HealthThresholds, stoppedRetention: Double, byAgentType: [String: HealthThresholds]) {
+    public init(
+        defaults: HealthThresholds, stoppedRetention: PrometheusDuration, byAgentType: [String: HealthThresholds]
+    ) {
         self.defaults = defaults
         self.stoppedRetention = stoppedRetention
         self.byAgentType = byAgentType
@@ -52,7 +54,7 @@ public struct HealthPolicy: Sendable, Equatable {
     }
 
     /// The age-based state of an agent whose last beat was at `lastBeat`, judged at `now`.
-    public func ageState(lastBeat: UnixTime, now: UnixTime, thresholds: HealthThresholds) -> HealthState {
+    public func ageState(lastBeat: Timestamp, now: Timestamp, thresholds: HealthThresholds) -> HealthState {
         let age = now - lastBeat
         if age >= thresholds.unreachableAfter { return .unreachable }
         if age >= thresholds.degradedAfter { return .degraded }

@@ -6,11 +6,11 @@ public struct Transition: Sendable, Equatable {
     /// The state before; nil for the agent's first heartbeat.
     public var from: HealthState?
     public var to: HealthState
-    public var at: UnixTime
+    public var at: Timestamp
     /// Why it happened, for the operator: "no heartbeat for 1m30s", "killed by alice: runaway cost".
     public var reason: String
 
-    public init(agent: String, from: HealthState?, to: HealthState, at: UnixTime, reason: String) {
+    public init(agent: String, from: HealthState?, to: HealthState, at: Timestamp, reason: String) {
         self.agent = agent
         self.from = from
         self.to = to
@@ -23,9 +23,9 @@ public struct Transition: Sendable, Equatable {
 public struct OperatorAction: Sendable, Equatable {
     public var reason: String?
     public var by: String?
-    public var at: UnixTime
+    public var at: Timestamp
 
-    public init(reason: String? = nil, by: String? = nil, at: UnixTime) {
+    public init(reason: String? = nil, by: String? = nil, at: Timestamp) {
         self.reason = reason
         self.by = by
         self.at = at

@@ -143,7 +143,7 @@ public final class HTTPServer: Sendable {
 
     private func waitForInFlightRequests(of context: ServerContext, upTo seconds: Double) {
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: .milliseconds(Int64(max(seconds, 0) * 1000)))
+        let deadline = clock.now.advanced(by: .seconds(max(seconds, 0)))
         while context.inFlight.load(ordering: .relaxed) > 0, clock.now < deadline {
             usleep(2000)
         }

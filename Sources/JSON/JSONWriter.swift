@@ -1,3 +1,5 @@
+import Model
+
 /// A streaming writer of compact JSON into a byte buffer.
 ///
 /// Commas are placed automatically: call ``key(_:)`` before each value inside an object and nothing
@@ -144,5 +146,28 @@ public struct JSONWriter: Sendable {
             magnitude /= 10
         } while magnitude > 0
         bytes[start...].reverse()
+    }
+}
+
+extension JSONWriter {
+    /// Writes `span` as a number of seconds, exactly from its milliseconds: `60`, `1.5`, `0.001`.
+    public mutating func seconds(_ span: PrometheusDuration) {
+        separate()
+        span.appendDecimalSeconds(to: &bytes)
+        needsComma = true
+    }
+
+    /// Writes `time` as a number of seconds since the epoch, exactly from its milliseconds:
+    /// `1733472000.123`.
+    public mutating func seconds(_ time: Timestamp) {
+        separate()
+        time.appendDecimalSeconds(to: &bytes)
+        needsComma = true
+    }
+
+    /// Writes `time` as an RFC 3339 string in UTC with three fraction digits
+    /// (`"2026-11-25T21:50:52.123Z"`), the form of Prometheus' and Alertmanager's APIs.
+    public mutating func rfc3339(_ time: Timestamp) {
+        string(time.rfc3339)
     }
 }

@@ -1,67 +1,123 @@
-/// Durations written the way Prometheus writes them: `90s`, `5m`, `1h30m`, `1d`, `2w`, `1y`, `500ms`.
+/// A span of time in whole milliseconds, written the way Prometheus writes it: `90s`, `5m`, `1h30m`,
+/// `1d`, `2w`, `1y`, `500ms`.
 ///
-/// Units must appear in descending order (`y w d h m s ms`), each at most once, with integer amounts,
-/// exactly as Prometheus' `model.ParseDuration` accepts them. `0` alone means zero.
-public enum PrometheusDuration {
-    /// Why a duration string was refused.
-    public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
-        /// The text that was refused.
-        public var text: String
+/// This is the one duration type of the exporter's configuration, rules, alerting timers and APIs:
+/// parsed with ``init(parsing:)`` (Prometheus' `model.ParseDuration`), printed with ``description``
+/// (`model.Duration.String()`) or ``goDescription`` (Go's `time.Duration.String()`). It is not a
+/// `Swift.Duration`, which clocks and `Task.sleep` use; ``swiftDuration`` converts.
+@frozen
+public struct PrometheusDuration: Hashable, Comparable, Sendable {
+    /// The length in milliseconds; negative for spans that go backwards.
+    public var milliseconds: Int64
 
-        public init(text: String) {
-            self.text = text
-        }
-
-        public var description: String { "not a valid duration string: \"\(text)\"" }
+    /// A span of `milliseconds` milliseconds.
+    @inlinable
+    public init(milliseconds: Int64) {
+        self.milliseconds = milliseconds
     }
 
-    private static let units: [(suffix: String, seconds: Double)] = [
-        ("y", 365 * 86_400), ("w", 7 * 86_400), ("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1), ("ms", 0.001),
-    ]
+    /// No time at all.
+    @inlinable
+    public static var zero: PrometheusDuration { PrometheusDuration(milliseconds: 0) }
 
-    /// Parses `text` into seconds.
-    /// - Throws: ``ParseError`` when the text is not a Prometheus duration.
-    public static func parse(_ text: String) throws(ParseError) -> Double {
-        if text == "0" { return 0 }
-        var rest = Substring(text)
-        var total = 0.0
-        var nextUnit = 0
-        guard !rest.isEmpty else { throw ParseError(text: text) }
-        while !rest.isEmpty {
-            let digits = rest.prefix(while: { $0.isASCII && $0.isNumber })
-            guard !digits.isEmpty, let amount = Double(digits) else { throw ParseError(text: text) }
-            rest = rest.dropFirst(digits.count)
-            guard let (index, unit) = matchUnit(in: rest, from: nextUnit) else { throw ParseError(text: text) }
-            total += amount * unit.seconds
-            rest = rest.dropFirst(unit.suffix.count)
-            nextUnit = index + 1
-        }
-        return total
+    /// The longest Go `time.Duration` (2⁶³−1 nanoseconds, about 292 years), to the millisecond: the
+    /// longest duration Prometheus can represent.
+    public static let goMaximum = PrometheusDuration(milliseconds: Int64.max / 1_000_000)
+
+    /// A span of `amount` milliseconds.
+    @inlinable
+    public static func milliseconds(_ amount: Int64) -> PrometheusDuration {
+        PrometheusDuration(milliseconds: amount)
     }
 
-    /// Finds the unit at the start of `text`, only among units not yet used (descending order).
-    private static func matchUnit(in text: Substring, from first: Int) -> (Int, (suffix: String, seconds: Double))? {
-        // "ms" must win over "m" when both would match.
-        let letters = text.prefix(while: { $0.isLetter })
-        for index in first..<units.count where units[index].suffix == letters {
-            return (index, units[index])
-        }
-        return nil
+    /// A span of `amount` whole seconds (meant for constants; traps beyond ±292 million years).
+    @inlinable
+    public static func seconds(_ amount: Int) -> PrometheusDuration {
+        PrometheusDuration(milliseconds: Int64(amount) * 1000)
     }
 
-    /// Formats seconds as Prometheus does (`1h30m`, `5m`, `90s` → `1m30s`, `0s`).
-    public static func format(_ seconds: Double) -> String {
-        var millis = Int64((seconds * 1000).rounded())
-        if millis == 0 { return "0s" }
-        var out = millis < 0 ? "-" : ""
-        millis = abs(millis)
-        for (suffix, unitSeconds) in units {
-            let unitMillis = Int64(unitSeconds * 1000)
-            if millis >= unitMillis {
-                out += "\(millis / unitMillis)\(suffix)"
-                millis %= unitMillis
-            }
-        }
-        return out
+    /// A span of `amount` seconds, rounded to the nearest millisecond; zero when `amount` is not
+    /// finite, clamped to the representable range.
+    @inlinable
+    public static func seconds(_ amount: Double) -> PrometheusDuration {
+        let millis = (amount * 1000).rounded()
+        guard millis.isFinite else { return .zero }
+        return PrometheusDuration(milliseconds: Int64(max(-9.2e18, min(9.2e18, millis))))
+    }
+
+    /// A span of `amount` whole minutes.
+    @inlinable
+    public static func minutes(_ amount: Int) -> PrometheusDuration {
+        PrometheusDuration(milliseconds: Int64(amount) * 60_000)
+    }
+
+    /// A span of `amount` whole hours.
+    @inlinable
+    public static func hours(_ amount: Int) -> PrometheusDuration {
+        PrometheusDuration(milliseconds: Int64(amount) * 3_600_000)
+    }
+
+    /// The length in seconds (`1.5` for `1500ms`).
+    @inlinable
+    public var seconds: Double { Double(milliseconds) / 1000 }
+
+    /// The same span as a `Swift.Duration`, for sleeping on a `Clock`.
+    public var swiftDuration: Swift.Duration { .milliseconds(milliseconds) }
+
+    /// The span rounded towards zero to a multiple of `unit` (`90.7s` to `90s` for a unit of `1s`).
+    ///
+    /// `unit` must be positive; otherwise the span is returned unchanged.
+    @inlinable
+    public func truncated(to unit: PrometheusDuration) -> PrometheusDuration {
+        guard unit.milliseconds > 0 else { return self }
+        return PrometheusDuration(milliseconds: milliseconds - milliseconds % unit.milliseconds)
+    }
+
+    /// Whether `lhs` is shorter than `rhs`.
+    @inlinable
+    public static func < (lhs: PrometheusDuration, rhs: PrometheusDuration) -> Bool {
+        lhs.milliseconds < rhs.milliseconds
+    }
+
+    /// The sum of two spans.
+    @inlinable
+    public static func + (lhs: PrometheusDuration, rhs: PrometheusDuration) -> PrometheusDuration {
+        PrometheusDuration(milliseconds: lhs.milliseconds + rhs.milliseconds)
+    }
+
+    /// The difference of two spans.
+    @inlinable
+    public static func - (lhs: PrometheusDuration, rhs: PrometheusDuration) -> PrometheusDuration {
+        PrometheusDuration(milliseconds: lhs.milliseconds - rhs.milliseconds)
+    }
+
+    /// The span reversed.
+    @inlinable
+    public static prefix func - (span: PrometheusDuration) -> PrometheusDuration {
+        PrometheusDuration(milliseconds: -span.milliseconds)
+    }
+
+    /// The span `factor` times over.
+    @inlinable
+    public static func * (span: PrometheusDuration, factor: Int64) -> PrometheusDuration {
+        PrometheusDuration(milliseconds: span.milliseconds * factor)
+    }
+
+    /// The span `factor` times over.
+    @inlinable
+    public static func * (factor: Int64, span: PrometheusDuration) -> PrometheusDuration {
+        PrometheusDuration(milliseconds: factor * span.milliseconds)
+    }
+
+    /// How many whole times `divisor` fits in `span` (rounded towards zero).
+    @inlinable
+    public static func / (span: PrometheusDuration, divisor: PrometheusDuration) -> Int64 {
+        span.milliseconds / divisor.milliseconds
+    }
+
+    /// Adds `rhs` to `lhs`.
+    @inlinable
+    public static func += (lhs: inout PrometheusDuration, rhs: PrometheusDuration) {
+        lhs.milliseconds += rhs.milliseconds
     }
 }

@@ -80,8 +80,8 @@ public struct VectorSelector: Sendable {
     public var name: String
     /// All matchers, including `__name__="name"` for a written metric name.
     public var matchers: [LabelMatcher]
-    /// The `offset` in milliseconds (0 when absent).
-    public var offset: Int64
+    /// The `offset` (zero when absent).
+    public var offset: PrometheusDuration
     /// Where it is.
     public var range: SourceRange
 }
@@ -90,8 +90,8 @@ public struct VectorSelector: Sendable {
 public struct MatrixSelector: Sendable {
     /// The selector.
     public var selector: VectorSelector
-    /// The range in milliseconds.
-    public var rangeMilliseconds: Int64
+    /// How far back the selector reaches (`5m` in `x[5m]`).
+    public var rangeDuration: PrometheusDuration
     /// Where it is.
     public var range: SourceRange
 }

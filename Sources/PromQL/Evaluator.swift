@@ -4,29 +4,31 @@ import Model
 public struct Evaluator: Sendable {
     /// Where series come from.
     public let storage: any Queryable
-    /// How far back an instant vector selector looks for a sample, in milliseconds (Prometheus: 5m).
-    public let lookbackDelta: Int64
+    /// How far back an instant vector selector looks for a sample (Prometheus: 5m).
+    public let lookbackDelta: PrometheusDuration
 
     /// Creates an evaluator.
-    public init(storage: any Queryable, lookbackDelta: Int64 = 300_000) {
+    public init(storage: any Queryable, lookbackDelta: PrometheusDuration = .minutes(5)) {
         self.storage = storage
         self.lookbackDelta = lookbackDelta
     }
 
-    /// Parses and evaluates `query` at `time` (milliseconds since the epoch).
+    /// Parses and evaluates `query` at `time`.
     /// - Throws: ``ParseError``, ``UnsupportedError`` or ``EvaluationError``.
-    public func query(_ query: String, at time: Int64) throws -> Value {
+    public func query(_ query: String, at time: Timestamp) throws -> Value {
         try evaluate(Parser.parse(query), at: time)
     }
 
-    /// Evaluates `expr` at `time` (milliseconds since the epoch).
+    /// Evaluates `expr` at `time`.
     /// - Throws: ``EvaluationError`` when Prometheus would fail the query.
-    public func evaluate(_ expr: Expr, at time: Int64) throws -> Value {
-        try EvaluationContext(storage: storage, lookbackDelta: lookbackDelta, time: time).eval(expr)
+    public func evaluate(_ expr: Expr, at time: Timestamp) throws -> Value {
+        try EvaluationContext(storage: storage, lookbackDelta: lookbackDelta.milliseconds, time: time.milliseconds)
+            .eval(expr)
     }
 }
 
-/// The state of one evaluation: storage, settings and the evaluation time.
+/// The state of one evaluation: storage, settings and the evaluation time, as raw milliseconds for the
+/// inner loops.
 struct EvaluationContext {
     let storage: any Queryable
     let lookbackDelta: Int64
@@ -69,7 +71,7 @@ struct EvaluationContext {
 
     /// The latest non-stale sample of each series within the lookback window (closed at both ends).
     func selectVector(_ selector: VectorSelector) -> Vector {
-        let reference = time - selector.offset
+        let reference = time - selector.offset.milliseconds
         let series = storage.select(selector.matchers, from: reference - lookbackDelta, through: reference)
         var vector: Vector = []
         vector.reserveCapacity(series.count)
@@ -84,8 +86,8 @@ struct EvaluationContext {
 
     /// The non-stale samples of each series in `[t - offset - range, t - offset]`.
     func selectMatrix(_ node: MatrixSelector) -> Matrix {
-        let end = time - node.selector.offset
-        let start = end - node.rangeMilliseconds
+        let end = time - node.selector.offset.milliseconds
+        let start = end - node.rangeDuration.milliseconds
         var matrix = storage.select(node.selector.matchers, from: start, through: end)
         for index in matrix.indices {
             let timestamps = matrix[index].timestamps

@@ -7,7 +7,7 @@ extension EvaluationContext {
             return .vector(try evalRangeFunction(rangeFunction, node))
         }
         switch name {
-        case "time": return .scalar(Double(time) / 1000)
+        case "time": return .scalar(SampleTime.seconds(time))
         case "scalar":
             let vector = try evalVector(node.args[0])
             return .scalar(vector.count == 1 ? vector[0].value : .nan)
@@ -75,7 +75,7 @@ extension EvaluationContext {
         let input = try evalVector(arg)
         let result = input.map {
             let stamp = isSelector ? $0.timestamp : time
-            return Sample(labels: $0.labels.droppingMetricName(), value: Double(stamp) / 1000, timestamp: time)
+            return Sample(labels: $0.labels.droppingMetricName(), value: SampleTime.seconds(stamp), timestamp: time)
         }
         try ensureUniqueAfterDroppingNames(result, inputNames: input.lazy.map(\.labels))
         return result

@@ -17,11 +17,11 @@ extension Expr {
     ///
     /// A store that keeps at least this much history answers the expression like a full one: each
     /// selector needs its offset plus its range, or plus `lookbackDelta` for an instant selector.
-    public func requiredHistory(lookbackDelta: Int64 = 300_000) -> Int64 {
+    public func requiredHistory(lookbackDelta: PrometheusDuration = .minutes(5)) -> PrometheusDuration {
         switch self {
         case .vectorSelector(let selector): selector.offset + lookbackDelta
-        case .matrixSelector(let matrix): matrix.selector.offset + matrix.rangeMilliseconds
-        default: children.map { $0.requiredHistory(lookbackDelta: lookbackDelta) }.max() ?? 0
+        case .matrixSelector(let matrix): matrix.selector.offset + matrix.rangeDuration
+        default: children.map { $0.requiredHistory(lookbackDelta: lookbackDelta) }.max() ?? .zero
         }
     }
 

@@ -1,3 +1,5 @@
+import Model
+
 extension Lexer {
     /// Lexes `12`, `1.5e3`, `.5`, `0x1f`, or a duration like `5m`, `1h30m`.
     mutating func lexNumberOrDuration() throws(ParseError) -> TokenKind {
@@ -159,7 +161,7 @@ extension Lexer {
 }
 
 /// The longest duration Prometheus can represent (Go's time.Duration), in milliseconds.
-let maximumDurationMilliseconds = Int64.max / 1_000_000
+let maximumDurationMilliseconds = PrometheusDuration.goMaximum.milliseconds
 
 func isHexDigit(_ byte: UInt8) -> Bool {
     isDigit(byte) || (byte >= 65 && byte <= 70) || (byte >= 97 && byte <= 102)

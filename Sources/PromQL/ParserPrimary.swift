@@ -65,9 +65,10 @@ extension Parser {
         guard case .vectorSelector(let selector) = expr else {
             throw error("ranges only allowed for vector selectors", open.range)
         }
-        if selector.offset != 0 { throw error("no offset modifiers allowed before range", close.range) }
+        if selector.offset != .zero { throw error("no offset modifiers allowed before range", close.range) }
         let range = selector.range.union(close.range)
-        return .matrixSelector(MatrixSelector(selector: selector, rangeMilliseconds: milliseconds, range: range))
+        return .matrixSelector(
+            MatrixSelector(selector: selector, rangeDuration: .milliseconds(milliseconds), range: range))
     }
 
     private mutating func parseOffset(_ expr: Expr) throws -> Expr {
@@ -83,13 +84,15 @@ extension Parser {
         if offset < 0 { throw UnsupportedError(construct: "negative offset", range: range) }
         switch expr {
         case .vectorSelector(var selector):
-            guard selector.offset == 0 else { throw error("offset may not be set multiple times", selector.range) }
-            selector.offset = offset
+            guard selector.offset == .zero else { throw error("offset may not be set multiple times", selector.range) }
+            selector.offset = .milliseconds(offset)
             selector.range = selector.range.union(range)
             return .vectorSelector(selector)
         case .matrixSelector(var matrix):
-            guard matrix.selector.offset == 0 else { throw error("offset may not be set multiple times", matrix.range) }
-            matrix.selector.offset = offset
+            guard matrix.selector.offset == .zero else {
+                throw error("offset may not be set multiple times", matrix.range)
+            }
+            matrix.selector.offset = .milliseconds(offset)
             matrix.range = matrix.range.union(range)
             return .matrixSelector(matrix)
         default:
@@ -118,7 +121,7 @@ extension Parser {
         guard matchers.contains(where: { !$0.matchesEmpty }) else {
             throw error("vector selector must contain at least one non-empty matcher", range)
         }
-        return VectorSelector(name: name, matchers: matchers, offset: 0, range: range)
+        return VectorSelector(name: name, matchers: matchers, offset: .zero, range: range)
     }
 
     private func checkEndInsideBraces() throws {

@@ -28,15 +28,15 @@ extension VectorSelector: CustomStringConvertible {
 
     /// The selector as PromQL text, including its offset.
     public var description: String {
-        selectorText + (offset != 0 ? " offset " + formatDuration(offset) : "")
+        selectorText + (offset != .zero ? " offset \(offset)" : "")
     }
 }
 
 extension MatrixSelector: CustomStringConvertible {
     /// The range selector as PromQL text, including its offset.
     public var description: String {
-        let offsetText = selector.offset != 0 ? " offset " + formatDuration(selector.offset) : ""
-        return selector.selectorText + "[" + formatDuration(rangeMilliseconds) + "]" + offsetText
+        let offsetText = selector.offset != .zero ? " offset \(selector.offset)" : ""
+        return selector.selectorText + "[\(rangeDuration)]" + offsetText
     }
 }
 
@@ -79,18 +79,3 @@ func formatNumber(_ value: Double) -> String {
     return "\(value)"
 }
 
-/// Formats milliseconds as a Prometheus duration such as `1h30m` or `500ms`.
-public func formatDuration(_ milliseconds: Int64) -> String {
-    if milliseconds == 0 { return "0s" }
-    let units: [(String, Int64)] = [
-        ("y", 31_536_000_000), ("w", 604_800_000), ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000),
-        ("s", 1000), ("ms", 1),
-    ]
-    var rest = milliseconds.magnitude
-    var text = milliseconds < 0 ? "-" : ""
-    for (unit, size) in units where rest >= UInt64(size) {
-        text += "\(rest / UInt64(size))\(unit)"
-        rest %= UInt64(size)
-    }
-    return text
-}

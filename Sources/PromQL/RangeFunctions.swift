@@ -21,7 +21,7 @@ struct RangeWindow {
     /// End of the range (inclusive), ms.
     var end: Int64
 
-    var seconds: Double { Double(end - start) / 1000 }
+    var seconds: Double { SampleTime.seconds(from: start, to: end) }
 }
 
 extension EvaluationContext {
@@ -32,8 +32,8 @@ extension EvaluationContext {
         if function == .absentOverTime {
             return selectMatrix(selector).isEmpty ? [absentSample(node.args[0])] : []
         }
-        let end = time - selector.selector.offset
-        let window = RangeWindow(start: end - selector.rangeMilliseconds, end: end)
+        let end = time - selector.selector.offset.milliseconds
+        let window = RangeWindow(start: end - selector.rangeDuration.milliseconds, end: end)
         let series = storage.select(selector.selector.matchers, from: window.start, through: window.end)
         var result: Vector = []
         result.reserveCapacity(series.count)
@@ -104,9 +104,9 @@ func extrapolatedRate(_ series: Points, _ window: RangeWindow, isCounter: Bool, 
             previous = value
         }
     }
-    var durationToStart = Double(firstTime - window.start) / 1000
-    let durationToEnd = Double(window.end - lastTime) / 1000
-    let sampledInterval = Double(lastTime - firstTime) / 1000
+    var durationToStart = SampleTime.seconds(from: window.start, to: firstTime)
+    let durationToEnd = SampleTime.seconds(from: lastTime, to: window.end)
+    let sampledInterval = SampleTime.seconds(from: firstTime, to: lastTime)
     let averageSpacing = sampledInterval / Double(values.count - 1)
     if isCounter, result > 0, first >= 0 {
         let durationToZero = sampledInterval * (first / result)
@@ -127,10 +127,11 @@ func instantValue(_ series: Points, isRate: Bool) -> Double? {
     guard series.values.count >= 2 else { return nil }
     let last = series.values[series.values.endIndex - 1]
     let previous = series.values[series.values.endIndex - 2]
-    let interval = series.timestamps[series.timestamps.endIndex - 1] - series.timestamps[series.timestamps.endIndex - 2]
-    guard interval != 0 else { return nil }
+    let lastTime = series.timestamps[series.timestamps.endIndex - 1]
+    let previousTime = series.timestamps[series.timestamps.endIndex - 2]
+    guard lastTime != previousTime else { return nil }
     let change = isRate && last < previous ? last : last - previous
-    return isRate ? change / (Double(interval) / 1000) : change
+    return isRate ? change / SampleTime.seconds(from: previousTime, to: lastTime) : change
 }
 
 func countChanges(_ values: ArraySlice<Double>) -> Double {

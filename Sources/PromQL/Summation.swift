@@ -1,3 +1,5 @@
+import Model
+
 /// One step of Kahan–Neumaier summation.
 @inline(__always)
 func kahanAdd(_ increment: Double, _ sum: inout Double, _ compensation: inout Double) {
@@ -44,7 +46,7 @@ func linearRegressionSlope(_ series: Points) -> Double {
     var (sumX, cX, sumY, cY, sumXY, cXY, sumX2, cX2) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     for (timestamp, value) in zip(series.timestamps, values) {
         n += 1
-        let x = Double(timestamp - interceptTime) / 1000
+        let x = SampleTime.seconds(from: interceptTime, to: timestamp)
         kahanAdd(x, &sumX, &cX)
         kahanAdd(value, &sumY, &cY)
         kahanAdd(x * value, &sumXY, &cXY)

@@ -26,8 +26,8 @@ public struct EvalCommand: Sendable {
     public var line: Int
     /// The query text.
     public var query: String
-    /// Evaluation time in milliseconds.
-    public var time: Int64
+    /// Evaluation time.
+    public var time: Timestamp
     /// The kind.
     public var kind: Kind
     /// Expected result elements.
@@ -112,7 +112,7 @@ public struct PromQLTestScript: Sendable {
     {
         let words = line.split(separator: " ", maxSplits: 4, omittingEmptySubsequences: true)
         if words.count > 1, words[1] == "range" {
-            return EvalCommand(line: number, query: String(line), time: 0, kind: .range, expected: [])
+            return EvalCommand(line: number, query: String(line), time: .epoch, kind: .range, expected: [])
         }
         guard words.count == 5, words[1] == "instant", words[2] == "at", let time = parseScriptDuration(words[3]) else {
             throw TestScriptError(line: number, message: "invalid evaluation command \"\(line)\"")
@@ -132,6 +132,7 @@ public struct PromQLTestScript: Sendable {
             }
             return ExpectedSample(labels: labels, value: value)
         }
-        return EvalCommand(line: number, query: String(words[4]), time: time, kind: kind, expected: expected)
+        return EvalCommand(line: number, query: String(words[4]), time: Timestamp(milliseconds: time), kind: kind,
+                           expected: expected)
     }
 }

@@ -90,8 +90,9 @@ final class FleetSampler: Sendable {
 
     init() {}
 
-    /// Records the series of `agents` judged at `now` (milliseconds), restricted to `names`, into `history`.
-    func sample(_ agents: [AgentRecord], at now: Int64, policy: HealthPolicy, names: Set<String>, into history: SampleHistory) {
+    /// Records the series of `agents` judged at `now`, restricted to `names`, into `history`.
+    func sample(_ agents: [AgentRecord], at now: Timestamp, policy: HealthPolicy, names: Set<String>,
+                into history: SampleHistory) {
         cache.withLock { cache in
             if cache.names != names {
                 cache = Cache(names: names, plan: FleetFamilies.all.compactMap { FamilyPlan($0, names: names) })
@@ -101,7 +102,7 @@ final class FleetSampler: Sendable {
             var snapshot = SeriesSnapshot(capacity: cache.lastCount)
             var origins: [(agent: Int32, series: Int32)] = []
             origins.reserveCapacity(cache.lastCount)
-            Self.collect(agents, entries, at: Double(now) / 1000, policy: policy, plan: cache.plan,
+            Self.collect(agents, entries, at: now, policy: policy, plan: cache.plan,
                          into: &snapshot, origins: &origins)
             var built: [Int: [Labels]] = [:]
             history.record(&snapshot, at: now) { [plan = cache.plan] index in
@@ -136,7 +137,7 @@ final class FleetSampler: Sendable {
 
     /// Appends every present series of `agents` to `snapshot`, with where it came from to `origins`.
     private static func collect(
-        _ agents: [AgentRecord], _ entries: [AgentSeries], at now: UnixTime, policy: HealthPolicy, plan: [FamilyPlan],
+        _ agents: [AgentRecord], _ entries: [AgentSeries], at now: Timestamp, policy: HealthPolicy, plan: [FamilyPlan],
         into snapshot: inout SeriesSnapshot, origins: inout [(agent: Int32, series: Int32)]
     ) {
         for (index, agent) in agents.enumerated() {

@@ -15,7 +15,7 @@ enum RuleMetricsWriter {
         writeAlertCounts(groups.map(\.group), into: &writer)
         writePerGroup(groups, "heartbeat_exporter_last_evaluation_timestamp_seconds", .gauge,
                       "Unix time of the rule group's last evaluation.", into: &writer) { group, _ in
-            group.lastEvaluation.timestamp.map { Double($0) / 1000 } ?? 0
+            group.lastEvaluation.timestamp?.seconds ?? 0
         }
         writePerGroup(groups, "heartbeat_exporter_rule_evaluation_failures_total", .counter,
                       "Rule evaluations that failed, per group.", into: &writer) { _, failures in Double(failures) }

@@ -13,7 +13,7 @@ extension RuleEngine {
         for group in groups {
             for requirement in group.seriesRequirements() {
                 let kept = SampleHistory.Retention.Requirement(
-                    matchers: requirement.matchers, windowMillis: requirement.history + group.interval)
+                    matchers: requirement.matchers, window: requirement.history + group.interval)
                 if let name = requirement.matchers.first(where: { $0.name == metricNameLabel && $0.type == .equal })?.value {
                     byName[name, default: []].append(kept)
                 } else {

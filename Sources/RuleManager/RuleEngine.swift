@@ -17,10 +17,10 @@ extension SampleHistory: RuleSampleSink {}
 /// `for` timers and firing alerts survive a restart. ``tick()`` is driven by a scheduler thread in production
 /// and called directly, with a manual clock, in tests.
 public final class RuleEngine: Sendable {
-    /// A loaded group and when it is next due, in milliseconds.
+    /// A loaded group and when it is next due.
     struct Scheduled: Sendable {
         let group: RuleGroup
-        var nextEvaluation: Int64?
+        var nextEvaluation: Timestamp?
         var failures: UInt64 = 0
     }
 
@@ -29,7 +29,7 @@ public final class RuleEngine: Sendable {
         var settings = RuleEvaluationSettings()
         /// The history's retention: names the rules read, plus their own outputs.
         var retention = SampleHistory.Retention(byName: [:])
-        var lastSampled: Int64 = .min
+        var lastSampled: Timestamp?
     }
 
     private let registry: AgentRegistry
@@ -53,7 +53,7 @@ public final class RuleEngine: Sendable {
         self.store = store
         self.clock = clock
         self.logger = logger
-        history = SampleHistory(retention: .init(metricNames: [], windowMillis: 0))
+        history = SampleHistory(retention: .init(metricNames: [], window: .zero))
     }
 
     /// The groups in force, in file order.
@@ -80,12 +80,14 @@ public final class RuleEngine: Sendable {
 
     /// Evaluates every group that is due at the clock's current time.
     public func tick() {
-        let now = Int64((clock.now() * 1000).rounded(.down))
+        let now = clock.now()
         let (due, settings) = state.withLock { state -> ([RuleGroup], RuleEvaluationSettings) in
             var due: [RuleGroup] = []
-            for index in state.scheduled.indices where (state.scheduled[index].nextEvaluation ?? .min) <= now {
-                due.append(state.scheduled[index].group)
-                state.scheduled[index].nextEvaluation = now + max(state.scheduled[index].group.interval, 1)
+            for index in state.scheduled.indices {
+                guard state.scheduled[index].nextEvaluation.map({ $0 <= now }) ?? true else { continue }
+                let group = state.scheduled[index].group
+                due.append(group)
+                state.scheduled[index].nextEvaluation = now + max(group.interval, .milliseconds(1))
             }
             return (due, state.settings)
         }
@@ -108,10 +110,10 @@ public final class RuleEngine: Sendable {
     }
 
     /// Samples the fleet's series the rules read into the history, once per evaluation time.
-    private func sampleFleet(at now: Int64) {
+    private func sampleFleet(at now: Timestamp) {
         let (names, alreadySampled) = state.withLock { state -> (Set<String>?, Bool) in
-            defer { state.lastSampled = max(state.lastSampled, now) }
-            return (state.retention.metricNames, state.lastSampled >= now)
+            defer { state.lastSampled = max(state.lastSampled ?? now, now) }
+            return (state.retention.metricNames, state.lastSampled.map { $0 >= now } ?? false)
         }
         guard !alreadySampled else { return }
         let fleetNames = names.map { $0.intersection(FleetSampler.seriesNames) } ?? FleetSampler.seriesNames

@@ -8,13 +8,13 @@ extension SampleHistory {
         public struct Requirement: Sendable {
             /// The selector's matchers (those on `__name__` included or not: only the others are checked).
             public var matchers: [LabelMatcher]
-            /// How far back it reads, in milliseconds.
-            public var windowMillis: Int64
+            /// How far back it reads.
+            public var window: PrometheusDuration
 
-            /// A requirement for the series `matchers` select, `windowMillis` back.
-            public init(matchers: [LabelMatcher], windowMillis: Int64) {
+            /// A requirement for the series `matchers` select, `window` back.
+            public init(matchers: [LabelMatcher], window: PrometheusDuration) {
                 self.matchers = matchers
-                self.windowMillis = windowMillis
+                self.window = window
             }
         }
 
@@ -29,9 +29,9 @@ extension SampleHistory {
             self.unnamed = unnamed
         }
 
-        /// Every series of `metricNames` (every name when nil) kept for `windowMillis`.
-        public init(metricNames: Set<String>?, windowMillis: Int64) {
-            let all = Requirement(matchers: [], windowMillis: windowMillis)
+        /// Every series of `metricNames` (every name when nil) kept for `window`.
+        public init(metricNames: Set<String>?, window: PrometheusDuration) {
+            let all = Requirement(matchers: [], window: window)
             self.init(byName: Dictionary(uniqueKeysWithValues: (metricNames ?? []).map { ($0, [all]) }),
                       unnamed: metricNames == nil ? [all] : [])
         }
@@ -41,12 +41,12 @@ extension SampleHistory {
 
         func keeps(_ name: String) -> Bool { !unnamed.isEmpty || byName[name] != nil }
 
-        /// How far back to keep the series `labels`; nil when no selector reads it.
+        /// How far back to keep the series `labels`, in milliseconds; nil when no selector reads it.
         func window(for labels: Labels) -> Int64? {
             var window: Int64?
             for requirement in (byName[labels.metricName] ?? []) + unnamed
             where requirement.matchers.allSatisfy({ $0.name == metricNameLabel || $0.matches(labels) }) {
-                window = max(window ?? 0, requirement.windowMillis)
+                window = max(window ?? 0, requirement.window.milliseconds)
             }
             return window
         }

@@ -39,12 +39,12 @@ public final class SampleHistory: Queryable, Sendable {
     /// Ids in `snapshot` that are unresolved or no longer valid are resolved from `labels(index)` (called with
     /// the sample's index, under the history's lock) and written back into `snapshot`, so that the caller can
     /// keep them for the next snapshot.
-    public func record(_ snapshot: inout SeriesSnapshot, at timestamp: Int64, labels: (Int) -> Labels) {
-        state.withLock { $0.record(&snapshot, at: timestamp, labels: labels) }
+    public func record(_ snapshot: inout SeriesSnapshot, at timestamp: Timestamp, labels: (Int) -> Labels) {
+        state.withLock { $0.record(&snapshot, at: timestamp.milliseconds, labels: labels) }
     }
 
     /// Records a snapshot given by labels (``record(_:at:labels:)`` without ids kept between snapshots).
-    public func record(_ samples: [(labels: Labels, value: Double)], at timestamp: Int64) {
+    public func record(_ samples: [(labels: Labels, value: Double)], at timestamp: Timestamp) {
         var snapshot = SeriesSnapshot(capacity: samples.count)
         for sample in samples { snapshot.append(.unresolved, sample.value) }
         record(&snapshot, at: timestamp) { samples[$0].labels }

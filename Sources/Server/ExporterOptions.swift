@@ -1,3 +1,4 @@
+import Model
 import HTTP
 
 /// Everything `serve` takes from its command line (DESIGN §11).
@@ -21,7 +22,7 @@ public struct ExporterOptions: Sendable {
     /// `--web.connection-timeout`, in seconds.
     public var connectionTimeoutSeconds = 30
     /// `--web.shutdown-grace`: how long in-flight requests may take to finish on SIGTERM.
-    public var shutdownGraceSeconds = 5.0
+    public var shutdownGrace = PrometheusDuration.seconds(5)
     /// How often age-based health changes are noticed and changes are written to SQLite, in seconds.
     public var maintenanceIntervalSeconds = 0.5
 

@@ -2,6 +2,7 @@ import Fleet
 import GRDB
 import Model
 import JSON
+import Model
 
 /// Maps an ``AgentRecord`` to a row of the `agent` table and back.
 enum AgentRow {
@@ -21,13 +22,14 @@ enum AgentRow {
         let values: [(any DatabaseValueConvertible)?] = [
             record.name, record.agentType, record.host, encodeLabels(record.labels), record.runID,
             record.seq.map { Int64($0) }, record.intervalSeconds, record.selfReportedStatus?.rawValue,
-            record.currentTask, record.firstSeen, record.lastBeat, counters.heartbeats, counters.restarts,
+            record.currentTask, record.firstSeen.seconds, record.lastBeat.seconds, counters.heartbeats,
+            counters.restarts,
             counters.tasksSucceeded, counters.tasksFailed, counters.costUSD, counters.tokens, counters.errors,
             gauges.queueDepth, gauges.activeTasks, gauges.memoryBytes, gauges.taskProgress,
             joined(durations.upperBounds), joined(durations.bucketCounts), durations.sum, Int64(durations.count),
-            record.killed?.at, record.killed?.by, record.killed?.reason,
-            record.stopped?.at, record.stopped?.by, record.stopped?.reason,
-            record.recordedState.rawValue, record.stateSince,
+            record.killed?.at.seconds, record.killed?.by, record.killed?.reason,
+            record.stopped?.at.seconds, record.stopped?.by, record.stopped?.reason,
+            record.recordedState.rawValue, record.stateSince.seconds,
         ]
         return StatementArguments(values)
     }
@@ -38,7 +40,7 @@ enum AgentRow {
     }
 
     private static func record(from row: Row) -> AgentRecord {
-        var record = AgentRecord(name: row["name"], firstSeen: row["first_seen"])
+        var record = AgentRecord(name: row["name"], firstSeen: Timestamp(storedSeconds: row["first_seen"]))
         record.agentType = row["agent_type"]
         record.host = row["host"]
         record.labels = decodeLabels(row["labels"])
@@ -47,7 +49,7 @@ enum AgentRow {
         record.intervalSeconds = row["interval_seconds"]
         record.selfReportedStatus = (row["self_reported_status"] as String?).flatMap(SelfReportedStatus.init(rawValue:))
         record.currentTask = row["current_task"]
-        record.lastBeat = row["last_beat"]
+        record.lastBeat = Timestamp(storedSeconds: row["last_beat"])
         record.counters = counters(from: row)
         record.gauges = gauges(from: row)
         record.taskDurations = DurationHistogram(
@@ -56,7 +58,7 @@ enum AgentRow {
         record.killed = action(row, "killed")
         record.stopped = action(row, "stopped")
         record.recordedState = (row["recorded_state"] as String?).flatMap(HealthState.init(rawValue:)) ?? .healthy
-        record.stateSince = row["state_since"]
+        record.stateSince = Timestamp(storedSeconds: row["state_since"])
         return record
     }
 
@@ -83,7 +85,8 @@ enum AgentRow {
 
     private static func action(_ row: Row, _ prefix: String) -> OperatorAction? {
         guard let at = row["\(prefix)_at"] as Double? else { return nil }
-        return OperatorAction(reason: row["\(prefix)_reason"], by: row["\(prefix)_by"], at: at)
+        return OperatorAction(reason: row["\(prefix)_reason"], by: row["\(prefix)_by"],
+                              at: Timestamp(storedSeconds: at))
     }
 
     static func encodeLabels(_ labels: [(name: String, value: String)]) -> String {
@@ -137,7 +140,7 @@ enum TransitionRow {
         """
 
     static func arguments(for transition: Transition) -> StatementArguments {
-        [transition.agent, transition.from?.rawValue, transition.to.rawValue, transition.at, transition.reason]
+        [transition.agent, transition.from?.rawValue, transition.to.rawValue, transition.at.seconds, transition.reason]
     }
 
     static func recent(_ db: Database, agent: String, limit: Int) throws -> [Transition] {
@@ -147,7 +150,7 @@ enum TransitionRow {
             guard let to = (row["to_state"] as String?).flatMap(HealthState.init(rawValue:)) else { return nil }
             return Transition(
                 agent: agent, from: (row["from_state"] as String?).flatMap(HealthState.init(rawValue:)), to: to,
-                at: row["at"], reason: row["reason"])
+                at: Timestamp(storedSeconds: row["at"]), reason: row["reason"])
         }
     }
 }

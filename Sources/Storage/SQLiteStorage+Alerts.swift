@@ -39,8 +39,9 @@ enum AlertRow {
         let alert = saved.alert
         let values: [(any DatabaseValueConvertible)?] = [
             saved.file, saved.group, saved.rule, AgentRow.encodeLabels(alert.labels),
-            AgentRow.encodeLabels(alert.annotations), alert.state.rawValue, alert.activeAt, alert.firedAt,
-            alert.resolvedAt, alert.lastSentAt, alert.validUntil, alert.keepFiringSince, alert.value,
+            AgentRow.encodeLabels(alert.annotations), alert.state.rawValue, alert.activeAt.milliseconds,
+            alert.firedAt?.milliseconds, alert.resolvedAt?.milliseconds, alert.lastSentAt?.milliseconds,
+            alert.validUntil?.milliseconds, alert.keepFiringSince?.milliseconds, alert.value,
         ]
         return StatementArguments(values)
     }
@@ -49,9 +50,14 @@ enum AlertRow {
         let state: String = row["state"]
         let alert = Alert(
             labels: AgentRow.decodeLabelSet(row["labels"]), annotations: AgentRow.decodeLabelSet(row["annotations"]),
-            state: AlertState(rawValue: state) ?? .pending, activeAt: row["active_at"], firedAt: row["fired_at"],
-            resolvedAt: row["resolved_at"], lastSentAt: row["last_sent_at"], validUntil: row["valid_until"],
-            keepFiringSince: row["keep_firing_since"], value: row["value"] ?? .nan)
+            state: AlertState(rawValue: state) ?? .pending, activeAt: Timestamp(storedMilliseconds: row["active_at"]),
+            firedAt: time(row, "fired_at"), resolvedAt: time(row, "resolved_at"), lastSentAt: time(row, "last_sent_at"),
+            validUntil: time(row, "valid_until"), keepFiringSince: time(row, "keep_firing_since"),
+            value: row["value"] ?? .nan)
         return SavedAlert(file: row["file"], group: row["rule_group"], rule: row["rule"], alert: alert)
+    }
+
+    private static func time(_ row: Row, _ column: String) -> Timestamp? {
+        (row[column] as Int64?).map(Timestamp.init(storedMilliseconds:))
     }
 }

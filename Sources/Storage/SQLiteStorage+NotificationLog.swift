@@ -50,15 +50,17 @@ enum NotificationLogRow {
     }
 
     static func arguments(for entry: NotificationLogEntry) -> StatementArguments {
-        key(of: entry) + [entry.timestamp, encode(entry.firingAlerts), encode(entry.resolvedAlerts), entry.expiresAt]
+        key(of: entry) + [entry.timestamp.seconds, encode(entry.firingAlerts), encode(entry.resolvedAlerts),
+                          entry.expiresAt.seconds]
     }
 
     static func entry(_ row: Row) -> NotificationLogEntry {
         NotificationLogEntry(
             integration: IntegrationKey(receiver: row["receiver"], integration: row["integration"],
                                         index: row["integration_index"]),
-            groupKey: row["group_key"], timestamp: row["sent_at"], firingAlerts: decode(row["firing"]),
-            resolvedAlerts: decode(row["resolved"]), expiresAt: row["expires_at"])
+            groupKey: row["group_key"], timestamp: Timestamp(storedSeconds: row["sent_at"]),
+            firingAlerts: decode(row["firing"]),
+            resolvedAlerts: decode(row["resolved"]), expiresAt: Timestamp(storedSeconds: row["expires_at"]))
     }
 
     private static func encode(_ fingerprints: Set<Fingerprint>) -> String {

@@ -3,6 +3,7 @@ import AlertPipeline
 import Alerting
 import GRDB
 import JSON
+import Model
 
 extension SQLiteStorage: SilenceStorage {
     /// Writes `silences` (new or changed) in one transaction; called before a silence write is acknowledged.
@@ -47,8 +48,9 @@ extension SQLiteStorage: SilenceStorage {
                 throw StorageError(path: database.path, message: "silence \(id): stored matchers do not parse")
             }
             silences.append(Silence(
-                id: id, matchers: matchers, startsAt: row["starts_at"], endsAt: row["ends_at"],
-                updatedAt: row["updated_at"], createdBy: row["created_by"], comment: row["comment"]))
+                id: id, matchers: matchers, startsAt: Timestamp(storedSeconds: row["starts_at"]),
+                endsAt: Timestamp(storedSeconds: row["ends_at"]),
+                updatedAt: Timestamp(storedSeconds: row["updated_at"]), createdBy: row["created_by"], comment: row["comment"]))
         }
         return silences
     }
@@ -62,7 +64,8 @@ enum SilenceRow {
         """
 
     static func arguments(for silence: Silence) -> StatementArguments {
-        [silence.id, encodeMatchers(silence.matchers), silence.startsAt, silence.endsAt, silence.updatedAt,
+        [silence.id, encodeMatchers(silence.matchers), silence.startsAt.seconds, silence.endsAt.seconds,
+         silence.updatedAt.seconds,
          silence.createdBy, silence.comment]
     }
 

@@ -1,5 +1,6 @@
 import Alerting
 import Foundation
+import Model
 import Synchronization
 
 /// A transport answering with scripted outcomes and recording the requests.
@@ -29,7 +30,8 @@ public final class FakeTransport: HTTPTransport {
     public var requests: [(url: URL, headers: [String: String], body: [UInt8])] { state.withLock { $0.requests } }
 
     /// Records the request and answers with the next scripted outcome.
-    public func post(_ url: URL, body: [UInt8], headers: [String: String], timeout: Double) async throws -> HTTPTransportResponse {
+    public func post(_ url: URL, body: [UInt8], headers: [String: String], timeout: PrometheusDuration) async throws
+        -> HTTPTransportResponse {
         let outcome = state.withLock { state -> Outcome in
             state.requests.append((url, headers, body))
             return state.outcomes.count > 1 ? state.outcomes.removeFirst() : state.outcomes.first ?? .status(200)

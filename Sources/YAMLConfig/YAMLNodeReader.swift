@@ -86,11 +86,11 @@ public struct YAMLNodeReader {
         return scalar.string
     }
 
-    /// A Prometheus duration such as `90s`, `5m`, `1h30m`, in seconds.
-    public func duration() throws(ConfigError) -> Double {
+    /// A Prometheus duration such as `90s`, `5m`, `1h30m`.
+    public func duration() throws(ConfigError) -> PrometheusDuration {
         let text = try string()
         do throws(PrometheusDuration.ParseError) {
-            return try PrometheusDuration.parse(text)
+            return try PrometheusDuration(parsing: text)
         } catch {
             throw self.error(error.description)
         }

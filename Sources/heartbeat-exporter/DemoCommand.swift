@@ -22,7 +22,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-watch"), help: "Do not poll and print the exporter's alerts.") var noWatch = false
 
     func validate() throws {
-        guard (try? PrometheusDuration.parse(duration)).map({ $0 > 0 }) == true else {
+        guard (try? PrometheusDuration(parsing: duration)).map({ $0 > .zero }) == true else {
             throw ValidationError(
                 "--duration: must be a Prometheus duration above 0, such as 90s or 5m; got \"\(duration)\"")
         }
@@ -37,10 +37,10 @@ struct DemoCommand: AsyncParsableCommand {
         guard let url = URL(string: trimmed), url.scheme != nil else {
             throw failClient(ClientError("--url: not a URL: \(client.url)"))
         }
-        let seconds = (try? PrometheusDuration.parse(duration)) ?? 300
+        let length = (try? PrometheusDuration(parsing: duration)) ?? .minutes(5)
         let interruption = DemoInterruption()
         let context = DemoContext(exporter: url, token: try client.token(), prefix: prefix,
-                                  duration: .milliseconds(Int64(seconds * 1000)), interruption: interruption)
+                                  duration: length.swiftDuration, interruption: interruption)
         guard await context.request("GET", "-/healthy")?.status == 200 else {
             throw failClient(ClientError("cannot reach the exporter at \(trimmed); start it first (see --help)"))
         }

@@ -46,7 +46,7 @@ struct ServeCommand: ParsableCommand {
         guard maxBodyBytes > 0 else { throw ValidationError("--web.max-body-bytes must be above 0") }
         guard maxAgents > 0 else { throw ValidationError("--agents.max must be above 0") }
         guard connectionTimeout > 0 else { throw ValidationError("--web.connection-timeout must be above 0") }
-        guard (try? PrometheusDuration.parse(shutdownGrace)) != nil else {
+        guard (try? PrometheusDuration(parsing: shutdownGrace)) != nil else {
             throw ValidationError("--web.shutdown-grace: not a valid duration string: \"\(shutdownGrace)\"")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
@@ -65,7 +65,7 @@ struct ServeCommand: ParsableCommand {
         options.ingestTokenFile = ingestTokenFile
         options.connectionTimeoutSeconds = connectionTimeout
         options.maxAgents = maxAgents
-        options.shutdownGraceSeconds = (try? PrometheusDuration.parse(shutdownGrace)) ?? options.shutdownGraceSeconds
+        options.shutdownGrace = (try? PrometheusDuration(parsing: shutdownGrace)) ?? options.shutdownGrace
         return options
     }
 

@@ -23,9 +23,9 @@ struct SilenceCommand: AsyncParsableCommand {
         func run() async throws {
             do {
                 let parsed = try matchers.map { text throws(MatcherError) in try MatcherParser.parse(text) }
-                let seconds = try PrometheusDuration.parse(duration)
-                let now = Date().timeIntervalSince1970
-                let silence = Silence(matchers: parsed, startsAt: now, endsAt: now + seconds,
+                let length = try PrometheusDuration(parsing: duration)
+                let now = SystemClock().now()
+                let silence = Silence(matchers: parsed, startsAt: now, endsAt: now + length,
                                       createdBy: author ?? ProcessInfo.processInfo.environment["USER"] ?? "cli",
                                       comment: comment)
                 var writer = JSONWriter()

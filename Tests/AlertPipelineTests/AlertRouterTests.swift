@@ -52,12 +52,12 @@ struct AlertRouterTests {
             retryDelay: { _ in })
     }
 
-    static func alert(_ agent: String, resolvedAt: Int64? = nil, at now: Double, extra: [Label] = []) -> OutgoingAlert {
-        let millis = Int64(now * 1000)
+    static func alert(_ agent: String, resolvedAt: Timestamp? = nil, at now: Timestamp, extra: [Label] = [])
+        -> OutgoingAlert {
         return OutgoingAlert(
             labels: Labels([Label("alertname", "AgentDown"), Label("agent", agent)] + extra),
-            annotations: Labels([Label("summary", "\(agent) is down")]), startsAt: millis,
-            endsAt: resolvedAt ?? millis + 240_000, isResolved: resolvedAt != nil, expression: "agent_up == 0")
+            annotations: Labels([Label("summary", "\(agent) is down")]), startsAt: now,
+            endsAt: resolvedAt ?? now + .minutes(4), isResolved: resolvedAt != nil, expression: "agent_up == 0")
     }
 
     /// Ticks, waits until the deliveries it started have finished, and ticks again to apply their outcomes.
@@ -98,7 +98,7 @@ struct AlertRouterTests {
         try await tickAndDeliver(router)
         #expect(payloads().count == 1)
 
-        router.receive([Self.alert("a", resolvedAt: Int64(clock.now() * 1000), at: clock.now())])
+        router.receive([Self.alert("a", resolvedAt: clock.now(), at: clock.now())])
         clock.advance(by: 300)
         try await tickAndDeliver(router)
         #expect(payloads().map { $0["status"]?.stringValue } == ["firing", "resolved"])
@@ -129,7 +129,8 @@ struct AlertRouterTests {
         let router = try router()
         let matcher = try LabelMatcher.alertmanager(.equal, "agent", "a")
         let silence = try router.postSilence(Silence(
-            matchers: [matcher], startsAt: clock.now(), endsAt: clock.now() + 3600, createdBy: "bob", comment: "deploy"))
+            matchers: [matcher], startsAt: clock.now(), endsAt: clock.now() + .hours(1), createdBy: "bob",
+            comment: "deploy"))
         #expect(try storage.loadSilences().map(\.id) == [silence.id])
         router.receive([Self.alert("a", at: clock.now())])
         #expect(router.alerts(AlertQuery()).first?.status.silencedBy == [silence.id])
@@ -138,7 +139,8 @@ struct AlertRouterTests {
         #expect(payloads().isEmpty)
 
         try router.expireSilence(id: silence.id)
-        #expect(try storage.loadSilences().first?.state(at: clock.now() + 1) == .expired)
+        let reloaded = try storage.loadSilences()
+        #expect(reloaded.first?.state(at: clock.now() + .seconds(1)) == .expired)
         clock.advance(by: 300)
         router.receive([Self.alert("a", at: clock.now())])  // the rule engine's resend
         try await tickAndDeliver(router)
@@ -150,7 +152,8 @@ struct AlertRouterTests {
         #expect(throws: SilenceWriteError.self) { try router.expireSilence(id: "no-such-id") }
         let matcher = try LabelMatcher.alertmanager(.equal, "agent", "a")
         do {
-            _ = try router.postSilence(Silence(matchers: [matcher], startsAt: clock.now(), endsAt: clock.now() - 1,
+            _ = try router.postSilence(Silence(matchers: [matcher], startsAt: clock.now(),
+                    endsAt: clock.now() - .seconds(1),
                                                createdBy: "bob", comment: "x"))
             Issue.record("an end before the start was accepted")
         } catch {
@@ -163,7 +166,7 @@ struct AlertRouterTests {
         let router = try router()
         storage.failWrites = true
         let matcher = try LabelMatcher.alertmanager(.equal, "agent", "a")
-        let silence = Silence(matchers: [matcher], startsAt: clock.now(), endsAt: clock.now() + 3600, createdBy: "bob",
+        let silence = Silence(matchers: [matcher], startsAt: clock.now(), endsAt: clock.now() + .hours(1), createdBy: "bob",
                               comment: "x")
         #expect(throws: SilenceWriteError.self) { try router.postSilence(silence) }
         #expect(router.silences().silences.isEmpty)
@@ -241,7 +244,7 @@ struct AlertRouterTests {
         #expect(forwarded.count == 1)
         let body = try #require(try JSONParser.parse(forwarded.first?.body ?? []).arrayValue?.first?.objectValue)
         #expect(body["labels"]?.objectValue?["agent"]?.stringValue == "f")
-        #expect(RFC3339.parse(body["endsAt"]?.stringValue ?? "") == clock.now() + 240)
+        #expect(Timestamp(rfc3339: body["endsAt"]?.stringValue ?? "") == clock.now() + .minutes(4))
         #expect(metrics(router).contains(#"heartbeat_exporter_notifications_total{receiver="forward",result="success"} 1"#))
     }
 }

@@ -53,7 +53,7 @@ struct APIv2Tests {
         #expect(silence.comment == #"c, "q""#)
         #expect(silence.createdBy == "ops")
         #expect(silence.matchers == [try LabelMatcher.alertmanager(.regexMatch, "agent", "order-.*"), try LabelMatcher.alertmanager(.notEqual, "a", "b")])
-        #expect(silence.endsAt - silence.startsAt == 3600)
+        #expect(silence.endsAt - silence.startsAt == .hours(1))
     }
 
     @Test(arguments: [
@@ -77,13 +77,14 @@ struct APIv2Tests {
         query.silenced = false
         query.inhibited = false
         try query.parse(filters: ["agent=~\"order-.*\""], receiver: "ho.*")
-        let alert = Alert(labels: labels("agent=order-1"), startsAt: 0, updatedAt: 0)
-        #expect(query.selects(alert, status: AlertStatus(), receivers: ["hook"], at: 10))
-        #expect(!query.selects(alert, status: AlertStatus(silencedBy: ["s"]), receivers: ["hook"], at: 10))
-        #expect(!query.selects(alert, status: AlertStatus(), receivers: ["other"], at: 10))
+        let alert = Alert(labels: labels("agent=order-1"), startsAt: .epoch, updatedAt: .epoch)
+        #expect(query.selects(alert, status: AlertStatus(), receivers: ["hook"], at: Timestamp(seconds: 10)))
+        #expect(!query.selects(alert, status: AlertStatus(silencedBy: ["s"]), receivers: ["hook"],
+                at: Timestamp(seconds: 10)))
+        #expect(!query.selects(alert, status: AlertStatus(), receivers: ["other"], at: Timestamp(seconds: 10)))
         var resolved = alert
-        resolved.endsAt = 5
-        #expect(!query.selects(resolved, status: AlertStatus(), receivers: ["hook"], at: 10))
+        resolved.endsAt = Timestamp(seconds: 5)
+        #expect(!query.selects(resolved, status: AlertStatus(), receivers: ["hook"], at: Timestamp(seconds: 10)))
     }
 }
 
@@ -96,13 +97,13 @@ struct TimestampTests {
         ("1969-12-31T23:59:59.5Z", "1969-12-31T23:59:59.5Z", "1969-12-31T23:59:59.500Z"),
     ])
     func formatsAsGoAndAsTheAPI(input: String, go: String, api: String) {
-        #expect(GoFormat.timestamp(at(input)) == go)
-        #expect(GoFormat.apiTimestamp(at(input)) == api)
+        #expect(at(input).goRFC3339 == go)
+        #expect(at(input).rfc3339 == api)
     }
 
     @Test func zeroTimes() {
-        #expect(GoFormat.timestamp(nil) == "0001-01-01T00:00:00Z")
-        #expect(GoFormat.apiTimestamp(nil) == "0001-01-01T00:00:00.000Z")
+        #expect(Timestamp.goZero.goRFC3339 == "0001-01-01T00:00:00Z")
+        #expect(Timestamp.goZero.rfc3339 == "0001-01-01T00:00:00.000Z")
     }
 
     @Test(arguments: [

@@ -1,5 +1,6 @@
 import Model
 import Alerting
+import Model
 import Foundation
 import PromQL
 import Synchronization
@@ -16,12 +17,13 @@ final class SharedSilences: Sendable {
 /// silences in a ``SilenceStore``. Skipped where amtool is not installed.
 struct AmtoolTests {
     static let amtool = "/usr/bin/amtool"
-    static let alert = Alert(labels: labels("alertname=AgentDown,agent=order-1"), startsAt: 1_764_000_000,
-                             endsAt: 4_102_444_800, updatedAt: 1_764_000_000)
+    static let alert = Alert(labels: labels("alertname=AgentDown,agent=order-1"),
+            startsAt: Timestamp(seconds: 1_764_000_000),
+                             endsAt: Timestamp(seconds: 4_102_444_800), updatedAt: Timestamp(seconds: 1_764_000_000))
 
     /// Answers the endpoints amtool calls; silences live in `store`.
     static func handle(_ request: LocalHTTPServer.Request, _ shared: SharedSilences) -> (status: Int, body: [UInt8]) {
-        let now = Date().timeIntervalSince1970
+        let now = SystemClock().now()
         let parts = request.requestLine.split(separator: " ")
         let method = parts.first.map(String.init) ?? "", path = parts.count > 1 ? String(parts[1]) : ""
         switch (method, path) {
@@ -87,8 +89,8 @@ struct AmtoolTests {
 
         let expired = try Self.run(["silence", "expire", id], port: server.port)
         #expect(expired.status == 0)
-        let now = Date().timeIntervalSince1970
-        #expect(shared.store.withLock { $0.silence(id: id)?.state(at: now + 0.01) } == .expired)
+        let now = SystemClock().now()
+        #expect(shared.store.withLock { $0.silence(id: id)?.state(at: now + .seconds(0.01)) } == .expired)
 
         let refused = try Self.run(["silence", "add", "agent=~.*", "--comment=everything"], port: server.port)
         #expect(refused.status != 0)

@@ -1,4 +1,5 @@
 import Alerting
+import Model
 import Testing
 
 struct ConfigErrorTests {
@@ -70,7 +71,7 @@ struct ConfigErrorTests {
         let hook = try #require(config.receiver(named: "hook"))
         let webhook = try #require(hook.webhookConfigs.first)
         #expect(webhook.url.absoluteString == "http://127.0.0.1:9999/hook")
-        #expect(!webhook.sendResolved && webhook.maxAlerts == 5 && webhook.timeout == 10)
+        #expect(!webhook.sendResolved && webhook.maxAlerts == 5 && webhook.timeout == .seconds(10))
         #expect(webhook.authorization?.headerValue == "Bearer s3cret")
         #expect(hook.alertmanagerConfigs.first?.alertsEndpoint.absoluteString == "http://127.0.0.1:9093/api/v2/alerts")
         #expect(config.inhibitRules.first?.equal == ["agent"])

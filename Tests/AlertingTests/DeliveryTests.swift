@@ -11,7 +11,9 @@ struct DeliveryRun {
     let attempts: [String]
     let succeeded: Bool
 
-    static func run(_ delivery: Delivery, clock: any WallClock, sleep: @escaping @Sendable (Double) async -> Void) async -> DeliveryRun {
+    static func run(_ delivery: Delivery, clock: any WallClock,
+            sleep: @escaping @Sendable (PrometheusDuration) async -> Void)
+        async -> DeliveryRun {
         let attempts = Mutex<[String]>([])
         let (stream, continuation) = AsyncStream.makeStream(of: Bool.self)
         let queue = DeliveryQueue(clock: clock, callbacks: .init(
@@ -25,12 +27,13 @@ struct DeliveryRun {
 }
 
 struct DeliveryTests {
-    static func notification(deadline: Double) throws -> AlertNotification {
+    static func notification(deadline: Timestamp) throws -> AlertNotification {
         let yaml = "route: {receiver: hook}\nreceivers: [{name: hook, webhook_configs: [{url: 'http://h/'}]}]"
         let config = try #require(try alertingConfig(yaml))
         var dispatcher = Dispatcher(route: Route(config.route), receivers: config.receivers)
-        dispatcher.insert([Alert(labels: labels("alertname=Down,agent=a"), startsAt: 0, updatedAt: 0)], at: 1000)
-        var notification = try #require(dispatcher.tick(at: 1000).first)
+        dispatcher.insert([Alert(labels: labels("alertname=Down,agent=a"), startsAt: .epoch, updatedAt: .epoch)],
+                          at: Timestamp(seconds: 1000))
+        var notification = try #require(dispatcher.tick(at: Timestamp(seconds: 1000)).first)
         notification.deadline = deadline
         return notification
     }
@@ -52,11 +55,11 @@ struct DeliveryTests {
         let start = clock.now()
         let transport = FakeTransport(outcomes)
         let notifier = WebhookNotifier(config: Self.webhook("http://h/"), externalURL: "", transport: transport)
-        let delivery = Delivery(try Self.notification(deadline: start + 300), notifier: notifier)
+        let delivery = Delivery(try Self.notification(deadline: start + .seconds(300)), notifier: notifier)
         let run = await DeliveryRun.run(delivery, clock: clock, sleep: { clock.advance(by: $0) })
         #expect(run.attempts == attempts)
         #expect(run.succeeded == succeeded)
-        #expect(clock.now() - start == waited)
+        #expect(clock.now() - start == .seconds(waited))
         #expect(transport.requests.first?.headers["Authorization"] == "Bearer tok")
     }
 
@@ -64,7 +67,7 @@ struct DeliveryTests {
         let clock = ManualClock()
         let transport = FakeTransport([.status(500)])
         let notifier = WebhookNotifier(config: Self.webhook("http://h/"), externalURL: "", transport: transport)
-        let delivery = Delivery(try Self.notification(deadline: clock.now() + 5), notifier: notifier)
+        let delivery = Delivery(try Self.notification(deadline: clock.now() + .seconds(5)), notifier: notifier)
         let run = await DeliveryRun.run(delivery, clock: clock, sleep: { clock.advance(by: $0) })
         // Attempts at 0, 0.5, 1.25, 2.375, 4.0625; the next would be at 6.59, after the deadline.
         #expect(run.attempts == Array(repeating: "retryable_error", count: 5))
@@ -75,7 +78,7 @@ struct DeliveryTests {
         let secretURL = "http://hooks.example.com/secret-token"
         let transport = FakeTransport([.networkError("could not reach \(secretURL)")])
         let notifier = WebhookNotifier(config: Self.webhook(secretURL), externalURL: "", transport: transport)
-        let result = await notifier.notify(try Self.notification(deadline: 0), timeout: 1)
+        let result = await notifier.notify(try Self.notification(deadline: .epoch), timeout: .seconds(1))
         guard case .retryable(let error) = result else {
             Issue.record("expected a retryable error, got \(result.label)")
             return
@@ -91,11 +94,13 @@ struct DeliveryTests {
         let notifier = WebhookNotifier(config: Self.webhook(server.url.absoluteString), externalURL: "http://hx:9747",
                                        transport: URLSessionTransport())
         let clock = SystemClock()
-        let first = await DeliveryRun.run(Delivery(try Self.notification(deadline: clock.now() + 20), notifier: notifier),
+        let first = await DeliveryRun.run(Delivery(try Self.notification(deadline: clock.now() + .seconds(20)),
+                notifier: notifier),
                                           clock: clock, sleep: { _ in })
         #expect(first.attempts == ["retryable_error", "success"])
         #expect(first.succeeded)
-        let second = await DeliveryRun.run(Delivery(try Self.notification(deadline: clock.now() + 20), notifier: notifier),
+        let second = await DeliveryRun.run(Delivery(try Self.notification(deadline: clock.now() + .seconds(20)),
+                notifier: notifier),
                                            clock: clock, sleep: { _ in })
         #expect(second.attempts == ["permanent_error"])
         #expect(!second.succeeded)

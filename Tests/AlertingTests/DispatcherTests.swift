@@ -1,4 +1,5 @@
 import Alerting
+import Model
 import PromQL
 import Testing
 import TestSupport
@@ -27,7 +28,8 @@ struct DispatcherTests {
         return Dispatcher(route: Route(config.route), receivers: config.receivers, notificationLog: log)
     }
 
-    static func alert(_ text: String, startsAt: Double, endsAt: Double? = nil, updatedAt: Double? = nil) -> Alert {
+    static func alert(_ text: String, startsAt: Timestamp, endsAt: Timestamp? = nil, updatedAt: Timestamp? = nil)
+        -> Alert {
         Alert(labels: labels(text), startsAt: startsAt, endsAt: endsAt, updatedAt: updatedAt ?? startsAt)
     }
 
@@ -68,14 +70,14 @@ struct DispatcherTests {
         dispatcher.insert([Self.alert("alertname=Down,agent=a", startsAt: t0),
                            Self.alert("alertname=Down,agent=b", startsAt: t0),
                            Self.alert("alertname=Slow,agent=a", startsAt: t0)], at: t0)
-        #expect(dispatcher.nextWakeup == t0 + 30)
+        #expect(dispatcher.nextWakeup == t0 + .seconds(30))
         clock.advance(by: 29)
         #expect(Self.step(&dispatcher, clock).isEmpty)
         clock.advance(by: 1)
         let sent = Self.step(&dispatcher, clock)
         #expect(sent.map(\.groupKey) == [#"{}:{alertname="Down"}"#, #"{}:{alertname="Slow"}"#])
         #expect(sent.first?.alerts.map { $0.labels["agent"] } == ["a", "b"])
-        #expect(sent.allSatisfy { $0.receiver == "hook" && $0.status == "firing" && $0.deadline == t0 + 330 })
+        #expect(sent.allSatisfy { $0.receiver == "hook" && $0.status == "firing" && $0.deadline == t0 + .seconds(330) })
         #expect(dispatcher.alertGroups.map { $0.labels["alertname"] } == ["Down", "Slow"])
         #expect(dispatcher.groupReceivers[labels("alertname=Slow,agent=a").fingerprint] == ["hook"])
         #expect(dispatcher.alerts.count == 3)
@@ -90,7 +92,8 @@ struct DispatcherTests {
         #expect(Self.step(&dispatcher, clock).count == 1)
         clock.advance(by: 300)  // group_interval: nothing changed
         #expect(Self.step(&dispatcher, clock).isEmpty)
-        dispatcher.insert([Self.alert("alertname=Down,agent=b", startsAt: clock.now() + 10)], at: clock.now() + 10)
+        dispatcher.insert([Self.alert("alertname=Down,agent=b", startsAt: clock.now() + .seconds(10))],
+                at: clock.now() + .seconds(10))
         clock.advance(by: 100)  // new alert waits for the group's next flush
         #expect(Self.step(&dispatcher, clock).isEmpty)
         clock.advance(by: 200)
@@ -98,7 +101,7 @@ struct DispatcherTests {
         var repeats: [Double] = []
         for _ in 0..<14 {
             clock.advance(by: 300)
-            if !Self.step(&dispatcher, clock).isEmpty { repeats.append(clock.now() - t0) }
+            if !Self.step(&dispatcher, clock).isEmpty { repeats.append((clock.now() - t0).seconds) }
         }
         // Logged at t0+630; Alertmanager repeats at the first flush strictly more than 1h later.
         #expect(repeats == [630 + 3900])
@@ -112,16 +115,18 @@ struct DispatcherTests {
                            Self.alert("alertname=Down,agent=b", startsAt: t0)], at: t0)
         clock.advance(by: 30)
         _ = Self.step(&dispatcher, clock)
-        dispatcher.insert([Self.alert("alertname=Down,agent=a", startsAt: t0, endsAt: t0 + 100, updatedAt: t0 + 100)],
-                          at: t0 + 100)
+        dispatcher.insert([Self.alert("alertname=Down,agent=a", startsAt: t0, endsAt: t0 + .seconds(100),
+                updatedAt: t0 + .seconds(100))],
+                          at: t0 + .seconds(100))
         clock.advance(by: 300)
         let resolved = Self.step(&dispatcher, clock)
         #expect(resolved.count == 1)
-        #expect(resolved.first?.alerts.map { $0.endsAt } == [t0 + 100, nil])
+        #expect(resolved.first?.alerts.map { $0.endsAt } == [t0 + .seconds(100), nil])
         #expect(resolved.first?.status == "firing")
         #expect(dispatcher.alertGroups.first?.alerts.count == 1)  // the resolved alert left after delivery
-        dispatcher.insert([Self.alert("alertname=Down,agent=b", startsAt: t0, endsAt: t0 + 400, updatedAt: t0 + 400)],
-                          at: t0 + 400)
+        dispatcher.insert([Self.alert("alertname=Down,agent=b", startsAt: t0, endsAt: t0 + .seconds(400),
+                updatedAt: t0 + .seconds(400))],
+                          at: t0 + .seconds(400))
         clock.advance(by: 300)
         let allResolved = Self.step(&dispatcher, clock)
         #expect(allResolved.first?.status == "resolved")
@@ -138,14 +143,15 @@ struct DispatcherTests {
         dispatcher.insert([Self.alert("alertname=Down,agent=a", startsAt: t0)], at: t0)  // maintenance at t0+30, +60, …
         clock.advance(by: 30)
         _ = Self.step(&dispatcher, clock)
-        dispatcher.insert([Self.alert("alertname=Down,agent=a", startsAt: t0, endsAt: t0 + 40, updatedAt: t0 + 40)], at: t0 + 40)
-        clock.set(t0 + 330)
+        dispatcher.insert([Self.alert("alertname=Down,agent=a", startsAt: t0, endsAt: t0 + .seconds(40),
+                updatedAt: t0 + .seconds(40))], at: t0 + .seconds(40))
+        clock.set(t0 + .seconds(330))
         #expect(Self.step(&dispatcher, clock).first?.status == "resolved")  // group empty now; removed at t0 + 360
-        clock.set(t0 + 335)
-        dispatcher.insert([Self.alert("alertname=Down,agent=b", startsAt: t0 + 335)], at: t0 + 335)
-        clock.set(t0 + 365)  // group_wait of a new group would be due now, but the old group's timer runs on
+        clock.set(t0 + .seconds(335))
+        dispatcher.insert([Self.alert("alertname=Down,agent=b", startsAt: t0 + .seconds(335))], at: t0 + .seconds(335))
+        clock.set(t0 + .seconds(365))  // group_wait of a new group would be due now, but the old group's timer runs on
         #expect(Self.step(&dispatcher, clock).isEmpty)
-        clock.set(t0 + 630)
+        clock.set(t0 + .seconds(630))
         #expect(Self.step(&dispatcher, clock).first?.alerts.map { $0.labels["agent"] } == ["b"])
     }
 
@@ -157,13 +163,14 @@ struct DispatcherTests {
         clock.advance(by: 30)
         #expect(Self.step(&dispatcher, clock).count == 1)
         _ = dispatcher.takeLogUpdates()
-        dispatcher.insert([Self.alert("alertname=Q,team=quiet", startsAt: t0, endsAt: t0 + 60, updatedAt: t0 + 60)], at: t0 + 60)
+        dispatcher.insert([Self.alert("alertname=Q,team=quiet", startsAt: t0, endsAt: t0 + .seconds(60),
+                updatedAt: t0 + .seconds(60))], at: t0 + .seconds(60))
         clock.advance(by: 300)
         #expect(Self.step(&dispatcher, clock).isEmpty)
         let logged = dispatcher.takeLogUpdates()
         #expect(logged.count == 1 && logged.first?.firingAlerts.isEmpty == true)
         // Firing again after that: a new notification, since the log no longer lists it as firing.
-        dispatcher.insert([Self.alert("alertname=Q,team=quiet", startsAt: t0 + 400)], at: t0 + 400)
+        dispatcher.insert([Self.alert("alertname=Q,team=quiet", startsAt: t0 + .seconds(400))], at: t0 + .seconds(400))
         clock.advance(by: 300)
         #expect(Self.step(&dispatcher, clock).count == 1)
     }
@@ -184,7 +191,7 @@ struct DispatcherTests {
     @Test func oldAlertsSkipGroupWait() throws {
         let clock = ManualClock()
         var dispatcher = try Self.dispatcher()
-        dispatcher.insert([Self.alert("alertname=Down", startsAt: clock.now() - 3600)], at: clock.now())
+        dispatcher.insert([Self.alert("alertname=Down", startsAt: clock.now() - .seconds(3600))], at: clock.now())
         #expect(Self.step(&dispatcher, clock).count == 1)
     }
 
@@ -213,7 +220,7 @@ struct DispatcherTests {
         _ = Self.step(&first, clock)
         let persisted = first.takeLogUpdates()
         #expect(persisted.count == 1)
-        #expect(persisted.first?.expiresAt == t0 + 30 + 7200)
+        #expect(persisted.first?.expiresAt == t0 + .seconds(30) + .hours(2))
 
         clock.advance(by: 600)  // restart within repeat_interval
         var second = try Self.dispatcher(log: NotificationLog(entries: persisted))

@@ -29,7 +29,7 @@ struct ForwardingTests {
     @Test func batchesAlertsPerAlertmanagerOnce() throws {
         let config = try #require(try alertingConfig(Self.yaml))
         let alerts = ["team=ops,a=1", "team=dev,a=2", "team=none,a=3", "team=ops,a=4,agent=killed"].map {
-            Alert(labels: labels($0), startsAt: 0, updatedAt: 0)
+            Alert(labels: labels($0), startsAt: .epoch, updatedAt: .epoch)
         }
         let batches = AlertmanagerForwarder.batches(alerts, route: Route(config.route), receivers: config.receivers,
                                                     isMuted: { $0.labels["agent"] == "killed" })
@@ -38,8 +38,9 @@ struct ForwardingTests {
     }
 
     @Test func endsAtIsFourTimesTheLongerOfEvaluationIntervalAndResendDelay() {
-        #expect(AlertmanagerForwarder.validUntil(now: 1000, evaluationInterval: 15) == 1240)
-        #expect(AlertmanagerForwarder.validUntil(now: 1000, evaluationInterval: 120) == 1480)
+        let now = Timestamp(seconds: 1000)
+        #expect(AlertmanagerForwarder.validUntil(now: now, evaluationInterval: .seconds(15)) == now + .seconds(240))
+        #expect(AlertmanagerForwarder.validUntil(now: now, evaluationInterval: .minutes(2)) == now + .seconds(480))
     }
 
     @Test(arguments: [
@@ -51,13 +52,15 @@ struct ForwardingTests {
         (130, 120, 140, false),  // resolution already sent
     ])
     func resendsAsPrometheus(lastSentAt: Double?, resolvedAt: Double?, now: Double, expected: Bool) {
-        #expect(AlertmanagerForwarder.needsSending(lastSentAt: lastSentAt, resolvedAt: resolvedAt, now: now) == expected)
+        let time = { (seconds: Double) in Timestamp(seconds: seconds) ?? .epoch }
+        #expect(AlertmanagerForwarder.needsSending(lastSentAt: lastSentAt.map(time), resolvedAt: resolvedAt.map(time),
+                                                   now: time(now)) == expected)
     }
 
     @Test func bodyIsAnArrayOfPostableAlerts() throws {
         let alert = Alert(labels: labels("alertname=Down,agent=a"), annotations: Labels(["summary": "down"]),
                           startsAt: at("2026-11-25T22:00:00Z"), endsAt: at("2026-11-25T22:04:00Z"),
-                          generatorURL: "http://hx:9747/", updatedAt: 0)
+                          generatorURL: "http://hx:9747/", updatedAt: .epoch)
         let expected = #"[{"annotations":{"summary":"down"},"endsAt":"2026-11-25T22:04:00.000Z","startsAt":"2026-11-25T22:00:00.000Z","generatorURL":"http://hx:9747/","labels":{"agent":"a","alertname":"Down"}}]"#
         #expect(String(decoding: AlertmanagerForwarder.body([alert]), as: UTF8.self) == expected)
     }

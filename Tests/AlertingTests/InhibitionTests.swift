@@ -1,5 +1,6 @@
 import Model
 import Alerting
+import Model
 import PromQL
 import Testing
 
@@ -21,7 +22,8 @@ struct InhibitionTests {
     }
 
     static func alert(_ text: String, resolved: Bool = false) -> Alert {
-        Alert(labels: labels(text), startsAt: now - 60, endsAt: resolved ? now - 1 : nil, updatedAt: now - 60)
+        Alert(labels: labels(text), startsAt: now - .seconds(60), endsAt: resolved ? now - .seconds(1) : nil,
+                updatedAt: now - .seconds(60))
     }
 
     @Test(arguments: [
@@ -52,12 +54,12 @@ struct InhibitionTests {
     @Test func statusNamesSilencesAndInhibitingAlerts() throws {
         var silences = SilenceStore()
         let silence = try silences.post(
-            Silence(matchers: [try LabelMatcher.alertmanager(.equal, "agent", "a")], startsAt: Self.now, endsAt: Self.now + 60,
+            Silence(matchers: [try LabelMatcher.alertmanager(.equal, "agent", "a")], startsAt: Self.now, endsAt: Self.now + .seconds(60),
                     createdBy: "ops", comment: "c"), at: Self.now, newID: { "s1" })
         let source = Self.alert("alertname=Down,agent=a,severity=critical")
         let inhibition = Inhibitor(rules: try Self.rules()).evaluate([source], at: Self.now)
         let status = AlertStatus.of(labels("agent=a,severity=warning"), silences: silences, inhibition: inhibition,
-                                    at: Self.now + 1)
+                                    at: Self.now + .seconds(1))
         #expect(status == AlertStatus(silencedBy: [silence.id], inhibitedBy: [source.fingerprint.description]))
         #expect(status.state == .suppressed)
         #expect(AlertStatus.of(labels("agent=b"), silences: silences, inhibition: inhibition, at: Self.now).state == .active)

@@ -1,4 +1,5 @@
 import Alerting
+import Model
 import PromQL
 import Testing
 
@@ -65,22 +66,25 @@ struct RouteTests {
     @Test func childrenInheritTheirParentsOptions() throws {
         let root = try Self.root()
         #expect(root.options == RouteOptions(receiver: "default", groupBy: ["alertname"], groupByAll: false,
-                                             groupWait: 10, groupInterval: 300, repeatInterval: 14_400))
+                                             groupWait: .seconds(10), groupInterval: .minutes(5),
+                                             repeatInterval: .hours(4)))
         let storageProd = try #require(root.match(labels("team=storage,env=prod")).first)
         #expect(storageProd.options == RouteOptions(receiver: "storage", groupBy: ["agent"], groupByAll: false,
-                                                    groupWait: 10, groupInterval: 60, repeatInterval: 3600))
+                                                    groupWait: .seconds(10), groupInterval: .minutes(1),
+                                                    repeatInterval: .hours(1)))
         let storageDev = try #require(root.match(labels("team=storage,env=dev")).first)
         #expect(storageDev.options.groupByAll)
         #expect(storageDev.groupLabels(labels("team=storage,env=dev,x=1")) == labels("team=storage,env=dev,x=1"))
         let pager = try #require(root.match(labels("agent=order-1,severity=critical")).first)
-        #expect(pager.options.groupWait == 1)
+        #expect(pager.options.groupWait == .seconds(1))
         #expect(pager.groupLabels(labels("agent=order-1,severity=critical,alertname=A")) == labels("alertname=A"))
     }
 
     @Test func defaultsAreAlertmanagers() throws {
         let config = try #require(try alertingConfig("route: {receiver: r}\nreceivers: [{name: r}]"))
-        #expect(Route(config.route).options == RouteOptions(receiver: "r", groupBy: [], groupByAll: false, groupWait: 30,
-                                                            groupInterval: 300, repeatInterval: 14_400))
+        #expect(Route(config.route).options == RouteOptions(receiver: "r", groupBy: [], groupByAll: false,
+                                                            groupWait: .seconds(30), groupInterval: .minutes(5),
+                                                            repeatInterval: .hours(4)))
     }
 
     /// The keys match the group keys the real Alertmanager printed for `testdata/alertmanager-reference.yml`.

@@ -1,12 +1,14 @@
 import Model
 import Alerting
+import Model
 import PromQL
 import Testing
 
 struct SilenceTests {
     static let start = at("2026-11-25T22:00:00Z")
 
-    static func silence(_ matchers: [LabelMatcher], startsAt: Double = start, endsAt: Double = start + 3600) -> Silence {
+    static func silence(_ matchers: [LabelMatcher], startsAt: Timestamp = start, endsAt: Timestamp = start + .hours(1))
+        -> Silence {
         Silence(matchers: matchers, startsAt: startsAt, endsAt: endsAt, createdBy: "ops", comment: "maintenance")
     }
 
@@ -19,8 +21,8 @@ struct SilenceTests {
     ])
     func stateIsAFunctionOfTime(offset: Double, state: SilenceState) throws {
         let silence = Self.silence([try LabelMatcher.alertmanager(.equal, "agent", "a")])
-        #expect(silence.state(at: Self.start + offset) == state)
-        #expect(silence.mutes(labels("agent=a"), at: Self.start + offset) == (state == .active))
+        #expect(silence.state(at: Self.start + .seconds(offset)) == state)
+        #expect(silence.mutes(labels("agent=a"), at: Self.start + .seconds(offset)) == (state == .active))
     }
 
     @Test(arguments: [
@@ -51,18 +53,19 @@ struct SilenceTests {
             try store.post(Self.silence([matcher], endsAt: Self.start), at: Self.start)
         }
         #expect(throws: SilenceError.badRequest("Failed to create silence: end time can't be in the past")) {
-            try store.post(Self.silence([matcher], startsAt: Self.start - 7200, endsAt: Self.start - 3600), at: Self.start)
+            try store.post(Self.silence([matcher], startsAt: Self.start - .seconds(7200),
+                    endsAt: Self.start - .seconds(3600)), at: Self.start)
         }
     }
 
     @Test func newSilencesStartNoEarlierThanNowAndGetAnID() throws {
         var store = SilenceStore()
-        let stored = try store.post(Self.silence([try LabelMatcher.alertmanager(.equal, "a", "1")], startsAt: Self.start - 60),
+        let stored = try store.post(Self.silence([try LabelMatcher.alertmanager(.equal, "a", "1")], startsAt: Self.start - .seconds(60)),
                                     at: Self.start, newID: { "id-1" })
         #expect(stored.id == "id-1")
         #expect(stored.startsAt == Self.start)
         #expect(stored.updatedAt == Self.start)
-        #expect(store.silencedBy(labels("a=1,b=2"), at: Self.start + 1) == ["id-1"])
+        #expect(store.silencedBy(labels("a=1,b=2"), at: Self.start + .seconds(1)) == ["id-1"])
     }
 
     @Test func updatesInPlaceOrReplacesAsAlertmanager() throws {
@@ -71,35 +74,38 @@ struct SilenceTests {
         let next = { ids.next() ?? "none" }
         let matcher = try LabelMatcher.alertmanager(.equal, "a", "1")
         var silence = try store.post(Self.silence([matcher]), at: Self.start, newID: next)
-        silence.endsAt += 3600  // extending an active silence keeps its ID
-        #expect(try store.post(silence, at: Self.start + 10, newID: next).id == "first")
+        silence.endsAt += .hours(1)  // extending an active silence keeps its ID
+        #expect(try store.post(silence, at: Self.start + .seconds(10), newID: next).id == "first")
         silence = try #require(store.silence(id: "first"))
         silence.matchers = [try LabelMatcher.alertmanager(.equal, "a", "2")]  // new matchers: old one expired, new ID
-        let replaced = try store.post(silence, at: Self.start + 20, newID: next)
+        let replaced = try store.post(silence, at: Self.start + .seconds(20), newID: next)
         #expect(replaced.id == "second")
-        #expect(store.silence(id: "first")?.state(at: Self.start + 21) == .expired)
+        #expect(store.silence(id: "first")?.state(at: Self.start + .seconds(21)) == .expired)
     }
 
     @Test func expireEndsActiveAndPendingSilences() throws {
         var store = SilenceStore()
         let matcher = try LabelMatcher.alertmanager(.equal, "a", "1")
         let active = try store.post(Self.silence([matcher]), at: Self.start, newID: { "active" })
-        let pending = try store.post(Self.silence([matcher], startsAt: Self.start + 600), at: Self.start, newID: { "pending" })
-        try store.expire(id: active.id, at: Self.start + 5)
-        try store.expire(id: pending.id, at: Self.start + 5)
-        #expect(store.silence(id: "active")?.endsAt == Self.start + 5)
-        #expect(store.silence(id: "pending")?.startsAt == Self.start + 5)
-        #expect(store.silence(id: "pending")?.state(at: Self.start + 6) == .expired)
+        let pending = try store.post(Self.silence([matcher], startsAt: Self.start + .seconds(600)), at: Self.start,
+                newID: { "pending" })
+        try store.expire(id: active.id, at: Self.start + .seconds(5))
+        try store.expire(id: pending.id, at: Self.start + .seconds(5))
+        #expect(store.silence(id: "active")?.endsAt == Self.start + .seconds(5))
+        #expect(store.silence(id: "pending")?.startsAt == Self.start + .seconds(5))
+        #expect(store.silence(id: "pending")?.state(at: Self.start + .seconds(6)) == .expired)
         #expect(throws: SilenceError.notFound) { try store.expire(id: "missing", at: Self.start) }
     }
 
     @Test func listsActiveThenPendingThenExpired() throws {
         var store = SilenceStore()
         let matcher = try LabelMatcher.alertmanager(.equal, "a", "1")
-        _ = try store.post(Self.silence([matcher], startsAt: Self.start + 100), at: Self.start, newID: { "pending" })
-        _ = try store.post(Self.silence([matcher], endsAt: Self.start + 50), at: Self.start, newID: { "expired" })
+        _ = try store.post(Self.silence([matcher], startsAt: Self.start + .seconds(100)), at: Self.start,
+                newID: { "pending" })
+        _ = try store.post(Self.silence([matcher], endsAt: Self.start + .seconds(50)), at: Self.start,
+                newID: { "expired" })
         _ = try store.post(Self.silence([matcher]), at: Self.start, newID: { "active" })
-        #expect(store.list(at: Self.start + 60).map(\.id) == ["active", "pending", "expired"])
-        #expect(store.collectGarbage(at: Self.start + 50 + store.retention + 1) == ["expired"])
+        #expect(store.list(at: Self.start + .seconds(60)).map(\.id) == ["active", "pending", "expired"])
+        #expect(store.collectGarbage(at: Self.start + .seconds(50) + store.retention + .seconds(1)) == ["expired"])
     }
 }

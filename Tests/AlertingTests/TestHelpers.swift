@@ -39,17 +39,7 @@ func testdata(_ name: String) throws -> [UInt8] {
     return Array(try Data(contentsOf: url))
 }
 
-/// Seconds since the epoch for an RFC 3339 text; 0 when malformed (tests fail visibly then).
-func at(_ text: String) -> Double {
-    RFC3339Time.parse(text)
-}
-
-enum RFC3339Time {
-    static func parse(_ text: String) -> Double {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date.timeIntervalSince1970 }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)?.timeIntervalSince1970 ?? 0
-    }
+/// The time an RFC 3339 text names; the epoch when malformed (tests fail visibly then).
+func at(_ text: String) -> Timestamp {
+    Timestamp(rfc3339: text) ?? .epoch
 }

@@ -30,7 +30,7 @@ struct WebhookPayloadTests {
             Alert(labels: labels(base + ",instance=b"), annotations: Labels(["summary": "two"]),
                   startsAt: at("2026-11-25T22:00:01Z"), updatedAt: now),
             Alert(labels: labels(base + ",instance=a"), annotations: Labels(["summary": "three"]),
-                  startsAt: at("2026-11-25T22:00:02.123Z"), endsAt: now + 300, updatedAt: now),
+                  startsAt: at("2026-11-25T22:00:02.123Z"), endsAt: now + .seconds(300), updatedAt: now),
         ], at: now)
         let notification = try #require(dispatcher.tick(at: now).first)
         #expect(notification.webhookBody(webhook) == (try Self.goldenLines("webhook-truncated.golden")[0]))
@@ -49,9 +49,9 @@ struct WebhookPayloadTests {
         dispatcher.delivered(firing, succeeded: true, at: now)
 
         alert.endsAt = at("2026-11-25T22:01:00.25Z")
-        alert.updatedAt = now + 1
-        dispatcher.insert([alert], at: now + 1)
-        let resolved = try #require(dispatcher.tick(at: now + 2).first)
+        alert.updatedAt = now + .seconds(1)
+        dispatcher.insert([alert], at: now + .seconds(1))
+        let resolved = try #require(dispatcher.tick(at: now + .seconds(2)).first)
         #expect(resolved.webhookBody(webhook) == golden[1])
     }
 
@@ -59,8 +59,9 @@ struct WebhookPayloadTests {
         let yaml = "route: {receiver: 'team.a (pager)'}\nreceivers: [{name: 'team.a (pager)', webhook_configs: [{url: 'http://h/'}]}]"
         let config = try #require(try alertingConfig(yaml))
         var dispatcher = Dispatcher(route: Route(config.route), receivers: config.receivers)
-        dispatcher.insert([Alert(labels: labels("a=b"), startsAt: 0, updatedAt: 0)], at: 100)
-        let notification = try #require(dispatcher.tick(at: 100).first)
+        dispatcher.insert([Alert(labels: labels("a=b"), startsAt: .epoch, updatedAt: .epoch)],
+                at: Timestamp(seconds: 100))
+        let notification = try #require(dispatcher.tick(at: Timestamp(seconds: 100)).first)
         let body = try #require(try JSONSerialization.jsonObject(with: Data(WebhookPayload.encode(
             notification, maxAlerts: 0, externalURL: ""))) as? [String: Any])
         #expect(body["receiver"] as? String == #"team\.a \(pager\)"#)
@@ -90,7 +91,8 @@ struct AlertOrderTests {
 
     @Test func jobAndInstanceComeFirst() {
         let texts = ["z=1", "instance=b,z=1", "job=b", "job=a,instance=z", "job=a,instance=a,x=1"]
-        let sorted = texts.map { Alert(labels: labels($0), startsAt: 0, updatedAt: 0) }.sorted(by: Alert.notificationOrder)
+        let sorted = texts.map { Alert(labels: labels($0), startsAt: .epoch,
+                updatedAt: .epoch) }.sorted(by: Alert.notificationOrder)
         #expect(sorted.map(\.labels) == ["job=a,instance=a,x=1", "job=a,instance=z", "job=b", "instance=b,z=1", "z=1"].map(labels))
     }
 }

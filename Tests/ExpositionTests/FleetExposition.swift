@@ -1,4 +1,5 @@
 import Exposition
+import Model
 
 /// Writes the exposition that the golden files `fleet.prom` and `fleet.om.txt` hold.
 func writeFleetExposition(format: ExpositionFormat) -> [UInt8] {
@@ -22,7 +23,8 @@ func writeFleetExposition(format: ExpositionFormat) -> [UInt8] {
     }
 
     writer.family("heartbeat_exporter_last_evaluation_timestamp_seconds", type: .gauge, help: "When rules were last evaluated.")
-    writer.sample("heartbeat_exporter_last_evaluation_timestamp_seconds", .empty, value: 1_764_115_200.123)
+    writer.sample("heartbeat_exporter_last_evaluation_timestamp_seconds", .empty,
+                  time: Timestamp(milliseconds: 1_764_115_200_123))
 
     writer.family("legacy_value", type: .untyped, help: "A value of no declared type.")
     writer.sample("legacy_value", .empty, value: 123_456)

@@ -1,10 +1,12 @@
 import Fleet
+import Model
 import Testing
 
 struct HealthPolicyTests {
     let policy = HealthPolicy(
-        defaults: HealthThresholds(degradedAfter: 90, unreachableAfter: 300), stoppedRetention: 86_400,
-        byAgentType: ["nightly-report": HealthThresholds(degradedAfter: 90_000, unreachableAfter: 93_600)])
+        defaults: HealthThresholds(degradedAfter: .seconds(90), unreachableAfter: .minutes(5)),
+        stoppedRetention: .hours(24),
+        byAgentType: ["nightly-report": HealthThresholds(degradedAfter: .hours(25), unreachableAfter: .hours(26))])
 
     /// Age of the last beat → state, with the default thresholds; boundaries belong to the later state.
     @Test(arguments: [
@@ -12,18 +14,21 @@ struct HealthPolicyTests {
         (86_400, .unreachable),
     ])
     func ageDecidesTheState(age: Double, state: HealthState) {
-        #expect(policy.ageState(lastBeat: 1_000, now: 1_000 + age, thresholds: policy.defaults) == state)
+        let lastBeat = Timestamp(seconds: 1_000)
+        #expect(policy.ageState(lastBeat: lastBeat, now: lastBeat + .seconds(age), thresholds: policy.defaults)
+            == state)
     }
 
     @Test func intervalScalesThresholdsThreeAndTenTimes() {
-        #expect(policy.thresholds(agentType: nil, interval: 5) == HealthThresholds(degradedAfter: 15, unreachableAfter: 50))
+        #expect(policy.thresholds(agentType: nil, interval: 5)
+            == HealthThresholds(degradedAfter: .seconds(15), unreachableAfter: .seconds(50)))
         #expect(policy.thresholds(agentType: nil, interval: 3_600)
-            == HealthThresholds(degradedAfter: 10_800, unreachableAfter: 36_000))
+            == HealthThresholds(degradedAfter: .hours(3), unreachableAfter: .hours(10)))
     }
 
     @Test func agentTypeOverridesDefaultsAndIntervalOverridesBoth() {
-        #expect(policy.thresholds(agentType: "nightly-report", interval: nil).degradedAfter == 90_000)
+        #expect(policy.thresholds(agentType: "nightly-report", interval: nil).degradedAfter == .hours(25))
         #expect(policy.thresholds(agentType: "worker", interval: nil) == policy.defaults)
-        #expect(policy.thresholds(agentType: "nightly-report", interval: 60).degradedAfter == 180)
+        #expect(policy.thresholds(agentType: "nightly-report", interval: 60).degradedAfter == .minutes(3))
     }
 }

@@ -61,16 +61,16 @@ struct EvaluatorTests {
     func evaluationError(query: String, message: String) throws {
         let evaluator = Evaluator(storage: Self.storage())
         if message.isEmpty {
-            _ = try evaluator.query(query, at: 600_000)
+            _ = try evaluator.query(query, at: Timestamp(milliseconds: 600_000))
             return
         }
-        #expect(throws: EvaluationError(message)) { try evaluator.query(query, at: 600_000) }
+        #expect(throws: EvaluationError(message)) { try evaluator.query(query, at: Timestamp(milliseconds: 600_000)) }
     }
 
     @Test func instantVectorLookbackIsFiveMinutesInclusive() throws {
         let evaluator = Evaluator(storage: Self.storage())
-        guard case .vector(let atEdge) = try evaluator.query("up", at: 900_000),
-            case .vector(let past) = try evaluator.query("up", at: 900_001)
+        guard case .vector(let atEdge) = try evaluator.query("up", at: Timestamp(milliseconds: 900_000)),
+            case .vector(let past) = try evaluator.query("up", at: Timestamp(milliseconds: 900_001))
         else { throw EvaluationError("expected vectors") }
         #expect(atEdge.count == 1 && atEdge[0].timestamp == 600_000)
         #expect(past.isEmpty)
@@ -78,7 +78,8 @@ struct EvaluatorTests {
 
     @Test func rateOfSteadyCounter() throws {
         let evaluator = Evaluator(storage: Self.storage())
-        guard case .vector(let rates) = try evaluator.query("sum by (job) (rate(req[5m]))", at: 600_000) else {
+        guard case .vector(let rates) = try evaluator.query("sum by (job) (rate(req[5m]))",
+                at: Timestamp(milliseconds: 600_000)) else {
             throw EvaluationError("expected a vector")
         }
         #expect(rates.map(\.labels) == [Labels(["job": "a"]), Labels(["job": "b"])])
@@ -87,9 +88,9 @@ struct EvaluatorTests {
 
     @Test func scalarAndStringResults() throws {
         let evaluator = Evaluator(storage: MemoryStorage())
-        guard case .scalar(let value) = try evaluator.query("2 ^ 3 ^ 2 % 7", at: 0),
-            case .string(let text) = try evaluator.query("\"hello\"", at: 0),
-            case .scalar(let now) = try evaluator.query("time()", at: 90_500)
+        guard case .scalar(let value) = try evaluator.query("2 ^ 3 ^ 2 % 7", at: Timestamp(milliseconds: 0)),
+            case .string(let text) = try evaluator.query("\"hello\"", at: Timestamp(milliseconds: 0)),
+            case .scalar(let now) = try evaluator.query("time()", at: Timestamp(milliseconds: 90_500))
         else { throw EvaluationError("unexpected result types") }
         #expect(value == 1)  // 2^9 = 512, 512 % 7 = 1
         #expect(text == "hello")

@@ -131,7 +131,7 @@ struct ExprAnalysisTests {
 
     @Test("history a rule needs", arguments: histories)
     func requiredHistory(query: String, milliseconds: Int64) throws {
-        #expect(try Parser.parse(query).requiredHistory() == milliseconds)
+        #expect(try Parser.parse(query).requiredHistory() == .milliseconds(milliseconds))
     }
 
     @Test func selectorsAreListedInSourceOrder() throws {

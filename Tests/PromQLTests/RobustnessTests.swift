@@ -43,7 +43,7 @@ struct RobustnessTests {
             guard let expr = try? Parser.parse(query) else { continue }
             parsed += 1
             #expect((try? Parser.parse(expr.description)) != nil, "printed form of \(query) must parse")
-            _ = try? evaluator.evaluate(expr, at: 300_000)
+            _ = try? evaluator.evaluate(expr, at: Timestamp(seconds: 300))
         }
         #expect(parsed > 100)
     }

@@ -8,17 +8,18 @@ import Testing
 /// The fleet's series as the rules see them, sampled snapshot after snapshot with the ids kept per agent.
 struct FleetSamplerTests {
     let registry = AgentRegistry()
-    let history = SampleHistory(retention: .init(metricNames: nil, windowMillis: 3_600_000))
+    let history = SampleHistory(retention: .init(metricNames: nil, window: .hours(1)))
     let sampler = FleetSampler()
 
-    func sample(at seconds: Double, names: Set<String>) {
-        sampler.sample(registry.snapshot(), at: Int64(seconds * 1000), policy: registry.currentConfiguration.policy,
+    func sample(at seconds: Int, names: Set<String>) {
+        sampler.sample(registry.snapshot(), at: Timestamp(seconds: seconds),
+                policy: registry.currentConfiguration.policy,
                        names: names, into: history)
     }
 
     /// The series holding a sample at `seconds` (stale markers excluded), as `name{labels}` text.
-    func present(at seconds: Double) throws -> [String] {
-        let time = Int64(seconds * 1000)
+    func present(at seconds: Int) throws -> [String] {
+        let time = Timestamp(seconds: seconds).milliseconds
         return history.select([try LabelMatcher(.regexMatch, "__name__", ".+")], from: time, through: time)
             .filter { !isStaleMarker($0.values.last ?? staleMarker) }
             .map(\.labels.seriesNotation)
@@ -26,7 +27,7 @@ struct FleetSamplerTests {
 
     @Test func theSeriesHaveTheLabelsOfMetrics() throws {
         _ = try registry.ingest(Heartbeat(agent: "a", agentType: "worker", host: "h1", labels: [("team", "x")],
-                                          tasks: [TaskReport(success: true, latencyMilliseconds: 700)]), at: 0)
+                                          tasks: [TaskReport(success: true, latencyMilliseconds: 700)]), at: .epoch)
         sample(at: 15, names: ["agent_info", "agent_tasks_total", "agent_task_duration_seconds_bucket"])
         let buckets = ["0.1", "0.25", "0.5", "1", "2.5", "5", "10", "30", "60", "120", "300", "600", "+Inf"]
         let expected = buckets.map { #"agent_task_duration_seconds_bucket{agent="a", agent_type="worker", le="\#($0)"}"# }
@@ -42,10 +43,10 @@ struct FleetSamplerTests {
 
     /// An agent whose labels change gets new series at once; the old ones are marked stale, as after a scrape.
     @Test func aChangeOfAnAgentsLabelsIsSeenAtTheNextSnapshot() throws {
-        _ = try registry.ingest(Heartbeat(agent: "a", agentType: "worker"), at: 0)
-        _ = try registry.ingest(Heartbeat(agent: "b", agentType: "worker"), at: 0)
+        _ = try registry.ingest(Heartbeat(agent: "a", agentType: "worker"), at: .epoch)
+        _ = try registry.ingest(Heartbeat(agent: "b", agentType: "worker"), at: .epoch)
         sample(at: 15, names: ["agent_up"])
-        _ = try registry.ingest(Heartbeat(agent: "a", agentType: "planner"), at: 20)
+        _ = try registry.ingest(Heartbeat(agent: "a", agentType: "planner"), at: Timestamp(seconds: 20))
         sample(at: 30, names: ["agent_up"])
         sample(at: 45, names: ["agent_up"])
         #expect(try present(at: 45) == [#"agent_up{agent="a", agent_type="planner"}"#, #"agent_up{agent="b", agent_type="worker"}"#])
@@ -57,11 +58,14 @@ struct FleetSamplerTests {
 
     @Test func valuesFollowTheAgentsFromSnapshotToSnapshot() throws {
         for (index, name) in ["a", "b", "c"].enumerated() {
-            _ = try registry.ingest(Heartbeat(agent: name, metrics: HeartbeatMetrics(costUSD: Double(index + 1))), at: 0)
+            _ = try registry.ingest(Heartbeat(agent: name, metrics: HeartbeatMetrics(costUSD: Double(index + 1))),
+                    at: .epoch)
         }
         sample(at: 15, names: ["agent_cost_usd_total"])
-        _ = try registry.ingest(Heartbeat(agent: "aa", metrics: HeartbeatMetrics(costUSD: 10)), at: 16)
-        _ = try registry.ingest(Heartbeat(agent: "b", metrics: HeartbeatMetrics(costUSD: 5)), at: 16)
+        _ = try registry.ingest(Heartbeat(agent: "aa", metrics: HeartbeatMetrics(costUSD: 10)),
+                at: Timestamp(seconds: 16))
+        _ = try registry.ingest(Heartbeat(agent: "b", metrics: HeartbeatMetrics(costUSD: 5)),
+                at: Timestamp(seconds: 16))
         sample(at: 30, names: ["agent_cost_usd_total"])
         let cost = history.select([try LabelMatcher(.equal, "__name__", "agent_cost_usd_total")], from: 0, through: .max)
         #expect(cost.map { $0.labels["agent"] } == ["a", "aa", "b", "c"])

@@ -80,7 +80,7 @@ struct RuleEngineTests {
         #expect(engine.groups.first?.lastEvaluation.timestamp == first)
         clock.advance(by: 5)
         engine.tick()
-        #expect(engine.groups.first?.lastEvaluation.timestamp == (first ?? 0) + 10_000)
+        #expect(engine.groups.first?.lastEvaluation.timestamp == first.map { $0 + .seconds(10) })
     }
 
     @Test func pendingAlertsKeepTheirActiveTimeAcrossARestart() throws {
@@ -127,7 +127,7 @@ struct RuleEngineTests {
             clock.advance(by: 15)
             engine.tick()
         }
-        let now = Int64(clock.now() * 1000)
+        let now = clock.now().milliseconds
         func oldest(_ name: String) throws -> Int64? {
             engine.history.select([try LabelMatcher(.equal, "__name__", name)], from: 0, through: .max).first?.timestamps.first
         }

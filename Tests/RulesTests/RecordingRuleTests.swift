@@ -24,7 +24,7 @@ import Testing
         let store = MemorySeriesStore()
         store.append(Labels(["__name__": "agent_queue_depth", "agent": "a"]), timestamp: 0, value: 4)
         store.append(Labels(["__name__": "agent_queue_depth", "agent": "b"]), timestamp: 0, value: 3)
-        let result = group.evaluate(at: 0, queryable: store, sink: store)
+        let result = group.evaluate(at: .epoch, queryable: store, sink: store)
         #expect(result.failures == 0)
         let alerts = group.alertingRules.first?.activeAlerts ?? []
         #expect(alerts.map(\.labels) == [Labels(["alertname": "FleetBacklog", "scope": "fleet"])])
@@ -44,7 +44,7 @@ import Testing
         let store = MemorySeriesStore()
         store.append(Labels(["__name__": "agent_up", "agent": "a"]), timestamp: 0, value: 1)
         store.append(Labels(["__name__": "agent_up", "agent": "b"]), timestamp: 0, value: 1)
-        let result = group.evaluate(at: 0, queryable: store, sink: store)
+        let result = group.evaluate(at: .epoch, queryable: store, sink: store)
         #expect(result.failures == 1)
         #expect(group.rules.first?.status.lastError
             == "vector contains metrics with the same labelset after applying rule labels")
@@ -60,9 +60,9 @@ import Testing
             """)
         let store = MemorySeriesStore()
         store.append(Labels(["__name__": "agent_up", "agent": "a"]), timestamp: 0, value: 1)
-        _ = group.evaluate(at: 0, queryable: store, sink: store)
+        _ = group.evaluate(at: .epoch, queryable: store, sink: store)
         store.append(Labels(["__name__": "agent_up", "agent": "a"]), timestamp: 60_000, value: staleMarker)
-        _ = group.evaluate(at: 60_000, queryable: store, sink: store)
+        _ = group.evaluate(at: Timestamp(seconds: 60), queryable: store, sink: store)
         let copy = store.select([try LabelMatcher(.equal, "__name__", "agent:up:copy")], from: 0, through: 60_000)
         #expect(copy.first.map { Array($0.values).map(isStaleMarker) } == [false, true])
     }
@@ -76,7 +76,7 @@ import Testing
                     expr: "42"
             """)
         let store = MemorySeriesStore()
-        _ = group.evaluate(at: 0, queryable: store, sink: store)
+        _ = group.evaluate(at: .epoch, queryable: store, sink: store)
         let series = store.select([try LabelMatcher(.equal, "__name__", "fleet:answer")], from: 0, through: 0)
         #expect(series.first?.values.first == 42)
     }
@@ -92,7 +92,7 @@ import Testing
                     expr: rate(cost[5m]) > 10 * rate(cost[1h] offset 5m) and up == 1
             """, file: "rules.yml")
         let requirements = try #require(groups.first).seriesRequirements()
-        #expect(requirements.map(\.history) == [300_000, 3_900_000, 300_000])
+        #expect(requirements.map(\.history) == [.minutes(5), .minutes(65), .minutes(5)])
         #expect(requirements[0].matches(Labels(["__name__": "cost", "agent": "a"])))
         #expect(!requirements[0].matches(Labels(["__name__": "up"])))
     }

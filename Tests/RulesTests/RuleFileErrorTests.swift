@@ -67,7 +67,7 @@ private let badFiles: [(file: String, message: String)] = [
         let groups = try RuleFileLoader.load([shippedRulesDirectory.path + "/*.yml"])
         #expect(groups.map(\.name) == ["agent-health", "watchdog", "agent-work"])
         #expect(RuleFileLoader.ruleCount(groups) == 10)
-        #expect(groups.first?.interval == 15_000)
+        #expect(groups.first?.interval == .seconds(15))
     }
 
     @Test func duplicateRulesAreReportedAsPromtoolsLint() throws {

@@ -50,7 +50,7 @@ struct SampleHistoryModelTests {
     }
 
     static func retention(_ windows: [String: Int64]) -> SampleHistory.Retention {
-        .init(byName: windows.mapValues { [.init(matchers: [], windowMillis: $0)] })
+        .init(byName: windows.mapValues { [.init(matchers: [], window: .milliseconds($0))] })
     }
 
     /// Compares every series of each name, and those of one agent (`agent` equality, as the index serves it).
@@ -100,7 +100,7 @@ struct SampleHistoryModelTests {
             }
             var snapshot = SeriesSnapshot()
             for (labels, value) in samples { snapshot.append(ids[labels] ?? .unresolved, value) }
-            history.record(&snapshot, at: time) { samples[$0].0 }
+            history.record(&snapshot, at: Timestamp(milliseconds: time)) { samples[$0].0 }
             for (index, sample) in samples.enumerated() { ids[sample.0] = snapshot.ids[index] }
             model.record(samples, at: time)
             let agent = Int.random(in: 0..<12, using: &random)

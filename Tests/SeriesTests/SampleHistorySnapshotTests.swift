@@ -15,7 +15,7 @@ struct SampleHistorySnapshotTests {
         var snapshot = SeriesSnapshot()
         for (labels, value) in samples { snapshot.append(ids[labels] ?? .unresolved, value) }
         var asked: [Labels] = []
-        history.record(&snapshot, at: time) { index in
+        history.record(&snapshot, at: Timestamp(milliseconds: time)) { index in
             asked.append(samples[index].0)
             return samples[index].0
         }
@@ -31,7 +31,7 @@ struct SampleHistorySnapshotTests {
     }
 
     @Test func idsAreResolvedOnceThenUsedWithoutLabels() {
-        let history = SampleHistory(retention: .init(metricNames: ["up", "cost"], windowMillis: 600_000))
+        let history = SampleHistory(retention: .init(metricNames: ["up", "cost"], window: .minutes(10)))
         var ids: [Labels: SeriesID] = [:]
         let samples = [(series("up", "a"), 1.0), (series("cost", "a"), 2.0), (series("other", "a"), 3.0)]
         #expect(record(history, samples, at: 0, ids: &ids).count == 3)
@@ -42,7 +42,7 @@ struct SampleHistorySnapshotTests {
     }
 
     @Test func aVanishedSeriesGetsOneStaleMarkerAndMayComeBack() throws {
-        let history = SampleHistory(retention: .init(metricNames: ["up"], windowMillis: 600_000))
+        let history = SampleHistory(retention: .init(metricNames: ["up"], window: .minutes(10)))
         var ids: [Labels: SeriesID] = [:]
         let (a, b) = (series("up", "a"), series("up", "b"))
         record(history, [(a, 1), (b, 1)], at: 0, ids: &ids)
@@ -51,13 +51,13 @@ struct SampleHistorySnapshotTests {
         let vanished = stored(history, b)
         #expect(vanished.map(\.0) == [0, 15_000])
         #expect(isStaleMarker(vanished.last?.1 ?? 0))
-        guard case .vector(let gone) = try Evaluator(storage: history).query("up", at: 30_000) else {
+        guard case .vector(let gone) = try Evaluator(storage: history).query("up", at: Timestamp(seconds: 30)) else {
             Issue.record("not a vector")
             return
         }
         #expect(gone.map { $0.labels["agent"] } == ["a"])
         #expect(record(history, [(a, 1), (b, 7)], at: 45_000, ids: &ids).isEmpty)
-        guard case .vector(let back) = try Evaluator(storage: history).query("up", at: 45_000) else {
+        guard case .vector(let back) = try Evaluator(storage: history).query("up", at: Timestamp(seconds: 45)) else {
             Issue.record("not a vector")
             return
         }
@@ -67,7 +67,7 @@ struct SampleHistorySnapshotTests {
     /// A series whose window passes without samples is dropped; a new series may take its slot, and the old id
     /// must then neither write into the new series nor be taken for it.
     @Test func anIdOfADroppedSeriesIsResolvedAgainAndNeverWritesIntoAnother() {
-        let history = SampleHistory(retention: .init(metricNames: ["up"], windowMillis: 60_000))
+        let history = SampleHistory(retention: .init(metricNames: ["up"], window: .minutes(1)))
         var ids: [Labels: SeriesID] = [:]
         let (a, b, c) = (series("up", "a"), series("up", "b"), series("up", "c"))
         record(history, [(a, 1), (b, 2)], at: 0, ids: &ids)
@@ -82,15 +82,15 @@ struct SampleHistorySnapshotTests {
     }
 
     @Test func changingTheRetentionResolvesAgainOnlyWhatItConcerns() {
-        let history = SampleHistory(retention: .init(metricNames: ["up"], windowMillis: 600_000))
+        let history = SampleHistory(retention: .init(metricNames: ["up"], window: .minutes(10)))
         var ids: [Labels: SeriesID] = [:]
         let (up, down) = (series("up", "a"), series("down", "a"))
         #expect(record(history, [(up, 1), (down, 0)], at: 0, ids: &ids) == [up, down])
         #expect(stored(history, down).isEmpty)
-        history.retain(.init(metricNames: ["up", "down"], windowMillis: 600_000))
+        history.retain(.init(metricNames: ["up", "down"], window: .minutes(10)))
         #expect(record(history, [(up, 1), (down, 0)], at: 15_000, ids: &ids) == [down])
         #expect(stored(history, down).map(\.0) == [15_000])
-        history.retain(.init(metricNames: ["down"], windowMillis: 600_000))
+        history.retain(.init(metricNames: ["down"], window: .minutes(10)))
         #expect(stored(history, up).isEmpty)
         #expect(record(history, [(up, 1), (down, 0)], at: 30_000, ids: &ids) == [up])
         #expect(stored(history, down).map(\.0) == [15_000, 30_000])
@@ -98,7 +98,7 @@ struct SampleHistorySnapshotTests {
 
     /// Series in every snapshot share their timestamps: about 8 bytes a sample plus slack, not 16.
     @Test func seriesInEverySnapshotCostAboutEightBytesASample() {
-        let history = SampleHistory(retention: .init(metricNames: ["up"], windowMillis: 3_600_000))
+        let history = SampleHistory(retention: .init(metricNames: ["up"], window: .hours(1)))
         var ids: [Labels: SeriesID] = [:]
         let all = (0..<200).map { series("up", "a\($0)") }
         for step in 0..<400 { record(history, all.map { ($0, Double(step)) }, at: Int64(step) * 15_000, ids: &ids) }
@@ -108,7 +108,7 @@ struct SampleHistorySnapshotTests {
     }
 
     @Test func aSelectorWithoutAMetricNameReturnsSeriesSortedByLabels() throws {
-        let history = SampleHistory(retention: .init(metricNames: nil, windowMillis: 600_000))
+        let history = SampleHistory(retention: .init(metricNames: nil, window: .minutes(10)))
         for (name, agent) in [("b", "2"), ("a", "3"), ("b", "1"), ("a", "1")] {
             history.append(series(name, agent), timestamp: 0, value: 1)
         }

@@ -57,10 +57,10 @@ struct AlertmanagerAPITests {
 
     @Test func alertsShowTheirSilenceAndFollowTheFilters() throws {
         let api = try APIFixture()
-        let now = Int64(api.clock.now() * 1000)
+        let now = api.clock.now()
         let alert = { (agent: String) in
             OutgoingAlert(labels: Labels([Label("alertname", "AgentDown"), Label("agent", agent)]), annotations: .empty,
-                          startsAt: now, endsAt: now + 240_000, isResolved: false, expression: "agent_up == 0")
+                          startsAt: now, endsAt: now + .minutes(4), isResolved: false, expression: "agent_up == 0")
         }
         api.alerts.receive([alert("order-1"), alert("billing-1")])
         let id = api.send("POST", "/api/v2/silences", Self.silence).json.objectValue?["silenceID"]?.stringValue

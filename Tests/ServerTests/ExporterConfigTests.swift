@@ -15,9 +15,10 @@ struct ExporterConfigTests {
             metrics:
               task_duration_buckets: [0.5, 1, 5]
             """, file: "hx.yml")
-        #expect(config.health.defaults == HealthThresholds(degradedAfter: 90, unreachableAfter: 300))
-        #expect(config.health.stoppedRetention == 86_400)
-        #expect(config.health.byAgentType["nightly-report"] == HealthThresholds(degradedAfter: 90_000, unreachableAfter: 93_600))
+        #expect(config.health.defaults == HealthThresholds(degradedAfter: .seconds(90), unreachableAfter: .minutes(5)))
+        #expect(config.health.stoppedRetention == .hours(24))
+        #expect(config.health.byAgentType["nightly-report"] == HealthThresholds(degradedAfter: .hours(25),
+                                                                                     unreachableAfter: .hours(26)))
         #expect(config.taskDurationBuckets == [0.5, 1, 5])
     }
 
@@ -82,7 +83,7 @@ struct GlobalConfigTests {
               external_url: http://exporter.example:9747
             rule_files: ['rules/*.yml', '/etc/hx/extra.yml']
             """, file: "hx.yml")
-        #expect(config.global.evaluationInterval == 30)
+        #expect(config.global.evaluationInterval == .seconds(30))
         #expect(config.global.externalLabels == ["fleet": "prod"])
         #expect(config.global.externalURL == "http://exporter.example:9747")
         #expect(config.ruleFiles == ["rules/*.yml", "/etc/hx/extra.yml"])

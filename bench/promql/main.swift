@@ -12,7 +12,7 @@ let samplesPerSeries = 60
 let stepMilliseconds: Int64 = 5_000
 let agents = 1_000
 let bucketBounds = ["0.005", "0.01", "0.05", "0.1", "0.5", "1", "5", "10", "30", "+Inf"]
-let evaluationTime = Int64(samplesPerSeries - 1) * stepMilliseconds
+let evaluationTime = Timestamp(milliseconds: Int64(samplesPerSeries - 1) * stepMilliseconds)
 
 /// Fills the storage: counters `x`, histogram buckets `x_bucket`, gauges `last_seen`.
 func makeStorage() -> MemoryStorage {

@@ -1,47 +1,8 @@
 import Foundation
 
 /// Text forms that Alertmanager produces with Go's standard library and that its consumers compare
-/// byte for byte.
+/// byte for byte. Times are formatted by ``Timestamp`` (``Timestamp/goRFC3339``).
 public enum GoFormat {
-    /// Go's `time.Time` JSON form (RFC 3339 with up to nanoseconds, trailing zeros dropped) in UTC, at
-    /// millisecond precision: `2026-11-25T22:00:00Z`, `2026-11-25T22:01:00.25Z`. `nil` is Go's zero time
-    /// `0001-01-01T00:00:00Z`, which the webhook payload uses for the `endsAt` of firing alerts.
-    public static func timestamp(_ time: UnixTime?) -> String {
-        guard let time, time.isFinite else { return "0001-01-01T00:00:00Z" }
-        let (seconds, millis) = split(time)
-        var fraction = millis == 0 ? "" : "." + pad(millis, 3)
-        while fraction.hasSuffix("0") { fraction.removeLast() }
-        return dateTime(seconds) + fraction + "Z"
-    }
-
-    /// The API v2 form (go-openapi `strfmt.DateTime`): always three fraction digits, UTC, such as
-    /// `2026-11-25T22:40:02.372Z`; Go's zero time for nil.
-    public static func apiTimestamp(_ time: UnixTime?) -> String {
-        guard let time, time.isFinite else { return "0001-01-01T00:00:00.000Z" }
-        let (seconds, millis) = split(time)
-        return dateTime(seconds) + "." + pad(millis, 3) + "Z"
-    }
-
-    /// Whole seconds and milliseconds, rounded to the nearest millisecond.
-    private static func split(_ time: UnixTime) -> (seconds: Int64, millis: Int) {
-        let total = Int64((time * 1000).rounded())
-        let seconds = total >= 0 ? total / 1000 : (total - 999) / 1000
-        return (seconds, Int(total - seconds * 1000))
-    }
-
-    private static func dateTime(_ seconds: Int64) -> String {
-        var clock = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&clock, &parts)
-        return pad(Int(parts.tm_year) + 1900, 4) + "-" + pad(Int(parts.tm_mon) + 1, 2) + "-" + pad(Int(parts.tm_mday), 2)
-            + "T" + pad(Int(parts.tm_hour), 2) + ":" + pad(Int(parts.tm_min), 2) + ":" + pad(Int(parts.tm_sec), 2)
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    }
-
     /// Go's `strconv.Quote`: double quotes around `text`, with `"`, `\`, control and non-printable
     /// characters escaped.
     public static func quote(_ text: String) -> String {

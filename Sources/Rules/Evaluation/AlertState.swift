@@ -21,24 +21,24 @@ public struct Alert: Sendable, Equatable {
     /// The current state.
     public var state: AlertState
     /// When the alert became active (pending); `ALERTS_FOR_STATE` holds it in seconds.
-    public var activeAt: Int64
+    public var activeAt: Timestamp
     /// When it started firing.
-    public var firedAt: Int64?
+    public var firedAt: Timestamp?
     /// When it was resolved.
-    public var resolvedAt: Int64?
+    public var resolvedAt: Timestamp?
     /// When it was last handed over for sending.
-    public var lastSentAt: Int64?
+    public var lastSentAt: Timestamp?
     /// Until when the last sent notification is valid.
-    public var validUntil: Int64?
+    public var validUntil: Timestamp?
     /// Since when `keep_firing_for` keeps it firing although the expression no longer returns it.
-    public var keepFiringSince: Int64?
+    public var keepFiringSince: Timestamp?
     /// The expression's value at the last evaluation that returned the alert.
     public var value: Double
 
     /// Creates an alert.
-    public init(labels: Labels, annotations: Labels, state: AlertState, activeAt: Int64, firedAt: Int64? = nil,
-                resolvedAt: Int64? = nil, lastSentAt: Int64? = nil, validUntil: Int64? = nil,
-                keepFiringSince: Int64? = nil, value: Double) {
+    public init(labels: Labels, annotations: Labels, state: AlertState, activeAt: Timestamp, firedAt: Timestamp? = nil,
+                resolvedAt: Timestamp? = nil, lastSentAt: Timestamp? = nil, validUntil: Timestamp? = nil,
+                keepFiringSince: Timestamp? = nil, value: Double) {
         self.labels = labels
         self.annotations = annotations
         self.state = state
@@ -53,30 +53,31 @@ public struct Alert: Sendable, Equatable {
 
     /// Whether the alert must be (re)sent at `time`: firing or resolved, and resolved since the last send
     /// or last sent more than `resendDelay` ago (Prometheus' `needsSending`).
-    func needsSending(at time: Int64, resendDelay: Int64) -> Bool {
+    func needsSending(at time: Timestamp, resendDelay: PrometheusDuration) -> Bool {
         if state == .pending { return false }
-        if let resolvedAt, resolvedAt > (lastSentAt ?? .min) { return true }
-        return (lastSentAt ?? Int64.min / 2) + resendDelay < time
+        guard let lastSentAt else { return true }
+        if let resolvedAt, resolvedAt > lastSentAt { return true }
+        return lastSentAt + resendDelay < time
     }
 }
 
-/// An alert handed to the notifier, with Alertmanager's `startsAt` and `endsAt` (milliseconds).
+/// An alert handed to the notifier, with Alertmanager's `startsAt` and `endsAt`.
 public struct OutgoingAlert: Sendable, Equatable {
     /// The alert's labels.
     public var labels: Labels
     /// The alert's annotations.
     public var annotations: Labels
     /// When it started firing.
-    public var startsAt: Int64
+    public var startsAt: Timestamp
     /// When it was resolved, or until when the notification is valid while it still fires.
-    public var endsAt: Int64
+    public var endsAt: Timestamp
     /// Whether the alert is resolved.
     public var isResolved: Bool
     /// The rule's expression as Prometheus prints it, for the alert's `generatorURL`.
     public var expression: String
 
-    /// Creates an outgoing alert; times are milliseconds since the epoch.
-    public init(labels: Labels, annotations: Labels, startsAt: Int64, endsAt: Int64, isResolved: Bool,
+    /// Creates an outgoing alert.
+    public init(labels: Labels, annotations: Labels, startsAt: Timestamp, endsAt: Timestamp, isResolved: Bool,
                 expression: String) {
         self.labels = labels
         self.annotations = annotations

@@ -4,7 +4,7 @@ import PromQL
 extension AlertingRule {
     /// Merges this evaluation's results into the held alerts and advances every alert's state, exactly as
     /// Prometheus' `AlertingRule.Eval`; returns the `ALERTS` and `ALERTS_FOR_STATE` samples.
-    func advance(_ active: inout [Labels: Alert], fresh: [Labels: Alert], at time: Int64, limit: Int) throws
+    func advance(_ active: inout [Labels: Alert], fresh: [Labels: Alert], at time: Timestamp, limit: Int) throws
         -> Vector
     {
         for (labels, alert) in fresh {
@@ -42,11 +42,11 @@ extension AlertingRule {
     }
 
     /// Handles an alert the expression no longer returns; returns whether it is still active (kept firing).
-    private func stepMissing(_ alert: inout Alert, labels: Labels, active: inout [Labels: Alert], at time: Int64)
+    private func stepMissing(_ alert: inout Alert, labels: Labels, active: inout [Labels: Alert], at time: Timestamp)
         -> Bool
     {
         var keepFiring = false
-        if alert.state == .firing, keepFiringFor > 0 {
+        if alert.state == .firing, keepFiringFor > .zero {
             let since = alert.keepFiringSince ?? time
             alert.keepFiringSince = since
             keepFiring = time - since < keepFiringFor
@@ -63,19 +63,21 @@ extension AlertingRule {
         return keepFiring
     }
 
-    private func alertsSample(_ alert: Alert, at time: Int64) -> Sample {
+    private func alertsSample(_ alert: Alert, at time: Timestamp) -> Sample {
         let labels = alert.labels.setting(metricNameLabel, to: "ALERTS").setting("alertstate", to: alert.state.rawValue)
-        return Sample(labels: labels, value: 1, timestamp: time)
+        return Sample(labels: labels, value: 1, timestamp: time.milliseconds)
     }
 
-    private func forStateSample(_ alert: Alert, at time: Int64) -> Sample {
+    private func forStateSample(_ alert: Alert, at time: Timestamp) -> Sample {
         let labels = alert.labels.setting(metricNameLabel, to: "ALERTS_FOR_STATE")
-        return Sample(labels: labels, value: Double(alert.activeAt / 1000), timestamp: time)
+        return Sample(labels: labels, value: Double(alert.activeAt.wholeSeconds),
+                      timestamp: time.milliseconds)
     }
 
     /// The alerts to hand to the notifier after an evaluation at `time`, marking them sent (Prometheus'
     /// `sendAlerts`): firing and resolved alerts not sent within `resendDelay`, or resolved since last sent.
-    func alertsToSend(at time: Int64, resendDelay: Int64, interval: Int64) -> [OutgoingAlert] {
+    func alertsToSend(at time: Timestamp, resendDelay: PrometheusDuration, interval: PrometheusDuration)
+        -> [OutgoingAlert] {
         state.withLock { state in
             var outgoing: [OutgoingAlert] = []
             for labels in state.active.keys.sorted() {

@@ -3,7 +3,7 @@ import PromQL
 import Synchronization
 
 /// How long Prometheus keeps a resolved alert (and re-sends its resolution): 15 minutes.
-public let resolvedRetention: Int64 = 15 * 60_000
+public let resolvedRetention = PrometheusDuration.minutes(15)
 
 /// An alerting rule with Prometheus' state machine: inactive → pending (`for`) → firing, `keep_firing_for`,
 /// resolved alerts kept for ``resolvedRetention``.
@@ -12,10 +12,10 @@ public final class AlertingRule: Sendable {
     public let name: String
     /// The parsed expression.
     public let expression: Expr
-    /// `for:` in milliseconds.
-    public let holdDuration: Int64
-    /// `keep_firing_for:` in milliseconds.
-    public let keepFiringFor: Int64
+    /// `for:`.
+    public let holdDuration: PrometheusDuration
+    /// `keep_firing_for:`.
+    public let keepFiringFor: PrometheusDuration
     /// The `labels:` templates as written, sorted by name (an empty value removes the label).
     public let labels: [Label]
     /// The `annotations:` templates as written, sorted by name.
@@ -35,7 +35,8 @@ public final class AlertingRule: Sendable {
 
     /// Creates a rule; templates are parsed here.
     /// - Throws: ``TemplateError`` when a label or annotation template does not parse.
-    public init(name: String, expression: Expr, holdDuration: Int64 = 0, keepFiringFor: Int64 = 0,
+    public init(name: String, expression: Expr, holdDuration: PrometheusDuration = .zero,
+                keepFiringFor: PrometheusDuration = .zero,
                 labels: [Label] = [], annotations: [Label] = []) throws(TemplateError) {
         self.name = name
         self.expression = expression
@@ -82,7 +83,7 @@ public final class AlertingRule: Sendable {
 
     /// Evaluates at `time` and advances the alerts; returns the `ALERTS` and `ALERTS_FOR_STATE` samples.
     /// - Throws: the query's error; ``RuleEvaluationError`` on duplicate alerts or an exceeded limit.
-    func evaluate(at time: Int64, evaluator: Evaluator, settings: RuleEvaluationSettings) throws -> Vector {
+    func evaluate(at time: Timestamp, evaluator: Evaluator, settings: RuleEvaluationSettings) throws -> Vector {
         let results = try queryVector(expression, evaluator: evaluator, at: time)
         var fresh: [Labels: Alert] = [:]
         for sample in results {
@@ -98,7 +99,7 @@ public final class AlertingRule: Sendable {
         }
     }
 
-    private func makeAlert(_ sample: Sample, at time: Int64, settings: RuleEvaluationSettings) -> Alert {
+    private func makeAlert(_ sample: Sample, at time: Timestamp, settings: RuleEvaluationSettings) -> Alert {
         let data = TemplateData(
             labels: Dictionary(sample.labels.labels.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }),
             externalLabels: settings.externalLabels, externalURL: settings.externalURL, value: sample.value)

@@ -21,8 +21,9 @@ extension RuleGroup {
     /// - Parameters:
     ///   - outageTolerance: Prometheus' `--rules.alert.for-outage-tolerance` (1h).
     ///   - forGracePeriod: Prometheus' `--rules.alert.for-grace-period` (10m).
-    public func restoreForState(at timestamp: Int64, queryable: any Queryable, outageTolerance: Int64 = 3_600_000,
-                                forGracePeriod: Int64 = 600_000) {
+    public func restoreForState(at timestamp: Timestamp, queryable: any Queryable,
+                                outageTolerance: PrometheusDuration = .hours(1),
+                                forGracePeriod: PrometheusDuration = .minutes(10)) {
         for rule in alertingRules {
             if rule.holdDuration >= forGracePeriod {
                 rule.restoreForState(at: timestamp, queryable: queryable, from: timestamp - outageTolerance,
@@ -34,16 +35,17 @@ extension RuleGroup {
 }
 
 extension AlertingRule {
-    func restoreForState(at timestamp: Int64, queryable: any Queryable, from start: Int64, forGracePeriod: Int64) {
+    func restoreForState(at timestamp: Timestamp, queryable: any Queryable, from start: Timestamp,
+                         forGracePeriod: PrometheusDuration) {
         state.withLock { state in
             for (labels, var alert) in state.active {
                 guard let saved = lastForStateSample(labels, queryable: queryable, from: start, through: timestamp),
-                    !isStaleMarker(saved.value)
+                    !isStaleMarker(saved.value),
+                    var restoredActiveAt = Timestamp(seconds: saved.value.rounded(.towardZero))
                 else { continue }
-                let downAt = saved.timestamp / 1000 * 1000
-                var restoredActiveAt = Int64(saved.value) * 1000
+                let downAt = Timestamp(milliseconds: saved.timestamp).truncated(to: .seconds(1))
                 let remaining = holdDuration - (downAt - restoredActiveAt)
-                if remaining <= 0 {
+                if remaining <= .zero {
                     // It was firing when the process went down; the next evaluation fires it again.
                 } else if remaining < forGracePeriod {
                     restoredActiveAt = timestamp + forGracePeriod - holdDuration
@@ -56,12 +58,13 @@ extension AlertingRule {
         }
     }
 
-    private func lastForStateSample(_ labels: Labels, queryable: any Queryable, from start: Int64, through end: Int64)
-        -> (timestamp: Int64, value: Double)?
+    private func lastForStateSample(_ labels: Labels, queryable: any Queryable, from start: Timestamp,
+                                    through end: Timestamp) -> (timestamp: Int64, value: Double)?
     {
         let seriesLabels = labels.setting(metricNameLabel, to: "ALERTS_FOR_STATE")
         let matchers = seriesLabels.labels.compactMap { try? LabelMatcher(.equal, $0.name, $0.value) }
-        let series = queryable.select(matchers, from: start, through: end).first { $0.labels == seriesLabels }
+        let series = queryable.select(matchers, from: start.milliseconds, through: end.milliseconds)
+            .first { $0.labels == seriesLabels }
         guard let series, let time = series.timestamps.last, let value = series.values.last else { return nil }
         return (time, value)
     }

@@ -27,13 +27,13 @@ public final class RecordingRule: Sendable {
 
     /// Evaluates at `time` and returns the samples to store, as Prometheus' `RecordingRule.Eval`.
     /// - Throws: the query's error, ``RuleEvaluationError`` on duplicate series or an exceeded limit.
-    func evaluate(at time: Int64, evaluator: Evaluator, limit: Int) throws -> Vector {
+    func evaluate(at time: Timestamp, evaluator: Evaluator, limit: Int) throws -> Vector {
         var vector = try queryVector(expression, evaluator: evaluator, at: time)
         for index in vector.indices {
             var result = vector[index].labels.setting(metricNameLabel, to: name)
             for label in labels { result = result.setting(label.name, to: label.value) }
             vector[index].labels = result
-            vector[index].timestamp = time
+            vector[index].timestamp = time.milliseconds
         }
         if Set(vector.map(\.labels)).count != vector.count {
             throw RuleEvaluationError("vector contains metrics with the same labelset after applying rule labels")
@@ -61,10 +61,10 @@ public struct RuleEvaluationError: Error, Sendable, Equatable, CustomStringConve
 
 /// Runs an instant query and converts the result as Prometheus' `EngineQueryFunc` does: a scalar becomes
 /// a one-element vector without labels; strings and matrices are errors.
-func queryVector(_ expression: Expr, evaluator: Evaluator, at time: Int64) throws -> Vector {
+func queryVector(_ expression: Expr, evaluator: Evaluator, at time: Timestamp) throws -> Vector {
     switch try evaluator.evaluate(expression, at: time) {
     case .vector(let vector): return vector
-    case .scalar(let value): return [Sample(labels: .empty, value: value, timestamp: time)]
+    case .scalar(let value): return [Sample(labels: .empty, value: value, timestamp: time.milliseconds)]
     default: throw RuleEvaluationError("rule result is not a vector or scalar")
     }
 }

@@ -1,3 +1,4 @@
+import Model
 import PromQL
 
 /// A rule of a group: alerting or recording.
@@ -38,7 +39,7 @@ public enum Rule: Sendable {
         }
     }
 
-    func evaluate(at time: Int64, evaluator: Evaluator, settings: RuleEvaluationSettings) throws -> Vector {
+    func evaluate(at time: Timestamp, evaluator: Evaluator, settings: RuleEvaluationSettings) throws -> Vector {
         switch self {
         case .alerting(let rule): try rule.evaluate(at: time, evaluator: evaluator, settings: settings)
         case .recording(let rule): try rule.evaluate(at: time, evaluator: evaluator, limit: settings.limit)

@@ -20,8 +20,8 @@ public final class RuleGroup: Sendable {
     public let name: String
     /// The file the group was loaded from.
     public let file: String
-    /// The evaluation interval in milliseconds (the group's `interval`, else the default the loader got).
-    public let interval: Int64
+    /// The evaluation interval (the group's `interval`, else the default the loader got).
+    public let interval: PrometheusDuration
     /// The group's `limit` (0: none).
     public let limit: Int
     /// The rules in file order.
@@ -30,14 +30,14 @@ public final class RuleGroup: Sendable {
     private struct State {
         /// The series each rule wrote at the previous evaluation, to mark the vanished ones stale.
         var previousSeries: [Set<Labels>]
-        var lastEvaluation: Int64?
+        var lastEvaluation: Timestamp?
         var lastDurationSeconds = 0.0
     }
 
     private let state: Mutex<State>  // protects what the previous evaluation left behind
 
     /// Creates a group.
-    public init(name: String, file: String, interval: Int64, limit: Int = 0, rules: [Rule]) {
+    public init(name: String, file: String, interval: PrometheusDuration, limit: Int = 0, rules: [Rule]) {
         self.name = name
         self.file = file
         self.interval = interval
@@ -46,8 +46,8 @@ public final class RuleGroup: Sendable {
         state = Mutex(State(previousSeries: Array(repeating: [], count: rules.count)))
     }
 
-    /// When the group was last evaluated (milliseconds) and how long it took (seconds).
-    public var lastEvaluation: (timestamp: Int64?, durationSeconds: Double) {
+    /// When the group was last evaluated and how long it took (seconds).
+    public var lastEvaluation: (timestamp: Timestamp?, durationSeconds: Double) {
         state.withLock { ($0.lastEvaluation, $0.lastDurationSeconds) }
     }
 
@@ -56,15 +56,15 @@ public final class RuleGroup: Sendable {
         rules.compactMap { if case .alerting(let rule) = $0 { rule } else { nil } }
     }
 
-    /// Evaluates every rule in order at `timestamp` (milliseconds), as Prometheus' `Group.Eval`.
+    /// Evaluates every rule in order at `timestamp`, as Prometheus' `Group.Eval`.
     ///
     /// Each rule reads `queryable`, which must already see the samples earlier rules wrote to `sink` in
     /// this evaluation. A rule that fails keeps its previous series and gets health `err`; the others
     /// still run. Series a rule wrote last time but not this time get a stale marker at `timestamp`.
     /// - Parameter resendDelay: Prometheus' `--rules.alert.resend-delay` (1m) for ``GroupEvaluationResult/alertsToSend``.
-    public func evaluate(at timestamp: Int64, queryable: any Queryable, sink: any RuleSampleSink,
+    public func evaluate(at timestamp: Timestamp, queryable: any Queryable, sink: any RuleSampleSink,
                          settings: RuleEvaluationSettings = RuleEvaluationSettings(),
-                         resendDelay: Int64 = 60_000) -> GroupEvaluationResult {
+                         resendDelay: PrometheusDuration = .minutes(1)) -> GroupEvaluationResult {
         let clock = ContinuousClock()
         let groupStart = clock.now
         let evaluator = Evaluator(storage: queryable)
@@ -99,10 +99,10 @@ public final class RuleGroup: Sendable {
         return result
     }
 
-    private func write(_ samples: Vector, ruleIndex: Int, at timestamp: Int64, sink: any RuleSampleSink) {
+    private func write(_ samples: Vector, ruleIndex: Int, at timestamp: Timestamp, sink: any RuleSampleSink) {
         var returned = Set<Labels>(minimumCapacity: samples.count)
         for sample in samples {
-            sink.append(sample.labels, timestamp: timestamp, value: sample.value)
+            sink.append(sample.labels, timestamp: timestamp.milliseconds, value: sample.value)
             returned.insert(sample.labels)
         }
         let previous = state.withLock { state in
@@ -110,7 +110,7 @@ public final class RuleGroup: Sendable {
             return state.previousSeries[ruleIndex]
         }
         for labels in previous.subtracting(returned).sorted() {
-            sink.append(labels, timestamp: timestamp, value: staleMarker)
+            sink.append(labels, timestamp: timestamp.milliseconds, value: staleMarker)
         }
     }
 

@@ -17,8 +17,8 @@ public struct RuleStatus: Sendable, Equatable {
     public var health: RuleHealth = .unknown
     /// The last error's message, if the last evaluation failed.
     public var lastError: String?
-    /// When the rule was last evaluated (milliseconds since the epoch).
-    public var lastEvaluation: Int64?
+    /// When the rule was last evaluated.
+    public var lastEvaluation: Timestamp?
     /// How long the last evaluation took, in seconds.
     public var evaluationSeconds: Double = 0
 

@@ -1,3 +1,5 @@
+import Model
+
 /// A text value from a rule file with where it was written.
 public struct PositionedText: Sendable, Hashable {
     /// The text ("" when the field is absent).
@@ -20,10 +22,10 @@ public struct RuleDefinition: Sendable {
     public var alert = PositionedText("")
     /// `expr:` (empty when absent).
     public var expr = PositionedText("")
-    /// `for:` in milliseconds.
-    public var holdDuration: Int64 = 0
-    /// `keep_firing_for:` in milliseconds.
-    public var keepFiringFor: Int64 = 0
+    /// `for:`.
+    public var holdDuration = PrometheusDuration.zero
+    /// `keep_firing_for:`.
+    public var keepFiringFor = PrometheusDuration.zero
     /// `labels:` in file order.
     public var labels: [(name: String, value: String)] = []
     /// `annotations:` in file order.
@@ -37,8 +39,8 @@ public struct RuleDefinition: Sendable {
 public struct RuleGroupDefinition: Sendable {
     /// `name:`.
     public var name = PositionedText("")
-    /// `interval:` in milliseconds (nil: the global evaluation interval).
-    public var interval: Int64?
+    /// `interval:` (nil: the global evaluation interval).
+    public var interval: PrometheusDuration?
     /// `limit:` (0: no limit).
     public var limit = 0
     /// The rules, in file order.

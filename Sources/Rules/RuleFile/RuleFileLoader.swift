@@ -6,10 +6,12 @@ import PromQL
 public enum RuleFileLoader {
     /// Loads every file matching `patterns` (paths or globs such as `rules/*.yml`; a pattern without
     /// matches is an error, as is a missing file).
-    /// - Parameter defaultInterval: the interval of groups without `interval:` (milliseconds).
+    /// - Parameter defaultInterval: the interval of groups without `interval:`.
     /// - Returns: the groups, file by file in pattern order, groups in file order.
     /// - Throws: ``RuleFileErrors`` listing every problem in every file (nothing is loaded then).
-    public static func load(_ patterns: [String], defaultInterval: Int64 = 15_000) throws(RuleFileErrors) -> [RuleGroup] {
+    public static func load(_ patterns: [String], defaultInterval: PrometheusDuration = .seconds(15))
+        throws(RuleFileErrors) -> [RuleGroup]
+    {
         var groups: [RuleGroup] = []
         var errors: [RuleFileError] = []
         for pattern in patterns {
@@ -27,7 +29,9 @@ public enum RuleFileLoader {
 
     /// Loads one file.
     /// - Throws: ``RuleFileErrors`` with every problem found.
-    public static func loadFile(_ file: String, defaultInterval: Int64 = 15_000) throws(RuleFileErrors) -> [RuleGroup] {
+    public static func loadFile(_ file: String, defaultInterval: PrometheusDuration = .seconds(15))
+        throws(RuleFileErrors) -> [RuleGroup]
+    {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw RuleFileErrors([RuleFileError(file: file, message: "open \(file): no such file or directory")])
         }
@@ -36,8 +40,8 @@ public enum RuleFileLoader {
 
     /// Parses and validates rule-file text; `file` names it in errors and in the groups.
     /// - Throws: ``RuleFileErrors`` with every problem found.
-    public static func parse(_ text: String, file: String, defaultInterval: Int64 = 15_000) throws(RuleFileErrors)
-        -> [RuleGroup]
+    public static func parse(_ text: String, file: String, defaultInterval: PrometheusDuration = .seconds(15))
+        throws(RuleFileErrors) -> [RuleGroup]
     {
         var parser = RuleFileParser(file: file)
         let definitions = try parser.parse(text)

@@ -75,8 +75,8 @@ struct RuleFileParser {
             case "record": rule.record = PositionedText(scalar(value, type: "string"), at: position(of: value))
             case "alert": rule.alert = PositionedText(scalar(value, type: "string"), at: position(of: value))
             case "expr": rule.expr = PositionedText(scalar(value, type: "string"), at: position(of: value))
-            case "for": rule.holdDuration = duration(value) ?? 0
-            case "keep_firing_for": rule.keepFiringFor = duration(value) ?? 0
+            case "for": rule.holdDuration = duration(value) ?? .zero
+            case "keep_firing_for": rule.keepFiringFor = duration(value) ?? .zero
             case "labels": rule.labels = stringMap(value)
             default: rule.annotations = stringMap(value)
             }
@@ -128,12 +128,12 @@ struct RuleFileParser {
         return mapping.map { (name: $0.key.string ?? "", value: scalar($0.value, type: "string")) }
     }
 
-    private mutating func duration(_ node: Node) -> Int64? {
+    private mutating func duration(_ node: Node) -> PrometheusDuration? {
         let text = scalar(node, type: "model.Duration")
         if text.isEmpty { return nil }
         var problem = PrometheusDuration.ParseError(text: text)
         do {
-            if let value = milliseconds(fromSeconds: try PrometheusDuration.parse(text)) { return value }
+            return try PrometheusDuration(parsing: text)
         } catch {
             problem = error
         }

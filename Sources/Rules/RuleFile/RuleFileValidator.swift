@@ -67,8 +67,8 @@ struct RuleFileValidator {
     private func recordingProblems(_ rule: RuleDefinition) -> [String] {
         var problems: [String] = []
         if !rule.annotations.isEmpty { problems.append("invalid field 'annotations' in recording rule") }
-        if rule.holdDuration != 0 { problems.append("invalid field 'for' in recording rule") }
-        if rule.keepFiringFor != 0 { problems.append("invalid field 'keep_firing_for' in recording rule") }
+        if rule.holdDuration != .zero { problems.append("invalid field 'for' in recording rule") }
+        if rule.keepFiringFor != .zero { problems.append("invalid field 'keep_firing_for' in recording rule") }
         if !isValidMetricName(rule.record.text) { problems.append("invalid recording rule name: \(rule.record.text)") }
         return problems
     }

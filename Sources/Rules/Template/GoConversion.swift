@@ -3,10 +3,3 @@ func goInt64(_ value: Double) -> Int64 {
     guard value.isFinite, value >= -9.223372036854775808e18, value < 9.223372036854775808e18 else { return .min }
     return Int64(value)
 }
-
-/// Seconds as whole milliseconds, or nil when they do not fit into Int64.
-func milliseconds(fromSeconds seconds: Double) -> Int64? {
-    let value = (seconds * 1000).rounded()
-    guard value.isFinite, value >= -9.223372036854775808e18, value < 9.223372036854775808e18 else { return nil }
-    return Int64(value)
-}

@@ -62,23 +62,19 @@ enum Humanize {
     /// at millisecond precision.
     static func timestamp(_ seconds: Double) throws(TemplateFunctionError) -> String {
         if seconds.isNaN || seconds.isInfinite { return g4(seconds) }
-        let nanoseconds = seconds * 1e9
-        guard nanoseconds < 9.223372036854775807e18, nanoseconds >= -9.223372036854775808e18 else {
+        guard let time = Timestamp(floatSecondsViaNanoseconds: seconds) else {
             throw .failed("\(GoFloat.shortest(seconds)) cannot be represented as a nanoseconds timestamp since it overflows int64")
         }
-        let milliseconds = goInt64(nanoseconds) / 1_000_000
-        return goTimeString(milliseconds: milliseconds)
+        return goTimeString(time)
     }
 
-    /// Go's `time.Time.String()` for a UTC time given in milliseconds.
-    static func goTimeString(milliseconds: Int64) -> String {
-        let (days, millisOfDay) = floorDivision(milliseconds, 86_400_000)
-        let (year, month, day) = civilDate(daysSinceEpoch: days)
-        let seconds = millisOfDay / 1000
-        let fraction = millisOfDay % 1000
-        var text = "\(year)-\(two(month))-\(two(day)) \(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))"
-        if fraction != 0 {
-            var digits = String(fraction)
+    /// Go's `time.Time.String()` for a UTC time.
+    static func goTimeString(_ time: Timestamp) -> String {
+        let utc = time.utc
+        var text = "\(utc.year)-\(two(utc.month))-\(two(utc.day)) "
+            + "\(two(utc.hour)):\(two(utc.minute)):\(two(utc.second))"
+        if utc.millisecond != 0 {
+            var digits = String(utc.millisecond)
             digits = String(repeating: "0", count: 3 - digits.count) + digits
             while digits.hasSuffix("0") { digits.removeLast() }
             text += "." + digits
@@ -86,24 +82,5 @@ enum Humanize {
         return text + " +0000 UTC"
     }
 
-    private static func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-
-    private static func floorDivision(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
-        let quotient = a / b
-        let remainder = a % b
-        return remainder < 0 ? (quotient - 1, remainder + b) : (quotient, remainder)
-    }
-
-    /// Howard Hinnant's days-to-civil algorithm.
-    private static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
-        let z = daysSinceEpoch + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
+    private static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 }

@@ -1,7 +1,9 @@
+import Model
+
 /// A `promtool test rules` file.
 struct RuleTestFile {
     var ruleFiles: [String] = []
-    var evaluationInterval: Int64 = 60_000
+    var evaluationInterval = PrometheusDuration.minutes(1)
     var groupEvalOrder: [String] = []
     var tests: [RuleTestGroup] = []
 }
@@ -9,7 +11,7 @@ struct RuleTestFile {
 /// One entry of `tests:`.
 struct RuleTestGroup {
     var name = ""
-    var interval: Int64?
+    var interval: PrometheusDuration?
     var inputSeries: [(series: String, values: String)] = []
     var alertTests: [AlertTestCase] = []
     var promqlTests: [PromQLTestCase] = []
@@ -19,7 +21,7 @@ struct RuleTestGroup {
 
 /// One `alert_rule_test` entry.
 struct AlertTestCase {
-    var evalTime: Int64 = 0
+    var evalTime = PrometheusDuration.zero
     var alertname = ""
     var expectedAlerts: [(labels: [String: String], annotations: [String: String])] = []
 }
@@ -27,6 +29,6 @@ struct AlertTestCase {
 /// One `promql_expr_test` entry.
 struct PromQLTestCase {
     var expr = ""
-    var evalTime: Int64 = 0
+    var evalTime = PrometheusDuration.zero
     var expectedSamples: [(labels: String, value: Double)] = []
 }

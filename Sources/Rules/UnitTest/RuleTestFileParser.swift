@@ -18,7 +18,7 @@ struct RuleTestFileParser {
             case "rule_files": file.ruleFiles = strings(value)
             case "evaluation_interval":
                 // promtool treats a missing or zero interval as 1m.
-                file.evaluationInterval = duration(value).flatMap { $0 > 0 ? $0 : nil } ?? file.evaluationInterval
+                file.evaluationInterval = duration(value).flatMap { $0 > .zero ? $0 : nil } ?? file.evaluationInterval
             case "group_eval_order": file.groupEvalOrder = strings(value)
             default: file.tests = (value.sequence.map(Array.init) ?? []).map { testGroup($0) }
             }
@@ -60,7 +60,7 @@ struct RuleTestFileParser {
         var test = AlertTestCase()
         for (key, value) in fields(node, "main.alertTestCase", ["eval_time", "alertname", "exp_alerts"]) {
             switch key {
-            case "eval_time": test.evalTime = duration(value) ?? 0
+            case "eval_time": test.evalTime = duration(value) ?? .zero
             case "alertname": test.alertname = value.string ?? ""
             default:
                 test.expectedAlerts = items(value).map { alert in
@@ -80,7 +80,7 @@ struct RuleTestFileParser {
         for (key, value) in fields(node, "main.promqlTestCase", ["expr", "eval_time", "exp_samples"]) {
             switch key {
             case "expr": test.expr = value.string ?? ""
-            case "eval_time": test.evalTime = duration(value) ?? 0
+            case "eval_time": test.evalTime = duration(value) ?? .zero
             default:
                 test.expectedSamples = items(value).map { sample in
                     var expected = (labels: "", value: 0.0)
@@ -136,11 +136,11 @@ struct RuleTestFileParser {
         }
     }
 
-    private mutating func duration(_ node: Node) -> Int64? {
+    private mutating func duration(_ node: Node) -> PrometheusDuration? {
         guard let text = node.string else { return nil }
         var problem = PrometheusDuration.ParseError(text: text)
         do {
-            if let value = milliseconds(fromSeconds: try PrometheusDuration.parse(text)) { return value }
+            return try PrometheusDuration(parsing: text)
         } catch {
             problem = error
         }

@@ -4,11 +4,11 @@ import PromQL
 /// One entry of a test file's `tests:`, run as promtool's `testGroup.test` runs it.
 struct RuleTestGroupRun {
     let test: RuleTestGroup
-    let evaluationInterval: Int64
+    let evaluationInterval: PrometheusDuration
     let groupOrder: [String: Int]
     private let store = MemorySeriesStore()
 
-    init(test: RuleTestGroup, evaluationInterval: Int64, groupOrder: [String: Int]) {
+    init(test: RuleTestGroup, evaluationInterval: PrometheusDuration, groupOrder: [String: Int]) {
         self.test = test
         self.evaluationInterval = evaluationInterval
         self.groupOrder = groupOrder
@@ -25,7 +25,7 @@ struct RuleTestGroupRun {
         if let missing = test.alertTests.first(where: { $0.alertname.isEmpty }) {
             let suffix = test.name.isEmpty ? "" : " (in TestGroup \(test.name))"
             return ["an item under alert_rule_test misses required attribute alertname at eval_time "
-                + "\(PrometheusDurationText.model(missing.evalTime))\(suffix)"]
+                + "\(missing.evalTime)\(suffix)"]
         }
         let ordered = groups.enumerated().sorted { left, right in
             let (a, b) = (groupOrder[left.element.name] ?? 0, groupOrder[right.element.name] ?? 0)
@@ -40,7 +40,7 @@ struct RuleTestGroupRun {
     /// Loads `input_series` with the test's `interval` as `load` does. promtool 2.42 does not default a
     /// missing `interval`: all values then land at 0s, and the first one stays (later ones are duplicates).
     private func loadSeries() -> String? {
-        let interval = test.interval ?? 0
+        let interval = test.interval?.milliseconds ?? 0
         for (series, values) in test.inputSeries {
             do {
                 let (labels, parsed) = try parseSeriesDescription(Substring(series + " " + values), line: 1)
@@ -59,19 +59,19 @@ struct RuleTestGroupRun {
     /// Evaluates every group at each evaluation step from 0 to the largest `eval_time`, checking the alert
     /// tests whose `eval_time` falls into the step.
     private func evaluateAndCheckAlerts(_ groups: [RuleGroup]) -> [String] {
-        let maxTime = (test.alertTests.map(\.evalTime) + test.promqlTests.map(\.evalTime)).max() ?? 0
+        let maxTime = (test.alertTests.map(\.evalTime) + test.promqlTests.map(\.evalTime)).max() ?? .zero
         let evalTimes = Array(Set(test.alertTests.map(\.evalTime))).sorted()
         let settings = RuleEvaluationSettings(externalLabels: test.externalLabels, externalURL: test.externalURL)
         var failures: [String] = []
         var next = 0
-        var time: Int64 = 0
+        var time = PrometheusDuration.zero  // since the epoch, where the input series start
         while time <= maxTime {
             var evaluationErrors: [String] = []
             for group in groups {
-                _ = group.evaluate(at: time, queryable: store, sink: store, settings: settings)
+                _ = group.evaluate(at: .epoch + time, queryable: store, sink: store, settings: settings)
                 for rule in group.rules {
                     if let error = rule.status.lastError {
-                        evaluationErrors.append("    rule: \(rule.name), time: \(PrometheusDurationText.go(time)), err: \(error)")
+                        evaluationErrors.append("    rule: \(rule.name), time: \(time.goDescription), err: \(error)")
                     }
                 }
             }
@@ -86,7 +86,7 @@ struct RuleTestGroupRun {
         return failures
     }
 
-    private func checkAlerts(at evalTime: Int64, _ groups: [RuleGroup]) -> [String] {
+    private func checkAlerts(at evalTime: PrometheusDuration, _ groups: [RuleGroup]) -> [String] {
         var failures: [String] = []
         for testCase in test.alertTests where testCase.evalTime == evalTime {
             var got: [ExpectedAlert] = []
@@ -104,7 +104,7 @@ struct RuleTestGroupRun {
             }.sorted()
             got.sort()
             guard expected != got else { continue }
-            failures.append(testName + "    alertname: \(testCase.alertname), time: \(PrometheusDurationText.model(evalTime)), \n"
+            failures.append(testName + "    alertname: \(testCase.alertname), time: \(evalTime), \n"
                 + "        exp:\(indent(ExpectedAlert.describe(expected))), \n"
                 + "        got:\(indent(ExpectedAlert.describe(got)))")
         }
@@ -117,10 +117,11 @@ struct RuleTestGroupRun {
 
     /// Runs one `promql_expr_test`; returns the failure text, or nil when it passed.
     private func check(_ testCase: PromQLTestCase) -> String? {
-        let header = "    expr: \(GoFormat.quote(testCase.expr)), time: \(PrometheusDurationText.model(testCase.evalTime))"
+        let header = "    expr: \(GoFormat.quote(testCase.expr)), time: \(testCase.evalTime)"
         let got: Vector
         do {
-            got = try queryVector(Parser.parse(testCase.expr), evaluator: Evaluator(storage: store), at: testCase.evalTime)
+            got = try queryVector(Parser.parse(testCase.expr), evaluator: Evaluator(storage: store),
+                                 at: .epoch + testCase.evalTime)
         } catch {
             return header + ", err: \(error)"
         }

@@ -5,7 +5,7 @@ import Model
 /// How agents, summaries and transitions look in the JSON API.
 enum AgentJSON {
     /// One agent with its state judged at `now` and its latest metrics.
-    static func write(_ record: AgentRecord, at now: UnixTime, policy: HealthPolicy, into writer: inout JSONWriter) {
+    static func write(_ record: AgentRecord, at now: Timestamp, policy: HealthPolicy, into writer: inout JSONWriter) {
         let thresholds = record.thresholds(policy)
         writer.beginObject()
         field("agent", record.name, &writer)
@@ -16,17 +16,17 @@ enum AgentJSON {
         for label in record.labels { field(label.name, label.value, &writer) }
         writer.endObject()
         field("state", record.state(at: now, policy: policy).rawValue, &writer)
-        field("state_since", RFC3339.format(record.stateSince), &writer)
-        field("first_seen", RFC3339.format(record.firstSeen), &writer)
-        field("last_heartbeat", RFC3339.format(record.lastBeat), &writer)
-        number("last_heartbeat_age_seconds", max(0, now - record.lastBeat), &writer)
+        time("state_since", record.stateSince, &writer)
+        time("first_seen", record.firstSeen, &writer)
+        time("last_heartbeat", record.lastBeat, &writer)
+        seconds("last_heartbeat_age_seconds", max(.zero, now - record.lastBeat), &writer)
         optional("run_id", record.runID, &writer)
         if let seq = record.seq { number("seq", Double(seq), &writer) }
         if let interval = record.intervalSeconds { number("interval_seconds", interval, &writer) }
         writer.key("thresholds")
         writer.beginObject()
-        number("degraded_after_seconds", thresholds.degradedAfter, &writer)
-        number("unreachable_after_seconds", thresholds.unreachableAfter, &writer)
+        seconds("degraded_after_seconds", thresholds.degradedAfter, &writer)
+        seconds("unreachable_after_seconds", thresholds.unreachableAfter, &writer)
         writer.endObject()
         optional("status", record.selfReportedStatus?.rawValue, &writer)
         optional("current_task", record.currentTask, &writer)
@@ -69,7 +69,7 @@ enum AgentJSON {
         writer.key("from")
         if let from = transition.from { writer.string(from.rawValue) } else { writer.null() }
         field("to", transition.to.rawValue, &writer)
-        field("at", RFC3339.format(transition.at), &writer)
+        time("at", transition.at, &writer)
         field("reason", transition.reason, &writer)
         writer.endObject()
     }
@@ -81,7 +81,7 @@ enum AgentJSON {
             return
         }
         writer.beginObject()
-        field("at", RFC3339.format(action.at), &writer)
+        time("at", action.at, &writer)
         optional("by", action.by, &writer)
         optional("reason", action.reason, &writer)
         writer.endObject()
@@ -95,6 +95,16 @@ enum AgentJSON {
     private static func optional(_ key: String, _ value: String?, _ writer: inout JSONWriter) {
         guard let value else { return }
         field(key, value, &writer)
+    }
+
+    private static func time(_ key: String, _ value: Timestamp, _ writer: inout JSONWriter) {
+        writer.key(key)
+        writer.rfc3339(value)
+    }
+
+    private static func seconds(_ key: String, _ value: PrometheusDuration, _ writer: inout JSONWriter) {
+        writer.key(key)
+        writer.seconds(value)
     }
 
     private static func number(_ key: String, _ value: Double, _ writer: inout JSONWriter) {

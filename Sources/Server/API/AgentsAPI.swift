@@ -134,7 +134,7 @@ enum ActionBody {
         var message: String
     }
 
-    static func parse(_ body: [UInt8], at time: UnixTime) -> Result<OperatorAction, Failure> {
+    static func parse(_ body: [UInt8], at time: Timestamp) -> Result<OperatorAction, Failure> {
         var action = OperatorAction(at: time)
         guard body.contains(where: { !isWhitespace($0) }) else { return .success(action) }
         let document: JSONValue

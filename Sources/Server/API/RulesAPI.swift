@@ -57,7 +57,7 @@ struct RulesAPI: Sendable {
         }
         writer.endArray()
         writer.key("interval")
-        writer.number(Double(group.interval) / 1000)
+        writer.seconds(group.interval)
         writer.key("limit")
         writer.int(group.limit)
         writer.key("evaluationTime")
@@ -76,9 +76,9 @@ struct RulesAPI: Sendable {
         writer.key("query")
         writer.string(rule.expression.description)
         writer.key("duration")
-        writer.number(Double(rule.holdDuration) / 1000)
+        writer.seconds(rule.holdDuration)
         writer.key("keepFiringFor")
-        writer.number(Double(rule.keepFiringFor) / 1000)
+        writer.seconds(rule.keepFiringFor)
         Self.writeLabels("labels", rule.labels, into: &writer)
         Self.writeLabels("annotations", rule.annotations, into: &writer)
         writer.key("alerts")
@@ -140,9 +140,8 @@ struct RulesAPI: Sendable {
         writer.endObject()
     }
 
-    /// RFC 3339 for a time in milliseconds; Go's zero time when never.
-    static func time(_ millis: Int64?) -> String {
-        guard let millis else { return "0001-01-01T00:00:00Z" }
-        return RFC3339.format(Double(millis) / 1000)
+    /// RFC 3339 with milliseconds; Go's zero time (`0001-01-01T00:00:00Z`) when never.
+    static func time(_ time: Timestamp?) -> String {
+        time?.rfc3339 ?? Timestamp.goZero.goRFC3339
     }
 }

@@ -1,9 +1,10 @@
+import Model
 import YAMLConfig
 
 /// The `global:` section, with Prometheus' field names.
 public struct GlobalConfig: Sendable, Equatable {
-    /// How often rule groups without their own `interval` are evaluated, in seconds (Prometheus' default 15s).
-    public var evaluationInterval: Double = 15
+    /// How often rule groups without their own `interval` are evaluated (Prometheus' default 15s).
+    public var evaluationInterval = PrometheusDuration.seconds(15)
     /// Labels added to alerts sent out, and available to templates as `$externalLabels`.
     public var externalLabels: [String: String] = [:]
     /// The URL the exporter is reached at, for `generatorURL` and `$externalURL`.
@@ -17,7 +18,7 @@ public struct GlobalConfig: Sendable, Equatable {
             switch key {
             case "evaluation_interval":
                 global.evaluationInterval = try child.duration()
-                guard global.evaluationInterval > 0 else { throw child.error("must be above 0s") }
+                guard global.evaluationInterval > .zero else { throw child.error("must be above 0s") }
             case "external_labels":
                 for (name, value) in try child.mapping() {
                     guard isLabelName(name) else { throw value.error("invalid label name \"\(name)\"") }

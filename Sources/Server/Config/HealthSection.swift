@@ -1,4 +1,5 @@
 import Fleet
+import Model
 import YAMLConfig
 
 /// The `health:` section: thresholds and their per-type overrides.
@@ -35,10 +36,10 @@ enum HealthSection {
         return thresholds
     }
 
-    private static func positive(_ reader: YAMLNodeReader) throws(ConfigError) -> Double {
-        let seconds = try reader.duration()
-        guard seconds > 0 else { throw reader.error("must be above 0s") }
-        return seconds
+    private static func positive(_ reader: YAMLNodeReader) throws(ConfigError) -> PrometheusDuration {
+        let span = try reader.duration()
+        guard span > .zero else { throw reader.error("must be above 0s") }
+        return span
     }
 
     private static func checkOrder(_ thresholds: HealthThresholds, _ reader: YAMLNodeReader) throws(ConfigError) {

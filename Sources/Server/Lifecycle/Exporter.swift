@@ -116,8 +116,7 @@ public final class Exporter: Sendable {
     /// Loads the rule files `config` names and puts them in force.
     /// - Throws: ``RuleFileErrors`` naming file, line, group and rule of every problem.
     static func installRules(_ config: ExporterConfig, options: ExporterOptions, into engine: RuleEngine) throws(RuleFileErrors) {
-        let interval = Int64((config.global.evaluationInterval * 1000).rounded())
-        let groups = try RuleFileLoader.load(config.ruleFileGlobs, defaultInterval: interval)
+        let groups = try RuleFileLoader.load(config.ruleFileGlobs, defaultInterval: config.global.evaluationInterval)
         let settings = RuleEvaluationSettings(
             externalLabels: config.global.externalLabels,
             externalURL: config.global.externalURL ?? "http://\(options.listenAddress)")
@@ -170,7 +169,7 @@ public final class Exporter: Sendable {
     /// Stops accepting, lets in-flight requests finish, stops the loop and writes every pending change.
     public func shutdown() {
         lifecycle.ready.store(false, ordering: .releasing)
-        server.shutdown(gracePeriodSeconds: options.shutdownGraceSeconds)
+        server.shutdown(gracePeriodSeconds: options.shutdownGrace.seconds)
         for thread in threads { thread.stop() }
         router.saveRemainingLog()
         do {

@@ -21,13 +21,13 @@ public struct ExporterParts: Sendable {
     /// Sends webhook notifications and forwards alerts to Alertmanagers.
     public var transport: any HTTPTransport
     /// Waits between notification retries.
-    public var retryDelay: @Sendable (Double) async -> Void
+    public var retryDelay: @Sendable (PrometheusDuration) async -> Void
 
     /// Creates the parts; by default notifications go out through `URLSession` and retries wait in real time.
     public init(
         clock: any WallClock, logger: Logger, storage: any ExporterStorage,
         transport: any HTTPTransport = URLSessionTransport(),
-        retryDelay: @escaping @Sendable (Double) async -> Void = DeliveryQueue.realSleep
+        retryDelay: @escaping @Sendable (PrometheusDuration) async -> Void = DeliveryQueue.realSleep
     ) {
         self.clock = clock
         self.logger = logger

@@ -20,7 +20,7 @@ public struct LogfmtLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line = "ts=\(RFC3339.format(clock.now())) level=\(event.level) msg=\(Self.quoted(event.message.description))"
+        var line = "ts=\(clock.now().rfc3339) level=\(event.level) msg=\(Self.quoted(event.message.description))"
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         for key in merged.keys.sorted() {
             line += " \(key)=\(Self.quoted(merged[key]?.description ?? ""))"
