@@ -52,11 +52,11 @@ let package = Package(
 
         // Services: the rule manager and the alert pipeline, driven by the injected clock.
         module("RuleManager", dependencies: [
-            "Model", "PromQL", "Series", "Exposition", "Fleet", "Rules",
+            "Model", "PromQL", "Series", "Exposition", "Fleet", "Rules", "Alerting",
             .product(name: "Logging", package: "swift-log"),
         ]),
         module("AlertPipeline", dependencies: [
-            "Model", "Exposition", "Fleet", "Rules", "Alerting",
+            "Model", "Exposition", "Fleet", "Alerting",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -99,7 +99,7 @@ let package = Package(
             "Server", "RuleManager", "AlertPipeline", "TestSupport", "YAMLConfig", "Rules", "Model", "PromQL", "Alerting", .product(name: "Logging", package: "swift-log"),
         ]),
         tests("RuleManagerTests", dependencies: [
-            "RuleManager", "TestSupport", "Rules", "Model", "PromQL", "Series", "Fleet",
+            "RuleManager", "TestSupport", "Rules", "Model", "PromQL", "Series", "Fleet", "Alerting",
             .product(name: "Logging", package: "swift-log"),
         ]),
         tests("AlertPipelineTests", dependencies: [

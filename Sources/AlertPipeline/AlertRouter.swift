@@ -2,7 +2,6 @@ import Alerting
 import Fleet
 import Logging
 import Model
-import Rules
 import Synchronization
 
 /// The exporter's Alertmanager: receives the alerts the rule engine sends, groups and routes them, mutes
@@ -120,18 +119,29 @@ public final class AlertRouter: Sendable {
         metrics.register(receivers: settings.config?.receivers.map(\.name) ?? [])
     }
 
-    /// Takes the alerts a rule group wants sent (firing and resolved, Prometheus' `sendAlerts`): they join
-    /// their aggregation groups, and those routed to `alertmanager_configs` are forwarded at once.
-    public func receive(_ outgoing: [OutgoingAlert]) {
-        guard !outgoing.isEmpty else { return }
+    /// Takes the alerts a rule group wants sent (firing and resolved, Prometheus' `sendAlerts`): external
+    /// labels are added where an alert lacks them (as Prometheus' notifier does), they join their aggregation
+    /// groups, and those routed to `alertmanager_configs` are forwarded at once.
+    public func receive(_ sent: [Alerting.Alert]) {
+        guard !sent.isEmpty else { return }
         let now = clock.now()
         let forwarding = state.withLock { state -> [Delivery] in
-            let alerts = outgoing.map { AlertConversion.alert($0, settings: state.settings, receivedAt: now) }
+            let alerts = sent.map { Self.received($0, settings: state.settings, at: now) }
             for alert in alerts { state.alerts[alert.fingerprint] = alert }
             state.dispatcher.insert(alerts, at: now)
             return forwardingDeliveries(alerts, state: &state, at: now)
         }
         for delivery in forwarding { deliveries.enqueue(delivery) }
+    }
+
+    /// `alert` as received at `now`, with the external labels it lacks.
+    private static func received(_ alert: Alerting.Alert, settings: Settings, at now: Timestamp) -> Alerting.Alert {
+        var received = alert
+        for (name, value) in settings.externalLabels.sorted(by: { $0.key < $1.key }) where alert.labels[name].isEmpty {
+            received.labels = received.labels.setting(name, to: value)
+        }
+        received.updatedAt = now
+        return received
     }
 
     private func forwardingDeliveries(_ alerts: [Alerting.Alert], state: inout State, at now: Timestamp) -> [Delivery] {

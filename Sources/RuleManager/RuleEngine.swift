@@ -1,3 +1,4 @@
+import Alerting
 import Dispatch
 import Fleet
 import Logging
@@ -40,14 +41,14 @@ public final class RuleEngine: Sendable {
     private let clock: any WallClock
     let logger: Logger
     /// Receives the alerts each group evaluation wants sent (the alert router).
-    private let notify: @Sendable ([OutgoingAlert]) -> Void
+    private let notify: @Sendable ([Alerting.Alert]) -> Void
     /// Protects the groups, their schedule and failure counts, the settings and the last sampling time.
     private let state = Mutex(State())
 
     /// Creates an engine without rules.
     /// - Parameter notify: receives the firing and resolved alerts each group evaluation sends.
     public init(registry: AgentRegistry, store: any AlertStateStorage, clock: any WallClock, logger: Logger,
-                notify: @escaping @Sendable ([OutgoingAlert]) -> Void = { _ in }) {
+                notify: @escaping @Sendable ([Alerting.Alert]) -> Void = { _ in }) {
         self.notify = notify
         self.registry = registry
         self.store = store
@@ -99,7 +100,10 @@ public final class RuleEngine: Sendable {
             let result = group.evaluate(at: now, queryable: history, sink: history, settings: settings)
             failures.withLock { $0[Self.key(group)] = result.failures }
             save(group)
-            notify(result.alertsToSend)
+            let sent = result.alertsToSend.flatMap { rule in
+                SentAlerts.alerts(rule.alerts, expression: rule.expression, externalURL: settings.externalURL, at: now)
+            }
+            if !sent.isEmpty { notify(sent) }
         }
         let counted = failures.withLock { $0 }
         state.withLock { state in

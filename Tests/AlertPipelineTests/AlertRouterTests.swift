@@ -52,12 +52,16 @@ struct AlertRouterTests {
             retryDelay: { _ in })
     }
 
+    static let generatorURL = "http://hx.example:9747/graph?g0.expr=agent_up+%3D%3D+0&g0.tab=1"
+
+    /// An alert as the rule manager sends it: firing and valid for 4 minutes, or resolved at `resolvedAt`.
     static func alert(_ agent: String, resolvedAt: Timestamp? = nil, at now: Timestamp, extra: [Label] = [])
-        -> OutgoingAlert {
-        return OutgoingAlert(
+        -> Alerting.Alert
+    {
+        Alerting.Alert(
             labels: Labels([Label("alertname", "AgentDown"), Label("agent", agent)] + extra),
             annotations: Labels([Label("summary", "\(agent) is down")]), startsAt: now,
-            endsAt: resolvedAt ?? now + .minutes(4), isResolved: resolvedAt != nil, expression: "agent_up == 0")
+            endsAt: resolvedAt ?? now + .minutes(4), generatorURL: generatorURL, updatedAt: now)
     }
 
     /// Ticks, waits until the deliveries it started have finished, and ticks again to apply their outcomes.
@@ -91,7 +95,7 @@ struct AlertRouterTests {
         #expect(firing["externalURL"]?.stringValue == "http://hx.example:9747")
         let alert = firing["alerts"]?.arrayValue?.first?.objectValue
         #expect(alert?["labels"]?.objectValue?["fleet"]?.stringValue == "test", "external labels are added")
-        #expect(alert?["generatorURL"]?.stringValue == "http://hx.example:9747/graph?g0.expr=agent_up+%3D%3D+0&g0.tab=1")
+        #expect(alert?["generatorURL"]?.stringValue == Self.generatorURL)
 
         clock.advance(by: 300)
         router.receive([Self.alert("a", at: clock.now())])  // resent by the rule engine: nothing new

@@ -113,15 +113,16 @@ private struct Harness {
 
     @Test func notificationsAreSentWhenFiringResentAfterTheDelayAndOnResolution() throws {
         let harness = try Harness()
-        #expect(harness.step(minute: 0, unreachable: 1).alertsToSend.map(\.isResolved) == [false])
+        let first = harness.step(minute: 0, unreachable: 1).alertsToSend
+        #expect(first.map(\.expression) == [#"agent_health{state="unreachable"} == 1"#])
+        #expect(first.flatMap(\.alerts).map(\.resolvedAt) == [nil])
         #expect(harness.step(minute: 1, unreachable: 1).alertsToSend.isEmpty, "resend delay is 1m")
-        let resent = harness.step(minute: 2, unreachable: 1).alertsToSend
-        #expect(resent.first?.startsAt == at(minute: 0))
-        let validUntil = at(minute: 2) + 4 * .minutes(1)
-        #expect(resent.first?.endsAt == validUntil)
-        let resolved = harness.step(minute: 3, unreachable: 0).alertsToSend
-        #expect(resolved.map(\.isResolved) == [true])
-        #expect(resolved.first?.endsAt == at(minute: 3))
+        let resent = harness.step(minute: 2, unreachable: 1).alertsToSend.flatMap(\.alerts)
+        #expect(resent.first?.firedAt == at(minute: 0))
+        #expect(resent.first?.lastSentAt == at(minute: 2))
+        #expect(resent.first?.validUntil == at(minute: 2) + 4 * .minutes(1))
+        let resolved = harness.step(minute: 3, unreachable: 0).alertsToSend.flatMap(\.alerts)
+        #expect(resolved.map(\.resolvedAt) == [at(minute: 3)])
     }
 
     @Test func restoredAlertsContinueTheirHoldTimer() throws {

@@ -59,8 +59,8 @@ struct AlertmanagerAPITests {
         let api = try APIFixture()
         let now = api.clock.now()
         let alert = { (agent: String) in
-            OutgoingAlert(labels: Labels([Label("alertname", "AgentDown"), Label("agent", agent)]), annotations: .empty,
-                          startsAt: now, endsAt: now + .minutes(4), isResolved: false, expression: "agent_up == 0")
+            Alerting.Alert(labels: Labels([Label("alertname", "AgentDown"), Label("agent", agent)]), startsAt: now,
+                           endsAt: now + .minutes(4), updatedAt: now)
         }
         api.alerts.receive([alert("order-1"), alert("billing-1")])
         let id = api.send("POST", "/api/v2/silences", Self.silence).json.objectValue?["silenceID"]?.stringValue

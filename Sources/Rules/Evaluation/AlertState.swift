@@ -60,30 +60,3 @@ public struct Alert: Sendable, Equatable {
         return lastSentAt + resendDelay < time
     }
 }
-
-/// An alert handed to the notifier, with Alertmanager's `startsAt` and `endsAt`.
-public struct OutgoingAlert: Sendable, Equatable {
-    /// The alert's labels.
-    public var labels: Labels
-    /// The alert's annotations.
-    public var annotations: Labels
-    /// When it started firing.
-    public var startsAt: Timestamp
-    /// When it was resolved, or until when the notification is valid while it still fires.
-    public var endsAt: Timestamp
-    /// Whether the alert is resolved.
-    public var isResolved: Bool
-    /// The rule's expression as Prometheus prints it, for the alert's `generatorURL`.
-    public var expression: String
-
-    /// Creates an outgoing alert.
-    public init(labels: Labels, annotations: Labels, startsAt: Timestamp, endsAt: Timestamp, isResolved: Bool,
-                expression: String) {
-        self.labels = labels
-        self.annotations = annotations
-        self.startsAt = startsAt
-        self.endsAt = endsAt
-        self.isResolved = isResolved
-        self.expression = expression
-    }
-}

@@ -74,12 +74,12 @@ extension AlertingRule {
                       timestamp: time.milliseconds)
     }
 
-    /// The alerts to hand to the notifier after an evaluation at `time`, marking them sent (Prometheus'
+    /// The alerts to hand to the notifier after an evaluation at `time`, marked sent (Prometheus'
     /// `sendAlerts`): firing and resolved alerts not sent within `resendDelay`, or resolved since last sent.
-    func alertsToSend(at time: Timestamp, resendDelay: PrometheusDuration, interval: PrometheusDuration)
-        -> [OutgoingAlert] {
+    /// Each is valid until four resend delays (or intervals) later, its `validUntil`.
+    func alertsToSend(at time: Timestamp, resendDelay: PrometheusDuration, interval: PrometheusDuration) -> [Alert] {
         state.withLock { state in
-            var outgoing: [OutgoingAlert] = []
+            var sent: [Alert] = []
             for labels in state.active.keys.sorted() {
                 guard var alert = state.active[labels], alert.needsSending(at: time, resendDelay: resendDelay) else {
                     continue
@@ -87,12 +87,9 @@ extension AlertingRule {
                 alert.lastSentAt = time
                 alert.validUntil = time + 4 * max(resendDelay, interval)
                 state.active[labels] = alert
-                outgoing.append(OutgoingAlert(
-                    labels: alert.labels, annotations: alert.annotations, startsAt: alert.firedAt ?? alert.activeAt,
-                    endsAt: alert.resolvedAt ?? alert.validUntil ?? time, isResolved: alert.resolvedAt != nil,
-                    expression: expression.description))
+                sent.append(alert)
             }
-            return outgoing
+            return sent
         }
     }
 }

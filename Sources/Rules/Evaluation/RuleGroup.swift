@@ -10,8 +10,9 @@ public struct GroupEvaluationResult: Sendable {
     public var failures: Int
     /// How many samples the rules wrote (stale markers excluded).
     public var samplesWritten: Int
-    /// The alerts to send to the notifier (Prometheus' `sendAlerts`), from every alerting rule.
-    public var alertsToSend: [OutgoingAlert]
+    /// The alerts to send to the notifier (Prometheus' `sendAlerts`), per alerting rule with the rule's
+    /// expression as Prometheus prints it (for the alerts' `generatorURL`).
+    public var alertsToSend: [(expression: String, alerts: [Alert])]
 }
 
 /// A group of rules evaluated together, in order, at one timestamp per evaluation.
@@ -79,7 +80,8 @@ public final class RuleGroup: Sendable {
                 let samples = try rule.evaluate(at: timestamp, evaluator: evaluator, settings: settings)
                 status.health = .ok
                 if case .alerting(let alerting) = rule {
-                    result.alertsToSend += alerting.alertsToSend(at: timestamp, resendDelay: resendDelay, interval: interval)
+                    let alerts = alerting.alertsToSend(at: timestamp, resendDelay: resendDelay, interval: interval)
+                    if !alerts.isEmpty { result.alertsToSend.append((alerting.expression.description, alerts)) }
                 }
                 write(samples, ruleIndex: index, at: timestamp, sink: sink)
                 result.samplesWritten += samples.count

@@ -1,23 +1,20 @@
 import Alerting
 import Model
-import PromQL
 import Rules
 
-/// Turns an alert the rule engine sends into the alert Alertmanager receives, as Prometheus' notifier does:
-/// external labels added where the alert lacks them, and a `generatorURL` that opens the
-/// rule's expression.
-enum AlertConversion {
-    static func alert(_ outgoing: OutgoingAlert, settings: AlertRouter.Settings, receivedAt now: Timestamp)
-        -> Alerting.Alert {
-        var labels = outgoing.labels
-        for (name, value) in settings.externalLabels.sorted(by: { $0.key < $1.key }) where labels[name].isEmpty {
-            labels = labels.setting(name, to: value)
+/// Prometheus' `sendAlerts`: a rule's alert as the notifier receives it. It starts when it started firing and
+/// ends when it resolved or, while it fires, when the notification stops being valid (`validUntil`); its
+/// `generatorURL` opens the rule's expression.
+enum SentAlerts {
+    static func alerts(_ alerts: [Rules.Alert], expression: String, externalURL: String, at time: Timestamp)
+        -> [Alerting.Alert]
+    {
+        let url = generatorURL(expression: expression, externalURL: externalURL)
+        return alerts.map { alert in
+            Alerting.Alert(
+                labels: alert.labels, annotations: alert.annotations, startsAt: alert.firedAt ?? alert.activeAt,
+                endsAt: alert.resolvedAt ?? alert.validUntil ?? time, generatorURL: url, updatedAt: time)
         }
-        return Alerting.Alert(
-            labels: labels, annotations: outgoing.annotations, startsAt: outgoing.startsAt,
-            endsAt: outgoing.endsAt,
-            generatorURL: generatorURL(expression: outgoing.expression, externalURL: settings.externalURL),
-            updatedAt: now)
     }
 
     /// Prometheus' link to an expression: `<external URL>/graph?g0.expr=<expr>&g0.tab=1`.
