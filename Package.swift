@@ -94,7 +94,9 @@ let package = Package(
         tests("RulesTests", dependencies: ["Rules", "Model", "TestSupport"], resources: [.copy("testdata")]),
         tests("FleetTests", dependencies: ["Fleet", "Model", "TestSupport"]),
         tests("HTTPTests", dependencies: ["HTTP"]),
-        tests("StorageTests", dependencies: ["Storage", "TestSupport", "Alerting", "Model"]),
+        tests("StorageTests", dependencies: [
+            "Storage", "TestSupport", "Alerting", "Model", "Fleet", "Rules", "RuleManager", "AlertPipeline",
+        ]),
         tests("ServerTests", dependencies: [
             "Server", "RuleManager", "AlertPipeline", "TestSupport", "YAMLConfig", "Rules", "Model", "PromQL", "Alerting", .product(name: "Logging", package: "swift-log"),
         ]),

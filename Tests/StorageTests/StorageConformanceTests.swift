@@ -1,0 +1,120 @@
+import AlertPipeline
+import Alerting
+import Fleet
+import Model
+import RuleManager
+import Rules
+import Storage
+import TestSupport
+import Testing
+
+/// The storage protocols' promises, held by every backend: SQLite (reopened from its file, as after a restart)
+/// and the in-memory storage unit tests use in its place.
+struct StorageConformanceTests {
+    enum Backend: String, CaseIterable, CustomTestStringConvertible {
+        case sqlite, memory
+
+        var testDescription: String { rawValue }
+    }
+
+    /// A backend and a way to open it again, as a restart would.
+    final class Opened: Sendable {
+        let directory = TestPaths.temporaryDirectory("storage")
+        let memory = InMemoryStorage()
+        let backend: Backend
+
+        init(_ backend: Backend) {
+            self.backend = backend
+        }
+
+        func open() throws -> any ExporterStorageForTests {
+            switch backend {
+            case .sqlite: try SQLiteStorage(directory: directory)
+            case .memory: memory
+            }
+        }
+    }
+
+    static let start = Timestamp(milliseconds: 1_764_108_000_123)
+
+    static func alert(_ agent: String, state: AlertState, resolvedAt: Timestamp? = nil) -> Rules.Alert {
+        Rules.Alert(
+            labels: Labels([Label("alertname", "AgentDown"), Label("agent", agent)]),
+            annotations: Labels([Label("summary", "\(agent) is down")]), state: state, activeAt: start,
+            firedAt: state == .pending ? nil : start + .minutes(1), resolvedAt: resolvedAt,
+            lastSentAt: start + .minutes(2), validUntil: start + .minutes(6), keepFiringSince: nil, value: 0.25)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func alertsOfARuleGroupAreReplacedTogetherAndComeBack(backend: Backend) throws {
+        let opened = Opened(backend)
+        let firing = SavedAlert(file: "f.yml", group: "g", rule: "AgentDown", alert: Self.alert("a", state: .firing))
+        let pending = SavedAlert(file: "f.yml", group: "g", rule: "AgentDown", alert: Self.alert("b", state: .pending))
+        let other = SavedAlert(file: "f.yml", group: "h", rule: "Other", alert: Self.alert("c", state: .firing))
+        try opened.open().saveAlerts(file: "f.yml", group: "g", [firing, pending])
+        try opened.open().saveAlerts(file: "f.yml", group: "h", [other])
+        #expect(try opened.open().loadAlerts().sorted { $0.alert.labels < $1.alert.labels } == [firing, pending, other])
+
+        let resolved = SavedAlert(
+            file: "f.yml", group: "g", rule: "AgentDown",
+            alert: Self.alert("a", state: .inactive, resolvedAt: Self.start + .minutes(3)))
+        try opened.open().saveAlerts(file: "f.yml", group: "g", [resolved])
+        #expect(try opened.open().loadAlerts().sorted { $0.alert.labels < $1.alert.labels } == [resolved, other])
+    }
+
+    @Test(arguments: Backend.allCases)
+    func silencesAreSavedReplacedAndDeleted(backend: Backend) throws {
+        let opened = Opened(backend)
+        let matchers = [try LabelMatcher.alertmanager(.regexMatch, "agent", "order-.*")]
+        let silence = Silence(
+            id: "s1", matchers: matchers, startsAt: Self.start, endsAt: Self.start + .hours(2),
+            updatedAt: Self.start, createdBy: "alice", comment: "deploy")
+        var other = silence
+        other.id = "s2"
+        try opened.open().saveSilences([silence, other])
+        #expect(try opened.open().loadSilences() == [silence, other])
+        var expired = silence
+        expired.endsAt = Self.start + .minutes(5)
+        try opened.open().saveSilences([expired])
+        try opened.open().deleteSilences(ids: ["s2"])
+        #expect(try opened.open().loadSilences() == [expired])
+    }
+
+    @Test(arguments: Backend.allCases)
+    func theNotificationLogKeepsOneEntryPerGroupAndIntegration(backend: Backend) throws {
+        let opened = Opened(backend)
+        let key = IntegrationKey(receiver: "team", integration: "webhook", index: 0)
+        let first = NotificationLogEntry(
+            integration: key, groupKey: "{}:{alertname=\"AgentDown\"}", timestamp: Self.start,
+            firingAlerts: [Fingerprint(1), Fingerprint(2)], resolvedAlerts: [], expiresAt: Self.start + .hours(8))
+        var later = first
+        later.timestamp = Self.start + .minutes(5)
+        later.firingAlerts = [Fingerprint(2)]
+        later.resolvedAlerts = [Fingerprint(1)]
+        var otherGroup = first
+        otherGroup.groupKey = "{}:{alertname=\"Stuck\"}"
+        try opened.open().saveNotificationLog([first, otherGroup], deleting: [])
+        try opened.open().saveNotificationLog([later], deleting: [otherGroup])
+        #expect(try opened.open().loadNotificationLog() == [later])
+    }
+
+    @Test(arguments: Backend.allCases)
+    func agentsAndTheirHistoryComeBack(backend: Backend) throws {
+        let opened = Opened(backend)
+        let registry = AgentRegistry()
+        _ = try registry.ingest(Heartbeat(agent: "w-1", agentType: "worker"), at: Self.start)
+        try registry.kill("w-1", action: OperatorAction(reason: "loop", by: "alice", at: Self.start + .seconds(5)))
+        _ = try registry.ingest(Heartbeat(agent: "w-2"), at: Self.start)
+        try opened.open().apply(registry.drainChanges())
+        #expect(try opened.open().loadAgents().map(\.name) == ["w-1", "w-2"])
+        #expect(try opened.open().history(of: "w-1", limit: 10).map(\.reason) == ["first heartbeat", "killed by alice: loop"])
+        var changes = FleetChanges()
+        changes.deletions = ["w-2"]
+        try opened.open().apply(changes)
+        #expect(try opened.open().loadAgents().map(\.name) == ["w-1"])
+        #expect(try opened.open().history(of: "w-2", limit: 10).isEmpty)
+    }
+}
+
+/// Every storage protocol, as the exporter needs them (Server's `ExporterStorage`, without importing Server).
+typealias ExporterStorageForTests = AgentStorage & AlertStateStorage & SilenceStorage & NotificationLogStorage
