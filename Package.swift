@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Settings every Swift target shares: Swift 6 language mode and explicit `any`.
 let strictSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 func module(_ name: String, dependencies: [Target.Dependency] = [], resources: [Resource]? = nil) -> Target {
@@ -51,24 +51,35 @@ let package = Package(
         module("Rules", dependencies: ["Model", "PromQL", "Series", .product(name: "Yams", package: "Yams")]),
 
         // Services: the rule manager and the alert pipeline, driven by the injected clock.
-        module("RuleManager", dependencies: [
-            "Model", "PromQL", "Series", "Exposition", "Fleet", "Rules", "Alerting",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        module("AlertPipeline", dependencies: [
-            "Model", "Exposition", "Fleet", "Alerting",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        module(
+            "RuleManager",
+            dependencies: [
+                "Model", "PromQL", "Series", "Exposition", "Fleet", "Rules", "Alerting",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        module(
+            "AlertPipeline",
+            dependencies: [
+                "Model", "Exposition", "Fleet", "Alerting",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
 
         // Edges: transport, persistence, wiring.
         module("HTTP", dependencies: ["CMicroHTTPD", "CZlib"]),
-        module("Storage", dependencies: [
-            "Model", "Fleet", "JSON", "Rules", "Alerting", "RuleManager", "AlertPipeline", .product(name: "GRDB", package: "GRDB.swift")]),
-        module("Server", dependencies: [
-            "Model", "HTTP", "Exposition", "JSON", "Series", "RuleManager", "AlertPipeline", "Fleet", "Storage", "PromQL", "YAMLConfig", "Rules", "Alerting",
-            .product(name: "Yams", package: "Yams"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        module(
+            "Storage",
+            dependencies: [
+                "Model", "Fleet", "JSON", "Rules", "Alerting", "RuleManager", "AlertPipeline",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        module(
+            "Server",
+            dependencies: [
+                "Model", "HTTP", "Exposition", "JSON", "Series", "RuleManager", "AlertPipeline", "Fleet", "Storage",
+                "PromQL", "YAMLConfig", "Rules", "Alerting",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "heartbeat-exporter",
             dependencies: [
@@ -88,33 +99,48 @@ let package = Package(
         tests("JSONTests", dependencies: ["JSON"]),
         tests("SeriesTests", dependencies: ["Series", "Model", "PromQL"]),
         tests("YAMLConfigTests", dependencies: ["YAMLConfig"]),
-        tests("AlertingTests", dependencies: ["Alerting", "TestSupport", "YAMLConfig", "Model"], resources: [.copy("testdata")]),
+        tests(
+            "AlertingTests", dependencies: ["Alerting", "TestSupport", "YAMLConfig", "Model"],
+            resources: [.copy("testdata")]),
         tests("ExpositionTests", dependencies: ["Exposition", "Model", "TestSupport"], resources: [.copy("testdata")]),
         tests("PromQLTests", dependencies: ["PromQL", "Model", "TestSupport"], resources: [.copy("testdata")]),
         tests("RulesTests", dependencies: ["Rules", "Model", "TestSupport"], resources: [.copy("testdata")]),
         tests("FleetTests", dependencies: ["Fleet", "Model", "TestSupport"]),
         tests("HTTPTests", dependencies: ["HTTP"]),
-        tests("StorageTests", dependencies: [
-            "Storage", "TestSupport", "Alerting", "Model", "Fleet", "Rules", "RuleManager", "AlertPipeline",
-        ]),
-        tests("ServerTests", dependencies: [
-            "Server", "RuleManager", "AlertPipeline", "TestSupport", "YAMLConfig", "Rules", "Model", "PromQL", "Alerting", .product(name: "Logging", package: "swift-log"),
-        ]),
-        tests("RuleManagerTests", dependencies: [
-            "RuleManager", "TestSupport", "Rules", "Model", "PromQL", "Series", "Fleet", "Alerting",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        tests("AlertPipelineTests", dependencies: [
-            "AlertPipeline", "Server", "TestSupport", "Rules", "Model", "PromQL", "Alerting", "Fleet", "Exposition",
-            "JSON",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        tests(
+            "StorageTests",
+            dependencies: [
+                "Storage", "TestSupport", "Alerting", "Model", "Fleet", "Rules", "RuleManager", "AlertPipeline",
+            ]),
+        tests(
+            "ServerTests",
+            dependencies: [
+                "Server", "RuleManager", "AlertPipeline", "TestSupport", "YAMLConfig", "Rules", "Model", "PromQL",
+                "Alerting", .product(name: "Logging", package: "swift-log"),
+            ]),
+        tests(
+            "RuleManagerTests",
+            dependencies: [
+                "RuleManager", "TestSupport", "Rules", "Model", "PromQL", "Series", "Fleet", "Alerting",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        tests(
+            "AlertPipelineTests",
+            dependencies: [
+                "AlertPipeline", "Server", "TestSupport", "Rules", "Model", "PromQL", "Alerting", "Fleet", "Exposition",
+                "JSON",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         tests("ArchitectureTests", dependencies: []),
         tests("IntegrationTests", dependencies: ["TestSupport", "JSON", "HeartbeatClient"], exclude: ["Browser"]),
 
         // Benchmark: the HTTP transport with a trivial handler (bench/limit/run.sh).
-        .executableTarget(name: "http-trivial-bench", dependencies: ["HTTP"], path: "bench/limit/swift", swiftSettings: strictSettings),
-        .executableTarget(name: "promql-bench", dependencies: ["PromQL", "Model"], path: "bench/promql", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "http-trivial-bench", dependencies: ["HTTP"], path: "bench/limit/swift", swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "promql-bench", dependencies: ["PromQL", "Model"], path: "bench/promql", swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "rules-bench",
             dependencies: [

@@ -79,22 +79,28 @@ public final class AlertRouter: Sendable {
         self.transport = transport
         let silences = SilenceStore(silences: try store.loadSilences())
         let log = NotificationLog(entries: try store.loadNotificationLog())
-        state = Mutex(State(settings: settings, dispatcher: Self.dispatcher(settings, log: log), silences: silences,
-                            inhibitor: Inhibitor(rules: settings.config?.inhibitRules ?? [])))
+        state = Mutex(
+            State(
+                settings: settings, dispatcher: Self.dispatcher(settings, log: log), silences: silences,
+                inhibitor: Inhibitor(rules: settings.config?.inhibitRules ?? [])))
         let outcomes = DeliveryOutcomes()
         self.outcomes = outcomes
         let metrics = self.metrics
         let logger = logger
-        deliveries = DeliveryQueue(clock: clock, callbacks: .init(
-            attempted: { delivery, result in
-                metrics.countAttempt(receiver: delivery.receiver, result: result.label)
-                if case .success = result { return }
-                logger.warning("notification attempt failed", metadata: [
-                    "receiver": "\(delivery.receiver)", "integration": "\(delivery.integration)",
-                    "result": "\(result.label)", "error": "\(result.errorText)",
-                ])
-            },
-            finished: { delivery, succeeded in outcomes.append(id: delivery.id, succeeded: succeeded) }),
+        deliveries = DeliveryQueue(
+            clock: clock,
+            callbacks: .init(
+                attempted: { delivery, result in
+                    metrics.countAttempt(receiver: delivery.receiver, result: result.label)
+                    if case .success = result { return }
+                    logger.warning(
+                        "notification attempt failed",
+                        metadata: [
+                            "receiver": "\(delivery.receiver)", "integration": "\(delivery.integration)",
+                            "result": "\(result.label)", "error": "\(result.errorText)",
+                        ])
+                },
+                finished: { delivery, succeeded in outcomes.append(id: delivery.id, succeeded: succeeded) }),
             sleep: retryDelay)
         metrics.register(receivers: settings.config?.receivers.map(\.name) ?? [])
     }
@@ -148,16 +154,19 @@ public final class AlertRouter: Sendable {
         guard let config = state.settings.config, config.receivers.contains(where: { !$0.alertmanagerConfigs.isEmpty })
         else { return [] }
         let muting = self.muting(state, at: now)
-        let batches = AlertmanagerForwarder.batches(alerts, route: state.dispatcher.route, receivers: config.receivers,
-                                                    isMuted: { muting.status(of: $0.labels).isMuted })
+        let batches = AlertmanagerForwarder.batches(
+            alerts, route: state.dispatcher.route, receivers: config.receivers,
+            isMuted: { muting.status(of: $0.labels).isMuted })
         return batches.map { batch in
             let forwarder = AlertmanagerForwarder(target: batch.target, transport: transport)
             let receiver = config.receivers.first { $0.alertmanagerConfigs.contains(batch.target) }?.name ?? ""
             state.nextForwardingID += 1
             let alerts = batch.alerts
             // Prometheus does not retry beyond its next resend; the rule engine resends within a minute.
-            return Delivery(id: state.nextForwardingID, receiver: receiver, integration: "alertmanager",
-                            deadline: now + .minutes(1)) { timeout in await forwarder.send(alerts, timeout: timeout) }
+            return Delivery(
+                id: state.nextForwardingID, receiver: receiver, integration: "alertmanager",
+                deadline: now + .minutes(1)
+            ) { timeout in await forwarder.send(alerts, timeout: timeout) }
         }
     }
 
@@ -190,8 +199,11 @@ public final class AlertRouter: Sendable {
     private func delivery(for notification: AlertNotification, externalURL: String) -> Delivery {
         switch notification.integration {
         case .webhook(let config):
-            return Delivery(notification, notifier: WebhookNotifier(config: config, externalURL: externalURL,
-                                                                     transport: transport))
+            return Delivery(
+                notification,
+                notifier: WebhookNotifier(
+                    config: config, externalURL: externalURL,
+                    transport: transport))
         }
     }
 
@@ -230,8 +242,9 @@ public final class AlertRouter: Sendable {
 
     /// What mutes alerts at `now`: silences, inhibition among the current alerts, killed agents.
     func muting(_ state: State, at now: Timestamp) -> Muting {
-        Muting(silences: state.silences, inhibition: state.inhibitor.evaluate(Array(state.alerts.values), at: now),
-               registry: registry, at: now)
+        Muting(
+            silences: state.silences, inhibition: state.inhibitor.evaluate(Array(state.alerts.values), at: now),
+            registry: registry, at: now)
     }
 
     /// Deliveries queued or running.

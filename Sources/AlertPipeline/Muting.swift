@@ -29,6 +29,7 @@ struct Muting {
         if !agent.isEmpty, registry.agent(named: agent)?.killed != nil {
             silencedBy.append(Self.killedAgentPrefix + agent)
         }
-        return AlertStatus(silencedBy: silencedBy, inhibitedBy: inhibition.inhibitedBy(labels).map { [$0.description] } ?? [])
+        return AlertStatus(
+            silencedBy: silencedBy, inhibitedBy: inhibition.inhibitedBy(labels).map { [$0.description] } ?? [])
     }
 }

@@ -34,11 +34,13 @@ public final class NotificationMetrics: MetricsSource {
     public func write(into writer: inout ExpositionWriter) {
         let counts = attempts.withLock { $0 }
         let name = "heartbeat_exporter_notifications_total"
-        writer.family(name, type: .counter,
-                      help: "Notification delivery attempts (webhooks and Alertmanager forwarding), by receiver and result.")
+        writer.family(
+            name, type: .counter,
+            help: "Notification delivery attempts (webhooks and Alertmanager forwarding), by receiver and result.")
         for key in counts.keys.sorted() {
-            writer.sample(name, RenderedLabels([("receiver", key.receiver), ("result", key.result)]),
-                          value: Double(counts[key] ?? 0))
+            writer.sample(
+                name, RenderedLabels([("receiver", key.receiver), ("result", key.result)]),
+                value: Double(counts[key] ?? 0))
         }
     }
 }

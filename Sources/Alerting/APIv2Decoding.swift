@@ -17,9 +17,10 @@ public enum APIv2Decoding {
         }
         guard let object = parsed.objectValue else { throw .badRequest("body must be a JSON object") }
         let matchers = try silenceMatchers(object["matchers"])
-        return Silence(id: try optionalString(object, "id") ?? "", matchers: matchers,
-                       startsAt: try time(object, "startsAt"), endsAt: try time(object, "endsAt"),
-                       createdBy: try string(object, "createdBy"), comment: try string(object, "comment"))
+        return Silence(
+            id: try optionalString(object, "id") ?? "", matchers: matchers,
+            startsAt: try time(object, "startsAt"), endsAt: try time(object, "endsAt"),
+            createdBy: try string(object, "createdBy"), comment: try string(object, "comment"))
     }
 
     private static func silenceMatchers(_ value: JSONValue?) throws(SilenceError) -> [LabelMatcher] {
@@ -37,18 +38,22 @@ public enum APIv2Decoding {
         guard let object = value.objectValue else { throw .badRequest("\(path) in body must be of type object") }
         let name = try string(object, "name", path: path)
         let text = try string(object, "value", path: path)
-        guard let isRegex = object["isRegex"]?.boolValue else { throw .badRequest("\(path).isRegex in body is required") }
+        guard let isRegex = object["isRegex"]?.boolValue else {
+            throw .badRequest("\(path).isRegex in body is required")
+        }
         let isEqual = object["isEqual"]?.boolValue ?? true
         do throws(MatcherError) {
             return try LabelMatcher.alertmanager(LabelMatcher.MatchType(isRegex: isRegex, isEqual: isEqual), name, text)
         } catch {
             let reason = LabelMatcher.goRegexErrorUnanchored(text) ?? error.message
             let index = path.split(separator: ".").last ?? ""
-            throw .invalid("invalid label matcher \(index): invalid regular expression \(GoFormat.quote(text)): \(reason)")
+            throw .invalid(
+                "invalid label matcher \(index): invalid regular expression \(GoFormat.quote(text)): \(reason)")
         }
     }
 
-    private static func string(_ object: JSONObject, _ key: String, path: String? = nil) throws(SilenceError) -> String {
+    private static func string(_ object: JSONObject, _ key: String, path: String? = nil) throws(SilenceError) -> String
+    {
         let field = path.map { "\($0).\(key)" } ?? key
         guard let value = object[key], !value.isNull else { throw .badRequest("\(field) in body is required") }
         guard let text = value.stringValue else { throw .badRequest("\(field) in body must be of type string") }

@@ -5,7 +5,8 @@ import Model
 /// timestamp form (`2026-11-25T22:40:02.372Z`), each ending in a newline as Alertmanager's do.
 public enum APIv2Encoding {
     /// One alert as `GettableAlert`.
-    public static func writeAlert(_ alert: Alert, status: AlertStatus, receivers: [String], into json: inout JSONWriter) {
+    public static func writeAlert(_ alert: Alert, status: AlertStatus, receivers: [String], into json: inout JSONWriter)
+    {
         json.beginObject()
         json.key("annotations")
         json.stringMap(alert.annotations.pairs)
@@ -42,15 +43,20 @@ public enum APIv2Encoding {
     }
 
     /// `/api/v2/alerts/groups`: each group with its labels, receiver and listed alerts.
-    public static func alertGroups(_ groups: [(group: AlertGroup, alerts: [(alert: Alert, status: AlertStatus, receivers: [String])])])
-        -> [UInt8] {
+    public static func alertGroups(
+        _ groups: [(group: AlertGroup, alerts: [(alert: Alert, status: AlertStatus, receivers: [String])])]
+    )
+        -> [UInt8]
+    {
         var json = JSONWriter.goStyle()
         json.beginArray()
         for entry in groups {
             json.beginObject()
             json.key("alerts")
             json.beginArray()
-            for item in entry.alerts { writeAlert(item.alert, status: item.status, receivers: item.receivers, into: &json) }
+            for item in entry.alerts {
+                writeAlert(item.alert, status: item.status, receivers: item.receivers, into: &json)
+            }
             json.endArray()
             json.key("labels")
             json.stringMap(entry.group.labels.pairs)

@@ -21,8 +21,10 @@ public struct AlertmanagerStatus: Sendable, Equatable {
     public var goVersion: String
 
     /// Creates a status.
-    public init(configOriginal: String, startedAt: Timestamp, version: String, revision: String = "",
-                branch: String = "", buildUser: String = "", buildDate: String = "", goVersion: String = "") {
+    public init(
+        configOriginal: String, startedAt: Timestamp, version: String, revision: String = "",
+        branch: String = "", buildUser: String = "", buildDate: String = "", goVersion: String = ""
+    ) {
         self.configOriginal = configOriginal
         self.startedAt = startedAt
         self.version = version
@@ -54,8 +56,10 @@ public struct AlertmanagerStatus: Sendable, Equatable {
         json.key("uptime")
         json.string(startedAt.rfc3339)
         json.key("versionInfo")
-        let fields = [("branch", branch), ("buildDate", buildDate), ("buildUser", buildUser), ("goVersion", goVersion),
-                      ("revision", revision), ("version", version)]
+        let fields = [
+            ("branch", branch), ("buildDate", buildDate), ("buildUser", buildUser), ("goVersion", goVersion),
+            ("revision", revision), ("version", version),
+        ]
         json.beginObject()
         for (name, value) in fields {
             json.key(name)

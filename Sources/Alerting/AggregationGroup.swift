@@ -55,6 +55,7 @@ extension Labels {
     /// quoted as Go's `%q`.
     public var goDescription: String {
         let pairs = labels.map { "\($0.name)=\(GoFormat.quote($0.value))" }
-        return "{" + pairs.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.joined(separator: ", ") + "}"
+        return "{" + pairs.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.joined(separator: ", ")
+            + "}"
     }
 }

@@ -17,8 +17,10 @@ public struct Alert: Sendable, Equatable {
     public var updatedAt: Timestamp
 
     /// Creates an alert.
-    public init(labels: Labels, annotations: Labels = .empty, startsAt: Timestamp, endsAt: Timestamp? = nil,
-                generatorURL: String = "", updatedAt: Timestamp) {
+    public init(
+        labels: Labels, annotations: Labels = .empty, startsAt: Timestamp, endsAt: Timestamp? = nil,
+        generatorURL: String = "", updatedAt: Timestamp
+    ) {
         self.labels = labels
         self.annotations = annotations
         self.startsAt = startsAt
@@ -63,13 +65,12 @@ public struct Alert: Sendable, Equatable {
         var i = 0, j = 0
         while i < left.count && j < right.count {
             let a = left[i], b = right[j]
-            if a.name == b.name {
-                if a.value != b.value { return a.value < b.value }
-                i += 1
-                j += 1
-            } else {
+            guard a.name == b.name else {
                 return a.name > b.name
             }
+            if a.value != b.value { return a.value < b.value }
+            i += 1
+            j += 1
         }
         return false
     }

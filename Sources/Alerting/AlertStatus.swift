@@ -29,9 +29,11 @@ public struct AlertStatus: Sendable, Equatable {
 
     /// The status of `labels` at `time` given the silences and the inhibition state.
     public static func of(_ labels: Labels, silences: SilenceStore, inhibition: Inhibition, at time: Timestamp)
-        -> AlertStatus {
-        AlertStatus(silencedBy: silences.silencedBy(labels, at: time),
-                    inhibitedBy: inhibition.inhibitedBy(labels).map { [$0.description] } ?? [])
+        -> AlertStatus
+    {
+        AlertStatus(
+            silencedBy: silences.silencedBy(labels, at: time),
+            inhibitedBy: inhibition.inhibitedBy(labels).map { [$0.description] } ?? [])
     }
 
     /// Whether notifications leave the alert out.
@@ -72,6 +74,8 @@ public struct AlertQuery: Sendable {
     /// - Throws: ``MatcherError`` for a filter that does not parse or a receiver regex that does not compile.
     public mutating func parse(filters: [String], receiver: String?) throws(MatcherError) {
         filter = try filters.map { text throws(MatcherError) in try MatcherParser.parse(text) }
-        self.receiver = try receiver.map { text throws(MatcherError) in try LabelMatcher.alertmanager(.regexMatch, "receiver", text) }
+        self.receiver = try receiver.map { text throws(MatcherError) in
+            try LabelMatcher.alertmanager(.regexMatch, "receiver", text)
+        }
     }
 }

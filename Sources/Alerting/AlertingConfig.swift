@@ -33,8 +33,10 @@ public struct AlertingConfig: Sendable, Equatable {
     ///   - route, inhibitRules, receivers: the sections' readers, nil where a key is absent.
     /// - Throws: ``ConfigError`` naming the file, line, column and key, with Alertmanager's wording
     ///   (`undefined receiver "x" used in route`, `root route must not have any matchers`, …).
-    public static func read(document: YAMLNodeReader, route: YAMLNodeReader?, inhibitRules: YAMLNodeReader?,
-                            receivers: YAMLNodeReader?) throws(ConfigError) -> AlertingConfig? {
+    public static func read(
+        document: YAMLNodeReader, route: YAMLNodeReader?, inhibitRules: YAMLNodeReader?,
+        receivers: YAMLNodeReader?
+    ) throws(ConfigError) -> AlertingConfig? {
         if route == nil && inhibitRules == nil && receivers == nil { return nil }
         guard let route else { throw document.error("no route provided in config", key: "route") }
         let routeConfig = try RouteConfig.read(route)
@@ -51,7 +53,8 @@ public struct AlertingConfig: Sendable, Equatable {
         for item in try reader.sequence() {
             let receiver = try ReceiverConfig.read(item)
             if receivers.contains(where: { $0.name == receiver.name }) {
-                throw item.error("notification config name \"\(receiver.name)\" is not unique", key: item.childPath("name"))
+                throw item.error(
+                    "notification config name \"\(receiver.name)\" is not unique", key: item.childPath("name"))
             }
             receivers.append(receiver)
         }

@@ -26,8 +26,10 @@ public struct AlertmanagerForwarder: Sendable {
     /// - Parameters:
     ///   - lastSentAt: when the alert was last sent, nil if never.
     ///   - resolvedAt: when it resolved, nil while firing.
-    public static func needsSending(lastSentAt: Timestamp?, resolvedAt: Timestamp?, now: Timestamp,
-                                    resendDelay: PrometheusDuration = .minutes(1)) -> Bool {
+    public static func needsSending(
+        lastSentAt: Timestamp?, resolvedAt: Timestamp?, now: Timestamp,
+        resendDelay: PrometheusDuration = .minutes(1)
+    ) -> Bool {
         guard let lastSentAt else { return true }
         if let resolvedAt, resolvedAt > lastSentAt { return true }
         return lastSentAt + resendDelay < now
@@ -62,8 +64,9 @@ public struct AlertmanagerForwarder: Sendable {
         var headers = ["Content-Type": "application/json", "User-Agent": "heartbeat-exporter"]
         if let authorization = target.authorization { headers["Authorization"] = authorization.headerValue }
         do {
-            let response = try await transport.post(target.alertsEndpoint, body: Self.body(alerts), headers: headers,
-                                                    timeout: min(timeout, target.timeout))
+            let response = try await transport.post(
+                target.alertsEndpoint, body: Self.body(alerts), headers: headers,
+                timeout: min(timeout, target.timeout))
             return response.notifyResult()
         } catch {
             return .retryable(NotifyError("\(error)", redacting: target.url))
@@ -72,15 +75,18 @@ public struct AlertmanagerForwarder: Sendable {
 
     /// Which alerts go to which Alertmanager: every alert whose routes lead to a receiver with
     /// `alertmanager_configs` and that `isMuted` does not suppress, batched per Alertmanager URL.
-    public static func batches(_ alerts: [Alert], route: Route, receivers: [ReceiverConfig],
-                               isMuted: (Alert) -> Bool = { _ in false }) -> [(target: AlertmanagerTarget, alerts: [Alert])] {
+    public static func batches(
+        _ alerts: [Alert], route: Route, receivers: [ReceiverConfig],
+        isMuted: (Alert) -> Bool = { _ in false }
+    ) -> [(target: AlertmanagerTarget, alerts: [Alert])] {
         let byName = Dictionary(receivers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var order: [URL] = []
         var batches: [URL: (target: AlertmanagerTarget, alerts: [Alert])] = [:]
         for alert in alerts where !isMuted(alert) {
             var sentTo: Set<URL> = []
             for node in route.match(alert.labels) {
-                for target in byName[node.options.receiver]?.alertmanagerConfigs ?? [] where sentTo.insert(target.url).inserted {
+                for target in byName[node.options.receiver]?.alertmanagerConfigs ?? []
+                where sentTo.insert(target.url).inserted {
                     if batches[target.url] == nil { order.append(target.url) }
                     batches[target.url, default: (target, [])].alerts.append(alert)
                 }

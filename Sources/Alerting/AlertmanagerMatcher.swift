@@ -33,7 +33,8 @@ extension LabelMatcher {
     /// Creates a matcher as Alertmanager does, with its error messages.
     /// - Throws: ``MatcherError`` in Go's words when a regex type's value is not a valid RE2 expression.
     public static func alertmanager(_ type: MatchType, _ name: String, _ value: String) throws(MatcherError)
-        -> LabelMatcher {
+        -> LabelMatcher
+    {
         do {
             return try LabelMatcher(type, name, value)
         } catch {

@@ -15,8 +15,10 @@ public struct Delivery: Sendable {
     public var attempt: @Sendable (_ timeout: PrometheusDuration) async -> NotifyResult
 
     /// Creates a delivery.
-    public init(id: UInt64, receiver: String, integration: String, deadline: Timestamp,
-                attempt: @escaping @Sendable (_ timeout: PrometheusDuration) async -> NotifyResult) {
+    public init(
+        id: UInt64, receiver: String, integration: String, deadline: Timestamp,
+        attempt: @escaping @Sendable (_ timeout: PrometheusDuration) async -> NotifyResult
+    ) {
         self.id = id
         self.receiver = receiver
         self.integration = integration
@@ -26,8 +28,10 @@ public struct Delivery: Sendable {
 
     /// Delivers a dispatcher ``AlertNotification`` with `notifier`.
     public init(_ notification: AlertNotification, notifier: any Notifier) {
-        self.init(id: notification.id, receiver: notification.receiver, integration: notification.key.integration,
-                  deadline: notification.deadline) { timeout in
+        self.init(
+            id: notification.id, receiver: notification.receiver, integration: notification.key.integration,
+            deadline: notification.deadline
+        ) { timeout in
             await notifier.notify(notification, timeout: timeout)
         }
     }
@@ -46,8 +50,10 @@ public final class DeliveryQueue: Sendable {
         public var finished: @Sendable (Delivery, Bool) -> Void
 
         /// Creates callbacks.
-        public init(attempted: @escaping @Sendable (Delivery, NotifyResult) -> Void = { _, _ in },
-                    finished: @escaping @Sendable (Delivery, Bool) -> Void = { _, _ in }) {
+        public init(
+            attempted: @escaping @Sendable (Delivery, NotifyResult) -> Void = { _, _ in },
+            finished: @escaping @Sendable (Delivery, Bool) -> Void = { _, _ in }
+        ) {
             self.attempted = attempted
             self.finished = finished
         }
@@ -74,8 +80,10 @@ public final class DeliveryQueue: Sendable {
     ///   - clock: the time deadlines are compared with.
     ///   - maxWorkers: deliveries running at once.
     ///   - sleep: waits between retries (tests pass one that advances a manual clock).
-    public init(clock: any WallClock, maxWorkers: Int = 8, callbacks: Callbacks,
-                sleep: @escaping @Sendable (PrometheusDuration) async -> Void = DeliveryQueue.realSleep) {
+    public init(
+        clock: any WallClock, maxWorkers: Int = 8, callbacks: Callbacks,
+        sleep: @escaping @Sendable (PrometheusDuration) async -> Void = DeliveryQueue.realSleep
+    ) {
         self.clock = clock
         self.maxWorkers = max(1, maxWorkers)
         self.callbacks = callbacks

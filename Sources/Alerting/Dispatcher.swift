@@ -77,8 +77,10 @@ public struct Dispatcher: Sendable {
         if groups.isEmpty { nextCleanup = nil }
     }
 
-    private mutating func flush(_ group: inout AggregationGroup, at now: Timestamp,
-                                isMuted: (Alert) -> Bool) -> [AlertNotification] {
+    private mutating func flush(
+        _ group: inout AggregationGroup, at now: Timestamp,
+        isMuted: (Alert) -> Bool
+    ) -> [AlertNotification] {
         if group.pending != nil { group.pending = nil }  // outcomes not reported by the deadline: failed
         group.nextFlush = now + group.route.options.groupInterval
         group.hasFlushed = true
@@ -94,17 +96,22 @@ public struct Dispatcher: Sendable {
         return notifications
     }
 
-    private mutating func notificationsFor(_ group: AggregationGroup, _ alerts: [Alert],
-                                           at now: Timestamp) -> [AlertNotification] {
+    private mutating func notificationsFor(
+        _ group: AggregationGroup, _ alerts: [Alert],
+        at now: Timestamp
+    ) -> [AlertNotification] {
         let firing = Set(alerts.filter { $0.endsAt == nil }.map(\.fingerprint))
         let resolved = Set(alerts.filter { $0.endsAt != nil }.map(\.fingerprint))
         var notifications: [AlertNotification] = []
         for (key, integration) in integrations(of: group.route.options.receiver) {
             let entry = notificationLog.entry(for: key, groupKey: group.groupKey)
             let options = group.route.options
-            guard NotificationLogEntry.needsUpdate(entry, firing: firing, resolved: resolved,
-                                                   sendResolved: integration.sendResolved,
-                                                   repeatInterval: options.repeatInterval, now: now) else { continue }
+            guard
+                NotificationLogEntry.needsUpdate(
+                    entry, firing: firing, resolved: resolved,
+                    sendResolved: integration.sendResolved,
+                    repeatInterval: options.repeatInterval, now: now)
+            else { continue }
             var notification = AlertNotification(
                 id: nextNotificationID, key: key, integration: integration, groupKey: group.groupKey,
                 groupLabels: group.labels, alerts: alerts, firing: firing, resolved: resolved, createdAt: now,
@@ -134,9 +141,13 @@ public struct Dispatcher: Sendable {
     /// carried leave the group.
     public mutating func delivered(_ notification: AlertNotification, succeeded: Bool, at now: Timestamp) {
         if succeeded { record(notification, at: now) }
-        guard let id = groups.first(where: { $0.value.groupKey == notification.groupKey
-                                              && $0.value.pending?.outstanding.contains(notification.id) == true })?.key,
-              var group = groups[id], var pending = group.pending else { return }
+        guard
+            let id = groups.first(where: {
+                $0.value.groupKey == notification.groupKey
+                    && $0.value.pending?.outstanding.contains(notification.id) == true
+            })?.key,
+            var group = groups[id], var pending = group.pending
+        else { return }
         pending.outstanding.remove(notification.id)
         pending.failed = pending.failed || !succeeded
         group.pending = pending.outstanding.isEmpty ? nil : pending
@@ -168,8 +179,9 @@ public struct Dispatcher: Sendable {
     /// (`LabelSet.Before`), then receiver; alerts in notification order.
     public var alertGroups: [AlertGroup] {
         let views = groups.values.filter { !$0.alerts.isEmpty }.map { group in
-            AlertGroup(labels: group.labels, receiver: group.route.options.receiver, groupKey: group.groupKey,
-                       alerts: group.alerts.values.sorted(by: Alert.notificationOrder))
+            AlertGroup(
+                labels: group.labels, receiver: group.route.options.receiver, groupKey: group.groupKey,
+                alerts: group.alerts.values.sorted(by: Alert.notificationOrder))
         }
         return views.sorted { lhs, rhs in
             lhs.labels == rhs.labels ? lhs.receiver < rhs.receiver : Alert.labelSetBefore(lhs.labels, rhs.labels)
@@ -181,7 +193,9 @@ public struct Dispatcher: Sendable {
     public var groupReceivers: [Fingerprint: [String]] {
         var receivers: [Fingerprint: [String]] = [:]
         for group in groups.values {
-            for fingerprint in group.alerts.keys { receivers[fingerprint, default: []].append(group.route.options.receiver) }
+            for fingerprint in group.alerts.keys {
+                receivers[fingerprint, default: []].append(group.route.options.receiver)
+            }
         }
         return receivers.mapValues { $0.sorted() }
     }

@@ -40,8 +40,10 @@ public struct NotificationLogEntry: Sendable, Equatable {
     public var expiresAt: Timestamp
 
     /// Creates an entry.
-    public init(integration: IntegrationKey, groupKey: String, timestamp: Timestamp, firingAlerts: Set<Fingerprint>,
-                resolvedAlerts: Set<Fingerprint>, expiresAt: Timestamp) {
+    public init(
+        integration: IntegrationKey, groupKey: String, timestamp: Timestamp, firingAlerts: Set<Fingerprint>,
+        resolvedAlerts: Set<Fingerprint>, expiresAt: Timestamp
+    ) {
         self.integration = integration
         self.groupKey = groupKey
         self.timestamp = timestamp
@@ -93,8 +95,10 @@ public struct NotificationLog: Sendable {
 extension NotificationLogEntry {
     /// Alertmanager's DedupStage: whether a group whose unmuted alerts are `firing` and `resolved` must be
     /// notified, given this last entry (nil when never notified).
-    static func needsUpdate(_ entry: NotificationLogEntry?, firing: Set<Fingerprint>, resolved: Set<Fingerprint>,
-                            sendResolved: Bool, repeatInterval: PrometheusDuration, now: Timestamp) -> Bool {
+    static func needsUpdate(
+        _ entry: NotificationLogEntry?, firing: Set<Fingerprint>, resolved: Set<Fingerprint>,
+        sendResolved: Bool, repeatInterval: PrometheusDuration, now: Timestamp
+    ) -> Bool {
         guard let entry else { return !firing.isEmpty }
         if !firing.isSubset(of: entry.firingAlerts) { return true }
         if firing.isEmpty { return !entry.firingAlerts.isEmpty }

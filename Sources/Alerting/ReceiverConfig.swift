@@ -24,7 +24,9 @@ public struct ReceiverConfig: Sendable, Equatable {
             switch key {
             case "name": receiver.name = try child.string()
             case "webhook_configs":
-                receiver.webhookConfigs = try child.sequence().map { item throws(ConfigError) in try WebhookConfig.read(item) }
+                receiver.webhookConfigs = try child.sequence().map { item throws(ConfigError) in
+                    try WebhookConfig.read(item)
+                }
             default:
                 receiver.alertmanagerConfigs = try child.sequence().map { item throws(ConfigError) in
                     try AlertmanagerTarget.read(item)
@@ -82,8 +84,10 @@ public struct WebhookConfig: Sendable, Equatable {
     public var authorization: HTTPAuthorization?
 
     /// Creates a webhook configuration.
-    public init(url: URL, sendResolved: Bool = true, maxAlerts: Int = 0, timeout: PrometheusDuration? = nil,
-                authorization: HTTPAuthorization? = nil) {
+    public init(
+        url: URL, sendResolved: Bool = true, maxAlerts: Int = 0, timeout: PrometheusDuration? = nil,
+        authorization: HTTPAuthorization? = nil
+    ) {
         self.url = url
         self.sendResolved = sendResolved
         self.maxAlerts = maxAlerts

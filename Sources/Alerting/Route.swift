@@ -16,13 +16,16 @@ public struct RouteOptions: Sendable, Equatable {
     public var repeatInterval: PrometheusDuration
 
     /// Alertmanager's defaults for the root: no receiver, no grouping, 30s, 5m, 4h.
-    public static let defaults = RouteOptions(receiver: "", groupBy: [], groupByAll: false,
-                                              groupWait: .seconds(30), groupInterval: .minutes(5),
-                                              repeatInterval: .hours(4))
+    public static let defaults = RouteOptions(
+        receiver: "", groupBy: [], groupByAll: false,
+        groupWait: .seconds(30), groupInterval: .minutes(5),
+        repeatInterval: .hours(4))
 
     /// Creates options.
-    public init(receiver: String, groupBy: Set<String>, groupByAll: Bool, groupWait: PrometheusDuration,
-                groupInterval: PrometheusDuration, repeatInterval: PrometheusDuration) {
+    public init(
+        receiver: String, groupBy: Set<String>, groupByAll: Bool, groupWait: PrometheusDuration,
+        groupInterval: PrometheusDuration, repeatInterval: PrometheusDuration
+    ) {
         self.receiver = receiver
         self.groupBy = groupBy
         self.groupByAll = groupByAll

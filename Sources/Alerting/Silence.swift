@@ -28,8 +28,10 @@ public struct Silence: Sendable, Equatable {
     public var comment: String
 
     /// Creates a silence.
-    public init(id: String = "", matchers: [LabelMatcher], startsAt: Timestamp, endsAt: Timestamp,
-                updatedAt: Timestamp = .epoch, createdBy: String, comment: String) {
+    public init(
+        id: String = "", matchers: [LabelMatcher], startsAt: Timestamp, endsAt: Timestamp,
+        updatedAt: Timestamp = .epoch, createdBy: String, comment: String
+    ) {
         self.id = id
         self.matchers = matchers
         self.startsAt = startsAt

@@ -22,18 +22,24 @@ public struct SilenceStore: Sendable {
     /// keeps its start and does not end in the past; a pending one does not start in the past); otherwise
     /// the old one is expired and a new one with a new ID replaces it.
     /// - Throws: ``SilenceError`` with Alertmanager's messages.
-    public mutating func post(_ silence: Silence, at now: Timestamp,
-                              newID: () -> String = { UUID().uuidString.lowercased() }) throws(SilenceError) -> Silence {
+    public mutating func post(
+        _ silence: Silence, at now: Timestamp,
+        newID: () -> String = { UUID().uuidString.lowercased() }
+    ) throws(SilenceError) -> Silence {
         guard silence.startsAt < silence.endsAt else {
             throw .badRequest("Failed to create silence: start time must be before end time")
         }
-        guard silence.endsAt >= now else { throw .badRequest("Failed to create silence: end time can't be in the past") }
+        guard silence.endsAt >= now else {
+            throw .badRequest("Failed to create silence: end time can't be in the past")
+        }
         return try set(silence, at: now, newID: newID)
     }
 
     /// Alertmanager's `Silences.Set` without the API's extra checks (see ``post(_:at:newID:)``).
-    public mutating func set(_ silence: Silence, at now: Timestamp,
-                             newID: () -> String = { UUID().uuidString.lowercased() }) throws(SilenceError) -> Silence {
+    public mutating func set(
+        _ silence: Silence, at now: Timestamp,
+        newID: () -> String = { UUID().uuidString.lowercased() }
+    ) throws(SilenceError) -> Silence {
         var silence = silence
         if !silence.id.isEmpty {
             guard let previous = silences[silence.id] else { throw .notFound }

@@ -1,7 +1,7 @@
 import Foundation
 import Model
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// ``HTTPTransport`` over Foundation's `URLSession` (libcurl on Linux).
@@ -10,7 +10,8 @@ public struct URLSessionTransport: HTTPTransport {
     public init() {}
 
     public func post(_ url: URL, body: [UInt8], headers: [String: String], timeout: PrometheusDuration) async throws
-        -> HTTPTransportResponse {
+        -> HTTPTransportResponse
+    {
         var request = URLRequest(url: url, timeoutInterval: max(timeout, .milliseconds(1)).seconds)
         request.httpMethod = "POST"
         request.httpBody = Data(body)

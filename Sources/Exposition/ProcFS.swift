@@ -12,7 +12,9 @@ public struct ProcessStat: Sendable, Equatable {
     public var residentPages: UInt64
 
     /// Creates a value from its fields.
-    public init(userTicks: UInt64, systemTicks: UInt64, startTicks: UInt64, virtualMemoryBytes: UInt64, residentPages: UInt64) {
+    public init(
+        userTicks: UInt64, systemTicks: UInt64, startTicks: UInt64, virtualMemoryBytes: UInt64, residentPages: UInt64
+    ) {
         self.userTicks = userTicks
         self.systemTicks = systemTicks
         self.startTicks = startTicks
@@ -44,14 +46,20 @@ public enum ProcFS {
     /// the **last** `)`.
     /// - Throws: ``ProcFSError`` when the text has no `)` or too few numeric fields.
     public static func parseProcStat(_ text: String) throws(ProcFSError) -> ProcessStat {
-        guard let close = text.lastIndex(of: ")") else { throw ProcFSError("/proc stat: no ')' after the command name") }
+        guard let close = text.lastIndex(of: ")") else {
+            throw ProcFSError("/proc stat: no ')' after the command name")
+        }
         // After the command: field 3 (state) is at index 0, so field N is at index N - 3.
         let fields = text[text.index(after: close)...].split(separator: " ", omittingEmptySubsequences: true)
         func field(_ number: Int) throws(ProcFSError) -> UInt64 {
             let index = number - 3
-            guard index < fields.count else { throw ProcFSError("/proc stat: only \(fields.count + 2) fields, need \(number)") }
+            guard index < fields.count else {
+                throw ProcFSError("/proc stat: only \(fields.count + 2) fields, need \(number)")
+            }
             let text = fields[index].trimmingCharacters(in: "\n")
-            guard let value = UInt64(text) else { throw ProcFSError("/proc stat: field \(number) is not a number: \(text)") }
+            guard let value = UInt64(text) else {
+                throw ProcFSError("/proc stat: field \(number) is not a number: \(text)")
+            }
             return value
         }
         return ProcessStat(

@@ -84,7 +84,8 @@ public struct AgentRecord: Sendable {
 
     /// Records a transition to `state` and keeps the in-memory history bounded.
     mutating func transition(to state: HealthState, at time: Timestamp, reason: String) -> Transition {
-        let entry = Transition(agent: name, from: history.isEmpty ? nil : recordedState, to: state, at: time, reason: reason)
+        let entry = Transition(
+            agent: name, from: history.isEmpty ? nil : recordedState, to: state, at: time, reason: reason)
         recordedState = state
         stateSince = time
         appendHistory(entry)

@@ -25,18 +25,22 @@ extension AgentRegistry {
             if let index = shard.agents.index(forKey: beat.agent) {
                 if isRetry(beat, of: shard.agents.values[index]) {
                     let record = shard.agents.values[index]
-                    return IngestOutcome(agent: beat.agent, state: record.state(at: now, policy: config.policy),
-                                         killed: record.killed != nil, duplicate: true)
+                    return IngestOutcome(
+                        agent: beat.agent, state: record.state(at: now, policy: config.policy),
+                        killed: record.killed != nil, duplicate: true)
                 }
-                let outcome = record(beat, into: &shard.agents.values[index], isNew: false, at: now, transitions: &shard.pendingTransitions,
-                                     policy: config.policy)
+                let outcome = record(
+                    beat, into: &shard.agents.values[index], isNew: false, at: now,
+                    transitions: &shard.pendingTransitions,
+                    policy: config.policy)
                 shard.dirty.insert(beat.agent)
                 return outcome
             }
             try reserveAgentSlot()
             var record = AgentRecord(name: beat.agent, firstSeen: now, taskDurationBounds: config.taskDurationBounds)
-            let outcome = self.record(beat, into: &record, isNew: true, at: now, transitions: &shard.pendingTransitions,
-                                      policy: config.policy)
+            let outcome = self.record(
+                beat, into: &record, isNew: true, at: now, transitions: &shard.pendingTransitions,
+                policy: config.policy)
             shard.agents[beat.agent] = record
             shard.dirty.insert(beat.agent)
             return outcome
@@ -50,8 +54,9 @@ extension AgentRegistry {
     ) -> IngestOutcome {
         apply(beat, to: &record, at: now)
         if let transition = stateChange(of: &record, isNew: isNew, at: now) { transitions.append(transition) }
-        return IngestOutcome(agent: beat.agent, state: record.state(at: now, policy: policy),
-                             killed: record.killed != nil, duplicate: false)
+        return IngestOutcome(
+            agent: beat.agent, state: record.state(at: now, policy: policy),
+            killed: record.killed != nil, duplicate: false)
     }
 
     private func isRetry(_ beat: Heartbeat, of record: AgentRecord) -> Bool {
@@ -69,7 +74,9 @@ extension AgentRegistry {
         record.seq = beat.seq ?? (beat.runID == nil ? record.seq : nil)
         if let agentType = beat.agentType, agentType != record.agentType { record.agentType = agentType }
         if let host = beat.host, host != record.host { record.host = host }
-        if !beat.labels.isEmpty, !beat.labels.elementsEqual(record.labels, by: { $0 == $1 }) { record.labels = beat.labels }
+        if !beat.labels.isEmpty, !beat.labels.elementsEqual(record.labels, by: { $0 == $1 }) {
+            record.labels = beat.labels
+        }
         if let interval = beat.intervalSeconds { record.intervalSeconds = interval }
         if let status = beat.status { record.selfReportedStatus = status }
         if beat.currentTask != nil { record.currentTask = beat.currentTask }

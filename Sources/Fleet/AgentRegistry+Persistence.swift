@@ -1,4 +1,3 @@
-
 /// The changes made to the fleet since the last drain, in the order storage must apply them.
 public struct FleetChanges: Sendable {
     /// Agents forgotten: delete their rows and history first.

@@ -11,8 +11,10 @@ public final class AgentRegistry: Sendable {
         public var policy: HealthPolicy = .standard
         public var taskDurationBounds: [Double] = DurationHistogram.defaultUpperBounds
 
-        public init(maxAgents: Int = 10_000, policy: HealthPolicy = .standard,
-                    taskDurationBounds: [Double] = DurationHistogram.defaultUpperBounds) {
+        public init(
+            maxAgents: Int = 10_000, policy: HealthPolicy = .standard,
+            taskDurationBounds: [Double] = DurationHistogram.defaultUpperBounds
+        ) {
             self.maxAgents = maxAgents
             self.policy = policy
             self.taskDurationBounds = taskDurationBounds

@@ -36,7 +36,9 @@ public struct DurationHistogram: Sendable, Equatable {
     /// Cumulative counts per bucket, the last one for `+Inf` (equal to `count`).
     public var cumulativeCounts: [UInt64] {
         var running: UInt64 = 0
-        return bucketCounts.map { running += $0; return running }
+        return bucketCounts.map {
+            running += $0; return running
+        }
     }
 
     /// The same observations re-bucketed is impossible, so a change of bounds starts afresh.

@@ -65,7 +65,8 @@ struct FieldReader {
             throw HeartbeatError(field: path(key), rule: "must be a number")
         }
         guard range.contains(number) else {
-            throw HeartbeatError(field: path(key), rule: "must be between \(format(range.lowerBound)) and \(format(range.upperBound))")
+            throw HeartbeatError(
+                field: path(key), rule: "must be between \(format(range.lowerBound)) and \(format(range.upperBound))")
         }
         return number
     }

@@ -43,8 +43,9 @@ public enum FleetExposition {
             writer.family(family.name, type: family.type, help: family.help)
             for index in agents.indices {
                 for (labelValue, read) in values {
-                    writer.sample(family.name, agents[index].seriesLabels, extraLabel: label, extraValue: labelValue,
-                                  value: read(agents[index], states[index]))
+                    writer.sample(
+                        family.name, agents[index].seriesLabels, extraLabel: label, extraValue: labelValue,
+                        value: read(agents[index], states[index]))
                 }
             }
         case .info:
@@ -54,8 +55,9 @@ public enum FleetExposition {
             writer.family(family.name, type: family.type, help: family.help)
             for index in agents.indices {
                 let histogram = agents[index].taskDurations
-                writer.histogram(family.name, agents[index].seriesLabels, upperBounds: histogram.upperBounds,
-                                 cumulativeCounts: histogram.cumulativeCounts, sum: histogram.sum, count: histogram.count)
+                writer.histogram(
+                    family.name, agents[index].seriesLabels, upperBounds: histogram.upperBounds,
+                    cumulativeCounts: histogram.cumulativeCounts, sum: histogram.sum, count: histogram.count)
             }
         }
     }

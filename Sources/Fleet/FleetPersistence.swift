@@ -77,15 +77,20 @@ public final class StorageFlushMetrics: MetricsSource {
     }
 
     public func write(into writer: inout ExpositionWriter) {
-        writer.family("heartbeat_exporter_storage_flushes_total", type: .counter,
-                      help: "Batches of fleet changes written to SQLite, by result.")
-        writer.sample("heartbeat_exporter_storage_flushes_total", .empty, extraLabel: "result", extraValue: "failure",
-                      value: Double(failed.load(ordering: .relaxed)))
-        writer.sample("heartbeat_exporter_storage_flushes_total", .empty, extraLabel: "result", extraValue: "success",
-                      value: Double(succeeded.load(ordering: .relaxed)))
-        writer.family("heartbeat_exporter_storage_last_flush_duration_seconds", type: .gauge,
-                      help: "How long the last write of fleet changes to SQLite took.")
-        writer.sample("heartbeat_exporter_storage_last_flush_duration_seconds", .empty,
-                      value: Double(bitPattern: lastSeconds.load(ordering: .relaxed)))
+        writer.family(
+            "heartbeat_exporter_storage_flushes_total", type: .counter,
+            help: "Batches of fleet changes written to SQLite, by result.")
+        writer.sample(
+            "heartbeat_exporter_storage_flushes_total", .empty, extraLabel: "result", extraValue: "failure",
+            value: Double(failed.load(ordering: .relaxed)))
+        writer.sample(
+            "heartbeat_exporter_storage_flushes_total", .empty, extraLabel: "result", extraValue: "success",
+            value: Double(succeeded.load(ordering: .relaxed)))
+        writer.family(
+            "heartbeat_exporter_storage_last_flush_duration_seconds", type: .gauge,
+            help: "How long the last write of fleet changes to SQLite took.")
+        writer.sample(
+            "heartbeat_exporter_storage_last_flush_duration_seconds", .empty,
+            value: Double(bitPattern: lastSeconds.load(ordering: .relaxed)))
     }
 }

@@ -43,7 +43,9 @@ public struct HeartbeatDecoder: Sendable {
     }
 
     private func intervalSeconds(_ fields: FieldReader) throws(HeartbeatError) -> Double? {
-        guard let interval = try fields.number("interval_seconds", in: 0...limits.maxIntervalSeconds) else { return nil }
+        guard let interval = try fields.number("interval_seconds", in: 0...limits.maxIntervalSeconds) else {
+            return nil
+        }
         guard interval > 0 else {
             throw HeartbeatError(field: fields.path("interval_seconds"), rule: "must be above 0")
         }
@@ -96,14 +98,16 @@ public struct HeartbeatDecoder: Sendable {
             throw HeartbeatError(field: field, rule: "label names starting with __ are reserved")
         }
         guard !Self.reservedLabelNames.contains(name) else {
-            throw HeartbeatError(field: field, rule: "label name is reserved (agent, agent_type, host are set by the exporter)")
+            throw HeartbeatError(
+                field: field, rule: "label name is reserved (agent, agent_type, host are set by the exporter)")
         }
     }
 
     private func tasks(_ fields: FieldReader) throws(HeartbeatError) -> [TaskReport] {
         guard let items = try fields.array("tasks") else { return [] }
         guard items.count <= limits.maxTasksPerBeat else {
-            throw HeartbeatError(field: fields.path("tasks"), rule: "at most \(limits.maxTasksPerBeat) tasks per heartbeat")
+            throw HeartbeatError(
+                field: fields.path("tasks"), rule: "at most \(limits.maxTasksPerBeat) tasks per heartbeat")
         }
         var reports: [TaskReport] = []
         reports.reserveCapacity(items.count)

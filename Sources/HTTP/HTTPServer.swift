@@ -1,9 +1,9 @@
 import CMicroHTTPD
 import Synchronization
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An HTTP/1.1 server on libmicrohttpd: an epoll loop, a pool of worker threads that call the
@@ -82,11 +82,12 @@ public final class HTTPServer: Sendable {
         try state.withLock { (state) throws(HTTPServerError) in
             guard !state.wasStarted else { throw .alreadyStarted(address: address) }
             let socket = try ListeningSocket(host: configuration.host, port: configuration.port, backlog: 511)
-            let context = Unmanaged.passRetained(ServerContext(
-                handler: handler,
-                maxBodyBytes: max(configuration.maxBodyBytes, 0),
-                errorResponse: configuration.errorResponse
-            ))
+            let context = Unmanaged.passRetained(
+                ServerContext(
+                    handler: handler,
+                    maxBodyBytes: max(configuration.maxBodyBytes, 0),
+                    errorResponse: configuration.errorResponse
+                ))
             guard let daemon = startDaemon(on: socket, context: context) else {
                 close(socket.descriptor)
                 context.release()
@@ -106,10 +107,12 @@ public final class HTTPServer: Sendable {
     /// Call it from outside the handler (e.g. a signal-handling thread): called from a
     /// handler it would wait for its own request and then for its own worker thread.
     public func shutdown(gracePeriodSeconds: Double) {
-        guard let running = state.withLock({ state in
-            defer { state.running = nil }
-            return state.running
-        }) else { return }
+        guard
+            let running = state.withLock({ state in
+                defer { state.running = nil }
+                return state.running
+            })
+        else { return }
         let context = running.context.takeUnretainedValue()
         context.isClosing.store(true, ordering: .relaxed)
         _ = MHD_quiesce_daemon(running.daemon)
@@ -125,7 +128,8 @@ public final class HTTPServer: Sendable {
     }
 
     private func startDaemon(on socket: ListeningSocket, context: Unmanaged<ServerContext>) -> OpaquePointer? {
-        var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
+        var flags =
+            MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
             | MHD_USE_ITC.rawValue | MHD_USE_ERROR_LOG.rawValue
         if socket.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
         return hb_mhd_start_daemon(

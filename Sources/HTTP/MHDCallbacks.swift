@@ -56,7 +56,8 @@ func mhdCollectValue(
 ) -> MHD_Result {
     guard let cls, let key else { return .YES }
     let collector = Unmanaged<ValueCollector>.fromOpaque(cls).takeUnretainedValue()
-    collector.fields.append(HTTPHeaders.Field(name: String(cString: key), value: value.map { String(cString: $0) } ?? ""))
+    collector.fields.append(
+        HTTPHeaders.Field(name: String(cString: key), value: value.map { String(cString: $0) } ?? ""))
     return .YES
 }
 

@@ -14,8 +14,10 @@ struct MHDConnection {
     /// Headers have arrived: refuse a declared body over the limit at once (the connection
     /// then closes unread), else ask for the body.
     func beginRequest(_ state: RequestState) -> MHD_Result {
-        guard let length = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length")
-            .flatMap({ Int(String(cString: $0)) }) else { return .YES }
+        guard
+            let length = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length")
+                .flatMap({ Int(String(cString: $0)) })
+        else { return .YES }
         guard length <= server.maxBodyBytes else { return queue(server.bodyTooLarge()) }
         state.expectBody(length: length)
         return .YES
@@ -46,7 +48,8 @@ struct MHDConnection {
     /// Hands `response` to libmicrohttpd, which copies the body and sends it when it can.
     private func queue(_ response: HTTPResponse) -> MHD_Result {
         let created = response.body.withUnsafeBytes { body in
-            MHD_create_response_from_buffer(body.count, UnsafeMutableRawPointer(mutating: body.baseAddress), .RESPMEM_MUST_COPY)
+            MHD_create_response_from_buffer(
+                body.count, UnsafeMutableRawPointer(mutating: body.baseAddress), .RESPMEM_MUST_COPY)
         }
         guard let created else { return .NO }
         defer { MHD_destroy_response(created) }
@@ -73,7 +76,8 @@ struct MHDConnection {
     private func values(of kind: MHD_ValueKind) -> [HTTPHeaders.Field] {
         let collector = ValueCollector()
         withExtendedLifetime(collector) {
-            _ = MHD_get_connection_values(connection, kind, mhdCollectValue, Unmanaged.passUnretained(collector).toOpaque())
+            _ = MHD_get_connection_values(
+                connection, kind, mhdCollectValue, Unmanaged.passUnretained(collector).toOpaque())
         }
         return collector.fields
     }

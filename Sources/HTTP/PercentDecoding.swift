@@ -32,7 +32,8 @@ enum PercentDecoding {
             let parts = component.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let rawValue = parts.count > 1 ? String(parts[1]) : ""
             guard let name = decode(String(parts[0]), plusAsSpace: true),
-                  let value = decode(rawValue, plusAsSpace: true) else { continue }
+                let value = decode(rawValue, plusAsSpace: true)
+            else { continue }
             result[name] = value
         }
         return result

@@ -61,7 +61,8 @@ public struct Router: HTTPHandler {
 
     /// Routes `request` to its handler, or answers 400, 404 or 405.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
-        if let positions = literalRoutes[request.rawPath], let route = literalRoute(at: positions, for: request.method) {
+        if let positions = literalRoutes[request.rawPath], let route = literalRoute(at: positions, for: request.method)
+        {
             return route.handler(request, [:])
         }
         guard let segments = Self.decodedSegments(of: request.rawPath) else {

@@ -11,7 +11,8 @@ final class ServerContext: Sendable {
     /// Set when shutdown starts: responses then carry `Connection: close`.
     let isClosing = Atomic<Bool>(false)
 
-    init(handler: any HTTPHandler, maxBodyBytes: Int, errorResponse: @escaping @Sendable (Int, String) -> HTTPResponse) {
+    init(handler: any HTTPHandler, maxBodyBytes: Int, errorResponse: @escaping @Sendable (Int, String) -> HTTPResponse)
+    {
         self.handler = handler
         self.maxBodyBytes = maxBodyBytes
         self.errorResponse = errorResponse

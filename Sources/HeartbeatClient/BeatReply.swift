@@ -16,8 +16,10 @@ public struct BeatReply: Sendable, Equatable {
     public var seq: UInt64
 
     /// A reply with the given fields (for tests and custom transports).
-    public init(agent: String, state: String, killed: Bool, directive: String? = nil, duplicate: Bool = false,
-                seq: UInt64) {
+    public init(
+        agent: String, state: String, killed: Bool, directive: String? = nil, duplicate: Bool = false,
+        seq: UInt64
+    ) {
         self.agent = agent
         self.state = state
         self.killed = killed
@@ -69,7 +71,8 @@ struct ReplyEnvelope: Decodable {
 
     func beatReply(seq: UInt64) -> BeatReply? {
         guard status == "success", let data else { return nil }
-        return BeatReply(agent: data.agent ?? "", state: data.state ?? "", killed: data.killed ?? false,
-                         directive: data.directive, duplicate: data.duplicate ?? false, seq: seq)
+        return BeatReply(
+            agent: data.agent ?? "", state: data.state ?? "", killed: data.killed ?? false,
+            directive: data.directive, duplicate: data.duplicate ?? false, seq: seq)
     }
 }

@@ -102,9 +102,10 @@ struct HeartbeatBody: Encodable, Sendable {
         taskProgress = gauges.taskProgress
         labels = identity.labels.isEmpty ? nil : identity.labels
         tasks = usage.tasks.isEmpty ? nil : usage.tasks
-        metrics = Metrics(costUSD: usage.costUSD, tokens: usage.tokens, errors: usage.errors,
-                          queueDepth: gauges.queueDepth, activeTasks: gauges.activeTasks,
-                          memoryBytes: gauges.memoryBytes)
+        metrics = Metrics(
+            costUSD: usage.costUSD, tokens: usage.tokens, errors: usage.errors,
+            queueDepth: gauges.queueDepth, activeTasks: gauges.activeTasks,
+            memoryBytes: gauges.memoryBytes)
     }
 
     /// The body as JSON bytes.

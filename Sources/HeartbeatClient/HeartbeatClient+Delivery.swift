@@ -134,8 +134,9 @@ extension HeartbeatClient {
             await onKilled(reply)
             return
         }
-        logger.warning("killed by an operator: heartbeats stop",
-                       metadata: ["agent": "\(reply.agent)", "directive": "\(reply.directive ?? "")"])
+        logger.warning(
+            "killed by an operator: heartbeats stop",
+            metadata: ["agent": "\(reply.agent)", "directive": "\(reply.directive ?? "")"])
         stopBeating()
     }
 }

@@ -28,9 +28,10 @@ extension HeartbeatClient {
     }
 
     private func finishTask(_ name: String, _ usage: TaskUsage.State, elapsed: Duration, threw: Bool) {
-        self.usage.tasks.append(TaskReport(
-            success: !threw && !usage.failed, latencyMs: max(0, elapsed.seconds * 1000),
-            costUSD: usage.costUSD > 0 ? usage.costUSD : nil, tokens: usage.tokens > 0 ? usage.tokens : nil))
+        self.usage.tasks.append(
+            TaskReport(
+                success: !threw && !usage.failed, latencyMs: max(0, elapsed.seconds * 1000),
+                costUSD: usage.costUSD > 0 ? usage.costUSD : nil, tokens: usage.tokens > 0 ? usage.tokens : nil))
         if gauges.currentTask == name {
             gauges.currentTask = nil
             gauges.taskProgress = nil

@@ -83,8 +83,9 @@ public actor HeartbeatClient {
         beatURL = url.appendingPathComponent("api/v1/heartbeat")
         // The name was checked above: it needs no escaping in a path.
         stopURL = url.appendingPathComponent("api/v1/agents/\(agent)/stop")
-        identity = Identity(agent: agent, agentType: agentType, host: host ?? ProcessInfo.processInfo.hostName,
-                            runID: UUID().uuidString.lowercased(), labels: labels)
+        identity = Identity(
+            agent: agent, agentType: agentType, host: host ?? ProcessInfo.processInfo.hostName,
+            runID: UUID().uuidString.lowercased(), labels: labels)
         self.token = token
         self.interval = interval
         self.retry = retry

@@ -10,8 +10,10 @@ public struct RetryPolicy: Sendable, Equatable {
     public var timeout: Duration
 
     /// 3 attempts, 0.25 s then 0.5 s apart, 5 s each at most.
-    public init(retries: Int = 2, backoff: Duration = .milliseconds(250), maxBackoff: Duration = .seconds(5),
-                timeout: Duration = .seconds(5)) {
+    public init(
+        retries: Int = 2, backoff: Duration = .milliseconds(250), maxBackoff: Duration = .seconds(5),
+        timeout: Duration = .seconds(5)
+    ) {
         self.retries = max(0, retries)
         self.backoff = backoff
         self.maxBackoff = maxBackoff

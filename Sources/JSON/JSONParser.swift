@@ -26,7 +26,9 @@ public enum JSONParser {
     }
 
     /// Parses one JSON document from a byte buffer; see the `[UInt8]` overload.
-    public static func parse(_ buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int = 64) throws(JSONParseError) -> JSONValue {
+    public static func parse(_ buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int = 64) throws(JSONParseError)
+        -> JSONValue
+    {
         var parser = ByteParser(bytes: buffer, maxDepth: maxDepth)
         return try parser.parseDocument()
     }

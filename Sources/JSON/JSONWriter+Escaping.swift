@@ -29,7 +29,8 @@ extension JSONWriter {
     private static func escapeLength(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int, style: Style) -> Int {
         let byte = utf8[index]
         if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return 1 }
-        if style == .goEncodingJSON, byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&") {
+        if style == .goEncodingJSON, byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&")
+        {
             return 1
         }
         // U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR: E2 80 A8 / E2 80 A9.

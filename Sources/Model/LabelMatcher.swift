@@ -159,7 +159,8 @@ private func rejectNonRE2Syntax(_ pattern: String) throws {
             if next == "]" || next == "^" { index += 1 }
         } else if scalar == "(", next == "?", index + 2 < scalars.count {
             let kind = scalars[index + 2]
-            let lookbehind = kind == "<" && index + 3 < scalars.count
+            let lookbehind =
+                kind == "<" && index + 3 < scalars.count
                 && "=!".unicodeScalars.contains(scalars[index + 3])
             if kind == "=" || kind == "!" || kind == ">" || lookbehind {
                 throw RegexSyntaxError(construct: String(String.UnicodeScalarView(scalars[index..<(index + 3)])))

@@ -35,8 +35,10 @@ extension Timestamp {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = CivilDate.from(daysSinceEpoch: days)
-        return (year, month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60,
-                Int(milliseconds - seconds * 1000))
+        return (
+            year, month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60,
+            Int(milliseconds - seconds * 1000)
+        )
     }
 
     /// `YYYY-MM-DDTHH:MM:SS` of the time in UTC, and the milliseconds within its second.
@@ -100,11 +102,11 @@ private struct RFC3339Reader {
 
     mutating func read() -> Int64? {
         guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2),
-              expect("T", "t"), let hour = number(2), expect(":"), let minute = number(2), expect(":"),
-              let second = number(2)
+            expect("T", "t"), let hour = number(2), expect(":"), let minute = number(2), expect(":"),
+            let second = number(2)
         else { return nil }
         guard (1...12).contains(month), (1...CivilDate.daysIn(month: month, year: Int64(year))).contains(day),
-              hour < 24, minute < 60, second < 60
+            hour < 24, minute < 60, second < 60
         else { return nil }
         guard let millis = fractionMillis(), let offset = zoneOffsetSeconds(), index == bytes.count else { return nil }
         let days = CivilDate.daysSinceEpoch(year: Int64(year), month: month, day: day)

@@ -35,7 +35,8 @@ extension EvaluationContext {
     }
 
     private func start(_ op: AggregateOperator, _ sample: Sample, labels: Labels) -> GroupState {
-        GroupState(labels: labels, value: sample.value, mean: sample.value, count: 1,
+        GroupState(
+            labels: labels, value: sample.value, mean: sample.value, count: 1,
             values: op == .quantile ? [sample.value] : [])
     }
 

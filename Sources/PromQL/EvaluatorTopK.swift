@@ -9,7 +9,9 @@ extension EvaluationContext {
         var order: [Labels] = []
         var groups: [Labels: [Sample]] = [:]
         for sample in input {
-            let key = node.without ? sample.labels.removing(node.grouping + [metricNameLabel])
+            let key =
+                node.without
+                ? sample.labels.removing(node.grouping + [metricNameLabel])
                 : sample.labels.keeping(node.grouping)
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(sample)

@@ -54,18 +54,21 @@ private let supportedFunctions: [Function] = [
     fn("label_join", [.vector, .string, .string, .string], variadic: -1),
 ]
 
-private let unsupportedFunctions: [Function] = [
-    unsupported("sgn", [.vector]), unsupported("exp", [.vector]), unsupported("ln", [.vector]),
-    unsupported("log2", [.vector]), unsupported("log10", [.vector]), unsupported("sqrt", [.vector]),
-    unsupported("sort", [.vector]), unsupported("sort_desc", [.vector]),
-    unsupported("predict_linear", [.matrix, .scalar]), unsupported("holt_winters", [.matrix, .scalar, .scalar]),
-    unsupported("stddev_over_time", [.matrix]), unsupported("stdvar_over_time", [.matrix]),
-    unsupported("quantile_over_time", [.scalar, .matrix]), unsupported("present_over_time", [.matrix]),
-    unsupported("histogram_count", [.vector]), unsupported("histogram_sum", [.vector]),
-    unsupported("histogram_fraction", [.scalar, .scalar, .vector]),
-    unsupported("pi", [], .scalar), unsupported("deg", [.vector]), unsupported("rad", [.vector]),
-] + ["year", "month", "day_of_month", "day_of_year", "day_of_week", "hour", "minute", "days_in_month"].map {
-    unsupported($0, [.vector], variadic: 1)
-} + ["sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh"].map {
-    unsupported($0, [.vector])
-}
+private let unsupportedFunctions: [Function] =
+    [
+        unsupported("sgn", [.vector]), unsupported("exp", [.vector]), unsupported("ln", [.vector]),
+        unsupported("log2", [.vector]), unsupported("log10", [.vector]), unsupported("sqrt", [.vector]),
+        unsupported("sort", [.vector]), unsupported("sort_desc", [.vector]),
+        unsupported("predict_linear", [.matrix, .scalar]), unsupported("holt_winters", [.matrix, .scalar, .scalar]),
+        unsupported("stddev_over_time", [.matrix]), unsupported("stdvar_over_time", [.matrix]),
+        unsupported("quantile_over_time", [.scalar, .matrix]), unsupported("present_over_time", [.matrix]),
+        unsupported("histogram_count", [.vector]), unsupported("histogram_sum", [.vector]),
+        unsupported("histogram_fraction", [.scalar, .scalar, .vector]),
+        unsupported("pi", [], .scalar), unsupported("deg", [.vector]), unsupported("rad", [.vector]),
+    ]
+    + ["year", "month", "day_of_month", "day_of_year", "day_of_week", "hour", "minute", "days_in_month"].map {
+        unsupported($0, [.vector], variadic: 1)
+    }
+    + ["sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh"].map {
+        unsupported($0, [.vector])
+    }

@@ -32,7 +32,8 @@ public struct MemoryStorage: Queryable {
         let position = positions[labels] ?? insertSeries(labels)
         var entry = entries[position]
         entries[position] = Entry(labels: labels)
-        let index = (entry.timestamps.last ?? .min) < timestamp
+        let index =
+            (entry.timestamps.last ?? .min) < timestamp
             ? entry.timestamps.count : lowerBound(entry.timestamps[...], timestamp)
         if index < entry.timestamps.count, entry.timestamps[index] == timestamp {
             entry.values[index] = value
@@ -76,9 +77,11 @@ public struct MemoryStorage: Queryable {
             let lower = lowerBound(entries[position].timestamps[...], from)
             let upper = lowerBound(entries[position].timestamps[...], through == .max ? through : through + 1)
             guard lower < upper else { continue }
-            result.append(SeriesSamples(labels: entries[position].labels,
-                timestamps: entries[position].timestamps[lower..<upper],
-                values: entries[position].values[lower..<upper]))
+            result.append(
+                SeriesSamples(
+                    labels: entries[position].labels,
+                    timestamps: entries[position].timestamps[lower..<upper],
+                    values: entries[position].values[lower..<upper]))
         }
         return result
     }

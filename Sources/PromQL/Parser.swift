@@ -52,7 +52,8 @@ public struct Parser {
 
     mutating func expect(_ kind: TokenKind, _ context: String) throws -> Token {
         guard current.kind == kind else {
-            throw error("unexpected \(current.kind.description) in \(context), expected \(kind.description)",
+            throw error(
+                "unexpected \(current.kind.description) in \(context), expected \(kind.description)",
                 current.range)
         }
         return advance()
@@ -100,8 +101,9 @@ public struct Parser {
             return .number(literal)
         }
         guard operand.type == .scalar || operand.type == .vector else {
-            throw error("unary expression only allowed on expressions of type scalar or instant vector, got "
-                + "\"\(operand.type.rawValue)\"", range)
+            throw error(
+                "unary expression only allowed on expressions of type scalar or instant vector, got "
+                    + "\"\(operand.type.rawValue)\"", range)
         }
         return .unary(UnaryExpr(isNegation: isNegation, expr: operand, range: range))
     }
@@ -151,7 +153,9 @@ public struct Parser {
             }
             labels.append(name)
             _ = advance()
-            if current.kind == .comma { _ = advance() } else if current.kind != .rightParen {
+            if current.kind == .comma {
+                _ = advance()
+            } else if current.kind != .rightParen {
                 throw unexpected("grouping opts")
             }
         }

@@ -28,7 +28,9 @@ extension Parser {
             try checkUnclosed()
             args.append(try parseExpression(minPrecedence: 1))
             try checkUnclosed()
-            if current.kind == .comma { _ = advance() } else if current.kind != .rightParen {
+            if current.kind == .comma {
+                _ = advance()
+            } else if current.kind != .rightParen {
                 throw unexpected(context)
             }
         }
@@ -72,8 +74,9 @@ extension Parser {
         }
         let expected = op.takesParameter ? 2 : 1
         guard args.count == expected else {
-            throw error("wrong number of arguments for aggregate expression provided, expected \(expected), "
-                + "got \(args.count)", range)
+            throw error(
+                "wrong number of arguments for aggregate expression provided, expected \(expected), "
+                    + "got \(args.count)", range)
         }
         let expr = args[expected - 1]
         try expectType(expr, .vector, "aggregation expression")

@@ -96,8 +96,9 @@ extension Parser {
             matrix.range = matrix.range.union(range)
             return .matrixSelector(matrix)
         default:
-            throw error("offset modifier must be preceded by an instant vector selector or range vector selector "
-                + "or a subquery", range)
+            throw error(
+                "offset modifier must be preceded by an instant vector selector or range vector selector "
+                    + "or a subquery", range)
         }
     }
 
@@ -112,7 +113,9 @@ extension Parser {
                 try checkEndInsideBraces()
                 matchers.append(try parseMatcher(metricName: name, selectorStart: start))
                 try checkEndInsideBraces()
-                if current.kind == .comma { _ = advance() } else if current.kind != .rightBrace {
+                if current.kind == .comma {
+                    _ = advance()
+                } else if current.kind != .rightBrace {
                     throw unexpected("label matching")
                 }
             }
@@ -154,7 +157,8 @@ extension Parser {
         guard case .string(let value) = current.kind else { throw unexpected("label matching") }
         let valueToken = advance()
         if label == metricNameLabel, !metricName.isEmpty {
-            throw error("metric name must not be set twice: \(GoFormat.quote(metricName)) or \(GoFormat.quote(value))",
+            throw error(
+                "metric name must not be set twice: \(GoFormat.quote(metricName)) or \(GoFormat.quote(value))",
                 selectorStart)
         }
         do {

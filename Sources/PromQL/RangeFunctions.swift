@@ -40,8 +40,10 @@ extension EvaluationContext {
         for item in series {
             let points = windowPoints(item, window)
             guard !points.timestamps.isEmpty, let value = apply(function, points, window) else { continue }
-            result.append(Sample(labels: function == .lastOverTime ? item.labels : item.labels.droppingMetricName(),
-                value: value, timestamp: time))
+            result.append(
+                Sample(
+                    labels: function == .lastOverTime ? item.labels : item.labels.droppingMetricName(),
+                    value: value, timestamp: time))
         }
         let singleName = selector.selector.matchers.contains { $0.name == metricNameLabel && $0.type == .equal }
         if function != .lastOverTime, !singleName {
@@ -60,8 +62,10 @@ extension EvaluationContext {
             points = Points(timestamps: clipped.timestamps, values: clipped.values)
         }
         if points.values.contains(where: isStaleMarker) {
-            let filtered = withoutStaleMarkers(SeriesSamples(labels: .empty, timestamps: points.timestamps,
-                values: points.values))
+            let filtered = withoutStaleMarkers(
+                SeriesSamples(
+                    labels: .empty, timestamps: points.timestamps,
+                    values: points.values))
             points = Points(timestamps: filtered.timestamps, values: filtered.values)
         }
         return points

@@ -132,7 +132,8 @@ public struct PromQLTestScript: Sendable {
             }
             return ExpectedSample(labels: labels, value: value)
         }
-        return EvalCommand(line: number, query: String(words[4]), time: Timestamp(milliseconds: time), kind: kind,
-                           expected: expected)
+        return EvalCommand(
+            line: number, query: String(words[4]), time: Timestamp(milliseconds: time), kind: kind,
+            expected: expected)
     }
 }

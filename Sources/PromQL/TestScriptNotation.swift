@@ -34,7 +34,11 @@ private func splitSelector(_ text: Substring, line: Int) throws -> (Substring, S
     while index < text.endIndex {
         let character = text[index]
         if let quote = inQuote {
-            if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == quote {
+            if escaped {
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == quote {
                 inQuote = nil
             }
         } else if character == "\"" || character == "'" || character == "`" {

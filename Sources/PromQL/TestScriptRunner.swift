@@ -46,7 +46,8 @@ extension PromQLTestScript {
                     for (timestamp, value) in samples { storage.append(labels, timestamp: timestamp, value: value) }
                 }
             case .eval(let eval):
-                let outcome = Self.usesNativeHistogram(eval.query, nativeHistograms)
+                let outcome =
+                    Self.usesNativeHistogram(eval.query, nativeHistograms)
                     ? .skipped("native histograms") : Self.run(eval, Evaluator(storage: storage))
                 results.append(TestCaseResult(line: eval.line, query: eval.query, outcome: outcome))
             }
@@ -87,7 +88,8 @@ extension PromQLTestScript {
             guard let expected = eval.expected.first, expected.labels == nil else {
                 return .failed("expected \(describe(eval.expected)) but got scalar \(formatValue(scalar))")
             }
-            return almostEqual(expected.value, scalar) ? .passed
+            return almostEqual(expected.value, scalar)
+                ? .passed
                 : .failed("expected scalar \(formatValue(expected.value)) but got \(formatValue(scalar))")
         case .vector(let vector):
             return compare(vector, eval)

@@ -17,7 +17,8 @@ enum TokenKind: Equatable, Sendable {
     var description: String {
         switch self {
         case .identifier(let name):
-            keywords.contains(name.lowercased()) ? "<\(name.lowercased())>"
+            keywords.contains(name.lowercased())
+                ? "<\(name.lowercased())>"
                 : name.contains(":") ? "metric identifier \"\(name)\"" : "identifier \"\(name)\""
         case .number(let value): "number \"\(formatNumber(value))\""
         case .duration: "duration"

@@ -2,7 +2,8 @@ import Model
 
 /// The labels two samples are matched on: only the `on` labels, or all but the `ignoring` labels and the name.
 func matchingKey(_ labels: Labels, _ matching: VectorMatching) -> Labels {
-    matching.on ? labels.keeping(matching.matchingLabels)
+    matching.on
+        ? labels.keeping(matching.matchingLabels)
         : labels.removing(matching.matchingLabels + [metricNameLabel])
 }
 
@@ -60,9 +61,10 @@ extension EvaluationContext {
         return result
     }
 
-    private func recordMatch(_ key: Labels, _ labels: Labels, _ matching: VectorMatching,
-        _ matched: inout [Labels: Set<Labels>]) throws
-    {
+    private func recordMatch(
+        _ key: Labels, _ labels: Labels, _ matching: VectorMatching,
+        _ matched: inout [Labels: Set<Labels>]
+    ) throws {
         if matching.cardinality == .oneToOne {
             if matched[key] != nil {
                 throw EvaluationError(
@@ -74,10 +76,13 @@ extension EvaluationContext {
         }
     }
 
-    private func duplicateOnOneSide(_ key: Labels, _ sample: Sample, _ other: Sample, side: String,
-        _ matching: VectorMatching) -> EvaluationError
-    {
-        let group = matching.on ? sample.labels.keeping(matching.matchingLabels)
+    private func duplicateOnOneSide(
+        _ key: Labels, _ sample: Sample, _ other: Sample, side: String,
+        _ matching: VectorMatching
+    ) -> EvaluationError {
+        let group =
+            matching.on
+            ? sample.labels.keeping(matching.matchingLabels)
             : sample.labels.removing(matching.matchingLabels)
         return EvaluationError(
             "found duplicate series for the match group \(group) on the \(side) hand-side of the operation: "

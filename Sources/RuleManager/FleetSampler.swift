@@ -13,7 +13,8 @@ import Synchronization
 /// changed, or a series the history dropped meanwhile has its labels built again.
 final class FleetSampler: Sendable {
     /// Every series name the fleet can produce, histogram series included.
-    static let seriesNames: Set<String> = Set(FleetFamilies.all.flatMap { FamilyPlan($0, names: nil)?.seriesNames ?? [] })
+    static let seriesNames: Set<String> = Set(
+        FleetFamilies.all.flatMap { FamilyPlan($0, names: nil)?.seriesNames ?? [] })
 
     /// One family to sample, and which of its series.
     struct FamilyPlan {
@@ -91,8 +92,10 @@ final class FleetSampler: Sendable {
     init() {}
 
     /// Records the series of `agents` judged at `now`, restricted to `names`, into `history`.
-    func sample(_ agents: [AgentRecord], at now: Timestamp, policy: HealthPolicy, names: Set<String>,
-                into history: SampleHistory) {
+    func sample(
+        _ agents: [AgentRecord], at now: Timestamp, policy: HealthPolicy, names: Set<String>,
+        into history: SampleHistory
+    ) {
         cache.withLock { cache in
             if cache.names != names {
                 cache = Cache(names: names, plan: FleetFamilies.all.compactMap { FamilyPlan($0, names: names) })
@@ -102,8 +105,9 @@ final class FleetSampler: Sendable {
             var snapshot = SeriesSnapshot(capacity: cache.lastCount)
             var origins: [(agent: Int32, series: Int32)] = []
             origins.reserveCapacity(cache.lastCount)
-            Self.collect(agents, entries, at: now, policy: policy, plan: cache.plan,
-                         into: &snapshot, origins: &origins)
+            Self.collect(
+                agents, entries, at: now, policy: policy, plan: cache.plan,
+                into: &snapshot, origins: &origins)
             var built: [Int: [Labels]] = [:]
             history.record(&snapshot, at: now) { [plan = cache.plan] index in
                 let origin = origins[index]
@@ -153,7 +157,9 @@ final class FleetSampler: Sendable {
     }
 
     /// Keeps the ids the history resolved, for the next snapshot.
-    private static func keep(_ ids: [SeriesID], origins: [(agent: Int32, series: Int32)], in entries: inout [AgentSeries]) {
+    private static func keep(
+        _ ids: [SeriesID], origins: [(agent: Int32, series: Int32)], in entries: inout [AgentSeries]
+    ) {
         for (id, origin) in zip(ids, origins) {
             let (agent, series) = (Int(origin.agent), Int(origin.series))
             if entries[agent].ids.count <= series {
@@ -173,7 +179,9 @@ final class FleetSampler: Sendable {
             case .perAgent(let read):
                 visit(.plain(name: name), read(agent, state))
             case .perLabelValue(let label, let values):
-                for (value, read) in values { visit(.labelled(name: name, label: label, value: value), read(agent, state)) }
+                for (value, read) in values {
+                    visit(.labelled(name: name, label: label, value: value), read(agent, state))
+                }
             case .info:
                 visit(.info(name: name), 1)
             case .taskDurations:
@@ -203,12 +211,17 @@ final class FleetSampler: Sendable {
         if let agentType = agent.agentType { base.append(Label("agent_type", agentType)) }
         var all: [Labels] = []
         forEachSeries(of: agent, state: .healthy, plan: plan) { shape, _ in
-            let (name, extra): (String, [Label]) = switch shape {
-            case .plain(let name): (name, [])
-            case .labelled(let name, let label, let value): (name, [Label(label, value)])
-            case .info(let name): (name, (agent.host.map { [Label("host", $0)] } ?? []) + agent.labels.map { Label($0.name, $0.value) })
-            case .bucket(let name, let bound): (name, [Label("le", bound.map(GoFloat.prometheusText) ?? "+Inf")])
-            }
+            let (name, extra): (String, [Label]) =
+                switch shape {
+                case .plain(let name): (name, [])
+                case .labelled(let name, let label, let value): (name, [Label(label, value)])
+                case .info(let name):
+                    (
+                        name,
+                        (agent.host.map { [Label("host", $0)] } ?? []) + agent.labels.map { Label($0.name, $0.value) }
+                    )
+                case .bucket(let name, let bound): (name, [Label("le", bound.map(GoFloat.prometheusText) ?? "+Inf")])
+                }
             all.append(Labels(base + extra + [Label(metricNameLabel, name)]))
         }
         return all

@@ -13,22 +13,30 @@ enum RuleMetricsWriter {
     static func write(_ engine: RuleEngine, into writer: inout ExpositionWriter) {
         let groups = engine.failuresByGroup
         writeAlertCounts(groups.map(\.group), into: &writer)
-        writePerGroup(groups, "heartbeat_exporter_last_evaluation_timestamp_seconds", .gauge,
-                      "Unix time of the rule group's last evaluation.", into: &writer) { group, _ in
+        writePerGroup(
+            groups, "heartbeat_exporter_last_evaluation_timestamp_seconds", .gauge,
+            "Unix time of the rule group's last evaluation.", into: &writer
+        ) { group, _ in
             group.lastEvaluation.timestamp?.seconds ?? 0
         }
-        writePerGroup(groups, "heartbeat_exporter_rule_evaluation_failures_total", .counter,
-                      "Rule evaluations that failed, per group.", into: &writer) { _, failures in Double(failures) }
-        writePerGroup(groups, "heartbeat_exporter_rule_group_last_duration_seconds", .gauge,
-                      "How long the rule group's last evaluation took.", into: &writer) { group, _ in
+        writePerGroup(
+            groups, "heartbeat_exporter_rule_evaluation_failures_total", .counter,
+            "Rule evaluations that failed, per group.", into: &writer
+        ) { _, failures in Double(failures) }
+        writePerGroup(
+            groups, "heartbeat_exporter_rule_group_last_duration_seconds", .gauge,
+            "How long the rule group's last evaluation took.", into: &writer
+        ) { group, _ in
             group.lastEvaluation.durationSeconds
         }
         let size = engine.history.size
-        writer.family("heartbeat_exporter_rule_history_samples", type: .gauge,
-                      help: "Samples kept for the rules' ranges and lookback.")
+        writer.family(
+            "heartbeat_exporter_rule_history_samples", type: .gauge,
+            help: "Samples kept for the rules' ranges and lookback.")
         writer.sample("heartbeat_exporter_rule_history_samples", .empty, value: Double(size.samples))
-        writer.family("heartbeat_exporter_rule_history_series", type: .gauge,
-                      help: "Series kept for the rules' ranges and lookback.")
+        writer.family(
+            "heartbeat_exporter_rule_history_series", type: .gauge,
+            help: "Series kept for the rules' ranges and lookback.")
         writer.sample("heartbeat_exporter_rule_history_series", .empty, value: Double(size.series))
     }
 
@@ -47,10 +55,12 @@ enum RuleMetricsWriter {
         writer.family("heartbeat_exporter_alerts", type: .gauge, help: "Active alerts, by alert name and state.")
         for name in counts.keys.sorted() {
             let labels = RenderedLabels([("alertname", name)])
-            writer.sample("heartbeat_exporter_alerts", labels, extraLabel: "state", extraValue: "firing",
-                          value: Double(counts[name]?.firing ?? 0))
-            writer.sample("heartbeat_exporter_alerts", labels, extraLabel: "state", extraValue: "pending",
-                          value: Double(counts[name]?.pending ?? 0))
+            writer.sample(
+                "heartbeat_exporter_alerts", labels, extraLabel: "state", extraValue: "firing",
+                value: Double(counts[name]?.firing ?? 0))
+            writer.sample(
+                "heartbeat_exporter_alerts", labels, extraLabel: "state", extraValue: "pending",
+                value: Double(counts[name]?.pending ?? 0))
         }
     }
 
@@ -61,8 +71,9 @@ enum RuleMetricsWriter {
         guard !groups.isEmpty else { return }
         writer.family(name, type: type, help: help)
         for (group, failures) in groups {
-            writer.sample(name, RenderedLabels([("file", group.file), ("group", group.name)]),
-                          value: value(group, failures))
+            writer.sample(
+                name, RenderedLabels([("file", group.file), ("group", group.name)]),
+                value: value(group, failures))
         }
     }
 }

@@ -14,7 +14,9 @@ extension RuleEngine {
             for requirement in group.seriesRequirements() {
                 let kept = SampleHistory.Retention.Requirement(
                     matchers: requirement.matchers, window: requirement.history + group.interval)
-                if let name = requirement.matchers.first(where: { $0.name == metricNameLabel && $0.type == .equal })?.value {
+                if let name = requirement.matchers.first(where: { $0.name == metricNameLabel && $0.type == .equal })?
+                    .value
+                {
                     byName[name, default: []].append(kept)
                 } else {
                     unnamed.append(kept)

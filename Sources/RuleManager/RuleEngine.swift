@@ -47,8 +47,10 @@ public final class RuleEngine: Sendable {
 
     /// Creates an engine without rules.
     /// - Parameter notify: receives the firing and resolved alerts each group evaluation sends.
-    public init(registry: AgentRegistry, store: any AlertStateStorage, clock: any WallClock, logger: Logger,
-                notify: @escaping @Sendable ([Alerting.Alert]) -> Void = { _ in }) {
+    public init(
+        registry: AgentRegistry, store: any AlertStateStorage, clock: any WallClock, logger: Logger,
+        notify: @escaping @Sendable ([Alerting.Alert]) -> Void = { _ in }
+    ) {
         self.notify = notify
         self.registry = registry
         self.store = store
@@ -122,8 +124,9 @@ public final class RuleEngine: Sendable {
         guard !alreadySampled else { return }
         let fleetNames = names.map { $0.intersection(FleetSampler.seriesNames) } ?? FleetSampler.seriesNames
         guard !fleetNames.isEmpty else { return }
-        sampler.sample(registry.snapshot(), at: now, policy: registry.currentConfiguration.policy, names: fleetNames,
-                       into: history)
+        sampler.sample(
+            registry.snapshot(), at: now, policy: registry.currentConfiguration.policy, names: fleetNames,
+            into: history)
     }
 
     static func key(_ group: RuleGroup) -> String { group.file + "\u{0}" + group.name }

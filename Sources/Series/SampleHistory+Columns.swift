@@ -56,18 +56,21 @@ extension SampleHistory.State {
         let lower = min(max(column.start, Int(aligned.first)), upper)
         table.withSlot(slot) { series in
             series.aligned = nil
-            series.samples = SampleColumns(timestamps: column.timestamps[lower..<upper], values: aligned.values[lower..<upper])
+            series.samples = SampleColumns(
+                timestamps: column.timestamps[lower..<upper], values: aligned.values[lower..<upper])
         }
     }
 
     /// Makes the series in `slot`, which has no sample yet, a member of the column of its window.
     private mutating func join(_ slot: Int32, at timestamp: Int64) -> Bool {
         let window = table.slots[Int(slot)].windowMillis
-        let column = columnsByWindow[window] ?? {
-            columns.append(TimestampColumn(windowMillis: window))
-            columnsByWindow[window] = Int32(columns.count - 1)
-            return Int32(columns.count - 1)
-        }()
+        let column =
+            columnsByWindow[window]
+            ?? {
+                columns.append(TimestampColumn(windowMillis: window))
+                columnsByWindow[window] = Int32(columns.count - 1)
+                return Int32(columns.count - 1)
+            }()
         let index = Int(column)
         if columns[index].members.isEmpty {
             columns[index].restart(at: timestamp)

@@ -32,8 +32,9 @@ extension SampleHistory {
         /// Every series of `metricNames` (every name when nil) kept for `window`.
         public init(metricNames: Set<String>?, window: PrometheusDuration) {
             let all = Requirement(matchers: [], window: window)
-            self.init(byName: Dictionary(uniqueKeysWithValues: (metricNames ?? []).map { ($0, [all]) }),
-                      unnamed: metricNames == nil ? [all] : [])
+            self.init(
+                byName: Dictionary(uniqueKeysWithValues: (metricNames ?? []).map { ($0, [all]) }),
+                unnamed: metricNames == nil ? [all] : [])
         }
 
         /// The names kept, or nil when a selector without a name may keep any.

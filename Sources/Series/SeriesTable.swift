@@ -63,7 +63,8 @@ struct SeriesTable {
             slots[Int(slot)].windowMillis = windowMillis
         } else {
             slot = Int32(slots.count)
-            slots.append(SeriesSlot(labels: labels, nameIndex: name, generation: 0, inUse: true, windowMillis: windowMillis))
+            slots.append(
+                SeriesSlot(labels: labels, nameIndex: name, generation: 0, inUse: true, windowMillis: windowMillis))
         }
         let id = SeriesID(slot: slot, generation: slots[Int(slot)].generation)
         ids[labels] = id

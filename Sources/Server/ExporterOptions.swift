@@ -31,7 +31,8 @@ public struct ExporterOptions: Sendable {
     /// Splits `listenAddress` into host and port: `:9747` → ("0.0.0.0", 9747), `[::1]:80` → ("::1", 80).
     public func hostAndPort() throws(OptionsError) -> (host: String, port: UInt16) {
         guard let colon = listenAddress.lastIndex(of: ":"),
-              let port = UInt16(listenAddress[listenAddress.index(after: colon)...]) else {
+            let port = UInt16(listenAddress[listenAddress.index(after: colon)...])
+        else {
             throw OptionsError("--web.listen-address: expected host:port, got \"\(listenAddress)\"")
         }
         var host = String(listenAddress[..<colon])

@@ -85,8 +85,9 @@ enum AgentRow {
 
     private static func action(_ row: Row, _ prefix: String) -> OperatorAction? {
         guard let at = row["\(prefix)_at"] as Double? else { return nil }
-        return OperatorAction(reason: row["\(prefix)_reason"], by: row["\(prefix)_by"],
-                              at: Timestamp(storedSeconds: at))
+        return OperatorAction(
+            reason: row["\(prefix)_reason"], by: row["\(prefix)_by"],
+            at: Timestamp(storedSeconds: at))
     }
 
     static func encodeLabels(_ labels: [(name: String, value: String)]) -> String {
@@ -106,7 +107,8 @@ enum AgentRow {
         guard let text, case .array(let pairs)? = try? JSONParser.parse(Array(text.utf8)) else { return [] }
         return pairs.compactMap { pair in
             guard case .array(let items) = pair, items.count == 2,
-                  case .string(let name) = items[0], case .string(let value) = items[1] else { return nil }
+                case .string(let name) = items[0], case .string(let value) = items[1]
+            else { return nil }
             return (name, value)
         }
     }

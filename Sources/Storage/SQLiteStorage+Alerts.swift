@@ -20,7 +20,9 @@ extension SQLiteStorage: AlertStateStorage {
     /// Every stored alert.
     public func loadAlerts() throws(StorageError) -> [SavedAlert] {
         do {
-            return try database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM alert ORDER BY id").map(AlertRow.alert) }
+            return try database.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM alert ORDER BY id").map(AlertRow.alert)
+            }
         } catch {
             throw StorageError(path: database.path, message: "reading alerts failed: \(error)")
         }

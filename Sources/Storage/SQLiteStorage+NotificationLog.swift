@@ -7,7 +7,8 @@ extension SQLiteStorage: NotificationLogStorage {
     /// Writes notification log entries (replacing the previous entry of the same integration and group) and
     /// deletes `expired` ones, in one transaction.
     public func saveNotificationLog(_ entries: [NotificationLogEntry], deleting expired: [NotificationLogEntry])
-        throws(StorageError) {
+        throws(StorageError)
+    {
         guard !entries.isEmpty || !expired.isEmpty else { return }
         do {
             try database.write { db in
@@ -50,14 +51,17 @@ enum NotificationLogRow {
     }
 
     static func arguments(for entry: NotificationLogEntry) -> StatementArguments {
-        key(of: entry) + [entry.timestamp.seconds, encode(entry.firingAlerts), encode(entry.resolvedAlerts),
-                          entry.expiresAt.seconds]
+        key(of: entry) + [
+            entry.timestamp.seconds, encode(entry.firingAlerts), encode(entry.resolvedAlerts),
+            entry.expiresAt.seconds,
+        ]
     }
 
     static func entry(_ row: Row) -> NotificationLogEntry {
         NotificationLogEntry(
-            integration: IntegrationKey(receiver: row["receiver"], integration: row["integration"],
-                                        index: row["integration_index"]),
+            integration: IntegrationKey(
+                receiver: row["receiver"], integration: row["integration"],
+                index: row["integration_index"]),
             groupKey: row["group_key"], timestamp: Timestamp(storedSeconds: row["sent_at"]),
             firingAlerts: decode(row["firing"]),
             resolvedAlerts: decode(row["resolved"]), expiresAt: Timestamp(storedSeconds: row["expires_at"]))

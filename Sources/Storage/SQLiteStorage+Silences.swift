@@ -47,10 +47,12 @@ extension SQLiteStorage: SilenceStorage {
             guard let matchers = SilenceRow.decodeMatchers(row["matchers"]) else {
                 throw StorageError(path: database.path, message: "silence \(id): stored matchers do not parse")
             }
-            silences.append(Silence(
-                id: id, matchers: matchers, startsAt: Timestamp(storedSeconds: row["starts_at"]),
-                endsAt: Timestamp(storedSeconds: row["ends_at"]),
-                updatedAt: Timestamp(storedSeconds: row["updated_at"]), createdBy: row["created_by"], comment: row["comment"]))
+            silences.append(
+                Silence(
+                    id: id, matchers: matchers, startsAt: Timestamp(storedSeconds: row["starts_at"]),
+                    endsAt: Timestamp(storedSeconds: row["ends_at"]),
+                    updatedAt: Timestamp(storedSeconds: row["updated_at"]), createdBy: row["created_by"],
+                    comment: row["comment"]))
         }
         return silences
     }
@@ -64,9 +66,11 @@ enum SilenceRow {
         """
 
     static func arguments(for silence: Silence) -> StatementArguments {
-        [silence.id, encodeMatchers(silence.matchers), silence.startsAt.seconds, silence.endsAt.seconds,
-         silence.updatedAt.seconds,
-         silence.createdBy, silence.comment]
+        [
+            silence.id, encodeMatchers(silence.matchers), silence.startsAt.seconds, silence.endsAt.seconds,
+            silence.updatedAt.seconds,
+            silence.createdBy, silence.comment,
+        ]
     }
 
     static func encodeMatchers(_ matchers: [LabelMatcher]) -> String {
@@ -89,9 +93,10 @@ enum SilenceRow {
         var matchers: [LabelMatcher] = []
         for item in items {
             guard case .array(let parts) = item, parts.count == 3, case .string(let name) = parts[0],
-                  case .string(let symbol) = parts[1], case .string(let value) = parts[2],
-                  let type = LabelMatcher.MatchType(rawValue: symbol),
-                  let matcher = try? LabelMatcher(type, name, value) else { return nil }
+                case .string(let symbol) = parts[1], case .string(let value) = parts[2],
+                let type = LabelMatcher.MatchType(rawValue: symbol),
+                let matcher = try? LabelMatcher(type, name, value)
+            else { return nil }
             matchers.append(matcher)
         }
         return matchers

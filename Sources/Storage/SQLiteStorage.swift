@@ -23,7 +23,8 @@ public final class SQLiteStorage: AgentStorage {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw StorageError(path: directory, message: "cannot create storage directory: \(error.localizedDescription)")
+            throw StorageError(
+                path: directory, message: "cannot create storage directory: \(error.localizedDescription)")
         }
         let path = (directory as NSString).appendingPathComponent(Self.fileName)
         var configuration = Configuration()
@@ -71,7 +72,8 @@ public final class SQLiteStorage: AgentStorage {
             return try database.read { db in
                 var records = try AgentRow.fetchAll(db)
                 for index in records.indices {
-                    records[index].history = try TransitionRow.recent(db, agent: records[index].name, limit: historyLimit)
+                    records[index].history = try TransitionRow.recent(
+                        db, agent: records[index].name, limit: historyLimit)
                 }
                 return records
             }

@@ -31,7 +31,8 @@ public final class FakeTransport: HTTPTransport {
 
     /// Records the request and answers with the next scripted outcome.
     public func post(_ url: URL, body: [UInt8], headers: [String: String], timeout: PrometheusDuration) async throws
-        -> HTTPTransportResponse {
+        -> HTTPTransportResponse
+    {
         let outcome = state.withLock { state -> Outcome in
             state.requests.append((url, headers, body))
             return state.outcomes.count > 1 ? state.outcomes.removeFirst() : state.outcomes.first ?? .status(200)

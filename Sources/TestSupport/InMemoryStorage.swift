@@ -49,7 +49,9 @@ public final class InMemoryStorage: AgentStorage, AlertStateStorage, SilenceStor
                 stored.history = []
                 contents.agents[record.name] = stored
             }
-            for transition in changes.transitions { contents.transitions[transition.agent, default: []].append(transition) }
+            for transition in changes.transitions {
+                contents.transitions[transition.agent, default: []].append(transition)
+            }
         }
     }
 

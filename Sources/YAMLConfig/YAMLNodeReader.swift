@@ -36,7 +36,7 @@ public struct YAMLNodeReader {
     private static func yamlError(_ error: YamlError, file: String) -> ConfigError {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-             .composer(_, let problem, let mark, _):
+            .composer(_, let problem, let mark, _):
             return ConfigError(file: file, line: mark.line, column: mark.column, key: "", message: "YAML: \(problem)")
         default:
             return ConfigError(file: file, key: "", message: "YAML: \(error)")
@@ -61,8 +61,9 @@ public struct YAMLNodeReader {
             guard case .scalar(let key) = keyNode else { throw error("keys must be strings", at: keyNode) }
             let child = YAMLNodeReader(file: file, node: valueNode, path: childPath(key.string))
             if let allowed, !allowed.contains(key.string) {
-                throw error("unknown key (allowed: \(allowed.sorted().joined(separator: ", ")))", at: keyNode,
-                            key: child.path)
+                throw error(
+                    "unknown key (allowed: \(allowed.sorted().joined(separator: ", ")))", at: keyNode,
+                    key: child.path)
             }
             if entries.contains(where: { $0.key == key.string }) {
                 throw error("key appears twice", at: keyNode, key: child.path)

@@ -16,7 +16,8 @@ struct AgentsCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let query = state.map { "?state=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0)" } ?? ""
+            let query =
+                state.map { "?state=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0)" } ?? ""
             let reply = try await client.send("GET", "/api/v1/agents" + query)
             let data = try APIEnvelope.data(status: reply.status, body: reply.body)
             if json {

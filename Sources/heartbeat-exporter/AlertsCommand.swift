@@ -36,7 +36,8 @@ struct AlertsCommand: AsyncParsableCommand {
         let rows = alerts.map { alert -> [String] in
             let labels = alert["labels"]?.objectValue
             let status = alert["status"]
-            let reasons = ["silencedBy", "inhibitedBy"].flatMap { status?[$0]?.arrayValue ?? [] }.compactMap(\.stringValue)
+            let reasons = ["silencedBy", "inhibitedBy"].flatMap { status?[$0]?.arrayValue ?? [] }.compactMap(
+                \.stringValue)
             return [
                 labels?["alertname"]?.stringValue ?? "", labels?["agent"]?.stringValue ?? "-",
                 status?["state"]?.stringValue ?? "", alert["startsAt"]?.stringValue ?? "",
@@ -44,6 +45,7 @@ struct AlertsCommand: AsyncParsableCommand {
                 alert["annotations"]?["summary"]?.stringValue ?? "",
             ]
         }
-        return TextTable.render(header: ["ALERT", "AGENT", "STATE", "STARTS AT", "SUPPRESSED BY", "SUMMARY"], rows: rows)
+        return TextTable.render(
+            header: ["ALERT", "AGENT", "STATE", "STARTS AT", "SUPPRESSED BY", "SUMMARY"], rows: rows)
     }
 }

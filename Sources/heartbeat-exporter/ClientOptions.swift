@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Options every client command shares: where the exporter is, and the token to present.
@@ -9,7 +9,9 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "The exporter's URL (env HEARTBEAT_EXPORTER_URL).")
     var url: String = ProcessInfo.processInfo.environment["HEARTBEAT_EXPORTER_URL"] ?? "http://127.0.0.1:9747"
 
-    @Option(name: .customLong("token-file"), help: "File with a bearer token to send (env HEARTBEAT_EXPORTER_TOKEN holds the token itself).")
+    @Option(
+        name: .customLong("token-file"),
+        help: "File with a bearer token to send (env HEARTBEAT_EXPORTER_TOKEN holds the token itself).")
     var tokenFile: String?
 
     func token() throws -> String? {

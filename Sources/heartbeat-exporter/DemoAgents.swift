@@ -82,7 +82,9 @@ enum DemoAgents {
                 context.say(name, "goes rogue: every task fails")
                 announced = true
             }
-            for _ in 0..<3 { try await client.reportMetric(success: false, latencyMs: 120, costUSD: 0.0004, tokens: 300) }
+            for _ in 0..<3 {
+                try await client.reportMetric(success: false, latencyMs: 120, costUSD: 0.0004, tokens: 300)
+            }
             return true
         }
         await killing

@@ -47,13 +47,17 @@ struct DemoAlertWatcher: Sendable {
     /// or its agent's kill (`killed:<agent>`); nil when nothing does or the exporter cannot be asked.
     private func suppression(of key: Key) async -> String? {
         guard let reply = await context.request("GET", "api/v2/alerts"), reply.status == 200,
-              let alerts = try? JSONParser.parse(Array(reply.body)).arrayValue else { return nil }
+            let alerts = try? JSONParser.parse(Array(reply.body)).arrayValue
+        else { return nil }
         for alert in alerts {
             let labels = alert.objectValue?["labels"]?.objectValue
-            guard labels?["alertname"]?.stringValue == key.alertname, (labels?["agent"]?.stringValue ?? "") == key.agent,
-                  let status = alert.objectValue?["status"]?.objectValue,
-                  status["state"]?.stringValue == "suppressed" else { continue }
-            let reasons = ["silencedBy", "inhibitedBy"].flatMap { status[$0]?.arrayValue ?? [] }.compactMap(\.stringValue)
+            guard labels?["alertname"]?.stringValue == key.alertname,
+                (labels?["agent"]?.stringValue ?? "") == key.agent,
+                let status = alert.objectValue?["status"]?.objectValue,
+                status["state"]?.stringValue == "suppressed"
+            else { continue }
+            let reasons = ["silencedBy", "inhibitedBy"].flatMap { status[$0]?.arrayValue ?? [] }.compactMap(
+                \.stringValue)
             return reasons.joined(separator: ", ")
         }
         return nil
@@ -62,13 +66,15 @@ struct DemoAlertWatcher: Sendable {
     /// The pending and firing alerts, or nil when the exporter cannot be asked.
     private func alerts() async -> [Key: String]? {
         guard let reply = await context.request("GET", "api/v1/alerts"), reply.status == 200,
-              let document = try? JSONParser.parse(Array(reply.body)),
-              let alerts = document.objectValue?["data"]?.objectValue?["alerts"]?.arrayValue else { return nil }
+            let document = try? JSONParser.parse(Array(reply.body)),
+            let alerts = document.objectValue?["data"]?.objectValue?["alerts"]?.arrayValue
+        else { return nil }
         var states: [Key: String] = [:]
         for alert in alerts {
             let labels = alert.objectValue?["labels"]?.objectValue
             guard let name = labels?["alertname"]?.stringValue,
-                  let state = alert.objectValue?["state"]?.stringValue else { continue }
+                let state = alert.objectValue?["state"]?.stringValue
+            else { continue }
             states[Key(alertname: name, agent: labels?["agent"]?.stringValue ?? "")] = state
         }
         return states

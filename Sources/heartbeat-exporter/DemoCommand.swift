@@ -39,8 +39,9 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let length = (try? PrometheusDuration(parsing: duration)) ?? .minutes(5)
         let interruption = DemoInterruption()
-        let context = DemoContext(exporter: url, token: try client.token(), prefix: prefix,
-                                  duration: length.swiftDuration, interruption: interruption)
+        let context = DemoContext(
+            exporter: url, token: try client.token(), prefix: prefix,
+            duration: length.swiftDuration, interruption: interruption)
         guard await context.request("GET", "-/healthy")?.status == 200 else {
             throw failClient(ClientError("cannot reach the exporter at \(trimmed); start it first (see --help)"))
         }
@@ -68,8 +69,9 @@ struct DemoCommand: AsyncParsableCommand {
         if !fired.isEmpty {
             DemoOutput.line("Alerts that fired: " + fired.sorted().map(\.text).joined(separator: ", "))
         }
-        DemoOutput.line("\(prefix)crasher stays unreachable (it died); \(prefix)rogue stays killed until "
-              + "`heartbeat-exporter resume \(prefix)rogue`.")
+        DemoOutput.line(
+            "\(prefix)crasher stays unreachable (it died); \(prefix)rogue stays killed until "
+                + "`heartbeat-exporter resume \(prefix)rogue`.")
     }
 }
 

@@ -2,7 +2,7 @@ import Foundation
 import HeartbeatClient
 import Logging
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// What every simulated agent of the demo shares: the exporter, the demo's clock and deadline, its output.
@@ -26,8 +26,10 @@ struct DemoContext: Sendable {
     let interruption: DemoInterruption
     let clientLogger: Logger
 
-    init(exporter: URL, token: String?, prefix: String, duration: Duration, interruption: DemoInterruption,
-         clock: ContinuousClock = ContinuousClock()) {
+    init(
+        exporter: URL, token: String?, prefix: String, duration: Duration, interruption: DemoInterruption,
+        clock: ContinuousClock = ContinuousClock()
+    ) {
         self.exporter = exporter
         self.interruption = interruption
         self.token = token
@@ -55,10 +57,13 @@ struct DemoContext: Sendable {
 
     /// A client for one simulated agent, beating every `interval` (sent as `interval_seconds`).
     /// `onKilled` replaces the client's default reaction to a kill (log and stop beating).
-    func client(_ agent: String, type: String, interval: Duration,
-                onKilled: (@Sendable (BeatReply) async -> Void)? = nil) throws -> HeartbeatClient {
-        try HeartbeatClient(url: exporter, agent: agent, agentType: type, labels: ["fleet": "demo"], token: token,
-                            host: "demo-host", interval: interval, logger: clientLogger, onKilled: onKilled)
+    func client(
+        _ agent: String, type: String, interval: Duration,
+        onKilled: (@Sendable (BeatReply) async -> Void)? = nil
+    ) throws -> HeartbeatClient {
+        try HeartbeatClient(
+            url: exporter, agent: agent, agentType: type, labels: ["fleet": "demo"], token: token,
+            host: "demo-host", interval: interval, logger: clientLogger, onKilled: onKilled)
     }
 
     /// Sleeps `pause`.

@@ -10,9 +10,11 @@ enum DemoMisbehaviours {
             let cycle = DemoTimings.calmSpend + DemoTimings.spikeSpend
             let spiking = elapsed.positiveRemainder(dividingBy: cycle) >= DemoTimings.calmSpend
             if spiking != wasSpiking {
-                context.say(name, spiking
-                    ? "stuck in a tool-call retry loop: spends \(Int(DemoTimings.spikeFactor))x its usual rate"
-                    : "retry loop over: back to its usual spend")
+                context.say(
+                    name,
+                    spiking
+                        ? "stuck in a tool-call retry loop: spends \(Int(DemoTimings.spikeFactor))x its usual rate"
+                        : "retry loop over: back to its usual spend")
                 wasSpiking = spiking
             }
             let cost = DemoTimings.usualCostPerBeat * (spiking ? DemoTimings.spikeFactor : 1)
@@ -36,8 +38,9 @@ enum DemoMisbehaviours {
                 wasFailing = failing
             }
             for task in 0..<3 {
-                try await client.reportMetric(success: !(failing && task < 2), latencyMs: 300 + Double(task) * 50,
-                                              costUSD: 0.0003, tokens: 200)
+                try await client.reportMetric(
+                    success: !(failing && task < 2), latencyMs: 300 + Double(task) * 50,
+                    costUSD: 0.0003, tokens: 200)
             }
             try await client.reportMetric(errors: failing ? 2 : 0)
             try await client.setGauges(queueDepth: 2, activeTasks: 1)

@@ -33,25 +33,35 @@ enum DemoTimings {
 extension DemoRole {
     /// Every agent of the demo fleet, in the order of the plan.
     static let fleet: [DemoRole] = [
-        DemoRole(name: "worker-1", behaviour: "healthy: beats every 1s, 2 tasks per beat", expect: "no alert",
-                 run: { context, name in await DemoAgents.worker(context, name, seed: 1) }),
-        DemoRole(name: "worker-2", behaviour: "healthy", expect: "no alert",
-                 run: { context, name in await DemoAgents.worker(context, name, seed: 2) }),
-        DemoRole(name: "worker-3", behaviour: "healthy", expect: "no alert",
-                 run: { context, name in await DemoAgents.worker(context, name, seed: 3) }),
-        DemoRole(name: "crasher", behaviour: "beats every 3s, dies at 20s without deregistering",
-                 expect: "AgentDegraded, then AgentUnreachable", run: DemoAgents.crasher),
-        DemoRole(name: "spender", behaviour: "from 70s, loops: 15s at 30x its usual spend, 70s calm",
-                 expect: "AgentCostSpike", run: DemoMisbehaviours.spender),
-        DemoRole(name: "flaky", behaviour: "error burst from 15s to 45s: 2 of 3 tasks fail",
-                 expect: "AgentErrorRateHigh", run: DemoMisbehaviours.flaky),
-        DemoRole(name: "stuck", behaviour: "from 10s beats with work queued but finishes nothing",
-                 expect: "AgentStuck", run: DemoMisbehaviours.stuck),
-        DemoRole(name: "slowpoke", behaviour: "reports tasks of 90-150s (the demo does not wait)",
-                 expect: "AgentTaskLatencyHigh", run: DemoMisbehaviours.slowpoke),
-        DemoRole(name: "restarter", behaviour: "crash loop: a new run_id every 2.5s",
-                 expect: "AgentRestartLoop", run: DemoAgents.restarter),
-        DemoRole(name: "rogue", behaviour: "from 10s fails every task; killed then, it ignores the stop and beats on",
-                 expect: "AgentErrorRateHigh suppressed (killed): never notified", run: DemoAgents.rogue),
+        DemoRole(
+            name: "worker-1", behaviour: "healthy: beats every 1s, 2 tasks per beat", expect: "no alert",
+            run: { context, name in await DemoAgents.worker(context, name, seed: 1) }),
+        DemoRole(
+            name: "worker-2", behaviour: "healthy", expect: "no alert",
+            run: { context, name in await DemoAgents.worker(context, name, seed: 2) }),
+        DemoRole(
+            name: "worker-3", behaviour: "healthy", expect: "no alert",
+            run: { context, name in await DemoAgents.worker(context, name, seed: 3) }),
+        DemoRole(
+            name: "crasher", behaviour: "beats every 3s, dies at 20s without deregistering",
+            expect: "AgentDegraded, then AgentUnreachable", run: DemoAgents.crasher),
+        DemoRole(
+            name: "spender", behaviour: "from 70s, loops: 15s at 30x its usual spend, 70s calm",
+            expect: "AgentCostSpike", run: DemoMisbehaviours.spender),
+        DemoRole(
+            name: "flaky", behaviour: "error burst from 15s to 45s: 2 of 3 tasks fail",
+            expect: "AgentErrorRateHigh", run: DemoMisbehaviours.flaky),
+        DemoRole(
+            name: "stuck", behaviour: "from 10s beats with work queued but finishes nothing",
+            expect: "AgentStuck", run: DemoMisbehaviours.stuck),
+        DemoRole(
+            name: "slowpoke", behaviour: "reports tasks of 90-150s (the demo does not wait)",
+            expect: "AgentTaskLatencyHigh", run: DemoMisbehaviours.slowpoke),
+        DemoRole(
+            name: "restarter", behaviour: "crash loop: a new run_id every 2.5s",
+            expect: "AgentRestartLoop", run: DemoAgents.restarter),
+        DemoRole(
+            name: "rogue", behaviour: "from 10s fails every task; killed then, it ignores the stop and beats on",
+            expect: "AgentErrorRateHigh suppressed (killed): never notified", run: DemoAgents.rogue),
     ]
 }

@@ -11,7 +11,8 @@ struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the exporter (the default command).")
 
-    @Option(name: .customLong("web.listen-address"), help: "Address to listen on, host:port (':9747' for all interfaces).")
+    @Option(
+        name: .customLong("web.listen-address"), help: "Address to listen on, host:port (':9747' for all interfaces).")
     var listenAddress = "127.0.0.1:9747"
 
     @Option(name: .customLong("config.file"), help: "Configuration file; built-in defaults when it does not exist.")
@@ -23,17 +24,22 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("web.max-body-bytes"), help: "Largest request body accepted, in bytes.")
     var maxBodyBytes = 65_536
 
-    @Option(name: .customLong("web.admin-token-file"), help: "File with the bearer token admin writes need (else loopback only).")
+    @Option(
+        name: .customLong("web.admin-token-file"),
+        help: "File with the bearer token admin writes need (else loopback only).")
     var adminTokenFile: String?
 
     @Option(name: .customLong("web.ingest-token-file"), help: "File with the bearer token heartbeats need.")
     var ingestTokenFile: String?
 
-    @Option(name: .customLong("web.connection-timeout"), help: "Idle or slow connections are closed after this many seconds.")
+    @Option(
+        name: .customLong("web.connection-timeout"),
+        help: "Idle or slow connections are closed after this many seconds.")
     var connectionTimeout = 30
 
-    @Option(name: .customLong("web.shutdown-grace"),
-            help: "How long in-flight requests may take to finish on SIGTERM, as a duration (5s, 1m).")
+    @Option(
+        name: .customLong("web.shutdown-grace"),
+        help: "How long in-flight requests may take to finish on SIGTERM, as a duration (5s, 1m).")
     var shutdownGrace = "5s"
 
     @Option(name: .customLong("agents.max"), help: "Most agents tracked; heartbeats of further agents get 429.")
@@ -115,7 +121,7 @@ enum MemoryTuning {
     /// size. A fixed threshold keeps large buffers in mmap, returned to the system when freed.
     static func apply() {
         #if canImport(Glibc)
-        _ = mallopt(M_MMAP_THRESHOLD, 1 << 20)
+            _ = mallopt(M_MMAP_THRESHOLD, 1 << 20)
         #endif
     }
 }

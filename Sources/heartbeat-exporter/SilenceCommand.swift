@@ -25,9 +25,10 @@ struct SilenceCommand: AsyncParsableCommand {
                 let parsed = try matchers.map { text throws(MatcherError) in try MatcherParser.parse(text) }
                 let length = try PrometheusDuration(parsing: duration)
                 let now = SystemClock().now()
-                let silence = Silence(matchers: parsed, startsAt: now, endsAt: now + length,
-                                      createdBy: author ?? ProcessInfo.processInfo.environment["USER"] ?? "cli",
-                                      comment: comment)
+                let silence = Silence(
+                    matchers: parsed, startsAt: now, endsAt: now + length,
+                    createdBy: author ?? ProcessInfo.processInfo.environment["USER"] ?? "cli",
+                    comment: comment)
                 var writer = JSONWriter()
                 APIv2Encoding.writeSilence(silence, at: now, into: &writer)
                 let reply = try await client.send("POST", "/api/v2/silences", body: writer.bytes)
@@ -68,11 +69,14 @@ struct SilenceCommand: AsyncParsableCommand {
                 let matchers = (silence["matchers"]?.arrayValue ?? []).map { matcher in
                     let regex = matcher["isRegex"]?.boolValue == true, equal = matcher["isEqual"]?.boolValue ?? true
                     let op = regex ? (equal ? "=~" : "!~") : (equal ? "=" : "!=")
-                    return (matcher["name"]?.stringValue ?? "") + op + "\"" + (matcher["value"]?.stringValue ?? "") + "\""
+                    return (matcher["name"]?.stringValue ?? "") + op + "\"" + (matcher["value"]?.stringValue ?? "")
+                        + "\""
                 }
-                return [silence["id"]?.stringValue ?? "", matchers.joined(separator: " "),
-                        silence["endsAt"]?.stringValue ?? "", silence["createdBy"]?.stringValue ?? "",
-                        silence["comment"]?.stringValue ?? ""]
+                return [
+                    silence["id"]?.stringValue ?? "", matchers.joined(separator: " "),
+                    silence["endsAt"]?.stringValue ?? "", silence["createdBy"]?.stringValue ?? "",
+                    silence["comment"]?.stringValue ?? "",
+                ]
             }
             return TextTable.render(header: ["ID", "MATCHERS", "ENDS AT", "CREATED BY", "COMMENT"], rows: rows)
         }
@@ -110,7 +114,8 @@ enum SilenceReply {
     }
 
     static func message(_ reply: (status: Int, body: [UInt8])) -> String {
-        let text = (try? JSONParser.parse(reply.body))?.stringValue ?? String(decoding: reply.body.prefix(200), as: UTF8.self)
+        let text =
+            (try? JSONParser.parse(reply.body))?.stringValue ?? String(decoding: reply.body.prefix(200), as: UTF8.self)
         return "HTTP \(reply.status): \(text)"
     }
 }

@@ -106,7 +106,8 @@ struct AlertRouterTests {
         clock.advance(by: 300)
         try await tickAndDeliver(router)
         #expect(payloads().map { $0["status"]?.stringValue } == ["firing", "resolved"])
-        #expect(metrics(router).contains(#"heartbeat_exporter_notifications_total{receiver="team",result="success"} 2"#))
+        #expect(
+            metrics(router).contains(#"heartbeat_exporter_notifications_total{receiver="team",result="success"} 2"#))
     }
 
     @Test func aKilledAgentsAlertsAreSuppressedUntilResume() async throws {
@@ -132,9 +133,10 @@ struct AlertRouterTests {
     @Test func aSilenceMutesUntilExpiredAndIsStored() async throws {
         let router = try router()
         let matcher = try LabelMatcher.alertmanager(.equal, "agent", "a")
-        let silence = try router.postSilence(Silence(
-            matchers: [matcher], startsAt: clock.now(), endsAt: clock.now() + .hours(1), createdBy: "bob",
-            comment: "deploy"))
+        let silence = try router.postSilence(
+            Silence(
+                matchers: [matcher], startsAt: clock.now(), endsAt: clock.now() + .hours(1), createdBy: "bob",
+                comment: "deploy"))
         #expect(try storage.loadSilences().map(\.id) == [silence.id])
         router.receive([Self.alert("a", at: clock.now())])
         #expect(router.alerts(AlertQuery()).first?.status.silencedBy == [silence.id])
@@ -156,9 +158,11 @@ struct AlertRouterTests {
         #expect(throws: SilenceWriteError.self) { try router.expireSilence(id: "no-such-id") }
         let matcher = try LabelMatcher.alertmanager(.equal, "agent", "a")
         do {
-            _ = try router.postSilence(Silence(matchers: [matcher], startsAt: clock.now(),
+            _ = try router.postSilence(
+                Silence(
+                    matchers: [matcher], startsAt: clock.now(),
                     endsAt: clock.now() - .seconds(1),
-                                               createdBy: "bob", comment: "x"))
+                    createdBy: "bob", comment: "x"))
             Issue.record("an end before the start was accepted")
         } catch {
             #expect(error.description == "Failed to create silence: start time must be before end time")
@@ -170,8 +174,9 @@ struct AlertRouterTests {
         let router = try router()
         storage.failWrites = true
         let matcher = try LabelMatcher.alertmanager(.equal, "agent", "a")
-        let silence = Silence(matchers: [matcher], startsAt: clock.now(), endsAt: clock.now() + .hours(1), createdBy: "bob",
-                              comment: "x")
+        let silence = Silence(
+            matchers: [matcher], startsAt: clock.now(), endsAt: clock.now() + .hours(1), createdBy: "bob",
+            comment: "x")
         #expect(throws: SilenceWriteError.self) { try router.postSilence(silence) }
         #expect(router.silences().silences.isEmpty)
         storage.failWrites = false
@@ -204,8 +209,9 @@ struct AlertRouterTests {
         router.receive([Self.alert("a", at: clock.now())])
         clock.advance(by: 30)
         try await tickAndDeliver(router)
-        let reloaded = try ExporterConfig.parse(Self.config.replacingOccurrences(of: "group_wait: 30s", with: "group_wait: 5s"),
-                                                file: "hx.yml")
+        let reloaded = try ExporterConfig.parse(
+            Self.config.replacingOccurrences(of: "group_wait: 30s", with: "group_wait: 5s"),
+            file: "hx.yml")
         router.reconfigure(Exporter.routerSettings(reloaded, ExporterOptions()))
         clock.advance(by: 10)
         try await tickAndDeliver(router)
@@ -213,22 +219,24 @@ struct AlertRouterTests {
     }
 
     @Test func anInhibitedAlertIsListedWithItsSourceAndNotSent() async throws {
-        let router = try router(config: Self.config + """
+        let router = try router(
+            config: Self.config + """
 
-            inhibit_rules:
-              - source_matchers: ['alertname="AgentDown"']
-                target_matchers: ['alertname="AgentSlow"']
-                equal: [agent]
-            """)
+                inhibit_rules:
+                  - source_matchers: ['alertname="AgentDown"']
+                    target_matchers: ['alertname="AgentSlow"']
+                    equal: [agent]
+                """)
         let source = Self.alert("a", at: clock.now())
         var target = Self.alert("a", at: clock.now())
         target.labels = target.labels.setting("alertname", to: "AgentSlow")
         var unrelated = Self.alert("b", at: clock.now())
         unrelated.labels = unrelated.labels.setting("alertname", to: "AgentSlow")
         router.receive([source, target, unrelated])
-        let statuses = Dictionary(uniqueKeysWithValues: router.alerts(AlertQuery()).map {
-            ($0.alert.labels["alertname"] + "/" + $0.alert.labels["agent"], $0.status)
-        })
+        let statuses = Dictionary(
+            uniqueKeysWithValues: router.alerts(AlertQuery()).map {
+                ($0.alert.labels["alertname"] + "/" + $0.alert.labels["agent"], $0.status)
+            })
         #expect(statuses["AgentSlow/a"]?.inhibitedBy.count == 1)
         #expect(statuses["AgentSlow/b"]?.state == .active, "equal: [agent] does not hold")
         clock.advance(by: 30)
@@ -249,7 +257,8 @@ struct AlertRouterTests {
         let body = try #require(try JSONParser.parse(forwarded.first?.body ?? []).arrayValue?.first?.objectValue)
         #expect(body["labels"]?.objectValue?["agent"]?.stringValue == "f")
         #expect(Timestamp(rfc3339: body["endsAt"]?.stringValue ?? "") == clock.now() + .minutes(4))
-        #expect(metrics(router).contains(#"heartbeat_exporter_notifications_total{receiver="forward",result="success"} 1"#))
+        #expect(
+            metrics(router).contains(#"heartbeat_exporter_notifications_total{receiver="forward",result="success"} 1"#))
     }
 }
 
@@ -262,7 +271,8 @@ struct AlertRouterRefusalTests {
         fixture.clock.advance(by: 30)
         try await fixture.tickAndDeliver(router)
         #expect(fixture.transport.requests.count == 1)
-        #expect(fixture.metrics(router).contains(
-            #"heartbeat_exporter_notifications_total{receiver="team",result="permanent_error"} 1"#))
+        #expect(
+            fixture.metrics(router).contains(
+                #"heartbeat_exporter_notifications_total{receiver="team",result="permanent_error"} 1"#))
     }
 }

@@ -17,9 +17,10 @@ final class SharedSilences: Sendable {
 /// silences in a ``SilenceStore``. Skipped where amtool is not installed.
 struct AmtoolTests {
     static let amtool = "/usr/bin/amtool"
-    static let alert = Alert(labels: labels("alertname=AgentDown,agent=order-1"),
-            startsAt: Timestamp(seconds: 1_764_000_000),
-                             endsAt: Timestamp(seconds: 4_102_444_800), updatedAt: Timestamp(seconds: 1_764_000_000))
+    static let alert = Alert(
+        labels: labels("alertname=AgentDown,agent=order-1"),
+        startsAt: Timestamp(seconds: 1_764_000_000),
+        endsAt: Timestamp(seconds: 4_102_444_800), updatedAt: Timestamp(seconds: 1_764_000_000))
 
     /// Answers the endpoints amtool calls; silences live in `store`.
     static func handle(_ request: LocalHTTPServer.Request, _ shared: SharedSilences) -> (status: Int, body: [UInt8]) {
@@ -28,23 +29,29 @@ struct AmtoolTests {
         let method = parts.first.map(String.init) ?? "", path = parts.count > 1 ? String(parts[1]) : ""
         switch (method, path) {
         case ("GET", let p) where p.hasPrefix("/api/v2/status"):
-            return (200, AlertmanagerStatus(configOriginal: "route: {receiver: r}\n", startedAt: now, version: "0.1.0").encoded())
+            return (
+                200,
+                AlertmanagerStatus(configOriginal: "route: {receiver: r}\n", startedAt: now, version: "0.1.0").encoded()
+            )
         case ("GET", let p) where p.hasPrefix("/api/v2/silences"):
             return (200, APIv2Encoding.silences(shared.store.withLock { $0.list(at: now) }, at: now))
         case ("POST", "/api/v2/silences"):
             do {
                 let silence = try APIv2Decoding.postableSilence(request.body)
-                let stored = try shared.store.withLock { store throws(SilenceError) in try store.post(silence, at: now) }
+                let stored = try shared.store.withLock { store throws(SilenceError) in try store.post(silence, at: now)
+                }
                 return (200, APIv2Encoding.postedSilence(id: stored.id))
             } catch {
                 return (400, Array("\"\(error)\"".utf8))
             }
         case ("DELETE", let p) where p.hasPrefix("/api/v2/silence/"):
             let id = String(p.dropFirst("/api/v2/silence/".count))
-            let expired = (try? shared.store.withLock { store throws(SilenceError) in try store.expire(id: id, at: now) }) != nil
+            let expired =
+                (try? shared.store.withLock { store throws(SilenceError) in try store.expire(id: id, at: now) }) != nil
             return expired ? (200, []) : (404, [])
         case ("GET", let p) where p.hasPrefix("/api/v2/alerts"):
-            let status = AlertStatus.of(alert.labels, silences: shared.store.withLock { $0 }, inhibition: .none, at: now)
+            let status = AlertStatus.of(
+                alert.labels, silences: shared.store.withLock { $0 }, inhibition: .none, at: now)
             return (200, APIv2Encoding.alerts([(alert, status, ["r"])]))
         default:
             return (404, [])
@@ -62,8 +69,10 @@ struct AmtoolTests {
         let printed = output.fileHandleForReading.readDataToEndOfFile()
         let complaints = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: printed, as: UTF8.self),
-                String(decoding: complaints, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: printed, as: UTF8.self),
+            String(decoding: complaints, as: UTF8.self)
+        )
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/amtool")))
@@ -72,11 +81,17 @@ struct AmtoolTests {
         let server = try LocalHTTPServer(handler: { request in Self.handle(request, shared) })
         defer { server.stop() }
 
-        let added = try Self.run(["silence", "add", "agent=~order-.*", "--comment=maintenance", "--author=ops",
-                                  "--duration=1h"], port: server.port)
+        let added = try Self.run(
+            [
+                "silence", "add", "agent=~order-.*", "--comment=maintenance", "--author=ops",
+                "--duration=1h",
+            ], port: server.port)
         #expect(added.status == 0)
         let id = added.output.trimmingCharacters(in: CharacterSet.whitespacesAndNewlines)
-        #expect(shared.store.withLock { $0.silence(id: id)?.matchers } == [try LabelMatcher.alertmanager(.regexMatch, "agent", "order-.*")])
+        #expect(
+            shared.store.withLock { $0.silence(id: id)?.matchers } == [
+                try LabelMatcher.alertmanager(.regexMatch, "agent", "order-.*")
+            ])
 
         let query = try Self.run(["silence", "query", "-o", "json"], port: server.port)
         #expect(query.status == 0)

@@ -11,14 +11,19 @@ struct DeliveryRun {
     let attempts: [String]
     let succeeded: Bool
 
-    static func run(_ delivery: Delivery, clock: any WallClock,
-            sleep: @escaping @Sendable (PrometheusDuration) async -> Void)
-        async -> DeliveryRun {
+    static func run(
+        _ delivery: Delivery, clock: any WallClock,
+        sleep: @escaping @Sendable (PrometheusDuration) async -> Void
+    )
+        async -> DeliveryRun
+    {
         let attempts = Mutex<[String]>([])
         let (stream, continuation) = AsyncStream.makeStream(of: Bool.self)
-        let queue = DeliveryQueue(clock: clock, callbacks: .init(
-            attempted: { _, result in attempts.withLock { $0.append(result.label) } },
-            finished: { _, succeeded in continuation.yield(succeeded) }), sleep: sleep)
+        let queue = DeliveryQueue(
+            clock: clock,
+            callbacks: .init(
+                attempted: { _, result in attempts.withLock { $0.append(result.label) } },
+                finished: { _, succeeded in continuation.yield(succeeded) }), sleep: sleep)
         queue.enqueue(delivery)
         var iterator = stream.makeAsyncIterator()
         let succeeded = await iterator.next() ?? false
@@ -31,26 +36,33 @@ struct DeliveryTests {
         let yaml = "route: {receiver: hook}\nreceivers: [{name: hook, webhook_configs: [{url: 'http://h/'}]}]"
         let config = try #require(try alertingConfig(yaml))
         var dispatcher = Dispatcher(route: Route(config.route), receivers: config.receivers)
-        dispatcher.insert([Alert(labels: labels("alertname=Down,agent=a"), startsAt: .epoch, updatedAt: .epoch)],
-                          at: Timestamp(seconds: 1000))
+        dispatcher.insert(
+            [Alert(labels: labels("alertname=Down,agent=a"), startsAt: .epoch, updatedAt: .epoch)],
+            at: Timestamp(seconds: 1000))
         var notification = try #require(dispatcher.tick(at: Timestamp(seconds: 1000)).first)
         notification.deadline = deadline
         return notification
     }
 
     static func webhook(_ url: String, token: String? = "tok") -> WebhookConfig {
-        WebhookConfig(url: URL(string: url) ?? URL(fileURLWithPath: "/"),
-                      authorization: token.map { HTTPAuthorization(credentials: $0) })
+        WebhookConfig(
+            url: URL(string: url) ?? URL(fileURLWithPath: "/"),
+            authorization: token.map { HTTPAuthorization(credentials: $0) })
     }
 
     @Test(arguments: [
-        ([FakeTransport.Outcome.status(500), .status(503), .status(200)], ["retryable_error", "retryable_error", "success"], true, 1.25),
+        (
+            [FakeTransport.Outcome.status(500), .status(503), .status(200)],
+            ["retryable_error", "retryable_error", "success"], true, 1.25
+        ),
         ([.status(400)], ["permanent_error"], false, 0),
         ([.status(302)], ["permanent_error"], false, 0),
         ([.networkError("connection refused"), .status(204)], ["retryable_error", "success"], true, 0.5),
     ])
-    func retriesRetryableFailuresWithBackoff(outcomes: [FakeTransport.Outcome], attempts: [String], succeeded: Bool,
-                                             waited: Double) async throws {
+    func retriesRetryableFailuresWithBackoff(
+        outcomes: [FakeTransport.Outcome], attempts: [String], succeeded: Bool,
+        waited: Double
+    ) async throws {
         let clock = ManualClock()
         let start = clock.now()
         let transport = FakeTransport(outcomes)
@@ -91,17 +103,22 @@ struct DeliveryTests {
     @Test func realListenerReceivesV4PayloadAndRetriesOnly5xx() async throws {
         let server = try LocalHTTPServer(statuses: [500, 200, 400])
         defer { server.stop() }
-        let notifier = WebhookNotifier(config: Self.webhook(server.url.absoluteString), externalURL: "http://hx:9747",
-                                       transport: URLSessionTransport())
+        let notifier = WebhookNotifier(
+            config: Self.webhook(server.url.absoluteString), externalURL: "http://hx:9747",
+            transport: URLSessionTransport())
         let clock = SystemClock()
-        let first = await DeliveryRun.run(Delivery(try Self.notification(deadline: clock.now() + .seconds(20)),
+        let first = await DeliveryRun.run(
+            Delivery(
+                try Self.notification(deadline: clock.now() + .seconds(20)),
                 notifier: notifier),
-                                          clock: clock, sleep: { _ in })
+            clock: clock, sleep: { _ in })
         #expect(first.attempts == ["retryable_error", "success"])
         #expect(first.succeeded)
-        let second = await DeliveryRun.run(Delivery(try Self.notification(deadline: clock.now() + .seconds(20)),
+        let second = await DeliveryRun.run(
+            Delivery(
+                try Self.notification(deadline: clock.now() + .seconds(20)),
                 notifier: notifier),
-                                           clock: clock, sleep: { _ in })
+            clock: clock, sleep: { _ in })
         #expect(second.attempts == ["permanent_error"])
         #expect(!second.succeeded)
 

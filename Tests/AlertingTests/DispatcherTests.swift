@@ -29,47 +29,56 @@ struct DispatcherTests {
     }
 
     static func alert(_ text: String, startsAt: Timestamp, endsAt: Timestamp? = nil, updatedAt: Timestamp? = nil)
-        -> Alert {
+        -> Alert
+    {
         Alert(labels: labels(text), startsAt: startsAt, endsAt: endsAt, updatedAt: updatedAt ?? startsAt)
     }
 
     /// Ticks at the clock's time and reports every notification as delivered at once.
-    static func step(_ dispatcher: inout Dispatcher, _ clock: ManualClock, succeed: Bool = true,
-                     isMuted: (Alert) -> Bool = { _ in false }) -> [AlertNotification] {
+    static func step(
+        _ dispatcher: inout Dispatcher, _ clock: ManualClock, succeed: Bool = true,
+        isMuted: (Alert) -> Bool = { _ in false }
+    ) -> [AlertNotification] {
         let notifications = dispatcher.tick(at: clock.now(), isMuted: isMuted)
         for notification in notifications { dispatcher.delivered(notification, succeeded: succeed, at: clock.now()) }
         return notifications
     }
 
     @Test func siblingRoutesWithTheSameMatchersKeepTheirOwnGroups() throws {
-        let config = try #require(try alertingConfig("""
-            route:
-              receiver: hook
-              routes:
-                - {receiver: hook, matchers: [team=a], continue: true}
-                - {receiver: quiet, matchers: [team=a]}
-            receivers:
-              - name: hook
-                webhook_configs: [{url: 'http://127.0.0.1:1/hook'}]
-              - name: quiet
-                webhook_configs: [{url: 'http://127.0.0.1:1/quiet'}]
-            """))
+        let config = try #require(
+            try alertingConfig(
+                """
+                route:
+                  receiver: hook
+                  routes:
+                    - {receiver: hook, matchers: [team=a], continue: true}
+                    - {receiver: quiet, matchers: [team=a]}
+                receivers:
+                  - name: hook
+                    webhook_configs: [{url: 'http://127.0.0.1:1/hook'}]
+                  - name: quiet
+                    webhook_configs: [{url: 'http://127.0.0.1:1/quiet'}]
+                """))
         var dispatcher = Dispatcher(route: Route(config.route), receivers: config.receivers)
         let clock = ManualClock()
         dispatcher.insert([Self.alert("alertname=Down,team=a", startsAt: clock.now())], at: clock.now())
         clock.advance(by: 30)
         let sent = Self.step(&dispatcher, clock)
         #expect(sent.map(\.receiver).sorted() == ["hook", "quiet"])
-        #expect(Set(sent.map(\.groupKey)) == [#"{}/{team="a"}:{}"#], "Alertmanager's group key does not tell them apart")
+        #expect(
+            Set(sent.map(\.groupKey)) == [#"{}/{team="a"}:{}"#], "Alertmanager's group key does not tell them apart")
     }
 
     @Test func waitsGroupWaitThenGroupsAlertsByLabels() throws {
         let clock = ManualClock()
         let t0 = clock.now()
         var dispatcher = try Self.dispatcher()
-        dispatcher.insert([Self.alert("alertname=Down,agent=a", startsAt: t0),
-                           Self.alert("alertname=Down,agent=b", startsAt: t0),
-                           Self.alert("alertname=Slow,agent=a", startsAt: t0)], at: t0)
+        dispatcher.insert(
+            [
+                Self.alert("alertname=Down,agent=a", startsAt: t0),
+                Self.alert("alertname=Down,agent=b", startsAt: t0),
+                Self.alert("alertname=Slow,agent=a", startsAt: t0),
+            ], at: t0)
         #expect(dispatcher.nextWakeup == t0 + .seconds(30))
         clock.advance(by: 29)
         #expect(Self.step(&dispatcher, clock).isEmpty)
@@ -92,8 +101,9 @@ struct DispatcherTests {
         #expect(Self.step(&dispatcher, clock).count == 1)
         clock.advance(by: 300)  // group_interval: nothing changed
         #expect(Self.step(&dispatcher, clock).isEmpty)
-        dispatcher.insert([Self.alert("alertname=Down,agent=b", startsAt: clock.now() + .seconds(10))],
-                at: clock.now() + .seconds(10))
+        dispatcher.insert(
+            [Self.alert("alertname=Down,agent=b", startsAt: clock.now() + .seconds(10))],
+            at: clock.now() + .seconds(10))
         clock.advance(by: 100)  // new alert waits for the group's next flush
         #expect(Self.step(&dispatcher, clock).isEmpty)
         clock.advance(by: 200)
@@ -111,22 +121,33 @@ struct DispatcherTests {
         let clock = ManualClock()
         let t0 = clock.now()
         var dispatcher = try Self.dispatcher()
-        dispatcher.insert([Self.alert("alertname=Down,agent=a", startsAt: t0),
-                           Self.alert("alertname=Down,agent=b", startsAt: t0)], at: t0)
+        dispatcher.insert(
+            [
+                Self.alert("alertname=Down,agent=a", startsAt: t0),
+                Self.alert("alertname=Down,agent=b", startsAt: t0),
+            ], at: t0)
         clock.advance(by: 30)
         _ = Self.step(&dispatcher, clock)
-        dispatcher.insert([Self.alert("alertname=Down,agent=a", startsAt: t0, endsAt: t0 + .seconds(100),
-                updatedAt: t0 + .seconds(100))],
-                          at: t0 + .seconds(100))
+        dispatcher.insert(
+            [
+                Self.alert(
+                    "alertname=Down,agent=a", startsAt: t0, endsAt: t0 + .seconds(100),
+                    updatedAt: t0 + .seconds(100))
+            ],
+            at: t0 + .seconds(100))
         clock.advance(by: 300)
         let resolved = Self.step(&dispatcher, clock)
         #expect(resolved.count == 1)
         #expect(resolved.first?.alerts.map { $0.endsAt } == [t0 + .seconds(100), nil])
         #expect(resolved.first?.status == "firing")
         #expect(dispatcher.alertGroups.first?.alerts.count == 1)  // the resolved alert left after delivery
-        dispatcher.insert([Self.alert("alertname=Down,agent=b", startsAt: t0, endsAt: t0 + .seconds(400),
-                updatedAt: t0 + .seconds(400))],
-                          at: t0 + .seconds(400))
+        dispatcher.insert(
+            [
+                Self.alert(
+                    "alertname=Down,agent=b", startsAt: t0, endsAt: t0 + .seconds(400),
+                    updatedAt: t0 + .seconds(400))
+            ],
+            at: t0 + .seconds(400))
         clock.advance(by: 300)
         let allResolved = Self.step(&dispatcher, clock)
         #expect(allResolved.first?.status == "resolved")
@@ -143,8 +164,12 @@ struct DispatcherTests {
         dispatcher.insert([Self.alert("alertname=Down,agent=a", startsAt: t0)], at: t0)  // maintenance at t0+30, +60, …
         clock.advance(by: 30)
         _ = Self.step(&dispatcher, clock)
-        dispatcher.insert([Self.alert("alertname=Down,agent=a", startsAt: t0, endsAt: t0 + .seconds(40),
-                updatedAt: t0 + .seconds(40))], at: t0 + .seconds(40))
+        dispatcher.insert(
+            [
+                Self.alert(
+                    "alertname=Down,agent=a", startsAt: t0, endsAt: t0 + .seconds(40),
+                    updatedAt: t0 + .seconds(40))
+            ], at: t0 + .seconds(40))
         clock.set(t0 + .seconds(330))
         #expect(Self.step(&dispatcher, clock).first?.status == "resolved")  // group empty now; removed at t0 + 360
         clock.set(t0 + .seconds(335))
@@ -163,8 +188,12 @@ struct DispatcherTests {
         clock.advance(by: 30)
         #expect(Self.step(&dispatcher, clock).count == 1)
         _ = dispatcher.takeLogUpdates()
-        dispatcher.insert([Self.alert("alertname=Q,team=quiet", startsAt: t0, endsAt: t0 + .seconds(60),
-                updatedAt: t0 + .seconds(60))], at: t0 + .seconds(60))
+        dispatcher.insert(
+            [
+                Self.alert(
+                    "alertname=Q,team=quiet", startsAt: t0, endsAt: t0 + .seconds(60),
+                    updatedAt: t0 + .seconds(60))
+            ], at: t0 + .seconds(60))
         clock.advance(by: 300)
         #expect(Self.step(&dispatcher, clock).isEmpty)
         let logged = dispatcher.takeLogUpdates()
@@ -199,8 +228,11 @@ struct DispatcherTests {
         let clock = ManualClock()
         let t0 = clock.now()
         var dispatcher = try Self.dispatcher()
-        dispatcher.insert([Self.alert("alertname=Down,agent=a", startsAt: t0),
-                           Self.alert("alertname=Down,agent=killed", startsAt: t0)], at: t0)
+        dispatcher.insert(
+            [
+                Self.alert("alertname=Down,agent=a", startsAt: t0),
+                Self.alert("alertname=Down,agent=killed", startsAt: t0),
+            ], at: t0)
         let killed: (Alert) -> Bool = { $0.labels["agent"] == "killed" }
         clock.advance(by: 30)
         #expect(Self.step(&dispatcher, clock, isMuted: killed).first?.alerts.map { $0.labels["agent"] } == ["a"])

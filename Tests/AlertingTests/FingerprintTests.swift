@@ -9,8 +9,14 @@ struct FingerprintTests {
         (["a": "b"], "d2b371819297f98a"),
         (["alertname": "AgentDown"], "71e06096284eed15"),
         (["a": "b", "a0": "c", "b": "é\n\"x"], "4d47b75578090b58"),
-        (["agent": "order-1", "alertname": "AgentDown", "instance": "a", "job": "hx", "severity": "critical"], "70185defa6467a1b"),
-        (["agent": "order-1", "alertname": "AgentDown", "instance": "b", "job": "hx", "severity": "critical"], "b7927fc9c076bf12"),
+        (
+            ["agent": "order-1", "alertname": "AgentDown", "instance": "a", "job": "hx", "severity": "critical"],
+            "70185defa6467a1b"
+        ),
+        (
+            ["agent": "order-1", "alertname": "AgentDown", "instance": "b", "job": "hx", "severity": "critical"],
+            "b7927fc9c076bf12"
+        ),
         (["agent": "order-1", "alertname": "AgentDown", "job": "hx", "severity": "critical"], "9faad87e9512877b"),
         (["alertname": "X", "team": "a"], "68ba9672b0834414"),
     ])

@@ -1,8 +1,8 @@
 import Alerting
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
-import Model
+    import FoundationNetworking
+    import Model
 #endif
 import PromQL
 import Testing
@@ -31,8 +31,9 @@ struct ForwardingTests {
         let alerts = ["team=ops,a=1", "team=dev,a=2", "team=none,a=3", "team=ops,a=4,agent=killed"].map {
             Alert(labels: labels($0), startsAt: .epoch, updatedAt: .epoch)
         }
-        let batches = AlertmanagerForwarder.batches(alerts, route: Route(config.route), receivers: config.receivers,
-                                                    isMuted: { $0.labels["agent"] == "killed" })
+        let batches = AlertmanagerForwarder.batches(
+            alerts, route: Route(config.route), receivers: config.receivers,
+            isMuted: { $0.labels["agent"] == "killed" })
         #expect(batches.map(\.target.url.absoluteString) == ["http://127.0.0.1:9093", "http://127.0.0.1:9094"])
         #expect(batches.map { $0.alerts.map { $0.labels["a"] } } == [["1"], ["1", "2"]])
     }
@@ -53,15 +54,19 @@ struct ForwardingTests {
     ])
     func resendsAsPrometheus(lastSentAt: Double?, resolvedAt: Double?, now: Double, expected: Bool) {
         let time = { (seconds: Double) in Timestamp(seconds: seconds) ?? .epoch }
-        #expect(AlertmanagerForwarder.needsSending(lastSentAt: lastSentAt.map(time), resolvedAt: resolvedAt.map(time),
-                                                   now: time(now)) == expected)
+        #expect(
+            AlertmanagerForwarder.needsSending(
+                lastSentAt: lastSentAt.map(time), resolvedAt: resolvedAt.map(time),
+                now: time(now)) == expected)
     }
 
     @Test func bodyIsAnArrayOfPostableAlerts() throws {
-        let alert = Alert(labels: labels("alertname=Down,agent=a"), annotations: Labels(["summary": "down"]),
-                          startsAt: at("2026-11-25T22:00:00Z"), endsAt: at("2026-11-25T22:04:00Z"),
-                          generatorURL: "http://hx:9747/", updatedAt: .epoch)
-        let expected = #"[{"annotations":{"summary":"down"},"endsAt":"2026-11-25T22:04:00.000Z","startsAt":"2026-11-25T22:00:00.000Z","generatorURL":"http://hx:9747/","labels":{"agent":"a","alertname":"Down"}}]"#
+        let alert = Alert(
+            labels: labels("alertname=Down,agent=a"), annotations: Labels(["summary": "down"]),
+            startsAt: at("2026-11-25T22:00:00Z"), endsAt: at("2026-11-25T22:04:00Z"),
+            generatorURL: "http://hx:9747/", updatedAt: .epoch)
+        let expected =
+            #"[{"annotations":{"summary":"down"},"endsAt":"2026-11-25T22:04:00.000Z","startsAt":"2026-11-25T22:00:00.000Z","generatorURL":"http://hx:9747/","labels":{"agent":"a","alertname":"Down"}}]"#
         #expect(String(decoding: AlertmanagerForwarder.body([alert]), as: UTF8.self) == expected)
     }
 }

@@ -22,14 +22,17 @@ struct InhibitionTests {
     }
 
     static func alert(_ text: String, resolved: Bool = false) -> Alert {
-        Alert(labels: labels(text), startsAt: now - .seconds(60), endsAt: resolved ? now - .seconds(1) : nil,
-                updatedAt: now - .seconds(60))
+        Alert(
+            labels: labels(text), startsAt: now - .seconds(60), endsAt: resolved ? now - .seconds(1) : nil,
+            updatedAt: now - .seconds(60))
     }
 
     @Test(arguments: [
         (["alertname=Down,agent=a,severity=critical"], "alertname=Slow,agent=a,severity=warning", true),
-        (["alertname=Down,agent=a,severity=critical"], "alertname=Slow,agent=b,severity=warning", false),  // equal differs
-        (["alertname=Down,agent=a,severity=critical"], "alertname=Slow,agent=a,severity=critical", false),  // not a target
+        // `equal` differs:
+        (["alertname=Down,agent=a,severity=critical"], "alertname=Slow,agent=b,severity=warning", false),
+        // not a target:
+        (["alertname=Down,agent=a,severity=critical"], "alertname=Slow,agent=a,severity=critical", false),
         (["alertname=Down,severity=critical"], "alertname=Slow,severity=info", true),  // agent absent on both: equal
         ([] as [String], "alertname=Slow,agent=a,severity=warning", false),
         (["alertname=ExporterDown"], "alertname=Slow", true),
@@ -54,14 +57,19 @@ struct InhibitionTests {
     @Test func statusNamesSilencesAndInhibitingAlerts() throws {
         var silences = SilenceStore()
         let silence = try silences.post(
-            Silence(matchers: [try LabelMatcher.alertmanager(.equal, "agent", "a")], startsAt: Self.now, endsAt: Self.now + .seconds(60),
-                    createdBy: "ops", comment: "c"), at: Self.now, newID: { "s1" })
+            Silence(
+                matchers: [try LabelMatcher.alertmanager(.equal, "agent", "a")], startsAt: Self.now,
+                endsAt: Self.now + .seconds(60),
+                createdBy: "ops", comment: "c"), at: Self.now, newID: { "s1" })
         let source = Self.alert("alertname=Down,agent=a,severity=critical")
         let inhibition = Inhibitor(rules: try Self.rules()).evaluate([source], at: Self.now)
-        let status = AlertStatus.of(labels("agent=a,severity=warning"), silences: silences, inhibition: inhibition,
-                                    at: Self.now + .seconds(1))
+        let status = AlertStatus.of(
+            labels("agent=a,severity=warning"), silences: silences, inhibition: inhibition,
+            at: Self.now + .seconds(1))
         #expect(status == AlertStatus(silencedBy: [silence.id], inhibitedBy: [source.fingerprint.description]))
         #expect(status.state == .suppressed)
-        #expect(AlertStatus.of(labels("agent=b"), silences: silences, inhibition: inhibition, at: Self.now).state == .active)
+        #expect(
+            AlertStatus.of(labels("agent=b"), silences: silences, inhibition: inhibition, at: Self.now).state == .active
+        )
     }
 }

@@ -58,7 +58,10 @@ struct MatcherParserTests {
     @Test func listsSplitOnCommasOutsideQuotesWithOptionalBraces() throws {
         let matchers = try MatcherParser.parseList(#"{foo = "bar", dings != "bums", quote="a, \"b\"", }"#)
         #expect(matchers.map(\.alertmanagerText) == [#"foo="bar""#, #"dings!="bums""#, #"quote="a, \"b\"""#])
-        #expect(try MatcherParser.parseList("foo=bar,dings!~bu.*").map(\.alertmanagerText) == [#"foo="bar""#, #"dings!~"bu.*""#])
+        #expect(
+            try MatcherParser.parseList("foo=bar,dings!~bu.*").map(\.alertmanagerText) == [
+                #"foo="bar""#, #"dings!~"bu.*""#,
+            ])
         #expect(try MatcherParser.parseList("{}").isEmpty)
     }
 

@@ -57,7 +57,8 @@ struct RouteTests {
         ("team=storage,env=", ["storage-dev"]),  // env!="prod" matches a missing env
         ("team=sre", ["ops", "sre"]),
         ("team=ops", ["ops"]),  // continue, no further match: only ops
-        ("team=storage,agent=order-7,severity=critical,env=prod", ["orders-pager", "storage"]),  // storage has no continue
+        // storage has no continue:
+        ("team=storage,agent=order-7,severity=critical,env=prod", ["orders-pager", "storage"]),
     ])
     func routesLabelsToReceivers(labelText: String, receivers: [String]) throws {
         #expect(try Self.root().match(labels(labelText)).map(\.options.receiver) == receivers)
@@ -65,13 +66,19 @@ struct RouteTests {
 
     @Test func childrenInheritTheirParentsOptions() throws {
         let root = try Self.root()
-        #expect(root.options == RouteOptions(receiver: "default", groupBy: ["alertname"], groupByAll: false,
-                                             groupWait: .seconds(10), groupInterval: .minutes(5),
-                                             repeatInterval: .hours(4)))
+        #expect(
+            root.options
+                == RouteOptions(
+                    receiver: "default", groupBy: ["alertname"], groupByAll: false,
+                    groupWait: .seconds(10), groupInterval: .minutes(5),
+                    repeatInterval: .hours(4)))
         let storageProd = try #require(root.match(labels("team=storage,env=prod")).first)
-        #expect(storageProd.options == RouteOptions(receiver: "storage", groupBy: ["agent"], groupByAll: false,
-                                                    groupWait: .seconds(10), groupInterval: .minutes(1),
-                                                    repeatInterval: .hours(1)))
+        #expect(
+            storageProd.options
+                == RouteOptions(
+                    receiver: "storage", groupBy: ["agent"], groupByAll: false,
+                    groupWait: .seconds(10), groupInterval: .minutes(1),
+                    repeatInterval: .hours(1)))
         let storageDev = try #require(root.match(labels("team=storage,env=dev")).first)
         #expect(storageDev.options.groupByAll)
         #expect(storageDev.groupLabels(labels("team=storage,env=dev,x=1")) == labels("team=storage,env=dev,x=1"))
@@ -82,17 +89,21 @@ struct RouteTests {
 
     @Test func defaultsAreAlertmanagers() throws {
         let config = try #require(try alertingConfig("route: {receiver: r}\nreceivers: [{name: r}]"))
-        #expect(Route(config.route).options == RouteOptions(receiver: "r", groupBy: [], groupByAll: false,
-                                                            groupWait: .seconds(30), groupInterval: .minutes(5),
-                                                            repeatInterval: .hours(4)))
+        #expect(
+            Route(config.route).options
+                == RouteOptions(
+                    receiver: "r", groupBy: [], groupByAll: false,
+                    groupWait: .seconds(30), groupInterval: .minutes(5),
+                    repeatInterval: .hours(4)))
     }
 
     /// The keys match the group keys the real Alertmanager printed for `testdata/alertmanager-reference.yml`.
     @Test func routeKeysAreAlertmanagers() throws {
         let root = try Self.root()
         #expect(root.key == "{}")
-        #expect(root.match(labels("agent=order-1,severity=critical")).first?.key
-            == #"{}/{agent=~"order-.*",severity="critical"}"#)
+        #expect(
+            root.match(labels("agent=order-1,severity=critical")).first?.key
+                == #"{}/{agent=~"order-.*",severity="critical"}"#)
         #expect(root.match(labels("team=storage,env=prod")).first?.key == #"{}/{team="storage"}/{env=~"prod|staging"}"#)
         #expect(root.match(labels("team=storage,env=dev")).first?.key == #"{}/{team="storage"}/{env!="prod"}"#)
     }

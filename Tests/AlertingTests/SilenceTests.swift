@@ -8,7 +8,8 @@ struct SilenceTests {
     static let start = at("2026-11-25T22:00:00Z")
 
     static func silence(_ matchers: [LabelMatcher], startsAt: Timestamp = start, endsAt: Timestamp = start + .hours(1))
-        -> Silence {
+        -> Silence
+    {
         Silence(matchers: matchers, startsAt: startsAt, endsAt: endsAt, createdBy: "ops", comment: "maintenance")
     }
 
@@ -42,7 +43,8 @@ struct SilenceTests {
 
     @Test func acceptsNotEqualEmpty() throws {
         var store = SilenceStore()
-        let stored = try store.post(Self.silence([try LabelMatcher.alertmanager(.notEqual, "agent", "")]), at: Self.start)
+        let stored = try store.post(
+            Self.silence([try LabelMatcher.alertmanager(.notEqual, "agent", "")]), at: Self.start)
         #expect(!stored.id.isEmpty)
     }
 
@@ -53,15 +55,18 @@ struct SilenceTests {
             try store.post(Self.silence([matcher], endsAt: Self.start), at: Self.start)
         }
         #expect(throws: SilenceError.badRequest("Failed to create silence: end time can't be in the past")) {
-            try store.post(Self.silence([matcher], startsAt: Self.start - .seconds(7200),
+            try store.post(
+                Self.silence(
+                    [matcher], startsAt: Self.start - .seconds(7200),
                     endsAt: Self.start - .seconds(3600)), at: Self.start)
         }
     }
 
     @Test func newSilencesStartNoEarlierThanNowAndGetAnID() throws {
         var store = SilenceStore()
-        let stored = try store.post(Self.silence([try LabelMatcher.alertmanager(.equal, "a", "1")], startsAt: Self.start - .seconds(60)),
-                                    at: Self.start, newID: { "id-1" })
+        let stored = try store.post(
+            Self.silence([try LabelMatcher.alertmanager(.equal, "a", "1")], startsAt: Self.start - .seconds(60)),
+            at: Self.start, newID: { "id-1" })
         #expect(stored.id == "id-1")
         #expect(stored.startsAt == Self.start)
         #expect(stored.updatedAt == Self.start)
@@ -87,8 +92,9 @@ struct SilenceTests {
         var store = SilenceStore()
         let matcher = try LabelMatcher.alertmanager(.equal, "a", "1")
         let active = try store.post(Self.silence([matcher]), at: Self.start, newID: { "active" })
-        let pending = try store.post(Self.silence([matcher], startsAt: Self.start + .seconds(600)), at: Self.start,
-                newID: { "pending" })
+        let pending = try store.post(
+            Self.silence([matcher], startsAt: Self.start + .seconds(600)), at: Self.start,
+            newID: { "pending" })
         try store.expire(id: active.id, at: Self.start + .seconds(5))
         try store.expire(id: pending.id, at: Self.start + .seconds(5))
         #expect(store.silence(id: "active")?.endsAt == Self.start + .seconds(5))
@@ -100,10 +106,12 @@ struct SilenceTests {
     @Test func listsActiveThenPendingThenExpired() throws {
         var store = SilenceStore()
         let matcher = try LabelMatcher.alertmanager(.equal, "a", "1")
-        _ = try store.post(Self.silence([matcher], startsAt: Self.start + .seconds(100)), at: Self.start,
-                newID: { "pending" })
-        _ = try store.post(Self.silence([matcher], endsAt: Self.start + .seconds(50)), at: Self.start,
-                newID: { "expired" })
+        _ = try store.post(
+            Self.silence([matcher], startsAt: Self.start + .seconds(100)), at: Self.start,
+            newID: { "pending" })
+        _ = try store.post(
+            Self.silence([matcher], endsAt: Self.start + .seconds(50)), at: Self.start,
+            newID: { "expired" })
         _ = try store.post(Self.silence([matcher]), at: Self.start, newID: { "active" })
         #expect(store.list(at: Self.start + .seconds(60)).map(\.id) == ["active", "pending", "expired"])
         #expect(store.collectGarbage(at: Self.start + .seconds(50) + store.retention + .seconds(1)) == ["expired"])

@@ -8,9 +8,12 @@ import YAMLConfig
 func alertingConfig(_ yaml: String, file: String = "hx.yml") throws -> AlertingConfig? {
     guard let document = try YAMLNodeReader.document(yaml, file: file) else { return nil }
     var sections: [String: YAMLNodeReader] = [:]
-    for (key, reader) in try document.mapping(allowed: ["route", "inhibit_rules", "receivers"]) { sections[key] = reader }
-    return try AlertingConfig.read(document: document, route: sections["route"], inhibitRules: sections["inhibit_rules"],
-                                   receivers: sections["receivers"])
+    for (key, reader) in try document.mapping(allowed: ["route", "inhibit_rules", "receivers"]) {
+        sections[key] = reader
+    }
+    return try AlertingConfig.read(
+        document: document, route: sections["route"], inhibitRules: sections["inhibit_rules"],
+        receivers: sections["receivers"])
 }
 
 /// The error `alertingConfig` throws for `yaml`, rendered.
@@ -25,10 +28,11 @@ func configErrorMessage(_ yaml: String) -> String? {
 
 /// A label set from `name=value` pairs separated by commas (no commas in values).
 func labels(_ text: String) -> Labels {
-    Labels(text.split(separator: ",").compactMap { pair in
-        let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-        return parts.count == 2 ? Label(parts[0], parts[1]) : nil
-    })
+    Labels(
+        text.split(separator: ",").compactMap { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            return parts.count == 2 ? Label(parts[0], parts[1]) : nil
+        })
 }
 
 /// The bytes of a file in testdata.

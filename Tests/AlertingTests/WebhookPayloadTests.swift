@@ -24,14 +24,19 @@ struct WebhookPayloadTests {
         var (dispatcher, webhook) = try Self.referenceDispatcher()
         let now = at("2026-11-25T22:39:35Z")
         let base = "agent=order-1,alertname=AgentDown,severity=critical,job=hx"
-        dispatcher.insert([
-            Alert(labels: labels(base), annotations: Labels(["summary": #"agent order-1 is down <now> & "quoted""#]),
-                  startsAt: at("2026-11-25T22:00:00.5Z"), generatorURL: "http://hx:9747/graph?g0.expr=up", updatedAt: now),
-            Alert(labels: labels(base + ",instance=b"), annotations: Labels(["summary": "two"]),
-                  startsAt: at("2026-11-25T22:00:01Z"), updatedAt: now),
-            Alert(labels: labels(base + ",instance=a"), annotations: Labels(["summary": "three"]),
-                  startsAt: at("2026-11-25T22:00:02.123Z"), endsAt: now + .seconds(300), updatedAt: now),
-        ], at: now)
+        dispatcher.insert(
+            [
+                Alert(
+                    labels: labels(base), annotations: Labels(["summary": #"agent order-1 is down <now> & "quoted""#]),
+                    startsAt: at("2026-11-25T22:00:00.5Z"), generatorURL: "http://hx:9747/graph?g0.expr=up",
+                    updatedAt: now),
+                Alert(
+                    labels: labels(base + ",instance=b"), annotations: Labels(["summary": "two"]),
+                    startsAt: at("2026-11-25T22:00:01Z"), updatedAt: now),
+                Alert(
+                    labels: labels(base + ",instance=a"), annotations: Labels(["summary": "three"]),
+                    startsAt: at("2026-11-25T22:00:02.123Z"), endsAt: now + .seconds(300), updatedAt: now),
+            ], at: now)
         let notification = try #require(dispatcher.tick(at: now).first)
         #expect(notification.webhookBody(webhook) == (try Self.goldenLines("webhook-truncated.golden")[0]))
     }
@@ -40,9 +45,10 @@ struct WebhookPayloadTests {
         var (dispatcher, webhook) = try Self.referenceDispatcher()
         let golden = try Self.goldenLines("webhook-resolve.golden")
         let start = at("2026-11-25T22:00:00Z"), now = at("2026-11-25T22:40:00Z")
-        var alert = Alert(labels: labels("alertname=X,team=a"),
-                          annotations: Labels(["summary": "<b> & é \u{2028} \u{01}"]), startsAt: start,
-                          generatorURL: "http://x/?a=1&b=2", updatedAt: now)
+        var alert = Alert(
+            labels: labels("alertname=X,team=a"),
+            annotations: Labels(["summary": "<b> & é \u{2028} \u{01}"]), startsAt: start,
+            generatorURL: "http://x/?a=1&b=2", updatedAt: now)
         dispatcher.insert([alert], at: now)
         let firing = try #require(dispatcher.tick(at: now).first)
         #expect(firing.webhookBody(webhook) == golden[0])
@@ -56,14 +62,19 @@ struct WebhookPayloadTests {
     }
 
     @Test func receiverNamesAreRegexpQuoted() throws {
-        let yaml = "route: {receiver: 'team.a (pager)'}\nreceivers: [{name: 'team.a (pager)', webhook_configs: [{url: 'http://h/'}]}]"
+        let yaml =
+            "route: {receiver: 'team.a (pager)'}\nreceivers: [{name: 'team.a (pager)', webhook_configs: [{url: 'http://h/'}]}]"
         let config = try #require(try alertingConfig(yaml))
         var dispatcher = Dispatcher(route: Route(config.route), receivers: config.receivers)
-        dispatcher.insert([Alert(labels: labels("a=b"), startsAt: .epoch, updatedAt: .epoch)],
-                at: Timestamp(seconds: 100))
+        dispatcher.insert(
+            [Alert(labels: labels("a=b"), startsAt: .epoch, updatedAt: .epoch)],
+            at: Timestamp(seconds: 100))
         let notification = try #require(dispatcher.tick(at: Timestamp(seconds: 100)).first)
-        let body = try #require(try JSONSerialization.jsonObject(with: Data(WebhookPayload.encode(
-            notification, maxAlerts: 0, externalURL: ""))) as? [String: Any])
+        let body = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(
+                    WebhookPayload.encode(
+                        notification, maxAlerts: 0, externalURL: ""))) as? [String: Any])
         #expect(body["receiver"] as? String == #"team\.a \(pager\)"#)
         #expect(body["groupKey"] as? String == "{}:{}")
     }
@@ -91,8 +102,13 @@ struct AlertOrderTests {
 
     @Test func jobAndInstanceComeFirst() {
         let texts = ["z=1", "instance=b,z=1", "job=b", "job=a,instance=z", "job=a,instance=a,x=1"]
-        let sorted = texts.map { Alert(labels: labels($0), startsAt: .epoch,
-                updatedAt: .epoch) }.sorted(by: Alert.notificationOrder)
-        #expect(sorted.map(\.labels) == ["job=a,instance=a,x=1", "job=a,instance=z", "job=b", "instance=b,z=1", "z=1"].map(labels))
+        let sorted = texts.map {
+            Alert(
+                labels: labels($0), startsAt: .epoch,
+                updatedAt: .epoch)
+        }.sorted(by: Alert.notificationOrder)
+        #expect(
+            sorted.map(\.labels)
+                == ["job=a,instance=a,x=1", "job=a,instance=z", "job=b", "instance=b,z=1", "z=1"].map(labels))
     }
 }

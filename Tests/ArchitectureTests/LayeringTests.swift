@@ -73,7 +73,8 @@ struct LayeringTests {
 
     @Test func onlyHTTPTouchesLibmicrohttpd() throws {
         for module in Self.layers.joined() where module != "HTTP" && !module.hasPrefix("C") {
-            #expect(try Self.imports(of: module).allSatisfy { $0.module != "CMicroHTTPD" }, "\(module) imports CMicroHTTPD")
+            #expect(
+                try Self.imports(of: module).allSatisfy { $0.module != "CMicroHTTPD" }, "\(module) imports CMicroHTTPD")
         }
     }
 
@@ -81,6 +82,8 @@ struct LayeringTests {
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Sources")
         let folders = try FileManager.default.contentsOfDirectory(atPath: sources.path)
-        #expect(Set(folders) == Self.projectModules, "a module is missing from the map in LayeringTests and ARCHITECTURE.md")
+        #expect(
+            Set(folders) == Self.projectModules, "a module is missing from the map in LayeringTests and ARCHITECTURE.md"
+        )
     }
 }

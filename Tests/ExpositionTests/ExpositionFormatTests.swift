@@ -4,11 +4,15 @@ import Testing
 struct ExpositionFormatTests {
     @Test(arguments: [
         // Prometheus 2.x default scrape header.
-        ("application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
-            + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1", ExpositionFormat.openMetrics),
+        (
+            "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
+                + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1", ExpositionFormat.openMetrics
+        ),
         // scrape_protocols preferring the text format; protobuf is not offered.
-        ("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.7,"
-            + "text/plain;version=0.0.4;q=0.6,application/openmetrics-text;version=1.0.0;q=0.5", .prometheusText),
+        (
+            "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.7,"
+                + "text/plain;version=0.0.4;q=0.6,application/openmetrics-text;version=1.0.0;q=0.5", .prometheusText
+        ),
         ("application/openmetrics-text", .openMetrics),
         ("Application/OpenMetrics-Text; Version=1.0.0", .openMetrics),
         ("application/openmetrics-text; version=\"0.0.1\"", .openMetrics),
@@ -32,6 +36,7 @@ struct ExpositionFormatTests {
 
     @Test func contentTypes() {
         #expect(ExpositionFormat.prometheusText.contentType == "text/plain; version=0.0.4; charset=utf-8")
-        #expect(ExpositionFormat.openMetrics.contentType == "application/openmetrics-text; version=1.0.0; charset=utf-8")
+        #expect(
+            ExpositionFormat.openMetrics.contentType == "application/openmetrics-text; version=1.0.0; charset=utf-8")
     }
 }

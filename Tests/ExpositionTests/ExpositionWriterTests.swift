@@ -40,31 +40,33 @@ struct ExpositionWriterTests {
         var writer = ExpositionWriter(format: .openMetrics)
         writer.family("restarts", type: .counter, help: "Restarts.")
         writer.family("agent_tokens_total", type: .counter, help: "Tokens.")
-        #expect(text(writer.finish()) == """
-            # HELP restarts Restarts.
-            # TYPE restarts counter
-            # HELP agent_tokens Tokens.
-            # TYPE agent_tokens counter
-            # EOF
+        #expect(
+            text(writer.finish()) == """
+                # HELP restarts Restarts.
+                # TYPE restarts counter
+                # HELP agent_tokens Tokens.
+                # TYPE agent_tokens counter
+                # EOF
 
-            """)
+                """)
     }
 
     @Test func histogramBoundsChangingBetweenCallsAreRenderedAfresh() {
         var writer = ExpositionWriter(format: .prometheusText)
         writer.histogram("h", .empty, upperBounds: [1], cumulativeCounts: [1], sum: 1, count: 1)
         writer.histogram("h", .empty, upperBounds: [2.5], cumulativeCounts: [0], sum: 3, count: 1)
-        #expect(text(writer.finish()) == """
-            h_bucket{le="1"} 1
-            h_bucket{le="+Inf"} 1
-            h_sum 1
-            h_count 1
-            h_bucket{le="2.5"} 0
-            h_bucket{le="+Inf"} 1
-            h_sum 3
-            h_count 1
+        #expect(
+            text(writer.finish()) == """
+                h_bucket{le="1"} 1
+                h_bucket{le="+Inf"} 1
+                h_sum 1
+                h_count 1
+                h_bucket{le="2.5"} 0
+                h_bucket{le="+Inf"} 1
+                h_sum 3
+                h_count 1
 
-            """)
+                """)
     }
 
     @Test func finishHandsOverTheBytesAndEmptiesTheWriter() {

@@ -4,13 +4,17 @@ import Testing
 
 struct ProcFSTests {
     /// A real `/proc/<pid>/stat` line whose command name holds spaces and parentheses.
-    static let statFixture = "4242 (my (odd) cmd) S 1 4242 4242 0 -1 4194560 1234 0 5 0 "
+    static let statFixture =
+        "4242 (my (odd) cmd) S 1 4242 4242 0 -1 4194560 1234 0 5 0 "
         + "250 75 0 0 20 0 9 0 123456 1073741824 5120 18446744073709551615 1 1 0 0 0 0 0 4096 17664 0 0 0 17 1 0 0 0 0 0\n"
 
     @Test func parsesTheFieldsAfterTheLastParenthesis() throws {
         let stat = try ProcFS.parseProcStat(Self.statFixture)
-        #expect(stat == ProcessStat(userTicks: 250, systemTicks: 75, startTicks: 123_456,
-                                    virtualMemoryBytes: 1_073_741_824, residentPages: 5120))
+        #expect(
+            stat
+                == ProcessStat(
+                    userTicks: 250, systemTicks: 75, startTicks: 123_456,
+                    virtualMemoryBytes: 1_073_741_824, residentPages: 5120))
     }
 
     @Test(arguments: [

@@ -6,8 +6,10 @@ struct AgentRegistryTests {
     let clock = ManualClock()
     let registry = AgentRegistry()
 
-    func beat(_ agent: String = "a", run: String? = "run-1", seq: UInt64? = nil, interval: Double? = nil,
-              tasks: [TaskReport] = [], metrics: HeartbeatMetrics = HeartbeatMetrics()) throws -> IngestOutcome {
+    func beat(
+        _ agent: String = "a", run: String? = "run-1", seq: UInt64? = nil, interval: Double? = nil,
+        tasks: [TaskReport] = [], metrics: HeartbeatMetrics = HeartbeatMetrics()
+    ) throws -> IngestOutcome {
         try registry.ingest(
             Heartbeat(agent: agent, runID: run, seq: seq, intervalSeconds: interval, tasks: tasks, metrics: metrics),
             at: clock.now())
@@ -49,9 +51,12 @@ struct AgentRegistryTests {
     }
 
     @Test func tasksAndMetricsAccumulate() throws {
-        _ = try beat(tasks: [TaskReport(success: true, latencyMilliseconds: 200, costUSD: 0.25, tokens: 10),
-                             TaskReport(success: false, latencyMilliseconds: 7_000)],
-                     metrics: HeartbeatMetrics(costUSD: 1, tokens: 5, errors: 2, queueDepth: 3))
+        _ = try beat(
+            tasks: [
+                TaskReport(success: true, latencyMilliseconds: 200, costUSD: 0.25, tokens: 10),
+                TaskReport(success: false, latencyMilliseconds: 7_000),
+            ],
+            metrics: HeartbeatMetrics(costUSD: 1, tokens: 5, errors: 2, queueDepth: 3))
         _ = try beat(metrics: HeartbeatMetrics(costUSD: 1, errors: 1))
         let agent = try #require(registry.agent(named: "a"))
         #expect(agent.counters.tasksSucceeded == 1)

@@ -15,15 +15,18 @@ struct HealthPolicyTests {
     ])
     func ageDecidesTheState(age: Double, state: HealthState) {
         let lastBeat = Timestamp(seconds: 1_000)
-        #expect(policy.ageState(lastBeat: lastBeat, now: lastBeat + .seconds(age), thresholds: policy.defaults)
-            == state)
+        #expect(
+            policy.ageState(lastBeat: lastBeat, now: lastBeat + .seconds(age), thresholds: policy.defaults)
+                == state)
     }
 
     @Test func intervalScalesThresholdsThreeAndTenTimes() {
-        #expect(policy.thresholds(agentType: nil, interval: 5)
-            == HealthThresholds(degradedAfter: .seconds(15), unreachableAfter: .seconds(50)))
-        #expect(policy.thresholds(agentType: nil, interval: 3_600)
-            == HealthThresholds(degradedAfter: .hours(3), unreachableAfter: .hours(10)))
+        #expect(
+            policy.thresholds(agentType: nil, interval: 5)
+                == HealthThresholds(degradedAfter: .seconds(15), unreachableAfter: .seconds(50)))
+        #expect(
+            policy.thresholds(agentType: nil, interval: 3_600)
+                == HealthThresholds(degradedAfter: .hours(3), unreachableAfter: .hours(10)))
     }
 
     @Test func agentTypeOverridesDefaultsAndIntervalOverridesBoth() {

@@ -14,7 +14,8 @@ struct HeartbeatDecoderTests {
     }
 
     @Test func decodesTheFullSchema() throws {
-        let beat = try decode("""
+        let beat = try decode(
+            """
             {"agent": "order-processor", "agent_type": "worker", "host": "machine-3", "run_id": "b7c1", "seq": 42,
              "interval_seconds": 30, "status": "healthy", "current_task": "refund #1234", "task_progress": 0.4,
              "labels": {"team": "payments"},
@@ -22,13 +23,16 @@ struct HeartbeatDecoderTests {
              "metrics": {"cost_usd": 0.01, "tokens": 1000, "errors": 0, "queue_depth": 3, "active_tasks": 2,
                          "memory_bytes": 210000000}}
             """)
-        #expect(beat == Heartbeat(
-            agent: "order-processor", agentType: "worker", host: "machine-3", runID: "b7c1", seq: 42,
-            intervalSeconds: 30, status: .healthy, currentTask: "refund #1234", taskProgress: 0.4,
-            labels: [("team", "payments")],
-            tasks: [TaskReport(success: true, latencyMilliseconds: 234.5, costUSD: 0.003, tokens: 512)],
-            metrics: HeartbeatMetrics(costUSD: 0.01, tokens: 1000, errors: 0, queueDepth: 3, activeTasks: 2,
-                                      memoryBytes: 210_000_000)))
+        #expect(
+            beat
+                == Heartbeat(
+                    agent: "order-processor", agentType: "worker", host: "machine-3", runID: "b7c1", seq: 42,
+                    intervalSeconds: 30, status: .healthy, currentTask: "refund #1234", taskProgress: 0.4,
+                    labels: [("team", "payments")],
+                    tasks: [TaskReport(success: true, latencyMilliseconds: 234.5, costUSD: 0.003, tokens: 512)],
+                    metrics: HeartbeatMetrics(
+                        costUSD: 0.01, tokens: 1000, errors: 0, queueDepth: 3, activeTasks: 2,
+                        memoryBytes: 210_000_000)))
     }
 
     @Test func onlyTheAgentIsRequiredAndUnknownFieldsAreIgnored() throws {
@@ -49,7 +53,10 @@ struct HeartbeatDecoderTests {
         (#"{"agent": "ä"}"#, "agent", "must be 1-128 characters of [A-Za-z0-9_.:-]"),
         ("{\"agent\": \"\(longName)\"}", "agent", "must be at most 128 bytes"),
         (#"{"agent": "a", "agent_type": "x/y"}"#, "agent_type", "must be 1-128 characters of [A-Za-z0-9_.:-]"),
-        ("{\"agent\": \"a\", \"host\": \"\(String(repeating: "h", count: 256))\"}", "host", "must be at most 255 bytes"),
+        (
+            "{\"agent\": \"a\", \"host\": \"\(String(repeating: "h", count: 256))\"}", "host",
+            "must be at most 255 bytes"
+        ),
         ("{\"agent\": \"a\", \"run_id\": \"\(longName)\"}", "run_id", "must be at most 128 bytes"),
         (#"{"agent": "a", "seq": -1}"#, "seq", "must be between 0 and 9007199254740992"),
         (#"{"agent": "a", "seq": 1.5}"#, "seq", "must be an integer"),
@@ -57,31 +64,47 @@ struct HeartbeatDecoderTests {
         (#"{"agent": "a", "interval_seconds": 0}"#, "interval_seconds", "must be above 0"),
         (#"{"agent": "a", "interval_seconds": 2678401}"#, "interval_seconds", "must be between 0 and 2678400"),
         (#"{"agent": "a", "status": "fine"}"#, "status", "must be one of healthy, degraded, unhealthy"),
-        ("{\"agent\": \"a\", \"current_task\": \"\(String(repeating: "t", count: 257))\"}", "current_task",
-         "must be at most 256 bytes"),
+        (
+            "{\"agent\": \"a\", \"current_task\": \"\(String(repeating: "t", count: 257))\"}", "current_task",
+            "must be at most 256 bytes"
+        ),
         (#"{"agent": "a", "task_progress": 1.01}"#, "task_progress", "must be between 0 and 1"),
         (#"{"agent": "a", "task_progress": "half"}"#, "task_progress", "must be a number"),
         (#"{"agent": "a", "labels": []}"#, "labels", "must be a JSON object"),
         (#"{"agent": "a", "labels": {"team": 1}}"#, "labels.team", "must be a string"),
         (#"{"agent": "a", "labels": {"1team": "x"}}"#, "labels.1team", "label name must match [a-zA-Z_][a-zA-Z0-9_]*"),
-        (#"{"agent": "a", "labels": {"__name__": "x"}}"#, "labels.__name__", "label names starting with __ are reserved"),
-        (#"{"agent": "a", "labels": {"host": "x"}}"#, "labels.host",
-         "label name is reserved (agent, agent_type, host are set by the exporter)"),
-        ("{\"agent\": \"a\", \"labels\": {\"team\": \"\(String(repeating: "v", count: 129))\"}}", "labels.team",
-         "must be at most 128 bytes"),
+        (
+            #"{"agent": "a", "labels": {"__name__": "x"}}"#, "labels.__name__",
+            "label names starting with __ are reserved"
+        ),
+        (
+            #"{"agent": "a", "labels": {"host": "x"}}"#, "labels.host",
+            "label name is reserved (agent, agent_type, host are set by the exporter)"
+        ),
+        (
+            "{\"agent\": \"a\", \"labels\": {\"team\": \"\(String(repeating: "v", count: 129))\"}}", "labels.team",
+            "must be at most 128 bytes"
+        ),
         (#"{"agent": "a", "tasks": {}}"#, "tasks", "must be a JSON array"),
         (#"{"agent": "a", "tasks": [{"latency_ms": 1}]}"#, "tasks[0].success", "is required"),
         (#"{"agent": "a", "tasks": [{"success": true}, 3]}"#, "tasks[1]", "must be a JSON object"),
         (#"{"agent": "a", "tasks": [{"success": "yes"}]}"#, "tasks[0].success", "must be true or false"),
-        (#"{"agent": "a", "tasks": [{"success": true, "latency_ms": -1}]}"#, "tasks[0].latency_ms",
-         "must be between 0 and 9007199254740992"),
-        (#"{"agent": "a", "tasks": [{"success": true, "cost_usd": -0.1}]}"#, "tasks[0].cost_usd",
-         "must be between 0 and 9007199254740992"),
+        (
+            #"{"agent": "a", "tasks": [{"success": true, "latency_ms": -1}]}"#, "tasks[0].latency_ms",
+            "must be between 0 and 9007199254740992"
+        ),
+        (
+            #"{"agent": "a", "tasks": [{"success": true, "cost_usd": -0.1}]}"#, "tasks[0].cost_usd",
+            "must be between 0 and 9007199254740992"
+        ),
         (#"{"agent": "a", "tasks": [{"success": true, "tokens": 1.5}]}"#, "tasks[0].tokens", "must be an integer"),
         (#"{"agent": "a", "metrics": 5}"#, "metrics", "must be a JSON object"),
         (#"{"agent": "a", "metrics": {"cost_usd": -1}}"#, "metrics.cost_usd", "must be between 0 and 9007199254740992"),
         (#"{"agent": "a", "metrics": {"errors": 0.5}}"#, "metrics.errors", "must be an integer"),
-        (#"{"agent": "a", "metrics": {"queue_depth": -3}}"#, "metrics.queue_depth", "must be between 0 and 9007199254740992"),
+        (
+            #"{"agent": "a", "metrics": {"queue_depth": -3}}"#, "metrics.queue_depth",
+            "must be between 0 and 9007199254740992"
+        ),
         (#"{"agent": "a", "metrics": {"memory_bytes": "1G"}}"#, "metrics.memory_bytes", "must be an integer"),
     ])
     func refusesNamingFieldAndRule(json: String, field: String, rule: String) {

@@ -1,7 +1,7 @@
 import HTTP
 import Synchronization
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Answers every request with a description of what arrived; `/slow` first sleeps for
@@ -30,7 +30,9 @@ final class EchoHandler: HTTPHandler {
             "loopback=\(request.isFromLoopback)",
             "body=\(String(decoding: request.body, as: UTF8.self))",
         ]
-        return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain"), ("X-Handled", "yes")], body: Array(lines.joined(separator: "\n").utf8))
+        return HTTPResponse(
+            status: 200, headers: [("Content-Type", "text/plain"), ("X-Handled", "yes")],
+            body: Array(lines.joined(separator: "\n").utf8))
     }
 }
 

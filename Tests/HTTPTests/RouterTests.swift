@@ -5,7 +5,8 @@ import Testing
 /// see which route a request reached.
 private func makeRouter() -> Router {
     var router = Router(errorResponse: { status, message in
-        HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: Array("error:\(message)".utf8))
+        HTTPResponse(
+            status: status, headers: [("Content-Type", "application/json")], body: Array("error:\(message)".utf8))
     })
     func answer(_ route: String) -> Router.RouteHandler {
         { _, parameters in

@@ -6,20 +6,24 @@ struct ServerTests {
         let server = try startServer()
         defer { server.shutdown(gracePeriodSeconds: 1) }
         let client = try RawClient(port: server.boundPort)
-        try client.send(rawRequest("GET", "/agents/a%2Fb/x?state=ok&name=caf%C3%A9+bot&state=down&flag", extraHeaders: "X-Test: hello\r\n"))
+        try client.send(
+            rawRequest(
+                "GET", "/agents/a%2Fb/x?state=ok&name=caf%C3%A9+bot&state=down&flag", extraHeaders: "X-Test: hello\r\n")
+        )
         let response = try client.readResponse()
         #expect(response.status == 200)
         #expect(response.headers["x-handled"] == "yes")
-        #expect(response.text == """
-            method=GET
-            path=/agents/a/b/x
-            rawPath=/agents/a%2Fb/x
-            query=flag=&name=café bot&state=down
-            x-test=hello
-            remote=127.0.0.1
-            loopback=true
-            body=
-            """)
+        #expect(
+            response.text == """
+                method=GET
+                path=/agents/a/b/x
+                rawPath=/agents/a%2Fb/x
+                query=flag=&name=café bot&state=down
+                x-test=hello
+                remote=127.0.0.1
+                loopback=true
+                body=
+                """)
     }
 
     @Test func postBodyArrivesWhole() throws {
@@ -57,8 +61,9 @@ struct ServerTests {
         configuration.port = 0
         configuration.maxBodyBytes = 8
         configuration.errorResponse = { status, message in
-            HTTPResponse(status: status, headers: [("Content-Type", "application/json")],
-                         body: Array(#"{"status":"error","errorType":"bad_data","error":"\#(message)"}"#.utf8))
+            HTTPResponse(
+                status: status, headers: [("Content-Type", "application/json")],
+                body: Array(#"{"status":"error","errorType":"bad_data","error":"\#(message)"}"#.utf8))
         }
         let server = HTTPServer(configuration: configuration, handler: EchoHandler())
         try server.start()
@@ -68,7 +73,9 @@ struct ServerTests {
         let response = try client.readResponse()
         #expect(response.status == 413)
         #expect(response.headers["content-type"] == "application/json")
-        #expect(response.text == #"{"status":"error","errorType":"bad_data","error":"request body exceeds the limit of 8 bytes"}"#)
+        #expect(
+            response.text
+                == #"{"status":"error","errorType":"bad_data","error":"request body exceeds the limit of 8 bytes"}"#)
     }
 
     @Test func chunkedBodyOverTheLimitGets413() throws {
@@ -164,11 +171,15 @@ struct ServerTests {
         var configuration = HTTPServer.Configuration()
         configuration.port = first.boundPort
         let second = HTTPServer(configuration: configuration, handler: EchoHandler())
-        #expect(throws: HTTPServerError.cannotListen(address: "127.0.0.1:\(first.boundPort)", reason: "Address already in use")) {
+        #expect(
+            throws: HTTPServerError.cannotListen(
+                address: "127.0.0.1:\(first.boundPort)", reason: "Address already in use")
+        ) {
             try second.start()
         }
-        #expect(String(describing: HTTPServerError.cannotListen(address: "127.0.0.1:1", reason: "Address already in use"))
-            == "cannot listen on 127.0.0.1:1: Address already in use")
+        #expect(
+            String(describing: HTTPServerError.cannotListen(address: "127.0.0.1:1", reason: "Address already in use"))
+                == "cannot listen on 127.0.0.1:1: Address already in use")
     }
 
     @Test func unresolvableHostFails() {
@@ -184,7 +195,7 @@ struct ServerTests {
         configuration.host = "::1"
         configuration.port = 0
         let server = HTTPServer(configuration: configuration, handler: EchoHandler())
-        do { try server.start() } catch { return } // a host without IPv6 cannot run this test
+        do { try server.start() } catch { return }  // a host without IPv6 cannot run this test
         defer { server.shutdown(gracePeriodSeconds: 0) }
         let client = try RawClient(port: server.boundPort, ipv6: true)
         try client.send(rawRequest("GET", "/v6"))

@@ -1,7 +1,7 @@
 import HTTP
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct ShutdownTests {

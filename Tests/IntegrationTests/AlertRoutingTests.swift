@@ -31,15 +31,17 @@ struct AlertRoutingTests {
         try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
         try rules.write(toFile: directory + "/rules/e2e.yml", atomically: true, encoding: .utf8)
         try """
-            health: {degraded_after: 1s, unreachable_after: 2s}
-            global: {evaluation_interval: 1s, external_url: '\(externalURL)'}
-            \(routing)
-            """.write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
+        health: {degraded_after: 1s, unreachable_after: 2s}
+        global: {evaluation_interval: 1s, external_url: '\(externalURL)'}
+        \(routing)
+        """.write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
         return try ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
     }
 
-    static func webhookRouting(_ hooks: [(name: String, url: URL)], groupInterval: String = "2s",
-                               routes: String = "") -> String {
+    static func webhookRouting(
+        _ hooks: [(name: String, url: URL)], groupInterval: String = "2s",
+        routes: String = ""
+    ) -> String {
         let receivers = hooks.map { "  - name: \($0.name)\n    webhook_configs: [{url: '\($0.url.absoluteString)'}]" }
         return """
             route:
@@ -68,7 +70,9 @@ struct AlertRoutingTests {
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         #expect(try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("silent")).status == 202)
 
-        try await waitUntil("a firing payload arrives") { !Self.payloads(listener, alertname: "AgentUnreachable").isEmpty }
+        try await waitUntil("a firing payload arrives") {
+            !Self.payloads(listener, alertname: "AgentUnreachable").isEmpty
+        }
         try await Task.sleep(for: .seconds(5))  // two more group intervals and several rule resends
         let firing = Self.payloads(listener, alertname: "AgentUnreachable")
         #expect(firing.count == 1, "exactly one firing notification, got \(firing.count)")
@@ -81,7 +85,8 @@ struct AlertRoutingTests {
         }
         let statuses = Self.payloads(listener, alertname: "AgentUnreachable").map { $0["status"]?.stringValue ?? "" }
         #expect(statuses == ["firing", "resolved"])
-        let resolved = Self.payloads(listener, alertname: "AgentUnreachable").last?["alerts"]?.arrayValue?.first?.objectValue
+        let resolved = Self.payloads(listener, alertname: "AgentUnreachable").last?["alerts"]?.arrayValue?.first?
+            .objectValue
         #expect(resolved?["status"]?.stringValue == "resolved")
         #expect(resolved?["endsAt"]?.stringValue != "0001-01-01T00:00:00Z")
     }
@@ -108,10 +113,11 @@ struct AlertRoutingTests {
 
     /// Every field of Alertmanager's webhook payload version 4, with the values this alert must have.
     static func expectVersion4(_ payload: JSONObject, status: String, agent: String) {
-        #expect(payload.members.map(\.key).sorted() == [
-            "alerts", "commonAnnotations", "commonLabels", "externalURL", "groupKey", "groupLabels", "receiver",
-            "status", "truncatedAlerts", "version",
-        ])
+        #expect(
+            payload.members.map(\.key).sorted() == [
+                "alerts", "commonAnnotations", "commonLabels", "externalURL", "groupKey", "groupLabels", "receiver",
+                "status", "truncatedAlerts", "version",
+            ])
         #expect(payload["version"]?.stringValue == "4")
         #expect(payload["status"]?.stringValue == status)
         #expect(payload["receiver"]?.stringValue == "hook")
@@ -124,14 +130,17 @@ struct AlertRoutingTests {
         let alerts = payload["alerts"]?.arrayValue ?? []
         #expect(alerts.count == 1)
         guard let alert = alerts.first?.objectValue else { return }
-        #expect(alert.members.map(\.key).sorted() == [
-            "annotations", "endsAt", "fingerprint", "generatorURL", "labels", "startsAt", "status",
-        ])
+        #expect(
+            alert.members.map(\.key).sorted() == [
+                "annotations", "endsAt", "fingerprint", "generatorURL", "labels", "startsAt", "status",
+            ])
         #expect(alert["status"]?.stringValue == status)
         #expect(alert["labels"]?.objectValue?["agent"]?.stringValue == agent)
         #expect(alert["endsAt"]?.stringValue == "0001-01-01T00:00:00Z")
-        #expect(alert["startsAt"]?.stringValue?.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$"#,
-                                                       options: .regularExpression) != nil)
+        #expect(
+            alert["startsAt"]?.stringValue?.range(
+                of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$"#,
+                options: .regularExpression) != nil)
         #expect(alert["generatorURL"]?.stringValue?.hasPrefix(externalURL + "/graph?g0.expr=agent_health") == true)
         #expect((alert["fingerprint"]?.stringValue ?? "").count == 16)
     }
@@ -146,9 +155,11 @@ struct AlertRoutingTests {
                 - {receiver: refusing, matchers: ['alertname="AgentSeen"'], continue: true}
                 - {receiver: failing, matchers: ['alertname="AgentSeen"']}
             """
-        let exporter = try Self.exporter(routing: Self.webhookRouting(
-            [("elsewhere", elsewhere.url), ("failing", failing.url), ("refusing", refusing.url)], groupInterval: "1m",
-            routes: routes))
+        let exporter = try Self.exporter(
+            routing: Self.webhookRouting(
+                [("elsewhere", elsewhere.url), ("failing", failing.url), ("refusing", refusing.url)],
+                groupInterval: "1m",
+                routes: routes))
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         #expect(try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("busy")).status == 202)
 
@@ -159,9 +170,14 @@ struct AlertRoutingTests {
         #expect(failing.requests.count == 3)
         #expect(refusing.requests.count == 1, "a 4xx is not retried")
         let metrics = try await client.get("/metrics").text
-        #expect(sampleValue(metrics, #"heartbeat_exporter_notifications_total{receiver="failing",result="retryable_error"}"#) == 2)
-        #expect(sampleValue(metrics, #"heartbeat_exporter_notifications_total{receiver="failing",result="success"}"#) == 1)
-        #expect(sampleValue(metrics, #"heartbeat_exporter_notifications_total{receiver="refusing",result="permanent_error"}"#) == 1)
+        #expect(
+            sampleValue(
+                metrics, #"heartbeat_exporter_notifications_total{receiver="failing",result="retryable_error"}"#) == 2)
+        #expect(
+            sampleValue(metrics, #"heartbeat_exporter_notifications_total{receiver="failing",result="success"}"#) == 1)
+        #expect(
+            sampleValue(
+                metrics, #"heartbeat_exporter_notifications_total{receiver="refusing",result="permanent_error"}"#) == 1)
     }
 
     @Test func amtoolSilencesAnAlertUntilItExpiresTheSilence() async throws {
@@ -182,7 +198,9 @@ struct AlertRoutingTests {
         #expect(try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("hushed")).status == 202)
         try await waitUntil("AgentSeen is in the API as suppressed") {
             let alerts = try await client.get("/api/v2/alerts?filter=agent%3D%22hushed%22").json.arrayValue ?? []
-            return alerts.contains { $0.objectValue?["status"]?.objectValue?["silencedBy"]?.arrayValue?.first?.stringValue == id }
+            return alerts.contains {
+                $0.objectValue?["status"]?.objectValue?["silencedBy"]?.arrayValue?.first?.stringValue == id
+            }
         }
         let listed = try amtool(["alert", "query"])
         #expect(!listed.stdout.contains("hushed"), "amtool lists only unsilenced alerts by default")
@@ -202,7 +220,9 @@ struct AlertRoutingTests {
         let exporter = try Self.exporter(routing: Self.webhookRouting([("hook", listener.url)]))
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         #expect(try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("doomed")).status == 202)
-        #expect(try await client.post("/api/v1/agents/doomed/kill", #"{"reason": "runaway cost", "by": "alice"}"#).status == 200)
+        #expect(
+            try await client.post("/api/v1/agents/doomed/kill", #"{"reason": "runaway cost", "by": "alice"}"#).status
+                == 200)
 
         try await waitUntil("AgentSeen for the killed agent is listed as suppressed") {
             let alerts = try await client.get("/api/v2/alerts").json.arrayValue ?? []
@@ -224,12 +244,13 @@ struct AlertRoutingTests {
     @Test func aRealAlertmanagerReceivesAndListsForwardedAlerts() async throws {
         let alertmanager = try AlertmanagerProcess()
         try await alertmanager.waitUntilReady()
-        let exporter = try Self.exporter(routing: """
-            route: {receiver: upstream, group_wait: 1s}
-            receivers:
-              - name: upstream
-                alertmanager_configs: [{url: '\(alertmanager.url)'}]
-            """)
+        let exporter = try Self.exporter(
+            routing: """
+                route: {receiver: upstream, group_wait: 1s}
+                receivers:
+                  - name: upstream
+                    alertmanager_configs: [{url: '\(alertmanager.url)'}]
+                """)
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         #expect(try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("forwarded")).status == 202)
 
@@ -242,6 +263,8 @@ struct AlertRoutingTests {
             }
         }
         let metrics = try await client.get("/metrics").text
-        #expect((sampleValue(metrics, #"heartbeat_exporter_notifications_total{receiver="upstream",result="success"}"#) ?? 0) >= 1)
+        #expect(
+            (sampleValue(metrics, #"heartbeat_exporter_notifications_total{receiver="upstream",result="success"}"#) ?? 0)
+                >= 1)
     }
 }

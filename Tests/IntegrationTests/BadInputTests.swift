@@ -16,26 +16,40 @@ struct BadInputTests {
     static let labels9 = (1...9).map { "\"l\($0)\": \"v\"" }.joined(separator: ", ")
 
     static let cases: [Case] = [
-        Case(method: "POST", path: "/api/v1/heartbeat", body: #"{"agent": "a",, }"#, status: 400,
-             errorContains: "invalid JSON at byte 14"),
+        Case(
+            method: "POST", path: "/api/v1/heartbeat", body: #"{"agent": "a",, }"#, status: 400,
+            errorContains: "invalid JSON at byte 14"),
         Case(method: "POST", path: "/api/v1/heartbeat", body: "", status: 400, errorContains: "invalid JSON at byte 0"),
-        Case(method: "POST", path: "/api/v1/heartbeat", body: "{\"agent\": \"a\", \"pad\": \"\(String(repeating: "x", count: 70_000))\"}",
-             status: 413, errorContains: "exceeds the limit of 65536 bytes"),
-        Case(method: "POST", path: "/api/v1/heartbeat", body: #"{"agent": "a", "task_progress": 2}"#, status: 422,
-             errorContains: #"field "task_progress": must be between 0 and 1"#),
-        Case(method: "POST", path: "/api/v1/heartbeat", body: #"{"agent": "bad name"}"#, status: 422,
-             errorContains: #"field "agent""#),
-        Case(method: "POST", path: "/api/v1/heartbeat", body: "{\"agent\": \"a\", \"labels\": {\(labels9)}}", status: 429,
-             errorContains: "at most 8 labels"),
-        Case(method: "POST", path: "/api/v1/heartbeats", body: #"{"agent": "a"}"#, status: 422,
-             errorContains: "JSON array"),
-        Case(method: "GET", path: "/api/v1/agents/nobody", body: nil, status: 404, errorContains: #"unknown agent "nobody""#),
+        Case(
+            method: "POST", path: "/api/v1/heartbeat",
+            body: "{\"agent\": \"a\", \"pad\": \"\(String(repeating: "x", count: 70_000))\"}",
+            status: 413, errorContains: "exceeds the limit of 65536 bytes"),
+        Case(
+            method: "POST", path: "/api/v1/heartbeat", body: #"{"agent": "a", "task_progress": 2}"#, status: 422,
+            errorContains: #"field "task_progress": must be between 0 and 1"#),
+        Case(
+            method: "POST", path: "/api/v1/heartbeat", body: #"{"agent": "bad name"}"#, status: 422,
+            errorContains: #"field "agent""#),
+        Case(
+            method: "POST", path: "/api/v1/heartbeat", body: "{\"agent\": \"a\", \"labels\": {\(labels9)}}",
+            status: 429,
+            errorContains: "at most 8 labels"),
+        Case(
+            method: "POST", path: "/api/v1/heartbeats", body: #"{"agent": "a"}"#, status: 422,
+            errorContains: "JSON array"),
+        Case(
+            method: "GET", path: "/api/v1/agents/nobody", body: nil, status: 404,
+            errorContains: #"unknown agent "nobody""#),
         Case(method: "POST", path: "/api/v1/agents/nobody/kill", body: "", status: 404, errorContains: "unknown agent"),
         Case(method: "DELETE", path: "/api/v1/agents/nobody", body: nil, status: 404, errorContains: "unknown agent"),
-        Case(method: "GET", path: "/api/v1/agents?state=asleep", body: nil, status: 400, errorContains: #"parameter "state""#),
+        Case(
+            method: "GET", path: "/api/v1/agents?state=asleep", body: nil, status: 400,
+            errorContains: #"parameter "state""#),
         Case(method: "GET", path: "/api/v1/heartbeat", body: nil, status: 405, errorContains: "allowed: POST"),
         Case(method: "PUT", path: "/metrics", body: "", status: 405, errorContains: "allowed: GET, HEAD"),
-        Case(method: "GET", path: "/no/such/path", body: nil, status: 404, errorContains: "no route for path /no/such/path"),
+        Case(
+            method: "GET", path: "/no/such/path", body: nil, status: 404,
+            errorContains: "no route for path /no/such/path"),
     ]
 
     @Test func eachBadInputGetsItsStatusWhileAGoodClientIsServed() async throws {
@@ -66,15 +80,24 @@ struct BadInputTests {
         let ingest = directory + "ingest-\(UUID().uuidString)", admin = directory + "admin-\(UUID().uuidString)"
         try "s3cret-ingest\n".write(toFile: ingest, atomically: true, encoding: .utf8)
         try "s3cret-admin".write(toFile: admin, atomically: true, encoding: .utf8)
-        let exporter = try ExporterProcess(arguments: ["--web.ingest-token-file", ingest, "--web.admin-token-file", admin])
+        let exporter = try ExporterProcess(arguments: [
+            "--web.ingest-token-file", ingest, "--web.admin-token-file", admin,
+        ])
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         let beat = HTTPTestClient.beat("secure")
         #expect(try await client.post("/api/v1/heartbeat", beat).status == 401)
-        #expect(try await client.post("/api/v1/heartbeat", beat, headers: ["Authorization": "Bearer nope"]).status == 401)
-        #expect(try await client.post("/api/v1/heartbeat", beat, headers: ["Authorization": "Bearer s3cret-ingest"]).status == 202)
-        #expect(try await client.post("/api/v1/agents/secure/kill", "", headers: ["Authorization": "Bearer s3cret-ingest"]).status == 401)
+        #expect(
+            try await client.post("/api/v1/heartbeat", beat, headers: ["Authorization": "Bearer nope"]).status == 401)
+        #expect(
+            try await client.post("/api/v1/heartbeat", beat, headers: ["Authorization": "Bearer s3cret-ingest"]).status
+                == 202)
+        #expect(
+            try await client.post("/api/v1/agents/secure/kill", "", headers: ["Authorization": "Bearer s3cret-ingest"])
+                .status == 401)
         #expect(try await client.post("/api/v1/agents/secure/kill").status == 401)
-        #expect(try await client.post("/api/v1/agents/secure/kill", "", headers: ["Authorization": "Bearer s3cret-admin"]).status == 200)
+        #expect(
+            try await client.post("/api/v1/agents/secure/kill", "", headers: ["Authorization": "Bearer s3cret-admin"])
+                .status == 200)
     }
 
     @Test func theAgentLimitGives429ForNewAgentsOnly() async throws {

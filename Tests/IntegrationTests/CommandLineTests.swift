@@ -6,14 +6,18 @@ import TestSupport
 @Suite(.serialized)
 struct CommandLineTests {
     func cli(_ arguments: [String], url: String? = nil) throws -> ExternalTool.Result {
-        try ExternalTool.run(ExporterProcess.binary, arguments,
-                             environment: url.map { ["HEARTBEAT_EXPORTER_URL": $0] })
+        try ExternalTool.run(
+            ExporterProcess.binary, arguments,
+            environment: url.map { ["HEARTBEAT_EXPORTER_URL": $0] })
     }
 
     @Test func beatKillResumeAndTheAgentsTable() async throws {
         let exporter = try ExporterProcess()
-        let beat = try cli(["beat", "cli-agent", "--agent-type", "worker", "--success", "--latency-ms", "250",
-                            "--cost-usd", "0.02"], url: exporter.baseURL)
+        let beat = try cli(
+            [
+                "beat", "cli-agent", "--agent-type", "worker", "--success", "--latency-ms", "250",
+                "--cost-usd", "0.02",
+            ], url: exporter.baseURL)
         #expect(beat.status == 0)
         #expect(beat.stdout == "agent cli-agent: healthy\n")
         _ = try cli(["beat", "other", "--url", exporter.baseURL])
@@ -32,7 +36,8 @@ struct CommandLineTests {
 
         #expect(try cli(["resume", "cli-agent"], url: exporter.baseURL).stdout == "agent cli-agent: healthy\n")
         let metrics = try await HTTPTestClient(baseURL: exporter.baseURL).get("/metrics").text
-        #expect(sampleValue(metrics, #"agent_tasks_total{agent="cli-agent",agent_type="worker",outcome="success"}"#) == 1)
+        #expect(
+            sampleValue(metrics, #"agent_tasks_total{agent="cli-agent",agent_type="worker",outcome="success"}"#) == 1)
     }
 
     @Test func silencesAddQueryExpireAndTheAlertsTable() async throws {
@@ -40,11 +45,13 @@ struct CommandLineTests {
         try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
         try "groups: [{name: g, interval: 1s, rules: [{alert: AgentSeen, expr: agent_heartbeats_total > 0}]}]\n"
             .write(toFile: directory + "/rules/seen.yml", atomically: true, encoding: .utf8)
-        try "global: {evaluation_interval: 1s}\n".write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
+        try "global: {evaluation_interval: 1s}\n".write(
+            toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
         let exporter = try ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
         let url = exporter.baseURL
 
-        let added = try cli(["silence", "add", "agent=quiet", "--comment", "maintenance", "--duration", "2h"], url: url)
+        let added = try cli(
+            ["silence", "add", "agent=quiet", "--comment", "maintenance", "--duration", "2h"], url: url)
         #expect(added.status == 0, "\(added.stderr)")
         let id = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let listed = try cli(["silence", "query"], url: url).stdout
@@ -84,7 +91,9 @@ struct CommandLineTests {
     }
 
     @Test func serveRefusesABadShutdownGraceAndListsTheFlag() throws {
-        let refused = try cli(["serve", "--web.shutdown-grace", "soon", "--storage.path", TestPaths.temporaryDirectory()])
+        let refused = try cli([
+            "serve", "--web.shutdown-grace", "soon", "--storage.path", TestPaths.temporaryDirectory(),
+        ])
         #expect(refused.status == 64)
         #expect(refused.stderr.contains(#"--web.shutdown-grace: not a valid duration string: "soon""#))
         let help = try cli(["serve", "--help"])
@@ -111,7 +120,8 @@ struct CommandLineTests {
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         _ = try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("r"))
         func degradedAfter() async throws -> Double? {
-            try await client.get("/api/v1/agents/r").data.objectValue?["thresholds"]?.objectValue?["degraded_after_seconds"]?.numberValue
+            try await client.get("/api/v1/agents/r").data.objectValue?["thresholds"]?.objectValue?[
+                "degraded_after_seconds"]?.numberValue
         }
         #expect(try await degradedAfter() == 60)
 
@@ -124,7 +134,8 @@ struct CommandLineTests {
         #expect(refused.status == 500)
         #expect(refused.text.contains("health.degraded_after: not a valid duration string"))
         #expect(try await degradedAfter() == 120)
-        #expect(sampleValue(try await client.get("/metrics").text, "heartbeat_exporter_config_last_reload_successful") == 0)
+        #expect(
+            sampleValue(try await client.get("/metrics").text, "heartbeat_exporter_config_last_reload_successful") == 0)
 
         try "health:\n  degraded_after: 3m\n".write(toFile: config, atomically: true, encoding: .utf8)
         exporter.send(SIGHUP)

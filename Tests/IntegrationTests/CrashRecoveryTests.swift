@@ -8,15 +8,18 @@ struct CrashRecoveryTests {
     static let agents = (0..<20).map { "crash-\($0)" }
 
     /// Beats each of `agents` in turn for `seconds`, each with its own sequence; returns beats acknowledged.
-    static func load(_ client: HTTPTestClient, seconds: Double, seqStart: Int,
-                     agents: [String] = CrashRecoveryTests.agents) async throws -> Int {
+    static func load(
+        _ client: HTTPTestClient, seconds: Double, seqStart: Int,
+        agents: [String] = CrashRecoveryTests.agents
+    ) async throws -> Int {
         let deadline = Date().addingTimeInterval(seconds)
         var acknowledged = 0, seq = seqStart
         while Date() < deadline {
             seq += 1
             for agent in agents {
-                let beat = HTTPTestClient.beat(agent, run: "run-\(agent)", seq: seq,
-                                               extra: #""tasks": [{"success": true, "cost_usd": 0.5}]"#)
+                let beat = HTTPTestClient.beat(
+                    agent, run: "run-\(agent)", seq: seq,
+                    extra: #""tasks": [{"success": true, "cost_usd": 0.5}]"#)
                 guard let reply = try? await client.post("/api/v1/heartbeat", beat), reply.status == 202 else {
                     return acknowledged
                 }
@@ -31,7 +34,8 @@ struct CrashRecoveryTests {
         var result: [String: Double] = [:]
         for agent in list.data.objectValue?["agents"]?.arrayValue ?? [] {
             guard let name = agent.objectValue?["agent"]?.stringValue,
-                  let beats = agent.objectValue?["metrics"]?.objectValue?["heartbeats_total"]?.numberValue else { continue }
+                let beats = agent.objectValue?["metrics"]?.objectValue?["heartbeats_total"]?.numberValue
+            else { continue }
             result[name] = beats
         }
         return result
@@ -54,7 +58,8 @@ struct CrashRecoveryTests {
             try await Self.load(client, seconds: 2.5, seqStart: 100_000, agents: Array(Self.agents.prefix(15)))
         }
         try await Task.sleep(for: .milliseconds(300))
-        #expect(try await client.post("/api/v1/agents/crash-3/kill", #"{"reason": "runaway", "by": "ops"}"#).status == 200)
+        #expect(
+            try await client.post("/api/v1/agents/crash-3/kill", #"{"reason": "runaway", "by": "ops"}"#).status == 200)
         #expect(try await client.post("/api/v1/agents/crash-17/stop").status == 200)
         #expect(try await client.post("/api/v1/agents/crash-7/kill").status == 200)
         #expect(try await client.post("/api/v1/agents/crash-7/resume", #"{"by": "ops"}"#).status == 200)
@@ -82,7 +87,8 @@ struct CrashRecoveryTests {
         #expect(reasons.contains("resumed by ops"))
 
         // The same run and sequence after the restart are still recognised as retries.
-        let retry = try await after.post("/api/v1/heartbeat", HTTPTestClient.beat("crash-0", run: "run-crash-0", seq: 1))
+        let retry = try await after.post(
+            "/api/v1/heartbeat", HTTPTestClient.beat("crash-0", run: "run-crash-0", seq: 1))
         #expect(retry.data.objectValue?["duplicate"] == .bool(true))
         second.terminate()
     }
@@ -91,7 +97,9 @@ struct CrashRecoveryTests {
         let first = try ExporterProcess()
         let client = HTTPTestClient(baseURL: first.baseURL)
         for seq in 1...30 {
-            #expect(try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("graceful", run: "r", seq: seq)).status == 202)
+            #expect(
+                try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("graceful", run: "r", seq: seq)).status
+                    == 202)
         }
         #expect(first.terminate() == 0)
         let second = try ExporterProcess(storagePath: first.storagePath)
@@ -102,7 +110,8 @@ struct CrashRecoveryTests {
 
     @Test func anAgentSilentWhileTheExporterWasDownIsReportedUnreachable() async throws {
         let config = NSTemporaryDirectory() + "short-\(UUID().uuidString).yml"
-        try "health:\n  degraded_after: 1s\n  unreachable_after: 2s\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try "health:\n  degraded_after: 1s\n  unreachable_after: 2s\n".write(
+            toFile: config, atomically: true, encoding: .utf8)
         let first = try ExporterProcess(arguments: ["--config.file", config])
         _ = try await HTTPTestClient(baseURL: first.baseURL).post("/api/v1/heartbeat", HTTPTestClient.beat("sleeper"))
         first.terminate()

@@ -44,8 +44,9 @@ struct DemoTests {
 
         #expect(Set(timeline.firstFiring.keys) == Self.expectedFiring, "demo output:\n\(run.output)")
         for agent in Self.quietAgents {
-            #expect(!timeline.seen.contains { $0.agent == agent && $0.alertname != "AgentStuck" },
-                    "\(agent) had an alert: \(timeline.seen)")
+            #expect(
+                !timeline.seen.contains { $0.agent == agent && $0.alertname != "AgentStuck" },
+                "\(agent) had an alert: \(timeline.seen)")
         }
         #expect(try await run.state(of: "demo-rogue") == "killed")
         #expect(try await run.state(of: "demo-crasher") == "unreachable")
@@ -82,12 +83,15 @@ struct DemoTests {
     }
 
     @Test func theDemoExplainsWhatIsWrongBeforeItStarts() throws {
-        let down = try ExternalTool.run(ExporterProcess.binary, ["demo", "--url", "http://127.0.0.1:1", "--duration", "5s"])
+        let down = try ExternalTool.run(
+            ExporterProcess.binary, ["demo", "--url", "http://127.0.0.1:1", "--duration", "5s"])
         #expect(down.status == 1)
         #expect(down.stderr == "error: cannot reach the exporter at http://127.0.0.1:1; start it first (see --help)\n")
         let badDuration = try ExternalTool.run(ExporterProcess.binary, ["demo", "--duration", "soon"])
         #expect(badDuration.status == 64)
-        #expect(badDuration.stderr.contains(#"--duration: must be a Prometheus duration above 0, such as 90s or 5m; got "soon""#))
+        #expect(
+            badDuration.stderr.contains(
+                #"--duration: must be a Prometheus duration above 0, such as 90s or 5m; got "soon""#))
     }
 
     @Test func theExampleConfigurationsAreValid() throws {
@@ -96,7 +100,8 @@ struct DemoTests {
         #expect(prometheus.status == 0, "\(prometheus.stdout)\(prometheus.stderr)")
         let alertmanager = try ExternalTool.run("amtool", ["check-config", root + "/alertmanager.yml"])
         #expect(alertmanager.status == 0, "\(alertmanager.stdout)\(alertmanager.stderr)")
-        let exporter = try ExternalTool.run(ExporterProcess.binary, ["config", "check", root + "/demo/heartbeat-exporter.yml"])
+        let exporter = try ExternalTool.run(
+            ExporterProcess.binary, ["config", "check", root + "/demo/heartbeat-exporter.yml"])
         #expect(exporter.status == 0, "\(exporter.stdout)\(exporter.stderr)")
     }
 

@@ -12,14 +12,16 @@ extension GrafanaDashboardTests {
     /// Runs every query once a second until each has returned data (or, for those allowed to be empty, run
     /// without error), or the deadline passes. A query Prometheus refuses is reported at once and not retried.
     func runUntilAllReturnData(_ queries: [Query], on prometheus: PrometheusProcess, deadline: Date) async throws
-        -> Outcome {
+        -> Outcome
+    {
         var outcome = Outcome()
         var waiting = queries
         while !waiting.isEmpty {
             var stillWaiting: [Query] = []
             for query in waiting {
                 switch try await run(query, on: prometheus) {
-                case .failure(let message): outcome.errors.append("\(query.label): \(query.expression)\n  -> \(message)")
+                case .failure(let message):
+                    outcome.errors.append("\(query.label): \(query.expression)\n  -> \(message)")
                 case .success(let count) where count > 0: continue
                 case .success: stillWaiting.append(query)
                 }
@@ -36,7 +38,8 @@ extension GrafanaDashboardTests {
     private func run(_ query: Query, on prometheus: PrometheusProcess) async throws -> Result<Int, QueryError> {
         let encoded = query.expression.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         let now = Date().timeIntervalSince1970
-        let path = query.instant
+        let path =
+            query.instant
             ? "/api/v1/query?query=\(encoded)&time=\(now)"
             : "/api/v1/query_range?query=\(encoded)&start=\(now - 60)&end=\(now)&step=1"
         let reply = try await prometheus.client.get(path)
@@ -60,15 +63,18 @@ extension GrafanaDashboardTests {
                     let values = try await labelValues(variable, selection.values, prometheus)
                     let chosen = selection.values[variable.name] ?? ""
                     #expect(!values.isEmpty, "\(dashboard.file) variable \(variable.name) lists nothing")
-                    #expect(chosen == ".*" || values.contains(chosen),
-                            "\(dashboard.file) variable \(variable.name) lists \(values), not \(chosen)")
+                    #expect(
+                        chosen == ".*" || values.contains(chosen),
+                        "\(dashboard.file) variable \(variable.name) lists \(values), not \(chosen)")
                 }
             }
         }
     }
 
-    private func labelValues(_ variable: GrafanaDashboard.Variable, _ values: [String: String],
-                             _ prometheus: PrometheusProcess) async throws -> [String] {
+    private func labelValues(
+        _ variable: GrafanaDashboard.Variable, _ values: [String: String],
+        _ prometheus: PrometheusProcess
+    ) async throws -> [String] {
         let query = try GrafanaDashboard.substitute(variable.query ?? "", Self.builtins.merging(values) { $1 })
         guard let match = query.wholeMatch(of: /label_values\((.+),\s*([A-Za-z_][A-Za-z0-9_]*)\)/) else {
             throw TestFailure("variable \(variable.name): not label_values(selector, label): \(query)")

@@ -18,24 +18,38 @@ struct GrafanaDashboardTests {
     ]
 
     /// Grafana's built-in variables, as Grafana would fill them for a short time range.
-    static let builtins = ["__rate_interval": "1m", "__interval": "5s", "__range": "5m", "__range_s": "300",
-                           "__range_ms": "300000"]
+    static let builtins = [
+        "__rate_interval": "1m", "__interval": "5s", "__range": "5m", "__range_s": "300",
+        "__range_ms": "300000",
+    ]
     /// Two ways an operator sets the variables: one type and one agent, and "All" types (Grafana's allValue `.*`).
     static let selections: [(name: String, values: [String: String])] = [
-        ("agent demo-flaky of type worker", ["job": "heartbeat-exporter", "agent_type": "worker", "agent": "demo-flaky"]),
-        ("all types, agent demo-restarter", ["job": "heartbeat-exporter", "agent_type": ".*", "agent": "demo-restarter"]),
+        (
+            "agent demo-flaky of type worker",
+            ["job": "heartbeat-exporter", "agent_type": "worker", "agent": "demo-flaky"]
+        ),
+        (
+            "all types, agent demo-restarter",
+            ["job": "heartbeat-exporter", "agent_type": ".*", "agent": "demo-restarter"]
+        ),
     ]
 
     /// The metric-name check below is only as good as this extraction.
     @Test(arguments: [
-        (#"histogram_quantile(0.95, sum by (agent_type, le) (rate(x_bucket{job=~"a|b",agent_type=~".*"}[1m])))"#,
-         ["x_bucket"]),
+        (
+            #"histogram_quantile(0.95, sum by (agent_type, le) (rate(x_bucket{job=~"a|b",agent_type=~".*"}[1m])))"#,
+            ["x_bucket"]
+        ),
         (#"sum(agent_health{state="healthy"}) or vector(0)"#, ["agent_health"]),
-        ("rate(agent_cost_usd_total[5m] offset 1h) * 3600 > 1e3 and on (agent) agent_up == bool 1",
-         ["agent_cost_usd_total", "agent_up"]),
+        (
+            "rate(agent_cost_usd_total[5m] offset 1h) * 3600 > 1e3 and on (agent) agent_up == bool 1",
+            ["agent_cost_usd_total", "agent_up"]
+        ),
         (#"max by (alertname, alertstate) (ALERTS{agent="x.y"}) unless ignoring (le) up"#, ["ALERTS", "up"]),
-        ("sort_desc(sum without (instance) (increase(heartbeat_exporter:rule:rate5m[$__range])))",
-         ["heartbeat_exporter:rule:rate5m"]),
+        (
+            "sort_desc(sum without (instance) (increase(heartbeat_exporter:rule:rate5m[$__range])))",
+            ["heartbeat_exporter:rule:rate5m"]
+        ),
     ])
     func metricNamesAreFoundInExpressions(expression: String, names: [String]) {
         #expect(GrafanaDashboard.metricNames(in: expression) == Set(names))
@@ -105,12 +119,14 @@ struct GrafanaDashboardTests {
         let webhook = try LocalHTTPServer()
         defer { webhook.stop() }
         let demo = try DemoRun(webhook: webhook.url)
-        let prometheus = try PrometheusProcess(scrapeTarget: "127.0.0.1:\(demo.exporter.port)",
-                                               ruleFiles: [demo.directory + "/demo/rules/*.yml"])
+        let prometheus = try PrometheusProcess(
+            scrapeTarget: "127.0.0.1:\(demo.exporter.port)",
+            ruleFiles: [demo.directory + "/demo/rules/*.yml"])
         try await prometheus.waitUntilReady()
         let dashboards = try Self.files.map { try GrafanaDashboard(path: Self.grafana + "/dashboards/" + $0) }
 
-        let queries = try dashboards.flatMap { dashboard in try Self.selections.flatMap { try queriesOf(dashboard, $0) } }
+        let queries = try dashboards.flatMap { dashboard in try Self.selections.flatMap { try queriesOf(dashboard, $0) }
+        }
         let outcome = try await runUntilAllReturnData(queries, on: prometheus, deadline: Date().addingTimeInterval(90))
         #expect(outcome.errors.isEmpty, "queries that Prometheus refused:\n\(outcome.errors.joined(separator: "\n"))")
         #expect(outcome.empty.isEmpty, "queries still without data:\n\(outcome.empty.joined(separator: "\n"))")
@@ -133,13 +149,15 @@ struct GrafanaDashboardTests {
     }
 
     private func queriesOf(_ dashboard: GrafanaDashboard, _ selection: (name: String, values: [String: String])) throws
-        -> [Query] {
+        -> [Query]
+    {
         let defined = Set(dashboard.variables.map(\.name))
         let values = Self.builtins.merging(selection.values.filter { defined.contains($0.key) }) { $1 }
         return try dashboard.targets.map { target in
             let expression = try GrafanaDashboard.substitute(target.expression, values)
-            return Query(label: "\(dashboard.file) \(target) [\(selection.name)]", expression: expression,
-                         instant: target.instant)
+            return Query(
+                label: "\(dashboard.file) \(target) [\(selection.name)]", expression: expression,
+                instant: target.instant)
         }
     }
 }

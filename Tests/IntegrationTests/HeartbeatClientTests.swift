@@ -19,9 +19,11 @@ struct HeartbeatClientTests {
                 expr: agent_health{state="unreachable"} == 1
         """
 
-    func client(_ exporter: ExporterProcess, _ agent: String, agentType: String? = nil, labels: [String: String] = [:],
-                clock: any Clock<Duration> = ContinuousClock(), transport: any HeartbeatTransport = URLSessionTransport(),
-                onKilled: HeartbeatClient.KillHandler? = nil) throws -> HeartbeatClient {
+    func client(
+        _ exporter: ExporterProcess, _ agent: String, agentType: String? = nil, labels: [String: String] = [:],
+        clock: any Clock<Duration> = ContinuousClock(), transport: any HeartbeatTransport = URLSessionTransport(),
+        onKilled: HeartbeatClient.KillHandler? = nil
+    ) throws -> HeartbeatClient {
         try HeartbeatClient(
             url: try #require(URL(string: exporter.baseURL)), agent: agent, agentType: agentType, labels: labels,
             retry: RetryPolicy(retries: 2, backoff: .milliseconds(500)), transport: transport, clock: clock,
@@ -58,7 +60,8 @@ struct HeartbeatClientTests {
     @Test func reportedMetricsShowUpOnMetrics() async throws {
         let exporter = try ExporterProcess()
         let http = HTTPTestClient(baseURL: exporter.baseURL)
-        let client = try client(exporter, "swift-metrics", agentType: "worker", clock: SteppingClock(step: .milliseconds(500)))
+        let client = try client(
+            exporter, "swift-metrics", agentType: "worker", clock: SteppingClock(step: .milliseconds(500)))
         try await client.reportMetric(success: true, latencyMs: 250, costUSD: 0.5, tokens: 100)
         try await client.reportMetric(success: false, latencyMs: 1500)
         try await client.reportMetric(costUSD: 0.25, tokens: 50, errors: 2)
@@ -108,7 +111,8 @@ struct HeartbeatClientTests {
         let directory = TestPaths.temporaryDirectory("client-stop")
         try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
         try Self.healthRules.write(toFile: directory + "/rules/test.yml", atomically: true, encoding: .utf8)
-        try "global: {evaluation_interval: 250ms}\n".write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
+        try "global: {evaluation_interval: 250ms}\n".write(
+            toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
         let exporter = try ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
         let http = HTTPTestClient(baseURL: exporter.baseURL)
         let leaving = try client(exporter, "swift-leaving")
@@ -139,7 +143,8 @@ struct HeartbeatClientTests {
         return alerts.compactMap { alert in
             let labels = alert.objectValue?["labels"]?.objectValue
             guard labels?["alertname"]?.stringValue == alertname,
-                  alert.objectValue?["state"]?.stringValue == "firing" else { return nil }
+                alert.objectValue?["state"]?.stringValue == "firing"
+            else { return nil }
             return labels?["agent"]?.stringValue
         }
     }
@@ -213,14 +218,20 @@ struct HeartbeatClientTests {
     }
 
     @Test func misuseIsAClearError() async throws {
-        #expect(throws: HeartbeatClientError(argument: "agent", problem: #"must be 1-128 of [A-Za-z0-9_.:-], got "a b""#)) {
+        #expect(
+            throws: HeartbeatClientError(argument: "agent", problem: #"must be 1-128 of [A-Za-z0-9_.:-], got "a b""#)
+        ) {
             try HeartbeatClient(url: try #require(URL(string: "http://127.0.0.1:1")), agent: "a b")
         }
         let client = try HeartbeatClient(url: try #require(URL(string: "http://127.0.0.1:1")), agent: "ok")
-        await #expect(throws: HeartbeatClientError(argument: "costUSD", problem: "must be a finite number >= 0, got -1.0")) {
+        await #expect(
+            throws: HeartbeatClientError(argument: "costUSD", problem: "must be a finite number >= 0, got -1.0")
+        ) {
             try await client.reportMetric(success: true, costUSD: -1)
         }
-        await #expect(throws: HeartbeatClientError(argument: "latencyMs", problem: "describes a task: pass success with it")) {
+        await #expect(
+            throws: HeartbeatClientError(argument: "latencyMs", problem: "describes a task: pass success with it")
+        ) {
             try await client.reportMetric(latencyMs: 5)
         }
     }

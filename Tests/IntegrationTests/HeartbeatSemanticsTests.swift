@@ -47,15 +47,20 @@ struct HeartbeatSemanticsTests {
         let exporter = try ExporterProcess()
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         _ = try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("om"))
-        let openMetrics = try await client.get("/metrics", headers: ["Accept": "application/openmetrics-text;version=1.0.0"])
+        let openMetrics = try await client.get(
+            "/metrics", headers: ["Accept": "application/openmetrics-text;version=1.0.0"])
         #expect(openMetrics.headers["content-type"]?.hasPrefix("application/openmetrics-text; version=1.0.0") == true)
         #expect(openMetrics.text.hasSuffix("# EOF\n"))
         #expect(openMetrics.text.contains("# TYPE agent_heartbeats counter\n"))
         let plain = try await client.get("/metrics", headers: ["Accept": "text/plain"])
         #expect(plain.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
 
-        let raw = try ExternalTool.run("curl", ["-s", "-D", "-", "-o", "/dev/null", "-H", "Accept-Encoding: gzip",
-                                                 exporter.baseURL + "/metrics"])
+        let raw = try ExternalTool.run(
+            "curl",
+            [
+                "-s", "-D", "-", "-o", "/dev/null", "-H", "Accept-Encoding: gzip",
+                exporter.baseURL + "/metrics",
+            ])
         #expect(raw.stdout.lowercased().contains("content-encoding: gzip"))
         let decoded = try ExternalTool.run("curl", ["-s", "--compressed", exporter.baseURL + "/metrics"])
         #expect(decoded.stdout.contains(#"agent_up{agent="om"} 1"#))

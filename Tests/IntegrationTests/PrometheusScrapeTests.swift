@@ -12,7 +12,9 @@ struct PrometheusScrapeTests {
                 group.addTask {
                     let body = HTTPTestClient.beat(
                         "agent-\(index)", run: "r", seq: 1,
-                        extra: #""agent_type": "worker", "labels": {"team": "t\#(index % 3)"}, "tasks": [{"success": true, "latency_ms": 120, "cost_usd": 0.01, "tokens": 20}], "metrics": {"queue_depth": 2}"#)
+                        extra:
+                            #""agent_type": "worker", "labels": {"team": "t\#(index % 3)"}, "tasks": [{"success": true, "latency_ms": 120, "cost_usd": 0.01, "tokens": 20}], "metrics": {"queue_depth": 2}"#
+                    )
                     return try await client.post("/api/v1/heartbeat", body).status
                 }
             }

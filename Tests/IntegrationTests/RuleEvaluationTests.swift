@@ -41,9 +41,9 @@ struct RuleEvaluationTests {
         try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
         try Self.rules.write(toFile: directory + "/rules/e2e.yml", atomically: true, encoding: .utf8)
         try """
-            health: {degraded_after: 1s, unreachable_after: 2s}
-            global: {evaluation_interval: 1s}
-            """.write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
+        health: {degraded_after: 1s, unreachable_after: 2s}
+        global: {evaluation_interval: 1s}
+        """.write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
         let exporter = try ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         #expect(try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("silent")).status == 202)
@@ -65,7 +65,8 @@ struct RuleEvaluationTests {
         let directory = NSTemporaryDirectory() + "rules-reload-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
         try Self.rules.write(toFile: directory + "/rules/e2e.yml", atomically: true, encoding: .utf8)
-        try "global: {evaluation_interval: 1s}\n".write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
+        try "global: {evaluation_interval: 1s}\n".write(
+            toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
         let exporter = try ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         try "groups:\n  - name: broken\n    rules:\n      - alert: X\n        expr: sum(\n"
@@ -75,6 +76,7 @@ struct RuleEvaluationTests {
         #expect(reload.text.contains("e2e.yml"))
         let groups = try await client.get("/api/v1/rules").data.objectValue?["groups"]?.arrayValue ?? []
         #expect(groups.compactMap { $0.objectValue?["name"]?.stringValue } == ["e2e"])
-        #expect(sampleValue(try await client.get("/metrics").text, "heartbeat_exporter_config_last_reload_successful") == 0)
+        #expect(
+            sampleValue(try await client.get("/metrics").text, "heartbeat_exporter_config_last_reload_successful") == 0)
     }
 }

@@ -25,10 +25,16 @@ import TestSupport
     {
         let directory = Self.root.appendingPathComponent(folder).path
         let script = "cd \"$0\" && exec \"$@\""
-        let promtool = try ExternalTool.run("/bin/sh", ["-c", script, directory, try ExternalTool.path("promtool"),
-                                                        command, "rules"] + files)
-        let ours = try ExternalTool.run("/bin/sh", ["-c", script, directory, ExporterProcess.binary, "rules", command]
-            + files)
+        let promtool = try ExternalTool.run(
+            "/bin/sh",
+            [
+                "-c", script, directory, try ExternalTool.path("promtool"),
+                command, "rules",
+            ] + files)
+        let ours = try ExternalTool.run(
+            "/bin/sh",
+            ["-c", script, directory, ExporterProcess.binary, "rules", command]
+                + files)
         return (promtool, ours)
     }
 

@@ -7,7 +7,9 @@ import TestSupport
 /// sees and does in a real headless Chromium (Tests/IntegrationTests/Browser/status_page_test.py, driven through Selenium).
 @Suite(.serialized)
 struct StatusPageTests {
-    static let browserScript = TestPaths.packageRoot.appendingPathComponent("Tests/IntegrationTests/Browser/status_page_test.py").path
+    static let browserScript = TestPaths.packageRoot.appendingPathComponent(
+        "Tests/IntegrationTests/Browser/status_page_test.py"
+    ).path
 
     /// Agents of type `slow` turn degraded after 1 s and stay so; `gone` turns unreachable after 2 s.
     static let config = """
@@ -51,18 +53,21 @@ struct StatusPageTests {
         return exporter
     }
 
-    private func waitUntil(_ what: String, _ client: HTTPTestClient,
-                           _ accept: ([String: String], [String]) -> Bool) async throws {
+    private func waitUntil(
+        _ what: String, _ client: HTTPTestClient,
+        _ accept: ([String: String], [String]) -> Bool
+    ) async throws {
         let deadline = Date().addingTimeInterval(20)
         var last: ([String: String], [String]) = ([:], [])
         while Date() < deadline {
             let fleet = try await client.get("/api/v1/agents").data.objectValue?["agents"]?.arrayValue ?? []
             let alerts = try await client.get("/api/v1/alerts").data.objectValue?["alerts"]?.arrayValue ?? []
-            last.0 = Dictionary(fleet.compactMap { agent in
-                agent.objectValue.flatMap { object in
-                    object["agent"]?.stringValue.flatMap { name in object["state"]?.stringValue.map { (name, $0) } }
-                }
-            }, uniquingKeysWith: { first, _ in first })
+            last.0 = Dictionary(
+                fleet.compactMap { agent in
+                    agent.objectValue.flatMap { object in
+                        object["agent"]?.stringValue.flatMap { name in object["state"]?.stringValue.map { (name, $0) } }
+                    }
+                }, uniquingKeysWith: { first, _ in first })
             last.1 = alerts.compactMap { $0.objectValue?["labels"]?.objectValue?["alertname"]?.stringValue }
             if accept(last.0, last.1) { return }
             try await Task.sleep(for: .milliseconds(200))
@@ -90,12 +95,13 @@ struct StatusPageTests {
             #expect(!page.text.contains("<script>") && !page.text.contains("style="), "inline code would break the CSP")
             files += Self.referencedFiles(page.text)
         }
-        let types = Set(try await files.asyncMap { try await client.get($0) }.map { reply in
-            #expect(reply.status == 200)
-            #expect(reply.headers["cache-control"] == "public, max-age=31536000, immutable")
-            #expect(reply.headers["content-security-policy"] != nil)
-            return reply.headers["content-type"] ?? ""
-        })
+        let types = Set(
+            try await files.asyncMap { try await client.get($0) }.map { reply in
+                #expect(reply.status == 200)
+                #expect(reply.headers["cache-control"] == "public, max-age=31536000, immutable")
+                #expect(reply.headers["content-security-policy"] != nil)
+                return reply.headers["content-type"] ?? ""
+            })
         #expect(types == ["text/css; charset=utf-8", "text/javascript; charset=utf-8", "image/svg+xml"])
         #expect(try await client.get("/static/nothing.js").status == 404)
         exporter.terminate()
@@ -109,8 +115,10 @@ struct StatusPageTests {
     @Test(.timeLimit(.minutes(3)))
     func anOperatorSeesFiltersKillsAndResumesAgentsInARealBrowser() async throws {
         let exporter = try await exporterWithFleet()
-        let run = try runBrowser(["--url", exporter.baseURL, "--kill", "planner.alpha", "--search", "oder",
-                                  "--xss-agent", "coder-1"])
+        let run = try runBrowser([
+            "--url", exporter.baseURL, "--kill", "planner.alpha", "--search", "oder",
+            "--xss-agent", "coder-1",
+        ])
         #expect(run.status == 0, "browser checks failed:\n\(run.stdout)\(run.stderr)")
         #expect(run.stdout.components(separatedBy: "ok - ").count - 1 == 11, "\(run.stdout)")
         exporter.terminate()

@@ -87,7 +87,8 @@ struct JSONParserErrorTests {
     @Test func nestingUpToMaxDepthIsAcceptedAndOneMoreIsNot() throws {
         let atLimit = String(repeating: "[", count: 4) + String(repeating: "]", count: 4)
         #expect(try JSONParser.parse(Array(atLimit.utf8), maxDepth: 4) != .null)
-        let tooDeep = Array((#"{"a":"# + String(repeating: "[", count: 4) + "1" + String(repeating: "]", count: 4) + "}").utf8)
+        let tooDeep = Array(
+            (#"{"a":"# + String(repeating: "[", count: 4) + "1" + String(repeating: "]", count: 4) + "}").utf8)
         #expect(throws: JSONParseError(offset: 8, message: "nesting deeper than 4 levels")) {
             try JSONParser.parse(tooDeep, maxDepth: 4)
         }

@@ -32,20 +32,24 @@ struct JSONWriterTests {
 
     /// Times and spans as exact decimal seconds, the same bytes ``JSONWriter/number(_:)`` writes for their
     /// seconds, and times as RFC 3339 strings.
-    @Test(arguments: [
-        (1_733_472_000_123, "1733472000.123", #""2024-12-06T08:00:00.123Z""#),
-        (60_000, "60", #""1970-01-01T00:01:00.000Z""#),
-        (1_500, "1.5", #""1970-01-01T00:00:01.500Z""#), (-250, "-0.25", #""1969-12-31T23:59:59.750Z""#),
-        (1, "0.001", #""1970-01-01T00:00:00.001Z""#), (0, "0", #""1970-01-01T00:00:00.000Z""#),
-    ] as [(Int64, String, String)])
+    @Test(
+        arguments: [
+            (1_733_472_000_123, "1733472000.123", #""2024-12-06T08:00:00.123Z""#),
+            (60_000, "60", #""1970-01-01T00:01:00.000Z""#),
+            (1_500, "1.5", #""1970-01-01T00:00:01.500Z""#), (-250, "-0.25", #""1969-12-31T23:59:59.750Z""#),
+            (1, "0.001", #""1970-01-01T00:00:00.001Z""#), (0, "0", #""1970-01-01T00:00:00.000Z""#),
+        ] as [(Int64, String, String)])
     func writesTimesAndSpans(milliseconds: Int64, seconds: String, rfc3339: String) {
         let time = Timestamp(milliseconds: milliseconds)
         #expect(written { $0.seconds(time) } == seconds)
         #expect(written { $0.seconds(PrometheusDuration.milliseconds(milliseconds)) } == seconds)
         #expect(written { $0.number(time.seconds) } == seconds)
         #expect(written { $0.rfc3339(time) } == rfc3339)
-        #expect(written { json in json.beginArray(); json.seconds(time); json.rfc3339(time); json.endArray() }
-            == "[\(seconds),\(rfc3339)]")
+        #expect(
+            written { json in
+                json.beginArray(); json.seconds(time); json.rfc3339(time); json.endArray()
+            }
+                == "[\(seconds),\(rfc3339)]")
     }
 
     @Test(arguments: [
@@ -55,7 +59,10 @@ struct JSONWriterTests {
     ])
     func escapesStrings(text: String, expected: String) {
         #expect(written { $0.string(text) } == expected)
-        #expect(written { $0.beginObject(); $0.key(text); $0.null(); $0.endObject() } == "{\(expected):null}")
+        #expect(
+            written {
+                $0.beginObject(); $0.key(text); $0.null(); $0.endObject()
+            } == "{\(expected):null}")
     }
 
     @Test(arguments: [

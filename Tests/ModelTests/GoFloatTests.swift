@@ -23,8 +23,10 @@ struct GoFloatTests {
         (0.00001, "1e-05"), (0.000123, "0.000123"), (0.0000123, "1.23e-05"), (0.1, "0.1"), (0.3, "0.3"),
         (0.1 + 0.2, "0.30000000000000004"), (3.14159, "3.14159"), (234.5, "234.5"), (0.003, "0.003"),
         (9_007_199_254_740_992, "9.007199254740992e+15"),
-        (18_446_744_073_709_551_616, "1.8446744073709552e+19"), (Double.greatestFiniteMagnitude, "1.7976931348623157e+308"),
-        (.leastNonzeroMagnitude, "5e-324"), (1_000_000_000.5, "1.0000000005e+09"), (999_999_999.999999, "9.99999999999999e+08"),
+        (18_446_744_073_709_551_616, "1.8446744073709552e+19"),
+        (Double.greatestFiniteMagnitude, "1.7976931348623157e+308"),
+        (.leastNonzeroMagnitude, "5e-324"), (1_000_000_000.5, "1.0000000005e+09"),
+        (999_999_999.999999, "9.99999999999999e+08"),
         (1_764_115_200, "1.7641152e+09"), (1e-7, "1e-07"), (123.456789, "123.456789"), (0.1234567, "0.1234567"),
         (.infinity, "+Inf"), (-.infinity, "-Inf"), (.nan, "NaN"),
     ])
@@ -45,7 +47,8 @@ struct GoFloatTests {
     @Test func fastPathsAgreeWithTheGeneralPathAndRoundTrip() {
         var generator = SystemRandomNumberGenerator()
         var samples: [Double] = (0..<20_000).map { _ in
-            Double(Int.random(in: 0...10_000_000, using: &generator)) / [1.0, 10, 100, 1000, 1e4, 1e6][Int.random(in: 0...5, using: &generator)]
+            Double(Int.random(in: 0...10_000_000, using: &generator))
+                / [1.0, 10, 100, 1000, 1e4, 1e6][Int.random(in: 0...5, using: &generator)]
         }
         samples += (0..<20_000).map { _ in Double.random(in: 1e-4..<1e9, using: &generator) }
         for value in samples {
@@ -57,7 +60,9 @@ struct GoFloatTests {
         }
     }
 
-    @Test(arguments: [(0 as UInt64, "0"), (7, "7"), (10, "10"), (1_234_567_890, "1234567890"), (.max, "18446744073709551615")])
+    @Test(arguments: [
+        (0 as UInt64, "0"), (7, "7"), (10, "10"), (1_234_567_890, "1234567890"), (.max, "18446744073709551615"),
+    ])
     func formatsIntegers(value: UInt64, expected: String) {
         var bytes: [UInt8] = []
         GoFloat.appendInteger(value, to: &bytes)

@@ -2,11 +2,12 @@ import Model
 import Testing
 
 struct PrometheusDurationTests {
-    @Test(arguments: [
-        ("90s", 90_000), ("5m", 300_000), ("1h30m", 5_400_000), ("1d", 86_400_000), ("2w", 1_209_600_000),
-        ("1y", 31_536_000_000), ("500ms", 500), ("1m500ms", 60_500), ("0", 0), ("0s", 0), ("25h", 90_000_000),
-        ("1h0m1s", 3_601_000), ("007s", 7_000),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("90s", 90_000), ("5m", 300_000), ("1h30m", 5_400_000), ("1d", 86_400_000), ("2w", 1_209_600_000),
+            ("1y", 31_536_000_000), ("500ms", 500), ("1m500ms", 60_500), ("0", 0), ("0s", 0), ("25h", 90_000_000),
+            ("1h0m1s", 3_601_000), ("007s", 7_000),
+        ] as [(String, Int64)])
     func parsesPrometheusDurations(text: String, milliseconds: Int64) throws {
         #expect(try PrometheusDuration(parsing: text) == .milliseconds(milliseconds))
     }
@@ -24,10 +25,11 @@ struct PrometheusDurationTests {
     }
 
     /// `model.Duration.String()`, and parsing it back gives the same span.
-    @Test(arguments: [
-        (90_000, "1m30s"), (300_000, "5m"), (5_400_000, "1h30m"), (0, "0s"), (250, "250ms"), (86_400_000, "1d"),
-        (31_536_000_000 + 1_000, "1y1s"), (1_209_600_000, "2w"), (-90_000, "-1m30s"), (3_601_001, "1h1s1ms"),
-    ] as [(Int64, String)])
+    @Test(
+        arguments: [
+            (90_000, "1m30s"), (300_000, "5m"), (5_400_000, "1h30m"), (0, "0s"), (250, "250ms"), (86_400_000, "1d"),
+            (31_536_000_000 + 1_000, "1y1s"), (1_209_600_000, "2w"), (-90_000, "-1m30s"), (3_601_001, "1h1s1ms"),
+        ] as [(Int64, String)])
     func formatsLikePrometheus(milliseconds: Int64, text: String) throws {
         let span = PrometheusDuration.milliseconds(milliseconds)
         #expect(span.description == text)
@@ -35,18 +37,20 @@ struct PrometheusDurationTests {
     }
 
     /// Go's `time.Duration.String()`.
-    @Test(arguments: [
-        (0, "0s"), (500, "500ms"), (1_500, "1.5s"), (60_000, "1m0s"), (3_600_000, "1h0m0s"), (90_250, "1m30.25s"),
-        (-1_500, "-1.5s"), (-20, "-20ms"), (100_000_000, "27h46m40s"),
-    ] as [(Int64, String)])
+    @Test(
+        arguments: [
+            (0, "0s"), (500, "500ms"), (1_500, "1.5s"), (60_000, "1m0s"), (3_600_000, "1h0m0s"), (90_250, "1m30.25s"),
+            (-1_500, "-1.5s"), (-20, "-20ms"), (100_000_000, "27h46m40s"),
+        ] as [(Int64, String)])
     func formatsLikeGo(milliseconds: Int64, text: String) {
         #expect(PrometheusDuration.milliseconds(milliseconds).goDescription == text)
     }
 
-    @Test(arguments: [
-        (0, "0", 0.0), (1_500, "1.5", 1.5), (60_000, "60", 60), (1, "0.001", 0.001), (-250, "-0.25", -0.25),
-        (1_010, "1.01", 1.01),
-    ] as [(Int64, String, Double)])
+    @Test(
+        arguments: [
+            (0, "0", 0.0), (1_500, "1.5", 1.5), (60_000, "60", 60), (1, "0.001", 0.001), (-250, "-0.25", -0.25),
+            (1_010, "1.01", 1.01),
+        ] as [(Int64, String, Double)])
     func convertsToSeconds(milliseconds: Int64, decimal: String, seconds: Double) {
         let span = PrometheusDuration.milliseconds(milliseconds)
         #expect(span.decimalSeconds == decimal)

@@ -7,8 +7,9 @@ import Testing
 /// and direct checks of results, errors and the storage boundary.
 struct EvaluatorTests {
     @Test func semanticsScriptPasses() throws {
-        let text = try String(contentsOf: testdataDirectory.deletingLastPathComponent()
-            .appendingPathComponent("semantics.test"), encoding: .utf8)
+        let text = try String(
+            contentsOf: testdataDirectory.deletingLastPathComponent()
+                .appendingPathComponent("semantics.test"), encoding: .utf8)
         let results = try PromQLTestScript(parsing: text).run()
         #expect(results.count == 46)
         for result in results where !result.passed {
@@ -16,11 +17,13 @@ struct EvaluatorTests {
         }
     }
 
-    @Test("results equal promtool's on the differential scripts",
+    @Test(
+        "results equal promtool's on the differential scripts",
         arguments: (1...3).flatMap { ["promtool-differential-\($0).test", "promtool-random-\($0).test"] })
     func differentialScriptPasses(file: String) throws {
-        let text = try String(contentsOf: testdataDirectory.deletingLastPathComponent()
-            .appendingPathComponent(file), encoding: .utf8)
+        let text = try String(
+            contentsOf: testdataDirectory.deletingLastPathComponent()
+                .appendingPathComponent(file), encoding: .utf8)
         let results = try PromQLTestScript(parsing: text).run()
         #expect(results.count > 40)
         for result in results where !result.passed {
@@ -40,17 +43,26 @@ struct EvaluatorTests {
     }
 
     static let errors: [(query: String, message: String)] = [
-        ("req + on() up",
-            "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)"),
-        ("req + on() group_left(job) up",
-            "multiple matches for labels: grouping labels must ensure unique matches"),
-        ("req + ignoring(job) group_left up * 0 + on() group_right req",
+        (
+            "req + on() up",
+            "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)"
+        ),
+        (
+            "req + on() group_left(job) up",
+            "multiple matches for labels: grouping labels must ensure unique matches"
+        ),
+        (
+            "req + ignoring(job) group_left up * 0 + on() group_right req",
             "found duplicate series for the match group {} on the left hand-side of the operation: "
-            + "[{job=\"b\"}, {job=\"a\"}];many-to-many matching not allowed: "
-            + "matching labels must be unique on one side"),
-        ("up + on() req", "found duplicate series for the match group {} on the right hand-side of the operation: "
-            + "[{__name__=\"req\", job=\"b\"}, {__name__=\"req\", job=\"a\"}];many-to-many matching not allowed: "
-            + "matching labels must be unique on one side"),
+                + "[{job=\"b\"}, {job=\"a\"}];many-to-many matching not allowed: "
+                + "matching labels must be unique on one side"
+        ),
+        (
+            "up + on() req",
+            "found duplicate series for the match group {} on the right hand-side of the operation: "
+                + "[{__name__=\"req\", job=\"b\"}, {__name__=\"req\", job=\"a\"}];many-to-many matching not allowed: "
+                + "matching labels must be unique on one side"
+        ),
         ("label_replace(req, \"job\", \"x\", \"job\", \".*\")", "vector cannot contain metrics with the same labelset"),
         ("label_replace(req, \"1x\", \"x\", \"job\", \".*\")", "invalid destination label name in label_replace(): 1x"),
         ("label_replace(req, \"x\", \"x\", \"job\", \"[\")", "invalid regular expression in label_replace(): ["),
@@ -78,8 +90,11 @@ struct EvaluatorTests {
 
     @Test func rateOfSteadyCounter() throws {
         let evaluator = Evaluator(storage: Self.storage())
-        guard case .vector(let rates) = try evaluator.query("sum by (job) (rate(req[5m]))",
-                at: Timestamp(milliseconds: 600_000)) else {
+        guard
+            case .vector(let rates) = try evaluator.query(
+                "sum by (job) (rate(req[5m]))",
+                at: Timestamp(milliseconds: 600_000))
+        else {
             throw EvaluationError("expected a vector")
         }
         #expect(rates.map(\.labels) == [Labels(["job": "a"]), Labels(["job": "b"])])

@@ -22,22 +22,33 @@ struct ParserErrorTests {
         ("1 + on(a) foo", "1:1: parse error: vector matching only allowed between instant vectors"),
         ("topk(foo, bar)", "1:6: parse error: expected type scalar in aggregation parameter, got instant vector"),
         ("sum(1)", "1:5: parse error: expected type instant vector in aggregation expression, got scalar"),
-        ("-\"a\"", "1:1: parse error: unary expression only allowed on expressions of type scalar or instant vector, "
-            + "got \"string\""),
+        (
+            "-\"a\"",
+            "1:1: parse error: unary expression only allowed on expressions of type scalar or instant vector, "
+                + "got \"string\""
+        ),
         ("foo{__name__=\"bar\"}", "1:1: parse error: metric name must not be set twice: \"foo\" or \"bar\""),
         ("round(foo, 1, 2)", "1:1: parse error: expected at most 2 argument(s) in call to \"round\", got 3"),
         ("label_join(foo)", "1:1: parse error: expected at least 3 argument(s) in call to \"label_join\", got 1"),
-        ("foo + on(a) group_left(a) bar",
-            "1:5: parse error: label \"a\" must not occur in ON and GROUP clause at once"),
+        (
+            "foo + on(a) group_left(a) bar",
+            "1:5: parse error: label \"a\" must not occur in ON and GROUP clause at once"
+        ),
         ("foo and group_left bar", "1:9: parse error: unexpected <group_left>"),
         ("'unterminated", "1:1: parse error: unterminated quoted string"),
-        ("histogram_quantile(foo, 0.9)",
-            "1:20: parse error: expected type scalar in call to function \"histogram_quantile\", got instant vector"),
-        ("sum by (a:b) (foo)",
-            "1:9: parse error: unexpected metric identifier \"a:b\" in grouping opts, expected label"),
+        (
+            "histogram_quantile(foo, 0.9)",
+            "1:20: parse error: expected type scalar in call to function \"histogram_quantile\", got instant vector"
+        ),
+        (
+            "sum by (a:b) (foo)",
+            "1:9: parse error: unexpected metric identifier \"a:b\" in grouping opts, expected label"
+        ),
         ("foo$", "1:4: parse error: unexpected character: '$'"),
-        ("quantile(0.5)",
-            "1:1: parse error: wrong number of arguments for aggregate expression provided, expected 2, got 1"),
+        (
+            "quantile(0.5)",
+            "1:1: parse error: wrong number of arguments for aggregate expression provided, expected 2, got 1"
+        ),
         ("time(1)", "1:1: parse error: expected 0 argument(s) in call to \"time\", got 1"),
         ("5m", "1:1: parse error: unexpected duration \"5m\""),
         ("foo[5]", "1:5: parse error: missing unit character in duration"),

@@ -26,11 +26,15 @@ struct ParserTests {
         ("sum(x) without (instance)", "sum without (instance) (x)"),
         ("topk(3, x)", "topk(3, x)"),
         ("quantile by (a) (0.9, x)", "quantile by (a) (0.9, x)"),
-        ("histogram_quantile(0.95, sum by (le, agent) (rate(x_bucket[5m])))",
-            "histogram_quantile(0.95, sum by (le, agent) (rate(x_bucket[5m])))"),
+        (
+            "histogram_quantile(0.95, sum by (le, agent) (rate(x_bucket[5m])))",
+            "histogram_quantile(0.95, sum by (le, agent) (rate(x_bucket[5m])))"
+        ),
         ("time() - last_seen > 90", "time() - last_seen > 90"),
-        ("label_replace(up, \"dst\", \"$1\", \"src\", \"(.*)\")",
-            "label_replace(up, \"dst\", \"$1\", \"src\", \"(.*)\")"),
+        (
+            "label_replace(up, \"dst\", \"$1\", \"src\", \"(.*)\")",
+            "label_replace(up, \"dst\", \"$1\", \"src\", \"(.*)\")"
+        ),
         ("absent(nonexistent{job=\"x\"})", "absent(nonexistent{job=\"x\"})"),
         ("1e3", "1000"),
         ("0x1F", "31"),
@@ -104,8 +108,9 @@ struct ParserTests {
 struct PrinterRoundTripOverTestFiles {
     @Test(arguments: ConformanceTests.files)
     func everyQueryRoundTrips(file: String) throws {
-        let script = try PromQLTestScript(parsing: String(
-            contentsOf: testdataDirectory.appendingPathComponent(file), encoding: .utf8))
+        let script = try PromQLTestScript(
+            parsing: String(
+                contentsOf: testdataDirectory.appendingPathComponent(file), encoding: .utf8))
         var checked = 0
         for case .eval(let eval) in script.commands {
             guard let expr = try? Parser.parse(eval.query) else { continue }

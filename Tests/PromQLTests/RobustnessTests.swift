@@ -27,7 +27,8 @@ struct RobustnessTests {
             let time = Int64(step) * 30_000
             storage.append(Labels(["__name__": "up", "a": "1"]), timestamp: time, value: Double(step))
             storage.append(Labels(["__name__": "x", "a": "2", "le": "+Inf"]), timestamp: time, value: 1)
-            storage.append(Labels(["__name__": "x", "b": "3", "le": "0.5"]), timestamp: time,
+            storage.append(
+                Labels(["__name__": "x", "b": "3", "le": "0.5"]), timestamp: time,
                 value: step == 7 ? staleMarker : 0.5)
         }
         return storage

@@ -39,21 +39,22 @@ struct TestScriptTests {
     }
 
     @Test func runnerReportsExpectedVersusGot() throws {
-        let script = try PromQLTestScript(parsing: """
-            load 1m
-              m{a="1"} 1 2 3
+        let script = try PromQLTestScript(
+            parsing: """
+                load 1m
+                  m{a="1"} 1 2 3
 
-            eval instant at 2m m
-              m{a="1"} 4
+                eval instant at 2m m
+                  m{a="1"} 4
 
-            eval instant at 2m m
-              m{a="1"} 3
+                eval instant at 2m m
+                  m{a="1"} 3
 
-            eval_fail instant at 2m m
+                eval_fail instant at 2m m
 
-            eval instant at 2m sgn(m)
-              {a="1"} 1
-            """)
+                eval instant at 2m sgn(m)
+                  {a="1"} 1
+                """)
         let outcomes = script.run().map(\.outcome)
         #expect(outcomes.count == 4)
         #expect(outcomes[0] == .failed("expected m{a=\"1\"} 4\n  got      m{a=\"1\"} 3"))
@@ -63,19 +64,20 @@ struct TestScriptTests {
     }
 
     @Test func commentLineEndsABlockAndClearEmptiesStorage() throws {
-        let script = try PromQLTestScript(parsing: """
-            load 1m
-              a 1
-            # a comment ends the block, so the next line is a command
-            clear
-            load 1m
-              b 2
+        let script = try PromQLTestScript(
+            parsing: """
+                load 1m
+                  a 1
+                # a comment ends the block, so the next line is a command
+                clear
+                load 1m
+                  b 2
 
-            eval instant at 0m a
+                eval instant at 0m a
 
-            eval instant at 0m b
-              b 2
-            """)
+                eval instant at 0m b
+                  b 2
+                """)
         #expect(script.run().map(\.passed) == [true, true])
     }
 
@@ -91,19 +93,20 @@ struct TestScriptTests {
     }
 
     @Test func nativeHistogramSeriesAreSkipped() throws {
-        let script = try PromQLTestScript(parsing: """
-            load 5m
-              h {{schema:0 sum:5 count:4 buckets:[1 2 1]}}x2
-              f 1 2 3
+        let script = try PromQLTestScript(
+            parsing: """
+                load 5m
+                  h {{schema:0 sum:5 count:4 buckets:[1 2 1]}}x2
+                  f 1 2 3
 
-            eval instant at 5m histogram_count(h)
-              {} 4
+                eval instant at 5m histogram_count(h)
+                  {} 4
 
-            eval instant at 5m f
-              f 2
+                eval instant at 5m f
+                  f 2
 
-            eval instant at 5m h_other
-            """)
+                eval instant at 5m h_other
+                """)
         #expect(script.run().map(\.outcome) == [.skipped("native histograms"), .passed, .passed])
     }
 

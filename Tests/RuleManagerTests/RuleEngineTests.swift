@@ -129,7 +129,8 @@ struct RuleEngineTests {
         }
         let now = clock.now().milliseconds
         func oldest(_ name: String) throws -> Int64? {
-            engine.history.select([try LabelMatcher(.equal, "__name__", name)], from: 0, through: .max).first?.timestamps.first
+            engine.history.select([try LabelMatcher(.equal, "__name__", name)], from: 0, through: .max).first?
+                .timestamps.first
         }
         // 1 h plus one interval for the range, 5 m lookback plus one interval for the instant selector.
         #expect(try now - (oldest("agent_cost_usd_total") ?? now) <= 3_615_000)

@@ -18,8 +18,10 @@ struct SentAlertsTests {
 
     @Test func aFiringAlertStartsWhenItFiredAndEndsWhenItStopsBeingValid() throws {
         let sent = try #require(
-            SentAlerts.alerts([Self.ruleAlert()], expression: "agent_up == 0", externalURL: "http://hx:9747",
-                              at: Self.start + .minutes(3)).first)
+            SentAlerts.alerts(
+                [Self.ruleAlert()], expression: "agent_up == 0", externalURL: "http://hx:9747",
+                at: Self.start + .minutes(3)
+            ).first)
         #expect(sent.startsAt == Self.start + .minutes(2))
         #expect(sent.endsAt == Self.start + .minutes(7))
         #expect(sent.updatedAt == Self.start + .minutes(3))
@@ -30,21 +32,26 @@ struct SentAlertsTests {
     @Test func aResolvedAlertEndsWhenItResolved() throws {
         let resolvedAt = Self.start + .minutes(5)
         let sent = try #require(
-            SentAlerts.alerts([Self.ruleAlert(resolvedAt: resolvedAt)], expression: "up", externalURL: "http://hx",
-                              at: resolvedAt).first)
+            SentAlerts.alerts(
+                [Self.ruleAlert(resolvedAt: resolvedAt)], expression: "up", externalURL: "http://hx",
+                at: resolvedAt
+            ).first)
         #expect(sent.endsAt == resolvedAt)
         #expect(sent.isResolved(at: resolvedAt))
     }
 
     @Test(arguments: [
         ("agent_up == 0", "http://hx.example:9747/graph?g0.expr=agent_up+%3D%3D+0&g0.tab=1"),
-        (#"rate(x{a="b/c"}[5m]) > 0.5"#,
-         "http://hx.example:9747/graph?g0.expr=rate%28x%7Ba%3D%22b%2Fc%22%7D%5B5m%5D%29+%3E+0.5&g0.tab=1"),
+        (
+            #"rate(x{a="b/c"}[5m]) > 0.5"#,
+            "http://hx.example:9747/graph?g0.expr=rate%28x%7Ba%3D%22b%2Fc%22%7D%5B5m%5D%29+%3E+0.5&g0.tab=1"
+        ),
         ("é~", "http://hx.example:9747/graph?g0.expr=%C3%A9~&g0.tab=1"),
     ])
     func theGeneratorURLOpensTheExpressionAsPrometheusLinksIt(expression: String, url: String) throws {
-        let sent = SentAlerts.alerts([Self.ruleAlert()], expression: expression, externalURL: "http://hx.example:9747",
-                                     at: Self.start)
+        let sent = SentAlerts.alerts(
+            [Self.ruleAlert()], expression: expression, externalURL: "http://hx.example:9747",
+            at: Self.start)
         #expect(sent.first?.generatorURL == url)
     }
 }

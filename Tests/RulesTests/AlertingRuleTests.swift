@@ -12,8 +12,10 @@ private struct Harness {
     let group: RuleGroup
     let rule: AlertingRule
 
-    init(expr: String = "agent_health{state=\"unreachable\"} == 1", holdDuration: PrometheusDuration = .zero,
-         keepFiringFor: PrometheusDuration = .zero) throws {
+    init(
+        expr: String = "agent_health{state=\"unreachable\"} == 1", holdDuration: PrometheusDuration = .zero,
+        keepFiringFor: PrometheusDuration = .zero
+    ) throws {
         rule = try AlertingRule(
             name: "AgentUnreachable", expression: Parser.parse(expr), holdDuration: holdDuration,
             keepFiringFor: keepFiringFor, labels: [Label("severity", "critical")],
@@ -26,8 +28,9 @@ private struct Harness {
     func step(minute: Int64, unreachable: Double?) -> GroupEvaluationResult {
         let time = at(minute: minute)
         if let unreachable {
-            store.append(Labels(["__name__": "agent_health", "agent": "w-1", "state": "unreachable"]),
-                         timestamp: time.milliseconds, value: unreachable)
+            store.append(
+                Labels(["__name__": "agent_health", "agent": "w-1", "state": "unreachable"]),
+                timestamp: time.milliseconds, value: unreachable)
         }
         return group.evaluate(at: time, queryable: store, sink: store)
     }
@@ -35,8 +38,11 @@ private struct Harness {
     var state: AlertState? { rule.activeAlerts.first?.state }
 
     func query(_ text: String, minute: Int64) throws -> Vector {
-        guard case .vector(let vector) = try Evaluator(storage: store).query(text,
-                at: at(minute: minute)) else { return [] }
+        guard
+            case .vector(let vector) = try Evaluator(storage: store).query(
+                text,
+                at: at(minute: minute))
+        else { return [] }
         return vector
     }
 }
@@ -55,8 +61,12 @@ private struct Harness {
         let alert = try #require(harness.rule.activeAlerts.first)
         #expect(alert.activeAt == at(minute: 1))
         #expect(alert.firedAt == at(minute: 3))
-        #expect(alert.labels == Labels(["alertname": "AgentUnreachable", "agent": "w-1", "severity": "critical",
-                                        "state": "unreachable"]))
+        #expect(
+            alert.labels
+                == Labels([
+                    "alertname": "AgentUnreachable", "agent": "w-1", "severity": "critical",
+                    "state": "unreachable",
+                ]))
         #expect(alert.annotations == Labels(["summary": "w-1 unreachable, value 1"]))
     }
 
@@ -138,7 +148,8 @@ private struct Harness {
 
     @Test func queryErrorsMakeTheRuleUnhealthy() throws {
         let harness = try Harness(expr: "agent_health{state=\"unreachable\"} + ignoring(state) agent_health")
-        harness.store.append(Labels(["__name__": "agent_health", "agent": "w-1", "state": "healthy"]), timestamp: 0, value: 0)
+        harness.store.append(
+            Labels(["__name__": "agent_health", "agent": "w-1", "state": "healthy"]), timestamp: 0, value: 0)
         let result = harness.step(minute: 0, unreachable: 1)
         #expect(result.failures == 1)
         #expect(harness.rule.status.health == .err)
@@ -154,8 +165,9 @@ private struct Harness {
 
     private func agentDown(_ store: MemorySeriesStore, minutes: ClosedRange<Int64>) {
         for minute in minutes {
-            store.append(Labels(["__name__": "agent_up", "agent": "a"]), timestamp: at(minute: minute).milliseconds,
-                    value: 0)
+            store.append(
+                Labels(["__name__": "agent_up", "agent": "a"]), timestamp: at(minute: minute).milliseconds,
+                value: 0)
         }
     }
 

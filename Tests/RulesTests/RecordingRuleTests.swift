@@ -10,7 +10,8 @@ import Testing
     }
 
     @Test func laterRulesSeeEarlierRulesResultsInTheSameEvaluation() throws {
-        let group = try load("""
+        let group = try load(
+            """
             groups:
               - name: g
                 rules:
@@ -32,7 +33,8 @@ import Testing
     }
 
     @Test func duplicateSeriesAfterRuleLabelsAreAnError() throws {
-        let group = try load("""
+        let group = try load(
+            """
             groups:
               - name: g
                 rules:
@@ -46,12 +48,14 @@ import Testing
         store.append(Labels(["__name__": "agent_up", "agent": "b"]), timestamp: 0, value: 1)
         let result = group.evaluate(at: .epoch, queryable: store, sink: store)
         #expect(result.failures == 1)
-        #expect(group.rules.first?.status.lastError
-            == "vector contains metrics with the same labelset after applying rule labels")
+        #expect(
+            group.rules.first?.status.lastError
+                == "vector contains metrics with the same labelset after applying rule labels")
     }
 
     @Test func vanishedSeriesGetAStaleMarker() throws {
-        let group = try load("""
+        let group = try load(
+            """
             groups:
               - name: g
                 rules:
@@ -68,7 +72,8 @@ import Testing
     }
 
     @Test func scalarResultsBecomeASeriesWithoutLabels() throws {
-        let group = try load("""
+        let group = try load(
+            """
             groups:
               - name: g
                 rules:
@@ -84,7 +89,8 @@ import Testing
 
 @Suite struct SeriesRequirementTests {
     @Test func requirementsCoverEverySelectorWithItsRangeOffsetAndLookback() throws {
-        let groups = try RuleFileLoader.parse("""
+        let groups = try RuleFileLoader.parse(
+            """
             groups:
               - name: g
                 rules:

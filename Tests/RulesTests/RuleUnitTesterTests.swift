@@ -12,8 +12,9 @@ import Testing
     @Test func failingTestReportsLikePromtool() throws {
         let path = testdataDirectory.appendingPathComponent("failing/for_interrupted_test.yml").path
         let failures = RuleUnitTester.run(file: path)
-        let expected = try String(contentsOfFile: path.replacingOccurrences(of: "_test.yml", with: ".expected"),
-                                  encoding: .utf8)
+        let expected = try String(
+            contentsOfFile: path.replacingOccurrences(of: "_test.yml", with: ".expected"),
+            encoding: .utf8)
         #expect(failures.joined(separator: "\n") + "\n" == expected)
     }
 }

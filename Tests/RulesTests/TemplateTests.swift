@@ -47,8 +47,9 @@ private let expansions: [(template: String, value: Double, output: String)] = [
             parsing: "{{ $labels.agent }}/{{ $labels.missing }}/{{ $externalLabels.cluster }}/{{ $externalURL }}"
                 + "{{ with $labels.agent_type }} ({{ . }}){{ end }}{{ with $labels.nothing }}never{{ end }}",
             name: "__alert_T")
-        let data = TemplateData(labels: ["agent": "w-1", "agent_type": "worker"], externalLabels: ["cluster": "c1"],
-                                externalURL: "http://x.example")
+        let data = TemplateData(
+            labels: ["agent": "w-1", "agent_type": "worker"], externalLabels: ["cluster": "c1"],
+            externalURL: "http://x.example")
         #expect(try template.expand(data) == "w-1//c1/http://x.example (worker)")
     }
 
@@ -66,8 +67,10 @@ private let expansions: [(template: String, value: Double, output: String)] = [
 
     @Test func executionErrorsNameTheCommandAndColumn() throws {
         let template = try Template(parsing: "{{ humanize \"abc\" }}", name: "__alert_T")
-        #expect(throws: TemplateError(
-            "template: __alert_T:1:115: executing \"__alert_T\" at <humanize \"abc\">: error calling humanize: "
-                + "strconv.ParseFloat: parsing \"abc\": invalid syntax")) { try template.expand(TemplateData()) }
+        #expect(
+            throws: TemplateError(
+                "template: __alert_T:1:115: executing \"__alert_T\" at <humanize \"abc\">: error calling humanize: "
+                    + "strconv.ParseFloat: parsing \"abc\": invalid syntax")
+        ) { try template.expand(TemplateData()) }
     }
 }

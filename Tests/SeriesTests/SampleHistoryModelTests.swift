@@ -62,7 +62,9 @@ struct SampleHistoryModelTests {
         #expect(history.size.samples == model.series.values.reduce(0) { $0 + $1.count }, "step \(step): sample count")
     }
 
-    func expectSame(_ history: SampleHistory, _ model: Model, step: Int, from: Int64, name: String, agent: String?) throws {
+    func expectSame(_ history: SampleHistory, _ model: Model, step: Int, from: Int64, name: String, agent: String?)
+        throws
+    {
         var matchers = [try LabelMatcher(.equal, "__name__", name)]
         if let agent { matchers.append(try LabelMatcher(.equal, "agent", agent)) }
         let got = history.select(matchers, from: from, through: .max)
@@ -72,7 +74,8 @@ struct SampleHistoryModelTests {
         #expect(got.map(\.labels) == want.map(\.0), "step \(step), \(name): series")
         for (series, expected) in zip(got, want) {
             #expect(Array(series.timestamps) == expected.1.map(\.time), "step \(step), \(series.labels)")
-            #expect(series.values.map(\.bitPattern) == expected.1.map(\.value.bitPattern), "step \(step), \(series.labels)")
+            #expect(
+                series.values.map(\.bitPattern) == expected.1.map(\.value.bitPattern), "step \(step), \(series.labels)")
         }
     }
 
@@ -109,8 +112,9 @@ struct SampleHistoryModelTests {
                 history.append(labels, timestamp: time, value: -Double(step))
                 model.append(labels, time, -Double(step))
             }
-            try expectSame(history, model, step: step, from: time - Int64.random(in: 0...250_000, using: &random),
-                           agent: "a\(Int.random(in: 0..<12, using: &random))")
+            try expectSame(
+                history, model, step: step, from: time - Int64.random(in: 0...250_000, using: &random),
+                agent: "a\(Int.random(in: 0..<12, using: &random))")
         }
     }
 }

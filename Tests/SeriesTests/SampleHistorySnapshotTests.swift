@@ -10,8 +10,10 @@ struct SampleHistorySnapshotTests {
 
     /// Records `samples` with the ids kept in `ids` (by labels), and returns the labels the history asked for.
     @discardableResult
-    func record(_ history: SampleHistory, _ samples: [(Labels, Double)], at time: Int64,
-                ids: inout [Labels: SeriesID]) -> [Labels] {
+    func record(
+        _ history: SampleHistory, _ samples: [(Labels, Double)], at time: Int64,
+        ids: inout [Labels: SeriesID]
+    ) -> [Labels] {
         var snapshot = SeriesSnapshot()
         for (labels, value) in samples { snapshot.append(ids[labels] ?? .unresolved, value) }
         var asked: [Labels] = []
@@ -71,7 +73,9 @@ struct SampleHistorySnapshotTests {
         var ids: [Labels: SeriesID] = [:]
         let (a, b, c) = (series("up", "a"), series("up", "b"), series("up", "c"))
         record(history, [(a, 1), (b, 2)], at: 0, ids: &ids)
-        for time in stride(from: Int64(15_000), through: 90_000, by: 15_000) { record(history, [(a, 1)], at: time, ids: &ids) }
+        for time in stride(from: Int64(15_000), through: 90_000, by: 15_000) {
+            record(history, [(a, 1)], at: time, ids: &ids)
+        }
         #expect(history.size.series == 1)
         #expect(record(history, [(a, 1), (c, 3)], at: 105_000, ids: &ids) == [c])
         #expect(record(history, [(a, 1), (b, 4)], at: 120_000, ids: &ids) == [b])

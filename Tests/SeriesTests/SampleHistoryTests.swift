@@ -11,8 +11,9 @@ struct SampleHistoryTests {
         let history = SampleHistory(retention: .init(metricNames: ["agent_up"], window: .minutes(1)))
         for second in stride(from: 0, through: 120, by: 15) {
             history.append(up("a"), timestamp: Timestamp(seconds: second).milliseconds, value: 1)
-            history.append(Labels(["__name__": "other", "agent": "a"]),
-                    timestamp: Timestamp(seconds: second).milliseconds, value: 1)
+            history.append(
+                Labels(["__name__": "other", "agent": "a"]),
+                timestamp: Timestamp(seconds: second).milliseconds, value: 1)
         }
         let series = history.select(try named("agent_up"), from: 0, through: 200_000)
         #expect(series.count == 1)
@@ -25,7 +26,8 @@ struct SampleHistoryTests {
         history.record([(up("a"), 1), (up("b"), 1)], at: Timestamp(seconds: 0))
         history.record([(up("a"), 1)], at: Timestamp(seconds: 15))
         history.record([(up("a"), 1)], at: Timestamp(seconds: 30))
-        let b = history.select(try named("agent_up") + [try LabelMatcher(.equal, "agent", "b")], from: 0, through: 60_000)
+        let b = history.select(
+            try named("agent_up") + [try LabelMatcher(.equal, "agent", "b")], from: 0, through: 60_000)
         #expect(Array(b[0].timestamps) == [0, 15_000])
         #expect(isStaleMarker(b[0].values.last ?? 0))
         let evaluator = Evaluator(storage: history)
@@ -37,22 +39,30 @@ struct SampleHistoryTests {
     }
 
     @Test func changingTheRulesFreesSeriesNoLongerNeeded() throws {
-        let history = SampleHistory(retention: .init(metricNames: ["agent_up", "agent_errors_total"],
+        let history = SampleHistory(
+            retention: .init(
+                metricNames: ["agent_up", "agent_errors_total"],
                 window: .minutes(1)))
         history.append(up("a"), timestamp: 0, value: 1)
         history.append(Labels(["__name__": "agent_errors_total", "agent": "a"]), timestamp: 0, value: 3)
         history.retain(.init(metricNames: ["agent_up"], window: .minutes(1)))
         #expect(history.size.series == 1)
-        #expect(try history.select(named("agent_errors_total"),
-                               from: 0, through: 1).isEmpty)
+        #expect(
+            try history.select(
+                named("agent_errors_total"),
+                from: 0, through: 1
+            ).isEmpty)
     }
 
     @Test func rateOverTheHistoryMatchesPrometheusExtrapolation() throws {
         let history = SampleHistory(retention: .init(metricNames: nil, window: .minutes(10)))
         let labels = Labels(["__name__": "agent_tasks_total", "agent": "a"])
         for step in 0...20 { history.append(labels, timestamp: Int64(step) * 15_000, value: Double(step) * 3) }
-        guard case .vector(let vector) = try Evaluator(storage: history).query("rate(agent_tasks_total[1m])",
-                at: Timestamp(seconds: 300)) else {
+        guard
+            case .vector(let vector) = try Evaluator(storage: history).query(
+                "rate(agent_tasks_total[1m])",
+                at: Timestamp(seconds: 300))
+        else {
             Issue.record("not a vector")
             return
         }

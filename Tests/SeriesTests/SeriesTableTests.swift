@@ -54,7 +54,8 @@ struct SeriesTableTests {
         var ids: [String: SeriesID] = [:]
         for agent in ["c", "a", "b"] {
             for state in ["up", "down"] {
-                ids[agent + state] = table.insert(Labels(["__name__": "health", "agent": agent, "state": state]), windowMillis: 1)
+                ids[agent + state] = table.insert(
+                    Labels(["__name__": "health", "agent": agent, "state": state]), windowMillis: 1)
             }
         }
         let down = [try LabelMatcher(.equal, "state", "down")]

@@ -42,8 +42,10 @@ struct APIFixture {
         return path
     }
 
-    func send(_ method: String, _ path: String, _ body: String = "", headers: [(String, String)] = [],
-              loopback: Bool = true) -> HTTPResponse {
+    func send(
+        _ method: String, _ path: String, _ body: String = "", headers: [(String, String)] = [],
+        loopback: Bool = true
+    ) -> HTTPResponse {
         let parts = path.split(separator: "?", maxSplits: 1)
         var query: [String: String] = [:]
         if parts.count == 2 {

@@ -7,7 +7,9 @@ import Testing
 struct AgentsAPITests {
     @Test func batchRepliesOneResultPerItemInOrder() throws {
         let api = try APIFixture()
-        let reply = api.send("POST", "/api/v1/heartbeats", #"""
+        let reply = api.send(
+            "POST", "/api/v1/heartbeats",
+            #"""
             [{"agent": "a", "run_id": "r", "seq": 1}, {"agent": "b c"}, {"agent": "a", "run_id": "r", "seq": 1}, 7]
             """#)
         #expect(reply.status == 202)
@@ -89,7 +91,9 @@ struct AgentsAPITests {
         let metrics = api.send("GET", "/metrics").text
         #expect(metrics.contains(#"agent_health{agent="x",state="stopped"} 1"#))
         #expect(metrics.contains(#"agent_up{agent="x"} 0"#))
-        #expect(api.send("POST", "/api/v1/heartbeat", #"{"agent": "x"}"#).data.objectValue?["state"]?.stringValue == "healthy")
+        #expect(
+            api.send("POST", "/api/v1/heartbeat", #"{"agent": "x"}"#).data.objectValue?["state"]?.stringValue
+                == "healthy")
     }
 }
 
@@ -108,15 +112,18 @@ struct AccessControlTests {
     @Test func aPageFromAnotherOriginCannotKillThroughALoopbackBrowser() throws {
         let api = try APIFixture()
         _ = api.send("POST", "/api/v1/heartbeat", #"{"agent": "x"}"#)
-        let forged = api.send("POST", "/api/v1/agents/x/kill",
-                              headers: [("Origin", "http://evil.example"), ("Host", "127.0.0.1:9747")])
+        let forged = api.send(
+            "POST", "/api/v1/agents/x/kill",
+            headers: [("Origin", "http://evil.example"), ("Host", "127.0.0.1:9747")])
         #expect(forged.status == 403)
         #expect(forged.json.objectValue?["error"]?.stringValue?.contains("Origin http://evil.example") == true)
-        let silence = api.send("POST", "/api/v2/silences", AlertmanagerAPITests.silence,
-                               headers: [("Origin", "null"), ("Host", "127.0.0.1:9747")])
+        let silence = api.send(
+            "POST", "/api/v2/silences", AlertmanagerAPITests.silence,
+            headers: [("Origin", "null"), ("Host", "127.0.0.1:9747")])
         #expect(silence.status == 403)
-        let ownPage = api.send("POST", "/api/v1/agents/x/kill",
-                               headers: [("Origin", "http://127.0.0.1:9747"), ("Host", "127.0.0.1:9747")])
+        let ownPage = api.send(
+            "POST", "/api/v1/agents/x/kill",
+            headers: [("Origin", "http://127.0.0.1:9747"), ("Host", "127.0.0.1:9747")])
         #expect(ownPage.status == 200)
     }
 
@@ -128,15 +135,21 @@ struct AccessControlTests {
         #expect(missing.headers.contains { $0.0 == "WWW-Authenticate" && $0.1 == "Bearer" })
         #expect(api.send("POST", "/api/v1/agents/x/kill", headers: [("Authorization", "Bearer t0ke")]).status == 401)
         #expect(api.send("POST", "/api/v1/agents/x/kill", headers: [("Authorization", "Basic t0ken")]).status == 401)
-        #expect(api.send("POST", "/api/v1/agents/x/kill", headers: [("Authorization", "Bearer t0ken")], loopback: false).status == 200)
+        #expect(
+            api.send("POST", "/api/v1/agents/x/kill", headers: [("Authorization", "Bearer t0ken")], loopback: false)
+                .status == 200)
     }
 
     @Test func theIngestTokenGuardsHeartbeatsAndStopsButNotReads() throws {
         let api = try APIFixture(adminToken: "admin", ingestToken: "ingest")
         #expect(api.send("POST", "/api/v1/heartbeat", #"{"agent": "x"}"#).status == 401)
         #expect(api.send("POST", "/api/v1/heartbeats", #"[{"agent": "x"}]"#).status == 401)
-        #expect(api.send("POST", "/api/v1/heartbeat", #"{"agent": "x"}"#, headers: [("Authorization", "Bearer ingest")]).status == 202)
-        #expect(api.send("POST", "/api/v1/heartbeat", #"{"agent": "x"}"#, headers: [("Authorization", "Bearer admin")]).status == 202)
+        #expect(
+            api.send("POST", "/api/v1/heartbeat", #"{"agent": "x"}"#, headers: [("Authorization", "Bearer ingest")])
+                .status == 202)
+        #expect(
+            api.send("POST", "/api/v1/heartbeat", #"{"agent": "x"}"#, headers: [("Authorization", "Bearer admin")])
+                .status == 202)
         #expect(api.send("POST", "/api/v1/agents/x/stop").status == 401)
         #expect(api.send("GET", "/api/v1/agents").status == 200)
         #expect(api.send("GET", "/metrics").status == 200)

@@ -59,18 +59,21 @@ struct AlertmanagerAPITests {
         let api = try APIFixture()
         let now = api.clock.now()
         let alert = { (agent: String) in
-            Alerting.Alert(labels: Labels([Label("alertname", "AgentDown"), Label("agent", agent)]), startsAt: now,
-                           endsAt: now + .minutes(4), updatedAt: now)
+            Alerting.Alert(
+                labels: Labels([Label("alertname", "AgentDown"), Label("agent", agent)]), startsAt: now,
+                endsAt: now + .minutes(4), updatedAt: now)
         }
         api.alerts.receive([alert("order-1"), alert("billing-1")])
         let id = api.send("POST", "/api/v2/silences", Self.silence).json.objectValue?["silenceID"]?.stringValue
 
         let all = api.send("GET", "/api/v2/alerts").json.arrayValue ?? []
-        let states = Dictionary(uniqueKeysWithValues: all.compactMap { alert -> (String, String)? in
-            guard let object = alert.objectValue, let agent = object["labels"]?.objectValue?["agent"]?.stringValue,
-                  let state = object["status"]?.objectValue?["state"]?.stringValue else { return nil }
-            return (agent, state)
-        })
+        let states = Dictionary(
+            uniqueKeysWithValues: all.compactMap { alert -> (String, String)? in
+                guard let object = alert.objectValue, let agent = object["labels"]?.objectValue?["agent"]?.stringValue,
+                    let state = object["status"]?.objectValue?["state"]?.stringValue
+                else { return nil }
+                return (agent, state)
+            })
         #expect(states == ["order-1": "suppressed", "billing-1": "active"])
         let silenced = all.first { $0.objectValue?["labels"]?.objectValue?["agent"]?.stringValue == "order-1" }
         #expect(silenced?.objectValue?["status"]?.objectValue?["silencedBy"]?.arrayValue?.first?.stringValue == id)

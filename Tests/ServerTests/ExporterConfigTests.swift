@@ -5,7 +5,8 @@ import YAMLConfig
 
 struct ExporterConfigTests {
     @Test func readsTheHealthSectionOfTheDesign() throws {
-        let config = try ExporterConfig.parse("""
+        let config = try ExporterConfig.parse(
+            """
             health:
               degraded_after: 90s
               unreachable_after: 5m
@@ -17,8 +18,11 @@ struct ExporterConfigTests {
             """, file: "hx.yml")
         #expect(config.health.defaults == HealthThresholds(degradedAfter: .seconds(90), unreachableAfter: .minutes(5)))
         #expect(config.health.stoppedRetention == .hours(24))
-        #expect(config.health.byAgentType["nightly-report"] == HealthThresholds(degradedAfter: .hours(25),
-                                                                                     unreachableAfter: .hours(26)))
+        #expect(
+            config.health.byAgentType["nightly-report"]
+                == HealthThresholds(
+                    degradedAfter: .hours(25),
+                    unreachableAfter: .hours(26)))
         #expect(config.taskDurationBuckets == [0.5, 1, 5])
     }
 
@@ -37,22 +41,41 @@ struct ExporterConfigTests {
 
     /// Each bad document and the exact message: file, line, column, key, problem.
     @Test(arguments: [
-        ("helth:\n  degraded_after: 90s\n", "hx.yml:1:1: helth: unknown key (allowed: global, health, inhibit_rules, metrics, receivers, route, rule_files)"),
+        (
+            "helth:\n  degraded_after: 90s\n",
+            "hx.yml:1:1: helth: unknown key (allowed: global, health, inhibit_rules, metrics, receivers, route, rule_files)"
+        ),
         ("health:\n  degraded_after: 90\n", "hx.yml:2:19: health.degraded_after: not a valid duration string: \"90\""),
-        ("health:\n  degraded_afte: 1m\n",
-         "hx.yml:2:3: health.degraded_afte: unknown key (allowed: by_agent_type, degraded_after, stopped_retention, unreachable_after)"),
-        ("health:\n  degraded_after: 10m\n", "hx.yml:2:3: health: degraded_after must be shorter than unreachable_after"),
+        (
+            "health:\n  degraded_afte: 1m\n",
+            "hx.yml:2:3: health.degraded_afte: unknown key (allowed: by_agent_type, degraded_after, stopped_retention, unreachable_after)"
+        ),
+        (
+            "health:\n  degraded_after: 10m\n",
+            "hx.yml:2:3: health: degraded_after must be shorter than unreachable_after"
+        ),
         ("health:\n  unreachable_after: 0s\n", "hx.yml:2:22: health.unreachable_after: must be above 0s"),
-        ("health:\n  by_agent_type:\n    nightly: {degraded_after: 1d, unreachable_after: 1h}\n",
-         "hx.yml:3:14: health.by_agent_type.nightly: degraded_after must be shorter than unreachable_after"),
-        ("health:\n  by_agent_type:\n    nightly: {degraded: 1d}\n",
-         "hx.yml:3:15: health.by_agent_type.nightly.degraded: unknown key (allowed: degraded_after, unreachable_after)"),
+        (
+            "health:\n  by_agent_type:\n    nightly: {degraded_after: 1d, unreachable_after: 1h}\n",
+            "hx.yml:3:14: health.by_agent_type.nightly: degraded_after must be shorter than unreachable_after"
+        ),
+        (
+            "health:\n  by_agent_type:\n    nightly: {degraded: 1d}\n",
+            "hx.yml:3:15: health.by_agent_type.nightly.degraded: unknown key (allowed: degraded_after, unreachable_after)"
+        ),
         ("health: [1, 2]\n", "hx.yml:1:9: health: must be a mapping"),
-        ("metrics:\n  task_duration_buckets: [1, 0.5]\n",
-         "hx.yml:2:26: metrics.task_duration_buckets: buckets must be in strictly increasing order"),
-        ("metrics:\n  task_duration_buckets: [1, fast]\n",
-         "hx.yml:2:30: metrics.task_duration_buckets[1]: must be a number, got \"fast\""),
-        ("health:\n  degraded_after: 1m\n  degraded_after: 2m\n", "hx.yml:3:3: health.degraded_after: key appears twice"),
+        (
+            "metrics:\n  task_duration_buckets: [1, 0.5]\n",
+            "hx.yml:2:26: metrics.task_duration_buckets: buckets must be in strictly increasing order"
+        ),
+        (
+            "metrics:\n  task_duration_buckets: [1, fast]\n",
+            "hx.yml:2:30: metrics.task_duration_buckets[1]: must be a number, got \"fast\""
+        ),
+        (
+            "health:\n  degraded_after: 1m\n  degraded_after: 2m\n",
+            "hx.yml:3:3: health.degraded_after: key appears twice"
+        ),
     ])
     func errorsNameFileLineKeyAndProblem(yaml: String, message: String) {
         do {
@@ -76,7 +99,8 @@ struct ExporterConfigTests {
 
 struct GlobalConfigTests {
     @Test func readsGlobalAndRuleFiles() throws {
-        let config = try ExporterConfig.parse("""
+        let config = try ExporterConfig.parse(
+            """
             global:
               evaluation_interval: 30s
               external_labels: {fleet: prod}
@@ -112,7 +136,8 @@ struct GlobalConfigTests {
 
 struct AlertingSectionsTests {
     @Test func routeReceiversAndInhibitRulesAreReadWithAlertmanagerDefaults() throws {
-        let config = try ExporterConfig.parse("""
+        let config = try ExporterConfig.parse(
+            """
             route:
               receiver: ops
               group_by: [alertname, agent]
@@ -139,7 +164,10 @@ struct AlertingSectionsTests {
 
     @Test(arguments: [
         ("receivers: [{name: ops}]\n", "hx.yml:1:1: route: no route provided in config"),
-        ("route: {receiver: nope}\nreceivers: [{name: ops}]\n", "hx.yml:1:19: route.receiver: undefined receiver \"nope\" used in route"),
+        (
+            "route: {receiver: nope}\nreceivers: [{name: ops}]\n",
+            "hx.yml:1:19: route.receiver: undefined receiver \"nope\" used in route"
+        ),
     ])
     func alertingErrorsNameKeyAndLine(yaml: String, message: String) {
         do {

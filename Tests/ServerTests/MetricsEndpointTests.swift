@@ -24,7 +24,9 @@ struct MetricsEndpointTests {
 
     @Test func everySampleHasItsHelpAndTypeAndFamiliesAreUniqueAndSorted() throws {
         let api = try APIFixture()
-        _ = api.send("POST", "/api/v1/heartbeat", #"""
+        _ = api.send(
+            "POST", "/api/v1/heartbeat",
+            #"""
             {"agent": "a", "agent_type": "w", "labels": {"team": "x\"y\\z\nw"}, "task_progress": 0.5,
              "metrics": {"queue_depth": 1, "active_tasks": 2, "memory_bytes": 3}}
             """#)
@@ -34,12 +36,14 @@ struct MetricsEndpointTests {
         #expect(Set(families).count == families.count)
         let agentFamilies = families.filter { $0.hasPrefix("agent_") }
         #expect(agentFamilies == agentFamilies.sorted())
-        #expect(Set(agentFamilies) == [
-            "agent_active_tasks", "agent_cost_usd_total", "agent_errors_total", "agent_health", "agent_heartbeats_total",
-            "agent_info", "agent_killed", "agent_last_heartbeat_timestamp_seconds", "agent_memory_bytes",
-            "agent_queue_depth", "agent_restarts_total", "agent_task_duration_seconds", "agent_task_progress_ratio",
-            "agent_tasks_total", "agent_tokens_total", "agent_up",
-        ])
+        #expect(
+            Set(agentFamilies) == [
+                "agent_active_tasks", "agent_cost_usd_total", "agent_errors_total", "agent_health",
+                "agent_heartbeats_total",
+                "agent_info", "agent_killed", "agent_last_heartbeat_timestamp_seconds", "agent_memory_bytes",
+                "agent_queue_depth", "agent_restarts_total", "agent_task_duration_seconds", "agent_task_progress_ratio",
+                "agent_tasks_total", "agent_tokens_total", "agent_up",
+            ])
         #expect(families.contains("process_resident_memory_bytes"))
         #expect(text.contains(#"agent_info{agent="a",agent_type="w",team="x\"y\\z\nw"} 1"#))
     }

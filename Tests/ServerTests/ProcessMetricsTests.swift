@@ -9,7 +9,9 @@ struct ProcessMetricsTests {
         ProcessMetrics.collect().write(into: &writer)
         let text = String(decoding: writer.finish(), as: UTF8.self)
         let value = { (name: String) -> Double? in
-            text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) }
+            text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap {
+                Double($0.split(separator: " ")[1])
+            }
         }
         #expect((value("process_resident_memory_bytes") ?? 0) > 1_000_000)
         #expect((value("process_open_fds") ?? 0) >= 3)

@@ -10,11 +10,13 @@ struct SQLiteStorageTests {
     @Test func agentsCountersKillStateAndHistoryComeBackAfterReopening() throws {
         let directory = TestPaths.temporaryDirectory()
         let registry = AgentRegistry()
-        _ = try registry.ingest(Heartbeat(
-            agent: "worker-1", agentType: "worker", host: "h1", runID: "r1", seq: 9, intervalSeconds: 30,
-            currentTask: "refund", taskProgress: 0.5, labels: [("team", "payments"), ("tier", "gold")],
-            tasks: [TaskReport(success: true, latencyMilliseconds: 1_500, costUSD: 0.125, tokens: 300)],
-            metrics: HeartbeatMetrics(costUSD: 1, tokens: 2, errors: 3, queueDepth: 4, activeTasks: 5, memoryBytes: 6)),
+        _ = try registry.ingest(
+            Heartbeat(
+                agent: "worker-1", agentType: "worker", host: "h1", runID: "r1", seq: 9, intervalSeconds: 30,
+                currentTask: "refund", taskProgress: 0.5, labels: [("team", "payments"), ("tier", "gold")],
+                tasks: [TaskReport(success: true, latencyMilliseconds: 1_500, costUSD: 0.125, tokens: 300)],
+                metrics: HeartbeatMetrics(
+                    costUSD: 1, tokens: 2, errors: 3, queueDepth: 4, activeTasks: 5, memoryBytes: 6)),
             at: clock.now())
         _ = try registry.ingest(Heartbeat(agent: "worker-2"), at: clock.now())
         try registry.kill("worker-1", action: OperatorAction(reason: "loop", by: "alice", at: clock.now()))

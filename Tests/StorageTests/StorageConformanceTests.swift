@@ -53,7 +53,8 @@ struct StorageConformanceTests {
         let other = SavedAlert(file: "f.yml", group: "h", rule: "Other", alert: Self.alert("c", state: .firing))
         try opened.open().saveAlerts(file: "f.yml", group: "g", [firing, pending])
         try opened.open().saveAlerts(file: "f.yml", group: "h", [other])
-        #expect(try opened.open().loadAlerts().sorted { $0.alert.labels < $1.alert.labels } == [firing, pending, other])
+        #expect(
+            try opened.open().loadAlerts().sorted { $0.alert.labels < $1.alert.labels } == [firing, pending, other])
 
         let resolved = SavedAlert(
             file: "f.yml", group: "g", rule: "AgentDown",
@@ -107,7 +108,10 @@ struct StorageConformanceTests {
         _ = try registry.ingest(Heartbeat(agent: "w-2"), at: Self.start)
         try opened.open().apply(registry.drainChanges())
         #expect(try opened.open().loadAgents().map(\.name) == ["w-1", "w-2"])
-        #expect(try opened.open().history(of: "w-1", limit: 10).map(\.reason) == ["first heartbeat", "killed by alice: loop"])
+        #expect(
+            try opened.open().history(of: "w-1", limit: 10).map(\.reason) == [
+                "first heartbeat", "killed by alice: loop",
+            ])
         var changes = FleetChanges()
         changes.deletions = ["w-2"]
         try opened.open().apply(changes)

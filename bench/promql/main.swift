@@ -1,7 +1,7 @@
 import PromQL
 #if canImport(Glibc)
-import Glibc
-import Model
+    import Glibc
+    import Model
 #endif
 
 // Benchmark of the PromQL evaluator: 10,000 series per metric, 60 samples each (one every 5 s, so the
@@ -41,7 +41,8 @@ struct Query {
 let queries = [
     Query(text: "rate(x[5m])", samplesRead: seriesCount * samplesPerSeries),
     Query(text: "sum by (agent) (rate(x[5m]))", samplesRead: seriesCount * samplesPerSeries),
-    Query(text: "histogram_quantile(0.95, sum by (le, agent) (rate(x_bucket[5m])))",
+    Query(
+        text: "histogram_quantile(0.95, sum by (le, agent) (rate(x_bucket[5m])))",
         samplesRead: seriesCount * samplesPerSeries),
     Query(text: "time() - last_seen > 90", samplesRead: seriesCount),
 ]
@@ -78,9 +79,10 @@ for query in queries {
     let nanoseconds = Double(median.components.seconds) * 1e9 + Double(median.components.attoseconds) / 1e9
     let perSample = nanoseconds / Double(query.samplesRead)
     let milliseconds = nanoseconds / 1e6
-    print("\(query.text)\n  median \(formatted(milliseconds)) ms per evaluation, "
-        + "\(formatted(perSample)) ns per sample read "
-        + "(\(query.samplesRead) samples, \(resultSize) result series)")
+    print(
+        "\(query.text)\n  median \(formatted(milliseconds)) ms per evaluation, "
+            + "\(formatted(perSample)) ns per sample read "
+            + "(\(query.samplesRead) samples, \(resultSize) result series)")
 }
 
 func formatted(_ value: Double) -> String {

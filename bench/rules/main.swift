@@ -33,7 +33,8 @@ let registry = AgentRegistry(configuration: AgentRegistry.Configuration(maxAgent
 let directory = NSTemporaryDirectory() + "rules-bench-\(UUID().uuidString)"
 let store = try SQLiteStorage(directory: directory)
 let engine = RuleEngine(registry: registry, store: store, clock: clock, logger: Logger(label: "bench"))
-let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 let groups = try RuleFileLoader.load([root.appendingPathComponent("rules/*.yml").path])
 engine.install(groups, settings: RuleEvaluationSettings())
 print("rule groups: \(groups.count), rules: \(groups.reduce(0) { $0 + $1.rules.count }), agents: \(agentCount)")
@@ -52,11 +53,14 @@ var groupSeconds: [Double] = []
 var ruleSeconds: [String: [Double]] = [:]
 for cycle in 0..<cycles {
     for (index, name) in names.enumerated() {
-        let tasks = [TaskReport(success: true, latencyMilliseconds: 800, costUSD: 0.002, tokens: 300),
-                     TaskReport(success: index % 10 != 0, latencyMilliseconds: 2_400, costUSD: 0.003, tokens: 500)]
+        let tasks = [
+            TaskReport(success: true, latencyMilliseconds: 800, costUSD: 0.002, tokens: 300),
+            TaskReport(success: index % 10 != 0, latencyMilliseconds: 2_400, costUSD: 0.003, tokens: 500),
+        ]
         _ = try registry.ingest(
-            Heartbeat(agent: name, agentType: "worker", runID: "run", seq: UInt64(cycle + 1), tasks: tasks,
-                      metrics: HeartbeatMetrics(queueDepth: Double(index % 4))),
+            Heartbeat(
+                agent: name, agentType: "worker", runID: "run", seq: UInt64(cycle + 1), tasks: tasks,
+                metrics: HeartbeatMetrics(queueDepth: Double(index % 4))),
             at: clock.now())
     }
     if cycle == 0 { fleetOnly = residentKiB() }
@@ -66,33 +70,44 @@ for cycle in 0..<cycles {
     cycleSeconds.append(Date().timeIntervalSince(started))
     // Groups run in parallel after the fleet is sampled: the slowest group bounds the evaluation part.
     groupSeconds.append(engine.groups.map(\.lastEvaluation.durationSeconds).max() ?? 0)
-    for rule in engine.groups.flatMap(\.rules) { ruleSeconds[rule.name, default: []].append(rule.status.evaluationSeconds) }
+    for rule in engine.groups.flatMap(\.rules) {
+        ruleSeconds[rule.name, default: []].append(rule.status.evaluationSeconds)
+    }
     if cycle % 20 == 0 {
         let size = engine.history.size
-        let line = "cycle \(cycle): \(Int(cycleSeconds[cycle] * 1000)) ms, \(size.series) series, " +
-            "\(size.samples) samples, RSS \(residentKiB()) KiB\n"
+        let line =
+            "cycle \(cycle): \(Int(cycleSeconds[cycle] * 1000)) ms, \(size.series) series, "
+            + "\(size.samples) samples, RSS \(residentKiB()) KiB\n"
         FileHandle.standardError.write(Data(line.utf8))
     }
 }
 let steady = cycleSeconds.suffix(60).sorted()
 let size = engine.history.size
 let alerts = engine.groups.flatMap(\.alertingRules).flatMap(\.activeAlerts).count
-print(String(format: "cycle (last 60): median %.1f ms, p90 %.1f ms, max %.1f ms", steady[steady.count / 2] * 1000,
-             steady[steady.count * 9 / 10] * 1000, (steady.last ?? 0) * 1000))
-print(String(format: "slowest group's evaluation (last 60): median %.1f ms; the rest of a cycle samples the fleet",
-             steadyMedian(groupSeconds)))
+print(
+    String(
+        format: "cycle (last 60): median %.1f ms, p90 %.1f ms, max %.1f ms", steady[steady.count / 2] * 1000,
+        steady[steady.count * 9 / 10] * 1000, (steady.last ?? 0) * 1000))
+print(
+    String(
+        format: "slowest group's evaluation (last 60): median %.1f ms; the rest of a cycle samples the fleet",
+        steadyMedian(groupSeconds)))
 for rule in engine.groups.flatMap(\.rules) {
     print("  rule \(rule.name): median " + String(format: "%.1f ms", steadyMedian(ruleSeconds[rule.name] ?? [])))
 }
 print("history: \(size.series) series, \(size.samples) samples; active alerts: \(alerts)")
-print(String(format: "history sample arrays: %d KiB, %.1f bytes per live sample", engine.history.sampleBytes / 1024,
-             Double(engine.history.sampleBytes) / Double(max(size.samples, 1))))
+print(
+    String(
+        format: "history sample arrays: %d KiB, %.1f bytes per live sample", engine.history.sampleBytes / 1024,
+        Double(engine.history.sampleBytes) / Double(max(size.samples, 1))))
 let resident = residentKiB()
-print("RSS: \(baseline) KiB after loading the rules, \(fleetOnly) KiB with the fleet before the first evaluation, " +
-      "\(resident) KiB after \(cycles) cycles (\((resident - fleetOnly) * 1024 / max(size.samples, 1)) bytes per history " +
-      "sample beyond the fleet)")
+print(
+    "RSS: \(baseline) KiB after loading the rules, \(fleetOnly) KiB with the fleet before the first evaluation, "
+        + "\(resident) KiB after \(cycles) cycles (\((resident - fleetOnly) * 1024 / max(size.samples, 1)) bytes per history "
+        + "sample beyond the fleet)")
 let heap = mallinfo2()
 _ = malloc_trim(0)
-print("malloc: \((heap.uordblks + heap.hblkhd) / 1024) KiB in use, \(heap.fordblks / 1024) KiB free in the heap; " +
-      "RSS \(residentKiB()) KiB after malloc_trim")
+print(
+    "malloc: \((heap.uordblks + heap.hblkhd) / 1024) KiB in use, \(heap.fordblks / 1024) KiB free in the heap; "
+        + "RSS \(residentKiB()) KiB after malloc_trim")
 try? FileManager.default.removeItem(atPath: directory)

@@ -14,7 +14,8 @@ extension GoFloat {
         if value.sign == .minus { bytes.append(UInt8(ascii: "-")) }
         let magnitude = value.magnitude
         if magnitude == 0 { return bytes.append(UInt8(ascii: "0")) }
-        let decimal = DecimalDigits(integral: magnitude)
+        let decimal =
+            DecimalDigits(integral: magnitude)
             ?? DecimalDigits(shortDecimal: magnitude)
             ?? DecimalDigits(describing: magnitude)
         decimal.appendGoStyle(to: &bytes)

@@ -36,9 +36,11 @@ public struct Alert: Sendable, Equatable {
     public var value: Double
 
     /// Creates an alert.
-    public init(labels: Labels, annotations: Labels, state: AlertState, activeAt: Timestamp, firedAt: Timestamp? = nil,
-                resolvedAt: Timestamp? = nil, lastSentAt: Timestamp? = nil, validUntil: Timestamp? = nil,
-                keepFiringSince: Timestamp? = nil, value: Double) {
+    public init(
+        labels: Labels, annotations: Labels, state: AlertState, activeAt: Timestamp, firedAt: Timestamp? = nil,
+        resolvedAt: Timestamp? = nil, lastSentAt: Timestamp? = nil, validUntil: Timestamp? = nil,
+        keepFiringSince: Timestamp? = nil, value: Double
+    ) {
         self.labels = labels
         self.annotations = annotations
         self.state = state

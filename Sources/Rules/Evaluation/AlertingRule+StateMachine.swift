@@ -70,8 +70,9 @@ extension AlertingRule {
 
     private func forStateSample(_ alert: Alert, at time: Timestamp) -> Sample {
         let labels = alert.labels.setting(metricNameLabel, to: "ALERTS_FOR_STATE")
-        return Sample(labels: labels, value: Double(alert.activeAt.wholeSeconds),
-                      timestamp: time.milliseconds)
+        return Sample(
+            labels: labels, value: Double(alert.activeAt.wholeSeconds),
+            timestamp: time.milliseconds)
     }
 
     /// The alerts to hand to the notifier after an evaluation at `time`, marked sent (Prometheus'

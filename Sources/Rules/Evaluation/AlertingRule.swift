@@ -35,9 +35,11 @@ public final class AlertingRule: Sendable {
 
     /// Creates a rule; templates are parsed here.
     /// - Throws: ``TemplateError`` when a label or annotation template does not parse.
-    public init(name: String, expression: Expr, holdDuration: PrometheusDuration = .zero,
-                keepFiringFor: PrometheusDuration = .zero,
-                labels: [Label] = [], annotations: [Label] = []) throws(TemplateError) {
+    public init(
+        name: String, expression: Expr, holdDuration: PrometheusDuration = .zero,
+        keepFiringFor: PrometheusDuration = .zero,
+        labels: [Label] = [], annotations: [Label] = []
+    ) throws(TemplateError) {
         self.name = name
         self.expression = expression
         self.holdDuration = holdDuration
@@ -50,7 +52,8 @@ public final class AlertingRule: Sendable {
         }
         var annotationTemplates: [(name: String, template: Template)] = []
         for annotation in self.annotations {
-            annotationTemplates.append((annotation.name, try Template(parsing: annotation.value, name: "__alert_" + name)))
+            annotationTemplates.append(
+                (annotation.name, try Template(parsing: annotation.value, name: "__alert_" + name)))
         }
         self.labelTemplates = labelTemplates
         self.annotationTemplates = annotationTemplates

@@ -21,13 +21,16 @@ extension RuleGroup {
     /// - Parameters:
     ///   - outageTolerance: Prometheus' `--rules.alert.for-outage-tolerance` (1h).
     ///   - forGracePeriod: Prometheus' `--rules.alert.for-grace-period` (10m).
-    public func restoreForState(at timestamp: Timestamp, queryable: any Queryable,
-                                outageTolerance: PrometheusDuration = .hours(1),
-                                forGracePeriod: PrometheusDuration = .minutes(10)) {
+    public func restoreForState(
+        at timestamp: Timestamp, queryable: any Queryable,
+        outageTolerance: PrometheusDuration = .hours(1),
+        forGracePeriod: PrometheusDuration = .minutes(10)
+    ) {
         for rule in alertingRules {
             if rule.holdDuration >= forGracePeriod {
-                rule.restoreForState(at: timestamp, queryable: queryable, from: timestamp - outageTolerance,
-                                     forGracePeriod: forGracePeriod)
+                rule.restoreForState(
+                    at: timestamp, queryable: queryable, from: timestamp - outageTolerance,
+                    forGracePeriod: forGracePeriod)
             }
             rule.state.withLock { $0.restored = true }
         }
@@ -35,8 +38,10 @@ extension RuleGroup {
 }
 
 extension AlertingRule {
-    func restoreForState(at timestamp: Timestamp, queryable: any Queryable, from start: Timestamp,
-                         forGracePeriod: PrometheusDuration) {
+    func restoreForState(
+        at timestamp: Timestamp, queryable: any Queryable, from start: Timestamp,
+        forGracePeriod: PrometheusDuration
+    ) {
         state.withLock { state in
             for (labels, var alert) in state.active {
                 guard let saved = lastForStateSample(labels, queryable: queryable, from: start, through: timestamp),
@@ -58,9 +63,10 @@ extension AlertingRule {
         }
     }
 
-    private func lastForStateSample(_ labels: Labels, queryable: any Queryable, from start: Timestamp,
-                                    through end: Timestamp) -> (timestamp: Int64, value: Double)?
-    {
+    private func lastForStateSample(
+        _ labels: Labels, queryable: any Queryable, from start: Timestamp,
+        through end: Timestamp
+    ) -> (timestamp: Int64, value: Double)? {
         let seriesLabels = labels.setting(metricNameLabel, to: "ALERTS_FOR_STATE")
         let matchers = seriesLabels.labels.compactMap { try? LabelMatcher(.equal, $0.name, $0.value) }
         let series = queryable.select(matchers, from: start.milliseconds, through: end.milliseconds)

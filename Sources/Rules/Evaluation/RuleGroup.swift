@@ -63,9 +63,11 @@ public final class RuleGroup: Sendable {
     /// this evaluation. A rule that fails keeps its previous series and gets health `err`; the others
     /// still run. Series a rule wrote last time but not this time get a stale marker at `timestamp`.
     /// - Parameter resendDelay: Prometheus' `--rules.alert.resend-delay` (1m) for ``GroupEvaluationResult/alertsToSend``.
-    public func evaluate(at timestamp: Timestamp, queryable: any Queryable, sink: any RuleSampleSink,
-                         settings: RuleEvaluationSettings = RuleEvaluationSettings(),
-                         resendDelay: PrometheusDuration = .minutes(1)) -> GroupEvaluationResult {
+    public func evaluate(
+        at timestamp: Timestamp, queryable: any Queryable, sink: any RuleSampleSink,
+        settings: RuleEvaluationSettings = RuleEvaluationSettings(),
+        resendDelay: PrometheusDuration = .minutes(1)
+    ) -> GroupEvaluationResult {
         let clock = ContinuousClock()
         let groupStart = clock.now
         let evaluator = Evaluator(storage: queryable)

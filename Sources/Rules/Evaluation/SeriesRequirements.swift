@@ -22,10 +22,11 @@ extension RuleGroup {
     /// - Parameter lookbackDelta: the instant-selector lookback (Prometheus: 5 minutes).
     public func seriesRequirements(lookbackDelta: PrometheusDuration = .minutes(5)) -> [SeriesRequirement] {
         rules.flatMap { rule -> [SeriesRequirement] in
-            let expression: Expr = switch rule {
-            case .alerting(let alerting): alerting.expression
-            case .recording(let recording): recording.expression
-            }
+            let expression: Expr =
+                switch rule {
+                case .alerting(let alerting): alerting.expression
+                case .recording(let recording): recording.expression
+                }
             var requirements: [SeriesRequirement] = []
             collectRequirements(expression, lookbackDelta: lookbackDelta, into: &requirements)
             return requirements
@@ -42,8 +43,9 @@ func collectRequirements(
     case .vectorSelector(let selector):
         requirements.append(SeriesRequirement(matchers: selector.matchers, history: selector.offset + lookbackDelta))
     case .matrixSelector(let matrix):
-        requirements.append(SeriesRequirement(
-            matchers: matrix.selector.matchers, history: matrix.selector.offset + matrix.rangeDuration))
+        requirements.append(
+            SeriesRequirement(
+                matchers: matrix.selector.matchers, history: matrix.selector.offset + matrix.rangeDuration))
     case .paren(let node): collectRequirements(node.expr, lookbackDelta: lookbackDelta, into: &requirements)
     case .unary(let node): collectRequirements(node.expr, lookbackDelta: lookbackDelta, into: &requirements)
     case .binary(let node):
@@ -53,6 +55,8 @@ func collectRequirements(
         for argument in node.args { collectRequirements(argument, lookbackDelta: lookbackDelta, into: &requirements) }
     case .aggregate(let node):
         collectRequirements(node.expr, lookbackDelta: lookbackDelta, into: &requirements)
-        if let parameter = node.param { collectRequirements(parameter, lookbackDelta: lookbackDelta, into: &requirements) }
+        if let parameter = node.param {
+            collectRequirements(parameter, lookbackDelta: lookbackDelta, into: &requirements)
+        }
     }
 }

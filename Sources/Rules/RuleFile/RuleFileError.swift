@@ -37,8 +37,10 @@ public struct RuleFileError: Error, Sendable, Equatable, CustomStringConvertible
     public var message: String
 
     /// Creates an error.
-    public init(file: String, group: String? = nil, ruleIndex: Int? = nil, ruleName: String? = nil,
-                positions: [SourcePosition] = [], message: String) {
+    public init(
+        file: String, group: String? = nil, ruleIndex: Int? = nil, ruleName: String? = nil,
+        positions: [SourcePosition] = [], message: String
+    ) {
         self.file = file
         self.group = group
         self.ruleIndex = ruleIndex

@@ -49,8 +49,9 @@ public enum RuleFileLoader {
         guard problems.isEmpty else { throw RuleFileErrors(problems) }
         do {
             return try definitions.map { definition in
-                RuleGroup(name: definition.name.text, file: file, interval: definition.interval ?? defaultInterval,
-                          limit: definition.limit, rules: try definition.rules.map(makeRule))
+                RuleGroup(
+                    name: definition.name.text, file: file, interval: definition.interval ?? defaultInterval,
+                    limit: definition.limit, rules: try definition.rules.map(makeRule))
             }
         } catch {
             throw RuleFileErrors([RuleFileError(file: file, message: "\(error)")])
@@ -66,10 +67,11 @@ public enum RuleFileLoader {
         if !definition.record.text.isEmpty {
             return .recording(RecordingRule(name: definition.record.text, expression: expression, labels: labels))
         }
-        return .alerting(try AlertingRule(
-            name: definition.alert.text, expression: expression, holdDuration: definition.holdDuration,
-            keepFiringFor: definition.keepFiringFor, labels: labels,
-            annotations: definition.annotations.map { Label($0.name, $0.value) }))
+        return .alerting(
+            try AlertingRule(
+                name: definition.alert.text, expression: expression, holdDuration: definition.holdDuration,
+                keepFiringFor: definition.keepFiringFor, labels: labels,
+                annotations: definition.annotations.map { Label($0.name, $0.value) }))
     }
 
     /// The files matching a glob, sorted (a plain path matches itself when it exists).

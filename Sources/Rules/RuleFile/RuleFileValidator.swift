@@ -15,14 +15,18 @@ struct RuleFileValidator {
                 errors.append(RuleFileError(file: file, positions: position, message: "Groupname must not be empty"))
             }
             if seen.contains(group.name.text) {
-                errors.append(RuleFileError(file: file, positions: position,
-                                            message: "groupname: \"\(group.name.text)\" is repeated in the same file"))
+                errors.append(
+                    RuleFileError(
+                        file: file, positions: position,
+                        message: "groupname: \"\(group.name.text)\" is repeated in the same file"))
             }
             seen.insert(group.name.text)
             for (index, rule) in group.rules.enumerated() {
                 for (positions, message) in problems(of: rule) {
-                    errors.append(RuleFileError(file: file, group: group.name.text, ruleIndex: index + 1,
-                                                ruleName: rule.name, positions: positions, message: message))
+                    errors.append(
+                        RuleFileError(
+                            file: file, group: group.name.text, ruleIndex: index + 1,
+                            ruleName: rule.name, positions: positions, message: message))
                 }
             }
         }
@@ -34,7 +38,8 @@ struct RuleFileValidator {
         var problems: [([SourcePosition], String)] = []
         let isRecord = !rule.record.text.isEmpty
         if isRecord, !rule.alert.text.isEmpty {
-            problems.append(([rule.record.position, rule.alert.position], "only one of 'record' and 'alert' must be set"))
+            problems.append(
+                ([rule.record.position, rule.alert.position], "only one of 'record' and 'alert' must be set"))
         }
         if !isRecord, rule.alert.text.isEmpty {
             problems.append(([rule.record.position], "one of 'record' or 'alert' must be set"))
@@ -42,8 +47,12 @@ struct RuleFileValidator {
         if let problem = expressionProblem(rule.expr) { problems.append(([rule.expr.position], problem)) }
         if isRecord { problems += recordingProblems(rule).map { ([rule.record.position], $0) } }
         for (name, value) in rule.labels.sorted(by: { $0.name < $1.name }) {
-            if !isValidLabelName(name) || name == metricNameLabel { problems.append(([], "invalid label name: \(name)")) }
-            if !value.unicodeScalars.allSatisfy({ $0 != "\u{FFFD}" }) { problems.append(([], "invalid label value: \(value)")) }
+            if !isValidLabelName(name) || name == metricNameLabel {
+                problems.append(([], "invalid label name: \(name)"))
+            }
+            if !value.unicodeScalars.allSatisfy({ $0 != "\u{FFFD}" }) {
+                problems.append(([], "invalid label value: \(value)"))
+            }
         }
         for (name, _) in rule.annotations.sorted(by: { $0.name < $1.name }) where !isValidLabelName(name) {
             problems.append(([], "invalid annotation name: \(name)"))
@@ -77,7 +86,9 @@ struct RuleFileValidator {
         let name = "__alert_" + rule.alert.text
         var problems: [String] = []
         for (label, text) in rule.labels.sorted(by: { $0.name < $1.name }) {
-            do { _ = try Template(parsing: text, name: name) } catch { problems.append("label \(GoFormat.quote(label)): \(error)") }
+            do { _ = try Template(parsing: text, name: name) } catch {
+                problems.append("label \(GoFormat.quote(label)): \(error)")
+            }
         }
         for (annotation, text) in rule.annotations.sorted(by: { $0.name < $1.name }) {
             do { _ = try Template(parsing: text, name: name) } catch {
@@ -91,5 +102,7 @@ struct RuleFileValidator {
 /// Whether `name` is a valid metric name (`[a-zA-Z_:][a-zA-Z0-9_:]*`).
 func isValidMetricName(_ name: String) -> Bool {
     guard let first = name.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
-    return name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == ":") }
+    return name.unicodeScalars.allSatisfy {
+        $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == ":")
+    }
 }

@@ -63,7 +63,9 @@ enum Humanize {
     static func timestamp(_ seconds: Double) throws(TemplateFunctionError) -> String {
         if seconds.isNaN || seconds.isInfinite { return g4(seconds) }
         guard let time = Timestamp(floatSecondsViaNanoseconds: seconds) else {
-            throw .failed("\(GoFloat.shortest(seconds)) cannot be represented as a nanoseconds timestamp since it overflows int64")
+            throw .failed(
+                "\(GoFloat.shortest(seconds)) cannot be represented as a nanoseconds timestamp since it overflows int64"
+            )
         }
         return goTimeString(time)
     }
@@ -71,7 +73,8 @@ enum Humanize {
     /// Go's `time.Time.String()` for a UTC time.
     static func goTimeString(_ time: Timestamp) -> String {
         let utc = time.utc
-        var text = "\(utc.year)-\(two(utc.month))-\(two(utc.day)) "
+        var text =
+            "\(utc.year)-\(two(utc.month))-\(two(utc.day)) "
             + "\(two(utc.hour)):\(two(utc.minute)):\(two(utc.second))"
         if utc.millisecond != 0 {
             var digits = String(utc.millisecond)

@@ -13,8 +13,10 @@ public struct TemplateData: Sendable {
     public var value: Double
 
     /// Creates template data.
-    public init(labels: [String: String] = [:], externalLabels: [String: String] = [:], externalURL: String = "",
-                value: Double = 0) {
+    public init(
+        labels: [String: String] = [:], externalLabels: [String: String] = [:], externalURL: String = "",
+        value: Double = 0
+    ) {
         self.labels = labels
         self.externalLabels = externalLabels
         self.externalURL = externalURL
@@ -34,7 +36,9 @@ public struct Template: Sendable {
     /// The template's name in messages (`__alert_<AlertName>` for rule templates).
     public let name: String
     /// Byte offset of the template text inside Go's full text (Prometheus prepends variable definitions).
-    static let definitionsLength = "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}".utf8.count
+    static let definitionsLength =
+        "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}"
+        .utf8.count
     private let nodes: [TemplateNode]
     private let fullText: [UInt8]
 
@@ -56,10 +60,12 @@ public struct Template: Sendable {
     }
 
     private static func unsupportedFunctionError(_ error: TemplateError, name: String) -> TemplateError {
-        for function in TemplateFunctions.unsupported where error.message.hasSuffix("function \"\(function)\" not defined") {
-            return TemplateError(error.message.replacingOccurrences(
-                of: "function \"\(function)\" not defined",
-                with: "template function \"\(function)\" is outside the supported subset"))
+        for function in TemplateFunctions.unsupported
+        where error.message.hasSuffix("function \"\(function)\" not defined") {
+            return TemplateError(
+                error.message.replacingOccurrences(
+                    of: "function \"\(function)\" not defined",
+                    with: "template function \"\(function)\" is outside the supported subset"))
         }
         return error
     }

@@ -80,13 +80,14 @@ struct TemplateExecutor {
         case .function(let function): return try call(function, [], command)
         case .dot(let fields): return try select(fields, from: dot, command)
         case .variable(let variable, let fields):
-            let base: TemplateValue? = switch variable {
-            case "$labels": .map(data.labels)
-            case "$externalLabels": .map(data.externalLabels)
-            case "$externalURL": .string(data.externalURL)
-            case "$value": .float(data.value)
-            default: nil
-            }
+            let base: TemplateValue? =
+                switch variable {
+                case "$labels": .map(data.labels)
+                case "$externalLabels": .map(data.externalLabels)
+                case "$externalURL": .string(data.externalURL)
+                case "$value": .float(data.value)
+                default: nil
+                }
             return try select(fields, from: base, command)
         }
     }
@@ -131,6 +132,7 @@ struct TemplateExecutor {
         let line = 1 + before.count { $0 == 10 }
         let lastNewline = before.lastIndex(of: 10)
         let column = lastNewline.map { node.offset - ($0 + 1) } ?? node.offset
-        return TemplateError("template: \(name):\(line):\(column): executing \(GoFormat.quote(name)) at <\(node.text)>: \(message)")
+        return TemplateError(
+            "template: \(name):\(line):\(column): executing \(GoFormat.quote(name)) at <\(node.text)>: \(message)")
     }
 }

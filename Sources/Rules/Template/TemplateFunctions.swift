@@ -44,7 +44,8 @@ enum TemplateFunctions {
         "gt": comparison { $0 == .orderedDescending },
         "ge": comparison { $0 != .orderedAscending },
         "not": { (arguments) throws(TemplateFunctionError) in .bool(!(try single(arguments)).isTrue) },
-        "and": { (arguments) throws(TemplateFunctionError) in arguments.first { !$0.isTrue } ?? arguments.last ?? .none },
+        "and": { (arguments) throws(TemplateFunctionError) in arguments.first { !$0.isTrue } ?? arguments.last ?? .none
+        },
         "or": { (arguments) throws(TemplateFunctionError) in arguments.first { $0.isTrue } ?? arguments.last ?? .none },
     ]
 
@@ -93,7 +94,8 @@ enum TemplateFunctions {
         { (arguments) throws(TemplateFunctionError) in
             guard arguments.count == 2 else { throw .wrongArgumentCount(want: 2, got: arguments.count) }
             switch (arguments[0], arguments[1]) {
-            case (.string(let a), .string(let b)): return .bool(accept(a < b ? .orderedAscending : a == b ? .orderedSame : .orderedDescending))
+            case (.string(let a), .string(let b)):
+                return .bool(accept(a < b ? .orderedAscending : a == b ? .orderedSame : .orderedDescending))
             default:
                 let a = try float(arguments[0]), b = try float(arguments[1])
                 return .bool(accept(a < b ? .orderedAscending : a == b ? .orderedSame : .orderedDescending))

@@ -43,8 +43,10 @@ struct TemplateParser {
                 nodes.append(.text(segment.content))
                 continue
             }
-            let tokens = try TemplateTokenizer(bytes: Array(segment.content.utf8), baseOffset: segment.offset,
-                                               fail: error).tokens()
+            let tokens = try TemplateTokenizer(
+                bytes: Array(segment.content.utf8), baseOffset: segment.offset,
+                fail: error
+            ).tokens()
             if case .identifier(let word) = tokens.first?.kind, ["end", "else"].contains(word) {
                 return (nodes, (word, segment.offset))
             }
@@ -56,8 +58,11 @@ struct TemplateParser {
     private mutating func parseAction(_ tokens: [TemplateToken], _ segment: TemplateSegment) throws(TemplateError)
         -> TemplateNode
     {
-        guard case .identifier(let word) = tokens.first?.kind, ["if", "with", "range", "define", "template",
-            "block", "break", "continue"].contains(word)
+        guard case .identifier(let word) = tokens.first?.kind,
+            [
+                "if", "with", "range", "define", "template",
+                "block", "break", "continue",
+            ].contains(word)
         else { return .action(try pipeline(tokens[...], offset: segment.offset, context: "command")) }
         guard word == "if" || word == "with" else {
             throw error("template action {{\(word)}} is outside the supported subset", segment.offset)
@@ -135,7 +140,9 @@ struct TemplateParser {
                 result.append(.pipeline(try pipeline(tokens[index..<close], offset: token.offset, context: "command")))
                 index = close + 1
             case .variable(let name):
-                guard variables.contains(name) else { throw error("undefined variable \(GoFormat.quote(name))", token.offset) }
+                guard variables.contains(name) else {
+                    throw error("undefined variable \(GoFormat.quote(name))", token.offset)
+                }
                 let (fields, next) = collectFields(tokens, from: index)
                 result.append(.variable(name, fields: fields))
                 index = next
@@ -166,7 +173,9 @@ struct TemplateParser {
         case .identifier("false"): return .literal(.bool(false))
         case .identifier("nil"): return .literal(.none)
         case .identifier(let name):
-            guard functions.contains(name) else { throw error("function \(GoFormat.quote(name)) not defined", token.offset) }
+            guard functions.contains(name) else {
+                throw error("function \(GoFormat.quote(name)) not defined", token.offset)
+            }
             return .function(name)
         default: throw error("unexpected \(GoFormat.quote(token.text)) in operand", token.offset)
         }

@@ -26,7 +26,8 @@ struct TemplateScanner {
             let trimLeft = open + 3 < bytes.count && bytes[open + 2] == 45 && isSpace(bytes[open + 3])
             appendText(bytes[position..<open], at: position, trimLeft: trimNext, into: &segments)
             if trimLeft, let last = segments.last, last.kind == .text {
-                segments[segments.count - 1].content = String(last.content.reversed().drop(while: \.isWhitespace).reversed())
+                segments[segments.count - 1].content = String(
+                    last.content.reversed().drop(while: \.isWhitespace).reversed())
             }
             let contentStart = open + (trimLeft ? 3 : 2)
             guard let close = findClose(from: contentStart) else { throw fail("unclosed action", open) }
@@ -42,8 +43,10 @@ struct TemplateScanner {
         return segments
     }
 
-    private func appendText(_ slice: ArraySlice<UInt8>, at offset: Int, trimLeft: Bool,
-                            into segments: inout [TemplateSegment]) {
+    private func appendText(
+        _ slice: ArraySlice<UInt8>, at offset: Int, trimLeft: Bool,
+        into segments: inout [TemplateSegment]
+    ) {
         var text = String(decoding: slice, as: UTF8.self)
         if trimLeft { text = String(text.drop(while: \.isWhitespace)) }
         if !text.isEmpty { segments.append(TemplateSegment(kind: .text, content: text, offset: offset)) }

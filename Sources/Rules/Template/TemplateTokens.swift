@@ -75,8 +75,10 @@ struct TemplateTokenizer {
 
     private func number(from start: Int) -> Int {
         var index = start + 1
-        while index < bytes.count, isDigit(bytes[index]) || [46, 101, 69, 120, 95].contains(bytes[index])
-            || ((bytes[index] == 43 || bytes[index] == 45) && [101, 69].contains(bytes[index - 1])) { index += 1 }
+        while index < bytes.count,
+            isDigit(bytes[index]) || [46, 101, 69, 120, 95].contains(bytes[index])
+                || ((bytes[index] == 43 || bytes[index] == 45) && [101, 69].contains(bytes[index - 1]))
+        { index += 1 }
         return index
     }
 

@@ -13,7 +13,9 @@ struct RuleTestFileParser {
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch { throw RuleTestFailure("yaml: \(error)") }
         guard let root else { return file }
-        for (key, value) in fields(root, "main.unitTestFile", ["rule_files", "evaluation_interval", "group_eval_order", "tests"]) {
+        for (key, value) in fields(
+            root, "main.unitTestFile", ["rule_files", "evaluation_interval", "group_eval_order", "tests"])
+        {
             switch key {
             case "rule_files": file.ruleFiles = strings(value)
             case "evaluation_interval":
@@ -32,8 +34,10 @@ struct RuleTestFileParser {
 
     private mutating func testGroup(_ node: Node) -> RuleTestGroup {
         var group = RuleTestGroup()
-        let allowed: Set = ["name", "interval", "input_series", "alert_rule_test", "promql_expr_test", "external_labels",
-                            "external_url"]
+        let allowed: Set = [
+            "name", "interval", "input_series", "alert_rule_test", "promql_expr_test", "external_labels",
+            "external_url",
+        ]
         for (key, value) in fields(node, "main.testGroup", allowed) {
             switch key {
             case "name": group.name = value.string ?? ""
@@ -66,7 +70,11 @@ struct RuleTestFileParser {
                 test.expectedAlerts = items(value).map { alert in
                     var expected = (labels: [String: String](), annotations: [String: String]())
                     for (key, value) in fields(alert, "main.alert", ["exp_labels", "exp_annotations"]) {
-                        if key == "exp_labels" { expected.labels = stringMap(value) } else { expected.annotations = stringMap(value) }
+                        if key == "exp_labels" {
+                            expected.labels = stringMap(value)
+                        } else {
+                            expected.annotations = stringMap(value)
+                        }
                     }
                     return expected
                 }
@@ -85,7 +93,11 @@ struct RuleTestFileParser {
                 test.expectedSamples = items(value).map { sample in
                     var expected = (labels: "", value: 0.0)
                     for (key, value) in fields(sample, "main.sample", ["labels", "value"]) {
-                        if key == "labels" { expected.labels = value.string ?? "" } else { expected.value = number(value) }
+                        if key == "labels" {
+                            expected.labels = value.string ?? ""
+                        } else {
+                            expected.value = number(value)
+                        }
                     }
                     return expected
                 }
@@ -101,7 +113,9 @@ struct RuleTestFileParser {
         var result: [(String, Node)] = []
         for (key, value) in mapping {
             let name = key.string ?? ""
-            if allowed.contains(name) { result.append((name, value)) } else {
+            if allowed.contains(name) {
+                result.append((name, value))
+            } else {
                 problems.append("line \(key.mark?.line ?? 0): field \(name) not found in type \(type)")
             }
         }

@@ -24,8 +24,10 @@ struct RuleTestGroupRun {
         }
         if let missing = test.alertTests.first(where: { $0.alertname.isEmpty }) {
             let suffix = test.name.isEmpty ? "" : " (in TestGroup \(test.name))"
-            return ["an item under alert_rule_test misses required attribute alertname at eval_time "
-                + "\(missing.evalTime)\(suffix)"]
+            return [
+                "an item under alert_rule_test misses required attribute alertname at eval_time "
+                    + "\(missing.evalTime)\(suffix)"
+            ]
         }
         let ordered = groups.enumerated().sorted { left, right in
             let (a, b) = (groupOrder[left.element.name] ?? 0, groupOrder[right.element.name] ?? 0)
@@ -99,14 +101,16 @@ struct RuleTestGroupRun {
             }
             let expected = testCase.expectedAlerts.map { alert in
                 ExpectedAlert(
-                    labels: Labels(alert.labels.map { Label($0.key, $0.value) }).setting("alertname", to: testCase.alertname),
+                    labels: Labels(alert.labels.map { Label($0.key, $0.value) }).setting(
+                        "alertname", to: testCase.alertname),
                     annotations: Labels(alert.annotations.map { Label($0.key, $0.value) }))
             }.sorted()
             got.sort()
             guard expected != got else { continue }
-            failures.append(testName + "    alertname: \(testCase.alertname), time: \(evalTime), \n"
-                + "        exp:\(indent(ExpectedAlert.describe(expected))), \n"
-                + "        got:\(indent(ExpectedAlert.describe(got)))")
+            failures.append(
+                testName + "    alertname: \(testCase.alertname), time: \(evalTime), \n"
+                    + "        exp:\(indent(ExpectedAlert.describe(expected))), \n"
+                    + "        got:\(indent(ExpectedAlert.describe(got)))")
         }
         return failures
     }
@@ -120,8 +124,9 @@ struct RuleTestGroupRun {
         let header = "    expr: \(GoFormat.quote(testCase.expr)), time: \(testCase.evalTime)"
         let got: Vector
         do {
-            got = try queryVector(Parser.parse(testCase.expr), evaluator: Evaluator(storage: store),
-                                 at: .epoch + testCase.evalTime)
+            got = try queryVector(
+                Parser.parse(testCase.expr), evaluator: Evaluator(storage: store),
+                at: .epoch + testCase.evalTime)
         } catch {
             return header + ", err: \(error)"
         }
@@ -136,7 +141,8 @@ struct RuleTestGroupRun {
         }
         expected.sort { $0.0 < $1.0 }
         let gotSamples = got.map { ($0.labels, $0.value) }.sorted { $0.0 < $1.0 }
-        let equal = expected.count == gotSamples.count
+        let equal =
+            expected.count == gotSamples.count
             && zip(expected, gotSamples).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
         if equal { return nil }
         return header + ",\n        exp: \(describe(expected))\n        got: \(describe(gotSamples))"

@@ -31,7 +31,9 @@ public enum RuleUnitTester {
         files.flatMap { file -> [String] in
             let joined = file.hasPrefix("/") || file.isEmpty ? file : cleanJoin(folder, file)
             let matches = RuleFileLoader.expand(joined)
-            if matches.isEmpty { FileHandle.standardError.write(Data("  WARNING: no file match pattern \(joined)\n".utf8)) }
+            if matches.isEmpty {
+                FileHandle.standardError.write(Data("  WARNING: no file match pattern \(joined)\n".utf8))
+            }
             return matches
         }
     }

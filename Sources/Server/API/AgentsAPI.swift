@@ -144,12 +144,14 @@ enum ActionBody {
             return .failure(Failure(status: 400, message: error.description))
         }
         guard case .object(let object) = document else {
-            return .failure(Failure(status: 422, message: "body must be a JSON object with optional \"reason\" and \"by\""))
+            return .failure(
+                Failure(status: 422, message: "body must be a JSON object with optional \"reason\" and \"by\""))
         }
         for key in ["reason", "by"] {
             guard let value = object[key] else { continue }
             guard case .string(let text) = value, text.utf8.count <= 1024 else {
-                return .failure(Failure(status: 422, message: "field \"\(key)\": must be a string of at most 1024 bytes"))
+                return .failure(
+                    Failure(status: 422, message: "field \"\(key)\": must be a string of at most 1024 bytes"))
             }
             if key == "reason" { action.reason = text } else { action.by = text }
         }

@@ -71,9 +71,12 @@ struct AlertmanagerAPI: Sendable {
                 throw .refused(error)
             }
             let stored = try router.postSilence(silence)
-            logger.info("silence saved", metadata: [
-                "id": "\(stored.id)", "created_by": "\(stored.createdBy)", "matchers": "\(stored.matchers.alertmanagerDescription)",
-            ])
+            logger.info(
+                "silence saved",
+                metadata: [
+                    "id": "\(stored.id)", "created_by": "\(stored.createdBy)",
+                    "matchers": "\(stored.matchers.alertmanagerDescription)",
+                ])
             return Self.json(APIv2Encoding.postedSilence(id: stored.id))
         } catch {
             return Self.failure(error)
@@ -95,16 +98,19 @@ struct AlertmanagerAPI: Sendable {
     /// The admin rule, with the refusal worded as Alertmanager words errors (a JSON string).
     private func refuse(_ request: HTTPRequest) -> HTTPResponse? {
         guard let refusal = access.adminRefusal(request) else { return nil }
-        return HTTPResponse(status: refusal.status, headers: refusal.headers + [("Content-Type", "application/json")],
-                            body: Self.jsonString(refusal.message))
+        return HTTPResponse(
+            status: refusal.status, headers: refusal.headers + [("Content-Type", "application/json")],
+            body: Self.jsonString(refusal.message))
     }
 
     private static func failure(_ error: SilenceWriteError) -> HTTPResponse {
         switch error {
         case .refused(.notFound): HTTPResponse(status: 404, headers: [], body: [])
         case .refused(let reason): badRequest(reason.description)
-        case .storage(let failure): HTTPResponse(status: 500, headers: [("Content-Type", "application/json")],
-                                                 body: jsonString(failure.description))
+        case .storage(let failure):
+            HTTPResponse(
+                status: 500, headers: [("Content-Type", "application/json")],
+                body: jsonString(failure.description))
         }
     }
 
@@ -117,8 +123,10 @@ struct AlertmanagerAPI: Sendable {
     /// - Throws: ``QueryError`` naming the parameter that is not a boolean or a matcher that does not parse.
     static func alertQuery(_ request: HTTPRequest) throws(QueryError) -> AlertQuery {
         var query = AlertQuery()
-        for (name, keyPath) in [("active", \AlertQuery.active), ("silenced", \.silenced), ("inhibited", \.inhibited),
-                                ("unprocessed", \.unprocessed)] {
+        for (name, keyPath) in [
+            ("active", \AlertQuery.active), ("silenced", \.silenced), ("inhibited", \.inhibited),
+            ("unprocessed", \.unprocessed),
+        ] {
             guard let text = request.query[name] else { continue }
             guard let value = goSwaggerBool(text) else {
                 throw QueryError(message: "\(name) in query must be of type boolean: \"\(text)\"")
@@ -126,8 +134,9 @@ struct AlertmanagerAPI: Sendable {
             query[keyPath: keyPath] = value
         }
         do throws(MatcherError) {
-            try query.parse(filters: request.queryItems.filter { $0.name == "filter" }.map(\.value),
-                            receiver: request.query["receiver"])
+            try query.parse(
+                filters: request.queryItems.filter { $0.name == "filter" }.map(\.value),
+                receiver: request.query["receiver"])
         } catch {
             throw QueryError(message: error.message)
         }

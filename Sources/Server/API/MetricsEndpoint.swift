@@ -39,8 +39,9 @@ struct MetricsEndpoint: Sendable {
     private func writeAgentCounts(_ counts: [HealthState: Int], into writer: inout ExpositionWriter) {
         writer.family("heartbeat_exporter_agents", type: .gauge, help: "Agents known, by health state.")
         for state in HealthState.allCases.sorted(by: { $0.rawValue < $1.rawValue }) {
-            writer.sample("heartbeat_exporter_agents", .empty, extraLabel: "state", extraValue: state.rawValue,
-                          value: Double(counts[state] ?? 0))
+            writer.sample(
+                "heartbeat_exporter_agents", .empty, extraLabel: "state", extraValue: state.rawValue,
+                value: Double(counts[state] ?? 0))
         }
     }
 }

@@ -20,7 +20,8 @@ struct Routes: Sendable {
         router.delete("/api/v1/agents/{agent}") { request, parameters in
             agents.delete(request, parameters["agent", default: ""])
         }
-        router.get("/api/v1/agents/{agent}/history") { _, parameters in agents.history(parameters["agent", default: ""]) }
+        router.get("/api/v1/agents/{agent}/history") { _, parameters in agents.history(parameters["agent", default: ""])
+        }
         router.post("/api/v1/agents/{agent}/kill") { request, parameters in
             agents.kill(request, parameters["agent", default: ""])
         }

@@ -66,7 +66,8 @@ public struct ExporterConfig: Sendable, Equatable {
             case "health": config.health = try HealthSection.read(child)
             case "metrics": config.taskDurationBuckets = try MetricsSection.read(child)
             case "global": config.global = try GlobalConfig.read(child)
-            case "rule_files": config.ruleFiles = try child.sequence().map { (item) throws(ConfigError) in try item.string() }
+            case "rule_files":
+                config.ruleFiles = try child.sequence().map { (item) throws(ConfigError) in try item.string() }
             default: alertingSections[key] = child
             }
         }

@@ -23,7 +23,9 @@ enum HealthSection {
         return policy
     }
 
-    private static func thresholds(_ reader: YAMLNodeReader, defaults: HealthThresholds) throws(ConfigError) -> HealthThresholds {
+    private static func thresholds(_ reader: YAMLNodeReader, defaults: HealthThresholds) throws(ConfigError)
+        -> HealthThresholds
+    {
         var thresholds = defaults
         for (key, child) in try reader.mapping(allowed: ["degraded_after", "unreachable_after"]) {
             if key == "degraded_after" {

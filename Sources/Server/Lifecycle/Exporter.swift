@@ -91,9 +91,12 @@ public final class Exporter: Sendable {
             PeriodicThread(name: "rules", intervalSeconds: 0.1) { engine.tick() },
             PeriodicThread(name: "notifications", intervalSeconds: 0.1) { router.tick() },
         ]
-        logger.info("fleet restored", metadata: [
-            "agents": "\(registry.count)", "storage": "\(options.storagePath)", "rule_groups": "\(engine.groups.count)",
-        ])
+        logger.info(
+            "fleet restored",
+            metadata: [
+                "agents": "\(registry.count)", "storage": "\(options.storagePath)",
+                "rule_groups": "\(engine.groups.count)",
+            ])
     }
 
     /// Loads the configuration and the fleet stored under `--storage.path` (SQLite), with the system clock.
@@ -102,7 +105,8 @@ public final class Exporter: Sendable {
         try self.init(options: options, parts: try .standard(options: options, logger: logger))
     }
 
-    private static func serverConfiguration(_ options: ExporterOptions) throws(OptionsError) -> HTTPServer.Configuration {
+    private static func serverConfiguration(_ options: ExporterOptions) throws(OptionsError) -> HTTPServer.Configuration
+    {
         let (host, port) = try options.hostAndPort()
         var configuration = HTTPServer.Configuration()
         configuration.host = host
@@ -115,7 +119,9 @@ public final class Exporter: Sendable {
 
     /// Loads the rule files `config` names and puts them in force.
     /// - Throws: ``RuleFileErrors`` naming file, line, group and rule of every problem.
-    static func installRules(_ config: ExporterConfig, options: ExporterOptions, into engine: RuleEngine) throws(RuleFileErrors) {
+    static func installRules(_ config: ExporterConfig, options: ExporterOptions, into engine: RuleEngine)
+        throws(RuleFileErrors)
+    {
         let groups = try RuleFileLoader.load(config.ruleFileGlobs, defaultInterval: config.global.evaluationInterval)
         let settings = RuleEvaluationSettings(
             externalLabels: config.global.externalLabels,
@@ -130,16 +136,23 @@ public final class Exporter: Sendable {
     }
 
     /// What `GET /api/v2/status` reports: the configuration file as in force (secrets redacted) and the start time.
-    private static func statusReporter(_ options: ExporterOptions, _ clock: any WallClock) -> @Sendable () -> AlertmanagerStatus {
+    private static func statusReporter(_ options: ExporterOptions, _ clock: any WallClock)
+        -> @Sendable () -> AlertmanagerStatus
+    {
         let startedAt = clock.now()
         return {
-            let text = FileManager.default.contents(atPath: options.configFile).map { String(decoding: $0, as: UTF8.self) }
-            return AlertmanagerStatus(configOriginal: ConfigRedaction.redact(text ?? ""), startedAt: startedAt,
-                                      version: version)
+            let text = FileManager.default.contents(atPath: options.configFile).map {
+                String(decoding: $0, as: UTF8.self)
+            }
+            return AlertmanagerStatus(
+                configOriginal: ConfigRedaction.redact(text ?? ""), startedAt: startedAt,
+                version: version)
         }
     }
 
-    static func registryConfiguration(_ config: ExporterConfig, _ options: ExporterOptions) -> AgentRegistry.Configuration {
+    static func registryConfiguration(_ config: ExporterConfig, _ options: ExporterOptions)
+        -> AgentRegistry.Configuration
+    {
         AgentRegistry.Configuration(
             maxAgents: options.maxAgents, policy: config.health, taskDurationBounds: config.taskDurationBuckets)
     }
@@ -231,7 +244,9 @@ struct Reloader: Sendable {
             router.reconfigure(Exporter.routerSettings(config, options))
             registry.reconfigure(Exporter.registryConfiguration(config, options))
             reloads.record(succeeded: true, at: clock.now())
-            logger.info("configuration reloaded", metadata: ["file": "\(options.configFile)", "rule_groups": "\(engine.groups.count)"])
+            logger.info(
+                "configuration reloaded",
+                metadata: ["file": "\(options.configFile)", "rule_groups": "\(engine.groups.count)"])
             return nil
         } catch {
             reloads.record(succeeded: false, at: clock.now())

@@ -47,8 +47,9 @@ final class HeartbeatCounters: MetricsSource {
         let name = "heartbeat_exporter_heartbeats_received_total"
         writer.family(name, type: .counter, help: "Heartbeats received, by result.")
         for result in HeartbeatResult.allCases {
-            writer.sample(name, .empty, extraLabel: "result", extraValue: result.rawValue,
-                          value: Double(total(result)))
+            writer.sample(
+                name, .empty, extraLabel: "result", extraValue: result.rawValue,
+                value: Double(total(result)))
         }
     }
 }

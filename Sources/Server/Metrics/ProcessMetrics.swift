@@ -2,7 +2,7 @@ import Exposition
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The standard `process_*` metrics, as Prometheus' client_golang exposes them on Linux.
@@ -47,12 +47,14 @@ public struct ProcessMetrics: Sendable {
         let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
         let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
         if let text = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
-           let stat = try? ProcFS.parseProcStat(text), ticksPerSecond > 0 {
+            let stat = try? ProcFS.parseProcStat(text), ticksPerSecond > 0
+        {
             metrics.cpuSeconds = Double(stat.userTicks + stat.systemTicks) / ticksPerSecond
             metrics.virtualMemoryBytes = Double(stat.virtualMemoryBytes)
             metrics.residentMemoryBytes = Double(stat.residentPages) * pageSize
             if let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
-               let bootTime = try? ProcFS.parseBootTime(text) {
+                let bootTime = try? ProcFS.parseBootTime(text)
+            {
                 metrics.startTimeSeconds = Double(bootTime) + Double(stat.startTicks) / ticksPerSecond
             }
         }
@@ -69,11 +71,15 @@ public struct ProcessMetrics: Sendable {
             ("process_max_fds", .gauge, "Maximum number of open file descriptors.", maxFileDescriptors),
             ("process_open_fds", .gauge, "Number of open file descriptors.", openFileDescriptors),
             ("process_resident_memory_bytes", .gauge, "Resident memory size in bytes.", residentMemoryBytes),
-            ("process_start_time_seconds", .gauge, "Start time of the process since unix epoch in seconds.",
-             startTimeSeconds),
+            (
+                "process_start_time_seconds", .gauge, "Start time of the process since unix epoch in seconds.",
+                startTimeSeconds
+            ),
             ("process_virtual_memory_bytes", .gauge, "Virtual memory size in bytes.", virtualMemoryBytes),
-            ("process_virtual_memory_max_bytes", .gauge, "Maximum amount of virtual memory available in bytes.",
-             virtualMemoryMaxBytes),
+            (
+                "process_virtual_memory_max_bytes", .gauge, "Maximum amount of virtual memory available in bytes.",
+                virtualMemoryMaxBytes
+            ),
         ]
         for (name, type, help, value) in families {
             guard let value else { continue }

@@ -19,13 +19,17 @@ final class ReloadStatus: MetricsSource {
     }
 
     func write(into writer: inout ExpositionWriter) {
-        writer.family("heartbeat_exporter_config_last_reload_successful", type: .gauge,
-                      help: "Whether the last configuration reload succeeded.")
-        writer.sample("heartbeat_exporter_config_last_reload_successful", .empty,
-                      value: Double(successful.load(ordering: .relaxed)))
-        writer.family("heartbeat_exporter_config_last_reload_success_timestamp_seconds", type: .gauge,
-                      help: "Unix time of the last successful configuration load.")
-        writer.sample("heartbeat_exporter_config_last_reload_success_timestamp_seconds", .empty,
-                      time: Timestamp(milliseconds: successTime.load(ordering: .relaxed)))
+        writer.family(
+            "heartbeat_exporter_config_last_reload_successful", type: .gauge,
+            help: "Whether the last configuration reload succeeded.")
+        writer.sample(
+            "heartbeat_exporter_config_last_reload_successful", .empty,
+            value: Double(successful.load(ordering: .relaxed)))
+        writer.family(
+            "heartbeat_exporter_config_last_reload_success_timestamp_seconds", type: .gauge,
+            help: "Unix time of the last successful configuration load.")
+        writer.sample(
+            "heartbeat_exporter_config_last_reload_success_timestamp_seconds", .empty,
+            time: Timestamp(milliseconds: successTime.load(ordering: .relaxed)))
     }
 }

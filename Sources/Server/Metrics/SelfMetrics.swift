@@ -13,7 +13,8 @@ struct SelfMetrics: Sendable {
         heartbeats: HeartbeatCounters, registry: AgentRegistry, storage: StorageFlushMetrics
     ) {
         sources = [
-            rules, notifications, BuildInfo(version: version), reloads, heartbeats, TransitionCounts(registry: registry),
+            rules, notifications, BuildInfo(version: version), reloads, heartbeats,
+            TransitionCounts(registry: registry),
             storage, ProcessMetricsSource(),
         ]
     }
@@ -28,19 +29,21 @@ struct BuildInfo: MetricsSource {
     let version: String
 
     func write(into writer: inout ExpositionWriter) {
-        writer.family("heartbeat_exporter_build_info", type: .gauge,
-                      help: "A metric with a constant '1' value labeled by version and Swift version.")
-        writer.sample("heartbeat_exporter_build_info", RenderedLabels([("version", version), ("swiftversion", swiftVersion)]),
-                      value: 1)
+        writer.family(
+            "heartbeat_exporter_build_info", type: .gauge,
+            help: "A metric with a constant '1' value labeled by version and Swift version.")
+        writer.sample(
+            "heartbeat_exporter_build_info", RenderedLabels([("version", version), ("swiftversion", swiftVersion)]),
+            value: 1)
     }
 
     private var swiftVersion: String {
         #if compiler(>=6.3)
-        "6.3"
+            "6.3"
         #elseif compiler(>=6.2)
-        "6.2"
+            "6.2"
         #else
-        "6.x"
+            "6.x"
         #endif
     }
 }
@@ -51,11 +54,13 @@ struct TransitionCounts: MetricsSource {
 
     func write(into writer: inout ExpositionWriter) {
         let counts = registry.transitionsByTargetState
-        writer.family("heartbeat_exporter_state_transitions_total", type: .counter,
-                      help: "Agent health state transitions, by the state entered.")
+        writer.family(
+            "heartbeat_exporter_state_transitions_total", type: .counter,
+            help: "Agent health state transitions, by the state entered.")
         for state in HealthState.allCases.sorted(by: { $0.rawValue < $1.rawValue }) {
-            writer.sample("heartbeat_exporter_state_transitions_total", .empty, extraLabel: "to",
-                          extraValue: state.rawValue, value: Double(counts[state] ?? 0))
+            writer.sample(
+                "heartbeat_exporter_state_transitions_total", .empty, extraLabel: "to",
+                extraValue: state.rawValue, value: Double(counts[state] ?? 0))
         }
     }
 }

@@ -5,68 +5,72 @@
 enum PageHTML {
     /// `GET /`: summary, fleet table, alerts, silences.
     static func fleet(root: String, assetURLs: [String: String]) -> String {
-        document(title: "Fleet", page: "fleet", root: root, assetURLs: assetURLs, main: """
-              <section aria-labelledby="fleet-title">
-                <h1 id="fleet-title">Fleet</h1>
-                <div id="summary" class="summary" aria-label="Agents per state"></div>
-                <div class="controls">
-                  <label>State <select id="state-filter">
-                    <option value="">all</option>
-                    <option value="healthy">healthy</option>
-                    <option value="degraded">degraded</option>
-                    <option value="unreachable">unreachable</option>
-                    <option value="killed">killed</option>
-                    <option value="stopped">stopped</option>
-                  </select></label>
-                  <label>Name <input id="search" type="search" placeholder="search agents" autocomplete="off"
-                    spellcheck="false"></label>
-                  <span id="shown-count" class="muted"></span>
-                </div>
-                <table class="fleet">
-                  <thead><tr><th>Agent</th><th>Type</th><th>State</th><th>Last seen</th><th>Current task</th>
-                    <th>Progress</th><th class="number">Cost (USD)</th>
-                    <th><span class="hidden-label">Actions</span></th></tr></thead>
-                  <tbody id="fleet-rows"></tbody>
-                </table>
-                <p id="fleet-empty" class="muted" hidden></p>
-              </section>
-            \(alertsSection)
-              <section aria-labelledby="silences-title">
-                <h2 id="silences-title">Active silences</h2>
-                <p id="silences-status" class="muted">Loading…</p>
-                <table id="silences-table" hidden>
-                  <thead><tr><th>Matchers</th><th>Until</th><th>Created by</th><th>Comment</th><th>ID</th></tr></thead>
-                  <tbody id="silence-rows"></tbody>
-                </table>
-              </section>
-            """)
+        document(
+            title: "Fleet", page: "fleet", root: root, assetURLs: assetURLs,
+            main: """
+                  <section aria-labelledby="fleet-title">
+                    <h1 id="fleet-title">Fleet</h1>
+                    <div id="summary" class="summary" aria-label="Agents per state"></div>
+                    <div class="controls">
+                      <label>State <select id="state-filter">
+                        <option value="">all</option>
+                        <option value="healthy">healthy</option>
+                        <option value="degraded">degraded</option>
+                        <option value="unreachable">unreachable</option>
+                        <option value="killed">killed</option>
+                        <option value="stopped">stopped</option>
+                      </select></label>
+                      <label>Name <input id="search" type="search" placeholder="search agents" autocomplete="off"
+                        spellcheck="false"></label>
+                      <span id="shown-count" class="muted"></span>
+                    </div>
+                    <table class="fleet">
+                      <thead><tr><th>Agent</th><th>Type</th><th>State</th><th>Last seen</th><th>Current task</th>
+                        <th>Progress</th><th class="number">Cost (USD)</th>
+                        <th><span class="hidden-label">Actions</span></th></tr></thead>
+                      <tbody id="fleet-rows"></tbody>
+                    </table>
+                    <p id="fleet-empty" class="muted" hidden></p>
+                  </section>
+                \(alertsSection)
+                  <section aria-labelledby="silences-title">
+                    <h2 id="silences-title">Active silences</h2>
+                    <p id="silences-status" class="muted">Loading…</p>
+                    <table id="silences-table" hidden>
+                      <thead><tr><th>Matchers</th><th>Until</th><th>Created by</th><th>Comment</th><th>ID</th></tr></thead>
+                      <tbody id="silence-rows"></tbody>
+                    </table>
+                  </section>
+                """)
     }
 
     /// `GET /agents/{agent}`: one agent, its latest metrics, its alerts and its state history.
     static func agent(root: String, assetURLs: [String: String]) -> String {
-        document(title: "Agent", page: "agent", root: root, assetURLs: assetURLs, main: """
-              <p><a href="\(root)">&larr; Fleet</a></p>
-              <section aria-labelledby="agent-name">
-                <div class="agent-head">
-                  <h1 id="agent-name">Agent</h1>
-                  <span id="agent-state" class="state"></span>
-                  <button type="button" id="agent-action" hidden></button>
-                </div>
-                <dl id="agent-details" class="details"></dl>
-              </section>
-              <section aria-labelledby="metrics-title">
-                <h2 id="metrics-title">Latest metrics</h2>
-                <table class="metrics"><tbody id="metric-rows"></tbody></table>
-              </section>
-            \(alertsSection)
-              <section aria-labelledby="history-title">
-                <h2 id="history-title">State history</h2>
-                <table>
-                  <thead><tr><th>At</th><th>From</th><th>To</th><th>Reason</th></tr></thead>
-                  <tbody id="history-rows"></tbody>
-                </table>
-              </section>
-            """)
+        document(
+            title: "Agent", page: "agent", root: root, assetURLs: assetURLs,
+            main: """
+                  <p><a href="\(root)">&larr; Fleet</a></p>
+                  <section aria-labelledby="agent-name">
+                    <div class="agent-head">
+                      <h1 id="agent-name">Agent</h1>
+                      <span id="agent-state" class="state"></span>
+                      <button type="button" id="agent-action" hidden></button>
+                    </div>
+                    <dl id="agent-details" class="details"></dl>
+                  </section>
+                  <section aria-labelledby="metrics-title">
+                    <h2 id="metrics-title">Latest metrics</h2>
+                    <table class="metrics"><tbody id="metric-rows"></tbody></table>
+                  </section>
+                \(alertsSection)
+                  <section aria-labelledby="history-title">
+                    <h2 id="history-title">State history</h2>
+                    <table>
+                      <thead><tr><th>At</th><th>From</th><th>To</th><th>Reason</th></tr></thead>
+                      <tbody id="history-rows"></tbody>
+                    </table>
+                  </section>
+                """)
     }
 
     private static let alertsSection = """

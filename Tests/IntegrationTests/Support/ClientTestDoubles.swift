@@ -2,7 +2,7 @@ import Foundation
 import HeartbeatClient
 import Synchronization
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A clock for the client: each read of `now` advances it by `step`, so a timed task lasts exactly `step`;

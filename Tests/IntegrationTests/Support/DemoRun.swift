@@ -41,7 +41,9 @@ final class DemoRun {
         try FileManager.default.copyItem(atPath: source, toPath: directory + "/demo")
         let config = directory + "/demo/heartbeat-exporter.yml"
         let text = try String(contentsOfFile: config, encoding: .utf8)
-        guard text.contains(Self.exampleWebhook) else { throw TestFailure("the demo config no longer names \(Self.exampleWebhook)") }
+        guard text.contains(Self.exampleWebhook) else {
+            throw TestFailure("the demo config no longer names \(Self.exampleWebhook)")
+        }
         try text.replacingOccurrences(of: Self.exampleWebhook, with: webhook.absoluteString)
             .write(toFile: config, atomically: true, encoding: .utf8)
         exporter = try ExporterProcess(arguments: ["--config.file", config])

@@ -22,7 +22,8 @@ final class ExporterProcess: @unchecked Sendable {
     init(storagePath: String? = nil, arguments: [String] = [], port: UInt16 = 0) throws {
         self.storagePath = storagePath ?? TestPaths.temporaryDirectory("exporter-data")
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["serve", "--web.listen-address", "127.0.0.1:\(port)", "--storage.path", self.storagePath]
+        process.arguments =
+            ["serve", "--web.listen-address", "127.0.0.1:\(port)", "--storage.path", self.storagePath]
             + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: self.storagePath)
         let errors = Pipe()

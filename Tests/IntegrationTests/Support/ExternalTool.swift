@@ -19,8 +19,10 @@ enum ExternalTool {
     }
 
     /// Runs `tool` with `arguments`, feeding `input` on standard input.
-    static func run(_ tool: String, _ arguments: [String], input: [UInt8]? = nil,
-                    environment: [String: String]? = nil) throws -> Result {
+    static func run(
+        _ tool: String, _ arguments: [String], input: [UInt8]? = nil,
+        environment: [String: String]? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool.hasPrefix("/") ? tool : try path(tool))
         process.arguments = arguments
@@ -30,7 +32,9 @@ enum ExternalTool {
         let errPath = NSTemporaryDirectory() + "tool-err-\(UUID().uuidString)"
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: outPath); try? FileManager.default.removeItem(atPath: errPath) }
+        defer {
+            try? FileManager.default.removeItem(atPath: outPath); try? FileManager.default.removeItem(atPath: errPath)
+        }
         let stdin = Pipe()
         process.standardOutput = FileHandle(forWritingAtPath: outPath)
         process.standardError = FileHandle(forWritingAtPath: errPath)
@@ -41,7 +45,8 @@ enum ExternalTool {
         process.waitUntilExit()
         let out = FileManager.default.contents(atPath: outPath) ?? Data()
         let err = FileManager.default.contents(atPath: errPath) ?? Data()
-        return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                      stderr: String(decoding: err, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+            stderr: String(decoding: err, as: UTF8.self))
     }
 }

@@ -49,10 +49,11 @@ struct GrafanaDashboard {
         panels.flatMap { panel -> [Target] in
             let id = Int(panel["id"]?.numberValue ?? -1), title = panel["title"]?.stringValue ?? ""
             return (panel["targets"]?.arrayValue ?? []).compactMap(\.objectValue).map { target in
-                Target(panelID: id, panelTitle: title, refID: target["refId"]?.stringValue ?? "?",
-                       expression: target["expr"]?.stringValue ?? "",
-                       instant: target["instant"]?.boolValue == true && target["range"]?.boolValue != true,
-                       datasources: [panel["datasource"] ?? .null, target["datasource"] ?? .null])
+                Target(
+                    panelID: id, panelTitle: title, refID: target["refId"]?.stringValue ?? "?",
+                    expression: target["expr"]?.stringValue ?? "",
+                    instant: target["instant"]?.boolValue == true && target["range"]?.boolValue != true,
+                    datasources: [panel["datasource"] ?? .null, target["datasource"] ?? .null])
             }
         }
     }
@@ -60,8 +61,9 @@ struct GrafanaDashboard {
     var variables: [Variable] {
         (root["templating"]?.objectValue?["list"]?.arrayValue ?? []).compactMap(\.objectValue).map { object in
             let query = object["query"]?.stringValue ?? object["query"]?.objectValue?["query"]?.stringValue
-            return Variable(name: object["name"]?.stringValue ?? "", type: object["type"]?.stringValue ?? "",
-                            query: query, object: object)
+            return Variable(
+                name: object["name"]?.stringValue ?? "", type: object["type"]?.stringValue ?? "",
+                query: query, object: object)
         }
     }
 
@@ -85,13 +87,16 @@ struct GrafanaDashboard {
         text.replace(/\{[^}]*\}/, with: "{}")
         text.replace(/\[[^\]]*\]/, with: "[]")
         text.replace(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/, with: " ")
-        let keywords: Set<String> = ["and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring",
-                                     "group_left", "group_right", "inf", "nan", "Inf", "NaN"]
+        let keywords: Set<String> = [
+            "and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring",
+            "group_left", "group_right", "inf", "nan", "Inf", "NaN",
+        ]
         var names: Set<String> = []
         // Numbers and durations (`0.95`, `5m`, `1e3`) are matched first so that their letters are not names.
         for match in text.matches(of: /[0-9][0-9A-Za-z_.:]*|([A-Za-z_:][A-Za-z0-9_:]*)(\s*\(?)/) {
             guard let name = match.output.1.map(String.init), match.output.2?.hasSuffix("(") != true,
-                  !keywords.contains(name) else { continue }
+                !keywords.contains(name)
+            else { continue }
             names.insert(name)
         }
         return names

@@ -1,7 +1,7 @@
 import Foundation
 import JSON
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A reply as a test sees it.
@@ -24,8 +24,10 @@ struct TestReply: Sendable {
 struct HTTPTestClient: Sendable {
     let baseURL: String
 
-    func request(_ method: String, _ path: String, body: String? = nil,
-                 headers: [String: String] = [:]) async throws -> TestReply {
+    func request(
+        _ method: String, _ path: String, body: String? = nil,
+        headers: [String: String] = [:]
+    ) async throws -> TestReply {
         guard let url = URL(string: baseURL + path) else { throw TestFailure("bad URL \(baseURL + path)") }
         var request = URLRequest(url: url, timeoutInterval: 30)
         request.httpMethod = method

@@ -44,9 +44,12 @@ final class PrometheusProcess: @unchecked Sendable {
     }
 
     /// Runs an instant query until `accept` holds for its result vector, or `timeout` seconds pass.
-    func waitForQuery(_ query: String, timeout: Double = 60,
-                      until accept: ([(labels: [String: String], value: String)]) -> Bool) async throws
-        -> [(labels: [String: String], value: String)] {
+    func waitForQuery(
+        _ query: String, timeout: Double = 60,
+        until accept: ([(labels: [String: String], value: String)]) -> Bool
+    ) async throws
+        -> [(labels: [String: String], value: String)]
+    {
         let deadline = Date().addingTimeInterval(timeout)
         var last: [(labels: [String: String], value: String)] = []
         let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? query
@@ -63,7 +66,8 @@ final class PrometheusProcess: @unchecked Sendable {
     private static func vector(_ data: JSONValue) -> [(labels: [String: String], value: String)] {
         (data.objectValue?["result"]?.arrayValue ?? []).compactMap { item in
             guard let object = item.objectValue, let metric = object["metric"]?.objectValue,
-                  let value = object["value"]?.arrayValue, value.count == 2, let text = value[1].stringValue else {
+                let value = object["value"]?.arrayValue, value.count == 2, let text = value[1].stringValue
+            else {
                 return nil
             }
             var labels: [String: String] = [:]
@@ -94,7 +98,8 @@ enum FreePort {
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                bind(socketDescriptor, socketAddress, length) == 0 && getsockname(socketDescriptor, socketAddress, &length) == 0
+                bind(socketDescriptor, socketAddress, length) == 0
+                    && getsockname(socketDescriptor, socketAddress, &length) == 0
             }
         }
         guard bound else { throw TestFailure("cannot bind a loopback port") }

@@ -2,7 +2,7 @@
 // Usage: http-trivial-bench PORT   (stops on SIGTERM or SIGINT)
 import HTTP
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 let arguments = CommandLine.arguments
