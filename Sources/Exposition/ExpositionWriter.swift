@@ -48,24 +48,24 @@ public struct ExpositionWriter: Sendable {
 
     /// Writes one sample line: `name{labels} value`.
     public mutating func sample(_ name: String, _ labels: RenderedLabels, value: Double) {
+        appendSeries(name, labels)
+        appendValue(value)
+    }
+
+    /// `name{labels}`, or `name` alone without labels.
+    private mutating func appendSeries(_ name: String, _ labels: RenderedLabels) {
         bytes.append(contentsOf: name.utf8)
         if !labels.isEmpty {
             bytes.append(UInt8(ascii: "{"))
             bytes.append(contentsOf: labels.bytes)
             bytes.append(UInt8(ascii: "}"))
         }
-        appendValue(value)
     }
 
     /// Writes one sample line whose value is a time in seconds since the epoch, `name{labels} 1.764115200123e+09`,
     /// written from the time's milliseconds in Go's float form (the same bytes as the seconds as a `Double`).
     public mutating func sample(_ name: String, _ labels: RenderedLabels, time: Timestamp) {
-        bytes.append(contentsOf: name.utf8)
-        if !labels.isEmpty {
-            bytes.append(UInt8(ascii: "{"))
-            bytes.append(contentsOf: labels.bytes)
-            bytes.append(UInt8(ascii: "}"))
-        }
+        appendSeries(name, labels)
         bytes.append(UInt8(ascii: " "))
         time.appendGoSeconds(to: &bytes)
         bytes.append(UInt8(ascii: "\n"))
