@@ -25,28 +25,3 @@ public struct RuleStatus: Sendable, Equatable {
     /// Creates a status for a rule never evaluated.
     public init() {}
 }
-
-/// What rules need besides the query: settings of the group and the server.
-public struct RuleEvaluationSettings: Sendable {
-    /// `$externalLabels` in templates.
-    public var externalLabels: [String: String]
-    /// `$externalURL` in templates.
-    public var externalURL: String
-    /// The group's `limit` (0: none).
-    public var limit: Int
-
-    /// Creates settings.
-    public init(externalLabels: [String: String] = [:], externalURL: String = "", limit: Int = 0) {
-        self.externalLabels = externalLabels
-        self.externalURL = externalURL
-        self.limit = limit
-    }
-}
-
-/// The writable side of the series store that rules write their results to (recording rules' series,
-/// `ALERTS`, `ALERTS_FOR_STATE`, stale markers). Later rules of the same evaluation read the samples back
-/// through the ``Queryable`` given to ``RuleGroup/evaluate(at:queryable:sink:settings:resendDelay:)``.
-public protocol RuleSampleSink {
-    /// Stores one sample; `value` may be ``staleMarker``.
-    func append(_ labels: Labels, timestamp: Int64, value: Double)
-}

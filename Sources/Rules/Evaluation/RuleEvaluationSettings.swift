@@ -1,0 +1,19 @@
+import Model
+import PromQL
+
+/// What rules need besides the query: settings of the group and the server.
+public struct RuleEvaluationSettings: Sendable {
+    /// `$externalLabels` in templates.
+    public var externalLabels: [String: String]
+    /// `$externalURL` in templates.
+    public var externalURL: String
+    /// The group's `limit` (0: none).
+    public var limit: Int
+
+    /// Creates settings.
+    public init(externalLabels: [String: String] = [:], externalURL: String = "", limit: Int = 0) {
+        self.externalLabels = externalLabels
+        self.externalURL = externalURL
+        self.limit = limit
+    }
+}
