@@ -125,16 +125,20 @@ public final class AlertRouter: Sendable {
         metrics.register(receivers: settings.config?.receivers.map(\.name) ?? [])
     }
 
-    /// Takes the alerts a rule group wants sent (firing and resolved, Prometheus' `sendAlerts`): external
-    /// labels are added where an alert lacks them (as Prometheus' notifier does), they join their aggregation
-    /// groups, and those routed to `alertmanager_configs` are forwarded at once.
-    public func receive(_ sent: [Alerting.Alert]) {
-        guard !sent.isEmpty else { return }
+    /// Takes the alerts a rule group wants sent (firing and resolved, Prometheus' `sendAlerts`) and the firing
+    /// alerts it does not resend yet (`refreshed`): external labels are added where an alert lacks them (as
+    /// Prometheus' notifier does), each is stored as Alertmanager stores an alert it receives (it replaces or
+    /// merges with the one held, its `updatedAt` is the time of arrival), and joins its aggregation groups, so
+    /// the API and the next notifications show this evaluation's annotations. Only `sent` is forwarded to
+    /// `alertmanager_configs`, at once, at Prometheus' resend pace.
+    public func receive(_ sent: [Alerting.Alert], refreshed: [Alerting.Alert] = []) {
+        guard !sent.isEmpty || !refreshed.isEmpty else { return }
         let now = clock.now()
         let forwarding = state.withLock { state -> [Delivery] in
             let alerts = sent.map { Self.received($0, settings: state.settings, at: now) }
-            for alert in alerts { state.alerts[alert.fingerprint] = alert }
-            state.dispatcher.insert(alerts, at: now)
+            let current = refreshed.map { Self.received($0, settings: state.settings, at: now) }
+            let stored = (alerts + current).map { state.store($0, at: now) }
+            state.dispatcher.insert(stored, at: now)
             return forwardingDeliveries(alerts, state: &state, at: now)
         }
         for delivery in forwarding { deliveries.enqueue(delivery) }
@@ -258,6 +262,14 @@ public final class AlertRouter: Sendable {
 }
 
 extension AlertRouter.State {
+    /// Keeps `alert` as Alertmanager's alert store does (merged with the one held when their activity ranges
+    /// overlap) and returns what is kept.
+    mutating func store(_ alert: Alerting.Alert, at now: Timestamp) -> Alerting.Alert {
+        let kept = alert.storing(over: alerts[alert.fingerprint], at: now)
+        alerts[alert.fingerprint] = kept
+        return kept
+    }
+
     /// The notification log entries to write and to delete, taken from the dispatcher and from earlier writes
     /// that failed; a write that fails again puts them back.
     mutating func takeUnsavedLog() -> (entries: [NotificationLogEntry], expired: [NotificationLogEntry]) {

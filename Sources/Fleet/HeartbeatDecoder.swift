@@ -35,6 +35,12 @@ public struct HeartbeatDecoder: Sendable {
         return beat
     }
 
+    /// The `agent` a heartbeat names when it is a valid agent name, else nil: who sent a refused heartbeat.
+    public func readableAgentName(_ value: JSONValue) -> String? {
+        guard case .object(let object) = value else { return nil }
+        return try? FieldReader(object: object, path: "").identifier("agent", maxBytes: limits.maxAgentNameBytes)
+    }
+
     private func agentName(_ fields: FieldReader) throws(HeartbeatError) -> String {
         guard let name = try fields.identifier("agent", maxBytes: limits.maxAgentNameBytes) else {
             throw HeartbeatError(field: fields.path("agent"), rule: "is required")
@@ -73,14 +79,15 @@ public struct HeartbeatDecoder: Sendable {
         for (name, value) in object.members {
             try checkLabelName(name, field: "\(field).\(name)")
             if labels.contains(where: { $0.name == name }) {
-                throw HeartbeatError(field: "\(field).\(name)", rule: "label appears twice")
+                throw HeartbeatError(.invalidLabel, field: "\(field).\(name)", rule: "label appears twice")
             }
             guard case .string(let text) = value else {
-                throw HeartbeatError(field: "\(field).\(name)", rule: "must be a string")
+                throw HeartbeatError(.invalidLabel, field: "\(field).\(name)", rule: "must be a string")
             }
             guard text.utf8.count <= limits.maxLabelValueBytes else {
                 throw HeartbeatError(
-                    field: "\(field).\(name)", rule: "must be at most \(limits.maxLabelValueBytes) bytes")
+                    .invalidLabel, field: "\(field).\(name)", rule: "must be at most \(limits.maxLabelValueBytes) bytes"
+                )
             }
             labels.append((name, text))
         }
@@ -92,14 +99,15 @@ public struct HeartbeatDecoder: Sendable {
 
     private func checkLabelName(_ name: String, field: String) throws(HeartbeatError) {
         guard MetricNaming.isValidLabelName(name) else {
-            throw HeartbeatError(field: field, rule: "label name must match [a-zA-Z_][a-zA-Z0-9_]*")
+            throw HeartbeatError(.invalidLabel, field: field, rule: "label name must match [a-zA-Z_][a-zA-Z0-9_]*")
         }
         guard !name.hasPrefix("__") else {
-            throw HeartbeatError(field: field, rule: "label names starting with __ are reserved")
+            throw HeartbeatError(.invalidLabel, field: field, rule: "label names starting with __ are reserved")
         }
         guard !Self.reservedLabelNames.contains(name) else {
             throw HeartbeatError(
-                field: field, rule: "label name is reserved (agent, agent_type, host are set by the exporter)")
+                .invalidLabel, field: field,
+                rule: "label name is reserved (agent, agent_type, host are set by the exporter)")
         }
     }
 

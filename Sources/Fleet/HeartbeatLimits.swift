@@ -23,6 +23,8 @@ public struct HeartbeatError: Error, Sendable, Equatable, CustomStringConvertibl
     public enum Kind: Sendable, Equatable {
         /// A field is missing, of the wrong type, or out of range (422).
         case invalidField
+        /// A label's name or value is not acceptable (422).
+        case invalidLabel
         /// A label or agent limit was reached (429).
         case limitReached
     }

@@ -40,18 +40,26 @@ public final class RuleEngine: Sendable {
     let store: any AlertStateStorage
     private let clock: any WallClock
     let logger: Logger
-    /// Receives the alerts each group evaluation wants sent (the alert router).
-    private let notify: @Sendable ([Alerting.Alert]) -> Void
+    /// Receives, after each group evaluation, the alerts it wants sent and the firing alerts whose resend is
+    /// not due (the alert router keeps both current; it forwards only the first to Alertmanagers).
+    private let notify: @Sendable (_ sent: [Alerting.Alert], _ refreshed: [Alerting.Alert]) -> Void
+    /// The exporter's own series that rules may read besides the fleet's.
+    let exporterSeries: [any ExporterSeriesSource]
     /// Protects the groups, their schedule and failure counts, the settings and the last sampling time.
     private let state = Mutex(State())
 
     /// Creates an engine without rules.
-    /// - Parameter notify: receives the firing and resolved alerts each group evaluation sends.
+    /// - Parameter exporterSeries: the exporter's own series that rules may read, sampled with the fleet.
+    /// - Parameter notify: receives the firing and resolved alerts each group evaluation sends (Prometheus'
+    ///   `sendAlerts`, resent every minute), and the firing alerts it does not resend, with this evaluation's
+    ///   annotations.
     public init(
         registry: AgentRegistry, store: any AlertStateStorage, clock: any WallClock, logger: Logger,
-        notify: @escaping @Sendable ([Alerting.Alert]) -> Void = { _ in }
+        exporterSeries: [any ExporterSeriesSource] = [],
+        notify: @escaping @Sendable (_ sent: [Alerting.Alert], _ refreshed: [Alerting.Alert]) -> Void = { _, _ in }
     ) {
         self.notify = notify
+        self.exporterSeries = exporterSeries
         self.registry = registry
         self.store = store
         self.clock = clock
@@ -105,7 +113,10 @@ public final class RuleEngine: Sendable {
             let sent = result.alertsToSend.flatMap { rule in
                 SentAlerts.alerts(rule.alerts, expression: rule.expression, externalURL: settings.externalURL, at: now)
             }
-            if !sent.isEmpty { notify(sent) }
+            let refreshed = result.alertsToRefresh.flatMap { rule in
+                SentAlerts.alerts(rule.alerts, expression: rule.expression, externalURL: settings.externalURL, at: now)
+            }
+            if !sent.isEmpty || !refreshed.isEmpty { notify(sent, refreshed) }
         }
         let counted = failures.withLock { $0 }
         state.withLock { state in
@@ -115,7 +126,8 @@ public final class RuleEngine: Sendable {
         }
     }
 
-    /// Samples the fleet's series the rules read into the history, once per evaluation time.
+    /// Samples the fleet's series the rules read, then the exporter's own, into the history, once per evaluation
+    /// time.
     private func sampleFleet(at now: Timestamp) {
         let (names, alreadySampled) = state.withLock { state -> (Set<String>?, Bool) in
             defer { state.lastSampled = max(state.lastSampled ?? now, now) }
@@ -123,10 +135,12 @@ public final class RuleEngine: Sendable {
         }
         guard !alreadySampled else { return }
         let fleetNames = names.map { $0.intersection(FleetSampler.seriesNames) } ?? FleetSampler.seriesNames
-        guard !fleetNames.isEmpty else { return }
-        sampler.sample(
-            registry.snapshot(), at: now, policy: registry.currentConfiguration.policy, names: fleetNames,
-            into: history)
+        if !fleetNames.isEmpty {
+            sampler.sample(
+                registry.snapshot(), at: now, policy: registry.currentConfiguration.policy, names: fleetNames,
+                into: history)
+        }
+        sampleExporterSeries(at: now)
     }
 
     static func key(_ group: RuleGroup) -> String { group.file + "\u{0}" + group.name }

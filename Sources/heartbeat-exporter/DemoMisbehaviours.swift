@@ -1,3 +1,4 @@
+import Foundation
 import HeartbeatClient
 
 /// Demo agents that are alive but misbehave: a cost loop, an error burst, a stuck agent, a slow one.
@@ -79,6 +80,23 @@ enum DemoMisbehaviours {
             return true
         }
         await context.finish(client, end)
+    }
+}
+
+extension DemoMisbehaviours {
+    /// A client configured with one label too many: every beat is refused (429), so the agent never joins the
+    /// fleet; only the exporter's rejections (`GET /api/v1/rejections`, the status page) and their alert show it.
+    static func mislabelled(_ context: DemoContext, _ name: String) async {
+        let labels = (1...9).map { #""label_\#($0)": "x""# }.joined(separator: ", ")
+        let body = Data(#"{"agent": "\#(name)", "interval_seconds": 1, "labels": {\#(labels)}}"#.utf8)
+        var announced = false
+        while context.running {
+            if let reply = await context.request("POST", "api/v1/heartbeat", body: body), !announced {
+                context.say(name, "sends nine labels: its beats are refused (HTTP \(reply.status))")
+                announced = true
+            }
+            await context.pause(.seconds(1))
+        }
     }
 }
 

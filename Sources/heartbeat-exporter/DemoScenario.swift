@@ -63,5 +63,8 @@ extension DemoRole {
         DemoRole(
             name: "rogue", behaviour: "from 10s fails every task; killed then, it ignores the stop and beats on",
             expect: "AgentErrorRateHigh suppressed (killed): never notified", run: DemoAgents.rogue),
+        DemoRole(
+            name: "mislabelled", behaviour: "sends nine labels, one too many: every beat is refused",
+            expect: "HeartbeatsRejected (its beats in /api/v1/rejections)", run: DemoMisbehaviours.mislabelled),
     ]
 }

@@ -108,7 +108,9 @@ struct HeartbeatDecoderTests {
         (#"{"agent": "a", "metrics": {"memory_bytes": "1G"}}"#, "metrics.memory_bytes", "must be an integer"),
     ])
     func refusesNamingFieldAndRule(json: String, field: String, rule: String) {
-        #expect(throws: HeartbeatError(field: field, rule: rule)) { try decode(json) }
+        // A label's own name or value is an invalid label (counted apart in the rejections); the rest a field.
+        let kind: HeartbeatError.Kind = field.hasPrefix("labels.") ? .invalidLabel : .invalidField
+        #expect(throws: HeartbeatError(kind, field: field, rule: rule)) { try decode(json) }
     }
 
     @Test func moreThanEightLabelsIsALimitNotAFieldError() {

@@ -19,6 +19,7 @@ struct DemoTests {
         AlertKey("AgentTaskLatencyHigh", "demo-slowpoke"),
         AlertKey("AgentRestartLoop", "demo-restarter"),
         AlertKey("AgentErrorRateHigh", "demo-rogue"),
+        AlertKey("HeartbeatsRejected"),
     ]
     /// The alerts of agents an operator killed: they fire, and are suppressed instead of notified.
     static let suppressed: Set<AlertKey> = [AlertKey("AgentErrorRateHigh", "demo-rogue")]

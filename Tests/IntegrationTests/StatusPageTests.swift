@@ -120,7 +120,7 @@ struct StatusPageTests {
             "--xss-agent", "coder-1",
         ])
         #expect(run.status == 0, "browser checks failed:\n\(run.stdout)\(run.stderr)")
-        #expect(run.stdout.components(separatedBy: "ok - ").count - 1 == 11, "\(run.stdout)")
+        #expect(run.stdout.components(separatedBy: "ok - ").count - 1 == 12, "\(run.stdout)")
         exporter.terminate()
     }
 

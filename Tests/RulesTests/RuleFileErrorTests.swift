@@ -112,8 +112,8 @@ private let badFiles: [(file: String, message: String)] = [
 
     @Test func shippedRuleFilesLoad() throws {
         let groups = try RuleFileLoader.load([shippedRulesDirectory.path + "/*.yml"])
-        #expect(groups.map(\.name) == ["agent-health", "watchdog", "agent-work"])
-        #expect(RuleFileLoader.ruleCount(groups) == 10)
+        #expect(groups.map(\.name) == ["exporter", "agent-health", "watchdog", "agent-work"])
+        #expect(RuleFileLoader.ruleCount(groups) == 11)
         #expect(groups.first?.interval == .seconds(15))
     }
 

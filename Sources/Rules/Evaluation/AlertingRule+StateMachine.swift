@@ -93,4 +93,18 @@ extension AlertingRule {
             return sent
         }
     }
+
+    /// The alerts firing at `time` that ``alertsToSend(at:resendDelay:interval:)`` did not hand over (their
+    /// resend is not due): the exporter's own alert store takes them at every evaluation, so that their
+    /// annotations and `updatedAt` follow the rule, while they are not marked sent.
+    func firingAlertsNotSent(at time: Timestamp) -> [Alert] {
+        state.withLock { state in
+            state.active.keys.sorted().compactMap { labels -> Alert? in
+                guard let alert = state.active[labels], alert.state == .firing, alert.lastSentAt != time else {
+                    return nil
+                }
+                return alert
+            }
+        }
+    }
 }

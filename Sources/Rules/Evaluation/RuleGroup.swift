@@ -13,6 +13,10 @@ public struct GroupEvaluationResult: Sendable {
     /// The alerts to send to the notifier (Prometheus' `sendAlerts`), per alerting rule with the rule's
     /// expression as Prometheus prints it (for the alerts' `generatorURL`).
     public var alertsToSend: [(expression: String, alerts: [Alert])]
+    /// The firing alerts whose resend is not due yet, per alerting rule like ``alertsToSend``: Prometheus
+    /// resends only every `resendDelay`, but the exporter's own alert store takes every evaluation's
+    /// annotations, as an Alertmanager next to a Prometheus that resent at each evaluation would show them.
+    public var alertsToRefresh: [(expression: String, alerts: [Alert])] = []
 }
 
 /// A group of rules evaluated together, in order, at one timestamp per evaluation.
@@ -84,6 +88,8 @@ public final class RuleGroup: Sendable {
                 if case .alerting(let alerting) = rule {
                     let alerts = alerting.alertsToSend(at: timestamp, resendDelay: resendDelay, interval: interval)
                     if !alerts.isEmpty { result.alertsToSend.append((alerting.expression.description, alerts)) }
+                    let firing = alerting.firingAlertsNotSent(at: timestamp)
+                    if !firing.isEmpty { result.alertsToRefresh.append((alerting.expression.description, firing)) }
                 }
                 write(samples, ruleIndex: index, at: timestamp, sink: sink)
                 result.samplesWritten += samples.count

@@ -23,8 +23,13 @@ struct AccessControl: Sendable {
 
     /// nil when the request may push heartbeats, else the refusal to send.
     func refuseIngest(_ request: HTTPRequest) -> HTTPResponse? {
+        ingestRefusal(request).map(Self.response)
+    }
+
+    /// nil when the request may send heartbeats (and stops), else why not.
+    func ingestRefusal(_ request: HTTPRequest) -> Refusal? {
         guard let ingestToken else { return nil }
-        return bearerRefusal(request, accepting: [ingestToken] + (adminToken.map { [$0] } ?? [])).map(Self.response)
+        return bearerRefusal(request, accepting: [ingestToken] + (adminToken.map { [$0] } ?? []))
     }
 
     /// nil when the request may perform an admin write, else why not.
@@ -51,7 +56,7 @@ struct AccessControl: Sendable {
         return origin[separator.upperBound...].lowercased() == host.lowercased()
     }
 
-    private static func response(_ refusal: Refusal) -> HTTPResponse {
+    static func response(_ refusal: Refusal) -> HTTPResponse {
         APIResponse.error(refusal.status, refusal.message, headers: refusal.headers)
     }
 

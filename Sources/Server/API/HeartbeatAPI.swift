@@ -12,20 +12,19 @@ struct HeartbeatAPI: Sendable {
     let decoder: HeartbeatDecoder
     let access: AccessControl
     let metrics: HeartbeatCounters
+    /// The recent refusals, by agent and reason.
+    let rejections: HeartbeatRejections
     let clock: any WallClock
 
     /// One heartbeat: 202 with the agent's state, or the error naming what is wrong.
     func single(_ request: HTTPRequest) -> HTTPResponse {
-        if let refusal = access.refuseIngest(request) {
-            metrics.count(.unauthorized)
-            return refusal
-        }
+        if let refusal = refuseIngest(request) { return refusal }
         let document: JSONValue
         do throws(JSONParseError) {
             document = try JSONParser.parse(request.body)
         } catch {
             metrics.count(.invalid)
-            return APIResponse.error(400, error.description)
+            return refuse(Failure(status: 400, message: error.description), reason: .malformedBody, agent: nil)
         }
         switch ingest(document, path: "") {
         case .success(let outcome):
@@ -37,24 +36,24 @@ struct HeartbeatAPI: Sendable {
 
     /// Up to ``maxBatch`` heartbeats in a JSON array; 202 with one result per item, in order.
     func batch(_ request: HTTPRequest) -> HTTPResponse {
-        if let refusal = access.refuseIngest(request) {
-            metrics.count(.unauthorized)
-            return refusal
-        }
+        if let refusal = refuseIngest(request) { return refusal }
         let items: [JSONValue]
         do throws(JSONParseError) {
             guard case .array(let array) = try JSONParser.parse(request.body) else {
                 metrics.count(.invalid)
-                return APIResponse.error(422, "body must be a JSON array of heartbeats")
+                let failure = Failure(status: 422, message: "body must be a JSON array of heartbeats")
+                return refuse(failure, reason: .malformedBody, agent: nil)
             }
             items = array
         } catch {
             metrics.count(.invalid)
-            return APIResponse.error(400, error.description)
+            return refuse(Failure(status: 400, message: error.description), reason: .malformedBody, agent: nil)
         }
         guard items.count <= Self.maxBatch else {
             metrics.count(.invalid)
-            return APIResponse.error(422, "at most \(Self.maxBatch) heartbeats per batch, got \(items.count)")
+            let failure = Failure(
+                status: 422, message: "at most \(Self.maxBatch) heartbeats per batch, got \(items.count)")
+            return refuse(failure, reason: .malformedBody, agent: nil)
         }
         let results = items.enumerated().map { index, item in ingest(item, path: "[\(index)]") }
         return APIResponse.success(status: 202) { writer in writeBatch(results, into: &writer) }
@@ -73,7 +72,9 @@ struct HeartbeatAPI: Sendable {
         } catch {
             let limited = error.kind == .limitReached
             metrics.count(limited ? .limited : .invalid)
-            return .failure(Failure(status: limited ? 429 : 422, message: error.description))
+            let failure = Failure(status: limited ? 429 : 422, message: error.description)
+            record(failure, reason: RejectionReason(error), agent: decoder.readableAgentName(document))
+            return .failure(failure)
         }
         do throws(RegistryError) {
             let outcome = try registry.ingest(beat, at: clock.now())
@@ -81,8 +82,30 @@ struct HeartbeatAPI: Sendable {
             return .success(outcome)
         } catch {
             metrics.count(.limited)
-            return .failure(Failure(status: 429, message: error.description))
+            let failure = Failure(status: 429, message: error.description)
+            record(failure, reason: RejectionReason(error), agent: beat.agent)
+            return .failure(failure)
         }
+    }
+
+    /// The refusal of a request without a valid ingest token, counted and recorded (its body is not read).
+    private func refuseIngest(_ request: HTTPRequest) -> HTTPResponse? {
+        guard let refusal = access.ingestRefusal(request) else { return nil }
+        metrics.count(.unauthorized)
+        rejections.record(
+            agent: nil, reason: .unauthorized, status: refusal.status, message: refusal.message, at: clock.now())
+        return AccessControl.response(refusal)
+    }
+
+    /// Records a refusal of the whole request and answers it.
+    private func refuse(_ failure: Failure, reason: RejectionReason, agent: String?) -> HTTPResponse {
+        record(failure, reason: reason, agent: agent)
+        return APIResponse.error(failure.status, failure.message)
+    }
+
+    private func record(_ failure: Failure, reason: RejectionReason, agent: String?) {
+        rejections.record(
+            agent: agent, reason: reason, status: failure.status, message: failure.message, at: clock.now())
     }
 
     private func write(_ outcome: IngestOutcome, into writer: inout JSONWriter) {

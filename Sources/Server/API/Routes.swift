@@ -8,6 +8,7 @@ struct Routes: Sendable {
     let lifecycle: LifecycleAPI
     let rules: RulesAPI
     let alertmanager: AlertmanagerAPI
+    let rejections: RejectionsAPI
     /// The HTML status page and its files (Sources/Server/Web).
     var statusPage = StatusPage()
 
@@ -31,6 +32,7 @@ struct Routes: Sendable {
         router.post("/api/v1/agents/{agent}/stop") { request, parameters in
             agents.stop(request, parameters["agent", default: ""])
         }
+        router.get("/api/v1/rejections") { request, _ in rejections.list(request) }
         router.get("/metrics") { request, _ in metrics.handle(request) }
         router.get("/api/v1/rules") { request, _ in rules.rules(request) }
         router.get("/api/v1/alerts") { request, _ in rules.alerts(request) }

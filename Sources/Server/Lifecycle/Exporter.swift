@@ -56,9 +56,10 @@ public final class Exporter: Sendable {
             settings: Self.routerSettings(config, options), registry: registry, store: parts.storage, clock: clock,
             logger: logger, transport: parts.transport, retryDelay: parts.retryDelay)
         self.router = router
-        let engine = RuleEngine(registry: registry, store: parts.storage, clock: clock, logger: logger) {
-            router.receive($0)
-        }
+        let rejections = HeartbeatRejections()
+        let engine = RuleEngine(
+            registry: registry, store: parts.storage, clock: clock, logger: logger, exporterSeries: [rejections]
+        ) { router.receive($0, refreshed: $1) }
         self.engine = engine
         try Self.installRules(config, options: options, into: engine)
         let reloads = ReloadStatus(startTime: clock.now())
@@ -70,17 +71,19 @@ public final class Exporter: Sendable {
         let heartbeats = HeartbeatCounters()
         let selfMetrics = SelfMetrics(
             rules: engine, notifications: router.metrics, version: Self.version, reloads: reloads,
-            heartbeats: heartbeats, registry: registry, storage: persistence.metrics)
+            heartbeats: heartbeats, rejections: rejections, registry: registry, storage: persistence.metrics)
         routes = Routes(
             heartbeats: HeartbeatAPI(
-                registry: registry, decoder: HeartbeatDecoder(), access: access, metrics: heartbeats, clock: clock),
+                registry: registry, decoder: HeartbeatDecoder(), access: access, metrics: heartbeats,
+                rejections: rejections, clock: clock),
             agents: AgentsAPI(registry: registry, persistence: persistence, access: access, clock: clock),
             metrics: MetricsEndpoint(registry: registry, selfMetrics: selfMetrics, clock: clock),
             lifecycle: lifecycle,
             rules: RulesAPI(engine: engine),
             alertmanager: AlertmanagerAPI(
                 router: router, access: access, status: Self.statusReporter(options, clock), clock: clock,
-                logger: logger)
+                logger: logger),
+            rejections: RejectionsAPI(rejections: rejections, clock: clock)
         ).router()
         server = HTTPServer(configuration: try Self.serverConfiguration(options), handler: routes)
         let maintenanceWork = maintenanceWork

@@ -10,10 +10,11 @@ struct SelfMetrics: Sendable {
     /// Every source of the exporter's own metrics.
     init(
         rules: any MetricsSource, notifications: any MetricsSource, version: String, reloads: ReloadStatus,
-        heartbeats: HeartbeatCounters, registry: AgentRegistry, storage: StorageFlushMetrics
+        heartbeats: HeartbeatCounters, rejections: HeartbeatRejections, registry: AgentRegistry,
+        storage: StorageFlushMetrics
     ) {
         sources = [
-            rules, notifications, BuildInfo(version: version), reloads, heartbeats,
+            rules, notifications, BuildInfo(version: version), reloads, heartbeats, rejections,
             TransitionCounts(registry: registry),
             storage, ProcessMetricsSource(),
         ]

@@ -1,5 +1,5 @@
 /// `fleet.js`: the fleet page — summary per state, the agent table with its state filter and name search,
-/// kill and resume, firing alerts and active silences. Rows are updated in place, keyed by agent name; at most
+/// kill and resume, rejected heartbeats (when there are some), firing alerts and active silences. Rows are updated in place, keyed by agent name; at most
 /// 500 are in the table at once.
 enum FleetScript {
     static let text = #"""
@@ -180,6 +180,20 @@ enum FleetScript {
             status.textContent = active.length === 0 ? 'No active silence.' : active.length + ' active.';
           }
 
+          /** Refused heartbeats, newest first; the section shows only while there are some. */
+          function renderRejections(data) {
+            const entries = (data && data.rejections) || [];
+            document.getElementById('rejections').hidden = entries.length === 0;
+            document.getElementById('rejection-rows').replaceChildren(...entries.map((entry) => el('tr', {}, [
+              entry.agent ? el('td', {className: 'agent', text: entry.agent}) :
+                el('td', {className: 'muted', text: 'unknown'}),
+              el('td', {text: entry.reason}),
+              el('td', {className: 'number', text: entry.count}),
+              el('td', {text: HX.when(entry.last_at)}),
+              el('td', {className: 'error-text', text: entry.last_error}),
+            ])));
+          }
+
           async function act(name, button) {
             button.disabled = true;
             try {
@@ -198,8 +212,10 @@ enum FleetScript {
           }
 
           async function refresh() {
-            const [fleet, alerts] = await Promise.all([HX.getData('api/v1/agents'), HX.loadAlerts()]);
+            const [fleet, alerts, rejections] = await Promise.all(
+              [HX.getData('api/v1/agents'), HX.loadAlerts(), HX.getData('api/v1/rejections')]);
             renderFleet(fleet);
+            renderRejections(rejections);
             HX.renderAlerts(alerts);
             await refreshSilences();
           }

@@ -3,7 +3,7 @@
 /// `root` is the way back to the exporter's root from the page's URL (`./` for `/`, `../` for
 /// `/agents/{agent}`), so every link is relative and the pages work behind a proxy that adds a path prefix.
 enum PageHTML {
-    /// `GET /`: summary, fleet table, alerts, silences.
+    /// `GET /`: summary, fleet table, rejected heartbeats (hidden while there are none), alerts, silences.
     static func fleet(root: String, assetURLs: [String: String]) -> String {
         document(
             title: "Fleet", page: "fleet", root: root, assetURLs: assetURLs,
@@ -31,6 +31,16 @@ enum PageHTML {
                       <tbody id="fleet-rows"></tbody>
                     </table>
                     <p id="fleet-empty" class="muted" hidden></p>
+                  </section>
+                  <section id="rejections" aria-labelledby="rejections-title" hidden>
+                    <h2 id="rejections-title">Rejected heartbeats</h2>
+                    <p class="muted">Heartbeats refused in the last hour. An agent whose every beat is refused is
+                      missing from the fleet above. <a href="\(root)api/v1/rejections">rejections API</a></p>
+                    <table class="rejections">
+                      <thead><tr><th>Agent</th><th>Reason</th><th class="number">Refused</th><th>Last</th>
+                        <th>Error</th></tr></thead>
+                      <tbody id="rejection-rows"></tbody>
+                    </table>
                   </section>
                 \(alertsSection)
                   <section aria-labelledby="silences-title">

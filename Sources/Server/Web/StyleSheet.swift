@@ -45,6 +45,8 @@ enum StyleSheet {
         table.fleet th:nth-child(7), table.fleet th:nth-child(8) { width: 7.5%; }
         .number { text-align: right; font-variant-numeric: tabular-nums; }
         table.metrics { width: auto; }
+        table.rejections td.error-text { font-family: ui-monospace, monospace; font-size: 0.9em; word-break: break-word; }
+        #rejections h2 { color: var(--unreachable); }
         progress { width: 5rem; vertical-align: middle; }
         .state {
           display: inline-block; padding: 0 0.5rem; border-radius: 999px; font-weight: 600; border: 1px solid currentColor;

@@ -203,6 +203,24 @@ def check_silences(driver, base, agent):
 
 
 
+def check_rejections(driver, base):
+    """The "Rejected heartbeats" section stays hidden until a beat is refused, then names the agent and reason."""
+    driver.get(base + "/")
+    wait_until("the fleet table", lambda: table_rows(driver))
+    if driver.find_element(By.ID, "rejections").is_displayed():
+        raise CheckFailed("the rejections section is shown while no beat was refused")
+    labels = {f"label_{n}": "x" for n in range(1, 10)}
+    status, _ = api(base, "POST", "/api/v1/heartbeat", {"agent": "over-labelled", "labels": labels},
+                    headers={"Content-Type": "application/json"})
+    if status != 429:
+        raise CheckFailed(f"a beat with nine labels answered {status}, not 429")
+    section = driver.find_element(By.ID, "rejections")
+    rows = wait_until("the refused agent listed", lambda: section.is_displayed() and driver.find_element(
+        By.ID, "rejection-rows").text, seconds=8)
+    if "over-labelled" not in rows or "too_many_labels" not in rows or "at most 8 labels" not in rows:
+        raise CheckFailed(f"the rejections section reads {rows!r}")
+
+
 def check_alertmanager_shapes(driver, base):
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "alertmanager_v2_stub.js")) as stub:
         driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": stub.read()})
@@ -284,6 +302,7 @@ def run(arguments):
             check("kill and resume", check_kill_and_resume, driver, base, arguments.kill)
             check("agent page shows details and history", check_agent_page, driver, base, arguments.kill)
             allowed += [("/api/v1/agents/no-such-agent", 404), ("/api/v1/agents/no-such-agent/history", 404)]
+            check("refused heartbeats shown once there are some", check_rejections, driver, base)
             check("Alertmanager v2 silences and suppressed alerts shown", check_alertmanager_shapes, driver, base)
         check("no console errors, no request to another origin", check_console_and_origin, driver, base, allowed)
     finally:
