@@ -1,5 +1,4 @@
 import Model
-import PromQL
 
 /// What rules need besides the query: settings of the group and the server.
 public struct RuleEvaluationSettings: Sendable {

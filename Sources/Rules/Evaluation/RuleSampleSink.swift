@@ -1,5 +1,4 @@
 import Model
-import PromQL
 
 /// The writable side of the series store that rules write their results to (recording rules' series,
 /// `ALERTS`, `ALERTS_FOR_STATE`, stale markers). Later rules of the same evaluation read the samples back
