@@ -9,11 +9,11 @@ struct SelfMetrics: Sendable {
 
     /// Every source of the exporter's own metrics.
     init(
-        rules: any MetricsSource, notifications: any MetricsSource, version: String, reloads: ReloadStatus,
-        heartbeats: HeartbeatCounters, registry: AgentRegistry, storage: StorageFlushMetrics
+        rules: any MetricsSource, notifications: any MetricsSource, alerts: any MetricsSource, version: String,
+        reloads: ReloadStatus, heartbeats: HeartbeatCounters, registry: AgentRegistry, storage: StorageFlushMetrics
     ) {
         sources = [
-            rules, notifications, BuildInfo(version: version), reloads, heartbeats,
+            rules, notifications, alerts, BuildInfo(version: version), reloads, heartbeats,
             TransitionCounts(registry: registry),
             storage, ProcessMetricsSource(),
         ]
