@@ -66,7 +66,7 @@ enum AgentScript {
               ['Heartbeats', metrics.heartbeats_total], ['Restarts', metrics.restarts_total],
               ['Tasks succeeded', metrics.tasks_succeeded_total], ['Tasks failed', metrics.tasks_failed_total],
               ['Cost (USD)', HX.usd(metrics.cost_usd_total)],
-              ['Cost per hour (USD, last 5 to 10 minutes)', HX.usd(metrics.cost_usd_per_hour)],
+              ['Cost per hour (USD, last 10 minutes at most)', HX.usd(metrics.cost_usd_per_hour)],
               ['Tokens', metrics.tokens_total],
               ['Errors', metrics.errors_total], ['Queue depth', metrics.queue_depth],
               ['Active tasks', metrics.active_tasks], ['Memory (bytes)', metrics.memory_bytes],
