@@ -24,6 +24,19 @@ public struct AgentGauges: Sendable, Equatable {
     public init() {}
 }
 
+/// Why an agent's task failed, as its client reported it.
+public struct TaskError: Sendable, Equatable {
+    /// The client's text, such as `TimeoutError: upstream took 30 s`.
+    public var message: String
+    /// When the heartbeat that carried it arrived.
+    public var at: Timestamp
+
+    public init(message: String, at: Timestamp) {
+        self.message = message
+        self.at = at
+    }
+}
+
 /// Everything the exporter knows about one agent.
 public struct AgentRecord: Sendable {
     /// How many transitions each agent keeps in memory; the full history is in storage.
@@ -43,6 +56,11 @@ public struct AgentRecord: Sendable {
     public var counters = AgentCounters()
     public var gauges = AgentGauges()
     public var taskDurations: DurationHistogram
+    /// The error text of the latest failed task that carried one, and when its beat arrived. Kept in memory
+    /// only: an exporter restart forgets it (the failure counts are persisted).
+    public var lastTaskError: TaskError?
+    /// The agent's recent cost marks, for its cost per hour (in memory only).
+    public var costWindow = CostWindow()
     /// Set while an operator has the agent killed.
     public var killed: OperatorAction?
     /// Set while the agent is deregistered.

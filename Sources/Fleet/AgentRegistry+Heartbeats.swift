@@ -82,13 +82,15 @@ extension AgentRegistry {
         if beat.currentTask != nil { record.currentTask = beat.currentTask }
         record.lastBeat = now
         record.counters.heartbeats += 1
-        applyTasks(beat.tasks, to: &record)
+        applyTasks(beat.tasks, to: &record, at: now)
         applyMetrics(beat, to: &record)
+        record.costWindow.record(costUSD: record.counters.costUSD, at: now)
     }
 
-    private func applyTasks(_ tasks: [TaskReport], to record: inout AgentRecord) {
+    private func applyTasks(_ tasks: [TaskReport], to record: inout AgentRecord, at now: Timestamp) {
         for task in tasks {
             if task.success { record.counters.tasksSucceeded += 1 } else { record.counters.tasksFailed += 1 }
+            if !task.success, let error = task.error { record.lastTaskError = TaskError(message: error, at: now) }
             record.counters.costUSD += task.costUSD
             record.counters.tokens += task.tokens
             // The task's own latency_ms, observed in seconds (a measured quantity, not a wall-clock time).

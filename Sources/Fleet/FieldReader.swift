@@ -39,6 +39,20 @@ struct FieldReader {
         return text
     }
 
+    /// A string cut to at most `maxBytes` bytes of UTF-8 at a character boundary; nil when absent or empty.
+    func truncatedText(_ key: String, maxBytes: Int) throws(HeartbeatError) -> String? {
+        guard let text = try text(key, maxBytes: .max, allowEmpty: true), !text.isEmpty else { return nil }
+        guard text.utf8.count > maxBytes else { return text }
+        var cut = ""
+        var bytes = 0
+        for character in text {
+            bytes += character.utf8.count
+            guard bytes <= maxBytes else { break }
+            cut.append(character)
+        }
+        return cut
+    }
+
     /// A name of 1…`maxBytes` characters from `[A-Za-z0-9_.:-]`.
     func identifier(_ key: String, maxBytes: Int) throws(HeartbeatError) -> String? {
         guard let text = try text(key, maxBytes: maxBytes) else { return nil }

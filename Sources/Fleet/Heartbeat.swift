@@ -63,12 +63,19 @@ public struct TaskReport: Sendable, Equatable {
     public var latencyMilliseconds: Double?
     public var costUSD: Double
     public var tokens: Double
+    /// Why a failed task failed, as the client put it (such as `TimeoutError: upstream took 30 s`); at most
+    /// ``HeartbeatLimits/maxTaskErrorBytes``, longer texts are cut.
+    public var error: String?
 
-    public init(success: Bool, latencyMilliseconds: Double? = nil, costUSD: Double = 0, tokens: Double = 0) {
+    public init(
+        success: Bool, latencyMilliseconds: Double? = nil, costUSD: Double = 0, tokens: Double = 0,
+        error: String? = nil
+    ) {
         self.success = success
         self.latencyMilliseconds = latencyMilliseconds
         self.costUSD = costUSD
         self.tokens = tokens
+        self.error = error
     }
 }
 

@@ -137,7 +137,8 @@ public struct HeartbeatDecoder: Sendable {
             success: success,
             latencyMilliseconds: try fields.number("latency_ms", in: 0...FieldReader.largeNumber),
             costUSD: try fields.number("cost_usd", in: 0...FieldReader.largeNumber) ?? 0,
-            tokens: try fields.integer("tokens", max: FieldReader.largeNumber) ?? 0
+            tokens: try fields.integer("tokens", max: FieldReader.largeNumber) ?? 0,
+            error: try fields.truncatedText("error", maxBytes: limits.maxTaskErrorBytes)
         )
     }
 

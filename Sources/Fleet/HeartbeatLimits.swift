@@ -9,6 +9,8 @@ public struct HeartbeatLimits: Sendable, Equatable {
     public var maxLabels = 8
     public var maxLabelValueBytes = 128
     public var maxTasksPerBeat = 1_000
+    /// A task's `error` text is cut to this many bytes (not refused: the failure itself must still count).
+    public var maxTaskErrorBytes = 512
     /// The longest `interval_seconds` accepted: 31 days.
     public var maxIntervalSeconds: Double = 31 * 86_400
     /// The largest `seq` accepted: integers above 2^53 cannot be carried exactly by JSON numbers.

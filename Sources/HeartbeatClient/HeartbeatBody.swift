@@ -2,15 +2,30 @@ import Foundation
 
 /// One finished task, as the heartbeat's `tasks` array carries it.
 struct TaskReport: Encodable, Sendable {
+    /// A task's `error` is cut to this many characters (the exporter keeps at most 512 bytes of it).
+    static let maxErrorCharacters = 512
+
     var success: Bool
     var latencyMs: Double?
     var costUSD: Double?
     var tokens: Int?
+    /// Why a failed task failed.
+    var error: String?
 
     enum CodingKeys: String, CodingKey {
-        case success, tokens
+        case success, tokens, error
         case latencyMs = "latency_ms"
         case costUSD = "cost_usd"
+    }
+
+    /// `text` cut to ``maxErrorCharacters``.
+    static func bounded(_ text: String) -> String {
+        text.count <= maxErrorCharacters ? text : String(text.prefix(maxErrorCharacters - 1)) + "…"
+    }
+
+    /// `Type: description` of a thrown error, bounded.
+    static func describe(_ error: any Error) -> String {
+        bounded("\(type(of: error)): \(error)")
     }
 }
 

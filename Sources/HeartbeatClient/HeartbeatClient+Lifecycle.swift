@@ -30,8 +30,14 @@ extension HeartbeatClient {
         queue.removeAll()
     }
 
-    /// Deregisters gracefully: sends what is still buffered, then tells the exporter the agent stops on purpose
-    /// (state `stopped`, no alerts). Beating ends; a beat from a new client revives the agent.
+    /// Deregisters gracefully: sends what is still buffered (task reports, spending, beats queued while the
+    /// exporter was unreachable) in a last beat, then tells the exporter the agent stops on purpose (state
+    /// `stopped`, no alerts). Beating ends; a beat from a new client revives the agent.
+    ///
+    /// Call it on every way out of the program, also after an error that ends it: Swift has no exit hook
+    /// that could send later, so a program that exits or crashes (a trap, an uncaught signal) without it
+    /// loses what was reported since its last beat — at most one interval's worth — and the exporter, hearing
+    /// nothing more, reports the agent degraded and then unreachable.
     /// - Returns: true when the exporter acknowledged the stop. Never throws: an unreachable exporter is logged.
     @discardableResult
     public func stop(reason: String = "agent shut down") async -> Bool {

@@ -14,7 +14,8 @@ import Logging
 ///
 /// When a reply says an operator killed the agent, `onKilled` is called once with it; the default logs a
 /// warning and stops beating (``stopBeating()``). Call ``stop(reason:)`` on a planned shutdown: the exporter
-/// then shows the agent `stopped` and raises no alert for it.
+/// then shows the agent `stopped` and raises no alert for it. Reports wait in the client for the next beat:
+/// ``stop(reason:)`` sends them, so call it on every way out of the program (a crash loses them).
 ///
 /// ```swift
 /// let client = try HeartbeatClient(url: URL(string: "http://127.0.0.1:9747")!, agent: "summarizer")

@@ -6,6 +6,7 @@ public final class TaskUsage: Sendable {
         var costUSD: Double = 0
         var tokens = 0
         var failed = false
+        var error: String?
     }
 
     /// Protects what the task reported so far.
@@ -21,9 +22,13 @@ public final class TaskUsage: Sendable {
         }
     }
 
-    /// Records the task as failed without throwing out of it.
-    public func markFailed() {
-        state.withLock { $0.failed = true }
+    /// Records the task as failed without throwing out of it; `error` says why (cut to 512 characters; the
+    /// exporter shows the latest as the agent's `last_task_error`).
+    public func markFailed(_ error: String? = nil) {
+        state.withLock { state in
+            state.failed = true
+            if let error { state.error = error }
+        }
     }
 
     var snapshot: State { state.withLock { $0 } }

@@ -70,6 +70,18 @@ struct AgentRegistryTests {
         #expect(agent.taskDurations.cumulativeCounts == [0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2])
     }
 
+    @Test func theLatestFailedTaskWithAnErrorIsTheAgentsLastTaskError() throws {
+        _ = try beat(tasks: [TaskReport(success: false, error: "KeyError: 'id'")])
+        clock.advance(by: 10)
+        let second = clock.now()
+        _ = try beat(tasks: [
+            TaskReport(success: false, error: "TimeoutError: 30 s"), TaskReport(success: false),
+            TaskReport(success: true, error: "ignored on a success"),
+        ])
+        #expect(registry.agent(named: "a")?.lastTaskError == TaskError(message: "TimeoutError: 30 s", at: second))
+        #expect(registry.agent(named: "a")?.counters.tasksFailed == 3)
+    }
+
     @Test func healthFollowsTheAgeOfTheLastBeatAndSweepRecordsEachChange() throws {
         _ = try beat()
         #expect(state() == .healthy)

@@ -40,6 +40,20 @@ struct HeartbeatDecoderTests {
         #expect(try decode(#"{"agent": "a", "host": null, "labels": null}"#) == Heartbeat(agent: "a"))
     }
 
+    @Test func aTaskErrorIsKeptAndALongOneIsCutNotRefused() throws {
+        let beat = try decode(#"{"agent": "a", "tasks": [{"success": false, "error": "TimeoutError: 30 s"}]}"#)
+        #expect(beat.tasks == [TaskReport(success: false, error: "TimeoutError: 30 s")])
+        // 300 two-byte characters: 600 bytes, cut at a character boundary to 512 bytes (256 characters).
+        let long = try decode(
+            "{\"agent\": \"a\", \"tasks\": [{\"success\": false, \"error\": \"\(String(repeating: "é", count: 300))\"}]}"
+        )
+        #expect(long.tasks.first?.error == String(repeating: "é", count: 256))
+        #expect(try decode(#"{"agent": "a", "tasks": [{"success": false, "error": ""}]}"#).tasks.first?.error == nil)
+        #expect(throws: HeartbeatError(field: "tasks[0].error", rule: "must be a string")) {
+            try decode(#"{"agent": "a", "tasks": [{"success": false, "error": 42}]}"#)
+        }
+    }
+
     static let longName = String(repeating: "a", count: 129)
     static let labels9 = (1...9).map { "\"l\($0)\": \"v\"" }.joined(separator: ", ")
 

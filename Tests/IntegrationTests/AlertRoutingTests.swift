@@ -192,6 +192,11 @@ struct AlertRoutingTests {
         #expect(added.status == 0, "\(added.stderr)")
         let id = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(id.count == 36, "amtool prints the new silence's ID, got \(added.stdout)")
+        #expect(
+            added.stderr.contains(/alertmanager version \(heartbeat-exporter [0-9.]+\) are different/),
+            "amtool's version warning names what answers: \(added.stderr)")
+        let unchecked = try amtool(["--no-version-check", "silence", "query"])
+        #expect(unchecked.status == 0 && unchecked.stderr.isEmpty, "\(unchecked.stderr)")
         let query = try amtool(["silence", "query"])
         #expect(query.stdout.contains(id) && query.stdout.contains("maintenance"))
 

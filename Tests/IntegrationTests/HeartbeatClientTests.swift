@@ -138,6 +138,44 @@ struct HeartbeatClientTests {
         #expect(await leaving.beat() == nil)
     }
 
+    @Test func stopDeliversWhatTheClientHolds() async throws {
+        let exporter = try ExporterProcess()
+        let http = HTTPTestClient(baseURL: exporter.baseURL)
+        let client = try client(exporter, "swift-exiting")
+        await client.startHeartbeat(every: .seconds(3600))
+        try await waitUntil("the first beat") { try await heartbeats(http, "swift-exiting") >= 1 }
+        await client.task("summarize") { usage in usage.add(costUSD: 0.5, tokens: 20) }
+        await #expect(throws: CancellationError.self) {
+            try await client.task("import orders.csv") { throw CancellationError() }
+        }
+        await client.task("lookup") { usage in usage.markFailed(String(repeating: "no such customer ", count: 100)) }
+
+        #expect(await client.stop(reason: "shutting down after an error"))
+        let metrics = try await http.get("/metrics").text
+        #expect(sampleValue(metrics, #"agent_tasks_total{agent="swift-exiting",outcome="success"}"#) == 1)
+        #expect(sampleValue(metrics, #"agent_tasks_total{agent="swift-exiting",outcome="failure"}"#) == 2)
+        #expect(sampleValue(metrics, #"agent_cost_usd_total{agent="swift-exiting"}"#) == 0.5)
+        let seen = try #require(await agent(http, "swift-exiting"))
+        #expect(seen["state"]?.stringValue == "stopped")
+        #expect(seen["metrics"]?.objectValue?["heartbeats_total"]?.numberValue == 2)
+        let error = seen["last_task_error"]?.objectValue?["message"]?.stringValue ?? ""
+        #expect(error.hasPrefix("no such customer no such customer") && error.utf8.count <= 512)
+    }
+
+    @Test func aThrownErrorIsTheFailedTasksError() async throws {
+        let exporter = try ExporterProcess()
+        let http = HTTPTestClient(baseURL: exporter.baseURL)
+        let client = try client(exporter, "swift-thrower")
+        await #expect(throws: URLError.self) {
+            try await client.task("fetch") { throw URLError(.timedOut) }
+        }
+        await client.beat()
+        await client.stopBeating()
+        let seen = try #require(await agent(http, "swift-thrower"))
+        let error = seen["last_task_error"]?.objectValue?["message"]?.stringValue ?? ""
+        #expect(error.hasPrefix("URLError: "), "\(error)")
+    }
+
     func firingAgents(_ http: HTTPTestClient, _ alertname: String) async throws -> [String] {
         let alerts = try await http.get("/api/v1/alerts").data.objectValue?["alerts"]?.arrayValue ?? []
         return alerts.compactMap { alert in

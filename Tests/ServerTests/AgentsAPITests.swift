@@ -25,6 +25,24 @@ struct AgentsAPITests {
         #expect(results[3].objectValue?["error"]?.stringValue == #"field "[3]": must be a JSON object"#)
     }
 
+    @Test func anAgentShowsItsCostPerHourAndItsLastTaskError() throws {
+        let api = try APIFixture()
+        _ = api.send("POST", "/api/v1/heartbeat", #"{"agent": "a", "metrics": {"cost_usd": 2}}"#)
+        let fresh = api.send("GET", "/api/v1/agents/a").data.objectValue?["metrics"]?.objectValue
+        #expect(fresh?["cost_usd_total"]?.numberValue == 2)
+        #expect(fresh?["cost_usd_per_hour"] == nil, "not known before a minute of beats")
+
+        api.clock.advance(by: 120)
+        let failed = #"{"agent": "a", "tasks": [{"success": false, "cost_usd": 0.5, "error": "TimeoutError: 30 s"}]}"#
+        _ = api.send("POST", "/api/v1/heartbeat", failed)
+        let agent = api.send("GET", "/api/v1/agents/a").data.objectValue
+        #expect(agent?["metrics"]?.objectValue?["cost_usd_total"]?.numberValue == 2.5)
+        #expect(agent?["metrics"]?.objectValue?["cost_usd_per_hour"]?.numberValue == 15)
+        #expect(agent?["last_task_error"]?.objectValue?["message"]?.stringValue == "TimeoutError: 30 s")
+        let listed = api.send("GET", "/api/v1/agents").data.objectValue?["agents"]?.arrayValue?.first?.objectValue
+        #expect(listed?["metrics"]?.objectValue?["cost_usd_per_hour"]?.numberValue == 15)
+    }
+
     @Test func aBatchOverOneThousandIsRefusedWhole() throws {
         let api = try APIFixture()
         let items = Array(repeating: #"{"agent": "a"}"#, count: 1_001).joined(separator: ",")

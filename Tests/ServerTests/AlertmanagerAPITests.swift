@@ -91,6 +91,35 @@ struct AlertmanagerAPITests {
         let api = try APIFixture()
         let status = api.send("GET", "/api/v2/status").json.objectValue
         #expect(status?["cluster"]?.objectValue?["status"]?.stringValue == "disabled")
-        #expect(status?["versionInfo"]?.objectValue?["version"]?.stringValue == Exporter.version)
+        #expect(status?["versionInfo"]?.objectValue?["version"]?.stringValue == "heartbeat-exporter 0.1.0")
+    }
+
+    @Test func metricsCountFiringAlertsByAgentApartAsActiveOrSuppressed() throws {
+        let api = try APIFixture()
+        let now = api.clock.now()
+        let alert = { (name: String, agent: String?, endsAt: Timestamp) in
+            var labels = [Label("alertname", name)]
+            if let agent { labels.append(Label("agent", agent)) }
+            return Alerting.Alert(labels: Labels(labels), startsAt: now, endsAt: endsAt, updatedAt: now)
+        }
+        let firing = now + .minutes(4)
+        api.alerts.receive([
+            alert("Watchdog", nil, firing), alert("AgentDown", "order-1", firing),
+            alert("AgentDown", "billing-1", firing), alert("AgentDown", "billing-2", now),
+        ])
+        #expect(api.send("POST", "/api/v2/silences", Self.silence).status == 200)
+
+        let lines = api.send("GET", "/metrics").text.split(separator: "\n").filter {
+            $0.hasPrefix("heartbeat_exporter_firing_alerts")
+        }
+        #expect(
+            lines == [
+                #"heartbeat_exporter_firing_alerts{alertname="AgentDown",agent="billing-1",state="active"} 1"#,
+                #"heartbeat_exporter_firing_alerts{alertname="AgentDown",agent="billing-1",state="suppressed"} 0"#,
+                #"heartbeat_exporter_firing_alerts{alertname="AgentDown",agent="order-1",state="active"} 0"#,
+                #"heartbeat_exporter_firing_alerts{alertname="AgentDown",agent="order-1",state="suppressed"} 1"#,
+                #"heartbeat_exporter_firing_alerts{alertname="Watchdog",state="active"} 1"#,
+                #"heartbeat_exporter_firing_alerts{alertname="Watchdog",state="suppressed"} 0"#,
+            ], "billing-2 has resolved")
     }
 }

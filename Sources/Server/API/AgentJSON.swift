@@ -32,11 +32,18 @@ enum AgentJSON {
         optional("current_task", record.currentTask, &writer)
         action("killed", record.killed, &writer)
         action("stopped", record.stopped, &writer)
-        writeMetrics(record, &writer)
+        if let error = record.lastTaskError {
+            writer.key("last_task_error")
+            writer.beginObject()
+            field("message", error.message, &writer)
+            time("at", error.at, &writer)
+            writer.endObject()
+        }
+        writeMetrics(record, at: now, &writer)
         writer.endObject()
     }
 
-    private static func writeMetrics(_ record: AgentRecord, _ writer: inout JSONWriter) {
+    private static func writeMetrics(_ record: AgentRecord, at now: Timestamp, _ writer: inout JSONWriter) {
         let counters = record.counters, gauges = record.gauges
         writer.key("metrics")
         writer.beginObject()
@@ -45,6 +52,9 @@ enum AgentJSON {
         number("tasks_succeeded_total", counters.tasksSucceeded, &writer)
         number("tasks_failed_total", counters.tasksFailed, &writer)
         number("cost_usd_total", counters.costUSD, &writer)
+        if let rate = record.costWindow.usdPerHour(costUSD: counters.costUSD, at: now) {
+            number("cost_usd_per_hour", rate, &writer)
+        }
         number("tokens_total", counters.tokens, &writer)
         number("errors_total", counters.errors, &writer)
         if let value = gauges.queueDepth { number("queue_depth", value, &writer) }

@@ -20,8 +20,11 @@ import YAMLConfig
 /// the listener would, and ``runMaintenance()``, ``evaluateRules()`` and ``routeAlerts()`` run one round of
 /// each thread's work at the injected clock's time.
 public final class Exporter: Sendable {
-    /// The version reported by `heartbeat_exporter_build_info`, `/api/v2/status` and `--version`.
+    /// The version reported by `heartbeat_exporter_build_info` and `--version`.
     public static let version = "0.1.0"
+    /// `versionInfo.version` of `/api/v2/status`: says what answers, since `amtool` prints it when it warns that
+    /// its own version differs (it compares major.minor, and the exporter is not an Alertmanager release).
+    public static let alertmanagerAPIVersion = "heartbeat-exporter \(version)"
 
     private let options: ExporterOptions
     private let clock: any WallClock
@@ -70,8 +73,9 @@ public final class Exporter: Sendable {
         lifecycle = LifecycleAPI(access: access, reload: { reloader.reload() })
         let heartbeats = HeartbeatCounters()
         let selfMetrics = SelfMetrics(
-            rules: engine, notifications: router.metrics, version: Self.version, reloads: reloads,
-            heartbeats: heartbeats, rejections: rejections, registry: registry, storage: persistence.metrics)
+            rules: engine, notifications: router.metrics, alerts: FiringAlertMetrics(router: router),
+            version: Self.version, reloads: reloads, heartbeats: heartbeats, rejections: rejections,
+            registry: registry, storage: persistence.metrics)
         routes = Routes(
             heartbeats: HeartbeatAPI(
                 registry: registry, decoder: HeartbeatDecoder(), access: access, metrics: heartbeats,
@@ -149,7 +153,7 @@ public final class Exporter: Sendable {
             }
             return AlertmanagerStatus(
                 configOriginal: ConfigRedaction.redact(text ?? ""), startedAt: startedAt,
-                version: version)
+                version: alertmanagerAPIVersion)
         }
     }
 

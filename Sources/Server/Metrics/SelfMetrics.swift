@@ -9,12 +9,12 @@ struct SelfMetrics: Sendable {
 
     /// Every source of the exporter's own metrics.
     init(
-        rules: any MetricsSource, notifications: any MetricsSource, version: String, reloads: ReloadStatus,
-        heartbeats: HeartbeatCounters, rejections: HeartbeatRejections, registry: AgentRegistry,
-        storage: StorageFlushMetrics
+        rules: any MetricsSource, notifications: any MetricsSource, alerts: any MetricsSource, version: String,
+        reloads: ReloadStatus, heartbeats: HeartbeatCounters, rejections: HeartbeatRejections,
+        registry: AgentRegistry, storage: StorageFlushMetrics
     ) {
         sources = [
-            rules, notifications, BuildInfo(version: version), reloads, heartbeats, rejections,
+            rules, notifications, alerts, BuildInfo(version: version), reloads, heartbeats, rejections,
             TransitionCounts(registry: registry),
             storage, ProcessMetricsSource(),
         ]

@@ -29,6 +29,10 @@ enum AgentScript {
             return HX.when(action.at) + (action.by ? ' by ' + action.by : '') + (action.reason ? ': ' + action.reason : '');
           }
 
+          function taskErrorText(error) {
+            return error ? error.message + ' (' + HX.when(error.at) + ')' : null;
+          }
+
           function renderAgent(agent) {
             document.title = agent.agent + ' · heartbeat-exporter';
             document.getElementById('agent-name').textContent = agent.agent;
@@ -52,7 +56,8 @@ enum AgentScript {
               ...detail('Interval', agent.interval_seconds === undefined ? null : agent.interval_seconds + ' s'),
               ...detail('Degraded after', agent.thresholds.degraded_after_seconds + ' s'),
               ...detail('Unreachable after', agent.thresholds.unreachable_after_seconds + ' s'),
-              ...detail('Killed', operatorText(agent.killed)), ...detail('Stopped', operatorText(agent.stopped)));
+              ...detail('Killed', operatorText(agent.killed)), ...detail('Stopped', operatorText(agent.stopped)),
+              ...detail('Last task error', taskErrorText(agent.last_task_error)));
             renderMetrics(agent.metrics || {});
           }
 
@@ -60,7 +65,9 @@ enum AgentScript {
             const shown = [
               ['Heartbeats', metrics.heartbeats_total], ['Restarts', metrics.restarts_total],
               ['Tasks succeeded', metrics.tasks_succeeded_total], ['Tasks failed', metrics.tasks_failed_total],
-              ['Cost (USD)', HX.usd(metrics.cost_usd_total)], ['Tokens', metrics.tokens_total],
+              ['Cost (USD)', HX.usd(metrics.cost_usd_total)],
+              ['Cost per hour (USD, last 10 minutes at most)', HX.usd(metrics.cost_usd_per_hour)],
+              ['Tokens', metrics.tokens_total],
               ['Errors', metrics.errors_total], ['Queue depth', metrics.queue_depth],
               ['Active tasks', metrics.active_tasks], ['Memory (bytes)', metrics.memory_bytes],
               ['Task progress',

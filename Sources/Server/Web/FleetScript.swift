@@ -47,6 +47,7 @@ enum FleetScript {
               task: el('td', {className: 'task'}),
               progress: el('td', {className: 'progress'}),
               cost: el('td', {className: 'number cost'}),
+              costRate: el('td', {className: 'number cost-rate'}),
               action: el('td', {}, [button]),
             };
             const tr = el('tr', {attrs: {'data-agent': name}}, Object.values(cells));
@@ -69,6 +70,7 @@ enum FleetScript {
             cells.progress.replaceChildren(...(Number.isFinite(ratio) ?
               [el('progress', {attrs: {max: '1', value: String(ratio)}}), ' ' + HX.percent(ratio)] : []));
             cells.cost.textContent = HX.usd(agent.metrics.cost_usd_total);
+            cells.costRate.textContent = HX.usd(agent.metrics.cost_usd_per_hour);
             const action = agent.state === 'killed' ? 'resume' : 'kill';
             button.dataset.action = action;
             button.textContent = action === 'kill' ? 'Kill' : 'Resume';

@@ -27,6 +27,7 @@ enum PageHTML {
                     <table class="fleet">
                       <thead><tr><th>Agent</th><th>Type</th><th>State</th><th>Last seen</th><th>Current task</th>
                         <th>Progress</th><th class="number">Cost (USD)</th>
+                        <th class="number" title="Spent per hour over the last 5 to 10 minutes (less for a new agent)">USD / hour</th>
                         <th><span class="hidden-label">Actions</span></th></tr></thead>
                       <tbody id="fleet-rows"></tbody>
                     </table>

@@ -42,7 +42,7 @@ enum StyleSheet {
         table.fleet th:nth-child(1) { width: 18%; }
         table.fleet th:nth-child(2), table.fleet th:nth-child(3), table.fleet th:nth-child(4) { width: 9%; }
         table.fleet th:nth-child(6) { width: 11%; }
-        table.fleet th:nth-child(7), table.fleet th:nth-child(8) { width: 7.5%; }
+        table.fleet th:nth-child(7), table.fleet th:nth-child(8), table.fleet th:nth-child(9) { width: 7.5%; }
         .number { text-align: right; font-variant-numeric: tabular-nums; }
         table.metrics { width: auto; }
         table.rejections td.error-text { font-family: ui-monospace, monospace; font-size: 0.9em; word-break: break-word; }

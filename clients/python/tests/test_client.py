@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 from typing import Callable, List
 
 import pytest
@@ -182,3 +186,51 @@ def test_stop_while_the_exporter_is_down_returns_false() -> None:
     client.report_metric(success=True)
     assert client.stop() is False
     assert client.stats.failures == 2
+
+
+def run_agent(exporter: Exporter, agent: str, ending: str) -> subprocess.CompletedProcess:
+    """Runs tests/exiting_agent.py as its own Python process against ``exporter`` and waits for it to exit."""
+    tests = Path(__file__).resolve().parent
+    environment = dict(os.environ, PYTHONPATH=str(tests.parent / "src"))
+    return subprocess.run([sys.executable, str(tests / "exiting_agent.py"), exporter.url, agent, ending],
+                          env=environment, capture_output=True, text=True, timeout=60)
+
+
+def test_an_agent_that_dies_of_an_exception_in_a_task_still_reports_the_failure(exporter: Exporter) -> None:
+    finished = run_agent(exporter, "py-crasher", "crash")
+
+    assert finished.returncode == 1
+    assert "RuntimeError: poisoned input at row 7" in finished.stderr, "the exception propagates unchanged"
+    assert exporter.sample('agent_tasks_total{agent="py-crasher",outcome="failure"}') == 1
+    agent = exporter.agent("py-crasher")
+    assert agent["metrics"]["tasks_failed_total"] == 1
+    assert agent["metrics"]["heartbeats_total"] == 2, "the first beat, then the last one sent at exit"
+    assert agent["last_task_error"]["message"] == "RuntimeError: poisoned input at row 7"
+    assert agent["state"] == "healthy", "a crash is not a deregistration: the agent's silence alerts as usual"
+
+
+def test_an_agent_that_returns_without_stop_sends_what_it_holds(exporter: Exporter) -> None:
+    finished = run_agent(exporter, "py-forgetful", "return")
+
+    assert finished.returncode == 0, finished.stderr
+    assert exporter.sample('agent_tasks_total{agent="py-forgetful",outcome="success"}') == 1
+    assert exporter.sample('agent_cost_usd_total{agent="py-forgetful"}') == 0.25
+    assert exporter.agent("py-forgetful")["state"] == "healthy"
+
+
+def test_a_task_error_is_bounded_and_the_latest_failure_wins(exporter: Exporter) -> None:
+    client = HeartbeatClient(exporter.url, "py-verbose")
+    with pytest.raises(ValueError):
+        with client.task("parse"):
+            raise ValueError("x" * 10_000)
+    client.beat()
+    message = exporter.agent("py-verbose")["last_task_error"]["message"]
+    assert message.startswith("ValueError: xxx") and len(message.encode()) <= 512
+
+    with client.task("lookup") as task:
+        task.success, task.error = False, "no such customer"
+    client.report_metric(success=True)
+    client.beat()
+    client.stop_beating()
+    assert exporter.agent("py-verbose")["last_task_error"]["message"] == "no such customer"
+    assert exporter.sample('agent_tasks_total{agent="py-verbose",outcome="failure"}') == 2

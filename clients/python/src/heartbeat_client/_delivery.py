@@ -45,6 +45,11 @@ class Courier:
         self._stats_lock = threading.Lock()
         self._stats = DeliveryStats()
 
+    @property
+    def policy(self) -> RetryPolicy:
+        """The retry policy of every request unless one is given."""
+        return self._policy
+
     def stats(self) -> DeliveryStats:
         """A snapshot of the delivery counts."""
         with self._stats_lock:
@@ -58,8 +63,8 @@ class Courier:
             self._count(dropped=1)
             self._log.warning("heartbeat queue full (%d beats): dropped beat seq=%d", self._max_pending, dropped_seq)
 
-    def flush(self) -> Tuple[Optional[BeatReply], bool]:
-        """Delivers queued beats oldest first.
+    def flush(self, policy: Optional[RetryPolicy] = None) -> Tuple[Optional[BeatReply], bool]:
+        """Delivers queued beats oldest first, each request under ``policy`` (default: the client's).
 
         Returns the reply to the newest beat delivered (None when none was) and whether the exporter said the
         agent is killed; delivery stops at the first kill reply, leaving later beats queued.
@@ -68,7 +73,7 @@ class Courier:
         while self._queue:
             seq, url, body = self._queue[0]
             try:
-                reply = self.post(url, body)
+                reply = self.post(url, body, policy)
             except DeliveryError:
                 self._queue.popleft()
                 continue
@@ -85,20 +90,22 @@ class Courier:
         """Forgets queued beats (the agent stopped beating on purpose)."""
         self._queue.clear()
 
-    def post(self, url: str, body: Dict[str, Any]) -> Optional[Reply]:
-        """One request, retried with backoff while the exporter cannot be reached.
+    def post(self, url: str, body: Dict[str, Any], policy: Optional[RetryPolicy] = None) -> Optional[Reply]:
+        """One request, retried with backoff under ``policy`` (default: the client's) while the exporter cannot
+        be reached.
 
         Returns None when it stayed unreachable (counted as a failure and logged once per outage).
         Raises :class:`DeliveryError` when the exporter refused the request (counted as dropped, logged).
         """
-        delay = self._policy.backoff
-        for attempt in range(self._policy.retries + 1):
+        policy = policy or self._policy
+        delay = policy.backoff
+        for attempt in range(policy.retries + 1):
             if attempt > 0:
                 self._count(retries=1)
                 self._sleep(delay)
-                delay = min(delay * 2, self._policy.max_backoff)
+                delay = min(delay * 2, policy.max_backoff)
             try:
-                reply = self._poster(url, body, self._token, self._policy.timeout)
+                reply = self._poster(url, body, self._token, policy.timeout)
             except DeliveryError as error:
                 if not error.retryable:
                     self._refused(url, error)
@@ -107,18 +114,18 @@ class Courier:
                 continue
             self._recovered()
             return reply
-        self._unreachable(last_error)
+        self._unreachable(last_error, policy)
         return None
 
     def _refused(self, url: str, error: DeliveryError) -> None:
         self._count(dropped=1, last_error=str(error))
         self._log.error("the exporter refused %s (%s); not retrying", url, error)
 
-    def _unreachable(self, error: DeliveryError) -> None:
+    def _unreachable(self, error: DeliveryError, policy: RetryPolicy) -> None:
         self._count(failures=1, last_error=str(error))
         if not self._in_outage:
             self._log.warning("heartbeat delivery failed after %d attempts: %s; the agent keeps working and the "
-                              "beat is sent again later", self._policy.retries + 1, error)
+                              "beat is sent again later", policy.retries + 1, error)
         else:
             self._log.debug("heartbeat delivery still failing: %s", error)
         self._in_outage = True

@@ -59,14 +59,16 @@ class DeliveryStats:
 class TaskRecord:
     """One task timed by :meth:`HeartbeatClient.task`; set its cost and tokens while it runs.
 
-    Set ``success = False`` to record a failure without raising; an exception raised out of the ``with``
-    block always records a failure.
+    Set ``success = False`` (and, if you like, ``error`` to say why) to record a failure without raising; an
+    exception raised out of the ``with`` block always records a failure, with ``Type: message`` of the
+    exception as its error.
     """
 
     name: str
     cost_usd: float = 0.0
     tokens: int = 0
     success: Optional[bool] = None
+    error: Optional[str] = None
 
 
 def check_amount(name: str, value: Optional[float]) -> None:

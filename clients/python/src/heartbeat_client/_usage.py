@@ -6,6 +6,21 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 
+MAX_ERROR_CHARS = 512
+"""A task's ``error`` text is cut to this many characters (the exporter keeps at most 512 bytes of it)."""
+
+
+def bound_error(text: str) -> str:
+    """``text`` cut to :data:`MAX_ERROR_CHARS` characters."""
+    return text if len(text) <= MAX_ERROR_CHARS else text[:MAX_ERROR_CHARS - 1] + "…"
+
+
+def describe_exception(error: BaseException) -> str:
+    """``Type: message`` of an exception (just ``Type`` when it has no message), bounded."""
+    message = str(error)
+    return bound_error(f"{type(error).__name__}: {message}" if message else type(error).__name__)
+
+
 @dataclass
 class UsageBuffer:
     """Task reports and metric deltas collected since the last heartbeat.
@@ -20,9 +35,11 @@ class UsageBuffer:
     errors: int = 0
 
     def add_task(self, success: bool, latency_ms: Optional[float], cost_usd: Optional[float],
-                 tokens: Optional[int]) -> None:
-        """Records one finished task."""
+                 tokens: Optional[int], error: Optional[str] = None) -> None:
+        """Records one finished task; ``error`` (why it failed) is kept only for a failure."""
         task: Dict[str, Any] = {"success": bool(success)}
+        if error and not success:
+            task["error"] = bound_error(error)
         if latency_ms is not None:
             task["latency_ms"] = float(latency_ms)
         if cost_usd is not None:
@@ -36,6 +53,10 @@ class UsageBuffer:
         self.cost_usd += float(cost_usd or 0)
         self.tokens += int(tokens or 0)
         self.errors += int(errors or 0)
+
+    def has_news(self) -> bool:
+        """True when something was reported since the last beat."""
+        return bool(self.tasks) or self.cost_usd > 0 or self.tokens > 0 or self.errors > 0
 
     def take(self) -> "UsageBuffer":
         """Returns what was collected and empties the buffer."""

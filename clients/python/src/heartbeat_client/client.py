@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import dataclasses
 import logging
 import socket
 import threading
 import time
 import urllib.parse
 import uuid
+import weakref
 from typing import Callable, Iterator, Mapping, Optional
 
 from ._delivery import Courier, RetryPolicy
 from ._transport import DeliveryError, Poster, post_json
 from ._types import AGENT_NAME, BeatReply, DeliveryStats, TaskRecord, check_amount
-from ._usage import Gauges, Identity, UsageBuffer, heartbeat_body
+from ._usage import Gauges, Identity, UsageBuffer, bound_error, describe_exception, heartbeat_body
 
 KillHandler = Callable[[BeatReply], None]
 """Called once when a reply says an operator killed the agent; receives that reply."""
+
+_LIVE_CLIENTS: "weakref.WeakSet[HeartbeatClient]" = weakref.WeakSet()
+"""Every client not yet garbage-collected, so that the exit hook can send what each still holds."""
+
+
+@atexit.register
+def _send_what_clients_hold() -> None:
+    """At interpreter exit (also after an unhandled exception), each client sends its last beat."""
+    for client in list(_LIVE_CLIENTS):
+        client._beat_at_exit()
 
 
 class HeartbeatClient:
@@ -33,6 +46,12 @@ class HeartbeatClient:
     default logs a warning and stops beating (:meth:`stop_beating`); the agent may check :attr:`killed` to stop
     its own work. Call :meth:`stop` on a planned shutdown: the exporter then shows the agent ``stopped`` and
     raises no alert for it.
+
+    When the Python process exits without :meth:`stop` (the main code returned, or died of an unhandled
+    exception such as one raised out of :meth:`task`), an exit hook sends what the client still holds in one
+    last beat (one attempt, no retries); the agent is not deregistered, so its silence alerts as usual. A
+    process killed by a signal it does not handle (SIGKILL, or SIGTERM without a handler) runs no exit hook
+    and loses what was reported since its last beat.
 
     Thread-safe: any method may be called from any thread.
     """
@@ -84,6 +103,7 @@ class HeartbeatClient:
         self._wake = threading.Event()
         # Serializes delivery so that beats leave in seq order; taken before _lock, never inside it.
         self._send_lock = threading.Lock()
+        _LIVE_CLIENTS.add(self)
 
     @property
     def agent(self) -> str:
@@ -113,6 +133,9 @@ class HeartbeatClient:
         client has stopped beating. Never raises because the exporter is unreachable; an exception raised by
         ``on_killed`` does propagate.
         """
+        return self._send_beat(None)
+
+    def _send_beat(self, policy: Optional[RetryPolicy]) -> Optional[BeatReply]:
         with self._send_lock:
             with self._lock:
                 if self._halted:
@@ -120,31 +143,34 @@ class HeartbeatClient:
                 self._seq += 1
                 body = heartbeat_body(self._identity, self._seq, self._interval, self._usage.take(), self._gauges)
             self._courier.enqueue(body["seq"], self._beat_url, body)
-            reply, killed = self._courier.flush()
+            reply, killed = self._courier.flush(policy)
         self._note_kill_state(reply, killed)
         return reply
 
     def report_metric(self, *, success: Optional[bool] = None, latency_ms: Optional[float] = None,
                       cost_usd: Optional[float] = None, tokens: Optional[int] = None,
-                      errors: Optional[int] = None) -> None:
+                      errors: Optional[int] = None, error: Optional[str] = None) -> None:
         """Buffers a report for the next beat.
 
-        With ``success`` it is one finished task (``tasks`` in the heartbeat) with its optional latency, cost
-        and tokens. Without it, ``cost_usd``, ``tokens`` and ``errors`` are spending and errors not tied to one
-        task (the heartbeat's ``metrics`` deltas).
+        With ``success`` it is one finished task (``tasks`` in the heartbeat) with its optional latency, cost,
+        tokens and, for a failure, ``error`` (why it failed; cut to 512 characters; the exporter shows the latest
+        as the agent's ``last_task_error``). Without it, ``cost_usd``, ``tokens`` and ``errors`` are spending and
+        errors not tied to one task (the heartbeat's ``metrics`` deltas).
 
-        :raises ValueError: a negative or non-finite amount, or ``latency_ms`` without ``success``.
+        :raises ValueError: a negative or non-finite amount, or ``latency_ms`` or ``error`` without ``success``.
         """
         for name, value in (("latency_ms", latency_ms), ("cost_usd", cost_usd), ("tokens", tokens),
                             ("errors", errors)):
             check_amount(name, value)
         if success is None and latency_ms is not None:
             raise ValueError("latency_ms describes a task: pass success=True or success=False with it")
+        if success is None and error is not None:
+            raise ValueError("error describes a task: pass success=False with it")
         with self._lock:
             if success is None:
                 self._usage.add_deltas(cost_usd, tokens, errors)
                 return
-            self._usage.add_task(success, latency_ms, cost_usd, tokens)
+            self._usage.add_task(success, latency_ms, cost_usd, tokens, error)
             self._usage.add_deltas(None, None, errors)
 
     def set_gauges(self, *, queue_depth: Optional[int] = None, active_tasks: Optional[int] = None,
@@ -180,24 +206,27 @@ class HeartbeatClient:
     def task(self, name: str) -> Iterator[TaskRecord]:
         """Times one task and reports it with the next beat: ``with client.task("refund #12") as t: ...``.
 
-        The task counts as a failure when the block raises (the exception propagates unchanged) or sets
-        ``t.success = False``, else as a success. ``t.cost_usd`` and ``t.tokens`` set in the block are
-        reported with it. ``current_task`` shows ``name`` while the block runs.
+        The task counts as a failure when the block raises (any exception, also ``KeyboardInterrupt``; it
+        propagates unchanged) with ``Type: message`` of the exception as the task's error, or when the block
+        sets ``t.success = False`` (with ``t.error`` as the error, if set); else as a success. ``t.cost_usd``
+        and ``t.tokens`` set in the block are reported with it. ``current_task`` shows ``name`` while the block
+        runs. When the exception ends the process, the exit hook sends the failure in a last beat.
         """
         record = TaskRecord(name)
         self.set_current_task(name)
         started = self._clock()
         try:
             yield record
-        except Exception:
-            self._finish(record, started, success=False)
+        except BaseException as error:
+            self._finish(dataclasses.replace(record, error=describe_exception(error)), started, success=False)
             raise
         self._finish(record, started, success=record.success is not False)
 
     def _finish(self, record: TaskRecord, started: float, success: bool) -> None:
         latency_ms = max(0.0, (self._clock() - started) * 1000)
+        error = bound_error(str(record.error)) if record.error is not None and not success else None
         self.report_metric(success=success, latency_ms=latency_ms, cost_usd=record.cost_usd or None,
-                           tokens=record.tokens or None)
+                           tokens=record.tokens or None, error=error)
         with self._lock:
             if self._gauges.current_task == record.name:
                 self._gauges.current_task = None
@@ -261,10 +290,23 @@ class HeartbeatClient:
 
     def _final_beat(self) -> None:
         with self._lock:
-            has_news = bool(self._usage.tasks) or self._usage.cost_usd > 0 or self._usage.tokens > 0 \
-                or self._usage.errors > 0
+            has_news = self._usage.has_news()
         if has_news or self.stats.pending > 0:
             self.beat()
+
+    def _beat_at_exit(self) -> None:
+        """Sends what is buffered or queued in one beat, one attempt only (the process is exiting), then ends
+        beating. Never raises: a failure is logged."""
+        with self._lock:
+            needed = not self._halted and (self._usage.has_news() or self._courier.stats().pending > 0)
+        try:
+            if needed:
+                self._send_beat(dataclasses.replace(self._courier.policy, retries=0))
+        except Exception:  # an on_killed that raises, at exit: nothing is left to propagate it to
+            self._log.exception("last heartbeat at exit failed")
+        with self._lock:
+            self._halted = True
+        self._wake.set()
 
     def _note_kill_state(self, reply: Optional[BeatReply], killed: bool) -> None:
         if reply is None:
