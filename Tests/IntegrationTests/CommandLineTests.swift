@@ -80,6 +80,94 @@ struct CommandLineTests {
         #expect(missing.stderr.contains("not found"))
     }
 
+    @Test func deleteForgetsAnAgentWithYesAndRefusesWithoutATerminal() async throws {
+        let exporter = try ExporterProcess()
+        let client = HTTPTestClient(baseURL: exporter.baseURL)
+        _ = try cli(["beat", "doomed"], url: exporter.baseURL)
+
+        let refused = try cli(["delete", "doomed"], url: exporter.baseURL)
+        #expect(refused.status == 1)
+        #expect(
+            refused.stderr
+                == "error: refusing to delete agent \"doomed\" without confirmation: standard input is not a "
+                + "terminal; pass --yes to delete it\n")
+        #expect(try await client.get("/api/v1/agents/doomed").status == 200)
+
+        let deleted = try cli(["delete", "doomed", "--yes"], url: exporter.baseURL)
+        #expect(deleted.status == 0)
+        #expect(deleted.stdout == "agent doomed: deleted\n")
+        #expect(try await client.get("/api/v1/agents/doomed").status == 404)
+        #expect(!(try await client.get("/metrics").text.contains(#"agent="doomed""#)))
+
+        let unknown = try cli(["delete", "doomed", "-y"], url: exporter.baseURL)
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr == "error: HTTP 404: unknown agent \"doomed\"\n")
+    }
+
+    @Test func deleteAsksOnATerminalAndNeedsTheAdminToken() async throws {
+        let directory = TestPaths.temporaryDirectory("cli-delete")
+        try "s3cret\n".write(toFile: directory + "/admin", atomically: true, encoding: .utf8)
+        let exporter = try ExporterProcess(arguments: ["--web.admin-token-file", directory + "/admin"])
+        let client = HTTPTestClient(baseURL: exporter.baseURL)
+        _ = try cli(["beat", "kept"], url: exporter.baseURL)
+        _ = try cli(["beat", "gone"], url: exporter.baseURL)
+        let token = ["HEARTBEAT_EXPORTER_URL": exporter.baseURL, "HEARTBEAT_EXPORTER_TOKEN": "s3cret"]
+
+        let declined = try Self.onTerminal(["delete", "kept"], answer: "n", environment: token)
+        #expect(declined.status == 1)
+        #expect(
+            declined.output.contains(
+                "Delete agent \"kept\" (healthy), its series and its history? This cannot be undone. [y/N] "))
+        #expect(declined.output.contains("error: agent \"kept\" was not deleted"))
+        #expect(try await client.get("/api/v1/agents/kept").status == 200)
+
+        let confirmed = try Self.onTerminal(["delete", "gone"], answer: "y", environment: token)
+        #expect(confirmed.status == 0)
+        #expect(confirmed.output.contains("agent gone: deleted"))
+        #expect(try await client.get("/api/v1/agents/gone").status == 404)
+
+        let withoutToken = try cli(["delete", "kept", "--yes"], url: exporter.baseURL)
+        #expect(withoutToken.status == 1)
+        #expect(withoutToken.stderr.hasPrefix("error: HTTP 401: "))
+        let withTokenFile = try cli(
+            ["delete", "kept", "--yes", "--token-file", directory + "/admin"], url: exporter.baseURL)
+        #expect(withTokenFile.stdout == "agent kept: deleted\n")
+    }
+
+    /// Runs the binary with a pseudo-terminal as its standard input and output (Python's `pty`), typing `answer`
+    /// once it has asked; returns everything the terminal showed.
+    static func onTerminal(_ arguments: [String], answer: String, environment: [String: String]) throws -> (
+        status: Int32, output: String
+    ) {
+        let script = """
+            import os, pty, sys
+            pid, fd = pty.fork()
+            if pid == 0:
+                os.execv(sys.argv[1], sys.argv[1:])
+            out = b""
+            def read():
+                global out
+                try:
+                    chunk = os.read(fd, 1024)
+                except OSError:
+                    return False
+                out += chunk
+                return bool(chunk)
+            while b"[y/N]" not in out and read():
+                pass
+            os.write(fd, os.environ["ANSWER"].encode() + b"\\n")
+            while read():
+                pass
+            _, status = os.waitpid(pid, 0)
+            sys.stdout.write(out.decode(errors="replace"))
+            sys.exit(os.waitstatus_to_exitcode(status))
+            """
+        let result = try ExternalTool.run(
+            "python3", ["-c", script, ExporterProcess.binary] + arguments,
+            environment: environment.merging(["ANSWER": answer]) { $1 })
+        return (result.status, result.stdout + result.stderr)
+    }
+
     @Test func clientErrorsAreClearAndExitNonZero() throws {
         let exporter = try ExporterProcess()
         let unknown = try cli(["kill", "ghost"], url: exporter.baseURL)
