@@ -44,7 +44,8 @@ struct DeleteCommand: AsyncParsableCommand {
         let data = try APIEnvelope.data(status: reply.status, body: reply.body)
         let state = data["state"]?.stringValue ?? "?"
         FileHandle.standardError.write(
-            Data("Delete agent \"\(agent)\" (\(state)), its series and its history? This cannot be undone. [y/N] ".utf8))
+            Data("Delete agent \"\(agent)\" (\(state)), its series and its history? This cannot be undone. [y/N] ".utf8)
+        )
         let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         return answer == "y" || answer == "yes"
     }

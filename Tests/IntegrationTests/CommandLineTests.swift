@@ -206,7 +206,8 @@ struct CommandLineTests {
         try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
         let rules = [
             "good.yml": "groups: [{name: g, rules: [{alert: Down, expr: agent_up == 0}]}]\n",
-            "outside.yml": "groups:\n  - name: fleet\n    rules:\n      - alert: AgentDown\n        expr: sgn(agent_up) == 0\n",
+            "outside.yml":
+                "groups:\n  - name: fleet\n    rules:\n      - alert: AgentDown\n        expr: sgn(agent_up) == 0\n",
             "syntax.yml": "groups:\n  - name: broken\n    rules:\n      - alert: X\n        expr: sum(\n",
         ]
         for (name, text) in rules {
@@ -241,7 +242,8 @@ struct CommandLineTests {
             toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
         let missing = try cli(["config", "check", directory + "/hx.yml"])
         #expect(missing.status == 1)
-        #expect(missing.stdout.contains("FAILED: \(directory)/missing.yml: open \(directory)/missing.yml: no such file"))
+        #expect(
+            missing.stdout.contains("FAILED: \(directory)/missing.yml: open \(directory)/missing.yml: no such file"))
     }
 
     @Test func reloadKeepsTheOldConfigurationWhenTheNewOneIsBad() async throws {

@@ -60,11 +60,13 @@ struct AlertLinkTests {
     @Test func withNeitherTheLinkIsTheListenAddressAndEveryInterfaceIsTheHostName() {
         var options = ExporterOptions()
         options.listenAddress = "127.0.0.1:9747"
-        #expect(ExternalURLs(config: ExporterConfig(), options: options).generatorLink.url(expression: "up")
-            == "http://127.0.0.1:9747/api/v1/rules")
+        #expect(
+            ExternalURLs(config: ExporterConfig(), options: options).generatorLink.url(expression: "up")
+                == "http://127.0.0.1:9747/api/v1/rules")
         options.listenAddress = ":9747"
-        #expect(ExternalURLs(config: ExporterConfig(), options: options).exporter
-            == "http://\(ProcessInfo.processInfo.hostName):9747")
+        #expect(
+            ExternalURLs(config: ExporterConfig(), options: options).exporter
+                == "http://\(ProcessInfo.processInfo.hostName):9747")
         options.listenAddress = "[::1]:9747"
         #expect(ExternalURLs(config: ExporterConfig(), options: options).exporter == "http://[::1]:9747")
     }

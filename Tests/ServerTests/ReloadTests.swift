@@ -19,7 +19,7 @@ struct ReloadTests {
         #expect(refused.status == 400)
         #expect(
             refused.text
-                == "failed to reload config: \(rules): 1:50: group \"broken\", rule 1, \"Down\": unsupported PromQL "
+                == "failed to reload config: \(rules): 1:53: group \"broken\", rule 1, \"Down\": unsupported PromQL "
                 + "construct: function \"sgn\" is outside the supported subset\n")
         #expect(api.send("GET", "/api/v1/rules").data.objectValue?["groups"]?.arrayValue?.count == 1)
         #expect(

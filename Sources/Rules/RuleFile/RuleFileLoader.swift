@@ -17,7 +17,9 @@ public enum RuleFileLoader {
         for pattern in patterns {
             do {
                 for file in try files(matching: pattern) {
-                    do { groups += try loadFile(file, defaultInterval: defaultInterval) } catch { errors += error.errors }
+                    do { groups += try loadFile(file, defaultInterval: defaultInterval) } catch {
+                        errors += error.errors
+                    }
                 }
             } catch {
                 errors += error.errors
