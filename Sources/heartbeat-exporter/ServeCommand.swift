@@ -64,7 +64,7 @@ struct ServeCommand: ParsableCommand {
         }
         if let externalURL {
             do { try ExternalURLs.validate(externalURL, flag: "--web.external-url") } catch {
-                throw ValidationError(error.description)
+                throw ValidationError("\(error)")
             }
         }
         guard Logger.Level(rawValue: logLevel) != nil else {

@@ -49,7 +49,8 @@ public struct ExternalURLs: Sendable, Equatable {
 
     /// `http://<host>:<port>` of `--web.listen-address`.
     private static func derived(from options: ExporterOptions) -> String {
-        guard let (host, port) = try? options.hostAndPort() else { return "http://\(options.listenAddress)" }
+        guard let address = try? options.hostAndPort() else { return "http://\(options.listenAddress)" }
+        let (host, port) = address
         let name = ["0.0.0.0", "::", ""].contains(host) ? ProcessInfo.processInfo.hostName : host
         return name.contains(":") ? "http://[\(name)]:\(port)" : "http://\(name):\(port)"
     }
