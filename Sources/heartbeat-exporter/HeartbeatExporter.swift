@@ -10,9 +10,8 @@ struct HeartbeatExporter: AsyncParsableCommand {
         version: Exporter.version,
         subcommands: [
             ServeCommand.self, AgentsCommand.self, KillCommand.self, ResumeCommand.self, DeleteCommand.self,
-            BeatCommand.self,
-            AlertsCommand.self, SilenceCommand.self, ConfigCommand.self, PromQLCommand.self, RulesCommand.self,
-            DemoCommand.self,
+            BeatCommand.self, AlertsCommand.self, SilenceCommand.self, ConfigCommand.self, PromQLCommand.self,
+            RulesCommand.self, DemoCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )
