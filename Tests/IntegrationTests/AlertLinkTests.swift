@@ -56,11 +56,15 @@ struct AlertLinkTests {
         #expect(followed.body.contains(#""name":"AgentSeen""#))
     }
 
-    @Test func withWebExternalURLTheLinkOpensTheExpressionInThatPrometheus() async throws {
+    @Test func withWebExternalURLTheLinkIsTheOneThatPrometheusPutsOnTheSameAlert() async throws {
         let listener = try LocalHTTPServer()
-        defer { listener.stop() }
+        let alertmanager = try LocalHTTPServer()  // receives what the real Prometheus sends for the same rule
+        defer { listener.stop(); alertmanager.stop() }
         let port = try FreePort.pick()
-        let prometheus = try PrometheusProcess(scrapeTarget: "127.0.0.1:\(port)")
+        let rules = TestPaths.temporaryDirectory("prometheus-rules") + "/e2e.yml"
+        try AlertRoutingTests.rules.write(toFile: rules, atomically: true, encoding: .utf8)
+        let prometheus = try PrometheusProcess(
+            scrapeTarget: "127.0.0.1:\(port)", ruleFiles: [rules], alertmanagerTarget: "127.0.0.1:\(alertmanager.port)")
         try await prometheus.waitUntilReady()
         let prometheusURL = "http://127.0.0.1:\(prometheus.port)"
         let exporter = try Self.exporter(
@@ -71,7 +75,23 @@ struct AlertLinkTests {
 
         #expect(link == prometheusURL + "/graph?g0.expr=agent_heartbeats_total+%3E+0&g0.tab=1")
         #expect(payload["externalURL"]?.stringValue == "http://127.0.0.1:\(port)", "the exporter routed it")
-        #expect(try await Self.follow(link).status == 200)
+        try await waitUntil("Prometheus sends its AgentSeen") { !Self.prometheusLinks(alertmanager).isEmpty }
+        #expect(Self.prometheusLinks(alertmanager) == [link], "Prometheus links its own alert the same way")
+    }
+
+    /// The distinct `generatorURL`s of the `AgentSeen` alerts Prometheus posted to `alertmanager`.
+    static func prometheusLinks(_ alertmanager: LocalHTTPServer) -> Set<String> {
+        var links: Set<String> = []
+        for request in alertmanager.requests {
+            for alert in (try? JSONParser.parse(request.body).arrayValue) ?? [] {
+                guard let object = alert.objectValue,
+                    object["labels"]?.objectValue?["alertname"]?.stringValue == "AgentSeen",
+                    let link = object["generatorURL"]?.stringValue
+                else { continue }
+                links.insert(link)
+            }
+        }
+        return links
     }
 
     @Test func aWebExternalURLThatIsNotAURLIsRefusedAtStart() throws {

@@ -32,7 +32,7 @@ final class LifecycleAPI: Sendable {
     func reload(_ request: HTTPRequest) -> HTTPResponse {
         if let refusal = access.refuseAdmin(request) { return refusal }
         if let problem = reload() {
-            return .text(400, "failed to reload config: \(problem)\n")
+            return .text(400, "failed to reload config: \(problem)")
         }
         return .text(200, "")
     }
