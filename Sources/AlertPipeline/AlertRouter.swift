@@ -17,7 +17,7 @@ public final class AlertRouter: Sendable {
         /// `route`, `receivers`, `inhibit_rules`; nil when the file has none (alerts are kept and listed,
         /// nothing is sent).
         var config: AlertingConfig?
-        /// `global.external_url`, for `generatorURL` and the webhook payload's `externalURL`.
+        /// Where the exporter is reached (`global.external_url`), the webhook payload's `externalURL`.
         var externalURL: String
         /// `global.external_labels`, added to every alert that lacks them, as Prometheus' notifier does.
         var externalLabels: [String: String]

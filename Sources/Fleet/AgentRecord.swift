@@ -63,6 +63,10 @@ public struct AgentRecord: Sendable {
     public var costWindow = CostWindow()
     /// Set while an operator has the agent killed.
     public var killed: OperatorAction?
+    /// When an operator last resumed the agent. A killed agent stops beating, as it is told; its silence is
+    /// counted from the resume, not from its last beat, so a resume gives it the full thresholds to beat again.
+    /// Not stored on its own: ``AgentRegistry/restore(_:)`` reads it back from the history.
+    public var resumedAt: Timestamp?
     /// Set while the agent is deregistered.
     public var stopped: OperatorAction?
     /// The state last recorded in the history; age-based changes are noticed by ``AgentRegistry/sweep(at:)``.
@@ -92,7 +96,13 @@ public struct AgentRecord: Sendable {
     public func state(at now: Timestamp, policy: HealthPolicy) -> HealthState {
         if killed != nil { return .killed }
         if stopped != nil { return .stopped }
-        return policy.ageState(lastBeat: lastBeat, now: now, thresholds: thresholds(policy))
+        return policy.ageState(lastBeat: silentSince, now: now, thresholds: thresholds(policy))
+    }
+
+    /// Where the agent's silence counts from: its last beat, or the resume when that came later.
+    public var silentSince: Timestamp {
+        guard let resumedAt, resumedAt > lastBeat else { return lastBeat }
+        return resumedAt
     }
 
     /// The thresholds that apply to this agent.

@@ -13,14 +13,16 @@ extension AgentRegistry {
         }
     }
 
-    /// Lifts a kill; the agent is judged by the age of its last heartbeat again. Resuming a live agent
-    /// changes nothing.
+    /// Lifts a kill. The agent's silence counts from the resume (it stopped beating because it was told to), so
+    /// it is healthy until `degraded_after` passes without a beat after the resume, then judged by age again.
+    /// Resuming a live agent changes nothing.
     @discardableResult
     public func resume(_ name: String, action: OperatorAction) throws(RegistryError) -> AgentRecord {
         let policy = currentConfiguration.policy
         return try update(name) { record, shard in
             guard record.killed != nil else { return }
             record.killed = nil
+            record.resumedAt = action.at
             let state = record.state(at: action.at, policy: policy)
             shard.record(record.transition(to: state, at: action.at, reason: action.describe("resumed")))
         }
@@ -90,13 +92,20 @@ extension AgentRegistry {
             let state = record.state(at: now, policy: policy)
             guard state != record.recordedState else { continue }
             shard.agents[name] = nil
-            let silence = (now - record.lastBeat).truncated(to: .seconds(1))
-            let transition = record.transition(to: state, at: now, reason: "no heartbeat for \(silence)")
+            let reason = Self.silenceReason(record, at: now)
+            let transition = record.transition(to: state, at: now, reason: reason)
             shard.record(transition)
             made.append(transition)
             shard.agents[name] = record
             shard.dirty.insert(name)
         }
         return made
+    }
+
+    /// `no heartbeat for 5m`, or `no heartbeat for 1h30m, 5m since resumed` when the silence counts from a resume.
+    private static func silenceReason(_ record: AgentRecord, at now: Timestamp) -> String {
+        let silence = (now - record.lastBeat).truncated(to: .seconds(1))
+        guard record.silentSince > record.lastBeat else { return "no heartbeat for \(silence)" }
+        return "no heartbeat for \(silence), \((now - record.silentSince).truncated(to: .seconds(1))) since resumed"
     }
 }

@@ -31,9 +31,13 @@ extension AgentRegistry {
     }
 
     /// Puts agents read back from storage into an empty registry, beyond the agent limit if need be (they
-    /// were accepted once). Their state is judged afresh by the next sweep.
+    /// were accepted once). Their state is judged afresh by the next sweep; an agent resumed and silent since
+    /// still counts its silence from the resume (the history's last transition out of `killed`).
     public func restore(_ records: [AgentRecord]) {
-        for record in records {
+        for var record in records {
+            if record.killed == nil, record.resumedAt == nil {
+                record.resumedAt = record.history.last(where: { $0.from == .killed })?.at
+            }
             try? withShard(of: record.name) { shard in
                 if shard.agents.updateValue(record, forKey: record.name) == nil {
                     _ = agentCountIncrement()

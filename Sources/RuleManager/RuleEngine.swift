@@ -28,6 +28,8 @@ public final class RuleEngine: Sendable {
     struct State {
         var scheduled: [Scheduled] = []
         var settings = RuleEvaluationSettings()
+        /// Where the alerts sent link to.
+        var generatorLink = GeneratorLink.page("")
         /// The history's retention: names the rules read, plus their own outputs.
         var retention = SampleHistory.Retention(byName: [:])
         var lastSampled: Timestamp?
@@ -77,7 +79,10 @@ public final class RuleEngine: Sendable {
 
     /// Puts `groups` in force. Alerts of a rule that exists before and after (same file, group and name) are
     /// carried over, as Prometheus does on reload; on the first install they come from storage.
-    public func install(_ groups: [RuleGroup], settings: RuleEvaluationSettings) {
+    /// - Parameters:
+    ///   - settings: what the rules' templates see (`$externalLabels`, `$externalURL`).
+    ///   - generatorLink: where the alerts sent link to (their `generatorURL`).
+    public func install(_ groups: [RuleGroup], settings: RuleEvaluationSettings, generatorLink: GeneratorLink) {
         let previous = state.withLock { $0.scheduled.map(\.group) }
         if previous.isEmpty { restoreFromStorage(groups) } else { carryOver(from: previous, to: groups) }
         let retention = Self.retention(for: groups)
@@ -85,6 +90,7 @@ public final class RuleEngine: Sendable {
         state.withLock { state in
             state.scheduled = groups.map { Scheduled(group: $0, nextEvaluation: nil) }
             state.settings = settings
+            state.generatorLink = generatorLink
             state.retention = retention
         }
     }
@@ -92,7 +98,7 @@ public final class RuleEngine: Sendable {
     /// Evaluates every group that is due at the clock's current time.
     public func tick() {
         let now = clock.now()
-        let (due, settings) = state.withLock { state -> ([RuleGroup], RuleEvaluationSettings) in
+        let (due, settings, link) = state.withLock { state -> ([RuleGroup], RuleEvaluationSettings, GeneratorLink) in
             var due: [RuleGroup] = []
             for index in state.scheduled.indices {
                 guard state.scheduled[index].nextEvaluation.map({ $0 <= now }) ?? true else { continue }
@@ -100,7 +106,7 @@ public final class RuleEngine: Sendable {
                 due.append(group)
                 state.scheduled[index].nextEvaluation = now + max(group.interval, .milliseconds(1))
             }
-            return (due, state.settings)
+            return (due, state.settings, state.generatorLink)
         }
         guard !due.isEmpty else { return }
         sampleFleet(at: now)
@@ -111,7 +117,7 @@ public final class RuleEngine: Sendable {
             failures.withLock { $0[Self.key(group)] = result.failures }
             save(group)
             let sent = result.alertsToSend.flatMap { rule in
-                SentAlerts.alerts(rule.alerts, expression: rule.expression, externalURL: settings.externalURL, at: now)
+                SentAlerts.alerts(rule.alerts, expression: rule.expression, link: link, at: now)
             }
             let refreshed = result.alertsToRefresh.flatMap { rule in
                 SentAlerts.alerts(rule.alerts, expression: rule.expression, externalURL: settings.externalURL, at: now)

@@ -11,6 +11,8 @@ public struct ExporterOptions: Sendable {
     public var configFileRequired = false
     /// `--storage.path`: the directory of the SQLite database.
     public var storagePath = "./data"
+    /// `--web.external-url`: the Prometheus that has the same rules, which alerts link to (see ``ExternalURLs``).
+    public var externalURL: String?
     /// `--web.max-body-bytes`.
     public var maxBodyBytes = 65_536
     /// `--web.admin-token-file`.

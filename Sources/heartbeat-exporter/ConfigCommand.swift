@@ -1,30 +1,54 @@
 import ArgumentParser
 import Foundation
+import Rules
 import Server
 
-/// `heartbeat-exporter config check FILE`: validates a configuration file as `serve` would load it.
+/// `heartbeat-exporter config check FILE`: validates a configuration file as `serve` would load it, and the rule
+/// files it names.
 struct ConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config", abstract: "Configuration tools.", subcommands: [Check.self])
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check configuration files; exit 1 when one has an error.")
+            abstract: "Check configuration files and the rule files they name; exit 1 when one has an error.",
+            discussion: "Rule files are found as `serve` finds them (the `rule_files` globs, relative to the "
+                + "configuration file) and checked as `heartbeat-exporter rules check` checks them, with the same "
+                + "messages, as `promtool check config` does.")
 
         @Argument(help: "Configuration files.") var files: [String]
 
         func run() throws {
             var failed = false
-            for file in files {
-                do {
-                    _ = try ExporterConfig.load(path: file, mustExist: true)
-                    print("Checking \(file)\n  SUCCESS: \(file) is valid")
-                } catch {
-                    print("Checking \(file)\n  FAILED: \(error)")
-                    failed = true
+            for file in files where !check(file) { failed = true }
+            if failed { throw ExitCode.failure }
+        }
+
+        /// Checks one configuration file, then each of its rule files; false when any has an error.
+        private func check(_ file: String) -> Bool {
+            print("Checking \(file)")
+            let config: ExporterConfig
+            do {
+                config = try ExporterConfig.load(path: file, mustExist: true)
+            } catch {
+                print("  FAILED: \(error)\n")
+                return false
+            }
+            var ruleFiles: [String] = []
+            var problems: [String] = []
+            for pattern in config.ruleFileGlobs {
+                do { ruleFiles += try RuleFileLoader.files(matching: pattern) } catch {
+                    problems += error.errors.map(\.description)
                 }
             }
-            if failed { throw ExitCode.failure }
+            guard problems.isEmpty else {
+                print(problems.map { "  FAILED: \($0)" }.joined(separator: "\n") + "\n")
+                return false
+            }
+            print("  SUCCESS: \(ruleFiles.count) rule files found\n SUCCESS: \(file) is valid\n")
+            var valid = true
+            for ruleFile in ruleFiles where !RuleFileCheck.check(ruleFile) { valid = false }
+            return valid
         }
     }
 }

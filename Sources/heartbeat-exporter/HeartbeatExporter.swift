@@ -9,9 +9,9 @@ struct HeartbeatExporter: AsyncParsableCommand {
         abstract: "Receives agent heartbeats, exposes fleet health to Prometheus, evaluates alert rules.",
         version: Exporter.version,
         subcommands: [
-            ServeCommand.self, AgentsCommand.self, KillCommand.self, ResumeCommand.self, BeatCommand.self,
-            AlertsCommand.self, SilenceCommand.self, ConfigCommand.self, PromQLCommand.self, RulesCommand.self,
-            DemoCommand.self,
+            ServeCommand.self, AgentsCommand.self, KillCommand.self, ResumeCommand.self, DeleteCommand.self,
+            BeatCommand.self, AlertsCommand.self, SilenceCommand.self, ConfigCommand.self, PromQLCommand.self,
+            RulesCommand.self, DemoCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

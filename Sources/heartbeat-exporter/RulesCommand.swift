@@ -11,11 +11,6 @@ struct RulesCommand: ParsableCommand {
     )
 }
 
-/// Writes to standard error without buffering surprises.
-private func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
-}
-
 extension RulesCommand {
     /// `heartbeat-exporter rules check FILE…`: `promtool check rules` output and exit codes.
     struct Check: ParsableCommand {
@@ -36,25 +31,7 @@ extension RulesCommand {
                 throw ExitCode(1)
             }
             var failed = false
-            for file in files {
-                print("Checking \(file)")
-                do {
-                    let groups = try RuleFileLoader.loadFile(file)
-                    if let lint = DuplicateRuleLint.message(for: groups) {
-                        flushStandardOutput()
-                        printError("  FAILED:")
-                        printError(lint)
-                    } else {
-                        print("  SUCCESS: \(RuleFileLoader.ruleCount(groups)) rules found")
-                    }
-                } catch {
-                    flushStandardOutput()
-                    printError("  FAILED:")
-                    error.errors.forEach { printError($0.description) }
-                    failed = true
-                }
-                print("")
-            }
+            for file in files where !RuleFileCheck.check(file) { failed = true }
             if failed { throw ExitCode(1) }
         }
     }
@@ -90,8 +67,4 @@ extension RulesCommand {
             if failed { throw ExitCode(1) }
         }
     }
-}
-
-private func flushStandardOutput() {
-    fflush(nil)
 }

@@ -21,6 +21,13 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("storage.path"), help: "Directory of the SQLite database.")
     var storagePath = "./data"
 
+    @Option(
+        name: .customLong("web.external-url"),
+        help: ArgumentHelp(
+            "URL of the Prometheus that has the same rules; alerts link to its graph page.",
+            discussion: "Without it, alerts link to the exporter's /api/v1/rules (at global.external_url when set)."))
+    var externalURL: String?
+
     @Option(name: .customLong("web.max-body-bytes"), help: "Largest request body accepted, in bytes.")
     var maxBodyBytes = 65_536
 
@@ -55,6 +62,11 @@ struct ServeCommand: ParsableCommand {
         guard (try? PrometheusDuration(parsing: shutdownGrace)) != nil else {
             throw ValidationError("--web.shutdown-grace: not a valid duration string: \"\(shutdownGrace)\"")
         }
+        if let externalURL {
+            do { try ExternalURLs.validate(externalURL, flag: "--web.external-url") } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log.level must be one of debug, info, warning, error")
         }
@@ -66,6 +78,7 @@ struct ServeCommand: ParsableCommand {
         options.configFile = configFile ?? "heartbeat-exporter.yml"
         options.configFileRequired = configFile != nil
         options.storagePath = storagePath
+        options.externalURL = externalURL
         options.maxBodyBytes = maxBodyBytes
         options.adminTokenFile = adminTokenFile
         options.ingestTokenFile = ingestTokenFile

@@ -122,9 +122,33 @@ struct AgentRegistryTests {
         #expect(registry.sweep(at: clock.now()).isEmpty)
         #expect(state() == .killed)
         try registry.resume("a", action: OperatorAction(by: "bob", at: clock.now()))
-        #expect(state() == .unreachable)
+        #expect(state() == .healthy)
         let reasons = registry.agent(named: "a")?.history.map(\.reason)
         #expect(reasons == ["first heartbeat", "killed by alice: runaway cost", "resumed by bob"])
+    }
+
+    @Test func aResumedAgentThatObeyedTheKillCountsItsSilenceFromTheResume() throws {
+        _ = try beat()
+        try registry.kill("a", action: OperatorAction(at: clock.now()))
+        clock.advance(by: 3_600)  // it stopped beating, as told
+        try registry.resume("a", action: OperatorAction(by: "bob", at: clock.now()))
+        #expect(state() == .healthy)
+
+        clock.advance(by: 89)
+        #expect(registry.sweep(at: clock.now()).isEmpty)
+        #expect(state() == .healthy)
+        clock.advance(by: 1)
+        let degraded = registry.sweep(at: clock.now())
+        #expect(degraded.map(\.to) == [.degraded])
+        #expect(degraded.first?.reason == "no heartbeat for 1h1m30s, 1m30s since resumed")
+        clock.advance(by: 209)
+        #expect(registry.sweep(at: clock.now()).isEmpty)
+        clock.advance(by: 1)
+        #expect(registry.sweep(at: clock.now()).map(\.to) == [.unreachable])
+        _ = try beat()
+        #expect(state() == .healthy)
+        clock.advance(by: 90)
+        #expect(state() == .degraded, "a beat after the resume counts from the beat again")
     }
 
     @Test func stoppedAgentsAreRevivedByABeatAndForgottenAfterRetention() throws {

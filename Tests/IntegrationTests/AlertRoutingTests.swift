@@ -141,7 +141,7 @@ struct AlertRoutingTests {
             alert["startsAt"]?.stringValue?.range(
                 of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$"#,
                 options: .regularExpression) != nil)
-        #expect(alert["generatorURL"]?.stringValue?.hasPrefix(externalURL + "/graph?g0.expr=agent_health") == true)
+        #expect(alert["generatorURL"]?.stringValue == externalURL + "/api/v1/rules")
         #expect((alert["fingerprint"]?.stringValue ?? "").count == 16)
     }
 

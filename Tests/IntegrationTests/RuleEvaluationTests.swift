@@ -71,12 +71,24 @@ struct RuleEvaluationTests {
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         try "groups:\n  - name: broken\n    rules:\n      - alert: X\n        expr: sum(\n"
             .write(toFile: directory + "/rules/e2e.yml", atomically: true, encoding: .utf8)
+        let check = try ExternalTool.run(ExporterProcess.binary, ["rules", "check", directory + "/rules/e2e.yml"])
+        let problem = check.stderr.replacingOccurrences(of: "  FAILED:\n", with: "")
+        #expect(problem.hasPrefix(directory + "/rules/e2e.yml: 5:15: group \"broken\", rule 1, \"X\": "))
+
         let reload = try await client.post("/-/reload")
-        #expect(reload.status == 500)
-        #expect(reload.text.contains("e2e.yml"))
+        #expect(reload.status == 400)
+        #expect(reload.text == "failed to reload config: \(problem)")
         let groups = try await client.get("/api/v1/rules").data.objectValue?["groups"]?.arrayValue ?? []
         #expect(groups.compactMap { $0.objectValue?["name"]?.stringValue } == ["e2e"])
         #expect(
             sampleValue(try await client.get("/metrics").text, "heartbeat_exporter_config_last_reload_successful") == 0)
+
+        exporter.send(SIGHUP)
+        try await waitUntil("SIGHUP's refused reload is logged") {
+            exporter.logText.components(separatedBy: "configuration reload failed").count == 3
+        }
+        #expect(exporter.logText.contains("group \\\"broken\\\", rule 1, \\\"X\\\""))
+        let afterSignal = try await client.get("/api/v1/rules").data.objectValue?["groups"]?.arrayValue ?? []
+        #expect(afterSignal.compactMap { $0.objectValue?["name"]?.stringValue } == ["e2e"])
     }
 }

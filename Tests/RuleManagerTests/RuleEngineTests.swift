@@ -31,7 +31,9 @@ struct RuleEngineTests {
 
     func engine() throws -> RuleEngine {
         let engine = RuleEngine(registry: registry, store: store, clock: clock, logger: Logger(label: "test"))
-        engine.install(try RuleFileLoader.parse(Self.ruleFile, file: "fleet.yml"), settings: RuleEvaluationSettings())
+        engine.install(
+            try RuleFileLoader.parse(Self.ruleFile, file: "fleet.yml"), settings: RuleEvaluationSettings(),
+            generatorLink: .page(""))
         return engine
     }
 
@@ -121,7 +123,9 @@ struct RuleEngineTests {
                   - alert: Down
                     expr: agent_up == 0
             """
-        engine.install(try RuleFileLoader.parse(rules, file: "w.yml"), settings: RuleEvaluationSettings())
+        engine.install(
+            try RuleFileLoader.parse(rules, file: "w.yml"), settings: RuleEvaluationSettings(), generatorLink: .page("")
+        )
         for _ in 0..<300 {
             _ = try registry.ingest(Heartbeat(agent: "a", metrics: HeartbeatMetrics(costUSD: 1)), at: clock.now())
             clock.advance(by: 15)

@@ -19,7 +19,7 @@ struct SentAlertsTests {
     @Test func aFiringAlertStartsWhenItFiredAndEndsWhenItStopsBeingValid() throws {
         let sent = try #require(
             SentAlerts.alerts(
-                [Self.ruleAlert()], expression: "agent_up == 0", externalURL: "http://hx:9747",
+                [Self.ruleAlert()], expression: "agent_up == 0", link: .page("http://hx:9747/api/v1/rules"),
                 at: Self.start + .minutes(3)
             ).first)
         #expect(sent.startsAt == Self.start + .minutes(2))
@@ -33,7 +33,7 @@ struct SentAlertsTests {
         let resolvedAt = Self.start + .minutes(5)
         let sent = try #require(
             SentAlerts.alerts(
-                [Self.ruleAlert(resolvedAt: resolvedAt)], expression: "up", externalURL: "http://hx",
+                [Self.ruleAlert(resolvedAt: resolvedAt)], expression: "up", link: .page("http://hx/api/v1/rules"),
                 at: resolvedAt
             ).first)
         #expect(sent.endsAt == resolvedAt)
@@ -50,8 +50,15 @@ struct SentAlertsTests {
     ])
     func theGeneratorURLOpensTheExpressionAsPrometheusLinksIt(expression: String, url: String) throws {
         let sent = SentAlerts.alerts(
-            [Self.ruleAlert()], expression: expression, externalURL: "http://hx.example:9747",
+            [Self.ruleAlert()], expression: expression, link: .prometheusGraph(base: "http://hx.example:9747"),
             at: Self.start)
         #expect(sent.first?.generatorURL == url)
+    }
+
+    @Test func withoutAPrometheusEveryAlertLinksToTheSamePage() {
+        let sent = SentAlerts.alerts(
+            [Self.ruleAlert()], expression: "agent_up == 0", link: .page("http://hx:9747/api/v1/rules"),
+            at: Self.start)
+        #expect(sent.first?.generatorURL == "http://hx:9747/api/v1/rules")
     }
 }

@@ -22,13 +22,17 @@ struct APIFixture {
     var alerts: AlertRouter { exporter.router }
 
     /// An exporter with the built-in configuration, or with `config` as its configuration file.
-    init(config: String? = nil, adminToken: String? = nil, ingestToken: String? = nil, maxAgents: Int = 10_000) throws {
+    init(
+        config: String? = nil, adminToken: String? = nil, ingestToken: String? = nil, maxAgents: Int = 10_000,
+        externalURL: String? = nil
+    ) throws {
         let directory = TestPaths.temporaryDirectory("api")
         var options = ExporterOptions()
         options.listenAddress = "127.0.0.1:0"
         options.storagePath = directory
         options.configFile = directory + "/heartbeat-exporter.yml"
         options.maxAgents = maxAgents
+        options.externalURL = externalURL
         if let config { try config.write(toFile: options.configFile, atomically: true, encoding: .utf8) }
         options.adminTokenFile = try adminToken.map { try Self.write($0, to: directory + "/admin-token") }
         options.ingestTokenFile = try ingestToken.map { try Self.write($0, to: directory + "/ingest-token") }

@@ -118,6 +118,23 @@ struct StorageConformanceTests {
         #expect(try opened.open().loadAgents().map(\.name) == ["w-1"])
         #expect(try opened.open().history(of: "w-2", limit: 10).isEmpty)
     }
+
+    @Test(arguments: Backend.allCases)
+    func aResumedAgentStillCountsItsSilenceFromTheResumeAfterARestart(backend: Backend) throws {
+        let opened = Opened(backend)
+        let registry = AgentRegistry()
+        _ = try registry.ingest(Heartbeat(agent: "w-1"), at: Self.start)
+        try registry.kill("w-1", action: OperatorAction(at: Self.start + .seconds(5)))
+        let resumedAt = Self.start + .hours(1)
+        try registry.resume("w-1", action: OperatorAction(at: resumedAt))
+        try opened.open().apply(registry.drainChanges())
+
+        let restarted = AgentRegistry()
+        restarted.restore(try opened.open().loadAgents())
+        let agent = try #require(restarted.agent(named: "w-1"))
+        #expect(agent.state(at: resumedAt + .seconds(89), policy: .standard) == .healthy)
+        #expect(agent.state(at: resumedAt + .seconds(90), policy: .standard) == .degraded)
+    }
 }
 
 /// Every storage protocol, as the exporter needs them (Server's `ExporterStorage`, without importing Server).

@@ -36,7 +36,7 @@ let engine = RuleEngine(registry: registry, store: store, clock: clock, logger: 
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 let groups = try RuleFileLoader.load([root.appendingPathComponent("rules/*.yml").path])
-engine.install(groups, settings: RuleEvaluationSettings())
+engine.install(groups, settings: RuleEvaluationSettings(), generatorLink: .page("http://127.0.0.1:9747/api/v1/rules"))
 print("rule groups: \(groups.count), rules: \(groups.reduce(0) { $0 + $1.rules.count }), agents: \(agentCount)")
 
 /// The median of the last 60 values, in milliseconds.

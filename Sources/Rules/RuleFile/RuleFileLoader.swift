@@ -15,16 +15,29 @@ public enum RuleFileLoader {
         var groups: [RuleGroup] = []
         var errors: [RuleFileError] = []
         for pattern in patterns {
-            let files = expand(pattern)
-            if files.isEmpty, !pattern.contains(where: { "*?[".contains($0) }) {
-                errors.append(RuleFileError(file: pattern, message: "open \(pattern): no such file or directory"))
-            }
-            for file in files {
-                do { groups += try loadFile(file, defaultInterval: defaultInterval) } catch { errors += error.errors }
+            do {
+                for file in try files(matching: pattern) {
+                    do { groups += try loadFile(file, defaultInterval: defaultInterval) } catch {
+                        errors += error.errors
+                    }
+                }
+            } catch {
+                errors += error.errors
             }
         }
         guard errors.isEmpty else { throw RuleFileErrors(errors) }
         return groups
+    }
+
+    /// The files one pattern of `rule_files` names, in the order ``load(_:defaultInterval:)`` loads them: those a
+    /// glob matches, sorted (none is fine), or the plain path itself.
+    /// - Throws: ``RuleFileErrors`` when a plain path (not a glob) does not exist.
+    public static func files(matching pattern: String) throws(RuleFileErrors) -> [String] {
+        let files = expand(pattern)
+        if files.isEmpty, !pattern.contains(where: { "*?[".contains($0) }) {
+            throw RuleFileErrors([RuleFileError(file: pattern, message: "open \(pattern): no such file or directory")])
+        }
+        return files
     }
 
     /// Loads one file.

@@ -7,7 +7,8 @@ public struct GlobalConfig: Sendable, Equatable {
     public var evaluationInterval = PrometheusDuration.seconds(15)
     /// Labels added to alerts sent out, and available to templates as `$externalLabels`.
     public var externalLabels: [String: String] = [:]
-    /// The URL the exporter is reached at, for `generatorURL` and `$externalURL`.
+    /// The URL the exporter is reached at: the webhook payload's `externalURL`, and the base of the alerts' link
+    /// (`/api/v1/rules`) and of `$externalURL` unless `--web.external-url` names a Prometheus (``ExternalURLs``).
     public var externalURL: String?
 
     public init() {}

@@ -48,6 +48,7 @@ public final class Exporter: Sendable {
         clock = parts.clock
         logger = parts.logger
         let config = try ExporterConfig.load(path: options.configFile, mustExist: options.configFileRequired)
+        if let url = options.externalURL { try ExternalURLs.validate(url, flag: "--web.external-url") }
         let access = AccessControl(
             adminToken: try Self.readToken(options.adminTokenFile, flag: "--web.admin-token-file"),
             ingestToken: try Self.readToken(options.ingestTokenFile, flag: "--web.ingest-token-file"))
@@ -130,15 +131,15 @@ public final class Exporter: Sendable {
         throws(RuleFileErrors)
     {
         let groups = try RuleFileLoader.load(config.ruleFileGlobs, defaultInterval: config.global.evaluationInterval)
+        let urls = ExternalURLs(config: config, options: options)
         let settings = RuleEvaluationSettings(
-            externalLabels: config.global.externalLabels,
-            externalURL: config.global.externalURL ?? "http://\(options.listenAddress)")
-        engine.install(groups, settings: settings)
+            externalLabels: config.global.externalLabels, externalURL: urls.templateURL)
+        engine.install(groups, settings: settings, generatorLink: urls.generatorLink)
     }
 
     public static func routerSettings(_ config: ExporterConfig, _ options: ExporterOptions) -> AlertRouter.Settings {
         AlertRouter.Settings(
-            config: config.alerting, externalURL: config.global.externalURL ?? "http://\(options.listenAddress)",
+            config: config.alerting, externalURL: ExternalURLs(config: config, options: options).exporter,
             externalLabels: config.global.externalLabels)
     }
 

@@ -9,16 +9,21 @@ final class PrometheusProcess: @unchecked Sendable {
     let port: UInt16
     let directory = TestPaths.temporaryDirectory("prometheus")
 
-    /// Starts Prometheus scraping `scrapeTarget`; `ruleFiles` (paths or globs) are evaluated every second.
-    init(scrapeTarget: String, ruleFiles: [String] = []) throws {
+    /// Starts Prometheus scraping `scrapeTarget`; `ruleFiles` (paths or globs) are evaluated every second, and
+    /// their alerts sent to the Alertmanager at `alertmanagerTarget` (`host:port`) when one is given.
+    init(scrapeTarget: String, ruleFiles: [String] = [], alertmanagerTarget: String? = nil) throws {
         port = try FreePort.pick()
         let rules = ruleFiles.map { "'\($0)'" }.joined(separator: ", ")
+        let alerting = alertmanagerTarget.map {
+            "alerting: {alertmanagers: [{static_configs: [{targets: ['\($0)']}]}]}"
+        }
         let config = """
             global:
               scrape_interval: 1s
               scrape_timeout: 1s
               evaluation_interval: 1s
             rule_files: [\(rules)]
+            \(alerting ?? "")
             scrape_configs:
               - job_name: heartbeat-exporter
                 static_configs:
@@ -29,7 +34,7 @@ final class PrometheusProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: try ExternalTool.path("prometheus"))
         process.arguments = [
             "--config.file=\(configPath)", "--storage.tsdb.path=\(directory)/tsdb",
-            "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
+            "--web.listen-address=127.0.0.1:\(port)", "--web.external-url=http://127.0.0.1:\(port)", "--log.level=warn",
         ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")

@@ -1,0 +1,53 @@
+import Foundation
+import JSON
+import Testing
+import TestSupport
+
+/// Resuming a killed agent that obeyed and stopped beating: it gets the full thresholds to beat again before
+/// anyone is paged.
+@Suite(.serialized)
+struct ResumeTests {
+    static let rules = """
+        groups:
+          - name: health
+            interval: 1s
+            rules:
+              - alert: AgentDegraded
+                expr: agent_health{state="degraded"} == 1
+              - alert: AgentUnreachable
+                expr: agent_health{state="unreachable"} == 1
+        """
+
+    @Test func resumingASilentKilledAgentNotifiesNothingForAFullThreshold() async throws {
+        let listener = try LocalHTTPServer()
+        defer { listener.stop() }
+        let directory = TestPaths.temporaryDirectory("resume-e2e")
+        try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
+        try Self.rules.write(toFile: directory + "/rules/health.yml", atomically: true, encoding: .utf8)
+        try """
+        health: {degraded_after: 5s, unreachable_after: 10s}
+        global: {evaluation_interval: 1s}
+        \(AlertRoutingTests.webhookRouting([("hook", listener.url)]))
+        """.write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
+        let exporter = try ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
+        let client = HTTPTestClient(baseURL: exporter.baseURL)
+        #expect(try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("obedient")).status == 202)
+        #expect(try await client.post("/api/v1/agents/obedient/kill", #"{"reason": "test"}"#).status == 200)
+
+        try await Task.sleep(for: .seconds(11))  // it stops beating, as told, for longer than unreachable_after
+        #expect(listener.requests.isEmpty, "a killed agent's silence pages nobody")
+        let resumed = try await client.post("/api/v1/agents/obedient/resume")
+        #expect(resumed.status == 200)
+        #expect(resumed.data.objectValue?["state"]?.stringValue == "healthy")
+
+        try await Task.sleep(for: .milliseconds(4_500))  // most of degraded_after, counted from the resume
+        #expect(listener.requests.isEmpty, "nothing is sent within degraded_after of the resume")
+        let state = try await client.get("/api/v1/agents/obedient").data.objectValue?["state"]?.stringValue
+        #expect(state == "healthy")
+
+        try await waitUntil("AgentDegraded arrives once degraded_after has passed since the resume") {
+            !AlertRoutingTests.payloads(listener, alertname: "AgentDegraded").isEmpty
+        }
+        #expect(AlertRoutingTests.payloads(listener, alertname: "AgentUnreachable").isEmpty)
+    }
+}
