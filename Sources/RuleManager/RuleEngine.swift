@@ -120,7 +120,7 @@ public final class RuleEngine: Sendable {
                 SentAlerts.alerts(rule.alerts, expression: rule.expression, link: link, at: now)
             }
             let refreshed = result.alertsToRefresh.flatMap { rule in
-                SentAlerts.alerts(rule.alerts, expression: rule.expression, externalURL: settings.externalURL, at: now)
+                SentAlerts.alerts(rule.alerts, expression: rule.expression, link: link, at: now)
             }
             if !sent.isEmpty || !refreshed.isEmpty { notify(sent, refreshed) }
         }
