@@ -57,7 +57,7 @@ struct CrashRecoveryTests {
         // that a beat racing the DELETE does not bring the deleted agent back.
         let background = Task {
             let beating = Self.agents.prefix(15).filter { $0 != "crash-9" }
-            try await Self.load(client, seconds: 2.5, seqStart: 100_000, agents: beating)
+            _ = try await Self.load(client, seconds: 2.5, seqStart: 100_000, agents: beating)
         }
         try await Task.sleep(for: .milliseconds(300))
         #expect(
