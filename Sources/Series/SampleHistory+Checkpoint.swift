@@ -125,17 +125,68 @@ extension SampleHistory.State {
 
     mutating func restore(_ checkpoint: [SampleHistory.CheckpointSeries]) {
         var newestRestored = Int64.min
-        for series in checkpoint {
+        // The last snapshot's series are put back into shared timestamp columns (8 bytes a sample instead of 16),
+        // when the history has none yet; the others get arrays of their own.
+        let mayAlign = columns.isEmpty
+        var aligning: [Int64: [(id: SeriesID, series: Int)]] = [:]
+        for (index, series) in checkpoint.enumerated() {
             guard retention.keeps(series.labels.metricName), !series.timestamps.isEmpty else { continue }
             let id = resolve(series.labels)
             guard id.isKept else { continue }
-            for (timestamp, value) in zip(series.timestamps, series.values) {
-                appendSample(id.slot, timestamp, value, inSnapshot: false)
-            }
-            if series.inLastSnapshot, table.isLive(id) { lastSnapshot.append(id) }
             newestRestored = max(newestRestored, series.timestamps.last ?? .min)
+            if series.inLastSnapshot { lastSnapshot.append(id) }
+            if mayAlign, series.inLastSnapshot, table.slots[Int(id.slot)].lastAppend == .min {
+                aligning[table.slots[Int(id.slot)].windowMillis, default: []].append((id, index))
+                continue
+            }
+            appendOwn(id, series)
         }
+        for (window, members) in aligning { restoreColumn(window: window, members: members, from: checkpoint) }
         if newestRestored != .min { advance(to: newestRestored) }
         lastSnapshot.removeAll { !table.isLive($0) }
+    }
+
+    private mutating func appendOwn(_ id: SeriesID, _ series: SampleHistory.CheckpointSeries) {
+        for (timestamp, value) in zip(series.timestamps, series.values) {
+            appendSample(id.slot, timestamp, value, inSnapshot: false)
+        }
+    }
+
+    /// Makes a column of the timestamps of the longest of `members` (all of window `window`); a member whose
+    /// timestamps are the column's last ones joins it, padded as ``join`` pads, the others keep their own.
+    private mutating func restoreColumn(
+        window: Int64, members: [(id: SeriesID, series: Int)], from checkpoint: [SampleHistory.CheckpointSeries]
+    ) {
+        guard
+            let longest = members.max(by: {
+                checkpoint[$0.series].timestamps.count < checkpoint[$1.series].timestamps.count
+            }),
+            let first = checkpoint[longest.series].timestamps.first
+        else { return }
+        let timestamps = checkpoint[longest.series].timestamps
+        var column = TimestampColumn(windowMillis: window)
+        column.restart(at: first)
+        for timestamp in timestamps.dropFirst() { column.append(timestamp) }
+        let index = Int32(columns.count)
+        for member in members {
+            let series = checkpoint[member.series]
+            let padding = timestamps.count - series.timestamps.count
+            guard padding >= 0, timestamps[padding...].elementsEqual(series.timestamps) else {
+                appendOwn(member.id, series)
+                continue
+            }
+            var values: [Double] = []
+            values.reserveCapacity(timestamps.count)
+            values.append(contentsOf: repeatElement(.nan, count: padding))
+            values.append(contentsOf: series.values)
+            table.withSlot(member.id.slot) { slot in
+                slot.aligned = AlignedValues(values: values, first: Int32(padding), column: index)
+                slot.lastAppend = timestamps[timestamps.count - 1]
+            }
+            column.members.append(member.id)
+        }
+        guard !column.members.isEmpty else { return }
+        columns.append(column)
+        columnsByWindow[window] = index
     }
 }

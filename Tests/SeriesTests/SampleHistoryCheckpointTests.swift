@@ -45,6 +45,28 @@ struct SampleHistoryCheckpointTests {
         let b = try #require(after.first { $0.0 == series("cost", "b") })
         #expect(b.2.last == staleMarkerBits)
         #expect(restored.size.samples == original.size.samples)
+        // The last snapshot's series share their timestamps again, as before the checkpoint.
+        #expect(Double(restored.sampleBytes) < 1.5 * Double(original.sampleBytes))
+    }
+
+    @Test func restoredSnapshotSeriesTakeTheNextSnapshotsSamples() throws {
+        let restored = SampleHistory(retention: .init(metricNames: nil, window: .minutes(10)))
+        try restored.restore(checkpoint: filledHistory().checkpoint())
+        let base: Int64 = 1_700_000_000_000
+        for step in 6..<60 {
+            restored.record(
+                [(series("cost", "a"), Double(step)), (series("up", "a"), 1), (series("up", "new"), 2)],
+                at: Timestamp(milliseconds: base + Int64(step) * 15_000))
+        }
+        let all = everything(restored)
+        let cost = try #require(all.first { $0.0 == series("cost", "a") })
+        // 10 minutes back from the newest: 41 samples at 15 s, values in order.
+        #expect(cost.1.count == 41)
+        #expect(cost.1.last == base + 59 * 15_000)
+        #expect(cost.2.last == Double(59).bitPattern)
+        #expect(zip(cost.1, cost.1.dropFirst()).allSatisfy { $1 - $0 == 15_000 })
+        let newcomer = try #require(all.first { $0.0 == series("up", "new") })
+        #expect(newcomer.1.count == 41)
     }
 
     @Test func aSeriesOfTheLastSnapshotMissingFromTheNextGetsAStaleMarker() throws {
