@@ -58,7 +58,8 @@ public final class RuleEngine: Sendable {
     private let notify: @Sendable (_ sent: [Alerting.Alert], _ refreshed: [Alerting.Alert]) -> Void
     /// The exporter's own series that rules may read besides the fleet's.
     let exporterSeries: [any ExporterSeriesSource]
-    /// Protects the groups, their schedule and failure counts, the settings and the last sampling time.
+    /// Protects the groups, their schedule and failure counts, the settings, the last sampling time and the
+    /// checkpoint schedule.
     let state = Mutex(State())
 
     /// Creates an engine without rules.
