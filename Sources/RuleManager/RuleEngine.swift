@@ -33,13 +33,24 @@ public final class RuleEngine: Sendable {
         /// The history's retention: names the rules read, plus their own outputs.
         var retention = SampleHistory.Retention(byName: [:])
         var lastSampled: Timestamp?
+        /// Whether the stored history was restored (once, at the first install).
+        var historyRestored = false
+        /// How often the history is checkpointed to ``RuleEngine/historyStore``.
+        var checkpointInterval = RuleEngine.defaultCheckpointInterval
+        /// When the history was last checkpointed (or, before the first, when the rule thread first ran).
+        var lastCheckpoint: Timestamp?
     }
+
+    /// How often the history is checkpointed unless the configuration says otherwise.
+    public static let defaultCheckpointInterval = PrometheusDuration.minutes(1)
 
     private let registry: AgentRegistry
     public let history: SampleHistory
     /// Samples the fleet into ``history``, keeping the history's ids of each agent's series.
     private let sampler = FleetSampler()
     let store: any AlertStateStorage
+    /// Where the history is checkpointed across restarts; nil keeps it in memory only.
+    let historyStore: (any RuleHistoryStorage)?
     private let clock: any WallClock
     let logger: Logger
     /// Receives, after each group evaluation, the alerts it wants sent and the firing alerts whose resend is
@@ -47,23 +58,26 @@ public final class RuleEngine: Sendable {
     private let notify: @Sendable (_ sent: [Alerting.Alert], _ refreshed: [Alerting.Alert]) -> Void
     /// The exporter's own series that rules may read besides the fleet's.
     let exporterSeries: [any ExporterSeriesSource]
-    /// Protects the groups, their schedule and failure counts, the settings and the last sampling time.
-    private let state = Mutex(State())
+    /// Protects the groups, their schedule and failure counts, the settings, the last sampling time and the
+    /// checkpoint schedule.
+    let state = Mutex(State())
 
     /// Creates an engine without rules.
     /// - Parameter exporterSeries: the exporter's own series that rules may read, sampled with the fleet.
+    /// - Parameter historyStore: where the sample history is checkpointed and restored from across restarts.
     /// - Parameter notify: receives the firing and resolved alerts each group evaluation sends (Prometheus'
     ///   `sendAlerts`, resent every minute), and the firing alerts it does not resend, with this evaluation's
     ///   annotations.
     public init(
         registry: AgentRegistry, store: any AlertStateStorage, clock: any WallClock, logger: Logger,
-        exporterSeries: [any ExporterSeriesSource] = [],
+        exporterSeries: [any ExporterSeriesSource] = [], historyStore: (any RuleHistoryStorage)? = nil,
         notify: @escaping @Sendable (_ sent: [Alerting.Alert], _ refreshed: [Alerting.Alert]) -> Void = { _, _ in }
     ) {
         self.notify = notify
         self.exporterSeries = exporterSeries
         self.registry = registry
         self.store = store
+        self.historyStore = historyStore
         self.clock = clock
         self.logger = logger
         history = SampleHistory(retention: .init(metricNames: [], window: .zero))
@@ -82,12 +96,21 @@ public final class RuleEngine: Sendable {
     /// - Parameters:
     ///   - settings: what the rules' templates see (`$externalLabels`, `$externalURL`).
     ///   - generatorLink: where the alerts sent link to (their `generatorURL`).
-    public func install(_ groups: [RuleGroup], settings: RuleEvaluationSettings, generatorLink: GeneratorLink) {
-        let previous = state.withLock { $0.scheduled.map(\.group) }
+    ///   - checkpointInterval: how often the sample history is checkpointed to storage.
+    public func install(
+        _ groups: [RuleGroup], settings: RuleEvaluationSettings, generatorLink: GeneratorLink,
+        checkpointInterval: PrometheusDuration = RuleEngine.defaultCheckpointInterval
+    ) {
+        let (previous, restoreHistory) = state.withLock { state in
+            defer { state.historyRestored = true }
+            return (state.scheduled.map(\.group), !state.historyRestored)
+        }
         if previous.isEmpty { restoreFromStorage(groups) } else { carryOver(from: previous, to: groups) }
         let retention = Self.retention(for: groups)
         history.retain(retention)
+        if restoreHistory { self.restoreHistory() }
         state.withLock { state in
+            state.checkpointInterval = checkpointInterval
             state.scheduled = groups.map { Scheduled(group: $0, nextEvaluation: nil) }
             state.settings = settings
             state.generatorLink = generatorLink
@@ -130,6 +153,7 @@ public final class RuleEngine: Sendable {
                 state.scheduled[index].failures += UInt64(counted[Self.key(state.scheduled[index].group)] ?? 0)
             }
         }
+        checkpointIfDue(at: now)
     }
 
     /// Samples the fleet's series the rules read, then the exporter's own, into the history, once per evaluation

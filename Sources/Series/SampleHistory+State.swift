@@ -83,7 +83,7 @@ extension SampleHistory {
         }
 
         /// The id of the series `labels`, interning it if the retention keeps it.
-        private mutating func resolve(_ labels: Labels) -> SeriesID {
+        mutating func resolve(_ labels: Labels) -> SeriesID {
             if let id = table.id(of: labels) { return id }
             guard let window = retention.window(for: labels) else {
                 return SeriesID(slot: SeriesID.notKeptSlot, generation: retentionGeneration)
@@ -93,7 +93,7 @@ extension SampleHistory {
 
         /// Appends to the series in `slot`: a snapshot sample to its column when it shares one (or can join one),
         /// any other sample to its own arrays, trimmed to its window.
-        private mutating func appendSample(_ slot: Int32, _ timestamp: Int64, _ value: Double, inSnapshot: Bool) {
+        mutating func appendSample(_ slot: Int32, _ timestamp: Int64, _ value: Double, inSnapshot: Bool) {
             if inSnapshot, appendToColumn(slot, timestamp, value) { return }
             leaveColumn(slot)
             let end = max(newest, timestamp)
@@ -106,7 +106,7 @@ extension SampleHistory {
 
         /// Moves the end of the windows to `timestamp` if it is newer, trimming the series that were not just
         /// appended to (those trimmed themselves) and dropping those left without samples.
-        private mutating func advance(to timestamp: Int64) {
+        mutating func advance(to timestamp: Int64) {
             guard timestamp > newest else { return }
             newest = timestamp
             sweep(skippingAppendedAtNewest: true)

@@ -13,7 +13,7 @@ import Synchronization
 /// samples: it hands out views of the arrays.
 public final class SampleHistory: Queryable, Sendable {
     /// Protects the series, their samples, the retention and what the last fleet snapshot held.
-    private let state: Mutex<State>
+    let state: Mutex<State>
 
     /// An empty history that keeps what `retention` asks for.
     public init(retention: Retention) {

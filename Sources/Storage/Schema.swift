@@ -61,6 +61,15 @@ enum Schema {
                     ) STRICT;
                     """)
         }
+        migrator.registerMigration("v4: rule history") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE rule_history (
+                        id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+                        checkpoint BLOB NOT NULL
+                    ) STRICT;
+                    """)
+        }
         return migrator
     }
 }

@@ -7,13 +7,16 @@ import Synchronization
 
 /// Every storage protocol of the exporter kept in memory, for unit tests: what SQLite would hold, without a
 /// file. ``failWrites`` makes every write throw, to test what happens when storage refuses.
-public final class InMemoryStorage: AgentStorage, AlertStateStorage, SilenceStorage, NotificationLogStorage {
+public final class InMemoryStorage: AgentStorage, AlertStateStorage, RuleHistoryStorage, SilenceStorage,
+    NotificationLogStorage
+{
     private struct Contents {
         var agents: [String: AgentRecord] = [:]
         var transitions: [String: [Transition]] = [:]
         var alerts: [SavedAlert] = []
         var silences: [String: Silence] = [:]
         var notificationLog: [NotificationLogEntry] = []
+        var ruleHistory: [UInt8]?
         var failWrites = false
     }
 
@@ -78,6 +81,14 @@ public final class InMemoryStorage: AgentStorage, AlertStateStorage, SilenceStor
 
     public func loadAlerts() throws(StorageError) -> [SavedAlert] {
         contents.withLock { $0.alerts }
+    }
+
+    public func saveRuleHistory(_ checkpoint: [UInt8]) throws(StorageError) {
+        try write { $0.ruleHistory = checkpoint }
+    }
+
+    public func loadRuleHistory() throws(StorageError) -> [UInt8]? {
+        contents.withLock { $0.ruleHistory }
     }
 
     public func saveSilences(_ silences: [Silence]) throws(StorageError) {

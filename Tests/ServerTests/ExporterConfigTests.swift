@@ -105,9 +105,12 @@ struct GlobalConfigTests {
               evaluation_interval: 30s
               external_labels: {fleet: prod}
               external_url: http://exporter.example:9747
+              rule_history_checkpoint_interval: 5m
             rule_files: ['rules/*.yml', '/etc/hx/extra.yml']
             """, file: "hx.yml")
         #expect(config.global.evaluationInterval == .seconds(30))
+        #expect(config.global.ruleHistoryCheckpointInterval == .minutes(5))
+        #expect(ExporterConfig().global.ruleHistoryCheckpointInterval == .minutes(1))
         #expect(config.global.externalLabels == ["fleet": "prod"])
         #expect(config.global.externalURL == "http://exporter.example:9747")
         #expect(config.ruleFiles == ["rules/*.yml", "/etc/hx/extra.yml"])
@@ -123,6 +126,10 @@ struct GlobalConfigTests {
         ("global:\n  evaluation_interval: 0s\n", "hx.yml:2:24: global.evaluation_interval: must be above 0s"),
         ("global:\n  external_labels: {0x: y}\n", "hx.yml:2:25: global.external_labels.0x: invalid label name \"0x\""),
         ("rule_files: rules/*.yml\n", "hx.yml:1:13: rule_files: must be a list"),
+        (
+            "global:\n  rule_history_checkpoint_interval: 0s\n",
+            "hx.yml:2:37: global.rule_history_checkpoint_interval: must be above 0s"
+        ),
     ])
     func globalErrorsNameKeyAndLine(yaml: String, message: String) {
         do {

@@ -64,6 +64,17 @@ struct StorageConformanceTests {
     }
 
     @Test(arguments: Backend.allCases)
+    func theRuleHistoryCheckpointIsReplacedWholeAndComesBack(backend: Backend) throws {
+        let opened = Opened(backend)
+        #expect(try opened.open().loadRuleHistory() == nil)
+        let large = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        try opened.open().saveRuleHistory(large)
+        #expect(try opened.open().loadRuleHistory() == large)
+        try opened.open().saveRuleHistory([1, 0])
+        #expect(try opened.open().loadRuleHistory() == [1, 0])
+    }
+
+    @Test(arguments: Backend.allCases)
     func silencesAreSavedReplacedAndDeleted(backend: Backend) throws {
         let opened = Opened(backend)
         let matchers = [try LabelMatcher.alertmanager(.regexMatch, "agent", "order-.*")]
@@ -138,4 +149,5 @@ struct StorageConformanceTests {
 }
 
 /// Every storage protocol, as the exporter needs them (Server's `ExporterStorage`, without importing Server).
-typealias ExporterStorageForTests = AgentStorage & AlertStateStorage & SilenceStorage & NotificationLogStorage
+typealias ExporterStorageForTests = AgentStorage & AlertStateStorage & RuleHistoryStorage & SilenceStorage
+    & NotificationLogStorage

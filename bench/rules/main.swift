@@ -5,7 +5,9 @@
 //
 // Each cycle every agent beats once (two tasks, cost and tokens growing, a queue), the clock moves 15 s, and
 // the engine evaluates the groups that are due. After enough cycles to fill the longest window the rules
-// read (1 h + lookback), the history is at its steady size.
+// read (1 h + lookback), the history is at its steady size. At the end the history is checkpointed to SQLite
+// (what the rule thread does every `rule_history_checkpoint_interval`, and shutdown once) and restored into a
+// fresh engine: size and time of each.
 import CMalloc
 import Fleet
 import Foundation
@@ -32,7 +34,8 @@ let clock = ManualClock()
 let registry = AgentRegistry(configuration: AgentRegistry.Configuration(maxAgents: agentCount))
 let directory = NSTemporaryDirectory() + "rules-bench-\(UUID().uuidString)"
 let store = try SQLiteStorage(directory: directory)
-let engine = RuleEngine(registry: registry, store: store, clock: clock, logger: Logger(label: "bench"))
+let engine = RuleEngine(
+    registry: registry, store: store, clock: clock, logger: Logger(label: "bench"), historyStore: store)
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 let groups = try RuleFileLoader.load([root.appendingPathComponent("rules/*.yml").path])
@@ -110,4 +113,35 @@ _ = malloc_trim(0)
 print(
     "malloc: \((heap.uordblks + heap.hblkhd) / 1024) KiB in use, \(heap.fordblks / 1024) KiB free in the heap; "
         + "RSS \(residentKiB()) KiB after malloc_trim")
+var checkpointSeconds: [Double] = []
+var checkpointBytes = 0
+for _ in 0..<5 {
+    if let saved = engine.saveHistory() {
+        checkpointSeconds.append(saved.seconds)
+        checkpointBytes = saved.bytes
+    }
+}
+let encodeStarted = Date()
+_ = engine.history.checkpoint()
+let encodeSeconds = Date().timeIntervalSince(encodeStarted)
+checkpointSeconds.sort()
+print(
+    String(
+        format: "checkpoint: %d KiB (%.1f bytes per sample), median of 5: %.0f ms (encoding alone %.0f ms)",
+        checkpointBytes / 1024, Double(checkpointBytes) / Double(max(size.samples, 1)),
+        (checkpointSeconds.isEmpty ? 0 : checkpointSeconds[checkpointSeconds.count / 2]) * 1000,
+        encodeSeconds * 1000))
+let restoreStarted = Date()
+let restored = RuleEngine(
+    registry: registry, store: store, clock: clock, logger: Logger(label: "bench"), historyStore: store)
+restored.install(groups, settings: RuleEvaluationSettings(), generatorLink: .page(""))
+print(
+    String(
+        format: "restore into a new engine: %.0f ms, %d series, %d samples",
+        Date().timeIntervalSince(restoreStarted) * 1000, restored.history.size.series, restored.history.size.samples))
+print(
+    String(
+        format: "restored history sample arrays: %d KiB, %.1f bytes per live sample",
+        restored.history.sampleBytes / 1024,
+        Double(restored.history.sampleBytes) / Double(max(restored.history.size.samples, 1))))
 try? FileManager.default.removeItem(atPath: directory)

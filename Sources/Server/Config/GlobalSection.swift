@@ -10,12 +10,17 @@ public struct GlobalConfig: Sendable, Equatable {
     /// The URL the exporter is reached at: the webhook payload's `externalURL`, and the base of the alerts' link
     /// (`/api/v1/rules`) and of `$externalURL` unless `--web.external-url` names a Prometheus (``ExternalURLs``).
     public var externalURL: String?
+    /// How often the rules' sample history is checkpointed to storage (besides the save at shutdown): what a
+    /// `kill -9` can lose at most.
+    public var ruleHistoryCheckpointInterval = PrometheusDuration.minutes(1)
 
     public init() {}
 
     static func read(_ reader: YAMLNodeReader) throws(ConfigError) -> GlobalConfig {
         var global = GlobalConfig()
-        for (key, child) in try reader.mapping(allowed: ["evaluation_interval", "external_labels", "external_url"]) {
+        for (key, child) in try reader.mapping(allowed: [
+            "evaluation_interval", "external_labels", "external_url", "rule_history_checkpoint_interval",
+        ]) {
             switch key {
             case "evaluation_interval":
                 global.evaluationInterval = try child.duration()
@@ -25,6 +30,9 @@ public struct GlobalConfig: Sendable, Equatable {
                     guard isLabelName(name) else { throw value.error("invalid label name \"\(name)\"") }
                     global.externalLabels[name] = try value.string()
                 }
+            case "rule_history_checkpoint_interval":
+                global.ruleHistoryCheckpointInterval = try child.duration()
+                guard global.ruleHistoryCheckpointInterval > .zero else { throw child.error("must be above 0s") }
             default:
                 global.externalURL = try child.string()
             }

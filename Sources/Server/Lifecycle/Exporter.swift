@@ -62,7 +62,8 @@ public final class Exporter: Sendable {
         self.router = router
         let rejections = HeartbeatRejections()
         let engine = RuleEngine(
-            registry: registry, store: parts.storage, clock: clock, logger: logger, exporterSeries: [rejections]
+            registry: registry, store: parts.storage, clock: clock, logger: logger, exporterSeries: [rejections],
+            historyStore: parts.storage
         ) { router.receive($0, refreshed: $1) }
         self.engine = engine
         try Self.installRules(config, options: options, into: engine)
@@ -134,7 +135,9 @@ public final class Exporter: Sendable {
         let urls = ExternalURLs(config: config, options: options)
         let settings = RuleEvaluationSettings(
             externalLabels: config.global.externalLabels, externalURL: urls.templateURL)
-        engine.install(groups, settings: settings, generatorLink: urls.generatorLink)
+        engine.install(
+            groups, settings: settings, generatorLink: urls.generatorLink,
+            checkpointInterval: config.global.ruleHistoryCheckpointInterval)
     }
 
     public static func routerSettings(_ config: ExporterConfig, _ options: ExporterOptions) -> AlertRouter.Settings {
@@ -192,6 +195,11 @@ public final class Exporter: Sendable {
         lifecycle.ready.store(false, ordering: .releasing)
         server.shutdown(gracePeriodSeconds: options.shutdownGrace.seconds)
         for thread in threads { thread.stop() }
+        if let saved = engine.saveHistory() {
+            logger.info(
+                "rule history saved",
+                metadata: ["bytes": "\(saved.bytes)", "milliseconds": "\(Int(saved.seconds * 1000))"])
+        }
         router.saveRemainingLog()
         do {
             try persistence.commit()

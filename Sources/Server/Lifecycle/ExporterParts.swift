@@ -7,7 +7,8 @@ import RuleManager
 import Storage
 
 /// Every storage protocol the exporter's parts define, in one value: what a storage backend implements.
-public typealias ExporterStorage = AgentStorage & AlertStateStorage & SilenceStorage & NotificationLogStorage
+public typealias ExporterStorage = AgentStorage & AlertStateStorage & RuleHistoryStorage & SilenceStorage
+    & NotificationLogStorage
 
 /// What an ``Exporter`` is assembled from besides its options and configuration file: the parts that touch
 /// the outside world, which tests replace (a manual clock, in-memory storage, a recording transport).
@@ -16,7 +17,7 @@ public struct ExporterParts: Sendable {
     public var clock: any WallClock
     /// Where the exporter logs.
     public var logger: Logger
-    /// Where agents, alert state, silences and the notification log are kept.
+    /// Where agents, alert state, the rules' sample history, silences and the notification log are kept.
     public var storage: any ExporterStorage
     /// Sends webhook notifications and forwards alerts to Alertmanagers.
     public var transport: any HTTPTransport

@@ -1,0 +1,66 @@
+import Dispatch
+import Model
+import Series
+
+extension RuleEngine {
+    /// Restores the history checkpointed before a restart (once, before the first evaluation), keeping only
+    /// what the loaded rules' retention needs. A checkpoint that cannot be read is logged and ignored.
+    func restoreHistory() {
+        guard let historyStore else { return }
+        let bytes: [UInt8]?
+        do {
+            bytes = try historyStore.loadRuleHistory()
+        } catch {
+            logger.error("cannot read the rule history; ranges start empty", metadata: ["error": "\(error)"])
+            return
+        }
+        guard let bytes else { return }
+        do {
+            let restored = try history.restore(checkpoint: bytes)
+            logger.info(
+                "rule history restored",
+                metadata: [
+                    "series": "\(restored.series)", "samples": "\(restored.samples)", "bytes": "\(bytes.count)",
+                ])
+        } catch {
+            logger.error("ignoring the stored rule history; ranges start empty", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Writes a checkpoint when the checkpoint interval has passed since the last one (called on the rule
+    /// thread after an evaluation); the first evaluation only starts the interval.
+    func checkpointIfDue(at now: Timestamp) {
+        guard historyStore != nil else { return }
+        let due = state.withLock { state -> Bool in
+            guard let last = state.lastCheckpoint else {
+                state.lastCheckpoint = now
+                return false
+            }
+            guard now - last >= state.checkpointInterval else { return false }
+            state.lastCheckpoint = now
+            return true
+        }
+        if due { saveHistory() }
+    }
+
+    /// Writes the history to storage now (a checkpoint, and the final save at shutdown). A failure is logged;
+    /// the previous checkpoint is kept.
+    /// - Returns: the checkpoint's size in bytes and the seconds it took to encode and write, nil when there is
+    ///   no storage for it or the write failed.
+    @discardableResult
+    public func saveHistory() -> (bytes: Int, seconds: Double)? {
+        guard let historyStore else { return nil }
+        let started = DispatchTime.now().uptimeNanoseconds
+        let bytes = history.checkpoint()
+        do {
+            try historyStore.saveRuleHistory(bytes)
+        } catch {
+            logger.error("saving the rule history failed", metadata: ["error": "\(error)"])
+            return nil
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        logger.debug(
+            "rule history saved", metadata: ["bytes": "\(bytes.count)", "seconds": "\(seconds)"])
+        return (bytes.count, seconds)
+    }
+}

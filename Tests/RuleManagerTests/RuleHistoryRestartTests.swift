@@ -1,0 +1,86 @@
+import Alerting
+import Fleet
+import Logging
+import Model
+import Rules
+import RuleManager
+import Series
+import Synchronization
+import TestSupport
+import Testing
+
+/// The rules' sample history across a restart: a rate-based alert keeps firing, with nothing resolved and the
+/// same `startsAt`, when a new engine restores the history the old one checkpointed.
+struct RuleHistoryRestartTests {
+    static let ruleFile = """
+        groups:
+          - name: cost
+            interval: 10s
+            rules:
+              - alert: CostRising
+                expr: rate(agent_cost_usd_total[2m]) > 0
+        """
+
+    let clock = ManualClock()
+    let registry = AgentRegistry()
+    let store = InMemoryStorage()
+    /// What the engines hand to the alert pipeline.
+    final class Sent: Sendable {
+        let alerts = Mutex<[Alerting.Alert]>([])
+    }
+
+    let sent = Sent()
+
+    func engine() throws -> RuleEngine {
+        let sent = self.sent
+        let engine = RuleEngine(
+            registry: registry, store: store, clock: clock, logger: Logger(label: "test"), historyStore: store
+        ) { alerts, _ in sent.alerts.withLock { $0 += alerts } }
+        engine.install(
+            try RuleFileLoader.parse(Self.ruleFile, file: "cost.yml"), settings: RuleEvaluationSettings(),
+            generatorLink: .page(""), checkpointInterval: .seconds(30))
+        return engine
+    }
+
+    func beat(_ cost: Double) throws {
+        _ = try registry.ingest(Heartbeat(agent: "a", metrics: HeartbeatMetrics(costUSD: cost)), at: clock.now())
+    }
+
+    @Test func aRestartedEngineKeepsARateAlertFiringWithoutAResolve() throws {
+        let before = try engine()
+        var cost = 0.0
+        for _ in 0..<16 {
+            cost += 0.5
+            try beat(cost)
+            before.tick()
+            clock.advance(by: 10)
+        }
+        let firing = try #require(sent.alerts.withLock { $0 }.last)
+        #expect(firing.endsAt.map { $0 > clock.now() } == true)
+        #expect(try store.loadRuleHistory() != nil)
+        // Killed without a final save: the last checkpoint (at most 30 s old) is all that is left.
+        sent.alerts.withLock { $0 = [] }
+        clock.advance(by: 3)
+        let after = try engine()
+        for _ in 0..<3 {
+            cost += 0.5
+            try beat(cost)
+            after.tick()
+            let now = clock.now()
+            let resolved = sent.alerts.withLock { $0 }.filter { $0.endsAt.map { $0 <= now } ?? false }
+            #expect(resolved.isEmpty)
+            clock.advance(by: 10)
+        }
+        let resent = sent.alerts.withLock { $0 }
+        #expect(!resent.isEmpty)
+        #expect(resent.allSatisfy { $0.startsAt == firing.startsAt && $0.labels == firing.labels })
+    }
+
+    @Test func aStoredHistoryThatDoesNotParseIsIgnored() throws {
+        try store.saveRuleHistory([SampleHistory.checkpointVersion, 0xff])
+        let engine = try engine()
+        try beat(1)
+        engine.tick()
+        #expect(engine.history.size.series == 1)
+    }
+}
