@@ -135,8 +135,9 @@ public final class AlertRouter: Sendable {
         guard !sent.isEmpty || !refreshed.isEmpty else { return }
         let now = clock.now()
         let forwarding = state.withLock { state -> [Delivery] in
-            let alerts = sent.map { Self.received($0, settings: state.settings, at: now) }
-            let current = refreshed.map { Self.received($0, settings: state.settings, at: now) }
+            let external = state.settings.externalLabels.sorted { $0.key < $1.key }
+            let alerts = sent.map { Self.received($0, externalLabels: external, at: now) }
+            let current = refreshed.map { Self.received($0, externalLabels: external, at: now) }
             let stored = (alerts + current).map { state.store($0, at: now) }
             state.dispatcher.insert(stored, at: now)
             return forwardingDeliveries(alerts, state: &state, at: now)
@@ -144,10 +145,12 @@ public final class AlertRouter: Sendable {
         for delivery in forwarding { deliveries.enqueue(delivery) }
     }
 
-    /// `alert` as received at `now`, with the external labels it lacks.
-    private static func received(_ alert: Alerting.Alert, settings: Settings, at now: Timestamp) -> Alerting.Alert {
+    /// `alert` as received at `now`, with the external labels (sorted by name) it lacks.
+    private static func received(
+        _ alert: Alerting.Alert, externalLabels: [(key: String, value: String)], at now: Timestamp
+    ) -> Alerting.Alert {
         var received = alert
-        for (name, value) in settings.externalLabels.sorted(by: { $0.key < $1.key }) where alert.labels[name].isEmpty {
+        for (name, value) in externalLabels where alert.labels[name].isEmpty {
             received.labels = received.labels.setting(name, to: value)
         }
         received.updatedAt = now

@@ -150,18 +150,11 @@ public struct JSONWriter: Sendable {
 }
 
 extension JSONWriter {
-    /// Writes `span` as a number of seconds, exactly from its milliseconds: `60`, `1.5`, `0.001`.
-    public mutating func seconds(_ span: PrometheusDuration) {
+    /// Writes a time or span as a number of seconds, exactly from its milliseconds: `1733472000.123` for a
+    /// ``Timestamp``, `60`, `1.5`, `0.001` for a ``PrometheusDuration``.
+    public mutating func seconds(_ value: some MillisecondCount) {
         separate()
-        span.appendDecimalSeconds(to: &bytes)
-        needsComma = true
-    }
-
-    /// Writes `time` as a number of seconds since the epoch, exactly from its milliseconds:
-    /// `1733472000.123`.
-    public mutating func seconds(_ time: Timestamp) {
-        separate()
-        time.appendDecimalSeconds(to: &bytes)
+        value.appendDecimalSeconds(to: &bytes)
         needsComma = true
     }
 

@@ -1,7 +1,13 @@
-/// Times and spans written as seconds straight from their integer milliseconds, without a `Double`
+/// A time or span held as an integer count of milliseconds: ``Timestamp`` (since the epoch) and
+/// ``PrometheusDuration`` (a length). Both are written as seconds straight from the integer, without a `Double`
 /// in between.
-extension Timestamp {
-    /// Seconds since the epoch as an exact decimal: `1733472000.123`, `1733472000`, `-0.5`.
+public protocol MillisecondCount {
+    /// The count of milliseconds.
+    var milliseconds: Int64 { get }
+}
+
+extension MillisecondCount {
+    /// The seconds as an exact decimal: `1733472000.123`, `90`, `1.5`, `-0.5`.
     public var decimalSeconds: String { MillisecondText.decimalSeconds(milliseconds) }
 
     /// Appends ``decimalSeconds`` to `bytes`.
@@ -9,28 +15,16 @@ extension Timestamp {
         MillisecondText.appendDecimalSeconds(milliseconds, to: &bytes)
     }
 
-    /// Appends the seconds since the epoch as Go's `strconv.FormatFloat(s, 'g', -1, 64)` writes them
-    /// (`1.733472000123e+09`), the form of sample values in the exposition formats.
+    /// Appends the seconds as Go's `strconv.FormatFloat(s, 'g', -1, 64)` writes them (`1.733472000123e+09`,
+    /// `90`, `1.5`), the form of sample values in the exposition formats.
     public func appendGoSeconds(to bytes: inout [UInt8]) {
         MillisecondText.appendGoSeconds(milliseconds, to: &bytes)
     }
 }
 
-extension PrometheusDuration {
-    /// The length in seconds as an exact decimal: `90`, `1.5`, `0.001`.
-    public var decimalSeconds: String { MillisecondText.decimalSeconds(milliseconds) }
+extension Timestamp: MillisecondCount {}
 
-    /// Appends ``decimalSeconds`` to `bytes`.
-    public func appendDecimalSeconds(to bytes: inout [UInt8]) {
-        MillisecondText.appendDecimalSeconds(milliseconds, to: &bytes)
-    }
-
-    /// Appends the length in seconds as Go's `strconv.FormatFloat(s, 'g', -1, 64)` writes it (`90`,
-    /// `1.5`, `1.2e+06`).
-    public func appendGoSeconds(to bytes: inout [UInt8]) {
-        MillisecondText.appendGoSeconds(milliseconds, to: &bytes)
-    }
-}
+extension PrometheusDuration: MillisecondCount {}
 
 /// Millisecond counts written as seconds.
 enum MillisecondText {
