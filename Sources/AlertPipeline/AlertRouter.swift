@@ -66,18 +66,20 @@ public final class AlertRouter: Sendable {
     /// - Parameters:
     ///   - transport: sends webhook notifications and forwards alerts to Alertmanagers.
     ///   - retryDelay: waits between delivery retries (tests pass one that returns at once).
+    ///   - silenceLimits: how many silences may be kept and how large each may be.
     /// - Throws: ``StorageError`` when they cannot be read.
     public init(
         settings: Settings, registry: AgentRegistry, store: any SilenceStorage & NotificationLogStorage,
         clock: any WallClock, logger: Logger, transport: any HTTPTransport = URLSessionTransport(),
-        retryDelay: @escaping @Sendable (PrometheusDuration) async -> Void = DeliveryQueue.realSleep
+        retryDelay: @escaping @Sendable (PrometheusDuration) async -> Void = DeliveryQueue.realSleep,
+        silenceLimits: SilenceLimits = .standard
     ) throws(StorageError) {
         self.registry = registry
         self.store = store
         self.clock = clock
         self.logger = logger
         self.transport = transport
-        let silences = SilenceStore(silences: try store.loadSilences())
+        let silences = SilenceStore(silences: try store.loadSilences(), limits: silenceLimits)
         let log = NotificationLog(entries: try store.loadNotificationLog())
         state = Mutex(
             State(

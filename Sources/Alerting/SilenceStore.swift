@@ -8,10 +8,15 @@ public struct SilenceStore: Sendable {
     public private(set) var silences: [String: Silence] = [:]
     /// How long expired silences are kept (Alertmanager's `--data.retention`, 120h).
     public var retention: PrometheusDuration
+    /// How many silences may be kept and how large each may be.
+    public var limits: SilenceLimits
 
-    /// Creates a store holding `silences` (as restored from disk).
-    public init(silences: [Silence] = [], retention: PrometheusDuration = .hours(120)) {
+    /// Creates a store holding `silences` (as restored from disk, even beyond `limits`).
+    public init(
+        silences: [Silence] = [], retention: PrometheusDuration = .hours(120), limits: SilenceLimits = .unlimited
+    ) {
         self.retention = retention
+        self.limits = limits
         for silence in silences { self.silences[silence.id] = silence }
     }
 
@@ -35,19 +40,29 @@ public struct SilenceStore: Sendable {
         return try set(silence, at: now, newID: newID)
     }
 
-    /// Alertmanager's `Silences.Set` without the API's extra checks (see ``post(_:at:newID:)``).
+    /// Alertmanager's `Silences.Set` without the API's extra checks (see ``post(_:at:newID:)``), with its limits:
+    /// an update must stay within the size limit, and a new silence (or one replacing another) must also fit in
+    /// the count limit.
     public mutating func set(
         _ silence: Silence, at now: Timestamp,
         newID: () -> String = { UUID().uuidString.lowercased() }
     ) throws(SilenceError) -> Silence {
         var silence = silence
+        silence.updatedAt = now
+        var replaced: Silence?
         if !silence.id.isEmpty {
             guard let previous = silences[silence.id] else { throw .notFound }
-            if Self.canUpdate(previous, to: silence, at: now) { return try store(silence, at: now) }
-            if previous.state(at: now) != .expired { try expire(id: previous.id, at: now) }
+            if Self.canUpdate(previous, to: silence, at: now) {
+                try limits.checkSize(silence)
+                return try store(silence, at: now)
+            }
+            replaced = previous
         }
+        try limits.checkCount(silences.count)
         silence.id = newID()
         silence.startsAt = max(silence.startsAt, now)
+        try limits.checkSize(silence)
+        if let replaced, replaced.state(at: now) != .expired { try expire(id: replaced.id, at: now) }
         return try store(silence, at: now)
     }
 

@@ -34,6 +34,16 @@ public struct HTTPHeaders: Sendable, Sequence {
         return values.isEmpty ? nil : values.joined(separator: ", ")
     }
 
+    /// Every value of the field `name` (any letter case), one per field line, in the order received.
+    public func values(named name: String) -> [String] {
+        fields.filter { Self.namesMatch($0.name, name) }.map(\.value)
+    }
+
+    /// The fields with every `name` field replaced by one field `name: value`.
+    func replacing(_ name: String, with value: String) -> HTTPHeaders {
+        HTTPHeaders(fields: fields.filter { !Self.namesMatch($0.name, name) } + [Field(name: name, value: value)])
+    }
+
     /// Appends a field, keeping earlier fields of the same name.
     public mutating func add(name: String, value: String) {
         fields.append(Field(name: name, value: value))

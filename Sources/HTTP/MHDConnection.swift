@@ -11,13 +11,20 @@ struct MHDConnection {
         self.server = server
     }
 
-    /// Headers have arrived: refuse a declared body over the limit at once (the connection
-    /// then closes unread), else ask for the body.
-    func beginRequest(_ state: RequestState) -> MHD_Result {
-        guard
-            let length = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length")
-                .flatMap({ Int(String(cString: $0)) })
-        else { return .YES }
+    /// Headers have arrived: refuse a head that frames the request ambiguously (400, then the connection closes:
+    /// ``MessageFraming``) and a declared body over the limit (413; the connection then closes unread), else ask
+    /// for the body.
+    func beginRequest(_ state: RequestState, method: UnsafePointer<CChar>?, url: UnsafePointer<CChar>?) -> MHD_Result {
+        let headers = HTTPHeaders(fields: values(of: .HEADER_KIND))
+        let target = url.map { String(cString: $0) } ?? ""
+        if let problem = MessageFraming.problem(
+            method: method.map { String(cString: $0) } ?? "", target: target, headers: headers)
+        {
+            return queue(server.errorResponse(400, problem), close: true)
+        }
+        guard let length = headers["Content-Length"].flatMap({ Int($0.split(separator: ",").first ?? "") }) else {
+            return .YES
+        }
         guard length <= server.maxBodyBytes else { return queue(server.bodyTooLarge()) }
         state.expectBody(length: length)
         return .YES
@@ -33,11 +40,14 @@ struct MHDConnection {
     func finishRequest(_ state: RequestState, method: UnsafePointer<CChar>?, url: UnsafePointer<CChar>?) -> MHD_Result {
         guard !state.isOverLimit else { return queue(server.bodyTooLarge()) }
         let peer = IPAddress.describe(hb_mhd_client_address(connection))
+        let target = RequestTarget(url.map { String(cString: $0) } ?? "/") ?? RequestTarget(path: "*")
+        var headers = HTTPHeaders(fields: values(of: .HEADER_KIND))
+        if let authority = target.authority { headers = headers.replacing("Host", with: authority) }
         let request = HTTPRequest(
             method: method.map { String(cString: $0) } ?? "",
-            rawPath: url.map { String(cString: $0) } ?? "/",
+            rawPath: target.path,
             queryItems: queryParameters(),
-            headers: HTTPHeaders(fields: values(of: .HEADER_KIND)),
+            headers: headers,
             body: state.body,
             remoteAddress: peer.text,
             isFromLoopback: peer.isLoopback
@@ -46,7 +56,7 @@ struct MHDConnection {
     }
 
     /// Hands `response` to libmicrohttpd, which copies the body and sends it when it can.
-    private func queue(_ response: HTTPResponse) -> MHD_Result {
+    private func queue(_ response: HTTPResponse, close: Bool = false) -> MHD_Result {
         let created = response.body.withUnsafeBytes { body in
             MHD_create_response_from_buffer(
                 body.count, UnsafeMutableRawPointer(mutating: body.baseAddress), .RESPMEM_MUST_COPY)
@@ -56,7 +66,7 @@ struct MHDConnection {
         for (name, value) in response.headers {
             _ = name.withCString { name in value.withCString { MHD_add_response_header(created, name, $0) } }
         }
-        if server.isClosing.load(ordering: .relaxed) {
+        if close || server.isClosing.load(ordering: .relaxed) {
             _ = MHD_add_response_header(created, "Connection", "close")
         }
         let status = (100...599).contains(response.status) ? response.status : 500

@@ -1,5 +1,6 @@
-import Model
+import Alerting
 import HTTP
+import Model
 
 /// Everything `serve` takes from its command line (DESIGN §11).
 public struct ExporterOptions: Sendable {
@@ -19,6 +20,10 @@ public struct ExporterOptions: Sendable {
     public var adminTokenFile: String?
     /// `--web.ingest-token-file`.
     public var ingestTokenFile: String?
+    /// `--web.allowed-hosts`: further names the exporter answers to in `Host` (see `AllowedHosts`).
+    public var allowedHosts: [String] = []
+    /// `--silences.max-silences` and `--silences.max-silence-size-bytes`.
+    public var silenceLimits = SilenceLimits.standard
     /// `--agents.max`.
     public var maxAgents = 10_000
     /// `--web.connection-timeout`, in seconds.

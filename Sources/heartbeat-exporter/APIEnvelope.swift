@@ -24,6 +24,6 @@ extension JSONValue {
 
 /// Prints `error: …` to standard error for a failed client command and exits 1.
 func failClient(_ error: any Error) -> ExitCode {
-    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    FileHandle.standardError.write(Data("error: \(TerminalText.escaped("\(error)"))\n".utf8))
     return ExitCode.failure
 }

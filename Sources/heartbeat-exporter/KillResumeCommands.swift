@@ -56,7 +56,7 @@ struct OperatorRequest {
         do {
             let reply = try await client.send("POST", "/api/v1/agents/\(name)/\(action)", body: writer.bytes)
             let data = try APIEnvelope.data(status: reply.status, body: reply.body)
-            print("agent \(agent): \(data["state"]?.stringValue ?? "?")")
+            print(TerminalText.escaped("agent \(agent): \(data["state"]?.stringValue ?? "?")"))
         } catch {
             throw failClient(error)
         }

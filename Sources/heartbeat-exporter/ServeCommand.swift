@@ -1,3 +1,4 @@
+import Alerting
 import ArgumentParser
 import CMalloc
 import Dispatch
@@ -49,8 +50,30 @@ struct ServeCommand: ParsableCommand {
         help: "How long in-flight requests may take to finish on SIGTERM, as a duration (5s, 1m).")
     var shutdownGrace = "5s"
 
+    @Option(
+        name: .customLong("web.allowed-hosts"),
+        help: ArgumentHelp(
+            "Further host names the exporter answers to (repeat the flag or separate names with commas).",
+            discussion: """
+                Requests whose Host header names anything else get 403, as a guard against DNS rebinding. \
+                Always accepted: IP addresses, localhost, the host of --web.listen-address, \
+                of global.external_url (else the machine's host name when listening on every interface) \
+                and of --web.external-url.
+                """))
+    var allowedHosts: [String] = []
+
     @Option(name: .customLong("agents.max"), help: "Most agents tracked; heartbeats of further agents get 429.")
     var maxAgents = 10_000
+
+    @Option(
+        name: .customLong("silences.max-silences"),
+        help: "Most silences kept, expired ones included; 0 for no limit.")
+    var maxSilences = SilenceLimits.standard.maxSilences
+
+    @Option(
+        name: .customLong("silences.max-silence-size-bytes"),
+        help: "Largest silence accepted, in bytes of its JSON; 0 for no limit.")
+    var maxSilenceSizeBytes = SilenceLimits.standard.maxSilenceSizeBytes
 
     @Option(name: .customLong("log.level"), help: "debug, info, warning or error.")
     var logLevel = "info"
@@ -84,6 +107,10 @@ struct ServeCommand: ParsableCommand {
         options.ingestTokenFile = ingestTokenFile
         options.connectionTimeoutSeconds = connectionTimeout
         options.maxAgents = maxAgents
+        options.allowedHosts = allowedHosts.flatMap { $0.split(separator: ",") }.map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }.filter { !$0.isEmpty }
+        options.silenceLimits = SilenceLimits(maxSilences: maxSilences, maxSilenceSizeBytes: maxSilenceSizeBytes)
         options.shutdownGrace = (try? PrometheusDuration(parsing: shutdownGrace)) ?? options.shutdownGrace
         return options
     }

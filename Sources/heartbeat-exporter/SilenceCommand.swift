@@ -33,7 +33,7 @@ struct SilenceCommand: AsyncParsableCommand {
                 APIv2Encoding.writeSilence(silence, at: now, into: &writer)
                 let reply = try await client.send("POST", "/api/v2/silences", body: writer.bytes)
                 let id = try SilenceReply.json(reply)["silenceID"]?.stringValue ?? ""
-                print(id)
+                print(TerminalText.escaped(id))
             } catch {
                 throw failClient(error)
             }

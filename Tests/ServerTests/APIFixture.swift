@@ -58,8 +58,12 @@ struct APIFixture {
                 query[String(keyValue[0])] = keyValue.count == 2 ? String(keyValue[1]) : ""
             }
         }
+        // The exporter's bodies are JSON; a test that sends another type (or none) says so in `headers`.
+        let keepHeaders = body.isEmpty || headers.contains { $0.0.lowercased() == "content-type" }
         let request = HTTPRequest(
-            method: method, path: String(parts[0]), query: query, headers: HTTPHeaders(headers), body: Array(body.utf8),
+            method: method, path: String(parts[0]), query: query,
+            headers: HTTPHeaders((keepHeaders ? [] : [("Content-Type", "application/json")]) + headers),
+            body: Array(body.utf8),
             remoteAddress: loopback ? "127.0.0.1" : "192.0.2.7")
         return exporter.handle(request)
     }

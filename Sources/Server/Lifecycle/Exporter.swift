@@ -35,7 +35,7 @@ public final class Exporter: Sendable {
     private let engine: RuleEngine
     let router: AlertRouter
     private let lifecycle: LifecycleAPI
-    private let routes: Router
+    private let routes: RequestGuard
     private let server: HTTPServer
     private let threads: [PeriodicThread]
     private let reloader: Reloader
@@ -58,7 +58,8 @@ public final class Exporter: Sendable {
         maintenanceWork = MaintenanceLoop(registry: registry, persistence: persistence, clock: clock, logger: logger)
         let router = try AlertRouter(
             settings: Self.routerSettings(config, options), registry: registry, store: parts.storage, clock: clock,
-            logger: logger, transport: parts.transport, retryDelay: parts.retryDelay)
+            logger: logger, transport: parts.transport, retryDelay: parts.retryDelay,
+            silenceLimits: options.silenceLimits)
         self.router = router
         let rejections = HeartbeatRejections()
         let engine = RuleEngine(
@@ -68,9 +69,11 @@ public final class Exporter: Sendable {
         self.engine = engine
         try Self.installRules(config, options: options, into: engine)
         let reloads = ReloadStatus(startTime: clock.now())
+        let hosts = AllowedHosts(config: config, options: options)
+        let inForce = ConfigInForce(config)
         let reloader = Reloader(
-            options: options, registry: registry, engine: engine, router: router, reloads: reloads, clock: clock,
-            logger: logger)
+            options: options, registry: registry, engine: engine, router: router, hosts: hosts, config: inForce,
+            reloads: reloads, clock: clock, logger: logger)
         self.reloader = reloader
         lifecycle = LifecycleAPI(access: access, reload: { reloader.reload() })
         let heartbeats = HeartbeatCounters()
@@ -78,7 +81,7 @@ public final class Exporter: Sendable {
             rules: engine, notifications: router.metrics, alerts: FiringAlertMetrics(router: router),
             version: Self.version, reloads: reloads, heartbeats: heartbeats, rejections: rejections,
             registry: registry, storage: persistence.metrics)
-        routes = Routes(
+        let routes = Routes(
             heartbeats: HeartbeatAPI(
                 registry: registry, decoder: HeartbeatDecoder(), access: access, metrics: heartbeats,
                 rejections: rejections, clock: clock),
@@ -87,11 +90,12 @@ public final class Exporter: Sendable {
             lifecycle: lifecycle,
             rules: RulesAPI(engine: engine),
             alertmanager: AlertmanagerAPI(
-                router: router, access: access, status: Self.statusReporter(options, clock), clock: clock,
+                router: router, access: access, status: Self.statusReporter(inForce, clock), clock: clock,
                 logger: logger),
             rejections: RejectionsAPI(rejections: rejections, clock: clock)
         ).router()
-        server = HTTPServer(configuration: try Self.serverConfiguration(options), handler: routes)
+        self.routes = RequestGuard(hosts: hosts, next: routes)
+        server = HTTPServer(configuration: try Self.serverConfiguration(options), handler: self.routes)
         let maintenanceWork = maintenanceWork
         threads = [
             PeriodicThread(name: "maintenance", intervalSeconds: options.maintenanceIntervalSeconds) {
@@ -146,17 +150,15 @@ public final class Exporter: Sendable {
             externalLabels: config.global.externalLabels)
     }
 
-    /// What `GET /api/v2/status` reports: the configuration file as in force (secrets redacted) and the start time.
-    private static func statusReporter(_ options: ExporterOptions, _ clock: any WallClock)
+    /// What `GET /api/v2/status` reports: the configuration in force (secrets shown as `<secret>`) and the start
+    /// time.
+    private static func statusReporter(_ config: ConfigInForce, _ clock: any WallClock)
         -> @Sendable () -> AlertmanagerStatus
     {
         let startedAt = clock.now()
         return {
-            let text = FileManager.default.contents(atPath: options.configFile).map {
-                String(decoding: $0, as: UTF8.self)
-            }
-            return AlertmanagerStatus(
-                configOriginal: ConfigRedaction.redact(text ?? ""), startedAt: startedAt,
+            AlertmanagerStatus(
+                configOriginal: ConfigRendering.yaml(config.current), startedAt: startedAt,
                 version: alertmanagerAPIVersion)
         }
     }
@@ -249,6 +251,8 @@ struct Reloader: Sendable {
     let registry: AgentRegistry
     let engine: RuleEngine
     let router: AlertRouter
+    let hosts: AllowedHosts
+    let config: ConfigInForce
     let reloads: ReloadStatus
     let clock: any WallClock
     let logger: Logger
@@ -259,6 +263,8 @@ struct Reloader: Sendable {
             try Exporter.installRules(config, options: options, into: engine)
             router.reconfigure(Exporter.routerSettings(config, options))
             registry.reconfigure(Exporter.registryConfiguration(config, options))
+            hosts.update(config: config, options: options)
+            self.config.replace(with: config)
             reloads.record(succeeded: true, at: clock.now())
             logger.info(
                 "configuration reloaded",

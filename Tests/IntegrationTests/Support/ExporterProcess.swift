@@ -10,8 +10,10 @@ final class ExporterProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var log = ""
 
-    /// The built executable, next to the test bundle (`swift test` builds it) or in `.build/debug`.
+    /// The built executable, next to the test bundle (`swift test` builds it) or in `.build/debug`; the
+    /// environment's `HEARTBEAT_EXPORTER_BINARY` when set (to run the tests against another build).
     static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["HEARTBEAT_EXPORTER_BINARY"], !path.isEmpty { return path }
         let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("heartbeat-exporter").path
         if FileManager.default.isExecutableFile(atPath: besideTests) { return besideTests }

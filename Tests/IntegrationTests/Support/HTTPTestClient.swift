@@ -31,7 +31,11 @@ struct HTTPTestClient: Sendable {
         guard let url = URL(string: baseURL + path) else { throw TestFailure("bad URL \(baseURL + path)") }
         var request = URLRequest(url: url, timeoutInterval: 30)
         request.httpMethod = method
-        if let body { request.httpBody = Data(body.utf8) }
+        if let body {
+            request.httpBody = Data(body.utf8)
+            // The exporter's bodies are JSON; a test that sends another type says so in `headers`.
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await URLSession.shared.data(for: request)
         guard let http = response as? HTTPURLResponse else { throw TestFailure("not an HTTP response") }

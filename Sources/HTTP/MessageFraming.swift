@@ -1,0 +1,82 @@
+/// The checks RFC 9112 asks of a request's head before its body is read, so that a request cannot be framed in
+/// two ways (request smuggling): the server answers 400 and closes the connection when one fails.
+///
+/// - `Content-Length` sent more than once, or as a list, must name one length (RFC 9110 §8.6 lets a recipient
+///   accept a list of identical values, as here; different ones are an error), and must be a decimal number.
+/// - `Content-Length` together with `Transfer-Encoding` is refused (RFC 9112 §6.3 item 3 allows a server to
+///   reject it, and it must close the connection after such a request in any case).
+/// - `Host` sent more than once is refused (RFC 9112 §3.2).
+/// - The request target must be in origin form (`/path`), absolute form (`http://host/path`) or, for `OPTIONS`,
+///   `*` (RFC 9112 §3.2); `foo/api/v1/…` is refused rather than routed with its first segment dropped.
+enum MessageFraming {
+    /// Why the head of a request cannot be accepted, or nil when it can.
+    static func problem(method: String, target: String, headers: HTTPHeaders) -> String? {
+        if let problem = contentLengthProblem(headers) { return problem }
+        if headers["Transfer-Encoding"] != nil, headers["Content-Length"] != nil {
+            return "a request may not carry both Content-Length and Transfer-Encoding"
+        }
+        if headers.values(named: "Host").count > 1 { return "a request may carry only one Host header" }
+        if RequestTarget(target) == nil, !(target == "*" && method == "OPTIONS") {
+            return "request target \"\(target.prefix(100))\" must start with \"/\""
+        }
+        return nil
+    }
+
+    private static func contentLengthProblem(_ headers: HTTPHeaders) -> String? {
+        let values = headers.values(named: "Content-Length").flatMap {
+            $0.split(separator: ",", omittingEmptySubsequences: false)
+        }
+        .map { $0.trimmingSpacesAndTabs }
+        guard let first = values.first else { return nil }
+        guard values.allSatisfy(isDecimal) else {
+            return "invalid Content-Length \"\(values.joined(separator: ", ").prefix(100))\""
+        }
+        guard values.allSatisfy({ $0.drop { $0 == "0" } == first.drop { $0 == "0" } }) else {
+            return "conflicting Content-Length values: \(values.joined(separator: ", ").prefix(100))"
+        }
+        return nil
+    }
+
+    private static func isDecimal(_ text: Substring) -> Bool {
+        !text.isEmpty && text.utf8.count <= 18 && text.utf8.allSatisfy { (0x30...0x39).contains($0) }
+    }
+}
+
+/// A request target in origin form (`/path?query`) or absolute form (`http://host:port/path?query`), split into
+/// the path and, for the absolute form, the authority, which then stands for the `Host` header (RFC 9112 §3.2.2).
+struct RequestTarget {
+    /// The path (with its query string, as libmicrohttpd passes the target).
+    var path: String
+    /// `host:port` of an absolute-form target; nil for the origin form.
+    var authority: String?
+
+    /// A target that is used as it is.
+    init(path: String) {
+        self.path = path
+        authority = nil
+    }
+
+    init?(_ target: String) {
+        if target.hasPrefix("/") {
+            path = target
+            authority = nil
+            return
+        }
+        let lowered = target.prefix(8).lowercased()
+        guard let scheme = ["http://", "https://"].first(where: { lowered.hasPrefix($0) }) else { return nil }
+        let rest = target.dropFirst(scheme.count)
+        let end = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+        guard end > rest.startIndex else { return nil }
+        authority = String(rest[..<end])
+        let remainder = rest[end...]
+        path = remainder.hasPrefix("/") ? String(remainder) : "/" + remainder
+    }
+}
+
+extension Substring {
+    fileprivate var trimmingSpacesAndTabs: Substring {
+        var text = self.drop { $0 == " " || $0 == "\t" }
+        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
+        return text
+    }
+}

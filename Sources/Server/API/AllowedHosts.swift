@@ -1,0 +1,66 @@
+import Foundation
+import Synchronization
+
+/// The names the exporter answers to in the `Host` header, so that a web page whose domain was re-pointed at this
+/// machine (DNS rebinding) cannot read or write the API through a browser on it.
+///
+/// Accepted always: IP address literals (a page can only send one as its Host when it was itself loaded from
+/// that address, i.e. from the exporter) and `localhost` (with its subdomains, which resolve to loopback only,
+/// RFC 6761). Accepted by configuration: the host of `--web.listen-address` when it is a name, every name of
+/// `--web.allowed-hosts`, and the hosts of the exporter's URL (`global.external_url`, else the one derived from
+/// the listen address: the machine's host name when it listens on every interface) and of `--web.external-url`.
+/// Any other name gets 403 on every endpoint.
+final class AllowedHosts: Sendable {
+    /// The configured names, lower-cased, without a trailing dot; replaced when the configuration is reloaded.
+    private let names: Mutex<Set<String>>
+
+    /// The names that `config` and `options` allow.
+    init(config: ExporterConfig, options: ExporterOptions) {
+        names = Mutex(Self.names(config: config, options: options))
+    }
+
+    /// Puts the names of a reloaded configuration in force.
+    func update(config: ExporterConfig, options: ExporterOptions) {
+        let fresh = Self.names(config: config, options: options)
+        names.withLock { $0 = fresh }
+    }
+
+    /// Whether a request whose `Host` header is `host` (`name`, `name:port`, `[v6]:port`) may be answered.
+    func allows(_ host: String) -> Bool {
+        guard let name = Self.hostName(host) else { return false }
+        if Self.isAddressLiteral(name) || name == "localhost" || name.hasSuffix(".localhost") { return true }
+        return names.withLock { $0.contains(name) }
+    }
+
+    private static func names(config: ExporterConfig, options: ExporterOptions) -> Set<String> {
+        let urls = ExternalURLs(config: config, options: options)
+        var hosts = options.allowedHosts
+        hosts += [urls.exporter, urls.prometheus].compactMap { $0.flatMap { URL(string: $0)?.host } }
+        if let listen = try? options.hostAndPort() { hosts.append(listen.host) }
+        return Set(hosts.compactMap(normalized))
+    }
+
+    /// The host of a `Host` header value, lower-cased, without port, brackets or trailing dot; nil when empty.
+    static func hostName(_ header: String) -> String? {
+        var host = Substring(header.trimmingCharacters(in: .whitespaces))
+        if host.hasPrefix("[") {
+            guard let close = host.firstIndex(of: "]") else { return nil }
+            host = host[host.index(after: host.startIndex)..<close]
+        } else if let colon = host.lastIndex(of: ":") {
+            host = host[..<colon]
+        }
+        return normalized(String(host))
+    }
+
+    private static func normalized(_ name: String) -> String? {
+        var name = name.lowercased()
+        while name.hasSuffix(".") { name.removeLast() }
+        return name.isEmpty ? nil : name
+    }
+
+    private static func isAddressLiteral(_ name: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, name, &v4) == 1 || inet_pton(AF_INET6, name, &v6) == 1
+    }
+}

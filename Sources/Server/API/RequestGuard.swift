@@ -1,0 +1,50 @@
+import Foundation
+import HTTP
+
+/// What every request passes before it is routed, whatever its endpoint or token:
+///
+/// 1. its `Host` must be a name of this exporter (``AllowedHosts``): 403 otherwise, against DNS rebinding;
+/// 2. a write (`POST`, `PUT`, `DELETE`, `PATCH`) from a web page must come from the exporter's own origin: a
+///    foreign `Origin` (including `null`) gets 403, against cross-site request forgery, with or without tokens;
+/// 3. a write with a body must declare it `Content-Type: application/json` (parameters such as `charset` may
+///    follow): 415 otherwise, since browsers send `text/plain` and form bodies cross-site without asking first.
+///
+/// A request without `Host` is an HTTP/1.0 one (libmicrohttpd refuses HTTP/1.1 without it, as RFC 9112 §3.2
+/// says); browsers always send `Host`, so it cannot come from a rebound page and is let through.
+struct RequestGuard: HTTPHandler {
+    let hosts: AllowedHosts
+    let next: any HTTPHandler
+
+    func handle(_ request: HTTPRequest) -> HTTPResponse {
+        refusal(request) ?? next.handle(request)
+    }
+
+    func refusal(_ request: HTTPRequest) -> HTTPResponse? {
+        if let host = request.headers["Host"], !hosts.allows(host) {
+            return APIResponse.error(
+                403,
+                "Host \"\(host.prefix(200))\" is not a name of this exporter; add it to --web.allowed-hosts"
+                    + " to serve requests sent to it (a guard against DNS rebinding)")
+        }
+        guard Self.writeMethods.contains(request.method) else { return nil }
+        if let origin = request.headers["Origin"], !AccessControl.isSameOrigin(origin, host: request.headers["Host"]) {
+            return APIResponse.error(
+                403, "cross-origin write refused: Origin \(origin.prefix(200)) is not this exporter")
+        }
+        if !request.body.isEmpty, !Self.isJSON(request.headers["Content-Type"]) {
+            let received = request.headers["Content-Type"].map { "\"\($0.prefix(200))\"" } ?? "no Content-Type"
+            return APIResponse.error(
+                415, "request body must be sent as Content-Type: application/json, got \(received)")
+        }
+        return nil
+    }
+
+    static let writeMethods: Set<String> = ["POST", "PUT", "DELETE", "PATCH"]
+
+    /// Whether `contentType` is `application/json`, in any letter case, with or without parameters.
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
+        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+    }
+}
