@@ -114,7 +114,10 @@ struct DemoContext: Sendable {
     func request(_ method: String, _ path: String, body: Data? = nil) async -> (status: Int, body: Data)? {
         var request = URLRequest(url: exporter.appendingPathComponent(path), timeoutInterval: 5)
         request.httpMethod = method
-        request.httpBody = body
+        if let body {
+            request.httpBody = body
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         guard let (data, response) = try? await URLSession.shared.data(for: request) else { return nil }
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)

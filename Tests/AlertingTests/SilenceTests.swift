@@ -117,3 +117,58 @@ struct SilenceTests {
         #expect(store.collectGarbage(at: Self.start + .seconds(50) + store.retention + .seconds(1)) == ["expired"])
     }
 }
+
+/// Alertmanager's `--silences.max-silences` and `--silences.max-silence-size-bytes`, with its error texts.
+struct SilenceLimitTests {
+    static let now = Timestamp(milliseconds: 1_764_000_000_000)
+
+    static func silence(comment: String = "c", matcher: String = "a") throws -> Silence {
+        Silence(
+            matchers: [try LabelMatcher.alertmanager(.equal, "agent", matcher)], startsAt: now, endsAt: now + .hours(1),
+            createdBy: "x",
+            comment: comment)
+    }
+
+    @Test func oneSilenceTooManyIsRefusedNamingTheLimitAndExpiredOnesCount() throws {
+        var store = SilenceStore(limits: SilenceLimits(maxSilences: 2, maxSilenceSizeBytes: 0))
+        let first = try store.post(try Self.silence(matcher: "a"), at: Self.now)
+        _ = try store.post(try Self.silence(matcher: "b"), at: Self.now)
+        try store.expire(id: first.id, at: Self.now)
+        #expect(throws: SilenceError.badRequest("exceeded maximum number of silences: 2 (limit: 2)")) {
+            try store.post(try Self.silence(matcher: "c"), at: Self.now)
+        }
+        #expect(store.silences.count == 2)
+    }
+
+    @Test func anUpdateInPlaceIsNotCountedAsANewSilence() throws {
+        var store = SilenceStore(limits: SilenceLimits(maxSilences: 1, maxSilenceSizeBytes: 0))
+        var stored = try store.post(try Self.silence(), at: Self.now)
+        stored.comment = "longer"
+        #expect(try store.post(stored, at: Self.now).id == stored.id)
+    }
+
+    @Test func aSilenceOverTheSizeLimitIsRefusedNamingItsSizeAndTheLimit() throws {
+        var store = SilenceStore(limits: SilenceLimits(maxSilences: 0, maxSilenceSizeBytes: 1_000))
+        let big = try Self.silence(comment: String(repeating: "x", count: 1_000))
+        #expect {
+            try store.post(big, at: Self.now)
+        } throws: { error in
+            "\(error)".hasPrefix("silence exceeded maximum size: ")
+                && "\(error)".hasSuffix(" bytes (limit: 1000 bytes)")
+        }
+        let small = try store.post(try Self.silence(comment: "short"), at: Self.now)
+        var grown = small
+        grown.comment = String(repeating: "y", count: 1_000)
+        #expect(throws: SilenceError.self) { try store.post(grown, at: Self.now) }
+        #expect(store.silence(id: small.id)?.comment == "short")
+    }
+
+    @Test func zeroMeansNoLimit() throws {
+        var store = SilenceStore(limits: .unlimited)
+        for index in 0..<50 {
+            _ = try store.post(
+                try Self.silence(comment: String(repeating: "x", count: 20_000), matcher: "\(index)"), at: Self.now)
+        }
+        #expect(store.silences.count == 50)
+    }
+}

@@ -1,4 +1,5 @@
 import AlertPipeline
+import Alerting
 import Fleet
 import Foundation
 import HTTP
@@ -15,6 +16,8 @@ struct APIFixture {
     let storage = InMemoryStorage()
     let transport = FakeTransport([])
     let exporter: Exporter
+    /// The configuration file the exporter reads (and re-reads on reload).
+    let configFile: String
 
     /// The exporter's agent registry.
     var registry: AgentRegistry { exporter.registry }
@@ -24,7 +27,7 @@ struct APIFixture {
     /// An exporter with the built-in configuration, or with `config` as its configuration file.
     init(
         config: String? = nil, adminToken: String? = nil, ingestToken: String? = nil, maxAgents: Int = 10_000,
-        externalURL: String? = nil
+        externalURL: String? = nil, allowedHosts: [String] = [], silenceLimits: SilenceLimits = .standard
     ) throws {
         let directory = TestPaths.temporaryDirectory("api")
         var options = ExporterOptions()
@@ -33,6 +36,9 @@ struct APIFixture {
         options.configFile = directory + "/heartbeat-exporter.yml"
         options.maxAgents = maxAgents
         options.externalURL = externalURL
+        options.allowedHosts = allowedHosts
+        options.silenceLimits = silenceLimits
+        configFile = options.configFile
         if let config { try config.write(toFile: options.configFile, atomically: true, encoding: .utf8) }
         options.adminTokenFile = try adminToken.map { try Self.write($0, to: directory + "/admin-token") }
         options.ingestTokenFile = try ingestToken.map { try Self.write($0, to: directory + "/ingest-token") }

@@ -15,7 +15,7 @@ enum APIErrorType: String {
     /// The error type that goes with an HTTP status.
     static func forStatus(_ status: Int) -> APIErrorType {
         switch status {
-        case 400, 413, 422: .badData
+        case 400, 413, 415, 422: .badData
         case 401: .unauthorized
         case 403: .forbidden
         case 404: .notFound

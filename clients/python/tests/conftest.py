@@ -67,6 +67,8 @@ class Exporter:
         """The JSON reply's envelope, also for 4xx replies."""
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.url + path, data=data, method=method)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
         try:
             with urllib.request.urlopen(request, timeout=10) as reply:
                 return json.loads(reply.read())
