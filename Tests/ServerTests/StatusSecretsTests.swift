@@ -94,6 +94,19 @@ struct StatusSecretsTests {
         #expect(original.contains("receiver: hooks"))
     }
 
+    @Test(arguments: [
+        "ftp://user:SECRET@hooks.example/", "hooks.example/SECRET", "http:///SECRET", "{url: SECRET}",
+        "http://hooks.example/SECRET\n        unknown_key: SECRET",
+    ])
+    func aRefusedReloadDoesNotRepeatTheSecret(url: String) throws {
+        let api = try APIFixture()
+        try "route: {receiver: hooks}\nreceivers:\n  - name: hooks\n    webhook_configs:\n      - url: \(url)\n".write(
+            toFile: api.configFile, atomically: true, encoding: .utf8)
+        let reply = api.send("POST", "/-/reload")
+        #expect(reply.status == 400)
+        #expect(!reply.text.contains("SECRET"), "\(reply.text)")
+    }
+
     @Test func theStatusShowsTheConfigurationInForceNotAnEditedFile() throws {
         let api = try APIFixture(config: "global: {evaluation_interval: 30s}\n")
         try "global: {evaluation_interval: [not a duration]}\n".write(
