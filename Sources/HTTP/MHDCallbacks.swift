@@ -23,7 +23,7 @@ func mhdAccessHandler(
         let state = RequestState()
         requestContext.pointee = Unmanaged.passRetained(state).toOpaque()
         server.inFlight.add(1, ordering: .relaxed)
-        return exchange.beginRequest(state, method: method, url: url)
+        return exchange.beginRequest(state, method: method, url: url, version: version)
     }
     let state = Unmanaged<RequestState>.fromOpaque(stateAddress).takeUnretainedValue()
     let chunkSize = uploadDataSize.pointee

@@ -14,11 +14,15 @@ struct MHDConnection {
     /// Headers have arrived: refuse a head that frames the request ambiguously (400, then the connection closes:
     /// ``MessageFraming``) and a declared body over the limit (413; the connection then closes unread), else ask
     /// for the body.
-    func beginRequest(_ state: RequestState, method: UnsafePointer<CChar>?, url: UnsafePointer<CChar>?) -> MHD_Result {
+    func beginRequest(
+        _ state: RequestState, method: UnsafePointer<CChar>?, url: UnsafePointer<CChar>?,
+        version: UnsafePointer<CChar>?
+    ) -> MHD_Result {
         let headers = HTTPHeaders(fields: values(of: .HEADER_KIND))
         let target = url.map { String(cString: $0) } ?? ""
         if let problem = MessageFraming.problem(
-            method: method.map { String(cString: $0) } ?? "", target: target, headers: headers)
+            method: method.map { String(cString: $0) } ?? "", target: target,
+            version: version.map { String(cString: $0) } ?? "", headers: headers)
         {
             return queue(server.errorResponse(400, problem), close: true)
         }

@@ -5,17 +5,20 @@
 ///   accept a list of identical values, as here; different ones are an error), and must be a decimal number.
 /// - `Content-Length` together with `Transfer-Encoding` is refused (RFC 9112 §6.3 item 3 allows a server to
 ///   reject it, and it must close the connection after such a request in any case).
-/// - `Host` sent more than once is refused (RFC 9112 §3.2).
+/// - `Host` sent more than once, or missing from an HTTP/1.1 request, is refused (RFC 9112 §3.2); HTTP/1.0 did
+///   not require it.
 /// - The request target must be in origin form (`/path`), absolute form (`http://host/path`) or, for `OPTIONS`,
 ///   `*` (RFC 9112 §3.2); `foo/api/v1/…` is refused rather than routed with its first segment dropped.
 enum MessageFraming {
     /// Why the head of a request cannot be accepted, or nil when it can.
-    static func problem(method: String, target: String, headers: HTTPHeaders) -> String? {
+    static func problem(method: String, target: String, version: String, headers: HTTPHeaders) -> String? {
         if let problem = contentLengthProblem(headers) { return problem }
         if headers["Transfer-Encoding"] != nil, headers["Content-Length"] != nil {
             return "a request may not carry both Content-Length and Transfer-Encoding"
         }
-        if headers.values(named: "Host").count > 1 { return "a request may carry only one Host header" }
+        let hosts = headers.values(named: "Host").count
+        if hosts > 1 { return "a request may carry only one Host header" }
+        if hosts == 0, version != "HTTP/1.0" { return "an \(version) request must carry a Host header" }
         if RequestTarget(target) == nil, !(target == "*" && method == "OPTIONS") {
             return "request target \"\(target.prefix(100))\" must start with \"/\""
         }

@@ -96,6 +96,21 @@ struct FramingTests {
         #expect(handler.handled.isEmpty)
     }
 
+    @Test func http11WithoutHostGets400AndHttp10WithoutHostIsServed() throws {
+        let handler = RecordingHandler()
+        let server = try startServer(handler: handler)
+        defer { server.shutdown(gracePeriodSeconds: 1) }
+        let client = try RawClient(port: server.boundPort)
+        try client.send("GET /x HTTP/1.1\r\n\r\n")
+        let refused = try client.readResponse()
+        #expect(refused.status == 400)
+        #expect(refused.text.contains("an HTTP/1.1 request must carry a Host header"))
+        let old = try RawClient(port: server.boundPort)
+        try old.send("GET /old HTTP/1.0\r\n\r\n")
+        #expect(try old.readResponse().status == 200)
+        #expect(handler.handled == ["/old"])
+    }
+
     @Test func absoluteFormTargetIsRoutedByItsPathWithItsAuthorityAsHost() throws {
         let handler = RecordingHandler()
         let server = try startServer(handler: handler)

@@ -9,8 +9,8 @@ import HTTP
 /// 3. a write with a body must declare it `Content-Type: application/json` (parameters such as `charset` may
 ///    follow): 415 otherwise, since browsers send `text/plain` and form bodies cross-site without asking first.
 ///
-/// A request without `Host` is an HTTP/1.0 one (libmicrohttpd refuses HTTP/1.1 without it, as RFC 9112 §3.2
-/// says); browsers always send `Host`, so it cannot come from a rebound page and is let through.
+/// A request without `Host` is an HTTP/1.0 one (the HTTP module answers 400 to HTTP/1.1 without it, as RFC 9112
+/// §3.2 says); browsers always send `Host`, so it cannot come from a rebound page and is let through.
 struct RequestGuard: HTTPHandler {
     let hosts: AllowedHosts
     let next: any HTTPHandler
