@@ -63,7 +63,7 @@ struct BeatCommand: AsyncParsableCommand {
             let data = try APIEnvelope.data(status: reply.status, body: reply.body)
             var line = "agent \(agent): \(data["state"]?.stringValue ?? "?")"
             if case .bool(true)? = data["killed"] { line += " (killed: the agent should stop)" }
-            print(line)
+            print(TerminalText.escaped(line))
         } catch {
             throw failClient(error)
         }

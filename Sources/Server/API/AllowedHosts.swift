@@ -12,32 +12,35 @@ import Synchronization
 /// Any other name gets 403 on every endpoint.
 final class AllowedHosts: Sendable {
     /// The configured names, lower-cased, without a trailing dot; replaced when the configuration is reloaded.
-    private let names: Mutex<Set<String>>
+    private let configured: Mutex<Set<String>>
 
     /// The names that `config` and `options` allow.
     init(config: ExporterConfig, options: ExporterOptions) {
-        names = Mutex(Self.names(config: config, options: options))
+        configured = Mutex(Self.configuredNames(config: config, options: options))
     }
 
     /// Puts the names of a reloaded configuration in force.
     func update(config: ExporterConfig, options: ExporterOptions) {
-        let fresh = Self.names(config: config, options: options)
-        names.withLock { $0 = fresh }
+        let fresh = Self.configuredNames(config: config, options: options)
+        configured.withLock { $0 = fresh }
     }
+
+    /// The configured names, sorted (IP addresses and `localhost` are accepted besides).
+    var names: [String] { configured.withLock { $0.sorted() } }
 
     /// Whether a request whose `Host` header is `host` (`name`, `name:port`, `[v6]:port`) may be answered.
     func allows(_ host: String) -> Bool {
         guard let name = Self.hostName(host) else { return false }
         if Self.isAddressLiteral(name) || name == "localhost" || name.hasSuffix(".localhost") { return true }
-        return names.withLock { $0.contains(name) }
+        return configured.withLock { $0.contains(name) }
     }
 
-    private static func names(config: ExporterConfig, options: ExporterOptions) -> Set<String> {
+    private static func configuredNames(config: ExporterConfig, options: ExporterOptions) -> Set<String> {
         let urls = ExternalURLs(config: config, options: options)
         var hosts = options.allowedHosts
         hosts += [urls.exporter, urls.prometheus].compactMap { $0.flatMap { URL(string: $0)?.host } }
         if let listen = try? options.hostAndPort() { hosts.append(listen.host) }
-        return Set(hosts.compactMap(normalized))
+        return Set(hosts.compactMap(normalized).filter { !isAddressLiteral($0) })
     }
 
     /// The host of a `Host` header value, lower-cased, without port, brackets or trailing dot; nil when empty.

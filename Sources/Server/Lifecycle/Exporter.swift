@@ -189,7 +189,12 @@ public final class Exporter: Sendable {
         try server.start()
         for thread in threads { thread.start() }
         lifecycle.ready.store(true, ordering: .releasing)
-        logger.info("listening", metadata: ["address": "\(options.listenAddress)", "port": "\(port)"])
+        logger.info(
+            "listening",
+            metadata: [
+                "address": "\(options.listenAddress)", "port": "\(port)",
+                "host_names": "\(routes.hosts.names.joined(separator: ","))",
+            ])
     }
 
     /// Stops accepting, lets in-flight requests finish, stops the loop and writes every pending change.
