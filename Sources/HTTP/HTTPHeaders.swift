@@ -34,11 +34,6 @@ public struct HTTPHeaders: Sendable, Sequence {
         return values.isEmpty ? nil : values.joined(separator: ", ")
     }
 
-    /// Every value of the field `name` (any letter case), one per field line, in the order received.
-    public func values(named name: String) -> [String] {
-        fields.filter { Self.namesMatch($0.name, name) }.map(\.value)
-    }
-
     /// The fields with every `name` field replaced by one field `name: value`.
     func replacing(_ name: String, with value: String) -> HTTPHeaders {
         HTTPHeaders(fields: fields.filter { !Self.namesMatch($0.name, name) } + [Field(name: name, value: value)])
@@ -54,10 +49,15 @@ public struct HTTPHeaders: Sendable, Sequence {
         pairs.makeIterator()
     }
 
-    /// ASCII case-insensitive equality; header names are ASCII tokens.
-    private static func namesMatch(_ left: String, _ right: String) -> Bool {
-        left.utf8.count == right.utf8.count
-            && zip(left.utf8, right.utf8).allSatisfy { asciiLowercase($0) == asciiLowercase($1) }
+    /// ASCII case-insensitive equality; header names are ASCII tokens. (A plain loop: it runs for every field
+    /// of every lookup.)
+    static func namesMatch(_ left: String, _ right: String) -> Bool {
+        guard left.utf8.count == right.utf8.count else { return false }
+        var others = right.utf8.makeIterator()
+        for byte in left.utf8 {
+            guard let other = others.next(), asciiLowercase(byte) == asciiLowercase(other) else { return false }
+        }
+        return true
     }
 
     private static func asciiLowercase(_ byte: UInt8) -> UInt8 {

@@ -19,6 +19,7 @@ struct MHDConnection {
         version: UnsafePointer<CChar>?
     ) -> MHD_Result {
         let headers = HTTPHeaders(fields: values(of: .HEADER_KIND))
+        state.headers = headers
         let target = url.map { String(cString: $0) } ?? ""
         if let problem = MessageFraming.problem(
             method: method.map { String(cString: $0) } ?? "", target: target,
@@ -45,7 +46,7 @@ struct MHDConnection {
         guard !state.isOverLimit else { return queue(server.bodyTooLarge()) }
         let peer = IPAddress.describe(hb_mhd_client_address(connection))
         let target = RequestTarget(url.map { String(cString: $0) } ?? "/") ?? RequestTarget(path: "*")
-        var headers = HTTPHeaders(fields: values(of: .HEADER_KIND))
+        var headers = state.headers ?? HTTPHeaders(fields: values(of: .HEADER_KIND))
         if let authority = target.authority { headers = headers.replacing("Host", with: authority) }
         let request = HTTPRequest(
             method: method.map { String(cString: $0) } ?? "",

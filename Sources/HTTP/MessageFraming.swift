@@ -12,11 +12,22 @@
 enum MessageFraming {
     /// Why the head of a request cannot be accepted, or nil when it can.
     static func problem(method: String, target: String, version: String, headers: HTTPHeaders) -> String? {
-        if let problem = contentLengthProblem(headers) { return problem }
-        if headers["Transfer-Encoding"] != nil, headers["Content-Length"] != nil {
+        var lengths: [Substring] = []
+        var hosts = 0
+        var hasTransferEncoding = false
+        for (name, value) in headers {
+            if HTTPHeaders.namesMatch(name, "Content-Length") {
+                lengths += value.split(separator: ",", omittingEmptySubsequences: false).map(\.trimmingSpacesAndTabs)
+            } else if HTTPHeaders.namesMatch(name, "Host") {
+                hosts += 1
+            } else if HTTPHeaders.namesMatch(name, "Transfer-Encoding") {
+                hasTransferEncoding = true
+            }
+        }
+        if let problem = contentLengthProblem(lengths) { return problem }
+        if hasTransferEncoding, !lengths.isEmpty {
             return "a request may not carry both Content-Length and Transfer-Encoding"
         }
-        let hosts = headers.values(named: "Host").count
         if hosts > 1 { return "a request may carry only one Host header" }
         if hosts == 0, version != "HTTP/1.0" { return "an \(version) request must carry a Host header" }
         if RequestTarget(target) == nil, !(target == "*" && method == "OPTIONS") {
@@ -25,11 +36,7 @@ enum MessageFraming {
         return nil
     }
 
-    private static func contentLengthProblem(_ headers: HTTPHeaders) -> String? {
-        let values = headers.values(named: "Content-Length").flatMap {
-            $0.split(separator: ",", omittingEmptySubsequences: false)
-        }
-        .map { $0.trimmingSpacesAndTabs }
+    private static func contentLengthProblem(_ values: [Substring]) -> String? {
         guard let first = values.first else { return nil }
         guard values.allSatisfy(isDecimal) else {
             return "invalid Content-Length \"\(values.joined(separator: ", ").prefix(100))\""

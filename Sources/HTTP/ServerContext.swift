@@ -33,6 +33,8 @@ final class ServerContext: Sendable {
 /// One request's state between libmicrohttpd's calls, kept in its `*con_cls`. Only the
 /// worker thread that owns the connection touches it, one call at a time.
 final class RequestState {
+    /// The header fields, read once when they arrived.
+    var headers: HTTPHeaders?
     private(set) var body: [UInt8] = []
     /// Bytes received beyond the body limit and dropped.
     private(set) var discardedBytes = 0

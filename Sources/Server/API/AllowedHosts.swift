@@ -45,7 +45,7 @@ final class AllowedHosts: Sendable {
 
     /// The host of a `Host` header value, lower-cased, without port, brackets or trailing dot; nil when empty.
     static func hostName(_ header: String) -> String? {
-        var host = Substring(header.trimmingCharacters(in: .whitespaces))
+        var host = Substring(header)  // libmicrohttpd has trimmed the value
         if host.hasPrefix("[") {
             guard let close = host.firstIndex(of: "]") else { return nil }
             host = host[host.index(after: host.startIndex)..<close]
