@@ -36,15 +36,22 @@ struct ResumeTests {
 
         try await Task.sleep(for: .seconds(13))  // it stops beating, as told, for longer than unreachable_after
         #expect(listener.requests.isEmpty, "a killed agent's silence pages nobody")
+        let clock = ContinuousClock()
+        let resumeSent = clock.now
         let resumed = try await client.post("/api/v1/agents/obedient/resume")
         #expect(resumed.status == 200)
         #expect(resumed.data.objectValue?["state"]?.stringValue == "healthy")
 
-        // Three quarters of degraded_after, counted from the resume (two seconds of margin for a loaded machine).
+        // Three quarters of degraded_after, counted from the resume. On a loaded machine the sleep itself may
+        // overrun; what is asserted is that the agent is healthy and nothing was sent while less than
+        // degraded_after has passed since the resume was sent.
         try await Task.sleep(for: .seconds(6))
-        #expect(listener.requests.isEmpty, "nothing is sent within degraded_after of the resume")
+        let nothingSentYet = listener.requests.isEmpty
         let state = try await client.get("/api/v1/agents/obedient").data.objectValue?["state"]?.stringValue
-        #expect(state == "healthy")
+        if clock.now - resumeSent < .seconds(8) {
+            #expect(nothingSentYet, "nothing is sent within degraded_after of the resume")
+            #expect(state == "healthy")
+        }
 
         try await waitUntil("AgentDegraded arrives once degraded_after has passed since the resume") {
             !AlertRoutingTests.payloads(listener, alertname: "AgentDegraded").isEmpty
