@@ -34,6 +34,8 @@ let package = Package(
         // C bridges: only HTTP imports these.
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // crypt(3) for the bcrypt hashes of the web configuration's basic_auth_users.
+        .systemLibrary(name: "CCrypt"),
         // glibc's malloc tuning, for the executable's start-up only.
         .systemLibrary(name: "CMalloc"),
 
@@ -76,7 +78,7 @@ let package = Package(
             "Server",
             dependencies: [
                 "Model", "HTTP", "Exposition", "JSON", "Series", "RuleManager", "AlertPipeline", "Fleet", "Storage",
-                "PromQL", "YAMLConfig", "Rules", "Alerting",
+                "PromQL", "YAMLConfig", "Rules", "Alerting", "CCrypt",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -19,6 +19,8 @@ public struct ExporterOptions: Sendable {
     public var adminTokenFile: String?
     /// `--web.ingest-token-file`.
     public var ingestTokenFile: String?
+    /// `--web.config.file`: TLS, basic auth and response headers in exporter-toolkit's format (``WebConfig``).
+    public var webConfigFile: String?
     /// `--agents.max`.
     public var maxAgents = 10_000
     /// `--web.connection-timeout`, in seconds.
