@@ -229,6 +229,9 @@ public final class Exporter: Sendable {
         reloader.reload()
     }
 
+    /// The `--web.config.file` in force; nil without one.
+    public var webConfigPath: String? { webConfig?.path }
+
     /// Re-reads `--web.config.file` when it or a TLS file it names changed, as its thread does every second.
     /// Returns the error of a refused reload (the previous configuration stays in force), else nil.
     @discardableResult

@@ -87,7 +87,7 @@ final class WebConfigWatcher: Sendable {
             logger.info("web configuration reloaded", metadata: ["file": "\(path)", "tls": "\(tls != nil)"])
             return nil
         } catch {
-            state.withLock { $0.stamps = Self.stamps(of: $0.config.watchedFiles + [path]) }
+            state.withLock { $0.stamps = Self.stamps(of: $0.config.watchedFiles) }
             status.record(succeeded: false, at: clock.now())
             logger.error("web configuration reload failed; keeping the previous one", metadata: ["error": "\(error)"])
             return "\(error)"

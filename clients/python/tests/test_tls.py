@@ -59,7 +59,8 @@ def get_agent(exporter: Exporter, name: str, password: str = PASSWORD) -> int:
     context = ssl.create_default_context(cafile=exporter.ca_file)  # type: ignore[attr-defined]
     try:
         with urllib.request.urlopen(request, timeout=10, context=context) as reply:
-            return json.loads(reply.read())["data"]["heartbeats"] and reply.status
+            json.loads(reply.read())
+            return reply.status
     except urllib.error.HTTPError as error:
         return error.code
 
@@ -77,7 +78,7 @@ def test_a_wrong_password_is_refused_and_not_retried(tls_exporter: Exporter) -> 
     client = HeartbeatClient(tls_exporter.url, "intruder", basic_auth=("agents", "wrong"),
                              tls_ca_file=tls_exporter.ca_file)  # type: ignore[attr-defined]
     assert client.beat() is None
-    assert client.stats.failures == 1
+    assert client.stats.dropped == 1 and client.stats.last_error == "HTTP 401"
     assert get_agent(tls_exporter, "intruder", password="wrong") == 401
     assert get_agent(tls_exporter, "intruder") == 404
 
