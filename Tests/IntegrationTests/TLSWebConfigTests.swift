@@ -1,4 +1,5 @@
 import Foundation
+import HeartbeatClient
 import TestSupport
 import Testing
 
@@ -127,6 +128,41 @@ struct TLSWebConfigTests {
         #expect(rotated == 200, "the new certificate was not served within 20 s:\n\(exporter.logText)")
         #expect(try CurlReply(url, ["--cacert", certs.path("ca.crt")] + user).status == 0)
         #expect(exporter.logText.contains("web configuration reloaded"))
+        exporter.terminate()
+    }
+
+    @Test func theSwiftClientAndTheCommandLineSpeakHTTPSWithAClientCertificateAndBasicAuth() async throws {
+        let certs = try TestCertificates()
+        let exporter = try ExporterProcess(
+            arguments: ["--web.config.file", try Self.webConfig(certs, clientAuth: "RequireAndVerifyClientCert")])
+        let base = try #require(URL(string: "https://127.0.0.1:\(exporter.port)"))
+        let credentials = ExporterCredentials(
+            caFile: certs.path("ca.crt"), certFile: certs.path("client.crt"), keyFile: certs.path("client.key"),
+            basicAuth: ("ops", Self.password))
+        let client = try HeartbeatClient(
+            url: base, agent: "swift-agent", retry: RetryPolicy(retries: 0),
+            transport: CurlTransport(credentials: credentials))
+        let reply = await client.beat()
+        #expect(reply?.state == "healthy")
+
+        try "\(Self.password)\n".write(toFile: certs.path("password"), atomically: true, encoding: .utf8)
+        let options = [
+            "--url", base.absoluteString, "--tls.ca-file", certs.path("ca.crt"), "--tls.cert-file",
+            certs.path("client.crt"), "--tls.key-file", certs.path("client.key"), "--basic-auth.username", "ops",
+        ]
+        let agents = try ExternalTool.run(
+            ExporterProcess.binary, ["agents"] + options + ["--basic-auth.password-file", certs.path("password")])
+        #expect(agents.status == 0, "agents: \(agents.stderr)")
+        #expect(agents.stdout.contains("swift-agent"))
+        let wrong = try ExternalTool.run(
+            ExporterProcess.binary, ["agents"] + options, environment: ["HEARTBEAT_EXPORTER_PASSWORD": "wrong"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("HTTP 401"))
+        let untrusted = try ExternalTool.run(
+            ExporterProcess.binary, ["agents", "--url", base.absoluteString, "--basic-auth.username", "ops"],
+            environment: ["HEARTBEAT_EXPORTER_PASSWORD": Self.password])
+        #expect(untrusted.status == 1)
+        #expect(untrusted.stderr.hasPrefix("error: cannot reach \(base.absoluteString)"))
         exporter.terminate()
     }
 
