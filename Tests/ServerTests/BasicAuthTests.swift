@@ -84,24 +84,57 @@ struct BasicAuthTests {
         let authenticator = BasicAuthenticator()
         let users = ["ops": Self.hash]
         let header = Self.basic("ops", Self.password).1
-        for _ in 0..<50 { #expect(authenticator.isAuthorized(header, users: users)) }
+        for _ in 0..<50 { #expect(authenticator.check(header, users: users) == .authorized) }
         #expect(authenticator.cachedCount == 1)
-        #expect(!authenticator.isAuthorized(Self.basic("ops", "wrong").1, users: users))
-        #expect(!authenticator.isAuthorized(Self.basic("ops", "wrong").1, users: users))
-        #expect(authenticator.cachedCount == 2)
     }
 
-    @Test func theCacheStaysBoundedUnderManyWrongPasswords() {
+    @Test func wrongPasswordsAreNotCachedSoGuessingCannotEvictTheFleetsEntry() {
         let authenticator = BasicAuthenticator()
         let users = ["ops": Self.hash]
+        #expect(authenticator.check(Self.basic("ops", Self.password).1, users: users) == .authorized)
         for attempt in 0..<(BasicAuthenticator.cacheSize * 2) {
-            #expect(!authenticator.isAuthorized(Self.basic("ops", "guess-\(attempt)").1, users: users))
+            #expect(authenticator.check(Self.basic("ops", "guess-\(attempt)").1, users: users) == .refused)
         }
-        #expect(authenticator.cachedCount <= BasicAuthenticator.cacheSize)
+        #expect(authenticator.cachedCount == 1)
+        #expect(authenticator.check(Self.basic("nobody", Self.password).1, users: users) == .refused)
+    }
+
+    @Test func aChangedHashInvalidatesTheCachedVerification() throws {
+        let authenticator = BasicAuthenticator()
+        let header = Self.basic("ops", Self.password).1
+        #expect(authenticator.check(header, users: ["ops": Self.hash]) == .authorized)
+        #expect(authenticator.check(header, users: ["ops": try Bcrypt.hash("other", cost: 4)]) == .refused)
+    }
+
+    @Test func aCheckThatWouldWaitForAnotherBcryptIsAnsweredBusyAndCachedOnesAreNot() throws {
+        let authenticator = BasicAuthenticator()
+        let users = ["ops": Self.hash]
+        let cached = Self.basic("ops", Self.password).1
+        #expect(authenticator.check(cached, users: users) == .authorized)
+
+        let whileAnotherRuns = authenticator.whileBcryptRuns {
+            (
+                guess: authenticator.check(Self.basic("ops", "a guess").1, users: users),
+                unknownUser: authenticator.check(Self.basic("nobody", "x").1, users: users),
+                cached: authenticator.check(cached, users: users)
+            )
+        }
+        #expect(whileAnotherRuns.guess == .busy)
+        #expect(whileAnotherRuns.unknownUser == .busy)
+        #expect(whileAnotherRuns.cached == .authorized)
+        #expect(authenticator.check(Self.basic("ops", "a guess").1, users: users) == .refused)
+    }
+
+    @Test func aBusyCheckIsA503WithRetryAfterAndTheConfiguredHeaders() throws {
+        let api = try APIFixture(webConfig: Self.webConfig)
+        let response = api.exporter.whileBcryptRuns { api.send("GET", "/-/healthy", headers: [Self.basic("ops", "x")]) }
+        #expect(response.status == 503)
+        #expect(response.headers.contains { $0 == ("Retry-After", "1") })
+        #expect(response.headers.contains { $0 == ("X-Content-Type-Options", "nosniff") })
     }
 
     @Test(arguments: ["Basic", "Basic !!!", "Basic " + Data("no-colon".utf8).base64EncodedString(), "Bearer x"])
     func malformedCredentialsAreRefused(header: String) {
-        #expect(!BasicAuthenticator().isAuthorized(header, users: ["ops": Self.hash]))
+        #expect(BasicAuthenticator().check(header, users: ["ops": Self.hash]) == .refused)
     }
 }

@@ -239,6 +239,11 @@ public final class Exporter: Sendable {
         webConfig?.check()
     }
 
+    /// Runs `body` as if a basic-auth password check were running (for tests of what requests get meanwhile).
+    func whileBcryptRuns<R>(_ body: () -> R) -> R {
+        webGuard.whileBcryptRuns(body)
+    }
+
     /// Answers `request` as the listener would, without a socket.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         webGuard.handle(request)

@@ -24,15 +24,30 @@ final class WebGuard: HTTPHandler {
         rules.withLock { $0 = Rules(users: config?.users ?? [:], headers: config?.headers ?? []) }
     }
 
+    /// Runs `body` as if a password check were running (for tests).
+    func whileBcryptRuns<R>(_ body: () -> R) -> R {
+        authenticator.whileBcryptRuns(body)
+    }
+
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         let current = rules.withLock { $0 }
-        var response =
-            current.users.isEmpty || authenticator.isAuthorized(request.headers["Authorization"], users: current.users)
-            ? inner.handle(request)
-            : HTTPResponse(
+        let outcome =
+            current.users.isEmpty
+            ? .authorized : authenticator.check(request.headers["Authorization"], users: current.users)
+        var response: HTTPResponse
+        switch outcome {
+        case .authorized: response = inner.handle(request)
+        case .refused:
+            response = HTTPResponse(
                 status: 401,
                 headers: [("Content-Type", "text/plain; charset=utf-8"), ("WWW-Authenticate", "Basic")],
                 body: Array("Unauthorized\n".utf8))
+        case .busy:
+            response = HTTPResponse(
+                status: 503,
+                headers: [("Content-Type", "text/plain; charset=utf-8"), ("Retry-After", "1")],
+                body: Array("another password check is running; retry in a second\n".utf8))
+        }
         for field in current.headers {
             response.headers.removeAll { $0.0.lowercased() == field.name.lowercased() }
             response.headers.append((field.name, field.value))
