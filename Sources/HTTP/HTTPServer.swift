@@ -111,10 +111,13 @@ public final class HTTPServer: Sendable {
                 throw .notRunning(address: address)
             }
             guard let new = startDaemon(on: socket, tls: tls) else { throw .daemonStartFailed(address: address) }
+            // Quiesced under the lock, so a shutdown that follows never closes the socket while the old
+            // daemon still polls it.
+            quiesce(old)
             state.running = new
             return old
         }
-        stop(old, gracePeriodSeconds: gracePeriodSeconds)
+        finish(old, gracePeriodSeconds: gracePeriodSeconds)
     }
 
     /// Stops the server gracefully: accepts no new connections, lets requests already
@@ -131,19 +134,26 @@ public final class HTTPServer: Sendable {
                     state.running = nil
                     state.listeningSocket = nil
                 }
-                return state.running.map { ($0, state.listeningSocket) }
+                guard let running = state.running else { return nil }
+                quiesce(running)
+                return (running, state.listeningSocket)
             })
         else { return }
-        stop(running, gracePeriodSeconds: gracePeriodSeconds)
+        finish(running, gracePeriodSeconds: gracePeriodSeconds)
         if let socket { close(socket.descriptor) }
     }
 
-    /// Stops one daemon: no new connections, requests in flight finish (for up to `gracePeriodSeconds`), then
-    /// every connection closes. The listening socket stays open.
-    private func stop(_ running: Running, gracePeriodSeconds: Double) {
-        let context = running.context.takeUnretainedValue()
-        context.isClosing.store(true, ordering: .relaxed)
+    /// Makes a daemon accept no new connections; its responses say `Connection: close` from now on. The
+    /// listening socket stays open.
+    private func quiesce(_ running: Running) {
+        running.context.takeUnretainedValue().isClosing.store(true, ordering: .relaxed)
         _ = MHD_quiesce_daemon(running.daemon)
+    }
+
+    /// Stops a quiesced daemon: requests in flight finish (for up to `gracePeriodSeconds`), then every
+    /// connection closes.
+    private func finish(_ running: Running, gracePeriodSeconds: Double) {
+        let context = running.context.takeUnretainedValue()
         waitForInFlightRequests(of: context, upTo: gracePeriodSeconds)
         MHD_stop_daemon(running.daemon)
         running.context.release()
