@@ -202,6 +202,11 @@ public final class Exporter: Sendable {
         try server.start()
         for thread in threads { thread.start() }
         lifecycle.ready.store(true, ordering: .releasing)
+        if let webConfig {
+            logger.info(
+                webConfig.initialTLS == nil ? "TLS is disabled" : "TLS is enabled",
+                metadata: ["web_config": "\(webConfig.path)", "basic_auth": "\(webConfig.hasUsers)"])
+        }
         logger.info("listening", metadata: ["address": "\(options.listenAddress)", "port": "\(port)"])
     }
 

@@ -48,6 +48,9 @@ final class WebConfigWatcher: Sendable {
         status = ReloadStatus(startTime: clock.now(), metricPrefix: "heartbeat_exporter_web_config")
     }
 
+    /// Whether the configuration in force has `basic_auth_users`.
+    var hasUsers: Bool { state.withLock { !$0.config.users.isEmpty } }
+
     /// The TLS settings read at start; nil for plain HTTP.
     let initialTLS: TLSSettings?
 
