@@ -38,9 +38,13 @@ public struct TLSSettings: Sendable, Equatable {
 
     /// A TLS protocol version, named as exporter-toolkit names it (`TLS12`).
     public enum Version: String, Sendable, Comparable, CaseIterable {
+        /// TLS 1.0.
         case tls10 = "TLS10"
+        /// TLS 1.1.
         case tls11 = "TLS11"
+        /// TLS 1.2.
         case tls12 = "TLS12"
+        /// TLS 1.3.
         case tls13 = "TLS13"
 
         var gnuTLSName: String {
@@ -54,6 +58,7 @@ public struct TLSSettings: Sendable, Equatable {
 
         private var order: Int { Self.allCases.firstIndex(of: self) ?? 0 }
 
+        /// Older versions sort first.
         public static func < (lhs: Version, rhs: Version) -> Bool { lhs.order < rhs.order }
     }
 
@@ -114,6 +119,7 @@ public struct TLSSettingsError: Error, Sendable, Equatable, CustomStringConverti
     /// What is wrong, e.g. `cert_file/key_file: The key and certificate do not match.`
     public var description: String
 
+    /// An error saying `description`.
     public init(_ description: String) {
         self.description = description
     }

@@ -139,6 +139,7 @@ public struct CurlError: Error, Sendable, CustomStringConvertible {
     /// libcurl's message, e.g. "SSL certificate problem: unable to get local issuer certificate".
     public var message: String
 
+    /// libcurl's message.
     public var description: String { message }
 }
 

@@ -18,12 +18,19 @@ import HTTP
 public struct WebConfig: Sendable, Equatable {
     /// `tls_server_config`, with relative paths resolved against the file's directory.
     public struct TLSServerConfig: Sendable, Equatable {
+        /// `cert_file`: the server's certificate chain (PEM).
         public var certFile: String
+        /// `key_file`: its private key (PEM).
         public var keyFile: String
+        /// `client_auth_type` (default `NoClientCert`).
         public var clientAuth: TLSSettings.ClientAuth
+        /// `client_ca_file`: the CAs client certificates must chain to.
         public var clientCAFile: String?
+        /// `min_version` (default TLS12).
         public var minVersion: TLSSettings.Version
+        /// `max_version` (default TLS13).
         public var maxVersion: TLSSettings.Version
+        /// `prefer_server_cipher_suites` (default true).
         public var preferServerCipherSuites: Bool
 
         /// The files the settings are read from, for the change watcher.
@@ -41,7 +48,9 @@ public struct WebConfig: Sendable, Equatable {
 
     /// One extra response header.
     public struct HeaderField: Sendable, Equatable {
+        /// The header's name, one of exporter-toolkit's list.
         public var name: String
+        /// Its value.
         public var value: String
     }
 

@@ -77,11 +77,11 @@ final class WebConfigWatcher: Sendable {
     @discardableResult
     func reload() -> String? {
         let previous = state.withLock { $0.tls }
-        let stampsBefore = Self.stamps(of: [path])
+        // Every file is stamped before it is read, so a change made while reading is seen at the next check.
+        var stamps = Self.stamps(of: [path])
         do {
             let config = try WebConfig.load(path: path)
-            let stamps = Self.stamps(of: config.watchedFiles, knowing: stampsBefore)
-            state.withLock { $0.stamps = stamps }
+            stamps = Self.stamps(of: config.watchedFiles, knowing: stamps)
             let tls = try config.tls?.settings(configFile: path)
             try applyTLS(tls, previous: previous)
             targets.withLock { $0 }?.guardHandler.apply(config)
@@ -90,7 +90,8 @@ final class WebConfigWatcher: Sendable {
             logger.info("web configuration reloaded", metadata: ["file": "\(path)", "tls": "\(tls != nil)"])
             return nil
         } catch {
-            state.withLock { $0.stamps = Self.stamps(of: $0.config.watchedFiles) }
+            // The files of the configuration in force are watched, as they were when this attempt read them.
+            state.withLock { $0.stamps = Self.stamps(of: $0.config.watchedFiles, knowing: stamps) }
             status.record(succeeded: false, at: clock.now())
             logger.error("web configuration reload failed; keeping the previous one", metadata: ["error": "\(error)"])
             return "\(error)"
