@@ -15,7 +15,8 @@ struct WebCommand: ParsableCommand {
             abstract: "Print a bcrypt hash of the password read from standard input, for basic_auth_users.",
             discussion: "Reads the first line of standard input (without its line ending), so the password never "
                 + "appears on a command line: `heartbeat-exporter web hash-password < password.txt`. The hash "
-                + "($2b$, cost 10) is what `htpasswd -nBC 10` makes and Prometheus' web configuration accepts.")
+                + "($2b$, cost 10) is of the kind `htpasswd -nBC 10` makes ($2y$); Prometheus' web configuration "
+                + "accepts both.")
 
         func run() throws {
             let input = FileHandle.standardInput.readDataToEndOfFile()
