@@ -34,6 +34,10 @@ let package = Package(
         // C bridges: only HTTP imports these.
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libcurl for the client library's https with a private CA, client certificates and basic auth.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // crypt(3) for the bcrypt hashes of the web configuration's basic_auth_users.
+        .systemLibrary(name: "CCrypt"),
         // glibc's malloc tuning, for the executable's start-up only.
         .systemLibrary(name: "CMalloc"),
 
@@ -76,7 +80,7 @@ let package = Package(
             "Server",
             dependencies: [
                 "Model", "HTTP", "Exposition", "JSON", "Series", "RuleManager", "AlertPipeline", "Fleet", "Storage",
-                "PromQL", "YAMLConfig", "Rules", "Alerting",
+                "PromQL", "YAMLConfig", "Rules", "Alerting", "CCrypt",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -90,7 +94,7 @@ let package = Package(
         ),
 
         // The client library agents link; it depends on none of the server's modules.
-        module("HeartbeatClient", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        module("HeartbeatClient", dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]),
 
         // Test helpers shared by the test targets.
         module("TestSupport", dependencies: ["Model", "Fleet", "Alerting", "RuleManager", "AlertPipeline"]),

@@ -19,7 +19,11 @@ static inline size_t hb_mhd_keep_escaped(void *cls, struct MHD_Connection *conne
     return strlen(s);
 }
 
-/* Starts a daemon on an already bound and listening socket. */
+/* An empty option list, for a daemon started without extra options. */
+static const struct MHD_OptionItem hb_mhd_no_options[1] = {{MHD_OPTION_END, 0, NULL}};
+
+/* Starts a daemon on an already bound and listening socket; `extra_options` (NULL for none) is an option list
+ * ending with MHD_OPTION_END, such as the TLS options of tls.h. */
 static inline struct MHD_Daemon *hb_mhd_start_daemon(
     unsigned int flags,
     MHD_socket listen_socket,
@@ -29,7 +33,8 @@ static inline struct MHD_Daemon *hb_mhd_start_daemon(
     MHD_AccessHandlerCallback access_handler,
     void *access_handler_cls,
     MHD_RequestCompletedCallback completed,
-    void *completed_cls) {
+    void *completed_cls,
+    const struct MHD_OptionItem *extra_options) {
     return MHD_start_daemon(
         flags, 0, NULL, NULL, access_handler, access_handler_cls,
         MHD_OPTION_LISTEN_SOCKET, listen_socket,
@@ -38,6 +43,7 @@ static inline struct MHD_Daemon *hb_mhd_start_daemon(
         MHD_OPTION_CONNECTION_LIMIT, connection_limit,
         MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
         MHD_OPTION_UNESCAPE_CALLBACK, hb_mhd_keep_escaped, NULL,
+        MHD_OPTION_ARRAY, extra_options == NULL ? hb_mhd_no_options : extra_options,
         MHD_OPTION_END);
 }
 

@@ -31,6 +31,8 @@ public final class HTTPServer: Sendable {
         public var maxBodyBytes: Int = 65536
         /// The most connections open at once; further clients wait in the listen backlog.
         public var connectionLimit: Int = 4096
+        /// TLS (certificate, key, client-certificate policy, versions); nil serves plain HTTP.
+        public var tls: TLSSettings?
         /// Renders the transport's own error answers (413); defaults to plain text.
         public var errorResponse: @Sendable (Int, String) -> HTTPResponse = { HTTPResponse.text($0, $1) }
 
@@ -42,12 +44,15 @@ public final class HTTPServer: Sendable {
     /// A started daemon and what must be released when it stops.
     private struct Running {
         let daemon: OpaquePointer
-        let listeningSocket: Int32
         let context: Unmanaged<ServerContext>
+        /// The TLS strings the daemon was started with; nil for plain HTTP.
+        let tlsOptions: TLSDaemonOptions?
     }
 
     private struct State {
         var running: Running?
+        /// The bound socket, which outlives a daemon replaced by ``HTTPServer/replaceTLS(_:gracePeriodSeconds:)``.
+        var listeningSocket: ListeningSocket?
         var boundPort: UInt16 = 0
         var wasStarted = false
     }
@@ -82,21 +87,37 @@ public final class HTTPServer: Sendable {
         try state.withLock { (state) throws(HTTPServerError) in
             guard !state.wasStarted else { throw .alreadyStarted(address: address) }
             let socket = try ListeningSocket(host: configuration.host, port: configuration.port, backlog: 511)
-            let context = Unmanaged.passRetained(
-                ServerContext(
-                    handler: handler,
-                    maxBodyBytes: max(configuration.maxBodyBytes, 0),
-                    errorResponse: configuration.errorResponse
-                ))
-            guard let daemon = startDaemon(on: socket, context: context) else {
+            guard let running = startDaemon(on: socket, tls: configuration.tls) else {
                 close(socket.descriptor)
-                context.release()
                 throw .daemonStartFailed(address: address)
             }
-            state.running = Running(daemon: daemon, listeningSocket: socket.descriptor, context: context)
+            state.running = running
+            state.listeningSocket = socket
             state.boundPort = socket.port
             state.wasStarted = true
         }
+    }
+
+    /// Serves new connections with `tls` from now on, on the same socket: a daemon with the new settings
+    /// starts, the old one stops accepting, finishes its requests in flight (up to `gracePeriodSeconds`) and
+    /// stops. This is how certificates rotate without a restart. When the new daemon cannot start, the old one
+    /// goes on serving and this throws.
+    ///
+    /// - Throws: ``HTTPServerError/daemonStartFailed(address:)``, or ``HTTPServerError/notRunning(address:)``.
+    public func replaceTLS(_ tls: TLSSettings?, gracePeriodSeconds: Double) throws(HTTPServerError) {
+        let address = HTTPServerError.address(host: configuration.host, port: configuration.port)
+        let old = try state.withLock { (state) throws(HTTPServerError) -> Running in
+            guard let socket = state.listeningSocket, let old = state.running else {
+                throw .notRunning(address: address)
+            }
+            guard let new = startDaemon(on: socket, tls: tls) else { throw .daemonStartFailed(address: address) }
+            // Quiesced under the lock, so a shutdown that follows never closes the socket while the old
+            // daemon still polls it.
+            quiesce(old)
+            state.running = new
+            return old
+        }
+        finish(old, gracePeriodSeconds: gracePeriodSeconds)
     }
 
     /// Stops the server gracefully: accepts no new connections, lets requests already
@@ -108,18 +129,35 @@ public final class HTTPServer: Sendable {
     /// handler it would wait for its own request and then for its own worker thread.
     public func shutdown(gracePeriodSeconds: Double) {
         guard
-            let running = state.withLock({ state in
-                defer { state.running = nil }
-                return state.running
+            let (running, socket) = state.withLock({ state -> (Running, ListeningSocket?)? in
+                defer {
+                    state.running = nil
+                    state.listeningSocket = nil
+                }
+                guard let running = state.running else { return nil }
+                quiesce(running)
+                return (running, state.listeningSocket)
             })
         else { return }
-        let context = running.context.takeUnretainedValue()
-        context.isClosing.store(true, ordering: .relaxed)
+        finish(running, gracePeriodSeconds: gracePeriodSeconds)
+        if let socket { close(socket.descriptor) }
+    }
+
+    /// Makes a daemon accept no new connections; its responses say `Connection: close` from now on. The
+    /// listening socket stays open.
+    private func quiesce(_ running: Running) {
+        running.context.takeUnretainedValue().isClosing.store(true, ordering: .relaxed)
         _ = MHD_quiesce_daemon(running.daemon)
+    }
+
+    /// Stops a quiesced daemon: requests in flight finish (for up to `gracePeriodSeconds`), then every
+    /// connection closes.
+    private func finish(_ running: Running, gracePeriodSeconds: Double) {
+        let context = running.context.takeUnretainedValue()
         waitForInFlightRequests(of: context, upTo: gracePeriodSeconds)
         MHD_stop_daemon(running.daemon)
-        close(running.listeningSocket)
         running.context.release()
+        withExtendedLifetime(running.tlsOptions) {}
     }
 
     /// Requests received and not yet answered; 0 when the server is not running.
@@ -127,11 +165,30 @@ public final class HTTPServer: Sendable {
         state.withLock { $0.running?.context.takeUnretainedValue().inFlight.load(ordering: .relaxed) ?? 0 }
     }
 
-    private func startDaemon(on socket: ListeningSocket, context: Unmanaged<ServerContext>) -> OpaquePointer? {
+    /// Starts a daemon on `socket` with its own context; nil when libmicrohttpd refuses (its log says why).
+    private func startDaemon(on socket: ListeningSocket, tls: TLSSettings?) -> Running? {
+        let context = Unmanaged.passRetained(
+            ServerContext(
+                handler: handler,
+                maxBodyBytes: max(configuration.maxBodyBytes, 0),
+                errorResponse: configuration.errorResponse
+            ))
+        let tlsOptions = tls.map(TLSDaemonOptions.init)
+        guard let daemon = startDaemon(on: socket, context: context, tlsOptions: tlsOptions) else {
+            context.release()
+            return nil
+        }
+        return Running(daemon: daemon, context: context, tlsOptions: tlsOptions)
+    }
+
+    private func startDaemon(
+        on socket: ListeningSocket, context: Unmanaged<ServerContext>, tlsOptions: TLSDaemonOptions?
+    ) -> OpaquePointer? {
         var flags =
             MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
             | MHD_USE_ITC.rawValue | MHD_USE_ERROR_LOG.rawValue
         if socket.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
+        if tlsOptions != nil { flags |= MHD_USE_TLS.rawValue }
         return hb_mhd_start_daemon(
             flags,
             socket.descriptor,
@@ -141,7 +198,8 @@ public final class HTTPServer: Sendable {
             mhdAccessHandler,
             context.toOpaque(),
             mhdRequestCompleted,
-            context.toOpaque()
+            context.toOpaque(),
+            tlsOptions?.items
         )
     }
 

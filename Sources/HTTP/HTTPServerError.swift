@@ -8,6 +8,8 @@ public enum HTTPServerError: Error, Equatable, CustomStringConvertible {
     case daemonStartFailed(address: String)
     /// ``HTTPServer/start()`` was called on a server that was already started.
     case alreadyStarted(address: String)
+    /// The server is not running (not started, or shut down).
+    case notRunning(address: String)
 
     /// A message naming the address and the cause.
     public var description: String {
@@ -20,6 +22,8 @@ public enum HTTPServerError: Error, Equatable, CustomStringConvertible {
             "cannot start the HTTP daemon on \(address)"
         case .alreadyStarted(let address):
             "HTTP server on \(address) was already started"
+        case .notRunning(let address):
+            "HTTP server on \(address) is not running"
         }
     }
 

@@ -24,6 +24,8 @@ public struct ExporterOptions: Sendable {
     public var allowedHosts: [String] = []
     /// `--silences.max-silences` and `--silences.max-silence-size-bytes`.
     public var silenceLimits = SilenceLimits.standard
+    /// `--web.config.file`: TLS, basic auth and response headers in exporter-toolkit's format (``WebConfig``).
+    public var webConfigFile: String?
     /// `--agents.max`.
     public var maxAgents = 10_000
     /// `--web.connection-timeout`, in seconds.

@@ -16,12 +16,38 @@ struct ConfigCommand: ParsableCommand {
                 + "configuration file) and checked as `heartbeat-exporter rules check` checks them, with the same "
                 + "messages, as `promtool check config` does.")
 
-        @Argument(help: "Configuration files.") var files: [String]
+        @Argument(help: "Configuration files.") var files: [String] = []
+
+        @Option(
+            name: .customLong("web.config.file"),
+            help: "Web configuration files (TLS, basic auth) to check, with the certificate files they name.")
+        var webConfigFiles: [String] = []
+
+        func validate() throws {
+            guard !files.isEmpty || !webConfigFiles.isEmpty else {
+                throw ValidationError("name a configuration file or a --web.config.file")
+            }
+        }
 
         func run() throws {
             var failed = false
             for file in files where !check(file) { failed = true }
+            for file in webConfigFiles where !checkWebConfig(file) { failed = true }
             if failed { throw ExitCode.failure }
+        }
+
+        /// Checks one web configuration file as `serve` reads it, certificates included.
+        private func checkWebConfig(_ file: String) -> Bool {
+            print("Checking web configuration \(file)")
+            do {
+                let config = try WebConfig.check(path: file)
+                let tls = config.tls.map { "TLS (\($0.clientAuth.rawValue))" } ?? "plain HTTP"
+                print("  SUCCESS: \(tls), \(config.users.count) basic-auth users\n")
+                return true
+            } catch {
+                print("  FAILED: \(error)\n")
+                return false
+            }
         }
 
         /// Checks one configuration file, then each of its rule files; false when any has an error.

@@ -40,7 +40,7 @@ struct DemoCommand: AsyncParsableCommand {
         let length = (try? PrometheusDuration(parsing: duration)) ?? .minutes(5)
         let interruption = DemoInterruption()
         let context = DemoContext(
-            exporter: url, token: try client.token(), prefix: prefix,
+            exporter: url, token: try client.token(), credentials: try client.credentials(), prefix: prefix,
             duration: length.swiftDuration, interruption: interruption)
         guard await context.request("GET", "-/healthy")?.status == 200 else {
             throw failClient(ClientError("cannot reach the exporter at \(trimmed); start it first (see --help)"))

@@ -1,9 +1,6 @@
 import Foundation
 import HeartbeatClient
 import Logging
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// What every simulated agent of the demo shares: the exporter, the demo's clock and deadline, its output.
 struct DemoContext: Sendable {
@@ -19,6 +16,8 @@ struct DemoContext: Sendable {
 
     let exporter: URL
     let token: String?
+    /// Carries the CA, client certificate and basic auth of the client options to every request.
+    let transport: CurlTransport
     let prefix: String
     let duration: Duration
     let clock: ContinuousClock
@@ -27,10 +26,11 @@ struct DemoContext: Sendable {
     let clientLogger: Logger
 
     init(
-        exporter: URL, token: String?, prefix: String, duration: Duration, interruption: DemoInterruption,
-        clock: ContinuousClock = ContinuousClock()
+        exporter: URL, token: String?, credentials: ExporterCredentials = ExporterCredentials(), prefix: String,
+        duration: Duration, interruption: DemoInterruption, clock: ContinuousClock = ContinuousClock()
     ) {
         self.exporter = exporter
+        transport = CurlTransport(credentials: credentials)
         self.interruption = interruption
         self.token = token
         self.prefix = prefix
@@ -63,7 +63,7 @@ struct DemoContext: Sendable {
     ) throws -> HeartbeatClient {
         try HeartbeatClient(
             url: exporter, agent: agent, agentType: type, labels: ["fleet": "demo"], token: token,
-            host: "demo-host", interval: interval, logger: clientLogger, onKilled: onKilled)
+            host: "demo-host", interval: interval, transport: transport, logger: clientLogger, onKilled: onKilled)
     }
 
     /// Sleeps `pause`.
@@ -112,15 +112,11 @@ struct DemoContext: Sendable {
 
     /// Sends one request to the exporter; the status and body, or nil when it cannot be reached.
     func request(_ method: String, _ path: String, body: Data? = nil) async -> (status: Int, body: Data)? {
-        var request = URLRequest(url: exporter.appendingPathComponent(path), timeoutInterval: 5)
-        request.httpMethod = method
-        if let body {
-            request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        let url = exporter.appendingPathComponent(path)
+        guard let reply = try? await transport.send(method, url, body: body, token: token, timeout: .seconds(5)) else {
+            return nil
         }
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        guard let (data, response) = try? await URLSession.shared.data(for: request) else { return nil }
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+        return (reply.status, reply.body)
     }
 }
 

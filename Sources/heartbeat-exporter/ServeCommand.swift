@@ -41,6 +41,14 @@ struct ServeCommand: ParsableCommand {
     var ingestTokenFile: String?
 
     @Option(
+        name: .customLong("web.config.file"),
+        help: ArgumentHelp(
+            "Web configuration file (exporter-toolkit format): TLS, client certificates, basic auth, headers.",
+            discussion: "Re-read when it or the certificate files it names change; a bad file stops the start "
+                + "and is refused at a reload (the previous one stays in force)."))
+    var webConfigFile: String?
+
+    @Option(
         name: .customLong("web.connection-timeout"),
         help: "Idle or slow connections are closed after this many seconds.")
     var connectionTimeout = 30
@@ -105,6 +113,7 @@ struct ServeCommand: ParsableCommand {
         options.maxBodyBytes = maxBodyBytes
         options.adminTokenFile = adminTokenFile
         options.ingestTokenFile = ingestTokenFile
+        options.webConfigFile = webConfigFile
         options.connectionTimeoutSeconds = connectionTimeout
         options.maxAgents = maxAgents
         options.allowedHosts = allowedHosts.flatMap { $0.split(separator: ",") }.map {

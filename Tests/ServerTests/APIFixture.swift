@@ -27,7 +27,8 @@ struct APIFixture {
     /// An exporter with the built-in configuration, or with `config` as its configuration file.
     init(
         config: String? = nil, adminToken: String? = nil, ingestToken: String? = nil, maxAgents: Int = 10_000,
-        externalURL: String? = nil, allowedHosts: [String] = [], silenceLimits: SilenceLimits = .standard
+        externalURL: String? = nil, allowedHosts: [String] = [], silenceLimits: SilenceLimits = .standard,
+        webConfig: String? = nil
     ) throws {
         let directory = TestPaths.temporaryDirectory("api")
         var options = ExporterOptions()
@@ -42,6 +43,7 @@ struct APIFixture {
         if let config { try config.write(toFile: options.configFile, atomically: true, encoding: .utf8) }
         options.adminTokenFile = try adminToken.map { try Self.write($0, to: directory + "/admin-token") }
         options.ingestTokenFile = try ingestToken.map { try Self.write($0, to: directory + "/ingest-token") }
+        options.webConfigFile = try webConfig.map { try Self.write($0, to: directory + "/web.yml") }
         let parts = ExporterParts(
             clock: clock, logger: Logger(label: "test"), storage: storage, transport: transport, retryDelay: { _ in })
         exporter = try Exporter(options: options, parts: parts)

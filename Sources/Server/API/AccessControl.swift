@@ -5,6 +5,9 @@ import HTTP
 /// Without an admin token, admin writes are accepted from loopback only; with one, they need
 /// `Authorization: Bearer <token>` from anywhere. An ingest token, when set, guards heartbeats and stops too
 /// (the admin token is accepted there as well).
+///
+/// When the web configuration sets `basic_auth_users`, `Authorization` carries the basic credentials; the token
+/// then goes in ``tokenHeader`` (`X-Heartbeat-Token: <token>`), which is accepted at any time.
 struct AccessControl: Sendable {
     var adminToken: String?
     var ingestToken: String?
@@ -60,8 +63,17 @@ struct AccessControl: Sendable {
         APIResponse.error(refusal.status, refusal.message, headers: refusal.headers)
     }
 
+    /// The header that carries the token beside `Authorization: Basic` (see the type's documentation).
+    static let tokenHeader = "X-Heartbeat-Token"
+
     private func bearerRefusal(_ request: HTTPRequest, accepting tokens: [String]) -> Refusal? {
         let challenge = [("WWW-Authenticate", "Bearer")]
+        if let presented = request.headers[Self.tokenHeader] {
+            guard tokens.contains(where: { constantTimeEquals($0, presented) }) else {
+                return Refusal(status: 401, message: "invalid token in \(Self.tokenHeader)", headers: challenge)
+            }
+            return nil
+        }
         guard let header = request.headers["Authorization"] else {
             return Refusal(status: 401, message: "missing Authorization: Bearer token", headers: challenge)
         }

@@ -37,6 +37,10 @@ public final class Exporter: Sendable {
     private let lifecycle: LifecycleAPI
     private let routes: RequestGuard
     private let server: HTTPServer
+    /// Basic auth and response headers of `--web.config.file` in front of `routes`.
+    private let webGuard: WebGuard
+    /// Re-reads `--web.config.file` when it or its TLS files change; nil without the flag.
+    private let webConfig: WebConfigWatcher?
     private let threads: [PeriodicThread]
     private let reloader: Reloader
 
@@ -77,10 +81,14 @@ public final class Exporter: Sendable {
         self.reloader = reloader
         lifecycle = LifecycleAPI(access: access, reload: { reloader.reload() })
         let heartbeats = HeartbeatCounters()
+        let webConfig = try options.webConfigFile.map { [clock, logger] (path) throws(ConfigError) in
+            try WebConfigWatcher(path: path, clock: clock, logger: logger)
+        }
+        self.webConfig = webConfig
         let selfMetrics = SelfMetrics(
             rules: engine, notifications: router.metrics, alerts: FiringAlertMetrics(router: router),
             version: Self.version, reloads: reloads, heartbeats: heartbeats, rejections: rejections,
-            registry: registry, storage: persistence.metrics)
+            registry: registry, storage: persistence.metrics, webConfigReloads: webConfig?.status)
         let routes = Routes(
             heartbeats: HeartbeatAPI(
                 registry: registry, decoder: HeartbeatDecoder(), access: access, metrics: heartbeats,
@@ -95,15 +103,22 @@ public final class Exporter: Sendable {
             rejections: RejectionsAPI(rejections: rejections, clock: clock)
         ).router()
         self.routes = RequestGuard(hosts: hosts, next: routes)
-        server = HTTPServer(configuration: try Self.serverConfiguration(options), handler: self.routes)
+        webGuard = WebGuard(inner: self.routes)
+        var serverConfiguration = try Self.serverConfiguration(options)
+        serverConfiguration.tls = webConfig?.initialTLS
+        server = HTTPServer(configuration: serverConfiguration, handler: webGuard)
+        webConfig?.attach(server: server, guardHandler: webGuard)
         let maintenanceWork = maintenanceWork
-        threads = [
-            PeriodicThread(name: "maintenance", intervalSeconds: options.maintenanceIntervalSeconds) {
-                maintenanceWork.tick()
-            },
-            PeriodicThread(name: "rules", intervalSeconds: 0.1) { engine.tick() },
-            PeriodicThread(name: "notifications", intervalSeconds: 0.1) { router.tick() },
-        ]
+        threads =
+            (webConfig.map { watcher in
+                [PeriodicThread(name: "web-config", intervalSeconds: 1) { watcher.check() }]
+            } ?? []) + [
+                PeriodicThread(name: "maintenance", intervalSeconds: options.maintenanceIntervalSeconds) {
+                    maintenanceWork.tick()
+                },
+                PeriodicThread(name: "rules", intervalSeconds: 0.1) { engine.tick() },
+                PeriodicThread(name: "notifications", intervalSeconds: 0.1) { router.tick() },
+            ]
         logger.info(
             "fleet restored",
             metadata: [
@@ -189,6 +204,11 @@ public final class Exporter: Sendable {
         try server.start()
         for thread in threads { thread.start() }
         lifecycle.ready.store(true, ordering: .releasing)
+        if let webConfig {
+            logger.info(
+                webConfig.initialTLS == nil ? "TLS is disabled" : "TLS is enabled",
+                metadata: ["web_config": "\(webConfig.path)", "basic_auth": "\(webConfig.hasUsers)"])
+        }
         logger.info(
             "listening",
             metadata: [
@@ -221,9 +241,24 @@ public final class Exporter: Sendable {
         reloader.reload()
     }
 
+    /// The `--web.config.file` in force; nil without one.
+    public var webConfigPath: String? { webConfig?.path }
+
+    /// Re-reads `--web.config.file` when it or a TLS file it names changed, as its thread does every second.
+    /// Returns the error of a refused reload (the previous configuration stays in force), else nil.
+    @discardableResult
+    public func checkWebConfig() -> String? {
+        webConfig?.check()
+    }
+
+    /// Runs `body` as if a basic-auth password check were running (for tests of what requests get meanwhile).
+    func whileBcryptRuns<R>(_ body: () -> R) -> R {
+        webGuard.whileBcryptRuns(body)
+    }
+
     /// Answers `request` as the listener would, without a socket.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
-        routes.handle(request)
+        webGuard.handle(request)
     }
 
     /// One round of the maintenance thread's work: age-based health changes, then fleet changes written.

@@ -11,13 +11,16 @@ struct SelfMetrics: Sendable {
     init(
         rules: any MetricsSource, notifications: any MetricsSource, alerts: any MetricsSource, version: String,
         reloads: ReloadStatus, heartbeats: HeartbeatCounters, rejections: HeartbeatRejections,
-        registry: AgentRegistry, storage: StorageFlushMetrics
+        registry: AgentRegistry, storage: StorageFlushMetrics, webConfigReloads: ReloadStatus? = nil
     ) {
-        sources = [
-            rules, notifications, alerts, BuildInfo(version: version), reloads, heartbeats, rejections,
-            TransitionCounts(registry: registry),
-            storage, ProcessMetricsSource(),
-        ]
+        sources =
+            [
+                rules, notifications, alerts, BuildInfo(version: version), reloads,
+            ] + (webConfigReloads.map { [$0] } ?? []) + [
+                heartbeats, rejections,
+                TransitionCounts(registry: registry),
+                storage, ProcessMetricsSource(),
+            ]
     }
 
     func write(into writer: inout ExpositionWriter) {

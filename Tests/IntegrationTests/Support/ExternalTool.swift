@@ -21,11 +21,12 @@ enum ExternalTool {
     /// Runs `tool` with `arguments`, feeding `input` on standard input.
     static func run(
         _ tool: String, _ arguments: [String], input: [UInt8]? = nil,
-        environment: [String: String]? = nil
+        environment: [String: String]? = nil, workingDirectory: String? = nil
     ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool.hasPrefix("/") ? tool : try path(tool))
         process.arguments = arguments
+        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         // Files, not pipes: a chatty tool cannot block on a full pipe while we wait for the other one.
         let outPath = NSTemporaryDirectory() + "tool-out-\(UUID().uuidString)"

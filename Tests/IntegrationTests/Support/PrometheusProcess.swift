@@ -11,7 +11,10 @@ final class PrometheusProcess: @unchecked Sendable {
 
     /// Starts Prometheus scraping `scrapeTarget`; `ruleFiles` (paths or globs) are evaluated every second, and
     /// their alerts sent to the Alertmanager at `alertmanagerTarget` (`host:port`) when one is given.
-    init(scrapeTarget: String, ruleFiles: [String] = [], alertmanagerTarget: String? = nil) throws {
+    /// `scrapeSettings` are extra keys of the scrape job (one per line, e.g. `scheme: https`).
+    init(
+        scrapeTarget: String, ruleFiles: [String] = [], alertmanagerTarget: String? = nil, scrapeSettings: [String] = []
+    ) throws {
         port = try FreePort.pick()
         let rules = ruleFiles.map { "'\($0)'" }.joined(separator: ", ")
         let alerting = alertmanagerTarget.map {
@@ -26,7 +29,7 @@ final class PrometheusProcess: @unchecked Sendable {
             \(alerting ?? "")
             scrape_configs:
               - job_name: heartbeat-exporter
-                static_configs:
+            \(scrapeSettings.map { "    \($0)\n" }.joined())    static_configs:
                   - targets: ['\(scrapeTarget)']
             """
         let configPath = directory + "/prometheus.yml"

@@ -13,7 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 
 import pytest
 
@@ -25,9 +25,11 @@ LISTENING = re.compile(r"msg=listening .*port=(\d+)")
 class Exporter:
     """One running exporter process and plain HTTP helpers to look at it."""
 
-    def __init__(self, directory: Path, config: Optional[str], rules: Optional[str], port: int) -> None:
+    def __init__(self, directory: Path, config: Optional[str], rules: Optional[str], port: int,
+                 arguments: Sequence[str] = (), scheme: str = "http") -> None:
         self.directory = directory
         self.log_path = directory / "exporter.log"
+        extra = arguments
         arguments = [str(BINARY), "serve", "--web.listen-address", f"127.0.0.1:{port}",
                      "--storage.path", str(directory / "data")]
         if rules is not None:
@@ -36,10 +38,11 @@ class Exporter:
         if config is not None:
             (directory / "heartbeat-exporter.yml").write_text(config)
             arguments += ["--config.file", str(directory / "heartbeat-exporter.yml")]
+        arguments += list(extra)
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(arguments, cwd=directory, stdout=subprocess.DEVNULL, stderr=log)
         self.port = self._wait_for_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
 
     def _wait_for_port(self) -> int:
         deadline = time.monotonic() + 30
@@ -117,10 +120,11 @@ def start_exporter(tmp_path: Path) -> Iterator[Callable[..., Exporter]]:
         pytest.fail(f"{BINARY} is missing: run `swift build --product heartbeat-exporter` first")
     started: List[Exporter] = []
 
-    def start(config: Optional[str] = None, rules: Optional[str] = None, port: int = 0) -> Exporter:
+    def start(config: Optional[str] = None, rules: Optional[str] = None, port: int = 0,
+              arguments: Sequence[str] = (), scheme: str = "http") -> Exporter:
         directory = tmp_path / f"exporter-{len(started)}"
         directory.mkdir()
-        exporter = Exporter(directory, config, rules, port)
+        exporter = Exporter(directory, config, rules, port, arguments, scheme)
         started.append(exporter)
         return exporter
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import functools
 import http.client
 import json
 import socket
+import ssl
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 
 
 class DeliveryError(Exception):
@@ -36,20 +39,55 @@ Poster = Callable[[str, Dict[str, Any], Optional[str], float], Reply]
 """Sends a JSON body to a URL with an optional bearer token and a timeout; raises :class:`DeliveryError`."""
 
 
-def post_json(url: str, body: Dict[str, Any], token: Optional[str], timeout: float) -> Reply:
-    """POSTs ``body`` as JSON and returns the reply's ``data``; raises :class:`DeliveryError` otherwise."""
+TOKEN_HEADER = "X-Heartbeat-Token"
+"""Carries the bearer token when ``Authorization`` holds basic-auth credentials (the exporter reads both)."""
+
+
+def post_json(url: str, body: Dict[str, Any], token: Optional[str], timeout: float, *,
+              basic_auth: Optional[Tuple[str, str]] = None,
+              context: Optional[ssl.SSLContext] = None) -> Reply:
+    """POSTs ``body`` as JSON and returns the reply's ``data``; raises :class:`DeliveryError` otherwise.
+
+    With ``basic_auth`` (user, password), ``Authorization`` carries them and the token goes in
+    ``X-Heartbeat-Token``; ``context`` verifies an https server (see :func:`tls_context`).
+    """
     request = urllib.request.Request(url, data=json.dumps(body).encode("utf-8"), method="POST")
     request.add_header("Content-Type", "application/json")
-    if token:
+    if basic_auth is not None:
+        user, password = basic_auth
+        credentials = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
+        request.add_header("Authorization", f"Basic {credentials}")
+        if token:
+            request.add_header(TOKEN_HEADER, token)
+    elif token:
         request.add_header("Authorization", f"Bearer {token}")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
             return Reply(response.status, _envelope_data(response.read(), response.status))
     except urllib.error.HTTPError as error:
         raise _refusal(error) from None
     except (urllib.error.URLError, http.client.HTTPException, socket.timeout, OSError) as error:
         reason = getattr(error, "reason", error)
         raise DeliveryError(f"cannot reach {url}: {reason}", retryable=True) from None
+
+
+def tls_context(ca_file: Optional[str] = None, cert_file: Optional[str] = None,
+                key_file: Optional[str] = None) -> ssl.SSLContext:
+    """An https client context that trusts ``ca_file`` (else the system's CAs) and presents ``cert_file`` and
+    ``key_file`` as a client certificate when given."""
+    context = ssl.create_default_context(cafile=ca_file)
+    if cert_file:
+        context.load_cert_chain(cert_file, key_file)
+    return context
+
+
+def configured_poster(basic_auth: Optional[Tuple[str, str]] = None, tls_ca_file: Optional[str] = None,
+                      tls_cert_file: Optional[str] = None, tls_key_file: Optional[str] = None) -> Poster:
+    """:func:`post_json` with basic auth and an https context bound in."""
+    context = None
+    if tls_ca_file or tls_cert_file:
+        context = tls_context(tls_ca_file, tls_cert_file, tls_key_file)
+    return functools.partial(post_json, basic_auth=basic_auth, context=context)
 
 
 def _refusal(error: urllib.error.HTTPError) -> DeliveryError:

@@ -12,10 +12,10 @@ import time
 import urllib.parse
 import uuid
 import weakref
-from typing import Callable, Iterator, Mapping, Optional
+from typing import Callable, Iterator, Mapping, Optional, Tuple
 
 from ._delivery import Courier, RetryPolicy
-from ._transport import DeliveryError, Poster, post_json
+from ._transport import DeliveryError, Poster, configured_poster, post_json
 from ._types import AGENT_NAME, BeatReply, DeliveryStats, TaskRecord, check_amount
 from ._usage import Gauges, Identity, UsageBuffer, bound_error, describe_exception, heartbeat_body
 
@@ -60,7 +60,9 @@ class HeartbeatClient:
                  labels: Optional[Mapping[str, str]] = None, token: Optional[str] = None,
                  host: Optional[str] = None, interval: Optional[float] = None,
                  on_killed: Optional[KillHandler] = None, retry: RetryPolicy = RetryPolicy(),
-                 max_pending: int = 100, logger: Optional[logging.Logger] = None, poster: Poster = post_json,
+                 max_pending: int = 100, logger: Optional[logging.Logger] = None, poster: Optional[Poster] = None,
+                 basic_auth: Optional[Tuple[str, str]] = None, tls_ca_file: Optional[str] = None,
+                 tls_cert_file: Optional[str] = None, tls_key_file: Optional[str] = None,
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> None:
         """Makes a client; nothing is sent until the first beat.
 
@@ -74,6 +76,10 @@ class HeartbeatClient:
         :param on_killed: called once when the agent is killed (default: log and stop beating).
         :param retry: attempts, backoff and timeout of each request.
         :param max_pending: most undelivered beats kept while the exporter is unreachable.
+        :param basic_auth: (user, password) when the exporter's ``--web.config.file`` sets ``basic_auth_users``;
+            the token then travels in ``X-Heartbeat-Token``.
+        :param tls_ca_file: PEM file of the CA that signed the exporter's certificate (for an ``https://`` url).
+        :param tls_cert_file, tls_key_file: a client certificate and its key, when the exporter asks for one.
         :param poster, sleep, clock: the HTTP call, the pause between retries and the task timer (for tests).
         :raises ValueError: a malformed agent name or type, or a negative retry count.
         """
@@ -88,6 +94,8 @@ class HeartbeatClient:
         self._identity = Identity(agent=agent, agent_type=agent_type, host=host or socket.gethostname(),
                                   run_id=uuid.uuid4().hex, labels=dict(labels or {}))
         self._log = logger or logging.getLogger("heartbeat_client")
+        if poster is None:
+            poster = configured_poster(basic_auth, tls_ca_file, tls_cert_file, tls_key_file)
         self._courier = Courier(poster, token, retry, max_pending, sleep, self._log)
         self._on_killed: KillHandler = on_killed or self._default_on_killed
         self._clock = clock
