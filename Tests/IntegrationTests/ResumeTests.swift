@@ -38,6 +38,7 @@ struct ResumeTests {
         #expect(listener.requests.isEmpty, "a killed agent's silence pages nobody")
         let clock = ContinuousClock()
         let resumeSent = clock.now
+        let resumeSentAt = Date()
         let resumed = try await client.post("/api/v1/agents/obedient/resume")
         #expect(resumed.status == 200)
         #expect(resumed.data.objectValue?["state"]?.stringValue == "healthy")
@@ -56,6 +57,29 @@ struct ResumeTests {
         try await waitUntil("AgentDegraded arrives once degraded_after has passed since the resume") {
             !AlertRoutingTests.payloads(listener, alertname: "AgentDegraded").isEmpty
         }
-        #expect(AlertRoutingTests.payloads(listener, alertname: "AgentUnreachable").isEmpty)
+        // Each alert started no earlier than its threshold counted from the resume (one evaluation interval of
+        // tolerance); on a slow machine AgentUnreachable may follow too, but never early.
+        for (alertname, threshold) in [("AgentDegraded", 8.0), ("AgentUnreachable", 12.0)] {
+            for startsAt in Self.startTimes(listener, alertname: alertname) {
+                #expect(
+                    startsAt.timeIntervalSince(resumeSentAt) >= threshold - 1,
+                    "\(alertname) started \(startsAt.timeIntervalSince(resumeSentAt)) s after the resume")
+            }
+        }
+        #expect(!Self.startTimes(listener, alertname: "AgentDegraded").isEmpty)
+    }
+
+    /// The `startsAt` of every alert named `alertname` the listener received.
+    static func startTimes(_ listener: LocalHTTPServer, alertname: String) -> [Date] {
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let whole = ISO8601DateFormatter()  // Go drops ".000"
+        return AlertRoutingTests.payloads(listener, alertname: alertname).flatMap { payload in
+            (payload["alerts"]?.arrayValue ?? []).compactMap { alert in
+                alert.objectValue?["startsAt"]?.stringValue.flatMap {
+                    fractional.date(from: $0) ?? whole.date(from: $0)
+                }
+            }
+        }
     }
 }
