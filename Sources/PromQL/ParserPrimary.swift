@@ -164,8 +164,7 @@ extension Parser {
         do {
             return try LabelMatcher(type, label, value)
         } catch {
-            let reason = error is RegexSyntaxError ? "\(error)" : "error parsing regexp: \(error)"
-            throw self.error(reason, nameToken.range.union(valueToken.range))
+            throw self.error(error.description, nameToken.range.union(valueToken.range))
         }
     }
 }
