@@ -10,7 +10,7 @@ let values: [String] = (0..<100_000).map { index in
 }
 
 /// The best of `runs` passes over `values`, in milliseconds, and how many values matched.
-func measure(runs: Int = 7, _ matches: (String) -> Bool) -> (milliseconds: Double, count: Int) {
+func measure(runs: Int = 11, _ matches: (String) -> Bool) -> (milliseconds: Double, count: Int) {
     var best = Double.infinity
     var count = 0
     let clock = ContinuousClock()
@@ -55,3 +55,16 @@ for pattern in patterns {
         "| `\(pattern)` | \(String(format: "%.1f", engine.milliseconds)) | \(String(format: "%.1f", before.milliseconds))"
             + " | \(String(format: "%.1f", now.milliseconds)) | \(now.count) |")
 }
+
+/// Compiling, as each matcher does once: a filter per API request, a selector per rule load.
+let compiles = 2000
+let clock = ContinuousClock()
+let swiftCompile = try clock.measure { for _ in 0..<compiles { _ = try swiftRegex("(worker|planner)(-[0-9]+)?") } }
+let re2Compile = try clock.measure { for _ in 0..<compiles { _ = try AnchoredRegex("(worker|planner)(-[0-9]+)?") } }
+func microseconds(_ duration: Duration) -> String {
+    let (seconds, attoseconds) = duration.components
+    return String(format: "%.1f", (Double(seconds) * 1e6 + Double(attoseconds) / 1e12) / Double(compiles))
+}
+print(
+    "\ncompile `(worker|planner)(-[0-9]+)?`: Swift Regex \(microseconds(swiftCompile)) µs, RE2 \(microseconds(re2Compile)) µs"
+)
