@@ -27,7 +27,9 @@ final class RE2Regex: @unchecked Sendable {
                     decoding: UnsafeRawBufferPointer(start: $0, count: compiled.error_argument_length), as: UTF8.self)
             }
             cre2_free_text(compiled.error_argument)
-            throw RegexSyntaxError(re2Code: Int(compiled.error_code), expression: argument ?? pattern)
+            // RE2 names no part for a pattern too large to compile; Go quotes the whole pattern then.
+            let expression = argument.flatMap { $0.isEmpty ? nil : $0 } ?? pattern
+            throw RegexSyntaxError(re2Code: Int(compiled.error_code), expression: expression)
         }
         self.regex = regex
         groupCount = Int(cre2_group_count(regex))
