@@ -3,7 +3,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
-#include <new>
 #include <string>
 #include <vector>
 
@@ -26,8 +25,10 @@ extern "C" cre2_compiled cre2_compile(const char *pattern, size_t length) {
     cre2_compiled result = {nullptr, 0, nullptr, 0};
     re2::RE2::Options options;  // UTF-8, Perl classes and \b, case-sensitive, leftmost-first: Go's defaults
     options.set_log_errors(false);
-    cre2_regex *regex = new (std::nothrow) cre2_regex(re2::StringPiece(pattern, length), options);
-    if (regex == nullptr) {
+    cre2_regex *regex = nullptr;
+    try {
+        regex = new cre2_regex(re2::StringPiece(pattern, length), options);
+    } catch (...) {  // out of memory: no exception may cross into Swift
         result.error_code = re2::RE2::ErrorPatternTooLarge;
         return result;
     }

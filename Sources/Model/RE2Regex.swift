@@ -16,7 +16,7 @@ final class RE2Regex: @unchecked Sendable {
     /// Compiles `pattern`.
     /// - Throws: ``RegexSyntaxError`` in Go's words when RE2 (or Go) rejects the pattern.
     init(_ pattern: String) throws(RegexSyntaxError) {
-        if let error = RegexSyntaxError.goOnly(in: pattern) { throw error }
+        let byteEscape = RegexSyntaxError.byteEscapeOffset(in: pattern)
         var pattern = pattern
         let compiled = pattern.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) { cre2_compile($0.baseAddress, $0.count) }
@@ -28,8 +28,15 @@ final class RE2Regex: @unchecked Sendable {
             }
             cre2_free_text(compiled.error_argument)
             // RE2 names no part for a pattern too large to compile; Go quotes the whole pattern then.
-            let expression = argument.flatMap { $0.isEmpty ? nil : $0 } ?? pattern
-            throw RegexSyntaxError(re2Code: Int(compiled.error_code), expression: expression)
+            let code = Int(compiled.error_code)
+            let error = RegexSyntaxError(
+                re2Code: code, expression: argument.flatMap { $0.isEmpty ? nil : $0 } ?? pattern)
+            guard let byteEscape else { throw error }
+            throw RegexSyntaxError.first(of: error, re2Code: code, byteEscapeOffset: byteEscape, in: pattern)
+        }
+        guard byteEscape == nil else {
+            cre2_free(regex)
+            throw RegexSyntaxError.byteEscape
         }
         self.regex = regex
         groupCount = Int(cre2_group_count(regex))

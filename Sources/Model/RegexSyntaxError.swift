@@ -38,27 +38,43 @@ public struct RegexSyntaxError: Error, Sendable, Equatable, CustomStringConverti
         self.init(code: codes[re2Code] ?? "regexp/syntax: internal error", expression: expression)
     }
 
-    /// The error Go gives for syntax RE2 accepts but Go does not: `\C` (any byte), which Go calls an invalid
-    /// escape. `\Q…\E` quotes its text.
-    static func goOnly(in pattern: String) -> RegexSyntaxError? {
-        let scalars = Array(pattern.unicodeScalars)
+    /// Go's error for `\C` (RE2's "any byte", which Go calls an invalid escape).
+    static let byteEscape = RegexSyntaxError(code: "invalid escape sequence", expression: "\\C")
+
+    /// The UTF-8 offset of the first `\C` in `pattern` outside `\Q…\E`, or nil: syntax RE2 accepts and Go does not.
+    static func byteEscapeOffset(in pattern: String) -> Int? {
+        let bytes = Array(pattern.utf8)
         var index = 0
         var quoting = false
-        while index + 1 < scalars.count {
-            guard scalars[index] == "\\" else {
+        while index + 1 < bytes.count {
+            guard bytes[index] == UInt8(ascii: "\\") else {
                 index += 1
                 continue
             }
-            let escaped = scalars[index + 1]
-            index += quoting && escaped != "E" ? 1 : 2
+            let escaped = bytes[index + 1]
             if quoting {
-                quoting = escaped != "E"
-            } else if escaped == "Q" {
-                quoting = true
-            } else if escaped == "C" {
-                return RegexSyntaxError(code: "invalid escape sequence", expression: "\\C")
+                quoting = escaped != UInt8(ascii: "E")
+                index += quoting ? 1 : 2
+                continue
             }
+            if escaped == UInt8(ascii: "C") { return index }
+            if escaped == UInt8(ascii: "Q") { quoting = true }
+            index += 2
         }
         return nil
+    }
+
+    /// Which error Go reports first when RE2 rejects `pattern` with `re2Error` and `pattern` also has a `\C` at
+    /// `byteEscapeOffset`: Go parses left to right, and a missing `)` or `]` shows only at the end.
+    static func first(of re2Error: RegexSyntaxError, re2Code: Int, byteEscapeOffset: Int, in pattern: String)
+        -> RegexSyntaxError
+    {
+        if re2Code == 5 || re2Code == 6 { return byteEscape }
+        let bytes = Array(pattern.utf8), argument = Array(re2Error.expression.utf8)
+        guard !argument.isEmpty, argument.count <= bytes.count else { return re2Error }
+        let start = (0...(bytes.count - argument.count)).first {
+            bytes[$0..<($0 + argument.count)].elementsEqual(argument)
+        }
+        return (start ?? Int.max) > byteEscapeOffset ? byteEscape : re2Error
     }
 }

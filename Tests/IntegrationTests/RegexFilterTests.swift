@@ -62,7 +62,8 @@ struct RegexFilterTests {
             #expect(reply.json.arrayValue?.isEmpty == true, "no agent name ends in b: \(reply.text)")
         }
         #expect(healthy.0.status == 200)
-        #expect(healthy.1 < .milliseconds(250), "/-/healthy took \(healthy.1) beside two regex filters")
+        // A backtracking engine held it 3.5 s; 1 s leaves room for a machine busy with other tests.
+        #expect(healthy.1 < .seconds(1), "/-/healthy took \(healthy.1) beside two regex filters")
         #expect(answers.allSatisfy { $0.1 < .seconds(1) }, "concurrent answers took \(answers.map(\.1))")
 
         // Alone, each answer is well within 100 ms (the fastest of three, as the machine may be busy).

@@ -54,6 +54,9 @@ struct LabelMatcherTests {
         ("\\Z", "error parsing regexp: invalid escape sequence: `\\Z`"),
         ("\\C", "error parsing regexp: invalid escape sequence: `\\C`"),  // RE2 in C++ has \C (any byte); Go not
         ("[\\C]", "error parsing regexp: invalid escape sequence: `\\C`"),
+        ("(?=x)\\C", "error parsing regexp: invalid or unsupported Perl syntax: `(?=`"),  // the first error
+        ("\\C(?=x)", "error parsing regexp: invalid escape sequence: `\\C`"),
+        ("(\\C", "error parsing regexp: invalid escape sequence: `\\C`"),
         ("\\x{110000}", "error parsing regexp: invalid escape sequence: `\\x{110000`"),
         ("a++", "error parsing regexp: invalid nested repetition operator: `++`"),
         ("x{2}{3}", "error parsing regexp: invalid nested repetition operator: `{2}{3}`"),
