@@ -40,9 +40,11 @@ let package = Package(
         .systemLibrary(name: "CCrypt"),
         // glibc's malloc tuning, for the executable's start-up only.
         .systemLibrary(name: "CMalloc"),
+        // RE2, the linear-time regex engine of Go's regexp, behind a plain C shim: only Model imports it.
+        .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2"), .linkedLibrary("stdc++")]),
 
         // The bottom: what every layer shares (labels, matchers, time, Go-compatible formatting).
-        module("Model"),
+        module("Model", dependencies: ["CRE2"]),
 
         // Domain modules without I/O.
         module("JSON", dependencies: ["Model"]),
@@ -142,6 +144,8 @@ let package = Package(
         .executableTarget(
             name: "http-trivial-bench", dependencies: ["HTTP"], path: "bench/limit/swift", swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "regex-bench", dependencies: ["Model"], path: "bench/regex", swiftSettings: strictSettings),
         .executableTarget(
             name: "promql-bench", dependencies: ["PromQL", "Model"], path: "bench/promql", swiftSettings: strictSettings
         ),

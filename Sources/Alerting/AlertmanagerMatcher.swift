@@ -31,52 +31,22 @@ extension LabelMatcher.MatchType {
 
 extension LabelMatcher {
     /// Creates a matcher as Alertmanager does, with its error messages.
-    /// - Throws: ``MatcherError`` in Go's words when a regex type's value is not a valid RE2 expression.
+    /// - Throws: ``MatcherError`` in Go's words (``RegexSyntaxError``) when a regex type's value is not a valid
+    ///   RE2 expression.
     public static func alertmanager(_ type: MatchType, _ name: String, _ value: String) throws(MatcherError)
         -> LabelMatcher
     {
         do {
             return try LabelMatcher(type, name, value)
         } catch {
-            // Alertmanager compiles `^(?:value)$`, so Go names that text in its errors.
-            throw MatcherError(goRegexError(error, pattern: "^(?:" + value + ")$"))
+            // Alertmanager compiles `^(?:value)$`, so Go names that text where it quotes the whole pattern.
+            throw MatcherError(error.description)
         }
-    }
-
-    /// Go's wording for a regular expression that does not compile, as far as it can be told from the
-    /// Swift error: unbalanced parentheses and brackets, a missing repetition argument and a bad repeat
-    /// count are worded as Go words them (checked against Alertmanager 0.25); other errors keep Swift's
-    /// explanation after Go's prefix.
-    static func goRegexError(_ error: any Error, pattern: String) -> String {
-        if let error = error as? RegexSyntaxError { return error.description }
-        let text = "\(error)"
-        let explanation: String
-        if text.contains("expected ')'") {
-            explanation = "missing closing ): `\(pattern)`"
-        } else if text.contains("closing ')' does not balance") {
-            explanation = "unexpected ): `\(pattern)`"
-        } else if text.contains("expected ']'"), let open = pattern.lastIndex(of: "[") {
-            explanation = "missing closing ]: `\(pattern[open...])`"
-        } else if let bounds = text.firstMatch(
-            of: /lower bound '(\d+)' must be less than or equal to upper bound '(\d+)'/)
-        {
-            explanation = "invalid repeat count: `{\(bounds.1),\(bounds.2)}`"
-        } else if let quantifier = text.firstMatch(of: /quantifier '(.+)' must appear after expression/)?.1 {
-            explanation = "missing argument to repetition operator: `\(quantifier)`"
-        } else {
-            explanation = text
-        }
-        return "error parsing regexp: " + explanation
     }
 
     /// Go's error for `pattern` compiled as written (silence validation does not anchor it); nil when it compiles.
     static func goRegexErrorUnanchored(_ pattern: String) -> String? {
-        do {
-            _ = try AnchoredRegex(pattern)
-            return nil
-        } catch {
-            return goRegexError(error, pattern: pattern)
-        }
+        AnchoredRegex.syntaxError(unanchored: pattern)?.description
     }
 
     /// `name="value"` with the value escaped as Alertmanager prints it (`\\`, `\n`, `\"`).

@@ -161,11 +161,17 @@ extension Parser {
                 "metric name must not be set twice: \(GoFormat.quote(metricName)) or \(GoFormat.quote(value))",
                 selectorStart)
         }
-        do {
-            return try LabelMatcher(type, label, value)
+        do throws(RegexSyntaxError) {
+            let matcher = try LabelMatcher(type, label, value)
+            // Prometheus 2.42 also parses the pattern as written, so `a)|(b`, valid once anchored, is refused.
+            if matcher.type == .regexMatch || matcher.type == .regexNoMatch,
+                let error = AnchoredRegex.syntaxError(unanchored: value)
+            {
+                throw error
+            }
+            return matcher
         } catch {
-            let reason = error is RegexSyntaxError ? "\(error)" : "error parsing regexp: \(error)"
-            throw self.error(reason, nameToken.range.union(valueToken.range))
+            throw self.error(error.description, nameToken.range.union(valueToken.range))
         }
     }
 }

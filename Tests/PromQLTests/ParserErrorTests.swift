@@ -55,6 +55,12 @@ struct ParserErrorTests {
         ("foo +\n  (bar", "2:7: parse error: unclosed left parenthesis"),
         ("rate(x[300y])", "1:8: parse error: duration out of range"),
         ("x offset 99999999999999999999s", "1:10: parse error: duration out of range"),
+        (#"up{a=~"(a"}"#, "1:4: parse error: error parsing regexp: missing closing ): `^(?:(a)$`"),
+        (#"up{a=~"a++"}"#, "1:4: parse error: error parsing regexp: invalid nested repetition operator: `++`"),
+        (#"up{a=~"(a)\\1"}"#, "1:4: parse error: error parsing regexp: invalid escape sequence: `\\1`"),
+        (#"up{a=~"\\C"}"#, "1:4: parse error: error parsing regexp: invalid escape sequence: `\\C`"),
+        // Valid once anchored (`^(?:α)|(zz)$`), refused as written: Prometheus parses both.
+        (#"svc{name=~"α)|(zz"}"#, "1:5: parse error: error parsing regexp: unexpected ): `α)|(zz`"),
     ]
 
     @Test("parse errors match Prometheus", arguments: cases)
