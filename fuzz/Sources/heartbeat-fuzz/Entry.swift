@@ -35,7 +35,8 @@ public func fuzzerTestOneInput(_ data: UnsafeRawPointer?, _ size: Int) -> CInt {
 /// libFuzzer's driver (compiler-rt's FuzzerDriver.cpp): parses libFuzzer's flags and runs the fuzzing loop.
 @_silgen_name("LLVMFuzzerRunDriver")
 private func runDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
     _ callback: @convention(c) (UnsafeRawPointer?, Int) -> CInt
 ) -> CInt
 

@@ -20,7 +20,8 @@ extension FuzzTarget {
     /// is freed when it ends (a leak check across inputs would see the exporter's state as leaked: Swift keeps
     /// enum tags and string flags in pointer bits, which LeakSanitizer cannot follow).
     static let http = FuzzTarget(name: "http", setUp: { _ = httpSetting }) { bytes in
-        let requests = bytes.split(separator: 0, omittingEmptySubsequences: false).prefix(8).compactMap(FuzzRequest.init)
+        let requests = bytes.split(separator: 0, omittingEmptySubsequences: false).prefix(8).compactMap(
+            FuzzRequest.init)
         // Loading rules costs several times what the requests do: only inputs that evaluate them get them.
         let options = requests.contains { $0.method == "TICK" } ? httpSetting.withRules : httpSetting.plain
         let clock = ManualClock()
@@ -36,7 +37,8 @@ extension FuzzTarget {
             }
             let response = exporter.handle(request.httpRequest)
             guard (100...599).contains(response.status), response.status != 500 else {
-                fatalError("\(request.method) \(request.target) answered \(response.status): \(response.body.count) bytes")
+                fatalError(
+                    "\(request.method) \(request.target) answered \(response.status): \(response.body.count) bytes")
             }
         }
     }

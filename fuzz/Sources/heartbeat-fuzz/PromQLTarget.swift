@@ -12,7 +12,8 @@ extension FuzzTarget {
         do {
             _ = try Parser.parse(printed)
         } catch {
-            fatalError("the printed form of \(text.debugDescription) does not parse: \(printed.debugDescription): \(error)")
+            fatalError(
+                "the printed form of \(text.debugDescription) does not parse: \(printed.debugDescription): \(error)")
         }
         let evaluator = Evaluator(storage: promqlStore)
         for seconds in [0, 300, 1_200] {
