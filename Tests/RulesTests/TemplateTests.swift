@@ -33,8 +33,8 @@ private let expansions: [(template: String, value: Double, output: String)] = [
     ("{{ if gt $value 7.0 }}big{{ else }}small{{ end }}", 9, "big"),
     ("{{ if gt $value 7.0 }}big{{ else }}small{{ end }}", 1, "small"),
     ("a {{- \" b \" -}} c", 0, "a b c"),
-    // Go's fmt refuses a width or precision above 10^6 (found by fuzzing: padding by a billion hung the
-    // rule thread, a precision of a billion asked for 4 GB).
+    // Go's fmt refuses a width or precision above 10^6 (found with the template fuzz target: padding by a
+    // billion took minutes, a precision of a billion asked for 4 GB).
     ("{{ printf \"a%999999999db\" 1 }}", 0, "a%!(NOVERB)%!(EXTRA int=1)"),
     ("{{ printf \"%.999999999f|%d\" 1.5 2 }}", 0, "%!(NOVERB)%!(EXTRA float64=1.5, int=2)"),
     ("{{ printf \"%5.10000010f\" 1.5 }}", 0, "%!(NOVERB)%!(EXTRA float64=1.5)"),
