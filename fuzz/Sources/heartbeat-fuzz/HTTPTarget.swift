@@ -51,7 +51,7 @@ extension FuzzTarget {
 private struct HTTPSetting: Sendable {
     /// An exporter with ``config`` and ``rules``.
     let withRules: ExporterOptions
-    /// An exporter without a configuration file (built-in defaults: no rules, one default receiver).
+    /// An exporter without a configuration file (built-in defaults: no rules, no routes).
     let plain: ExporterOptions
 
     /// The configuration: one rule group evaluated every second, Alertmanager's sections.
