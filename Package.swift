@@ -23,6 +23,13 @@ let package = Package(
     products: [
         .executable(name: "heartbeat-exporter", targets: ["heartbeat-exporter"]),
         .library(name: "HeartbeatClient", targets: ["HeartbeatClient"]),
+        // The modules the fuzz targets call (fuzz/Package.swift, a separate package built with sanitizers).
+        .library(
+            name: "FuzzableModules",
+            targets: [
+                "Model", "JSON", "Exposition", "Fleet", "Alerting", "PromQL", "Rules", "YAMLConfig", "HTTP", "Server",
+                "TestSupport",
+            ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -33,6 +33,13 @@ private let expansions: [(template: String, value: Double, output: String)] = [
     ("{{ if gt $value 7.0 }}big{{ else }}small{{ end }}", 9, "big"),
     ("{{ if gt $value 7.0 }}big{{ else }}small{{ end }}", 1, "small"),
     ("a {{- \" b \" -}} c", 0, "a b c"),
+    // Go's fmt refuses a width or precision above 10^6 (found with the template fuzz target: padding by a
+    // billion took minutes, a precision of a billion asked for 4 GB).
+    ("{{ printf \"a%999999999db\" 1 }}", 0, "a%!(NOVERB)%!(EXTRA int=1)"),
+    ("{{ printf \"%.999999999f|%d\" 1.5 2 }}", 0, "%!(NOVERB)%!(EXTRA float64=1.5, int=2)"),
+    ("{{ printf \"%5.10000010f\" 1.5 }}", 0, "%!(NOVERB)%!(EXTRA float64=1.5)"),
+    // A `.` with nothing after it is the verb, not a precision.
+    ("{{ printf \"%.\" 1 }}", 0, "%!.(int=1)"),
 ]
 
 @Suite struct TemplateTests {
@@ -40,6 +47,14 @@ private let expansions: [(template: String, value: Double, output: String)] = [
     func expandsLikePrometheus(template: String, value: Double, output: String) throws {
         let parsed = try Template(parsing: template, name: "__alert_T")
         #expect(try parsed.expand(TemplateData(value: value)) == output)
+    }
+
+    @Test func widthUpToGoLimitIsPadded() throws {
+        // Go reads digits while the number so far is at most 10^6, so 1000009 is the widest it takes.
+        let template = try Template(parsing: "{{ printf \"%1000009d|%.3f\" 7 1.0 }}", name: "__alert_T")
+        let output = try template.expand(TemplateData())
+        #expect(output.utf8.count == 1_000_009 + 6)
+        #expect(output.hasSuffix("      7|1.000"))
     }
 
     @Test func labelsExternalLabelsAndURL() throws {

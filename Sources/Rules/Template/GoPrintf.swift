@@ -19,7 +19,10 @@ enum GoPrintf {
         while let character = characters.popFirst() {
             guard character == "%" else { out.append(character); continue }
             var spec = Spec()
-            parseFlags(&characters, &spec)
+            if !parseFlags(&characters, &spec) {
+                // Go gives up on a width or precision too large to use and takes the rest as consumed.
+                characters = characters[characters.endIndex...]
+            }
             guard let verb = characters.popFirst() else { out += "%!(NOVERB)"; break }
             if verb == "%" { out += "%"; continue }
             guard let argument = remaining.popFirst() else { out += "%!\(verb)(MISSING)"; continue }
@@ -31,7 +34,8 @@ enum GoPrintf {
         return out
     }
 
-    private static func parseFlags(_ characters: inout Substring, _ spec: inout Spec) {
+    /// Reads flags, width and precision; false when a width or precision is too large (Go's `tooLarge`).
+    private static func parseFlags(_ characters: inout Substring, _ spec: inout Spec) -> Bool {
         while let flag = characters.first, "-+0 #".contains(flag) {
             switch flag {
             case "-": spec.minus = true
@@ -42,17 +46,39 @@ enum GoPrintf {
             }
             characters.removeFirst()
         }
-        spec.width = number(&characters)
-        if characters.first == "." {
-            characters.removeFirst()
-            spec.precision = number(&characters) ?? 0
+        switch number(&characters) {
+        case .tooLarge: return false
+        case .value(let width): spec.width = width
+        case .absent: break
         }
+        // As in Go, a `.` is a precision only when something follows it (`%5.` has the verb `.`).
+        if characters.first == ".", characters.count > 1 {
+            characters.removeFirst()
+            switch number(&characters) {
+            case .tooLarge: return false
+            case .value(let precision): spec.precision = precision
+            case .absent: spec.precision = 0
+            }
+        }
+        return true
     }
 
-    private static func number(_ characters: inout Substring) -> Int? {
-        let digits = characters.prefix(while: { $0.isASCII && $0.isNumber })
-        characters.removeFirst(digits.count)
-        return Int(digits)
+    /// A width or precision as Go's `parsenum` reads it.
+    private enum Number {
+        case absent
+        case value(Int)
+        /// Another digit followed a value above 10^6: Go refuses it rather than pad by millions.
+        case tooLarge
+    }
+
+    private static func number(_ characters: inout Substring) -> Number {
+        var value: Int?
+        while let character = characters.first, character.isASCII, let digit = character.wholeNumberValue {
+            if let current = value, current > 1_000_000 { return .tooLarge }
+            value = (value ?? 0) * 10 + digit
+            characters.removeFirst()
+        }
+        return value.map { .value($0) } ?? .absent
     }
 
     private static func render(_ argument: TemplateValue, verb: Character, spec: Spec) -> String {
