@@ -23,6 +23,7 @@ struct FuzzTarget: Sendable {
         .ruleFile,
         .template,
         .config,
+        .webConfig,
         .http,
     ]
 }
