@@ -7,7 +7,8 @@ import Synchronization
 #endif
 
 /// An HTTP/1.1 server on libmicrohttpd: an epoll loop, a pool of worker threads that call the
-/// handler, keep-alive, an idle-connection timeout and a request-body limit.
+/// handler, keep-alive, an idle-connection timeout, a read deadline per request, limits on
+/// connections (in all and per client address) and a request-body limit.
 ///
 /// ```swift
 /// let server = HTTPServer(configuration: .init(), handler: router)
@@ -30,12 +31,20 @@ public final class HTTPServer: Sendable {
         /// The largest request body accepted; a longer one gets 413.
         public var maxBodyBytes: Int = 65536
         /// The most connections open at once; further clients wait in the listen backlog.
-        public var connectionLimit: Int = 4096
+        public var connectionLimit: Int = 1024
+        /// The most connections open at once from one client address; a further one is closed as soon
+        /// as it is accepted. 0: no limit.
+        public var connectionLimitPerClient: Int = 256
+        /// How long a request's headers and body may take to arrive, counted from the connection's
+        /// opening, or on a kept-alive connection from the previous response plus
+        /// ``connectionTimeoutSeconds``; then the connection is closed. Unlike the idle timeout, a
+        /// client sending a byte now and then does not restart it. Zero: no such limit.
+        public var readTimeout: Duration = .seconds(10)
         /// Renders the transport's own error answers (413); defaults to plain text.
         public var errorResponse: @Sendable (Int, String) -> HTTPResponse = { HTTPResponse.text($0, $1) }
 
-        /// Creates the default configuration: 127.0.0.1:9747, one thread per core, 30 s
-        /// timeout, 64 KiB bodies, 4096 connections.
+        /// Creates the default configuration: 127.0.0.1:9747, one thread per core, 30 s idle
+        /// timeout, 10 s read timeout, 64 KiB bodies, 1024 connections of which 256 per client address.
         public init() {}
     }
 
@@ -82,10 +91,14 @@ public final class HTTPServer: Sendable {
         try state.withLock { (state) throws(HTTPServerError) in
             guard !state.wasStarted else { throw .alreadyStarted(address: address) }
             let socket = try ListeningSocket(host: configuration.host, port: configuration.port, backlog: 511)
+            let watch = ConnectionWatch(
+                readTimeout: configuration.readTimeout,
+                idleTimeout: .seconds(max(configuration.connectionTimeoutSeconds, 0)))
             let context = Unmanaged.passRetained(
                 ServerContext(
                     handler: handler,
                     maxBodyBytes: max(configuration.maxBodyBytes, 0),
+                    watch: watch,
                     errorResponse: configuration.errorResponse
                 ))
             guard let daemon = startDaemon(on: socket, context: context) else {
@@ -93,6 +106,7 @@ public final class HTTPServer: Sendable {
                 context.release()
                 throw .daemonStartFailed(address: address)
             }
+            watch?.start()
             state.running = Running(daemon: daemon, listeningSocket: socket.descriptor, context: context)
             state.boundPort = socket.port
             state.wasStarted = true
@@ -117,6 +131,7 @@ public final class HTTPServer: Sendable {
         context.isClosing.store(true, ordering: .relaxed)
         _ = MHD_quiesce_daemon(running.daemon)
         waitForInFlightRequests(of: context, upTo: gracePeriodSeconds)
+        context.watch?.stop()
         MHD_stop_daemon(running.daemon)
         close(running.listeningSocket)
         running.context.release()
@@ -138,9 +153,12 @@ public final class HTTPServer: Sendable {
             UInt32(clamping: max(configuration.threads, 1)),
             UInt32(clamping: max(configuration.connectionTimeoutSeconds, 0)),
             UInt32(clamping: max(configuration.connectionLimit, 1)),
+            UInt32(clamping: max(configuration.connectionLimitPerClient, 0)),
             mhdAccessHandler,
             context.toOpaque(),
             mhdRequestCompleted,
+            context.toOpaque(),
+            mhdConnectionChanged,
             context.toOpaque()
         )
     }

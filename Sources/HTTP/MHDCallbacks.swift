@@ -41,10 +41,30 @@ func mhdRequestCompleted(
     requestContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
     reason: MHD_RequestTerminationCode
 ) {
-    guard let cls, let requestContext, let stateAddress = requestContext.pointee else { return }
+    guard let cls else { return }
+    let server = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
+    if let connection { server.watch?.answered(connection) }
+    guard let requestContext, let stateAddress = requestContext.pointee else { return }
     Unmanaged<RequestState>.fromOpaque(stateAddress).release()
     requestContext.pointee = nil
-    Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().inFlight.subtract(1, ordering: .relaxed)
+    server.inFlight.subtract(1, ordering: .relaxed)
+}
+
+/// Called when a connection opens and when it closes (before libmicrohttpd closes its socket): keeps the
+/// server's ``ConnectionWatch`` up to date.
+func mhdConnectionChanged(
+    cls: UnsafeMutableRawPointer?,
+    connection: OpaquePointer?,
+    socketContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+    change: MHD_ConnectionNotificationCode
+) {
+    guard let cls, let connection else { return }
+    guard let watch = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().watch else { return }
+    switch change {
+    case .CONNECTION_NOTIFY_STARTED: watch.opened(connection, socket: hb_mhd_connection_socket(connection))
+    case .CONNECTION_NOTIFY_CLOSED: watch.closed(connection)
+    @unknown default: break
+    }
 }
 
 /// Collects header fields and query arguments from `MHD_get_connection_values`.

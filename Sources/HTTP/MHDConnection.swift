@@ -18,7 +18,10 @@ struct MHDConnection {
             let length = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length")
                 .flatMap({ Int(String(cString: $0)) })
         else { return .YES }
-        guard length <= server.maxBodyBytes else { return queue(server.bodyTooLarge()) }
+        guard length <= server.maxBodyBytes else {
+            server.watch?.received(connection)
+            return queue(server.bodyTooLarge())
+        }
         state.expectBody(length: length)
         return .YES
     }
@@ -31,6 +34,7 @@ struct MHDConnection {
 
     /// The request is complete: run the handler (or answer 413) and queue the response.
     func finishRequest(_ state: RequestState, method: UnsafePointer<CChar>?, url: UnsafePointer<CChar>?) -> MHD_Result {
+        server.watch?.received(connection)
         guard !state.isOverLimit else { return queue(server.bodyTooLarge()) }
         let peer = IPAddress.describe(hb_mhd_client_address(connection))
         let request = HTTPRequest(
