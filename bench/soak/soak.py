@@ -243,6 +243,7 @@ class Background:
         self.stop_event = threading.Event()
         self.reloads = 0
         self.scrapes = []  # seconds each took
+        self.history = []  # (seconds since start, samples in the rules' history)
         self.problems = []
         self.threads = [threading.Thread(target=target, daemon=True)
                         for target in (self.sample_rss, self.scrape, self.reload)]
@@ -270,6 +271,9 @@ class Background:
             self.scrapes.append(time.time() - began)
             if status != 200 or b"agent_heartbeats_total" not in body:
                 self.problems.append(f"/metrics answered {status}")
+            found = HISTORY.search(body)
+            if found:
+                self.history.append((began - self.started, float(found.group(1))))
         self.every(5, once)
         client.close()
 
@@ -290,6 +294,7 @@ class Background:
             thread.join()
 
 
+HISTORY = re.compile(rb"^heartbeat_exporter_rule_history_samples (\S+)", re.M)
 SAMPLE = re.compile(rb'^(agent_[a-z_]+_total)\{([^}]*)\} (\S+)', re.M)
 
 
@@ -402,9 +407,10 @@ def main():
         problems += restart_problems
         client.close()
         reference, last, flat = rss_verdict(background.rss, SECONDS)
-        print("\nseconds  RSS (MiB)")
+        print("\nseconds  RSS (MiB)  samples in the rules' history")
         for t, rss in background.rss[::6]:
-            print(f"{t:7.0f}  {rss / 2**20:8.1f}")
+            samples = min(background.history, key=lambda h: abs(h[0] - t), default=(0, 0))[1]
+            print(f"{t:7.0f}  {rss / 2**20:9.1f}  {samples:12.0f}")
         print(f"\nrounds {round_number}, agents live {len(fleet.live)}, created {fleet.next_id}, "
               f"deleted {len(fleet.deleted)}, stopped {len(fleet.stopped)}, killed {len(fleet.killed)}, "
               f"resumed {len(fleet.resumed)}, silences {len(fleet.silences)}, reloads {background.reloads}, "
