@@ -13,6 +13,7 @@ Python 3 standard library only.
 """
 
 import errno
+import math
 import os
 import re
 import resource
@@ -84,7 +85,9 @@ def timed_beats(port, count):
 
 def percentile(samples, fraction):
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, max(0, int(-(-fraction * len(ordered) // 1)) - 1))] if ordered else float("nan")
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))]
 
 
 class Trickler(threading.Thread):

@@ -165,7 +165,8 @@ class Fleet:
                 "status": "healthy", "current_task": f"task {run[1]}",
                 "tasks": [{"success": run[1] % 17 != 0, "latency_ms": 100 + run[1] % 900, "cost_usd": 0.001,
                            "tokens": 150}],
-                "metrics": {"cost_usd": 0.001, "tokens": 150, "errors": int(run[1] % 23 == 0), "queue_depth": run[1] % 5,
+                "metrics": {"cost_usd": 0.001, "tokens": 150, "errors": int(run[1] % 23 == 0),
+                            "queue_depth": run[1] % 5,
                             "active_tasks": 1, "memory_bytes": 200_000_000}}
 
 
@@ -345,6 +346,14 @@ def median(values):
     return sorted(values)[len(values) // 2] if values else None
 
 
+def net_of_history(rss_samples, history):
+    """Each RSS sample less 8 bytes per sample the rules' history held then (a value; the fleet's series share
+    their timestamps)."""
+    if not history:
+        return []
+    return [(t, rss - 8 * min(history, key=lambda h: abs(h[0] - t))[1]) for t, rss in rss_samples]
+
+
 def rss_verdict(samples, total):
     """The RSS at one third of the run (the median of the samples within 30 s of it) and in the last third (the
     median of its samples, so that one sample taken while a scrape renders does not decide), and whether the
@@ -421,6 +430,11 @@ def main():
             print(f"RSS at one third {reference / 2**20:.1f} MiB, in the last third {last / 2**20:.1f} MiB "
                   f"({(last / reference - 1) * 100:+.1f} %; medians); largest sample "
                   f"{max(rss for _, rss in background.rss) / 2**20:.1f} MiB")
+        net_reference, net_last, _ = rss_verdict(net_of_history(background.rss, background.history), SECONDS)
+        if net_reference and net_last:
+            print(f"RSS less the rules' history at 8 bytes a sample: {net_reference / 2**20:.1f} MiB at one third, "
+                  f"{net_last / 2**20:.1f} MiB in the last third ({(net_last / net_reference - 1) * 100:+.1f} %); "
+                  "the history fills to the depth the rules read (their longest range plus 5 minutes)")
         if SECONDS < RSS_CHECK_FROM:
             print(f"RSS not checked: a run under {RSS_CHECK_FROM} s ends while the rules' sample history still fills")
         elif not flat:
