@@ -28,8 +28,7 @@ struct hb_tls_options {
     const char *key_pem;
     const char *trust_pem;
     const char *priorities;
-    int client_auth;
-    struct MHD_OptionItem items[6];
+    struct MHD_OptionItem items[5];
 };
 
 /* The session-level verification of a client certificate: a certificate that was sent must chain to
@@ -48,16 +47,14 @@ static inline int hb_tls_verify_client(gnutls_session_t session) {
     return status == 0 ? 0 : -1;
 }
 
-/* Sets each new connection's request mode and verification, before its handshake starts; the policy is the
- * daemon's `cls` (an hb_client_auth value). */
-static inline void hb_tls_notify_connection(
-    void *cls, struct MHD_Connection *connection, void **socket_context, enum MHD_ConnectionNotificationCode code) {
-    (void)socket_context;
-    if (code != MHD_CONNECTION_NOTIFY_STARTED) return;
+/* Sets a new connection's request mode and verification before its handshake starts, from `client_auth` (an
+ * hb_client_auth value). Called from the daemon's connection-notification callback (MHD_CONNECTION_NOTIFY_STARTED),
+ * which the HTTP module owns, since a daemon has only one. Does nothing on a connection without TLS. */
+static inline void hb_tls_apply_client_auth(struct MHD_Connection *connection, int client_auth) {
     const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_GNUTLS_SESSION);
     if (info == NULL || info->tls_session == NULL) return;
     gnutls_session_t session = (gnutls_session_t)info->tls_session;
-    switch ((int)(intptr_t)cls) {
+    switch (client_auth) {
     case HB_REQUEST_CLIENT_CERT:
         gnutls_certificate_server_set_request(session, GNUTLS_CERT_REQUEST);
         break;
@@ -86,8 +83,6 @@ static inline const struct MHD_OptionItem *hb_tls_option_items(struct hb_tls_opt
     options->items[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)options->priorities};
     if (options->trust_pem != NULL)
         options->items[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_TRUST, 0, (void *)options->trust_pem};
-    options->items[n++] = (struct MHD_OptionItem){
-        MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)hb_tls_notify_connection, (void *)(intptr_t)options->client_auth};
     options->items[n] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
     return options->items;
 }

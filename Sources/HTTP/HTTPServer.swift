@@ -7,7 +7,8 @@ import Synchronization
 #endif
 
 /// An HTTP/1.1 server on libmicrohttpd: an epoll loop, a pool of worker threads that call the
-/// handler, keep-alive, an idle-connection timeout and a request-body limit.
+/// handler, keep-alive, an idle-connection timeout, a read deadline per request, limits on
+/// connections (in all and per client address) and a request-body limit.
 ///
 /// ```swift
 /// let server = HTTPServer(configuration: .init(), handler: router)
@@ -30,14 +31,22 @@ public final class HTTPServer: Sendable {
         /// The largest request body accepted; a longer one gets 413.
         public var maxBodyBytes: Int = 65536
         /// The most connections open at once; further clients wait in the listen backlog.
-        public var connectionLimit: Int = 4096
+        public var connectionLimit: Int = 1024
+        /// The most connections open at once from one client address; a further one is closed as soon
+        /// as it is accepted. 0: no limit.
+        public var connectionLimitPerClient: Int = 256
+        /// How long a request's headers and body may take to arrive, counted from the connection's
+        /// opening, or on a kept-alive connection from the previous response plus
+        /// ``connectionTimeoutSeconds``; then the connection is closed. Unlike the idle timeout, a
+        /// client sending a byte now and then does not restart it. Zero: no such limit.
+        public var readTimeout: Duration = .seconds(10)
         /// TLS (certificate, key, client-certificate policy, versions); nil serves plain HTTP.
         public var tls: TLSSettings?
         /// Renders the transport's own error answers (413); defaults to plain text.
         public var errorResponse: @Sendable (Int, String) -> HTTPResponse = { HTTPResponse.text($0, $1) }
 
-        /// Creates the default configuration: 127.0.0.1:9747, one thread per core, 30 s
-        /// timeout, 64 KiB bodies, 4096 connections.
+        /// Creates the default configuration: 127.0.0.1:9747, one thread per core, 30 s idle
+        /// timeout, 10 s read timeout, 64 KiB bodies, 1024 connections of which 256 per client address.
         public init() {}
     }
 
@@ -53,6 +62,8 @@ public final class HTTPServer: Sendable {
         var running: Running?
         /// The bound socket, which outlives a daemon replaced by ``HTTPServer/replaceTLS(_:gracePeriodSeconds:)``.
         var listeningSocket: ListeningSocket?
+        /// Closes connections whose request is not read in time, across daemons replaced by TLS rotation.
+        var watch: ConnectionWatch?
         var boundPort: UInt16 = 0
         var wasStarted = false
     }
@@ -87,12 +98,17 @@ public final class HTTPServer: Sendable {
         try state.withLock { (state) throws(HTTPServerError) in
             guard !state.wasStarted else { throw .alreadyStarted(address: address) }
             let socket = try ListeningSocket(host: configuration.host, port: configuration.port, backlog: 511)
-            guard let running = startDaemon(on: socket, tls: configuration.tls) else {
+            let watch = ConnectionWatch(
+                readTimeout: configuration.readTimeout,
+                idleTimeout: .seconds(max(configuration.connectionTimeoutSeconds, 0)))
+            guard let running = startDaemon(on: socket, tls: configuration.tls, watch: watch) else {
                 close(socket.descriptor)
                 throw .daemonStartFailed(address: address)
             }
+            watch?.start()
             state.running = running
             state.listeningSocket = socket
+            state.watch = watch
             state.boundPort = socket.port
             state.wasStarted = true
         }
@@ -110,7 +126,9 @@ public final class HTTPServer: Sendable {
             guard let socket = state.listeningSocket, let old = state.running else {
                 throw .notRunning(address: address)
             }
-            guard let new = startDaemon(on: socket, tls: tls) else { throw .daemonStartFailed(address: address) }
+            guard let new = startDaemon(on: socket, tls: tls, watch: state.watch) else {
+                throw .daemonStartFailed(address: address)
+            }
             // Quiesced under the lock, so a shutdown that follows never closes the socket while the old
             // daemon still polls it.
             quiesce(old)
@@ -129,17 +147,20 @@ public final class HTTPServer: Sendable {
     /// handler it would wait for its own request and then for its own worker thread.
     public func shutdown(gracePeriodSeconds: Double) {
         guard
-            let (running, socket) = state.withLock({ state -> (Running, ListeningSocket?)? in
+            let (running, socket, watch) = state.withLock({
+                state -> (Running, ListeningSocket?, ConnectionWatch?)? in
                 defer {
                     state.running = nil
                     state.listeningSocket = nil
+                    state.watch = nil
                 }
                 guard let running = state.running else { return nil }
                 quiesce(running)
-                return (running, state.listeningSocket)
+                return (running, state.listeningSocket, state.watch)
             })
         else { return }
         finish(running, gracePeriodSeconds: gracePeriodSeconds)
+        watch?.stop()
         if let socket { close(socket.descriptor) }
     }
 
@@ -166,11 +187,13 @@ public final class HTTPServer: Sendable {
     }
 
     /// Starts a daemon on `socket` with its own context; nil when libmicrohttpd refuses (its log says why).
-    private func startDaemon(on socket: ListeningSocket, tls: TLSSettings?) -> Running? {
+    private func startDaemon(on socket: ListeningSocket, tls: TLSSettings?, watch: ConnectionWatch?) -> Running? {
         let context = Unmanaged.passRetained(
             ServerContext(
                 handler: handler,
                 maxBodyBytes: max(configuration.maxBodyBytes, 0),
+                watch: watch,
+                tlsClientAuth: tls?.clientAuth.cValue,
                 errorResponse: configuration.errorResponse
             ))
         let tlsOptions = tls.map(TLSDaemonOptions.init)
@@ -195,9 +218,12 @@ public final class HTTPServer: Sendable {
             UInt32(clamping: max(configuration.threads, 1)),
             UInt32(clamping: max(configuration.connectionTimeoutSeconds, 0)),
             UInt32(clamping: max(configuration.connectionLimit, 1)),
+            UInt32(clamping: max(configuration.connectionLimitPerClient, 0)),
             mhdAccessHandler,
             context.toOpaque(),
             mhdRequestCompleted,
+            context.toOpaque(),
+            mhdConnectionChanged,
             context.toOpaque(),
             tlsOptions?.items
         )

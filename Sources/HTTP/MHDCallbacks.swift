@@ -41,10 +41,33 @@ func mhdRequestCompleted(
     requestContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
     reason: MHD_RequestTerminationCode
 ) {
-    guard let cls, let requestContext, let stateAddress = requestContext.pointee else { return }
+    guard let cls else { return }
+    let server = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
+    if let connection { server.watch?.answered(connection) }
+    guard let requestContext, let stateAddress = requestContext.pointee else { return }
     Unmanaged<RequestState>.fromOpaque(stateAddress).release()
     requestContext.pointee = nil
-    Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().inFlight.subtract(1, ordering: .relaxed)
+    server.inFlight.subtract(1, ordering: .relaxed)
+}
+
+/// Called when a connection opens and when it closes (before libmicrohttpd closes its socket): gives a new TLS
+/// connection its client-certificate policy before the handshake, and keeps the server's ``ConnectionWatch`` up
+/// to date.
+func mhdConnectionChanged(
+    cls: UnsafeMutableRawPointer?,
+    connection: OpaquePointer?,
+    socketContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+    change: MHD_ConnectionNotificationCode
+) {
+    guard let cls, let connection else { return }
+    let context = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
+    switch change {
+    case .CONNECTION_NOTIFY_STARTED:
+        if let clientAuth = context.tlsClientAuth { hb_tls_apply_client_auth(connection, clientAuth) }
+        context.watch?.opened(connection, socket: hb_mhd_connection_socket(connection))
+    case .CONNECTION_NOTIFY_CLOSED: context.watch?.closed(connection)
+    @unknown default: break
+    }
 }
 
 /// Collects header fields and query arguments from `MHD_get_connection_values`.

@@ -25,12 +25,16 @@ struct MHDConnection {
             method: method.map { String(cString: $0) } ?? "", target: target,
             version: version.map { String(cString: $0) } ?? "", headers: headers)
         {
+            server.watch?.received(connection)
             return queue(server.errorResponse(400, problem), close: true)
         }
         guard let length = headers["Content-Length"].flatMap({ Int($0.split(separator: ",").first ?? "") }) else {
             return .YES
         }
-        guard length <= server.maxBodyBytes else { return queue(server.bodyTooLarge()) }
+        guard length <= server.maxBodyBytes else {
+            server.watch?.received(connection)
+            return queue(server.bodyTooLarge())
+        }
         state.expectBody(length: length)
         return .YES
     }
@@ -43,6 +47,7 @@ struct MHDConnection {
 
     /// The request is complete: run the handler (or answer 413) and queue the response.
     func finishRequest(_ state: RequestState, method: UnsafePointer<CChar>?, url: UnsafePointer<CChar>?) -> MHD_Result {
+        server.watch?.received(connection)
         guard !state.isOverLimit else { return queue(server.bodyTooLarge()) }
         let peer = IPAddress.describe(hb_mhd_client_address(connection))
         let target = RequestTarget(url.map { String(cString: $0) } ?? "/") ?? RequestTarget(path: "*")

@@ -6,15 +6,24 @@ final class ServerContext: Sendable {
     let handler: any HTTPHandler
     let maxBodyBytes: Int
     let errorResponse: @Sendable (Int, String) -> HTTPResponse
+    /// Closes connections whose request is not read in time; nil when there is no read timeout.
+    let watch: ConnectionWatch?
+    /// The client-certificate policy each new TLS connection gets before its handshake (`hb_client_auth`); nil
+    /// on a plain-HTTP daemon.
+    let tlsClientAuth: Int32?
     /// Requests whose headers have arrived and whose completion has not been reported yet.
     let inFlight = Atomic<Int>(0)
     /// Set when shutdown starts: responses then carry `Connection: close`.
     let isClosing = Atomic<Bool>(false)
 
-    init(handler: any HTTPHandler, maxBodyBytes: Int, errorResponse: @escaping @Sendable (Int, String) -> HTTPResponse)
-    {
+    init(
+        handler: any HTTPHandler, maxBodyBytes: Int, watch: ConnectionWatch?, tlsClientAuth: Int32? = nil,
+        errorResponse: @escaping @Sendable (Int, String) -> HTTPResponse
+    ) {
         self.handler = handler
         self.maxBodyBytes = maxBodyBytes
+        self.watch = watch
+        self.tlsClientAuth = tlsClientAuth
         self.errorResponse = errorResponse
     }
 

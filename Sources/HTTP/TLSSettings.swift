@@ -142,7 +142,6 @@ final class TLSDaemonOptions {
         options.pointee.key_pem = UnsafePointer(key)
         options.pointee.trust_pem = trust.map { UnsafePointer($0) }
         options.pointee.priorities = UnsafePointer(priorities)
-        options.pointee.client_auth = settings.clientAuth.cValue
     }
 
     /// The option list for `hb_mhd_start_daemon`.

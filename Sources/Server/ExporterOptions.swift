@@ -30,6 +30,12 @@ public struct ExporterOptions: Sendable {
     public var maxAgents = 10_000
     /// `--web.connection-timeout`, in seconds.
     public var connectionTimeoutSeconds = 30
+    /// `--web.read-timeout`: how long a request's headers and body may take to arrive; zero for no limit.
+    public var readTimeout = PrometheusDuration.seconds(10)
+    /// `--web.max-connections`: the most connections open at once.
+    public var maxConnections = 1024
+    /// `--web.max-connections-per-client`: the most connections open at once from one address; 0 for no limit.
+    public var maxConnectionsPerClient = 256
     /// `--web.shutdown-grace`: how long in-flight requests may take to finish on SIGTERM.
     public var shutdownGrace = PrometheusDuration.seconds(5)
     /// How often age-based health changes are noticed and changes are written to SQLite, in seconds.

@@ -54,6 +54,24 @@ struct ServeCommand: ParsableCommand {
     var connectionTimeout = 30
 
     @Option(
+        name: .customLong("web.read-timeout"),
+        help: ArgumentHelp(
+            "How long a request's headers and body may take to arrive, as a duration (10s, 1m); 0s for no limit.",
+            discussion: """
+                Counted from the connection's opening, or on a kept-alive connection from the previous response \
+                plus --web.connection-timeout; a client trickling bytes does not restart it.
+                """))
+    var readTimeout = "10s"
+
+    @Option(name: .customLong("web.max-connections"), help: "Most connections open at once; more wait to be accepted.")
+    var maxConnections = 1024
+
+    @Option(
+        name: .customLong("web.max-connections-per-client"),
+        help: "Most connections open at once from one client address; more are closed at once. 0: no limit.")
+    var maxConnectionsPerClient = 256
+
+    @Option(
         name: .customLong("web.shutdown-grace"),
         help: "How long in-flight requests may take to finish on SIGTERM, as a duration (5s, 1m).")
     var shutdownGrace = "5s"
@@ -90,6 +108,13 @@ struct ServeCommand: ParsableCommand {
         guard maxBodyBytes > 0 else { throw ValidationError("--web.max-body-bytes must be above 0") }
         guard maxAgents > 0 else { throw ValidationError("--agents.max must be above 0") }
         guard connectionTimeout > 0 else { throw ValidationError("--web.connection-timeout must be above 0") }
+        guard maxConnections > 0 else { throw ValidationError("--web.max-connections must be above 0") }
+        guard maxConnectionsPerClient >= 0 else {
+            throw ValidationError("--web.max-connections-per-client must be 0 (no limit) or above")
+        }
+        guard (try? PrometheusDuration(parsing: readTimeout)) != nil else {
+            throw ValidationError("--web.read-timeout: not a valid duration string: \"\(readTimeout)\"")
+        }
         guard (try? PrometheusDuration(parsing: shutdownGrace)) != nil else {
             throw ValidationError("--web.shutdown-grace: not a valid duration string: \"\(shutdownGrace)\"")
         }
@@ -115,6 +140,9 @@ struct ServeCommand: ParsableCommand {
         options.ingestTokenFile = ingestTokenFile
         options.webConfigFile = webConfigFile
         options.connectionTimeoutSeconds = connectionTimeout
+        options.readTimeout = (try? PrometheusDuration(parsing: readTimeout)) ?? options.readTimeout
+        options.maxConnections = maxConnections
+        options.maxConnectionsPerClient = maxConnectionsPerClient
         options.maxAgents = maxAgents
         options.allowedHosts = allowedHosts.flatMap { $0.split(separator: ",") }.map {
             $0.trimmingCharacters(in: .whitespaces)
@@ -129,6 +157,12 @@ struct ServeCommand: ParsableCommand {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { _ in LogfmtLogHandler(level: level) }
         let logger = Logger(label: "heartbeat-exporter")
+        let files = OpenFileLimit.raise(toFit: maxConnections)
+        if !files.fits {
+            logger.warning(
+                "open file limit below --web.max-connections",
+                metadata: ["limit": "\(files.limit)", "max_connections": "\(maxConnections)"])
+        }
         let exporter: Exporter
         do {
             exporter = try Exporter(options: options, logger: logger)

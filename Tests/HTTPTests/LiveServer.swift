@@ -41,13 +41,15 @@ func startServer(
     handler: any HTTPHandler = EchoHandler(),
     threads: Int = 2,
     timeoutSeconds: Int = 5,
-    maxBodyBytes: Int = 1024
+    maxBodyBytes: Int = 1024,
+    adjust: (inout HTTPServer.Configuration) -> Void = { _ in }
 ) throws -> HTTPServer {
     var configuration = HTTPServer.Configuration()
     configuration.port = 0
     configuration.threads = threads
     configuration.connectionTimeoutSeconds = timeoutSeconds
     configuration.maxBodyBytes = maxBodyBytes
+    adjust(&configuration)
     let server = HTTPServer(configuration: configuration, handler: handler)
     try server.start()
     return server

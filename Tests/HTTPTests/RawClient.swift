@@ -24,11 +24,16 @@ final class RawClient {
     private let descriptor: Int32
     private var pending: [UInt8] = []
 
-    /// Connects to 127.0.0.1:`port` (or [::1]:`port`); reads give up after `readTimeoutSeconds`.
-    init(port: UInt16, ipv6: Bool = false, readTimeoutSeconds: Int = 5) throws {
+    /// Connects to 127.0.0.1:`port` (or [::1]:`port`), from the loopback address `source` when given
+    /// (e.g. 127.0.0.2, another client to the server); reads give up after `readTimeoutSeconds`.
+    init(port: UInt16, ipv6: Bool = false, source: String? = nil, readTimeoutSeconds: Int = 5) throws {
         descriptor = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var timeout = timeval(tv_sec: readTimeoutSeconds, tv_usec: 0)
         _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if let source, !Self.bind(descriptor, to: source) {
+            close(descriptor)
+            throw RawClientError(description: "cannot bind to \(source): errno \(errno)")
+        }
         let status = ipv6 ? Self.connectIPv6(descriptor, port: port) : Self.connectIPv4(descriptor, port: port)
         guard status == 0 else {
             close(descriptor)
@@ -44,6 +49,17 @@ final class RawClient {
         return withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+    }
+
+    private static func bind(_ descriptor: Int32, to source: String) -> Bool {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        guard inet_pton(AF_INET, source, &address.sin_addr) == 1 else { return false }
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
     }
@@ -96,6 +112,16 @@ final class RawClient {
         }
         let length = hasBody ? Int(headers["content-length"] ?? "0") ?? 0 : 0
         return RawResponse(status: status, headers: headers, body: try readExactly(length))
+    }
+
+    /// Whether the server has closed the connection (EOF or reset), waiting up to `milliseconds` for it;
+    /// data that arrives meanwhile is dropped.
+    func isClosed(waitingMilliseconds milliseconds: Int32) -> Bool {
+        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&poller, 1, milliseconds) > 0 else { return false }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = recv(descriptor, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+        return count == 0 || (count < 0 && errno != EAGAIN)
     }
 
     /// Whether the server closes the connection (EOF or reset) before the read timeout.

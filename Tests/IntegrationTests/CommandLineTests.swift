@@ -188,6 +188,19 @@ struct CommandLineTests {
         #expect(help.stdout.contains("--web.shutdown-grace"))
     }
 
+    @Test(arguments: [
+        (["--web.read-timeout", "soon"], #"--web.read-timeout: not a valid duration string: "soon""#),
+        (["--web.max-connections", "0"], "--web.max-connections must be above 0"),
+        (["--web.max-connections-per-client=-1"], "--web.max-connections-per-client must be 0 (no limit) or above"),
+    ])
+    func serveRefusesBadConnectionLimitsAndListsTheFlags(flags: [String], message: String) throws {
+        let refused = try cli(["serve", "--storage.path", TestPaths.temporaryDirectory()] + flags)
+        #expect(refused.status == 64)
+        #expect(refused.stderr.contains(message))
+        let help = try cli(["serve", "--help"])
+        #expect(help.stdout.contains(flags[0].split(separator: "=")[0]))
+    }
+
     @Test func configCheckExitCodes() throws {
         let good = NSTemporaryDirectory() + "good-\(UUID().uuidString).yml"
         let bad = NSTemporaryDirectory() + "bad-\(UUID().uuidString).yml"

@@ -141,6 +141,9 @@ public final class Exporter: Sendable {
         configuration.port = port
         configuration.maxBodyBytes = options.maxBodyBytes
         configuration.connectionTimeoutSeconds = options.connectionTimeoutSeconds
+        configuration.readTimeout = options.readTimeout.swiftDuration
+        configuration.connectionLimit = options.maxConnections
+        configuration.connectionLimitPerClient = options.maxConnectionsPerClient
         configuration.errorResponse = { APIResponse.error($0, $1) }
         return configuration
     }

@@ -1,0 +1,64 @@
+import HTTP
+import Testing
+
+/// Limits a live server puts on connections: the read deadline, the limit per client address and in all.
+struct ConnectionLimitTests {
+    @Test func aClientTricklingItsHeadersIsCutAtTheReadTimeout() throws {
+        let server = try startServer(timeoutSeconds: 2) { $0.readTimeout = .seconds(2) }
+        defer { server.shutdown(gracePeriodSeconds: 0) }
+        let client = try RawClient(port: server.boundPort)
+        let request = Array("POST /x HTTP/1.1\r\nHost: test\r\nX-Slow: \(String(repeating: "a", count: 100))".utf8)
+        var closedAfter: Double?
+        let clock = ContinuousClock()
+        let start = clock.now
+        // One byte every 0.3 s keeps the 2 s idle timeout from ever firing; only the read timeout can end it.
+        for byte in request {
+            try? client.send([byte])
+            if client.isClosed(waitingMilliseconds: 300) {
+                closedAfter = Double((clock.now - start).components.seconds)
+                break
+            }
+        }
+        #expect(closedAfter != nil, "still open after sending \(request.count) bytes over 30 s")
+        #expect((closedAfter ?? 0) >= 1 && (closedAfter ?? 99) <= 6)
+    }
+
+    @Test func aClientWithinTheReadTimeoutIsServed() throws {
+        let server = try startServer(timeoutSeconds: 2) { $0.readTimeout = .seconds(3) }
+        defer { server.shutdown(gracePeriodSeconds: 0) }
+        let client = try RawClient(port: server.boundPort)
+        for part in ["GET /x HTTP/1.1\r\n", "Host: test\r\n", "Content-Length: 0\r\n"] {
+            try client.send(part)
+            #expect(!client.isClosed(waitingMilliseconds: 600))
+        }
+        try client.send("\r\n")
+        #expect(try client.readResponse().status == 200)
+    }
+
+    @Test func oneAddressGetsNoMoreThanItsConnectionsAndOthersStillGetIn() throws {
+        let server = try startServer { $0.connectionLimitPerClient = 2 }
+        defer { server.shutdown(gracePeriodSeconds: 0) }
+        let first = try RawClient(port: server.boundPort, source: "127.0.0.2")
+        let second = try RawClient(port: server.boundPort, source: "127.0.0.2")
+        let third = try RawClient(port: server.boundPort, source: "127.0.0.2")
+        #expect(third.isClosed(waitingMilliseconds: 2000), "a third connection from 127.0.0.2 is closed at once")
+        #expect(!first.isClosed(waitingMilliseconds: 100) && !second.isClosed(waitingMilliseconds: 100))
+        let other = try RawClient(port: server.boundPort, source: "127.0.0.1")
+        try other.send(rawRequest("GET", "/other"))
+        #expect(try other.readResponse().status == 200)
+    }
+
+    @Test func beyondTheConnectionLimitAClientWaitsUntilOneCloses() throws {
+        let server = try startServer(threads: 1) {
+            $0.connectionLimit = 2
+            $0.connectionLimitPerClient = 0
+        }
+        defer { server.shutdown(gracePeriodSeconds: 0) }
+        var holders = [try RawClient(port: server.boundPort), try RawClient(port: server.boundPort)]
+        let waiting = try RawClient(port: server.boundPort, readTimeoutSeconds: 10)
+        try waiting.send(rawRequest("GET", "/waiting"))
+        #expect(!waiting.isClosed(waitingMilliseconds: 1000), "not accepted, so neither answered nor closed")
+        holders.removeAll()
+        #expect(try waiting.readResponse().status == 200)
+    }
+}
