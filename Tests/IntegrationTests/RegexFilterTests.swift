@@ -66,9 +66,12 @@ struct RegexFilterTests {
         #expect(healthy.1 < .seconds(1), "/-/healthy took \(healthy.1) beside two regex filters")
         #expect(answers.allSatisfy { $0.1 < .seconds(1) }, "concurrent answers took \(answers.map(\.1))")
 
-        // Alone, each answer is well within 100 ms (the fastest of three, as the machine may be busy).
+        // Alone, an answer is well within 100 ms: timed up to ten times, as other tests may hold both cores for a
+        // while (a backtracking engine spends seconds on every one).
         var durations: [Duration] = []
-        for _ in 0..<3 { durations.append(try await Self.timed(client, evil).1) }
+        for _ in 0..<10 where durations.allSatisfy({ $0 >= .milliseconds(100) }) {
+            durations.append(try await Self.timed(client, evil).1)
+        }
         #expect(durations.min().map { $0 < .milliseconds(100) } == true, "the filter took \(durations)")
 
         // The same engine still matches: without the `b` the pattern takes the agent.
