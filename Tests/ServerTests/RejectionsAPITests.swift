@@ -68,7 +68,9 @@ struct RejectionsAPITests {
         let entries = Self.entries(api)
         #expect(Set(entries.keys) == ["- unauthorized", "second agent_limit"])
         #expect(entries["- unauthorized"]?["status"]?.numberValue == 401)
-        #expect(entries["- unauthorized"]?["last_error"]?.stringValue == "missing Authorization: Bearer token")
+        #expect(
+            entries["- unauthorized"]?["last_error"]?.stringValue
+                == "missing token: send Authorization: Bearer <token> or X-Heartbeat-Token: <token>")
     }
 
     @Test func theShippedRuleFiresWhileBeatsKeepBeingRefused() throws {

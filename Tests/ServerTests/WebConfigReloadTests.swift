@@ -30,6 +30,31 @@ struct WebConfigReloadTests {
         #expect(api.send("GET", "/-/healthy", headers: [BasicAuthTests.basic("ops", "two")]).status == 200)
     }
 
+    /// Kubernetes mounts a Secret as `web.yml -> ..data/web.yml` and rotates it by re-pointing `..data`: the
+    /// file behind the links changes while the link itself does not.
+    @Test func aFileReplacedBehindASymbolicLinkIsPutInForce() throws {
+        let api = try APIFixture(webConfig: try Self.config(user: "ops", password: "one"))
+        let path = try #require(api.exporter.webConfigPath)
+        let files = FileManager.default
+        let directory = (path as NSString).deletingLastPathComponent
+        try files.createDirectory(atPath: directory + "/v1", withIntermediateDirectories: true)
+        try files.moveItem(atPath: path, toPath: directory + "/v1/web.yml")
+        try files.createSymbolicLink(atPath: directory + "/..data", withDestinationPath: "v1")
+        try files.createSymbolicLink(atPath: path, withDestinationPath: "..data/web.yml")
+        #expect(api.exporter.checkWebConfig() == nil)
+        #expect(api.send("GET", "/-/healthy", headers: [BasicAuthTests.basic("ops", "one")]).status == 200)
+
+        try files.createDirectory(atPath: directory + "/v2", withIntermediateDirectories: true)
+        try Self.config(user: "ops", password: "two").write(
+            toFile: directory + "/v2/web.yml", atomically: true, encoding: .utf8)
+        try files.createSymbolicLink(atPath: directory + "/..data_tmp", withDestinationPath: "v2")
+        #expect(rename(directory + "/..data_tmp", directory + "/..data") == 0)
+        #expect(api.exporter.checkWebConfig() == nil)
+
+        #expect(api.send("GET", "/-/healthy", headers: [BasicAuthTests.basic("ops", "one")]).status == 401)
+        #expect(api.send("GET", "/-/healthy", headers: [BasicAuthTests.basic("ops", "two")]).status == 200)
+    }
+
     @Test func aBadFileIsRefusedOnceAndThePreviousOneStaysInForce() throws {
         let api = try APIFixture(webConfig: try Self.config(user: "ops", password: "one"))
         let path = try #require(api.exporter.webConfigPath)

@@ -75,11 +75,18 @@ struct AccessControl: Sendable {
             return nil
         }
         guard let header = request.headers["Authorization"] else {
-            return Refusal(status: 401, message: "missing Authorization: Bearer token", headers: challenge)
+            return Refusal(
+                status: 401,
+                message: "missing token: send Authorization: Bearer <token> or \(Self.tokenHeader): <token>",
+                headers: challenge)
         }
         let prefix = "Bearer "
         guard header.count > prefix.count, header.lowercased().hasPrefix("bearer ") else {
-            return Refusal(status: 401, message: "Authorization header must be \"Bearer <token>\"", headers: challenge)
+            return Refusal(
+                status: 401,
+                message: "missing token: with basic auth (or any Authorization other than Bearer), send it in "
+                    + "\(Self.tokenHeader): <token>",
+                headers: challenge)
         }
         let presented = String(header.dropFirst(prefix.count))
         guard tokens.contains(where: { constantTimeEquals($0, presented) }) else {

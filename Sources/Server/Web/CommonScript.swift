@@ -144,7 +144,7 @@ enum CommonScript {
             }
             const headers = {'Content-Type': 'application/json', Accept: 'application/json'};
             const token = sessionStorage.getItem(tokenKey);
-            if (token) headers.Authorization = 'Bearer ' + token;
+            if (token) headers['X-Heartbeat-Token'] = token;  // beside the browser's basic auth, if any
             const path = root + 'api/v1/agents/' + encodeURIComponent(agent) + '/' + action;
             try {
               const response = await fetch(path, {method: 'POST', headers, body: JSON.stringify({by: 'status page'})});

@@ -111,11 +111,15 @@ final class WebConfigWatcher: Sendable {
     private static func stamps(of paths: [String], knowing known: [FileStamp] = []) -> [FileStamp] {
         paths.map { path in
             if let stamp = known.first(where: { $0.path == path }) { return stamp }
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            // stat(2) follows symbolic links, so a file replaced behind one (Kubernetes swaps the `..data` link of
+            // a mounted Secret) is seen as changed.
+            var info = stat()
+            guard stat(path, &info) == 0 else { return FileStamp(path: path, modified: nil, size: nil, inode: nil) }
             return FileStamp(
-                path: path, modified: attributes?[.modificationDate] as? Date,
-                size: (attributes?[.size] as? NSNumber)?.uint64Value,
-                inode: (attributes?[.systemFileNumber] as? NSNumber)?.uint64Value)
+                path: path,
+                modified: Date(
+                    timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9),
+                size: UInt64(info.st_size), inode: UInt64(info.st_ino))
         }
     }
 }

@@ -145,7 +145,7 @@ def check_refused_without_token(driver, base, agent, token):
     field.send_keys("wrong-" + token)
     driver.find_element(By.ID, "token-save").click()
     click_action(driver, agent, "Kill")
-    wait_until("a second refusal", lambda: "invalid bearer token" in driver.find_element(By.ID, "messages").text)
+    wait_until("a second refusal", lambda: "invalid token" in driver.find_element(By.ID, "messages").text)
     field.send_keys(token)
     driver.find_element(By.ID, "token-save").click()
     stored = driver.execute_script("return sessionStorage.getItem('heartbeat-exporter.admin-token')")

@@ -87,3 +87,17 @@ def test_a_client_without_the_ca_does_not_trust_the_server(tls_exporter: Exporte
     client = HeartbeatClient(tls_exporter.url, "untrusting", basic_auth=("agents", PASSWORD))
     assert client.beat() is None
     assert get_agent(tls_exporter, "untrusting") == 404
+
+
+def test_a_token_read_from_a_file_beats_beside_basic_auth(tmp_path: Path, tls_exporter: Exporter,
+                                                         start_exporter: Callable[..., Exporter]) -> None:
+    (tmp_path / "ingest.token").write_text("s3cret-ingest\n")
+    guarded = start_exporter(arguments=["--web.config.file", str(tmp_path / "web.yml"),
+                                        "--web.ingest-token-file", str(tmp_path / "ingest.token")], scheme="https")
+    client = HeartbeatClient(guarded.url, "token-agent", basic_auth=("agents", PASSWORD),
+                             tls_ca_file=tls_exporter.ca_file,  # type: ignore[attr-defined]
+                             token=(tmp_path / "ingest.token").read_text())
+    reply = client.beat()
+    assert reply is not None and reply.state == "healthy"
+    guarded.ca_file = tls_exporter.ca_file  # type: ignore[attr-defined]
+    assert get_agent(guarded, "token-agent") == 200

@@ -96,6 +96,8 @@ class HeartbeatClient:
         self._log = logger or logging.getLogger("heartbeat_client")
         if poster is None:
             poster = configured_poster(basic_auth, tls_ca_file, tls_cert_file, tls_key_file)
+        # A token read from a file keeps its newline; it is not part of the token (the CLI trims it too).
+        token = token.strip() if token is not None else None
         self._courier = Courier(poster, token, retry, max_pending, sleep, self._log)
         self._on_killed: KillHandler = on_killed or self._default_on_killed
         self._clock = clock
