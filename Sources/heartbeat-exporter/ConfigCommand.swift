@@ -41,7 +41,16 @@ struct ConfigCommand: ParsableCommand {
             print("Checking web configuration \(file)")
             do {
                 let config = try WebConfig.check(path: file)
-                let tls = config.tls.map { "TLS (\($0.clientAuth.rawValue))" } ?? "plain HTTP"
+                let tls =
+                    config.tls.map { tls in
+                        let verifying = [.verifyClientCertIfGiven, .requireAndVerifyClientCert].contains(tls.clientAuth)
+                        let against =
+                            !verifying
+                            ? ""
+                            : "; client certificates verified against "
+                                + (tls.clientCAFile ?? "the system's CAs (\(WebConfig.TLSServerConfig.systemCABundle))")
+                        return "TLS (\(tls.clientAuth.rawValue)\(against))"
+                    } ?? "plain HTTP"
                 print("  SUCCESS: \(tls), \(config.users.count) basic-auth users\n")
                 return true
             } catch {

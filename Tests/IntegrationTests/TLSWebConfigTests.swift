@@ -176,4 +176,26 @@ struct TLSWebConfigTests {
         #expect(check.status == 1)
         #expect(check.stdout.contains("\(path):4:21: tls_server_config.client_auth_type: Invalid ClientAuth: Always"))
     }
+
+    /// As in Go, a policy that verifies client certificates without `client_ca_file` verifies them against the
+    /// system's CAs (which do not include the test CA), rather than refusing every client with no word said.
+    @Test func withoutClientCAFileClientCertificatesAreVerifiedAgainstTheSystemCAs() throws {
+        let certs = try TestCertificates()
+        let path = certs.path("system-ca.yml")
+        try
+            "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_auth_type: VerifyClientCertIfGiven\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let check = try ExternalTool.run(ExporterProcess.binary, ["config", "check", "--web.config.file", path])
+        #expect(check.status == 0)
+        #expect(
+            check.stdout.contains(
+                "TLS (VerifyClientCertIfGiven; client certificates verified against the system's CAs (/etc/ssl/certs/"))
+        let exporter = try ExporterProcess(arguments: ["--web.config.file", path])
+        let url = "https://127.0.0.1:\(exporter.port)/-/healthy"
+        let trust = ["--cacert", certs.path("ca.crt")]
+        #expect(try CurlReply(url, trust).status == 200)  // none given: served
+        let signedByTheTestCA = ["--cert", certs.path("client.crt"), "--key", certs.path("client.key")]
+        #expect(try CurlReply(url, trust + signedByTheTestCA).status == 0)  // not a system CA: refused
+        exporter.terminate()
+    }
 }

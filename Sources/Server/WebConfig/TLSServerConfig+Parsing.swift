@@ -75,7 +75,12 @@ extension WebConfig.TLSServerConfig {
         path.hasPrefix("/") || directory.isEmpty ? path : (directory as NSString).appendingPathComponent(path)
     }
 
-    /// Reads the certificate, key and client CA files and checks that the TLS library accepts them.
+    /// The system's CA bundle (Debian's ca-certificates), which verifies client certificates when
+    /// `client_ca_file` is not set, as Go's system roots do.
+    public static let systemCABundle = "/etc/ssl/certs/ca-certificates.crt"
+
+    /// Reads the certificate, key and client CA files and checks that the TLS library accepts them; a policy that
+    /// verifies client certificates without `client_ca_file` verifies them against the system's CAs.
     /// - Throws: ``ConfigError`` naming the file that cannot be read or GnuTLS' reason.
     public func settings(configFile: String) throws(ConfigError) -> TLSSettings {
         func read(_ path: String, _ key: String) throws(ConfigError) -> String {
@@ -84,9 +89,20 @@ extension WebConfig.TLSServerConfig {
             }
             return String(decoding: data, as: UTF8.self)
         }
+        var clientCAPEM = try clientCAFile.map { (path) throws(ConfigError) in try read(path, "client_ca_file") }
+        if clientCAPEM == nil, [.verifyClientCertIfGiven, .requireAndVerifyClientCert].contains(clientAuth) {
+            // Go verifies against the system's roots when ClientCAs is empty; so does exporter-toolkit.
+            guard let system = FileManager.default.contents(atPath: Self.systemCABundle) else {
+                throw ConfigError(
+                    file: configFile, key: "tls_server_config.client_ca_file",
+                    message: "\(clientAuth.rawValue) verifies client certificates: set client_ca_file (the system's CA "
+                        + "bundle \(Self.systemCABundle) cannot be read)")
+            }
+            clientCAPEM = String(decoding: system, as: UTF8.self)
+        }
         let settings = TLSSettings(
             certificatePEM: try read(certFile, "cert_file"), keyPEM: try read(keyFile, "key_file"),
-            clientCAPEM: try clientCAFile.map { (path) throws(ConfigError) in try read(path, "client_ca_file") },
+            clientCAPEM: clientCAPEM,
             clientAuth: clientAuth, minVersion: minVersion, maxVersion: maxVersion,
             preferServerCipherSuites: preferServerCipherSuites)
         do throws(TLSSettingsError) {
