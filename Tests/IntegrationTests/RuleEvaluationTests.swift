@@ -12,7 +12,7 @@ struct RuleEvaluationTests {
             rules:
               - alert: AgentUnreachable
                 expr: agent_health{state="unreachable"} == 1
-                for: 10s  # a pending window wide enough to be seen from a busy test process
+                for: 20s  # a pending window wide enough to be seen from a test process on a loaded machine
                 labels: {severity: critical}
                 annotations: {summary: "{{ $labels.agent }} stopped beating"}
         """
@@ -25,7 +25,7 @@ struct RuleEvaluationTests {
         }
     }
 
-    func waitFor(_ expected: [String], _ client: HTTPTestClient, timeout: Double = 30) async throws {
+    func waitFor(_ expected: [String], _ client: HTTPTestClient, timeout: Double = 60) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         var last: [String] = []
         while Date() < deadline {
