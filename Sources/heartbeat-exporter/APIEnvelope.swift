@@ -6,7 +6,14 @@ import JSON
 enum APIEnvelope {
     static func data(status: Int, body: [UInt8]) throws -> JSONValue {
         guard let document = try? JSONParser.parse(body), case .object(let object) = document else {
-            throw ClientError("unexpected reply (HTTP \(status)): \(String(decoding: body.prefix(200), as: UTF8.self))")
+            let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if status == 401 {
+                // Basic auth (--web.config.file) answers before the API does, in plain text.
+                throw ClientError(
+                    "HTTP 401: \(text): the exporter asks for basic auth; pass --basic-auth.username and "
+                        + "--basic-auth.password-file (or HEARTBEAT_EXPORTER_USERNAME and HEARTBEAT_EXPORTER_PASSWORD)")
+            }
+            throw ClientError("unexpected reply (HTTP \(status)): \(text)")
         }
         if case .string("success")? = object["status"], let data = object["data"] { return data }
         if case .string(let message)? = object["error"] { throw ClientError("HTTP \(status): \(message)") }

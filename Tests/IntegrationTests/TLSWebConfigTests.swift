@@ -157,7 +157,10 @@ struct TLSWebConfigTests {
         let wrong = try ExternalTool.run(
             ExporterProcess.binary, ["agents"] + options, environment: ["HEARTBEAT_EXPORTER_PASSWORD": "wrong"])
         #expect(wrong.status == 1)
-        #expect(wrong.stderr.contains("HTTP 401"))
+        #expect(
+            wrong.stderr
+                == "error: HTTP 401: Unauthorized: the exporter asks for basic auth; pass --basic-auth.username and "
+                + "--basic-auth.password-file (or HEARTBEAT_EXPORTER_USERNAME and HEARTBEAT_EXPORTER_PASSWORD)\n")
         let untrusted = try ExternalTool.run(
             ExporterProcess.binary, ["agents", "--url", base.absoluteString, "--basic-auth.username", "ops"],
             environment: ["HEARTBEAT_EXPORTER_PASSWORD": Self.password])
