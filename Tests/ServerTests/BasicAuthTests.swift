@@ -80,6 +80,22 @@ struct BasicAuthTests {
         #expect(accepted.status == 202)
     }
 
+    /// A fleet deployed with a wrong password shows where one with a wrong token does: in
+    /// `heartbeat_exporter_heartbeats_received_total{result="unauthorized"}` and `/api/v1/rejections`.
+    @Test func heartbeatsRefusedForTheirCredentialsAreCountedAndListed() throws {
+        let api = try APIFixture(webConfig: Self.webConfig)
+        let credentials = Self.basic("ops", Self.password)
+        #expect(
+            api.send("POST", "/api/v1/heartbeat", #"{"agent":"a1"}"#, headers: [Self.basic("ops", "x")]).status == 401)
+        #expect(api.send("POST", "/api/v1/heartbeats", #"[{"agent":"a2"}]"#).status == 401)
+        #expect(api.send("GET", "/api/v1/agents").status == 401)  // not a heartbeat: not counted
+
+        let metrics = api.send("GET", "/metrics", headers: [credentials]).text
+        #expect(metrics.contains(#"heartbeat_exporter_heartbeats_received_total{result="unauthorized"} 2"#))
+        let rejections = api.send("GET", "/api/v1/rejections", headers: [credentials]).text
+        #expect(rejections.contains("basic auth: missing or wrong credentials"))
+    }
+
     @Test func aVerifiedPasswordIsCachedSoAFleetPaysBcryptOnce() {
         let authenticator = BasicAuthenticator()
         let users = ["ops": Self.hash]

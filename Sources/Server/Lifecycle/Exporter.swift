@@ -103,7 +103,12 @@ public final class Exporter: Sendable {
             rejections: RejectionsAPI(rejections: rejections, clock: clock)
         ).router()
         self.routes = RequestGuard(hosts: hosts, next: routes)
-        webGuard = WebGuard(inner: self.routes)
+        webGuard = WebGuard(inner: self.routes) { [clock] in
+            heartbeats.count(.unauthorized)
+            rejections.record(
+                agent: nil, reason: .unauthorized, status: 401,
+                message: "basic auth: missing or wrong credentials", at: clock.now())
+        }
         var serverConfiguration = try Self.serverConfiguration(options)
         serverConfiguration.tls = webConfig?.initialTLS
         server = HTTPServer(configuration: serverConfiguration, handler: webGuard)
