@@ -2,6 +2,7 @@
 """Heartbeat latency while one address holds 2,000 connections open and trickles bytes on them.
 
     bench/slowclients/run.py [BINARY] [-- EXTRA SERVE FLAGS]
+    bench/slowclients/run.py --trickle PORT     (the slow clients alone, for SlowClientsTests)
 
 BINARY defaults to .build/release/heartbeat-exporter (else .build/debug/…). It starts the binary on a free
 loopback port with its own data folder, times beats sent one after another from 127.0.0.1 (a new connection
@@ -138,8 +139,32 @@ class Trickler(threading.Thread):
             s.close()
 
 
+def raise_open_file_limit():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = CONNECTIONS + 4096
+    if soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(wanted, hard), hard))
+
+
+def trickle_only(port):
+    """Opens the slow connections to PORT, prints "ready", trickles until standard input closes, then prints
+    "opened N closed_by_server M". The test process that starts it holds none of these sockets and keeps its own
+    file-descriptor limit."""
+    raise_open_file_limit()
+    trickler = Trickler(port)
+    trickler.start()
+    print("ready", flush=True)
+    sys.stdin.read()
+    trickler.stop_event.set()
+    trickler.join()
+    print(f"opened {trickler.opened} closed_by_server {trickler.closed_by_server}", flush=True)
+
+
 def main():
     args = sys.argv[1:]
+    if args[:1] == ["--trickle"]:
+        trickle_only(int(args[1]))
+        return
     extra = args[args.index("--") + 1:] if "--" in args else []
     args = args[:args.index("--")] if "--" in args else args
     binary = os.path.abspath(args[0]) if args else next(
@@ -147,10 +172,7 @@ def main():
          if os.access(p, os.X_OK)), None)
     if binary is None:
         raise SystemExit("no binary: pass its path, or build with `swift build -c release`")
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = CONNECTIONS + 4096
-    if soft < wanted:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (min(wanted, hard), hard))
+    raise_open_file_limit()
     folder = tempfile.mkdtemp(prefix="slowclients-")
     process, port = start(binary, folder, extra)
     try:
