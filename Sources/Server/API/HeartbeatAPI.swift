@@ -7,6 +7,10 @@ import Model
 struct HeartbeatAPI: Sendable {
     /// The most heartbeats one batch may carry.
     static let maxBatch = 1_000
+    /// Where one heartbeat is sent.
+    static let singlePath = "/api/v1/heartbeat"
+    /// Where a batch of heartbeats is sent.
+    static let batchPath = "/api/v1/heartbeats"
 
     let registry: AgentRegistry
     let decoder: HeartbeatDecoder
@@ -91,10 +95,22 @@ struct HeartbeatAPI: Sendable {
     /// The refusal of a request without a valid ingest token, counted and recorded (its body is not read).
     private func refuseIngest(_ request: HTTPRequest) -> HTTPResponse? {
         guard let refusal = access.ingestRefusal(request) else { return nil }
-        metrics.count(.unauthorized)
-        rejections.record(
-            agent: nil, reason: .unauthorized, status: refusal.status, message: refusal.message, at: clock.now())
+        countUnauthorized(status: refusal.status, message: refusal.message)
         return AccessControl.response(refusal)
+    }
+
+    /// Counts and records `request` as a refused heartbeat when it is one (refused before it reached this API,
+    /// e.g. by basic auth), so a fleet sending wrong credentials shows as one sending a wrong token does.
+    func noteRefusedBeforeReading(_ request: HTTPRequest, status: Int, message: String) {
+        guard request.method == "POST", request.path == Self.singlePath || request.path == Self.batchPath else {
+            return
+        }
+        countUnauthorized(status: status, message: message)
+    }
+
+    private func countUnauthorized(status: Int, message: String) {
+        metrics.count(.unauthorized)
+        rejections.record(agent: nil, reason: .unauthorized, status: status, message: message, at: clock.now())
     }
 
     /// Records a refusal of the whole request and answers it.

@@ -27,7 +27,7 @@ struct RequestGuard: HTTPHandler {
                     + " to serve requests sent to it (a guard against DNS rebinding)")
         }
         guard Self.writeMethods.contains(request.method) else { return nil }
-        if let origin = request.headers["Origin"], !AccessControl.isSameOrigin(origin, host: request.headers["Host"]) {
+        if let origin = request.headers["Origin"], !Self.isSameOrigin(origin, host: request.headers["Host"]) {
             return APIResponse.error(
                 403, "cross-origin write refused: Origin \(origin.prefix(200)) is not this exporter")
         }
@@ -40,6 +40,12 @@ struct RequestGuard: HTTPHandler {
     }
 
     static let writeMethods: Set<String> = ["POST", "PUT", "DELETE", "PATCH"]
+
+    /// Whether `origin` (`http://host:port`) names the host the request was sent to.
+    static func isSameOrigin(_ origin: String, host: String?) -> Bool {
+        guard let host, let separator = origin.range(of: "://") else { return false }
+        return origin[separator.upperBound...].lowercased() == host.lowercased()
+    }
 
     /// Whether `contentType` is `application/json`, in any letter case, with or without parameters.
     static func isJSON(_ contentType: String?) -> Bool {

@@ -14,8 +14,8 @@ struct Routes: Sendable {
 
     func router() -> Router {
         var router = Router(errorResponse: { APIResponse.error($0, $1) })
-        router.post("/api/v1/heartbeat") { request, _ in heartbeats.single(request) }
-        router.post("/api/v1/heartbeats") { request, _ in heartbeats.batch(request) }
+        router.post(HeartbeatAPI.singlePath) { request, _ in heartbeats.single(request) }
+        router.post(HeartbeatAPI.batchPath) { request, _ in heartbeats.batch(request) }
         router.get("/api/v1/agents") { request, _ in agents.list(request) }
         router.get("/api/v1/agents/{agent}") { _, parameters in agents.get(parameters["agent", default: ""]) }
         router.delete("/api/v1/agents/{agent}") { request, parameters in

@@ -89,10 +89,11 @@ public final class Exporter: Sendable {
             rules: engine, notifications: router.metrics, alerts: FiringAlertMetrics(router: router),
             version: Self.version, reloads: reloads, heartbeats: heartbeats, rejections: rejections,
             registry: registry, storage: persistence.metrics, webConfigReloads: webConfig?.status)
+        let heartbeatAPI = HeartbeatAPI(
+            registry: registry, decoder: HeartbeatDecoder(), access: access, metrics: heartbeats,
+            rejections: rejections, clock: clock)
         let routes = Routes(
-            heartbeats: HeartbeatAPI(
-                registry: registry, decoder: HeartbeatDecoder(), access: access, metrics: heartbeats,
-                rejections: rejections, clock: clock),
+            heartbeats: heartbeatAPI,
             agents: AgentsAPI(registry: registry, persistence: persistence, access: access, clock: clock),
             metrics: MetricsEndpoint(registry: registry, selfMetrics: selfMetrics, clock: clock),
             lifecycle: lifecycle,
@@ -103,11 +104,9 @@ public final class Exporter: Sendable {
             rejections: RejectionsAPI(rejections: rejections, clock: clock)
         ).router()
         self.routes = RequestGuard(hosts: hosts, next: routes)
-        webGuard = WebGuard(inner: self.routes) { [clock] in
-            heartbeats.count(.unauthorized)
-            rejections.record(
-                agent: nil, reason: .unauthorized, status: 401,
-                message: "basic auth: missing or wrong credentials", at: clock.now())
+        webGuard = WebGuard(inner: self.routes) { request in
+            heartbeatAPI.noteRefusedBeforeReading(
+                request, status: 401, message: "basic auth: missing or wrong credentials")
         }
         var serverConfiguration = try Self.serverConfiguration(options)
         serverConfiguration.tls = webConfig?.initialTLS

@@ -11,20 +11,16 @@ final class WebGuard: HTTPHandler {
     }
 
     private let inner: any HTTPHandler
-    /// Told of each heartbeat (single or batch) refused for its credentials, so a fleet deployed with a wrong
-    /// password shows in the heartbeat counters and rejections like one with a wrong token.
-    private let heartbeatRefused: @Sendable () -> Void
+    /// Told of each request refused for its credentials (the heartbeat API counts its own among them).
+    private let refused: @Sendable (HTTPRequest) -> Void
     private let authenticator = BasicAuthenticator()
     /// The users and headers in force; replaced whole when the web configuration reloads.
     private let rules = Mutex(Rules())
 
-    init(inner: any HTTPHandler, heartbeatRefused: @escaping @Sendable () -> Void = {}) {
+    init(inner: any HTTPHandler, refused: @escaping @Sendable (HTTPRequest) -> Void = { _ in }) {
         self.inner = inner
-        self.heartbeatRefused = heartbeatRefused
+        self.refused = refused
     }
-
-    /// The endpoints agents beat to.
-    private static let heartbeatPaths: Set<String> = ["/api/v1/heartbeat", "/api/v1/heartbeats"]
 
     /// Puts the users and headers of `config` in force for the next requests.
     func apply(_ config: WebConfig?) {
@@ -45,7 +41,7 @@ final class WebGuard: HTTPHandler {
         switch outcome {
         case .authorized: response = inner.handle(request)
         case .refused:
-            if request.method == "POST", Self.heartbeatPaths.contains(request.path) { heartbeatRefused() }
+            refused(request)
             response = HTTPResponse(
                 status: 401,
                 headers: [("Content-Type", "text/plain; charset=utf-8"), ("WWW-Authenticate", "Basic")],
