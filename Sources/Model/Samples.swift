@@ -19,14 +19,19 @@ public struct SeriesSamples: Sendable {
     public var labels: Labels
     /// Sample timestamps in milliseconds, ascending.
     public var timestamps: ArraySlice<Int64>
-    /// Sample values, parallel to `timestamps`.
-    public var values: ArraySlice<Double>
+    /// Sample values, index for index with `timestamps`.
+    public var values: SampleValues
 
     /// Creates a range series.
-    public init(labels: Labels, timestamps: ArraySlice<Int64>, values: ArraySlice<Double>) {
+    public init(labels: Labels, timestamps: ArraySlice<Int64>, values: SampleValues) {
         self.labels = labels
         self.timestamps = timestamps
         self.values = values
+    }
+
+    /// Creates a range series of values held as they are.
+    public init(labels: Labels, timestamps: ArraySlice<Int64>, values: ArraySlice<Double>) {
+        self.init(labels: labels, timestamps: timestamps, values: SampleValues(values))
     }
 }
 

@@ -11,7 +11,7 @@ enum RangeFunction: String {
 /// The samples of one series inside a window, without labels.
 struct Points {
     var timestamps: ArraySlice<Int64>
-    var values: ArraySlice<Double>
+    var values: SampleValues
 }
 
 /// The window a range function looks at.
@@ -138,7 +138,7 @@ func instantValue(_ series: Points, isRate: Bool) -> Double? {
     return isRate ? change / SampleTime.seconds(from: previousTime, to: lastTime) : change
 }
 
-func countChanges(_ values: ArraySlice<Double>) -> Double {
+func countChanges(_ values: SampleValues) -> Double {
     var changes = 0
     var previous = values[values.startIndex]
     for value in values.dropFirst() {
@@ -148,7 +148,7 @@ func countChanges(_ values: ArraySlice<Double>) -> Double {
     return Double(changes)
 }
 
-func countResets(_ values: ArraySlice<Double>) -> Double {
+func countResets(_ values: SampleValues) -> Double {
     var resets = 0
     var previous = values[values.startIndex]
     for value in values.dropFirst() {

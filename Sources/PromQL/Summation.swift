@@ -13,7 +13,7 @@ func kahanAdd(_ increment: Double, _ sum: inout Double, _ compensation: inout Do
 }
 
 /// The compensated sum of `values`, as `sum_over_time`.
-func kahanSum(_ values: ArraySlice<Double>) -> Double {
+func kahanSum(_ values: some Collection<Double>) -> Double {
     var sum = 0.0
     var compensation = 0.0
     for value in values { kahanAdd(value, &sum, &compensation) }
@@ -21,7 +21,7 @@ func kahanSum(_ values: ArraySlice<Double>) -> Double {
 }
 
 /// The mean of `values` computed incrementally, as `avg_over_time` in Prometheus 2.42.
-func averageOverTime(_ values: ArraySlice<Double>) -> Double {
+func averageOverTime(_ values: some Collection<Double>) -> Double {
     var mean = 0.0
     var compensation = 0.0
     var count = 0.0

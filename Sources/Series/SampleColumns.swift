@@ -24,7 +24,7 @@ struct SampleColumns {
     init() {}
 
     /// Columns holding `timestamps` and `values` (parallel, ascending), with the usual slack.
-    init(timestamps: ArraySlice<Int64>, values: ArraySlice<Double>) {
+    init<Values: Collection<Double>>(timestamps: ArraySlice<Int64>, values: Values) {
         let capacity = timestamps.count + timestamps.count / Self.slackDivisor + 2
         self.timestamps = Self.copy(timestamps, capacity: capacity)
         self.values = Self.copy(values, capacity: capacity)
@@ -80,8 +80,8 @@ struct SampleColumns {
         start = 0
     }
 
-    private static func copy<Element>(_ live: ArraySlice<Element>, capacity: Int) -> [Element] {
-        var array: [Element] = []
+    private static func copy<Live: Collection>(_ live: Live, capacity: Int) -> [Live.Element] {
+        var array: [Live.Element] = []
         array.reserveCapacity(capacity)
         array.append(contentsOf: live)
         return array

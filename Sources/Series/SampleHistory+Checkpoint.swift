@@ -113,14 +113,17 @@ extension SampleHistory.State {
     }
 
     /// Every live sample of the series in `slot`, from its own arrays or its column.
-    private func samples(ofSlot slot: Int) -> (ArraySlice<Int64>, ArraySlice<Double>) {
+    private func samples(ofSlot slot: Int) -> (ArraySlice<Int64>, SampleValues) {
         guard let aligned = table.slots[slot].aligned else {
-            return table.slots[slot].samples.slice(from: .min, through: .max) ?? ([], [])
+            guard let (timestamps, values) = table.slots[slot].samples.slice(from: .min, through: .max) else {
+                return ([], [])
+            }
+            return (timestamps, SampleValues(values))
         }
         let column = columns[Int(aligned.column)]
-        let upper = min(aligned.values.count, column.count)
+        let upper = min(aligned.count, column.count)
         let lower = min(max(column.start, Int(aligned.first)), upper)
-        return (column.timestamps[lower..<upper], aligned.values[lower..<upper])
+        return (column.timestamps[lower..<upper], aligned.values(lower..<upper))
     }
 
     mutating func restore(_ checkpoint: [SampleHistory.CheckpointSeries]) {
@@ -175,12 +178,9 @@ extension SampleHistory.State {
                 appendOwn(member.id, series)
                 continue
             }
-            var values: [Double] = []
-            values.reserveCapacity(timestamps.count)
-            values.append(contentsOf: repeatElement(.nan, count: padding))
-            values.append(contentsOf: series.values)
+            let values = AlignedValues(padding: padding, values: series.values, room: column.room, column: index)
             table.withSlot(member.id.slot) { slot in
-                slot.aligned = AlignedValues(values: values, first: Int32(padding), column: index)
+                slot.aligned = values
                 slot.lastAppend = timestamps[timestamps.count - 1]
             }
             column.members.append(member.id)

@@ -37,12 +37,16 @@ extension SampleHistory.State {
         }
         // Only the column and the count are read: a copy of the values would make the append copy them all.
         guard let column = table.slots[index].aligned?.column, columns[Int(column)].newest == timestamp,
-            let had = table.slots[index].aligned?.values.count
+            let had = table.slots[index].aligned?.count
         else { return false }
-        let count = columns[Int(column)].count
+        let count = columns[Int(column)].count, room = columns[Int(column)].room
         guard had == count - 1 || had == count else { return false }
         table.withSlot(slot) { series in
-            if had < count { series.aligned?.values.append(value) } else { series.aligned?.values[count - 1] = value }
+            if had < count {
+                series.aligned?.append(value, room: room)
+            } else {
+                series.aligned?.replaceLast(value, room: room)
+            }
             series.lastAppend = timestamp
         }
         return true
@@ -52,12 +56,12 @@ extension SampleHistory.State {
     mutating func leaveColumn(_ slot: Int32) {
         guard let aligned = table.slots[Int(slot)].aligned else { return }
         let column = columns[Int(aligned.column)]
-        let upper = min(aligned.values.count, column.count)
+        let upper = min(aligned.count, column.count)
         let lower = min(max(column.start, Int(aligned.first)), upper)
+        let values = aligned.values(lower..<upper)
         table.withSlot(slot) { series in
             series.aligned = nil
-            series.samples = SampleColumns(
-                timestamps: column.timestamps[lower..<upper], values: aligned.values[lower..<upper])
+            series.samples = SampleColumns(timestamps: column.timestamps[lower..<upper], values: values)
         }
     }
 
@@ -77,11 +81,8 @@ extension SampleHistory.State {
         } else if columns[index].newest != timestamp {
             return false
         }
-        var values: [Double] = []
-        values.reserveCapacity(columns[index].room)
-        values.append(contentsOf: repeatElement(.nan, count: columns[index].count - 1))
-        let first = Int32(values.count)
-        table.withSlot(slot) { $0.aligned = AlignedValues(values: values, first: first, column: column) }
+        let padding = columns[index].count - 1
+        table.withSlot(slot) { $0.aligned = AlignedValues(padding: padding, column: column) }
         columns[index].members.append(SeriesID(slot: slot, generation: table.slots[Int(slot)].generation))
         return true
     }
@@ -112,7 +113,7 @@ extension SampleHistory.State {
 
     /// The bytes of the sample arrays: own timestamps and values, shared columns, members' values.
     var sampleBytes: Int {
-        let own = table.slots.reduce(0) { $0 + $1.samples.bytes + ($1.aligned?.values.capacity ?? 0) * 8 }
+        let own = table.slots.reduce(0) { $0 + $1.samples.bytes + ($1.aligned?.bytes ?? 0) }
         return own + columns.reduce(0) { $0 + $1.capacity * 8 }
     }
 }

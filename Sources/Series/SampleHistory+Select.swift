@@ -52,12 +52,10 @@ extension SampleHistory.State {
     private func alignedSamples(of slot: Int32, column: Int, labels: Labels, from: Int64, through: Int64)
         -> SeriesSamples?
     {
-        guard let first = table.slots[Int(slot)].aligned?.first,
-            let values = table.slots[Int(slot)].aligned?.values,
-            values.count == columns[column].count
-        else { return nil }
-        let range = columns[column].range(from: from, through: through, lowest: Int(first))
+        guard let aligned = table.slots[Int(slot)].aligned, aligned.count == columns[column].count else { return nil }
+        let range = columns[column].range(from: from, through: through, lowest: Int(aligned.first))
         guard !range.isEmpty else { return nil }
-        return SeriesSamples(labels: labels, timestamps: columns[column].timestamps[range], values: values[range])
+        return SeriesSamples(
+            labels: labels, timestamps: columns[column].timestamps[range], values: aligned.values(range))
     }
 }

@@ -72,7 +72,7 @@ extension SampleHistory {
         private mutating func markVanishedStale(at timestamp: Int64) {
             for id in lastSnapshot where table.isLive(id) && table.slots[Int(id.slot)].lastSnapshot != snapshotSerial {
                 let index = Int(id.slot)
-                let last = table.slots[index].aligned?.values.last ?? table.slots[index].samples.lastValue
+                let last = table.slots[index].aligned?.last ?? table.slots[index].samples.lastValue
                 if let last, !isStaleMarker(last) { appendSample(id.slot, timestamp, staleMarker, inSnapshot: true) }
             }
         }

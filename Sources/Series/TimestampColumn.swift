@@ -90,21 +90,6 @@ struct TimestampColumn {
     }
 }
 
-/// A member's values, index for index with its ``TimestampColumn``.
-struct AlignedValues {
-    var values: [Double]
-    /// The index of the member's first real value: those before it pad the array to the column's layout.
-    var first: Int32
-    /// The column's index in the history.
-    var column: Int32
-
-    /// Makes the room its column made.
-    mutating func make(_ room: TimestampColumn.Room) {
-        values.make(room)
-        first = Int32(max(0, Int(first) - room.dropped))
-    }
-}
-
 extension Array {
     /// Makes the room a ``TimestampColumn`` made, for the column's timestamps and each member's values alike.
     mutating func make(_ room: TimestampColumn.Room) {

@@ -79,6 +79,16 @@ struct SampleHistoryModelTests {
         }
     }
 
+    /// Values of every kind the history holds in its own way: repeated (0, 1, -0, NaN), whole numbers that
+    /// turn fractional, and now and then a value that changes a repeated one.
+    func value(_ name: String, _ step: Int, _ agent: Int) -> Double {
+        switch name {
+        case "up": step % 53 == agent ? 0.5 : agent % 4 == 0 ? -0.0 : agent % 4 == 1 ? .nan : Double(agent % 2)
+        case "cost": step > 150 && agent % 3 == 0 ? 0.001 * Double(step) + Double(agent) : Double(step * 100 + agent)
+        default: Double(agent % 5)
+        }
+    }
+
     @Test(arguments: [1, 2, 3])
     func answersAsAPlainListOfSamplesWould(seed: UInt64) throws {
         var random = SplitMix(seed: seed)
@@ -98,7 +108,7 @@ struct SampleHistoryModelTests {
             var samples: [(Labels, Double)] = []
             for agent in 0..<12 {
                 for name in ["up", "cost", "gone"] where Int.random(in: 0..<100, using: &random) < 85 {
-                    samples.append((Labels(["__name__": name, "agent": "a\(agent)"]), Double(step * 100 + agent)))
+                    samples.append((Labels(["__name__": name, "agent": "a\(agent)"]), value(name, step, agent)))
                 }
             }
             var snapshot = SeriesSnapshot()

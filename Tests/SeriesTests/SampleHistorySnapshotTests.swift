@@ -100,15 +100,55 @@ struct SampleHistorySnapshotTests {
         #expect(stored(history, down).map(\.0) == [15_000, 30_000])
     }
 
-    /// Series in every snapshot share their timestamps: about 8 bytes a sample plus slack, not 16.
-    @Test func seriesInEverySnapshotCostAboutEightBytesASample() {
-        let history = SampleHistory(retention: .init(metricNames: ["up"], window: .hours(1)))
+    /// A series' values cost what they need: nothing while they do not change, 4 bytes while each is a Float
+    /// exactly (counts, 0 and 1), 8 once one is not (a cost in dollars); every value reads back bit for bit.
+    @Test(arguments: [
+        ("constant", 0.0, 0.5), ("whole numbers", 4.0, 5.0), ("halves", 4.0, 5.0), ("dollars", 8.0, 9.5),
+    ])
+    func valuesCostWhatTheirKindNeeds(kind: String, atLeast: Double, below: Double) throws {
+        let history = SampleHistory(retention: .init(metricNames: ["v"], window: .hours(1)))
         var ids: [Labels: SeriesID] = [:]
-        let all = (0..<200).map { series("up", "a\($0)") }
-        for step in 0..<400 { record(history, all.map { ($0, Double(step)) }, at: Int64(step) * 15_000, ids: &ids) }
+        let all = (0..<200).map { series("v", "a\($0)") }
+        func value(_ step: Int, _ agent: Int) -> Double {
+            switch kind {
+            case "constant": agent % 3 == 0 ? -0.0 : Double(agent % 2)
+            case "whole numbers": Double(step * 7 + agent)
+            case "halves": Double(step) / 2 - Double(agent)
+            default: 0.001 * Double(step) + Double(agent)
+            }
+        }
+        for step in 0..<400 {
+            record(history, all.indices.map { (all[$0], value(step, $0)) }, at: Int64(step) * 15_000, ids: &ids)
+        }
         let size = history.size
         #expect(size == (series: 200, samples: 200 * 241))
-        #expect(Double(history.sampleBytes) / Double(size.samples) < 10)
+        // The shared timestamps (8 bytes a snapshot, not a sample) are within the bounds, the slack too.
+        let perSample = Double(history.sampleBytes) / Double(size.samples)
+        #expect(perSample >= atLeast && perSample < below, "\(kind): \(perSample) bytes a sample")
+        let selected = history.select([try LabelMatcher(.equal, "__name__", "v")], from: .min, through: .max)
+        for (index, found) in selected.enumerated() {
+            let agent = Int(found.labels["agent"].dropFirst()) ?? -1
+            #expect(found.values.map(\.bitPattern) == (159..<400).map { value($0, agent).bitPattern }, "\(index)")
+            #expect(Array(found.timestamps) == (159..<400).map { Int64($0) * 15_000 })
+        }
+    }
+
+    /// A value that needs more room than the series had widens it without changing what was held: a bucket
+    /// count that turns fractional, a constant that starts moving, a stale marker among whole numbers.
+    @Test func aSeriesWidensWithoutLosingAValue() throws {
+        let history = SampleHistory(retention: .init(metricNames: ["v"], window: .hours(1)))
+        var ids: [Labels: SeriesID] = [:]
+        let (a, b) = (series("v", "a"), series("v", "b"))
+        let values: [Double] = [1, 1, 1, 2, 2, 0.1, -0.0, .infinity, 3]
+        for (step, value) in values.enumerated() {
+            record(history, [(a, value), (b, 0)], at: Int64(step) * 15_000, ids: &ids)
+        }
+        record(history, [(b, 0)], at: Int64(values.count) * 15_000, ids: &ids)  // a vanishes: stale marker
+        #expect(stored(history, a).map(\.1.bitPattern) == (values + [staleMarker]).map(\.bitPattern))
+        #expect(stored(history, b).map(\.1) == Array(repeating: 0, count: values.count + 1))
+        // The same time again replaces the newest value, in whatever form it is held.
+        record(history, [(b, 0.25)], at: Int64(values.count) * 15_000, ids: &ids)
+        #expect(stored(history, b).map(\.1).suffix(2) == [0, 0.25])
     }
 
     @Test func aSelectorWithoutAMetricNameReturnsSeriesSortedByLabels() throws {

@@ -1,0 +1,107 @@
+/// The values of a series' samples, as a view of however storage holds them: `Double`s, `Float`s that stand
+/// for `Double`s exactly, or one value repeated. Indices are those of the timestamps they go with, so a view
+/// never copies a value.
+public struct SampleValues: RandomAccessCollection, Sendable {
+    /// How the viewed values are held.
+    @usableFromInline
+    enum Storage: Sendable {
+        case wide(ArraySlice<Double>)
+        case narrow(ArraySlice<Float>)
+        case constant(Double)
+    }
+
+    @usableFromInline
+    let storage: Storage
+    public let startIndex: Int
+    public let endIndex: Int
+
+    /// A view of `values`, with their indices.
+    @inlinable
+    public init(_ values: ArraySlice<Double>) {
+        storage = .wide(values)
+        startIndex = values.startIndex
+        endIndex = values.endIndex
+    }
+
+    /// A view of `values`, each standing for the `Double` ``NarrowValue/widen(_:)`` gives, with their indices.
+    @inlinable
+    public init(narrow values: ArraySlice<Float>) {
+        storage = .narrow(values)
+        startIndex = values.startIndex
+        endIndex = values.endIndex
+    }
+
+    /// `value` at every index of `indices`.
+    @inlinable
+    public init(repeating value: Double, indices: Range<Int>) {
+        storage = .constant(value)
+        startIndex = indices.lowerBound
+        endIndex = indices.upperBound
+    }
+
+    @inlinable
+    init(_ storage: Storage, _ indices: Range<Int>) {
+        self.storage = storage
+        startIndex = indices.lowerBound
+        endIndex = indices.upperBound
+    }
+
+    @inlinable
+    public subscript(position: Int) -> Double {
+        switch storage {
+        case .wide(let values): values[position]
+        case .narrow(let values): NarrowValue.widen(values[position])
+        case .constant(let value): value
+        }
+    }
+
+    @inlinable
+    public subscript(bounds: Range<Int>) -> SampleValues {
+        switch storage {
+        case .wide(let values): SampleValues(values[bounds])
+        case .narrow(let values): SampleValues(narrow: values[bounds])
+        case .constant: SampleValues(storage, bounds)
+        }
+    }
+
+    @inlinable public func index(after index: Int) -> Int { index + 1 }
+    @inlinable public func index(before index: Int) -> Int { index - 1 }
+}
+
+extension SampleValues: ExpressibleByArrayLiteral {
+    /// Values given in full (tests, small stores).
+    public init(arrayLiteral values: Double...) {
+        self.init(values[...])
+    }
+}
+
+extension SampleValues: Equatable {
+    /// Equal when the values are the same bit for bit (NaNs and stale markers included), whatever the indices.
+    public static func == (lhs: SampleValues, rhs: SampleValues) -> Bool {
+        lhs.elementsEqual(rhs) { $0.bitPattern == $1.bitPattern }
+    }
+}
+
+/// How a `Double` is held in 4 bytes when a `Float` holds it exactly (whole numbers up to 2²⁴, halves, 0 and 1,
+/// infinities, NaN, and the stale marker, which gets a `Float` pattern of its own).
+public enum NarrowValue {
+    /// The stale marker as a `Float`: a signalling NaN, which no conversion from `Double` yields.
+    public static let staleMarker = Float(bitPattern: 0x7f80_0002)
+
+    /// `value` as a `Float` that stands for the same bits, nil when there is none.
+    @inlinable
+    public static func narrow(_ value: Double) -> Float? {
+        if isStaleMarker(value) { return staleMarker }
+        let narrow = Float(value)
+        guard Double(narrow).bitPattern == value.bitPattern, narrow.bitPattern != staleMarker.bitPattern else {
+            return nil
+        }
+        return narrow
+    }
+
+    /// The `Double` a narrow value stands for.
+    @inlinable
+    public static func widen(_ narrow: Float) -> Double {
+        narrow.bitPattern == staleMarker.bitPattern ? .init(bitPattern: staleMarkerBits) : Double(narrow)
+    }
+}
