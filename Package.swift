@@ -76,20 +76,26 @@ let package = Package(
                 "Model", "Exposition", "Fleet", "Alerting",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        module(
+            "Recovery",
+            dependencies: [
+                "Model", "JSON", "YAMLConfig", "Exposition", "Fleet", "Rules", "Alerting",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
 
         // Edges: transport, persistence, wiring.
         module("HTTP", dependencies: ["CMicroHTTPD", "CZlib"]),
         module(
             "Storage",
             dependencies: [
-                "Model", "Fleet", "JSON", "Rules", "Alerting", "RuleManager", "AlertPipeline",
+                "Model", "Fleet", "JSON", "Rules", "Alerting", "RuleManager", "AlertPipeline", "Recovery",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         module(
             "Server",
             dependencies: [
-                "Model", "HTTP", "Exposition", "JSON", "Series", "RuleManager", "AlertPipeline", "Fleet", "Storage",
-                "PromQL", "YAMLConfig", "Rules", "Alerting", "CCrypt",
+                "Model", "HTTP", "Exposition", "JSON", "Series", "RuleManager", "AlertPipeline", "Recovery", "Fleet",
+                "Storage", "PromQL", "YAMLConfig", "Rules", "Alerting", "CCrypt",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -106,7 +112,8 @@ let package = Package(
         module("HeartbeatClient", dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]),
 
         // Test helpers shared by the test targets.
-        module("TestSupport", dependencies: ["Model", "Fleet", "Alerting", "RuleManager", "AlertPipeline"]),
+        module(
+            "TestSupport", dependencies: ["Model", "Fleet", "Alerting", "RuleManager", "AlertPipeline", "Recovery"]),
 
         tests("ModelTests", dependencies: ["Model"]),
         tests("JSONTests", dependencies: ["JSON"]),
@@ -142,6 +149,12 @@ let package = Package(
             dependencies: [
                 "AlertPipeline", "Server", "TestSupport", "Rules", "Model", "PromQL", "Alerting", "Fleet", "Exposition",
                 "JSON",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        tests(
+            "RecoveryTests",
+            dependencies: [
+                "Recovery", "TestSupport", "Model", "Fleet", "Rules", "Alerting", "YAMLConfig", "JSON",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         tests("ArchitectureTests", dependencies: []),

@@ -10,7 +10,7 @@ struct LayeringTests {
         ["Model"],
         ["JSON", "HTTP", "Exposition", "Series", "PromQL", "YAMLConfig"],
         ["Fleet", "Rules", "Alerting"],
-        ["RuleManager", "AlertPipeline"],
+        ["RuleManager", "AlertPipeline", "Recovery"],
         ["Storage"],
         ["Server"],
         ["heartbeat-exporter"],
