@@ -1,7 +1,9 @@
 #ifndef CMICROHTTPD_SHIM_H
 #define CMICROHTTPD_SHIM_H
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -19,11 +21,33 @@ static inline size_t hb_mhd_keep_escaped(void *cls, struct MHD_Connection *conne
     return strlen(s);
 }
 
+/* Where libmicrohttpd's own messages go (a TLS handshake that failed, a request it refused, a daemon that
+ * could not start): `callback` gets each message formatted, with `cls`. */
+typedef void (*hb_mhd_log_callback)(void *cls, const char *message);
+struct hb_mhd_log_sink {
+    hb_mhd_log_callback callback;
+    void *cls;
+};
+
+/* libmicrohttpd's logger signature is variadic (va_list), which Swift cannot implement: this formats the
+ * message and hands it to the sink, or to standard error when there is none. */
+static inline void hb_mhd_log(void *cls, const char *format, va_list arguments) {
+    const struct hb_mhd_log_sink *sink = cls;
+    if (sink == NULL || sink->callback == NULL) {
+        vfprintf(stderr, format, arguments);
+        return;
+    }
+    char message[1024];
+    vsnprintf(message, sizeof message, format, arguments);
+    sink->callback(sink->cls, message);
+}
+
 /* An empty option list, for a daemon started without extra options. */
 static const struct MHD_OptionItem hb_mhd_no_options[1] = {{MHD_OPTION_END, 0, NULL}};
 
 /* Starts a daemon on an already bound and listening socket. A per-IP limit of 0 means none;
  * `notify_connection` is told when each connection opens and closes (before its socket is closed);
+ * `log_sink` (NULL: standard error) gets libmicrohttpd's messages and must outlive the daemon;
  * `extra_options` (NULL for none) is an option list ending with MHD_OPTION_END, such as the TLS options of
  * tls.h. */
 static inline struct MHD_Daemon *hb_mhd_start_daemon(
@@ -39,9 +63,11 @@ static inline struct MHD_Daemon *hb_mhd_start_daemon(
     void *completed_cls,
     MHD_NotifyConnectionCallback notify_connection,
     void *notify_connection_cls,
+    const struct hb_mhd_log_sink *log_sink,
     const struct MHD_OptionItem *extra_options) {
     return MHD_start_daemon(
         flags, 0, NULL, NULL, access_handler, access_handler_cls,
+        MHD_OPTION_EXTERNAL_LOGGER, hb_mhd_log, (void *)log_sink,
         MHD_OPTION_LISTEN_SOCKET, listen_socket,
         MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
         MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds,

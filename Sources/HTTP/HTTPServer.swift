@@ -44,6 +44,10 @@ public final class HTTPServer: Sendable {
         public var tls: TLSSettings?
         /// Renders the transport's own error answers (413); defaults to plain text.
         public var errorResponse: @Sendable (Int, String) -> HTTPResponse = { HTTPResponse.text($0, $1) }
+        /// Receives libmicrohttpd's own messages, one line each without its newline: a TLS handshake that
+        /// failed, a connection or request it refused, a daemon that could not start. Nil leaves them on
+        /// standard error.
+        public var log: (@Sendable (String) -> Void)?
 
         /// Creates the default configuration: 127.0.0.1:9747, one thread per core, 30 s idle
         /// timeout, 10 s read timeout, 64 KiB bodies, 1024 connections of which 256 per client address.
@@ -56,6 +60,8 @@ public final class HTTPServer: Sendable {
         let context: Unmanaged<ServerContext>
         /// The TLS strings the daemon was started with; nil for plain HTTP.
         let tlsOptions: TLSDaemonOptions?
+        /// Where the daemon's messages go, freed after it stopped.
+        let logSink: UnsafeMutablePointer<hb_mhd_log_sink>
     }
 
     private struct State {
@@ -177,6 +183,7 @@ public final class HTTPServer: Sendable {
         let context = running.context.takeUnretainedValue()
         waitForInFlightRequests(of: context, upTo: gracePeriodSeconds)
         MHD_stop_daemon(running.daemon)
+        running.logSink.deallocate()
         running.context.release()
         withExtendedLifetime(running.tlsOptions) {}
     }
@@ -194,18 +201,24 @@ public final class HTTPServer: Sendable {
                 maxBodyBytes: max(configuration.maxBodyBytes, 0),
                 watch: watch,
                 tlsClientAuth: tls?.clientAuth.cValue,
-                errorResponse: configuration.errorResponse
+                errorResponse: configuration.errorResponse,
+                log: configuration.log
             ))
         let tlsOptions = tls.map(TLSDaemonOptions.init)
-        guard let daemon = startDaemon(on: socket, context: context, tlsOptions: tlsOptions) else {
+        let logSink = UnsafeMutablePointer<hb_mhd_log_sink>.allocate(capacity: 1)
+        logSink.initialize(to: hb_mhd_log_sink(callback: mhdLog, cls: context.toOpaque()))
+        guard let daemon = startDaemon(on: socket, context: context, logSink: logSink, tlsOptions: tlsOptions)
+        else {
+            logSink.deallocate()
             context.release()
             return nil
         }
-        return Running(daemon: daemon, context: context, tlsOptions: tlsOptions)
+        return Running(daemon: daemon, context: context, tlsOptions: tlsOptions, logSink: logSink)
     }
 
     private func startDaemon(
-        on socket: ListeningSocket, context: Unmanaged<ServerContext>, tlsOptions: TLSDaemonOptions?
+        on socket: ListeningSocket, context: Unmanaged<ServerContext>,
+        logSink: UnsafeMutablePointer<hb_mhd_log_sink>, tlsOptions: TLSDaemonOptions?
     ) -> OpaquePointer? {
         var flags =
             MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
@@ -225,6 +238,7 @@ public final class HTTPServer: Sendable {
             context.toOpaque(),
             mhdConnectionChanged,
             context.toOpaque(),
+            logSink,
             tlsOptions?.items
         )
     }

@@ -1,4 +1,7 @@
 import CMicroHTTPD
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 // libmicrohttpd's callbacks. They are free functions, not closures, so they carry no actor
 // isolation and may run on any of the daemon's threads.
@@ -87,4 +90,18 @@ func mhdCollectValue(
 /// The pairs gathered by ``mhdCollectValue(cls:kind:key:value:)``.
 final class ValueCollector {
     var fields: [HTTPHeaders.Field] = []
+}
+
+/// Receives one of libmicrohttpd's messages, formatted by the shim (`hb_mhd_log`), and hands it to the server's
+/// log without its trailing newline; on standard error when the server has no log.
+func mhdLog(cls: UnsafeMutableRawPointer?, message: UnsafePointer<CChar>?) {
+    guard let message else { return }
+    var text = String(decoding: UnsafeRawBufferPointer(start: message, count: strlen(message)), as: UTF8.self)
+    while text.last?.isNewline == true { text.removeLast() }
+    guard let cls, let log = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().log else {
+        let line = Array((text + "\n").utf8)
+        _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        return
+    }
+    log(text)
 }

@@ -15,11 +15,14 @@ final class ServerContext: Sendable {
     let inFlight = Atomic<Int>(0)
     /// Set when shutdown starts: responses then carry `Connection: close`.
     let isClosing = Atomic<Bool>(false)
+    /// Receives libmicrohttpd's own messages; nil leaves them on standard error.
+    let log: (@Sendable (String) -> Void)?
 
     init(
         handler: any HTTPHandler, maxBodyBytes: Int, watch: ConnectionWatch?, tlsClientAuth: Int32? = nil,
-        errorResponse: @escaping @Sendable (Int, String) -> HTTPResponse
+        errorResponse: @escaping @Sendable (Int, String) -> HTTPResponse, log: (@Sendable (String) -> Void)? = nil
     ) {
+        self.log = log
         self.handler = handler
         self.maxBodyBytes = maxBodyBytes
         self.watch = watch

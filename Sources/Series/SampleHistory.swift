@@ -8,9 +8,12 @@ import Synchronization
 /// at each evaluation as a snapshot (``record(_:at:labels:)``), by ids the history hands out, so that the
 /// steady state hashes no label set; rule results are appended by labels (``append(_:timestamp:value:)``).
 ///
-/// Each series holds its samples in two arrays sliding along its window (about 18 bytes per sample), and
-/// each metric name its series sorted by labels, so ``select(_:from:through:)`` neither sorts nor copies
-/// samples: it hands out views of the arrays.
+/// A series that had a sample in every snapshot since it appeared (the fleet's, almost always) shares the
+/// snapshots' timestamps with the others of its window and keeps only its values, in the narrowest form that
+/// holds them bit for bit (``AlignedValues``: nothing while they repeat, 4 bytes a value while each is a Float
+/// exactly, else 8); any other series holds its samples in two arrays sliding along its window (about 18 bytes
+/// a sample). Each metric name keeps its series sorted by labels, so ``select(_:from:through:)`` neither sorts
+/// nor copies samples: it hands out views (``SampleValues``).
 public final class SampleHistory: Queryable, Sendable {
     /// Protects the series, their samples, the retention and what the last fleet snapshot held.
     let state: Mutex<State>

@@ -1,4 +1,5 @@
 import HTTP
+import Synchronization
 import Testing
 
 /// Limits a live server puts on connections: the read deadline, the limit per client address and in all.
@@ -46,6 +47,24 @@ struct ConnectionLimitTests {
         let other = try RawClient(port: server.boundPort, source: "127.0.0.1")
         try other.send(rawRequest("GET", "/other"))
         #expect(try other.readResponse().status == 200)
+    }
+
+    /// libmicrohttpd's own messages (here: a connection refused for the per-client limit) reach the server's
+    /// log, one line each, instead of standard error.
+    @Test func libmicrohttpdsOwnMessagesGoToTheServersLog() throws {
+        let lines = Mutex<[String]>([])
+        let server = try startServer {
+            $0.connectionLimitPerClient = 1
+            $0.log = { line in lines.withLock { $0.append(line) } }
+        }
+        defer { server.shutdown(gracePeriodSeconds: 0) }
+        let first = try RawClient(port: server.boundPort)
+        let second = try RawClient(port: server.boundPort)
+        #expect(second.isClosed(waitingMilliseconds: 2000))
+        #expect(!first.isClosed(waitingMilliseconds: 100))
+        let logged = lines.withLock { $0 }
+        #expect(logged.contains { $0.lowercased().contains("limit") }, "\(logged)")
+        #expect(logged.allSatisfy { !$0.isEmpty && !$0.hasSuffix("\n") }, "\(logged)")
     }
 
     @Test func beyondTheConnectionLimitAClientWaitsUntilOneCloses() throws {

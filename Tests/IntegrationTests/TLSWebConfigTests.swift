@@ -59,6 +59,10 @@ struct TLSWebConfigTests {
         #expect(try CurlReply(url, clientCert + user).status == 0)  // curl does not trust an unknown CA
         #expect(try CurlReply(url, trust + clientCert + user + ["--tls-max", "1.1"]).status == 0)  // below TLS12
         exporter.terminate()
+        // The refused handshakes are in the exporter's own log (logfmt), not as bare lines of libmicrohttpd's.
+        let transportLines = exporter.logText.split(separator: "\n").filter { $0.contains("libmicrohttpd") }
+        #expect(!transportLines.isEmpty, "no libmicrohttpd message in the log:\n\(exporter.logText)")
+        #expect(transportLines.allSatisfy { $0.contains("level=warning") && $0.contains("msg=\"libmicrohttpd: ") })
     }
 
     @Test(arguments: [

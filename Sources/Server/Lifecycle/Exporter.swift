@@ -110,6 +110,7 @@ public final class Exporter: Sendable {
         }
         var serverConfiguration = try Self.serverConfiguration(options)
         serverConfiguration.tls = webConfig?.initialTLS
+        serverConfiguration.log = { [logger] message in logger.warning("libmicrohttpd: \(message)") }
         server = HTTPServer(configuration: serverConfiguration, handler: webGuard)
         webConfig?.attach(server: server, guardHandler: webGuard)
         let maintenanceWork = maintenanceWork
