@@ -38,6 +38,10 @@ enum RuleMetricsWriter {
             "heartbeat_exporter_rule_history_series", type: .gauge,
             help: "Series kept for the rules' ranges and lookback.")
         writer.sample("heartbeat_exporter_rule_history_series", .empty, value: Double(size.series))
+        writer.family(
+            "heartbeat_exporter_rule_history_bytes", type: .gauge,
+            help: "Bytes held for the rules' history samples (timestamps and values, with their slack).")
+        writer.sample("heartbeat_exporter_rule_history_bytes", .empty, value: Double(engine.history.sampleBytes))
     }
 
     /// `heartbeat_exporter_alerts{alertname,state}`: pending and firing alerts per alert name.

@@ -56,6 +56,9 @@ struct RuleEvaluationTests {
         #expect(rule?.objectValue?["health"]?.stringValue == "ok")
         let metrics = try await client.get("/metrics").text
         #expect(sampleValue(metrics, #"heartbeat_exporter_alerts{alertname="AgentUnreachable",state="firing"}"#) == 1)
+        // What the rules' history holds, and what its samples take.
+        #expect((sampleValue(metrics, "heartbeat_exporter_rule_history_samples") ?? 0) > 0)
+        #expect((sampleValue(metrics, "heartbeat_exporter_rule_history_bytes") ?? 0) > 0)
 
         // The agent comes back and keeps beating (a single beat would leave it healthy for only the 2 s of
         // unreachable_after, a window a loaded machine's rule thread can miss).

@@ -244,7 +244,7 @@ class Background:
         self.stop_event = threading.Event()
         self.reloads = 0
         self.scrapes = []  # seconds each took
-        self.history = []  # (seconds since start, samples in the rules' history)
+        self.history = []  # (seconds since start, samples in the rules' history, bytes they take)
         self.problems = []
         self.threads = [threading.Thread(target=target, daemon=True)
                         for target in (self.sample_rss, self.scrape, self.reload)]
@@ -272,9 +272,9 @@ class Background:
             self.scrapes.append(time.time() - began)
             if status != 200 or b"agent_heartbeats_total" not in body:
                 self.problems.append(f"/metrics answered {status}")
-            found = HISTORY.search(body)
-            if found:
-                self.history.append((began - self.started, float(found.group(1))))
+            samples, held = HISTORY.search(body), HISTORY_BYTES.search(body)
+            if samples and held:
+                self.history.append((began - self.started, float(samples.group(1)), float(held.group(1))))
         self.every(5, once)
         client.close()
 
@@ -296,6 +296,7 @@ class Background:
 
 
 HISTORY = re.compile(rb"^heartbeat_exporter_rule_history_samples (\S+)", re.M)
+HISTORY_BYTES = re.compile(rb"^heartbeat_exporter_rule_history_bytes (\S+)", re.M)
 SAMPLE = re.compile(rb'^(agent_[a-z_]+_total)\{([^}]*)\} (\S+)', re.M)
 
 
@@ -347,11 +348,11 @@ def median(values):
 
 
 def net_of_history(rss_samples, history):
-    """Each RSS sample less 8 bytes per sample the rules' history held then (a value; the fleet's series share
-    their timestamps)."""
+    """Each RSS sample less the bytes the rules' history held for its samples then (the nearest scrape's
+    heartbeat_exporter_rule_history_bytes)."""
     if not history:
         return []
-    return [(t, rss - 8 * min(history, key=lambda h: abs(h[0] - t))[1]) for t, rss in rss_samples]
+    return [(t, rss - min(history, key=lambda h: abs(h[0] - t))[2]) for t, rss in rss_samples]
 
 
 def rss_verdict(samples, total):
@@ -416,10 +417,10 @@ def main():
         problems += restart_problems
         client.close()
         reference, last, flat = rss_verdict(background.rss, SECONDS)
-        print("\nseconds  RSS (MiB)  samples in the rules' history")
+        print("\nseconds  RSS (MiB)  samples in the rules' history  bytes they take (MiB)")
         for t, rss in background.rss[::6]:
-            samples = min(background.history, key=lambda h: abs(h[0] - t), default=(0, 0))[1]
-            print(f"{t:7.0f}  {rss / 2**20:9.1f}  {samples:12.0f}")
+            _, samples, held = min(background.history, key=lambda h: abs(h[0] - t), default=(0, 0, 0))
+            print(f"{t:7.0f}  {rss / 2**20:9.1f}  {samples:29.0f}  {held / 2**20:20.1f}")
         print(f"\nrounds {round_number}, agents live {len(fleet.live)}, created {fleet.next_id}, "
               f"deleted {len(fleet.deleted)}, stopped {len(fleet.stopped)}, killed {len(fleet.killed)}, "
               f"resumed {len(fleet.resumed)}, silences {len(fleet.silences)}, reloads {background.reloads}, "
@@ -432,7 +433,7 @@ def main():
                   f"{max(rss for _, rss in background.rss) / 2**20:.1f} MiB")
         net_reference, net_last, _ = rss_verdict(net_of_history(background.rss, background.history), SECONDS)
         if net_reference and net_last:
-            print(f"RSS less the rules' history at 8 bytes a sample: {net_reference / 2**20:.1f} MiB at one third, "
+            print(f"RSS less the rules' history samples: {net_reference / 2**20:.1f} MiB at one third, "
                   f"{net_last / 2**20:.1f} MiB in the last third ({(net_last / net_reference - 1) * 100:+.1f} %); "
                   "the history fills to the depth the rules read (their longest range plus 5 minutes)")
         if SECONDS < RSS_CHECK_FROM:
