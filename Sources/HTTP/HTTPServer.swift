@@ -48,6 +48,10 @@ public final class HTTPServer: Sendable {
         /// failed, a connection or request it refused, a daemon that could not start. Nil leaves them on
         /// standard error.
         public var log: (@Sendable (String) -> Void)?
+        /// Picks the requests handled on threads of their own (one per worker thread at most at once) rather
+        /// than on the worker thread that read them, which meanwhile serves its other connections: for handlers
+        /// that take long, such as a large `/metrics`. Nil: every request on its worker thread.
+        public var handledApart: (@Sendable (HTTPRequest) -> Bool)?
 
         /// Creates the default configuration: 127.0.0.1:9747, one thread per core, 30 s idle
         /// timeout, 10 s read timeout, 64 KiB bodies, 1024 connections of which 256 per client address.
@@ -182,6 +186,11 @@ public final class HTTPServer: Sendable {
     private func finish(_ running: Running, gracePeriodSeconds: Double) {
         let context = running.context.takeUnretainedValue()
         waitForInFlightRequests(of: context, upTo: gracePeriodSeconds)
+        if let apart = context.apart, !Self.waitUntilResumed(apart, upTo: max(gracePeriodSeconds, 30)) {
+            // libmicrohttpd must not stop with a suspended connection: the daemon is left as it is.
+            context.log?("a request handled apart did not finish; the daemon is left running")
+            return
+        }
         MHD_stop_daemon(running.daemon)
         running.logSink.deallocate()
         running.context.release()
@@ -202,7 +211,8 @@ public final class HTTPServer: Sendable {
                 watch: watch,
                 tlsClientAuth: tls?.clientAuth.cValue,
                 errorResponse: configuration.errorResponse,
-                log: configuration.log
+                log: configuration.log,
+                apart: configuration.handledApart.map { ApartHandling(lanes: configuration.threads, picks: $0) }
             ))
         let tlsOptions = tls.map(TLSDaemonOptions.init)
         let logSink = UnsafeMutablePointer<hb_mhd_log_sink>.allocate(capacity: 1)
@@ -225,6 +235,7 @@ public final class HTTPServer: Sendable {
             | MHD_USE_ITC.rawValue | MHD_USE_ERROR_LOG.rawValue
         if socket.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
         if tlsOptions != nil { flags |= MHD_USE_TLS.rawValue }
+        if context.takeUnretainedValue().apart != nil { flags |= MHD_ALLOW_SUSPEND_RESUME.rawValue }
         return hb_mhd_start_daemon(
             flags,
             socket.descriptor,
@@ -249,6 +260,18 @@ public final class HTTPServer: Sendable {
         while context.inFlight.load(ordering: .relaxed) > 0, clock.now < deadline {
             usleep(2000)
         }
+    }
+
+    /// Waits until no connection is suspended for a request handled apart; false when some still are after
+    /// `seconds`.
+    private static func waitUntilResumed(_ apart: ApartHandling, upTo seconds: Double) -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(seconds))
+        while apart.suspended.load(ordering: .relaxed) > 0 {
+            guard clock.now < deadline else { return false }
+            usleep(2000)
+        }
+        return true
     }
 
     /// The number of online processor cores (at least 1).

@@ -45,8 +45,13 @@ struct MHDConnection {
         return state.discardedBytes > server.discardAllowance ? .NO : .YES
     }
 
-    /// The request is complete: run the handler (or answer 413) and queue the response.
+    /// The request is complete: run the handler (or answer 413) and queue the response. A request handled apart
+    /// suspends the connection instead; this is called again once its response is there.
     func finishRequest(_ state: RequestState, method: UnsafePointer<CChar>?, url: UnsafePointer<CChar>?) -> MHD_Result {
+        if let slot = state.apartResponse {
+            guard let response = slot.take() else { return .YES }
+            return queue(response)
+        }
         server.watch?.received(connection)
         guard !state.isOverLimit else { return queue(server.bodyTooLarge()) }
         let peer = IPAddress.describe(hb_mhd_client_address(connection))
@@ -62,6 +67,12 @@ struct MHDConnection {
             remoteAddress: peer.text,
             isFromLoopback: peer.isLoopback
         )
+        if let apart = server.apart, apart.picks(request) {
+            let slot = ApartResponse()
+            state.apartResponse = slot
+            apart.handle(request, with: server.handler, connection: connection, slot: slot)
+            return .YES
+        }
         return queue(server.handler.handle(request))
     }
 

@@ -17,12 +17,16 @@ final class ServerContext: Sendable {
     let isClosing = Atomic<Bool>(false)
     /// Receives libmicrohttpd's own messages; nil leaves them on standard error.
     let log: (@Sendable (String) -> Void)?
+    /// Runs the requests handled apart from the pool threads; nil when none are.
+    let apart: ApartHandling?
 
     init(
         handler: any HTTPHandler, maxBodyBytes: Int, watch: ConnectionWatch?, tlsClientAuth: Int32? = nil,
-        errorResponse: @escaping @Sendable (Int, String) -> HTTPResponse, log: (@Sendable (String) -> Void)? = nil
+        errorResponse: @escaping @Sendable (Int, String) -> HTTPResponse, log: (@Sendable (String) -> Void)? = nil,
+        apart: ApartHandling? = nil
     ) {
         self.log = log
+        self.apart = apart
         self.handler = handler
         self.maxBodyBytes = maxBodyBytes
         self.watch = watch
@@ -50,6 +54,8 @@ final class RequestState {
     private(set) var body: [UInt8] = []
     /// Bytes received beyond the body limit and dropped.
     private(set) var discardedBytes = 0
+    /// Set when the request is handled apart: its response arrives here.
+    var apartResponse: ApartResponse?
 
     /// Whether the body went over the limit.
     var isOverLimit: Bool { discardedBytes > 0 }

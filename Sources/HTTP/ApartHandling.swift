@@ -1,0 +1,65 @@
+import CMicroHTTPD
+import Dispatch
+import Synchronization
+
+/// Handles the requests a server's configuration picks (``HTTPServer/Configuration/handledApart``) on threads of
+/// their own instead of libmicrohttpd's pool threads.
+///
+/// libmicrohttpd binds each connection to one pool thread, which reads, handles and writes every connection it
+/// holds in turn: a handler that takes a second (a `/metrics` render of 20,000 agents) would hold up every other
+/// connection of that thread for that second. A request handled apart suspends its connection, runs on one of
+/// these lanes, and resumes the connection with the response; the pool thread serves its other connections
+/// meanwhile.
+final class ApartHandling: Sendable {
+    /// Which requests are handled apart.
+    let picks: @Sendable (HTTPRequest) -> Bool
+    /// Serial queues, one per core: requests handled apart run at most that many at once.
+    private let lanes: [DispatchQueue]
+    private let nextLane = Atomic<Int>(0)
+    /// Requests handed to a lane whose connection is not resumed yet. The daemon must not stop before this is
+    /// zero: libmicrohttpd forbids stopping with suspended connections.
+    let suspended = Atomic<Int>(0)
+
+    init(lanes count: Int, picks: @escaping @Sendable (HTTPRequest) -> Bool) {
+        self.picks = picks
+        lanes = (0..<max(count, 1)).map { DispatchQueue(label: "http.apart.\($0)") }
+    }
+
+    /// Suspends `connection`, handles `request` with `handler` on a lane, puts the response in `slot` and resumes
+    /// the connection, whose access handler is then called again and queues the response.
+    func handle(
+        _ request: HTTPRequest, with handler: any HTTPHandler, connection: OpaquePointer, slot: ApartResponse
+    ) {
+        suspended.add(1, ordering: .relaxed)
+        MHD_suspend_connection(connection)
+        let suspendedConnection = SuspendedConnection(pointer: connection)
+        let lane = lanes[(nextLane.add(1, ordering: .relaxed).oldValue & Int.max) % lanes.count]
+        lane.async { [self] in
+            slot.fill(handler.handle(request))
+            MHD_resume_connection(suspendedConnection.pointer)
+            suspended.subtract(1, ordering: .relaxed)
+        }
+    }
+}
+
+/// A suspended connection, handed to the lane that resumes it (libmicrohttpd allows resuming from any thread).
+private struct SuspendedConnection: @unchecked Sendable {
+    let pointer: OpaquePointer
+}
+
+/// Where a request handled apart leaves its response for the access-handler call that queues it.
+final class ApartResponse: Sendable {
+    private let response = Mutex<HTTPResponse?>(nil)
+
+    func fill(_ value: HTTPResponse) {
+        response.withLock { $0 = value }
+    }
+
+    /// The response once it is there (taken: a second call gets nil).
+    func take() -> HTTPResponse? {
+        response.withLock { value in
+            defer { value = nil }
+            return value
+        }
+    }
+}
