@@ -25,10 +25,12 @@ struct RecoveryPlanCommandTests {
 
         """
 
-    func cli(_ arguments: [String], url: String) throws -> ExternalTool.Result {
+    /// Runs the binary in `directory` (where a command run through a shell would leave its traces).
+    func cli(_ arguments: [String], url: String, in directory: String? = nil) throws -> ExternalTool.Result {
         try ExternalTool.run(
             ExporterProcess.binary, arguments,
-            environment: ["HEARTBEAT_EXPORTER_URL": url, "PATH": "/usr/local/bin:/usr/bin:/bin"])
+            environment: ["HEARTBEAT_EXPORTER_URL": url, "PATH": "/usr/local/bin:/usr/bin:/bin"],
+            workingDirectory: directory)
     }
 
     @Test func printsTheMatchingLadderAndTheExactArgvWithoutRunningIt() async throws {
@@ -44,7 +46,8 @@ struct RecoveryPlanCommandTests {
         #expect(try await client.post("/api/v1/heartbeat", beat).status == 202)
         #expect(try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("lone")).status == 202)
 
-        let plan = try cli(["recovery", "plan", "w-1", "--config.file", configFile], url: exporter.baseURL)
+        let plan = try cli(
+            ["recovery", "plan", "w-1", "--config.file", configFile], url: exporter.baseURL, in: directory)
         #expect(plan.status == 0, "\(plan.stderr)")
         #expect(
             plan.stdout == #"""
