@@ -38,7 +38,7 @@ public enum RecoverySection {
             for item in try child.sequence() {
                 let ladder = try readLadder(item)
                 guard !ladders.contains(where: { $0.name == ladder.name }) else {
-                    throw item.error("ladder name \"\(ladder.name)\" appears twice", key: item.childPath("name"))
+                    throw try item.nameReader().error("ladder name \"\(ladder.name)\" appears twice")
                 }
                 ladders.append(ladder)
             }
@@ -108,11 +108,18 @@ public enum RecoverySection {
         for item in try reader.sequence() {
             let step = try RecoveryStepSection.read(item)
             guard !steps.contains(where: { $0.name == step.name }) else {
-                throw item.error("step name \"\(step.name)\" appears twice in this ladder", key: item.childPath("name"))
+                throw try item.nameReader().error("step name \"\(step.name)\" appears twice in this ladder")
             }
             steps.append(step)
         }
         guard !steps.isEmpty else { throw reader.error("must list at least one step") }
         return steps
+    }
+}
+
+extension YAMLNodeReader {
+    /// The `name` entry of this mapping (this mapping when it has none), to point at a repeated name.
+    fileprivate func nameReader() throws(ConfigError) -> YAMLNodeReader {
+        try mapping().first { $0.key == "name" }?.reader ?? self
     }
 }

@@ -126,11 +126,11 @@ struct RecoverySectionTests {
         (
             ladder() + "\n    - name: workers\n      matchers: ['agent=\"b\"']\n      steps: "
                 + "[{name: s, command: [x], wait: 1m}]\n",
-            "hx.yml:9:7: recovery.ladders[1].name: ladder name \"workers\" appears twice"
+            "hx.yml:9:13: recovery.ladders[1].name: ladder name \"workers\" appears twice"
         ),
         (
             ladder() + "\n        - {name: restart, command: [x], wait: 1m}\n",
-            "hx.yml:9:11: recovery.ladders[0].steps[1].name: step name \"restart\" appears twice in this ladder"
+            "hx.yml:9:18: recovery.ladders[0].steps[1].name: step name \"restart\" appears twice in this ladder"
         ),
         (
             ladder("- name: restart", with: "- name: ''"),
