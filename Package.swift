@@ -102,7 +102,8 @@ let package = Package(
         .executableTarget(
             name: "heartbeat-exporter",
             dependencies: [
-                "Server", "Model", "Fleet", "JSON", "PromQL", "Rules", "Alerting", "CMalloc", "HeartbeatClient",
+                "Server", "Model", "Fleet", "JSON", "PromQL", "Rules", "Alerting", "Recovery", "CMalloc",
+                "HeartbeatClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -152,8 +152,9 @@ public struct AlertmanagerTarget: Sendable, Equatable {
 }
 
 extension YAMLNodeReader {
-    /// An absolute http or https URL with a host.
-    func httpURL(what: String) throws(ConfigError) -> URL {
+    /// An absolute http or https URL with a host (a receiver's or a recovery webhook step's `url`).
+    /// - Parameter what: what the URL is for, in the message when it has no scheme (`webhook`).
+    public func httpURL(what: String) throws(ConfigError) -> URL {
         let text = try string()
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased() else {
             throw error("scheme required for \(what) url")

@@ -41,6 +41,15 @@ public struct HeartbeatDecoder: Sendable {
         return try? FieldReader(object: object, path: "").identifier("agent", maxBytes: limits.maxAgentNameBytes)
     }
 
+    /// Checks `name` against the grammar of a heartbeat's `agent` field (1…``HeartbeatLimits/maxAgentNameBytes``
+    /// characters of `[A-Za-z0-9_.:-]`), for a name that comes from elsewhere and is about to be used where only
+    /// a valid agent name may go (a recovery ladder's command).
+    /// - Throws: ``HeartbeatError`` on the field `agent`, with the same rule a refused heartbeat names.
+    public func checkAgentName(_ name: String) throws(HeartbeatError) {
+        let fields = FieldReader(object: JSONObject([("agent", .string(name))]), path: "")
+        _ = try agentName(fields)
+    }
+
     private func agentName(_ fields: FieldReader) throws(HeartbeatError) -> String {
         guard let name = try fields.identifier("agent", maxBytes: limits.maxAgentNameBytes) else {
             throw HeartbeatError(field: fields.path("agent"), rule: "is required")

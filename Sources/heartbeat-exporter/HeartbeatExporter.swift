@@ -11,7 +11,7 @@ struct HeartbeatExporter: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, AgentsCommand.self, KillCommand.self, ResumeCommand.self, DeleteCommand.self,
             BeatCommand.self, AlertsCommand.self, SilenceCommand.self, ConfigCommand.self, PromQLCommand.self,
-            RulesCommand.self, WebCommand.self, DemoCommand.self,
+            RulesCommand.self, RecoveryCommand.self, WebCommand.self, DemoCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

@@ -154,4 +154,21 @@ struct HeartbeatDecoderTests {
         #expect(beat.labels.count == 8)
         #expect(beat.agent == name)
     }
+
+    /// A name from elsewhere (a recovery command's agent) meets the same grammar, with the same message, as the
+    /// `agent` of a heartbeat.
+    @Test(arguments: [
+        "order-processor", "a.b:c_d-1", "", "w 1", "x;y", "$(id)", "ünïcode", String(repeating: "a", count: 128),
+        String(repeating: "a", count: 129),
+    ])
+    func checkAgentNameAgreesWithTheHeartbeatsAgentField(name: String) {
+        let object = JSONValue.object(JSONObject([("agent", .string(name))]))
+        let decoded = Result { () throws(HeartbeatError) in _ = try decoder.decode(object) }
+        let checked = Result { () throws(HeartbeatError) in try decoder.checkAgentName(name) }
+        switch (decoded, checked) {
+        case (.success, .success): #expect(name.count <= 128 && !name.isEmpty)
+        case (.failure(let refused), .failure(let error)): #expect(error == refused)
+        default: Issue.record("decode: \(decoded), checkAgentName: \(checked)")
+        }
+    }
 }

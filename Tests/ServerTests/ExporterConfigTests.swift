@@ -43,7 +43,7 @@ struct ExporterConfigTests {
     @Test(arguments: [
         (
             "helth:\n  degraded_after: 90s\n",
-            "hx.yml:1:1: helth: unknown key (allowed: global, health, inhibit_rules, metrics, receivers, route, rule_files)"
+            "hx.yml:1:1: helth: unknown key (allowed: global, health, inhibit_rules, metrics, receivers, recovery, route, rule_files)"
         ),
         ("health:\n  degraded_after: 90\n", "hx.yml:2:19: health.degraded_after: not a valid duration string: \"90\""),
         (

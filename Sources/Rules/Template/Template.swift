@@ -11,6 +11,10 @@ public struct TemplateData: Sendable {
     public var externalURL: String
     /// `$value` / `.Value`.
     public var value: Double
+    /// The root's fields when the data is a plain map of strings, as Go's `map[string]string` would be: `.agent`
+    /// is its `agent` entry and a missing entry is the empty string (Prometheus' `missingkey=zero`). Nil for an
+    /// alert's data, whose root has `.Labels`, `.Value`, ….
+    public var fields: [String: String]?
 
     /// Creates template data.
     public init(
@@ -21,6 +25,13 @@ public struct TemplateData: Sendable {
         self.externalLabels = externalLabels
         self.externalURL = externalURL
         self.value = value
+    }
+
+    /// Data whose root is the map `fields` (`{{ .agent }}`), also reachable as `$labels` (`{{ $labels.agent }}`):
+    /// what a recovery ladder's command templates see.
+    public init(fields: [String: String]) {
+        self.init(labels: fields)
+        self.fields = fields
     }
 }
 
@@ -43,12 +54,16 @@ public struct Template: Sendable {
     private let fullText: [UInt8]
 
     /// Parses `text`.
+    /// - Parameter alertDefinitions: whether execution errors count columns as Prometheus' alert templates do,
+    ///   after the variable definitions it prepends (false for a template that is not an alert's, whose columns
+    ///   are the text's own).
     /// - Throws: ``TemplateError`` worded like Go's (`template: __alert_X:1: function "foo" not defined`).
-    public init(parsing text: String, name: String) throws(TemplateError) {
+    public init(parsing text: String, name: String, alertDefinitions: Bool = true) throws(TemplateError) {
         self.name = name
-        let padded = String(repeating: " ", count: Self.definitionsLength) + text
+        let start = alertDefinitions ? Self.definitionsLength : 0
+        let padded = String(repeating: " ", count: start) + text
         var parser = TemplateParser(
-            name: name, text: padded, start: Self.definitionsLength,
+            name: name, text: padded, start: start,
             functions: Set(TemplateFunctions.all.keys),
             variables: ["$", "$labels", "$externalLabels", "$externalURL", "$value"])
         do {

@@ -100,6 +100,9 @@ struct TemplateExecutor {
         var current: TemplateValue
         if let base {
             current = base
+        } else if let fields = data.fields {
+            guard let first = rest.popFirst() else { return .map(fields) }
+            current = .string(fields[first] ?? "")
         } else {
             guard let first = rest.popFirst() else { return .string("{\(data.labels)}") }
             current = try rootField(first, command)

@@ -1,6 +1,7 @@
 import Alerting
 import Fleet
 import Model
+import Recovery
 import Yams
 
 /// The configuration in force, written back as YAML for `GET /api/v2/status`'s `config.original` (what
@@ -10,7 +11,8 @@ import Yams
 /// (flow style, quoted keys, values on the next line, anchors) can let a secret through, and what is shown is what
 /// is in force — not a file edited since, whose reload may have failed. Defaults are written out, as Alertmanager
 /// and Prometheus show theirs. Secrets: every webhook and `alertmanager_configs` URL (Alertmanager's `SecretURL`,
-/// since a URL often carries a token) and every `http_config.authorization.credentials` (its `Secret`).
+/// since a URL often carries a token), every recovery webhook step's URL, and every
+/// `http_config.authorization.credentials` (its `Secret`).
 enum ConfigRendering {
     /// What a secret is shown as.
     static let secret = "<secret>"
@@ -29,6 +31,9 @@ enum ConfigRendering {
                 sections.append(("inhibit_rules", inhibitRules(alerting.inhibitRules)))
             }
             sections.append(("receivers", sequence(alerting.receivers.map(receiver))))
+        }
+        if !config.recoveryLadders.isEmpty {
+            sections.append(("recovery", mapping([("ladders", sequence(config.recoveryLadders.map(ladder)))])))
         }
         do {
             return try Yams.serialize(node: mapping(sections), width: -1, allowUnicode: true)
@@ -135,6 +140,30 @@ enum ConfigRendering {
         mapping([
             ("authorization", mapping([("type", string(authorization.type)), ("credentials", plain(secret))]))
         ])
+    }
+
+    /// A recovery ladder, every default written out; a webhook step's URL is a secret like a receiver's.
+    private static func ladder(_ ladder: RecoveryLadder) -> Node {
+        mapping([
+            ("name", string(ladder.name)),
+            ("matchers", sequence(ladder.matchers.map { string($0.alertmanagerText) })),
+            ("trigger", string(ladder.trigger.rawValue)),
+            ("max_runs_per_hour", plain(String(ladder.maxRunsPerHour))),
+            ("steps", sequence(ladder.steps.map(step))),
+        ])
+    }
+
+    private static func step(_ step: RecoveryStep) -> Node {
+        switch step.action {
+        case .command(let arguments):
+            return mapping([
+                ("name", string(step.name)), ("command", flowSequence(arguments.map(string))),
+                ("timeout", duration(step.timeout)), ("wait", duration(step.wait)),
+            ])
+        case .webhook:
+            let webhook = mapping([("url", plain(secret)), ("timeout", duration(step.timeout))])
+            return mapping([("name", string(step.name)), ("webhook", webhook), ("wait", duration(step.wait))])
+        }
     }
 
     // MARK: - Nodes

@@ -1,6 +1,7 @@
 import Alerting
 import Fleet
 import Foundation
+import Recovery
 import YAMLConfig
 
 /// The configuration file (`--config.file`), as far as the exporter reads it.
@@ -18,6 +19,12 @@ import YAMLConfig
 ///   evaluation_interval: 15s
 ///   external_labels: {fleet: production}
 /// rule_files: ['rules/*.yml']
+/// recovery:
+///   ladders:
+///     - name: workers
+///       matchers: ['agent_type="worker"']
+///       steps:
+///         - {name: restart, command: [systemctl, restart, 'agent@{{ .agent }}.service'], wait: 2m}
 /// ```
 public struct ExporterConfig: Sendable, Equatable {
     public var health: HealthPolicy = .standard
@@ -30,6 +37,9 @@ public struct ExporterConfig: Sendable, Equatable {
     public var baseDirectory = "."
     /// `route`, `inhibit_rules` and `receivers`, as Alertmanager reads them; nil when the file has none.
     public var alerting: AlertingConfig?
+    /// The `recovery:` section's ladders, in the file's order (the first that matches an agent applies); empty
+    /// when the file has none. The ladder runner reads them from the configuration in force, so a reload applies.
+    public var recoveryLadders: [RecoveryLadder] = []
 
     /// The rule file globs in force: those of the file, else `rules/*.yml` beside it.
     public var ruleFileGlobs: [String] {
@@ -60,12 +70,15 @@ public struct ExporterConfig: Sendable, Equatable {
         var config = ExporterConfig()
         guard let reader = try YAMLNodeReader.document(text, file: file) else { return config }
         var alertingSections: [String: YAMLNodeReader] = [:]
-        let keys: Set<String> = ["health", "metrics", "global", "rule_files", "route", "inhibit_rules", "receivers"]
+        let keys: Set<String> = [
+            "health", "metrics", "global", "rule_files", "route", "inhibit_rules", "receivers", "recovery",
+        ]
         for (key, child) in try reader.mapping(allowed: keys) {
             switch key {
             case "health": config.health = try HealthSection.read(child)
             case "metrics": config.taskDurationBuckets = try MetricsSection.read(child)
             case "global": config.global = try GlobalConfig.read(child)
+            case "recovery": config.recoveryLadders = try RecoverySection.read(child)
             case "rule_files":
                 config.ruleFiles = try child.sequence().map { (item) throws(ConfigError) in try item.string() }
             default: alertingSections[key] = child
