@@ -30,6 +30,12 @@ import Testing
         return descriptors.filter { $0 >= 0 }
     }
 
+    /// This machine's glibc (2.36) has `posix_spawn_file_actions_addclosefrom_np`: the tests below exercise it.
+    @Test func thisGlibcClosesDescriptorsInTheChild() {
+        #expect(DescriptorHygiene.best == .closeFrom)
+        #expect(CommandRunner().hygiene == .closeFrom)
+    }
+
     @Test func theParentsOpenDescriptorsAreNotVisibleInTheChild() {
         let open = Self.openPipes(4)
         defer { for descriptor in open { close(descriptor) } }

@@ -12,7 +12,7 @@ import Testing
 struct CommandRunnerTests {
     let scripts = Scripts()
     let runner = CommandRunner()
-    let environment = ["HEARTBEAT_AGENT": "order-7", "HEARTBEAT_AGENT_TYPE": "worker", "HEARTBEAT_STEP": "restart"]
+    let environment = CommandRunner.stepEnvironment(agent: "order-7", agentType: "worker", step: "restart")
 
     @Test func aCommandThatExitsZeroSucceedsWithItsOutputAndErrorsInOrder() async throws {
         let script = try scripts.write("hbz-ok", "echo started; echo 'a warning' >&2; echo done")
@@ -137,6 +137,20 @@ struct CommandRunnerTests {
             _ = await runner.run([script], environment: environment, timeout: .milliseconds(300))
         }
         #expect(Scripts.zombieChildren(named: "hbz-z-") == [])
+    }
+
+    /// Four commands of 0.8 s each at once take about 0.8 s, not 3.2: `run` holds no lock and no thread of
+    /// Swift's cooperative pool (two threads on a two-core machine) while it waits.
+    @Test func commandsRunSideBySide() async throws {
+        let script = try scripts.write("hbz-nap", "sleep 0.8")
+        let started = ContinuousClock.now
+        async let first = runner.run([script], environment: environment, timeout: .seconds(10))
+        async let second = runner.run([script], environment: environment, timeout: .seconds(10))
+        async let third = runner.run([script], environment: environment, timeout: .seconds(10))
+        async let fourth = runner.run([script], environment: environment, timeout: .seconds(10))
+        let endings = await [first, second, third, fourth].map(\.ending)
+        #expect(endings == Array(repeating: .exited(code: 0), count: 4))
+        #expect(ContinuousClock.now - started < .milliseconds(1500))
     }
 
     @Test func standardInputIsDevNull() {

@@ -15,7 +15,7 @@ public enum CommandEnding: Sendable, Equatable {
 }
 
 /// What running one command produced: how it ended, how long it took and what it wrote.
-public struct CommandResult: Sendable, Equatable {
+public struct CommandResult: StepResult, Equatable {
     /// How it ended.
     public var ending: CommandEnding
     /// From the spawn to the reaping of the process (zero when it could not start).

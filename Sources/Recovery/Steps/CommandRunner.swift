@@ -109,6 +109,12 @@ public struct CommandRunner: Sendable {
         return nil
     }
 
+    /// The environment a step's command gets from the ladder: `HEARTBEAT_AGENT`, `HEARTBEAT_AGENT_TYPE` and
+    /// `HEARTBEAT_STEP` (the runner adds `PATH`).
+    public static func stepEnvironment(agent: String, agentType: String, step: String) -> [String: String] {
+        ["HEARTBEAT_AGENT": agent, "HEARTBEAT_AGENT_TYPE": agentType, "HEARTBEAT_STEP": step]
+    }
+
     /// `NAME=value` lines: `given`, with the exporter's `PATH` unless `given` has one.
     static func childEnvironment(_ given: [String: String]) -> [String] {
         var environment = given

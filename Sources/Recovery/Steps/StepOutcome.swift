@@ -11,6 +11,15 @@ public enum StepOutcome: String, Sendable, Equatable, CaseIterable {
     case timeout
 }
 
+/// What the ladder keeps of a step's action, whichever kind it was: ``CommandResult`` or ``WebhookStepResult``.
+public protocol StepResult: Sendable {
+    /// For `heartbeat_exporter_recovery_steps_total{result}`.
+    var outcome: StepOutcome { get }
+    /// A short line for the alert's `recovery` annotation (`restart: exit 1 after 0.4 s; replace: 503 twice`,
+    /// the ladder adding the step's name) and the history.
+    var summary: String { get }
+}
+
 /// Seconds for a person: `0.4 s` below ten seconds (one decimal), `30 s` from ten on.
 func spokenSeconds(_ span: PrometheusDuration) -> String {
     let milliseconds = max(0, span.milliseconds)

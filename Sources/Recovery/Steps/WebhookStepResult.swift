@@ -1,3 +1,4 @@
+import Alerting
 import Model
 
 /// What one POST of a webhook step got.
@@ -9,12 +10,15 @@ public enum WebhookAttempt: Sendable, Equatable {
     /// No answer within the time left of the step's timeout.
     case timedOut
 
-    /// Whether the receivers' rules retry after it: 5xx and network errors are retried, 2xx and 4xx are not.
+    /// Whether the receivers' rules retry after it (Alerting's classification: 5xx and network errors are
+    /// retried, 2xx and other answers are not); a timed-out attempt used up the step's time.
     var isRetried: Bool {
         switch self {
-        case .status(let code): code / 100 == 5
-        case .networkError: true
-        case .timedOut: false
+        case .status(let code):
+            if case .retryable = HTTPTransportResponse(status: code).notifyResult() { return true }
+            return false
+        case .networkError: return true
+        case .timedOut: return false
         }
     }
 
@@ -28,7 +32,7 @@ public enum WebhookAttempt: Sendable, Equatable {
 }
 
 /// How a webhook step ended: every attempt in order.
-public struct WebhookStepResult: Sendable, Equatable {
+public struct WebhookStepResult: StepResult, Equatable {
     /// The attempts, first to last.
     public var attempts: [WebhookAttempt]
     /// The step's timeout, which bounded them all.
