@@ -16,7 +16,8 @@ public struct RecoveryWebhookSender: Sendable {
 
     /// A sender.
     /// - Parameters:
-    ///   - transport: the outgoing HTTP client (the exporter's ``ExporterParts`` transport; tests inject a fake).
+    ///   - transport: the outgoing HTTP client: the one the receivers use (`ExporterParts.transport`); tests
+    ///     inject a fake.
     ///   - clock: the time the step's timeout is measured on.
     ///   - retryDelay: waits between retries (tests pass one that advances a manual clock).
     public init(
