@@ -162,11 +162,16 @@ public final class DeliveryQueue: Sendable {
     }
 }
 
-/// Exponential backoff without jitter: 0.5s, 0.75s, 1.125s, … at most 60s (to the millisecond).
-struct RetryBackoff: Sendable {
+/// Exponential backoff without jitter: 0.5s, 0.75s, 1.125s, … at most 60s (to the millisecond). The receivers'
+/// retry rule, which recovery ladders' webhook steps follow too.
+public struct RetryBackoff: Sendable {
     private var interval = PrometheusDuration.milliseconds(500)
 
-    mutating func next() -> PrometheusDuration {
+    /// Starts at 0.5s.
+    public init() {}
+
+    /// The wait before the next retry.
+    public mutating func next() -> PrometheusDuration {
         defer { interval = min(.milliseconds(interval.milliseconds * 3 / 2), .minutes(1)) }
         return interval
     }

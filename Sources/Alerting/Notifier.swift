@@ -67,7 +67,7 @@ public struct NotifyError: Error, Sendable, Equatable, CustomStringConvertible {
 
 extension HTTPTransportResponse {
     /// Alertmanager's classification: 2xx success, 5xx retryable, anything else permanent.
-    func notifyResult() -> NotifyResult {
+    public func notifyResult() -> NotifyResult {
         switch status {
         case 200..<300: return .success
         default:
