@@ -61,16 +61,32 @@ struct TimestampColumn {
     }
 
     /// Makes room: reuses the dead prefix when it is at least one eighth of the live entries, else reallocates
-    /// with that much slack (as ``SampleColumns`` does). Returns what the members must do in turn.
+    /// with that much slack (as ``SampleColumns`` does), and at least for a full window at the pace of the last
+    /// two snapshots: the column and its members then take their steady-state memory once, early, instead of
+    /// growing by steps while the window fills. Returns what the members must do in turn.
     mutating func makeRoom() -> Room {
         let live = count - start
         let slack = live / SampleColumns.slackDivisor + 2
-        let made: Room = start >= slack ? .shift(start) : .reallocate(start: start, capacity: live + slack)
+        let capacity = max(live + slack, fullWindow.map { $0 + $0 / SampleColumns.slackDivisor + 2 } ?? 0)
+        let made: Room = start >= slack ? .shift(start) : .reallocate(start: start, capacity: capacity)
         timestamps.make(made)
         if case .reallocate(_, let capacity) = made { room = capacity }
         start = 0
         return made
     }
+
+    /// The entries a full window holds at the pace of the last two snapshots; nil before there are two, or when
+    /// that pace would ask for more than ``maximumWindowEntries``.
+    private var fullWindow: Int? {
+        guard timestamps.count >= 2 else { return nil }
+        let step = timestamps[timestamps.count - 1] - timestamps[timestamps.count - 2]
+        guard step > 0 else { return nil }
+        let entries = windowMillis / step + 2
+        return entries <= Self.maximumWindowEntries ? Int(entries) : nil
+    }
+
+    /// The most entries a column reserves ahead of need (a window of a day at one snapshot a second).
+    static let maximumWindowEntries: Int64 = 86_400
 
     /// The index range of the timestamps in `from...through` at or after `lowest`, empty when there are none.
     func range(from: Int64, through: Int64, lowest: Int) -> Range<Int> {

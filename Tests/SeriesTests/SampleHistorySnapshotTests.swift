@@ -133,6 +133,24 @@ struct SampleHistorySnapshotTests {
         }
     }
 
+    /// The fleet's series take their window's memory once, within the first snapshots, rather than by steps while
+    /// the window fills: what a process holds after a few minutes is what it holds for good.
+    @Test func aWindowTakesItsMemoryOnceEarly() {
+        let history = SampleHistory(retention: .init(metricNames: ["v"], window: .hours(1)))
+        var ids: [Labels: SeriesID] = [:]
+        let all = (0..<200).map { series("v", "a\($0)") }
+        var bytes: [Int: Int] = [:]
+        for step in 0..<400 {
+            record(
+                history, all.indices.map { (all[$0], 0.001 * Double(step) + Double($0)) }, at: Int64(step) * 15_000,
+                ids: &ids)
+            bytes[step] = history.sampleBytes
+        }
+        let early = bytes[10] ?? 0, filled = bytes[399] ?? 0
+        #expect(filled <= early, "\(early) bytes after 10 snapshots, \(filled) once the hour is full")
+        #expect(Double(filled) / Double(history.size.samples) < 9.5)
+    }
+
     /// A value that needs more room than the series had widens it without changing what was held: a bucket
     /// count that turns fractional, a constant that starts moving, a stale marker among whole numbers.
     @Test func aSeriesWidensWithoutLosingAValue() throws {
