@@ -55,7 +55,7 @@ extension AlertRouter {
             for alert in state.alerts.values where !alert.isResolved(at: now) {
                 let key = FiringAlertKey(alertname: alert.labels["alertname"], agent: alert.labels["agent"])
                 var count = counts[key] ?? (0, 0)
-                if muting.status(of: alert.labels).isMuted { count.suppressed += 1 } else { count.active += 1 }
+                if muting.status(of: alert).isMuted { count.suppressed += 1 } else { count.active += 1 }
                 counts[key] = count
             }
             return counts

@@ -63,7 +63,7 @@ enum FleetScript {
             cells.type.textContent = agent.agent_type || '';
             const badge = cells.state.firstChild;
             badge.className = HX.stateClass(agent.state);
-            badge.textContent = agent.state;
+            badge.textContent = HX.stateText(agent);
             cells.task.textContent = agent.current_task || '';
             cells.task.title = agent.current_task || '';
             const ratio = agent.metrics.task_progress_ratio;
