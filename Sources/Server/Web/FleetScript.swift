@@ -63,7 +63,9 @@ enum FleetScript {
             cells.type.textContent = agent.agent_type || '';
             const badge = cells.state.firstChild;
             badge.className = HX.stateClass(agent.state);
-            badge.textContent = HX.stateText(agent);
+            badge.textContent = agent.state;
+            // The column is narrow: the ladder's step shows on hover (and on the agent's page).
+            badge.title = agent.state === 'recovering' ? HX.stateText(agent) : '';
             cells.task.textContent = agent.current_task || '';
             cells.task.title = agent.current_task || '';
             const ratio = agent.metrics.task_progress_ratio;
