@@ -39,7 +39,8 @@ extension AlertRouter {
     /// that is not held changes nothing.
     public func release(agent: String, annotation: String) {
         let now = clock.now()
-        let forwarding = state.withLock { state -> [Delivery]? in
+        let released = state.withLock {
+            state -> (forwarding: [Delivery], notifications: [AlertNotification], externalURL: String)? in
             let own = state.alerts.values.filter { $0.labels["agent"] == agent }
             guard state.holds.end(agent, alerts: own) else { return nil }
             var released: [Alerting.Alert] = []
@@ -52,11 +53,14 @@ extension AlertRouter {
             }
             state.dispatcher.insert(released, at: now)
             state.dispatcher.expedite(groupsHolding: Set(released.map(\.fingerprint)), at: now)
-            return forwardingDeliveries(released, state: &state, at: now)
+            // Flushed here rather than by the notification thread's next tick: "at once". The notification log
+            // entries this makes are written by that tick, as all of them are.
+            let forwarding = forwardingDeliveries(released, state: &state, at: now)
+            return (forwarding, takeDueNotifications(&state, at: now), state.settings.externalURL)
         }
-        guard let forwarding else { return }
-        for delivery in forwarding { deliveries.enqueue(delivery) }
-        tick()
+        guard let released else { return }
+        enqueue(released.forwarding)
+        hand(released.notifications, externalURL: released.externalURL)
     }
 
     /// The agents whose alerts are held now, sorted.

@@ -59,7 +59,7 @@ public final class AlertRouter: Sendable {
     public let metrics = NotificationMetrics()
     private let registry: AgentRegistry
     private let transport: any HTTPTransport
-    let deliveries: DeliveryQueue
+    private let deliveries: DeliveryQueue
     private let outcomes: DeliveryOutcomes
     /// Protects the dispatcher, the alerts, the silences and the deliveries in flight.
     let state: Mutex<State>
@@ -146,6 +146,11 @@ public final class AlertRouter: Sendable {
             state.dispatcher.insert(stored, at: now)
             return forwardingDeliveries(alerts, state: &state, at: now)
         }
+        enqueue(forwarding)
+    }
+
+    /// Hands forwarding deliveries to the delivery queue.
+    func enqueue(_ forwarding: [Delivery]) {
         for delivery in forwarding { deliveries.enqueue(delivery) }
     }
 
@@ -191,15 +196,26 @@ public final class AlertRouter: Sendable {
                 guard let notification = state.inFlight.removeValue(forKey: outcome.id) else { continue }
                 state.dispatcher.delivered(notification, succeeded: outcome.succeeded, at: now)
             }
-            let notifications = flushDueGroups(&state, at: now)
-            state.holds.announced(notifications)
-            for notification in notifications { state.inFlight[notification.id] = notification }
+            let notifications = takeDueNotifications(&state, at: now)
             housekeeping(&state, at: now)
             let (entries, expired) = state.takeUnsavedLog()
             return (notifications, state.settings.externalURL, entries, expired)
         }
-        for notification in notifications { deliveries.enqueue(delivery(for: notification, externalURL: externalURL)) }
+        hand(notifications, externalURL: externalURL)
         saveLog(logWrites, expired: expired)
+    }
+
+    /// Flushes the groups due at `now` and keeps their notifications as in flight until their outcomes come back.
+    func takeDueNotifications(_ state: inout State, at now: Timestamp) -> [AlertNotification] {
+        let notifications = flushDueGroups(&state, at: now)
+        state.holds.announced(notifications)
+        for notification in notifications { state.inFlight[notification.id] = notification }
+        return notifications
+    }
+
+    /// Hands notifications to the delivery queue.
+    func hand(_ notifications: [AlertNotification], externalURL: String) {
+        for notification in notifications { deliveries.enqueue(delivery(for: notification, externalURL: externalURL)) }
     }
 
     private func flushDueGroups(_ state: inout State, at now: Timestamp) -> [AlertNotification] {
