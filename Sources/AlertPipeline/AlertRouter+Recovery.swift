@@ -13,10 +13,21 @@ extension AlertRouter {
     /// Holds every alert whose `agent` label is `agent`: suppressed, listed in `/api/v2/alerts` with `silencedBy:
     /// ["recovery:<agent>"]`, neither notified nor forwarded to Alertmanagers. Holding a held agent changes nothing.
     public func hold(agent: String) {
+        let now = clock.now()
         state.withLock { state in
-            let own = Set(state.alerts.values.filter { $0.labels["agent"] == agent }.map(\.fingerprint))
-            let announced = state.dispatcher.notificationLog.allEntries.reduce(into: Set<Fingerprint>()) {
+            guard !state.holds.isHeld(agent) else { return }
+            let alerts = state.alerts.values.filter { $0.labels["agent"] == agent }
+            let own = Set(alerts.map(\.fingerprint))
+            var announced = state.dispatcher.notificationLog.allEntries.reduce(into: Set<Fingerprint>()) {
                 $0.formUnion($1.firingAlerts.intersection(own))
+            }
+            // Firing alerts routed to an Alertmanager were forwarded as they arrived: it expects their resolution.
+            if let config = state.settings.config {
+                let muting = muting(state, at: now)
+                let forwarded = AlertmanagerForwarder.batches(
+                    alerts.filter { !$0.isResolved(at: now) }, route: state.dispatcher.route,
+                    receivers: config.receivers, isMuted: { muting.status(of: $0).isMuted })
+                for batch in forwarded { announced.formUnion(batch.alerts.map(\.fingerprint)) }
             }
             state.holds.hold(agent, announced: announced)
         }

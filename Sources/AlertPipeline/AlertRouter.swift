@@ -173,6 +173,7 @@ public final class AlertRouter: Sendable {
         let batches = AlertmanagerForwarder.batches(
             alerts, route: state.dispatcher.route, receivers: config.receivers,
             isMuted: { muting.status(of: $0).isMuted })
+        for batch in batches { state.holds.forwarded(batch.alerts, at: now) }
         return batches.map { batch in
             let forwarder = AlertmanagerForwarder(target: batch.target, transport: transport)
             let receiver = config.receivers.first { $0.alertmanagerConfigs.contains(batch.target) }?.name ?? ""

@@ -29,6 +29,9 @@ struct RecoveryHolds: Sendable {
 
     var isEmpty: Bool { held.isEmpty && unannounced.isEmpty && releaseNotes.isEmpty }
 
+    /// Whether `agent`'s alerts are held.
+    func isHeld(_ agent: String) -> Bool { held[agent] != nil }
+
     /// Holds `agent`'s alerts; `announced` are those of its alerts already notified as firing. A second hold of
     /// the same agent changes nothing.
     mutating func hold(_ agent: String, announced: Set<Fingerprint>) {
@@ -75,6 +78,13 @@ struct RecoveryHolds: Sendable {
         for notification in notifications {
             for fingerprint in notification.firing { unannounced[fingerprint] = nil }
         }
+    }
+
+    /// Forgets the unannounced mark of firing alerts just forwarded to an Alertmanager, which then expects their
+    /// resolution.
+    mutating func forwarded(_ alerts: [Alerting.Alert], at now: Timestamp) {
+        guard !unannounced.isEmpty else { return }
+        for alert in alerts where !alert.isResolved(at: now) { unannounced[alert.fingerprint] = nil }
     }
 
     /// Forgets what concerns alerts no longer kept, or kept for a later activity.
