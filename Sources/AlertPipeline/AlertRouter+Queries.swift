@@ -11,7 +11,7 @@ extension AlertRouter {
             let muting = muting(state, at: now)
             return state.alerts.keys.sorted().compactMap { fingerprint -> ListedAlert? in
                 guard let alert = state.alerts[fingerprint] else { return nil }
-                let status = muting.status(of: alert.labels)
+                let status = muting.status(of: alert)
                 let receivers = state.dispatcher.receivers(for: alert.labels)
                 guard query.selects(alert, status: status, receivers: receivers, at: now) else { return nil }
                 return (alert, status, receivers)
@@ -28,7 +28,7 @@ extension AlertRouter {
             let receivers = state.dispatcher.groupReceivers
             return state.dispatcher.alertGroups.compactMap { group -> (group: AlertGroup, alerts: [ListedAlert])? in
                 let listed = group.alerts.compactMap { alert -> ListedAlert? in
-                    let status = muting.status(of: alert.labels)
+                    let status = muting.status(of: alert)
                     let names = receivers[alert.fingerprint] ?? []
                     guard query.selects(alert, status: status, receivers: names, at: now) else { return nil }
                     return (alert, status, names)

@@ -5,7 +5,7 @@ import Model
 import Synchronization
 
 /// The exporter's Alertmanager: receives the alerts the rule engine sends, groups and routes them, mutes
-/// what silences, inhibition rules and killed agents suppress, delivers notifications to webhooks and
+/// what silences, inhibition rules, killed agents and recovery holds (`AlertRouter+Recovery`) suppress, delivers notifications to webhooks and
 /// forwards alerts to real Alertmanagers — without ever making the rule engine or ingestion wait.
 ///
 /// ``receive(_:)`` is called after each group evaluation; ``tick()`` runs on the notification thread (or
@@ -37,6 +37,8 @@ public final class AlertRouter: Sendable {
         var alerts: [Fingerprint: Alerting.Alert] = [:]
         var silences: SilenceStore
         var inhibitor: Inhibitor
+        /// The agents whose alerts a recovery ladder holds, and what their ended holds left behind.
+        var holds = RecoveryHolds()
         /// Notifications handed to the delivery queue, by ID, until their outcome is applied.
         var inFlight: [UInt64: AlertNotification] = [:]
         /// Notification log entries not yet written to SQLite (kept for the next attempt when a write fails).
@@ -138,12 +140,17 @@ public final class AlertRouter: Sendable {
         let now = clock.now()
         let forwarding = state.withLock { state -> [Delivery] in
             let external = state.settings.externalLabels.sorted { $0.key < $1.key }
-            let alerts = sent.map { Self.received($0, externalLabels: external, at: now) }
-            let current = refreshed.map { Self.received($0, externalLabels: external, at: now) }
+            let alerts = sent.map { state.holds.annotated(Self.received($0, externalLabels: external, at: now)) }
+            let current = refreshed.map { state.holds.annotated(Self.received($0, externalLabels: external, at: now)) }
             let stored = (alerts + current).map { state.store($0, at: now) }
             state.dispatcher.insert(stored, at: now)
             return forwardingDeliveries(alerts, state: &state, at: now)
         }
+        enqueue(forwarding)
+    }
+
+    /// Hands forwarding deliveries to the delivery queue.
+    func enqueue(_ forwarding: [Delivery]) {
         for delivery in forwarding { deliveries.enqueue(delivery) }
     }
 
@@ -159,13 +166,14 @@ public final class AlertRouter: Sendable {
         return received
     }
 
-    private func forwardingDeliveries(_ alerts: [Alerting.Alert], state: inout State, at now: Timestamp) -> [Delivery] {
+    func forwardingDeliveries(_ alerts: [Alerting.Alert], state: inout State, at now: Timestamp) -> [Delivery] {
         guard let config = state.settings.config, config.receivers.contains(where: { !$0.alertmanagerConfigs.isEmpty })
         else { return [] }
         let muting = self.muting(state, at: now)
         let batches = AlertmanagerForwarder.batches(
             alerts, route: state.dispatcher.route, receivers: config.receivers,
-            isMuted: { muting.status(of: $0.labels).isMuted })
+            isMuted: { muting.status(of: $0).isMuted })
+        for batch in batches { state.holds.forwarded(batch.alerts, at: now) }
         return batches.map { batch in
             let forwarder = AlertmanagerForwarder(target: batch.target, transport: transport)
             let receiver = config.receivers.first { $0.alertmanagerConfigs.contains(batch.target) }?.name ?? ""
@@ -189,20 +197,32 @@ public final class AlertRouter: Sendable {
                 guard let notification = state.inFlight.removeValue(forKey: outcome.id) else { continue }
                 state.dispatcher.delivered(notification, succeeded: outcome.succeeded, at: now)
             }
-            let notifications = flushDueGroups(&state, at: now)
-            for notification in notifications { state.inFlight[notification.id] = notification }
+            let notifications = takeDueNotifications(&state, at: now)
             housekeeping(&state, at: now)
             let (entries, expired) = state.takeUnsavedLog()
             return (notifications, state.settings.externalURL, entries, expired)
         }
-        for notification in notifications { deliveries.enqueue(delivery(for: notification, externalURL: externalURL)) }
+        hand(notifications, externalURL: externalURL)
         saveLog(logWrites, expired: expired)
+    }
+
+    /// Flushes the groups due at `now` and keeps their notifications as in flight until their outcomes come back.
+    func takeDueNotifications(_ state: inout State, at now: Timestamp) -> [AlertNotification] {
+        let notifications = flushDueGroups(&state, at: now)
+        state.holds.announced(notifications)
+        for notification in notifications { state.inFlight[notification.id] = notification }
+        return notifications
+    }
+
+    /// Hands notifications to the delivery queue.
+    func hand(_ notifications: [AlertNotification], externalURL: String) {
+        for notification in notifications { deliveries.enqueue(delivery(for: notification, externalURL: externalURL)) }
     }
 
     private func flushDueGroups(_ state: inout State, at now: Timestamp) -> [AlertNotification] {
         guard let due = state.dispatcher.nextWakeup, due <= now else { return [] }
         let muting = self.muting(state, at: now)
-        return state.dispatcher.tick(at: now, isMuted: { muting.status(of: $0.labels).isMuted })
+        return state.dispatcher.tick(at: now, isMuted: { muting.status(of: $0).isMuted })
     }
 
     private func delivery(for notification: AlertNotification, externalURL: String) -> Delivery {
@@ -221,6 +241,7 @@ public final class AlertRouter: Sendable {
         state.nextHousekeeping = now + Self.housekeepingInterval
         state.expiredLog += state.dispatcher.collectLogGarbage(at: now)
         state.alerts = state.alerts.filter { !$0.value.isResolved(at: now - Self.resolvedRetention) }
+        if !state.holds.isEmpty { state.holds.collectGarbage(keeping: state.alerts) }
         let forgotten = state.silences.collectGarbage(at: now)
         do {
             try store.deleteSilences(ids: forgotten)
@@ -249,11 +270,11 @@ public final class AlertRouter: Sendable {
         saveLog(entries, expired: expired)
     }
 
-    /// What mutes alerts at `now`: silences, inhibition among the current alerts, killed agents.
+    /// What mutes alerts at `now`: silences, inhibition among the current alerts, killed agents, recovery holds.
     func muting(_ state: State, at now: Timestamp) -> Muting {
         Muting(
             silences: state.silences, inhibition: state.inhibitor.evaluate(Array(state.alerts.values), at: now),
-            registry: registry, at: now)
+            registry: registry, holds: state.holds, at: now)
     }
 
     /// Deliveries queued or running.

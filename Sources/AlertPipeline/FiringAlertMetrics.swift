@@ -3,7 +3,8 @@ import Exposition
 import Model
 
 /// `heartbeat_exporter_firing_alerts{alertname,agent,state}`: the firing alerts the pipeline holds, as
-/// Alertmanager sees them — `active` (notified) or `suppressed` (by a silence, an inhibition or a killed agent).
+/// Alertmanager sees them — `active` (notified) or `suppressed` (by a silence, an inhibition, a killed agent or a
+/// recovery hold).
 ///
 /// Prometheus' `ALERTS` knows nothing of silences; this is what a dashboard counts to show only what needs a
 /// person. One series per alert name, agent and state: as many as the `agent` values of firing alerts, the
@@ -23,7 +24,7 @@ public struct FiringAlertMetrics: MetricsSource {
         writer.family(
             Self.name, type: .gauge,
             help: "Firing alerts in the alert pipeline, by alert name, agent and state: active (notified) or "
-                + "suppressed (silenced, inhibited or of a killed agent).")
+                + "suppressed (silenced, inhibited, of a killed agent or held while it recovers).")
         for key in counts.keys.sorted() {
             var pairs: [(name: String, value: String)] = [("alertname", key.alertname)]
             if !key.agent.isEmpty { pairs.append(("agent", key.agent)) }
@@ -55,7 +56,7 @@ extension AlertRouter {
             for alert in state.alerts.values where !alert.isResolved(at: now) {
                 let key = FiringAlertKey(alertname: alert.labels["alertname"], agent: alert.labels["agent"])
                 var count = counts[key] ?? (0, 0)
-                if muting.status(of: alert.labels).isMuted { count.suppressed += 1 } else { count.active += 1 }
+                if muting.status(of: alert).isMuted { count.suppressed += 1 } else { count.active += 1 }
                 counts[key] = count
             }
             return counts

@@ -49,6 +49,16 @@ public struct Dispatcher: Sendable {
         }
     }
 
+    /// Makes every group holding one of `fingerprints` due at `now`, so the next ``tick(at:isMuted:)`` flushes it
+    /// (alerts a recovery ladder held and released go out at once, not after `group_wait` or `group_interval`).
+    /// What a flush sends still follows the dedup rules: an alert already notified is not repeated.
+    public mutating func expedite(groupsHolding fingerprints: Set<Fingerprint>, at now: Timestamp) {
+        guard !fingerprints.isEmpty else { return }
+        for (id, group) in groups where group.alerts.keys.contains(where: fingerprints.contains) {
+            groups[id]?.nextFlush = min(group.nextFlush, now)
+        }
+    }
+
     /// The earliest time a group is due or empty groups are to be removed; nil without groups.
     public var nextWakeup: Timestamp? {
         guard let firstFlush = groups.values.map(\.nextFlush).min() else { return nil }

@@ -69,6 +69,9 @@ public struct AgentRecord: Sendable {
     public var resumedAt: Timestamp?
     /// Set while the agent is deregistered.
     public var stopped: OperatorAction?
+    /// Set while a recovery ladder works on the agent (``AgentRegistry/beginRecovery(_:ladder:step:at:)``).
+    /// Kept in memory only: the ladder's own storage restores it after a restart of the exporter.
+    public var recovery: AgentRecovery?
     /// The state last recorded in the history; age-based changes are noticed by ``AgentRegistry/sweep(at:)``.
     public var recordedState: HealthState
     public var stateSince: Timestamp
@@ -92,10 +95,12 @@ public struct AgentRecord: Sendable {
         refreshRenderedLabels()
     }
 
-    /// The agent's state at `now` under `policy`: killed and stopped win over the age of the last beat.
+    /// The agent's state at `now` under `policy`: killed, then stopped, then recovering win over the age of the
+    /// last beat.
     public func state(at now: Timestamp, policy: HealthPolicy) -> HealthState {
         if killed != nil { return .killed }
         if stopped != nil { return .stopped }
+        if recovery != nil { return .recovering }
         return policy.ageState(lastBeat: silentSince, now: now, thresholds: thresholds(policy))
     }
 

@@ -117,9 +117,11 @@ extension AgentRegistry {
         if record.killed != nil { return nil }
         if record.stopped != nil {
             record.stopped = nil
-            return record.transition(to: .healthy, at: now, reason: "heartbeat after stop")
+            let state: HealthState = record.recovery == nil ? .healthy : .recovering
+            return record.transition(to: state, at: now, reason: "heartbeat after stop")
         }
-        guard record.recordedState != .healthy else { return nil }
+        // A recovering agent stays recovering until its ladder ends the run and says why (`recovered by restart`).
+        guard record.recovery == nil, record.recordedState != .healthy else { return nil }
         return record.transition(to: .healthy, at: now, reason: "heartbeat received")
     }
 }

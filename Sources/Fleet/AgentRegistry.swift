@@ -154,11 +154,17 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownAgent(String)
     /// `--agents.max` agents are known already; a new one is refused.
     case agentLimitReached(limit: Int)
+    /// The agent is killed or stopped, which a recovery ladder never touches.
+    case notRecoverable(String, HealthState)
+    /// The agent is not being recovered, so a ladder's step cannot be set.
+    case notRecovering(String)
 
     public var description: String {
         switch self {
         case .unknownAgent(let name): "unknown agent \"\(name)\""
         case .agentLimitReached(let limit): "agent limit reached: \(limit) agents are known (--agents.max)"
+        case .notRecoverable(let name, let state): "agent \"\(name)\" is \(state.rawValue) and cannot be recovered"
+        case .notRecovering(let name): "agent \"\(name)\" is not being recovered"
         }
     }
 }

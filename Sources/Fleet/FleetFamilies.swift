@@ -58,6 +58,9 @@ public enum FleetFamilies {
         gauge("agent_queue_depth", "Work items waiting for the agent, as it last reported.") { agent, _ in
             agent.gauges.queueDepth
         },
+        gauge("agent_recovering", "1 while a recovery ladder restarts or replaces the agent.") { _, state in
+            state == .recovering ? 1 : 0
+        },
         counter("agent_restarts_total", "Restarts of the agent (new run_id).") { agent, _ in agent.counters.restarts },
         FleetFamily(
             name: "agent_task_duration_seconds", type: .histogram, help: "Duration of the agent's tasks, in seconds.",

@@ -6,6 +6,9 @@ public enum HealthState: String, Sendable, CaseIterable, Codable {
     case degraded
     /// No heartbeat for longer than `unreachable_after`.
     case unreachable
+    /// A recovery ladder is restarting or replacing the agent (a step's command runs or its wait lasts); its
+    /// alerts are held meanwhile. Killed and stopped win over it; it wins over the age of the last beat.
+    case recovering
     /// An operator killed the agent; it stays killed until resumed, whatever it sends.
     case killed
     /// The agent deregistered on purpose; it raises no alerts and is forgotten after `stopped_retention`.

@@ -8,7 +8,7 @@ struct AgentsCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientOptions
 
-    @Option(help: "Only agents in this state (healthy, degraded, unreachable, killed, stopped).")
+    @Option(help: "Only agents in this state (healthy, degraded, unreachable, recovering, killed, stopped).")
     var state: String?
 
     @Flag(help: "Print the API's JSON instead of a table.")
@@ -41,7 +41,7 @@ enum AgentTable {
             [
                 agent["agent"]?.stringValue ?? "",
                 agent["agent_type"]?.stringValue ?? "-",
-                agent["state"]?.stringValue ?? "",
+                state(agent),
                 age(agent["last_heartbeat_age_seconds"]?.numberValue),
                 agent["current_task"]?.stringValue ?? "",
             ]
@@ -51,9 +51,18 @@ enum AgentTable {
 
     static func summary(_ counts: JSONValue?) -> String {
         let count = { (state: String) in Int(counts?[state]?.numberValue ?? 0) }
-        var parts = ["healthy", "degraded", "unreachable", "killed"].map { "\(count($0)) \($0)" }
+        var parts = ["healthy", "degraded", "unreachable"].map { "\(count($0)) \($0)" }
+        if count("recovering") > 0 { parts.append("\(count("recovering")) recovering") }
+        parts.append("\(count("killed")) killed")
         if count("stopped") > 0 { parts.append("\(count("stopped")) stopped") }
         return "Summary: " + parts.joined(separator: ", ")
+    }
+
+    /// The state, with the ladder's step while recovering: `recovering (restart)`.
+    static func state(_ agent: JSONValue) -> String {
+        let state = agent["state"]?.stringValue ?? ""
+        guard state == "recovering", let step = agent["recovery"]?["step"]?.stringValue else { return state }
+        return "\(state) (\(step))"
     }
 
     /// "12s ago", "3m ago", "2h ago", "4d ago".

@@ -40,6 +40,31 @@ struct CommandLineTests {
             sampleValue(metrics, #"agent_tasks_total{agent="cli-agent",agent_type="worker",outcome="success"}"#) == 1)
     }
 
+    /// A recovering agent in the table, with the ladder's step, and the recovering count in the summary. The
+    /// exporter's reply is played by a stand-in (ServerTests check that the exporter answers with this shape): no
+    /// recovery ladder sets the state from outside yet.
+    @Test func theAgentsTableShowsARecoveringAgentWithItsStep() throws {
+        let reply = #"""
+            {"status":"success","data":{"agents":[
+              {"agent":"w1","agent_type":"worker","state":"recovering","last_heartbeat_age_seconds":312,
+               "recovery":{"ladder":"workers","step":"restart","since":"2026-01-01T00:05:00Z",
+                           "step_since":"2026-01-01T00:05:00Z"}},
+              {"agent":"w2","state":"healthy","last_heartbeat_age_seconds":4,"recovery":null}],
+             "summary":{"healthy":1,"degraded":0,"unreachable":0,"recovering":1,"killed":0,"stopped":0,"total":2}}}
+            """#
+        let api = try LocalHTTPServer { _ in (200, Array(reply.utf8)) }
+        defer { api.stop() }
+        let table = try cli(["agents"], url: "http://127.0.0.1:\(api.port)")
+        #expect(table.status == 0, "\(table.stderr)")
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("AGENT") == true)
+        let row = try #require(lines.first { $0.hasPrefix("w1") })
+        #expect(row.contains("worker") && row.contains("recovering (restart)") && row.contains("5m ago"))
+        #expect(lines.contains { $0.hasPrefix("w2") && $0.contains("healthy") })
+        #expect(lines.last == "Summary: 1 healthy, 0 degraded, 0 unreachable, 1 recovering, 0 killed")
+        #expect(api.requests.first?.requestLine == "GET /api/v1/agents HTTP/1.1")
+    }
+
     @Test func silencesAddQueryExpireAndTheAlertsTable() async throws {
         let directory = TestPaths.temporaryDirectory("cli-silence")
         try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)

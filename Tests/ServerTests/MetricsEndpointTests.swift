@@ -41,7 +41,8 @@ struct MetricsEndpointTests {
                 "agent_active_tasks", "agent_cost_usd_total", "agent_errors_total", "agent_health",
                 "agent_heartbeats_total",
                 "agent_info", "agent_killed", "agent_last_heartbeat_timestamp_seconds", "agent_memory_bytes",
-                "agent_queue_depth", "agent_restarts_total", "agent_task_duration_seconds", "agent_task_progress_ratio",
+                "agent_queue_depth", "agent_recovering", "agent_restarts_total", "agent_task_duration_seconds",
+                "agent_task_progress_ratio",
                 "agent_tasks_total", "agent_tokens_total", "agent_up",
             ])
         #expect(families.contains("process_resident_memory_bytes"))

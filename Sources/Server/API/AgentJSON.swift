@@ -32,6 +32,7 @@ enum AgentJSON {
         optional("current_task", record.currentTask, &writer)
         action("killed", record.killed, &writer)
         action("stopped", record.stopped, &writer)
+        recovery(record.recovery, &writer)
         if let error = record.lastTaskError {
             writer.key("last_task_error")
             writer.beginObject()
@@ -94,6 +95,21 @@ enum AgentJSON {
         time("at", action.at, &writer)
         optional("by", action.by, &writer)
         optional("reason", action.reason, &writer)
+        writer.endObject()
+    }
+
+    /// `recovery`: the ladder and step working on the agent, or null.
+    private static func recovery(_ recovery: AgentRecovery?, _ writer: inout JSONWriter) {
+        writer.key("recovery")
+        guard let recovery else {
+            writer.null()
+            return
+        }
+        writer.beginObject()
+        field("ladder", recovery.ladder, &writer)
+        field("step", recovery.step, &writer)
+        time("since", recovery.since, &writer)
+        time("step_since", recovery.stepSince, &writer)
         writer.endObject()
     }
 

@@ -29,6 +29,11 @@ enum AgentScript {
             return HX.when(action.at) + (action.by ? ' by ' + action.by : '') + (action.reason ? ': ' + action.reason : '');
           }
 
+          function recoveryText(recovery) {
+            return recovery ? 'ladder ' + recovery.ladder + ', step ' + recovery.step + ' since ' +
+              HX.when(recovery.step_since) + ' (run since ' + HX.when(recovery.since) + ')' : null;
+          }
+
           function taskErrorText(error) {
             return error ? error.message + ' (' + HX.when(error.at) + ')' : null;
           }
@@ -38,7 +43,7 @@ enum AgentScript {
             document.getElementById('agent-name').textContent = agent.agent;
             const state = document.getElementById('agent-state');
             state.className = HX.stateClass(agent.state);
-            state.textContent = agent.state;
+            state.textContent = HX.stateText(agent);
             const action = agent.state === 'killed' ? 'resume' : 'kill';
             button.dataset.action = action;
             button.textContent = action === 'kill' ? 'Kill' : 'Resume';
@@ -56,6 +61,7 @@ enum AgentScript {
               ...detail('Interval', agent.interval_seconds === undefined ? null : agent.interval_seconds + ' s'),
               ...detail('Degraded after', agent.thresholds.degraded_after_seconds + ' s'),
               ...detail('Unreachable after', agent.thresholds.unreachable_after_seconds + ' s'),
+              ...detail('Recovery', recoveryText(agent.recovery)),
               ...detail('Killed', operatorText(agent.killed)), ...detail('Stopped', operatorText(agent.stopped)),
               ...detail('Last task error', taskErrorText(agent.last_task_error)));
             renderMetrics(agent.metrics || {});

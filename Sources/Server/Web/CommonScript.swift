@@ -8,7 +8,7 @@ enum CommonScript {
         const HX = (() => {
           const root = document.body.dataset.root || './';
           const tokenKey = 'heartbeat-exporter.admin-token';
-          const states = ['healthy', 'degraded', 'unreachable', 'killed', 'stopped'];
+          const states = ['healthy', 'degraded', 'unreachable', 'recovering', 'killed', 'stopped'];
           const refreshMilliseconds = 5000;
 
           /** A failed API call: the HTTP status (0 when the exporter was not reached) and what the server said. */
@@ -56,6 +56,11 @@ enum CommonScript {
           /** The CSS class of a state badge; unknown states get no colour. */
           function stateClass(state) {
             return states.includes(state) ? 'state state-' + state : 'state';
+          }
+
+          /** The state as a badge shows it: `recovering: restart` names the ladder's step. */
+          function stateText(agent) {
+            return agent.state === 'recovering' && agent.recovery ? 'recovering: ' + agent.recovery.step : agent.state;
           }
 
           /** `12 s ago`, `3 min ago`, `2 h ago`, `4 d ago`. */
@@ -196,9 +201,12 @@ enum CommonScript {
             if (!status || status.state !== 'suppressed') return alert.state;
             const reasons = [];
             const silencedBy = status.silencedBy || [];
-            const killed = silencedBy.filter((id) => id.startsWith('killed:')).map((id) => id.slice('killed:'.length));
-            const silences = silencedBy.filter((id) => !id.startsWith('killed:'));
+            const named = (prefix) => silencedBy.filter((id) => id.startsWith(prefix)).map((id) => id.slice(prefix.length));
+            const killed = named('killed:');
+            const recovering = named('recovery:');
+            const silences = silencedBy.filter((id) => !id.startsWith('killed:') && !id.startsWith('recovery:'));
             if (killed.length) reasons.push('agent ' + killed.join(', ') + ' killed');
+            if (recovering.length) reasons.push('held while ' + recovering.join(', ') + ' recovers');
             if (silences.length) reasons.push('silenced by ' + silences.join(', '));
             if ((status.inhibitedBy || []).length) reasons.push('inhibited');
             return alert.state + ', suppressed' + (reasons.length ? ' (' + reasons.join('; ') + ')' : '');
@@ -258,7 +266,7 @@ enum CommonScript {
           }
 
           return {
-            root, states, APIError, getJSON, getData, getOptional, el, stateClass, ago, when, usd, percent, notify,
+            root, states, APIError, getJSON, getData, getOptional, el, stateClass, stateText, ago, when, usd, percent, notify,
             setupToken, act, loadAlerts, renderAlerts, agentLink, every,
           };
         })();

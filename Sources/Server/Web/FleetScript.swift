@@ -64,6 +64,8 @@ enum FleetScript {
             const badge = cells.state.firstChild;
             badge.className = HX.stateClass(agent.state);
             badge.textContent = agent.state;
+            // The column is narrow: the ladder's step shows on hover (and on the agent's page).
+            badge.title = agent.state === 'recovering' ? HX.stateText(agent) : '';
             cells.task.textContent = agent.current_task || '';
             cells.task.title = agent.current_task || '';
             const ratio = agent.metrics.task_progress_ratio;

@@ -17,6 +17,7 @@ enum PageHTML {
                         <option value="healthy">healthy</option>
                         <option value="degraded">degraded</option>
                         <option value="unreachable">unreachable</option>
+                        <option value="recovering">recovering</option>
                         <option value="killed">killed</option>
                         <option value="stopped">stopped</option>
                       </select></label>

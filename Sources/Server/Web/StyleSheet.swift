@@ -1,10 +1,10 @@
 /// `style.css`: a plain, dense layout for a page kept open on a second screen; state colours match the
-/// Grafana dashboards (healthy green, degraded amber, unreachable red, killed purple, stopped grey).
+/// Grafana dashboards (healthy green, degraded amber, unreachable red, recovering blue, killed purple, stopped grey).
 enum StyleSheet {
     static let text = #"""
         :root {
           --fg: #1f2328; --muted: #656d76; --bg: #ffffff; --panel: #f6f8fa; --line: #d0d7de; --link: #0969da;
-          --healthy: #1a7f37; --degraded: #bf8700; --unreachable: #cf222e; --killed: #8250df; --stopped: #6e7781;
+          --healthy: #1a7f37; --degraded: #bf8700; --unreachable: #cf222e; --recovering: #0550ae; --killed: #8250df; --stopped: #6e7781;
           font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg);
         }
         body { margin: 0; }
@@ -54,6 +54,7 @@ enum StyleSheet {
         .state-healthy { color: var(--healthy); }
         .state-degraded { color: var(--degraded); }
         .state-unreachable { color: var(--unreachable); }
+        .state-recovering { color: var(--recovering); }
         .state-killed { color: var(--killed); }
         .state-stopped { color: var(--stopped); }
         button.action { min-width: 5rem; }

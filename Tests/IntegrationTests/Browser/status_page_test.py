@@ -24,7 +24,7 @@ from selenium.webdriver.support.ui import Select
 from browser_support import (CheckFailed, agent_state, api, click_action, fleet, row_state, start_browser,
                              table_rows, visible_agents, wait_until)
 
-STATES = ["healthy", "degraded", "unreachable", "killed", "stopped"]
+STATES = ["healthy", "degraded", "unreachable", "recovering", "killed", "stopped"]
 
 
 # Checks.
