@@ -61,8 +61,8 @@ struct TimestampColumn {
     }
 
     /// Makes room: reuses the dead prefix when it is at least one eighth of the live entries, else reallocates
-    /// with that much slack (as ``SampleColumns`` does), and at least for a full window at the pace of the last
-    /// two snapshots: the column and its members then take their steady-state memory once, early, instead of
+    /// with that much slack (as ``SampleColumns`` does), and at least for a full window at the pace of the
+    /// snapshots so far: the column and its members then take their steady-state memory once, early, instead of
     /// growing by steps while the window fills. Returns what the members must do in turn.
     mutating func makeRoom() -> Room {
         let live = count - start
@@ -75,15 +75,18 @@ struct TimestampColumn {
         return made
     }
 
-    /// The entries a full window holds at the pace of the last two snapshots; nil before there are two, or when
-    /// that pace would ask for more than ``maximumWindowEntries``.
+    /// The entries a full window holds at the average pace of the live snapshots; nil before there are
+    /// ``paceSamples`` intervals to average (rule groups evaluated at offsets of each other make an uneven pace),
+    /// or when that pace would ask for more than ``maximumWindowEntries``.
     private var fullWindow: Int? {
-        guard timestamps.count >= 2 else { return nil }
-        let step = timestamps[timestamps.count - 1] - timestamps[timestamps.count - 2]
-        guard step > 0 else { return nil }
-        let entries = windowMillis / step + 2
+        let intervals = Int64(timestamps.count - start - 1)
+        guard intervals >= Self.paceSamples, let newest, newest > timestamps[start] else { return nil }
+        let entries = windowMillis * intervals / (newest - timestamps[start]) + 2
         return entries <= Self.maximumWindowEntries ? Int(entries) : nil
     }
+
+    /// The intervals between snapshots averaged before a full window is reserved.
+    static let paceSamples: Int64 = 16
 
     /// The most entries a column reserves ahead of need (a window of a day at one snapshot a second).
     static let maximumWindowEntries: Int64 = 86_400

@@ -134,20 +134,23 @@ struct SampleHistorySnapshotTests {
     }
 
     /// The fleet's series take their window's memory once, within the first snapshots, rather than by steps while
-    /// the window fills: what a process holds after a few minutes is what it holds for good.
-    @Test func aWindowTakesItsMemoryOnceEarly() {
+    /// the window fills: what a process holds after a few minutes is what it holds for good, and no more than
+    /// that, also when snapshots come at an uneven pace (rule groups evaluated at offsets of each other).
+    @Test(arguments: [[15_000], [100, 14_900], [2_000, 3_000, 10_000]] as [[Int64]])
+    func aWindowTakesItsMemoryOnceEarly(steps: [Int64]) {
         let history = SampleHistory(retention: .init(metricNames: ["v"], window: .hours(1)))
         var ids: [Labels: SeriesID] = [:]
         let all = (0..<200).map { series("v", "a\($0)") }
         var bytes: [Int: Int] = [:]
-        for step in 0..<400 {
-            record(
-                history, all.indices.map { (all[$0], 0.001 * Double(step) + Double($0)) }, at: Int64(step) * 15_000,
-                ids: &ids)
+        var time: Int64 = 0
+        for step in 0..<(400 * steps.count) {
+            record(history, all.indices.map { (all[$0], 0.001 * Double(step) + Double($0)) }, at: time, ids: &ids)
             bytes[step] = history.sampleBytes
+            time += steps[step % steps.count]
         }
-        let early = bytes[10] ?? 0, filled = bytes[399] ?? 0
-        #expect(filled <= early, "\(early) bytes after 10 snapshots, \(filled) once the hour is full")
+        let early = bytes[40] ?? 0, filled = bytes[400 * steps.count - 1] ?? 0
+        #expect(filled <= early, "\(early) bytes after 40 snapshots, \(filled) once the hour is full")
+        #expect(Double(early) <= 1.25 * Double(filled), "\(early) bytes after 40 snapshots, \(filled) when full")
         #expect(Double(filled) / Double(history.size.samples) < 9.5)
     }
 
