@@ -62,13 +62,17 @@ struct TimestampColumn {
 
     /// Makes room: reuses the dead prefix when it is at least one eighth of the live entries, else reallocates
     /// with that much slack (as ``SampleColumns`` does), and at least for a full window at the pace of the
-    /// snapshots so far: the column and its members then take their steady-state memory once, early, instead of
+    /// snapshots so far (shrinking to it when an earlier, rougher estimate reserved over a quarter more): the column and its members then take their steady-state memory once, early, instead of
     /// growing by steps while the window fills. Returns what the members must do in turn.
     mutating func makeRoom() -> Room {
         let live = count - start
         let slack = live / SampleColumns.slackDivisor + 2
-        let capacity = max(live + slack, fullWindow.map { $0 + $0 / SampleColumns.slackDivisor + 2 } ?? 0)
-        let made: Room = start >= slack ? .shift(start) : .reallocate(start: start, capacity: capacity)
+        let window = fullWindow.map { $0 + $0 / SampleColumns.slackDivisor + 2 }
+        let capacity = max(live + slack, window ?? 0)
+        // A window reserved from an uneven early pace is given back once the pace is known better.
+        let oversized = window.map { room > $0 + $0 / 4 } ?? false
+        let made: Room =
+            start >= slack && !oversized ? .shift(start) : .reallocate(start: start, capacity: capacity)
         timestamps.make(made)
         if case .reallocate(_, let capacity) = made { room = capacity }
         start = 0
@@ -85,8 +89,9 @@ struct TimestampColumn {
         return entries <= Self.maximumWindowEntries ? Int(entries) : nil
     }
 
-    /// The intervals between snapshots averaged before a full window is reserved.
-    static let paceSamples: Int64 = 16
+    /// The intervals between snapshots averaged before a full window is reserved: a column makes room first
+    /// when it holds 4 snapshots, so the window is reserved then.
+    static let paceSamples: Int64 = 3
 
     /// The most entries a column reserves ahead of need (a window of a day at one snapshot a second).
     static let maximumWindowEntries: Int64 = 86_400

@@ -143,14 +143,15 @@ struct SampleHistorySnapshotTests {
         let all = (0..<200).map { series("v", "a\($0)") }
         var bytes: [Int: Int] = [:]
         var time: Int64 = 0
-        for step in 0..<(400 * steps.count) {
+        for step in 0..<(600 * steps.count) {
             record(history, all.indices.map { (all[$0], 0.001 * Double(step) + Double($0)) }, at: time, ids: &ids)
             bytes[step] = history.sampleBytes
             time += steps[step % steps.count]
         }
-        let early = bytes[40] ?? 0, filled = bytes[400 * steps.count - 1] ?? 0
+        let early = bytes[40] ?? 0, filled = bytes[600 * steps.count - 1] ?? 0
         #expect(filled <= early, "\(early) bytes after 40 snapshots, \(filled) once the hour is full")
-        #expect(Double(early) <= 1.25 * Double(filled), "\(early) bytes after 40 snapshots, \(filled) when full")
+        // An uneven pace may reserve more at first (given back within a window), never several windows.
+        #expect(Double(early) <= 1.6 * Double(filled), "\(early) bytes after 40 snapshots, \(filled) when full")
         #expect(Double(filled) / Double(history.size.samples) < 9.5)
     }
 
