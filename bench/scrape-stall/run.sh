@@ -56,7 +56,7 @@ for binary in "$@"; do
         loaded=$(beats "$port")
         wait "$scraper"
         echo "$(basename "$(dirname "$(dirname "$(dirname "$binary")")")") run $run scrapes $(wc -l <"$SCRATCH/scrapes")" \
-            "alone(req/s p50 p99 ms) $alone with-scrapes $loaded"
+            "alone $alone with-scrapes $loaded"
         stop
         run=$((run + 1))
     done
