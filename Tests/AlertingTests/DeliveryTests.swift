@@ -99,7 +99,8 @@ struct DeliveryTests {
         #expect(!"\(error)".contains("hooks.example.com"))
     }
 
-    /// A real POST over a socket: the listener answers 500 then 200, then 400 for a second delivery.
+    /// A real POST over a socket: the listener answers 500 then 200, then 400 for a second delivery. The deadline
+    /// is far: the test process runs many suites at once, and a delivery task may wait long for a thread.
     @Test func realListenerReceivesV4PayloadAndRetriesOnly5xx() async throws {
         let server = try LocalHTTPServer(statuses: [500, 200, 400])
         defer { server.stop() }
@@ -109,14 +110,14 @@ struct DeliveryTests {
         let clock = SystemClock()
         let first = await DeliveryRun.run(
             Delivery(
-                try Self.notification(deadline: clock.now() + .seconds(20)),
+                try Self.notification(deadline: clock.now() + .seconds(120)),
                 notifier: notifier),
             clock: clock, sleep: { _ in })
         #expect(first.attempts == ["retryable_error", "success"])
         #expect(first.succeeded)
         let second = await DeliveryRun.run(
             Delivery(
-                try Self.notification(deadline: clock.now() + .seconds(20)),
+                try Self.notification(deadline: clock.now() + .seconds(120)),
                 notifier: notifier),
             clock: clock, sleep: { _ in })
         #expect(second.attempts == ["permanent_error"])
