@@ -75,13 +75,6 @@ extension SampleValues: ExpressibleByArrayLiteral {
     }
 }
 
-extension SampleValues: Equatable {
-    /// Equal when the values are the same bit for bit (NaNs and stale markers included), whatever the indices.
-    public static func == (lhs: SampleValues, rhs: SampleValues) -> Bool {
-        lhs.elementsEqual(rhs) { $0.bitPattern == $1.bitPattern }
-    }
-}
-
 /// How a `Double` is held in 4 bytes when a `Float` holds it exactly (whole numbers up to 2²⁴, halves, 0 and 1,
 /// infinities, NaN, and the stale marker, which gets a `Float` pattern of its own).
 public enum NarrowValue {

@@ -29,7 +29,7 @@ enum RuleMetricsWriter {
         ) { group, _ in
             group.lastEvaluation.durationSeconds
         }
-        let size = engine.history.size
+        let size = engine.history.usage
         writer.family(
             "heartbeat_exporter_rule_history_samples", type: .gauge,
             help: "Samples kept for the rules' ranges and lookback.")
@@ -41,7 +41,7 @@ enum RuleMetricsWriter {
         writer.family(
             "heartbeat_exporter_rule_history_bytes", type: .gauge,
             help: "Bytes held for the rules' history samples (timestamps and values, with their slack).")
-        writer.sample("heartbeat_exporter_rule_history_bytes", .empty, value: Double(engine.history.sampleBytes))
+        writer.sample("heartbeat_exporter_rule_history_bytes", .empty, value: Double(size.bytes))
     }
 
     /// `heartbeat_exporter_alerts{alertname,state}`: pending and firing alerts per alert name.

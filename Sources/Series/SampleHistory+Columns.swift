@@ -102,18 +102,21 @@ extension SampleHistory.State {
 }
 
 extension SampleHistory.State {
-    /// The live samples of every series.
-    var sampleCount: Int {
-        table.slots.indices.reduce(0) { total, slot in
-            guard let aligned = table.slots[slot].aligned else { return total + table.slots[slot].samples.count }
+    /// The live samples of every series, and the bytes of the sample arrays (own timestamps and values, shared
+    /// columns, members' values), in one pass over the series.
+    var usage: (samples: Int, bytes: Int) {
+        var samples = 0
+        var bytes = columns.reduce(0) { $0 + $1.capacity * 8 }
+        for slot in table.slots.indices {
+            bytes += table.slots[slot].samples.bytes
+            guard let aligned = table.slots[slot].aligned else {
+                samples += table.slots[slot].samples.count
+                continue
+            }
             let column = columns[Int(aligned.column)]
-            return total + column.count - max(column.start, Int(aligned.first))
+            samples += column.count - max(column.start, Int(aligned.first))
+            bytes += aligned.bytes
         }
-    }
-
-    /// The bytes of the sample arrays: own timestamps and values, shared columns, members' values.
-    var sampleBytes: Int {
-        let own = table.slots.reduce(0) { $0 + $1.samples.bytes + ($1.aligned?.bytes ?? 0) }
-        return own + columns.reduce(0) { $0 + $1.capacity * 8 }
+        return (samples, bytes)
     }
 }

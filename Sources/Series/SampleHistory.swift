@@ -60,12 +60,21 @@ public final class SampleHistory: Queryable, Sendable {
 
     /// How many series and samples are held (for the exporter's own metrics and benchmarks).
     public var size: (series: Int, samples: Int) {
-        state.withLock { ($0.table.count, $0.sampleCount) }
+        state.withLock { ($0.table.count, $0.usage.samples) }
     }
 
     /// The bytes of the arrays holding samples (timestamps and values, the slack of each included): what the
     /// samples cost, without the series' labels and bookkeeping.
     public var sampleBytes: Int {
-        state.withLock { $0.sampleBytes }
+        state.withLock { $0.usage.bytes }
+    }
+
+    /// The series and samples held and the bytes of their arrays, counted in one pass under one lock (what a
+    /// scrape reports).
+    public var usage: (series: Int, samples: Int, bytes: Int) {
+        state.withLock { state in
+            let usage = state.usage
+            return (state.table.count, usage.samples, usage.bytes)
+        }
     }
 }
