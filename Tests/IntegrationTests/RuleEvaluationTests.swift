@@ -48,8 +48,15 @@ struct RuleEvaluationTests {
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         #expect(try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("silent")).status == 202)
 
-        try await waitFor(["pending"], client)
+        // Pending for the rule's `for` (20 s), then firing. A test process running many suites may not look during
+        // the pending window, so that it was pending is read from the firing alert's activeAt.
         try await waitFor(["firing"], client)
+        let alerts = try await client.get("/api/v1/alerts").data.objectValue?["alerts"]?.arrayValue ?? []
+        let activeAt = alerts.first?.objectValue?["activeAt"]?.stringValue
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let since = try #require(activeAt.flatMap { formatter.date(from: $0) ?? ISO8601DateFormatter().date(from: $0) })
+        #expect(Date().timeIntervalSince(since) >= 19, "firing \(Date().timeIntervalSince(since)) s after activeAt")
         let rules = try await client.get("/api/v1/rules")
         let rule = rules.data.objectValue?["groups"]?.arrayValue?.first?.objectValue?["rules"]?.arrayValue?.first
         #expect(rule?.objectValue?["state"]?.stringValue == "firing")
