@@ -104,8 +104,11 @@ private func markOpenDescriptorsCloseOnExec() {
     guard let directory = opendir("/proc/self/fd") else { return }
     defer { closedir(directory) }
     let own = dirfd(directory)
+    // The name is read in place: a dirent record is only as long as its name, so copying the whole struct (and
+    // its 256-byte name field) may read past the end of readdir's buffer.
+    guard let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else { return }
     while let entry = readdir(directory) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let name = String(cString: UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: CChar.self))
         guard let descriptor = Int32(name), descriptor > 2, descriptor != own else { continue }
         let flags = fcntl(descriptor, F_GETFD)
         if flags >= 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
