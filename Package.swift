@@ -43,6 +43,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libcurl for the client library's https with a private CA, client certificates and basic auth.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libpq, PostgreSQL's client, for the PostgreSQL storage backend: only Storage imports it.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // crypt(3) for the bcrypt hashes of the web configuration's basic_auth_users.
         .systemLibrary(name: "CCrypt"),
         // glibc's malloc tuning, for the executable's start-up only.
@@ -58,7 +60,9 @@ let package = Package(
         module("Series", dependencies: ["Model"]),
         module("Exposition", dependencies: ["Model"]),
         module("PromQL", dependencies: ["Model"]),
-        module("Fleet", dependencies: ["Model", "Exposition", "JSON"]),
+        // Cron expressions and their next runs in a time zone of the system's tz database.
+        module("Cron"),
+        module("Fleet", dependencies: ["Model", "Exposition", "JSON", "Cron"]),
         module("YAMLConfig", dependencies: ["Model", .product(name: "Yams", package: "Yams")]),
         module("Alerting", dependencies: ["Model", "JSON", "YAMLConfig"]),
         module("Rules", dependencies: ["Model", "PromQL", "Series", .product(name: "Yams", package: "Yams")]),
@@ -88,14 +92,14 @@ let package = Package(
         module(
             "Storage",
             dependencies: [
-                "Model", "Fleet", "JSON", "Rules", "Alerting", "RuleManager", "AlertPipeline", "Recovery",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "Model", "Fleet", "JSON", "Rules", "Alerting", "RuleManager", "AlertPipeline", "Recovery", "Cron",
+                "CLibPQ", .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         module(
             "Server",
             dependencies: [
                 "Model", "HTTP", "Exposition", "JSON", "Series", "RuleManager", "AlertPipeline", "Recovery", "Fleet",
-                "Storage", "PromQL", "YAMLConfig", "Rules", "Alerting", "CCrypt",
+                "Storage", "PromQL", "YAMLConfig", "Rules", "Alerting", "CCrypt", "Cron",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -118,6 +122,7 @@ let package = Package(
 
         tests("ModelTests", dependencies: ["Model"]),
         tests("JSONTests", dependencies: ["JSON"]),
+        tests("CronTests", dependencies: ["Cron"]),
         tests("SeriesTests", dependencies: ["Series", "Model", "PromQL"]),
         tests("YAMLConfigTests", dependencies: ["YAMLConfig"]),
         tests(
@@ -126,17 +131,19 @@ let package = Package(
         tests("ExpositionTests", dependencies: ["Exposition", "Model", "TestSupport"], resources: [.copy("testdata")]),
         tests("PromQLTests", dependencies: ["PromQL", "Model", "TestSupport"], resources: [.copy("testdata")]),
         tests("RulesTests", dependencies: ["Rules", "Model", "TestSupport"], resources: [.copy("testdata")]),
-        tests("FleetTests", dependencies: ["Fleet", "Model", "TestSupport"]),
+        tests("FleetTests", dependencies: ["Fleet", "Model", "TestSupport", "Cron"]),
         tests("HTTPTests", dependencies: ["HTTP"]),
         tests(
             "StorageTests",
             dependencies: [
                 "Storage", "TestSupport", "Alerting", "Model", "Fleet", "Rules", "RuleManager", "AlertPipeline",
+                "Recovery", "Cron",
             ]),
         tests(
             "ServerTests",
             dependencies: [
-                "Server", "RuleManager", "AlertPipeline", "TestSupport", "YAMLConfig", "Rules", "Model", "PromQL",
+                "Server", "RuleManager", "AlertPipeline", "TestSupport", "Recovery", "YAMLConfig", "Rules", "Model",
+                "PromQL",
                 "Alerting", .product(name: "Logging", package: "swift-log"),
             ]),
         tests(
@@ -177,5 +184,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "bench/rules", swiftSettings: strictSettings),
+        // Benchmark: the agents' activity history on disk and in memory (bench/README.md, "Agent activity").
+        .executableTarget(
+            name: "activity-bench", dependencies: ["Fleet", "Model", "Storage"], path: "bench/activity",
+            swiftSettings: strictSettings),
     ]
 )

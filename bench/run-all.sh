@@ -7,12 +7,16 @@
 #   2. GET /metrics with 10,000 agents loaded (metrics/load.py): render time, size plain and gzip,
 #      exposed series, microseconds per series, against the Pushgateway with 10,000 groups;
 #   3. the exporter's RSS empty and with 10,000 agents;
-#   4. (PROFILE=1) perf profiles of the exporter under the heartbeat load and during renders.
+#   4. (PROFILE=1) perf profiles of the exporter under the heartbeat load and during renders;
+#   5. (RULES_SIDE=1) bench/rules-side/run.sh: the shipped rules in the exporter and in a real Prometheus over
+#      LOADED agents beating every 15 s for RULES_SIDE_SECONDS (480); its summary is appended.
+# The 100,000-agent figures (and 1,000 and 10,000 with the rules loaded) are bench/scale.sh's.
 # Every measurement runs RUNS times; the summary gives medians and the same-run ratios.
 #
 # Environment: RUNS (3), DURATION (10s, per wrk run), SCRAPES (11), LOADED (10000 agents),
-# PROFILE (1: profile when perf works), BUILD (1: swift build -c release first; 0 to skip),
-# OUT (results folder, default a new /tmp/heartbeat-bench.*).  Takes about 9 minutes with the defaults:
+# PROFILE (1: profile when perf works), RULES_SIDE (1), RULES_SIDE_SECONDS (480),
+# BUILD (1: swift build -c release first; 0 to skip),
+# OUT (results folder, default a new /tmp/heartbeat-bench.*).  Takes about 17 minutes with the defaults:
 #   bench/run-all.sh            or e.g.   BUILD=0 RUNS=1 DURATION=2s bench/run-all.sh
 set -eu
 
@@ -75,8 +79,10 @@ start() {
     case "$1" in
     limit) "$LIMIT" "$SERVER_PORT" >"$SCRATCH/log" 2>&1 & ;;
     exporter)
-        env $EXPORTER_ENV "$EXPORTER" serve --web.listen-address "127.0.0.1:$SERVER_PORT" --storage.path "$SCRATCH" \
-            --log.level warning >"$SCRATCH/log" 2>&1 &
+        # Started in its scratch folder, so no rules/*.yml of the working directory is loaded: the Pushgateway
+        # evaluates no rules either (bench/scale.sh and bench/rules-side measure the exporter with them).
+        (cd "$SCRATCH" && exec env $EXPORTER_ENV "$EXPORTER" serve --web.listen-address "127.0.0.1:$SERVER_PORT" \
+            --storage.path "$SCRATCH" --log.level warning >"$SCRATCH/log" 2>&1) &
         ;;
     pushgateway)
         prometheus-pushgateway --web.listen-address="127.0.0.1:$SERVER_PORT" --persistence.file= \
@@ -317,3 +323,7 @@ if [ "${PROFILE:-1}" = 1 ] && perf record -e cpu-clock -o /dev/null true >/dev/n
     profile
 fi
 summary | tee "$OUT/summary.md"
+if [ "${RULES_SIDE:-1}" = 1 ]; then
+    AGENTS=$LOADED DURATION=${RULES_SIDE_SECONDS:-480} OUT="$OUT/rules-side" "$BENCH/rules-side/run.sh" |
+        tail -6 | tee -a "$OUT/summary.md"
+fi

@@ -31,3 +31,28 @@ public protocol NotificationLogStorage: Sendable {
     /// - Throws: ``StorageError`` when the log cannot be read.
     func loadNotificationLog() throws(StorageError) -> [NotificationLogEntry]
 }
+
+/// Where the alert pipeline keeps acknowledgements across restarts. Writes are committed before the API
+/// answers.
+public protocol AcknowledgementStorage: Sendable {
+    /// Inserts or replaces `acknowledgements` and deletes those with the IDs `ended`, in one transaction.
+    /// - Throws: ``StorageError`` when the write fails; nothing is then written.
+    func saveAcknowledgements(_ acknowledgements: [Acknowledgement], deleting ended: [String]) throws(StorageError)
+
+    /// Every saved acknowledgement.
+    /// - Throws: ``StorageError`` when they cannot be read or a stored matcher no longer parses.
+    func loadAcknowledgements() throws(StorageError) -> [Acknowledgement]
+}
+
+/// Where the alert pipeline keeps its notices (``Notice``) until their resolution has gone out, so that a notice
+/// notified firing before a restart is notified resolved after it.
+public protocol NoticeStorage: Sendable {
+    /// Inserts or replaces `notices` (by fingerprint) and deletes those with the fingerprints `ended`, in one
+    /// transaction.
+    /// - Throws: ``StorageError`` when the write fails; nothing is then written.
+    func saveNotices(_ notices: [Alerting.Alert], deleting ended: [Fingerprint]) throws(StorageError)
+
+    /// Every saved notice.
+    /// - Throws: ``StorageError`` when they cannot be read.
+    func loadNotices() throws(StorageError) -> [Alerting.Alert]
+}

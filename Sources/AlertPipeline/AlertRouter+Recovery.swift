@@ -34,11 +34,15 @@ extension AlertRouter {
     }
 
     /// Ends the hold because the agent recovered: a held alert never notified as firing is never sent, neither
-    /// firing nor resolved, once it resolves; one still firing at its group's next flush is sent as usual.
-    /// Dropping a hold that is not there changes nothing.
+    /// firing nor resolved, once it resolves; one the rule engine still sends as firing after this call is sent at
+    /// its group's next flush as usual. Called too when an agent whose ladder gave up beats again: its later alerts
+    /// no longer carry the ladder's `recovery` annotation. Dropping a hold that is not there changes nothing else.
     public func dropHold(agent: String) {
+        let now = clock.now()
         state.withLock { state in
-            _ = state.holds.end(agent, alerts: state.alerts.values.filter { $0.labels["agent"] == agent })
+            let own = state.alerts.values.filter { $0.labels["agent"] == agent }
+            _ = state.holds.end(agent, alerts: own, recoveredAt: now)
+            state.holds.forgetRelease(of: agent)
         }
     }
 
@@ -46,14 +50,17 @@ extension AlertRouter {
     /// `annotation` (what was tried, e.g. `restart: exit 1 after 0.4 s; replace: 503 twice`), kept on the rule
     /// engine's later resends of the same alert, and goes to its receivers at once: its groups flush now (still
     /// under Alertmanager's dedup, so an alert already notified before the hold is not repeated) and it is
-    /// forwarded to `alertmanager_configs`. A held alert that resolved meanwhile is never sent. Releasing an agent
-    /// that is not held changes nothing.
+    /// forwarded to `alertmanager_configs`. A held alert that resolved meanwhile is never sent. An alert about the
+    /// agent that starts firing later, until the agent is held or beats again (``dropHold(agent:)``), carries the
+    /// same annotation and goes out at once too (a rule whose `for` had not elapsed, a run refused before any rule
+    /// fired). Releasing an agent that is not held changes nothing.
     public func release(agent: String, annotation: String) {
         let now = clock.now()
         let released = state.withLock {
             state -> (forwarding: [Delivery], notifications: [AlertNotification], externalURL: String)? in
             let own = state.alerts.values.filter { $0.labels["agent"] == agent }
             guard state.holds.end(agent, alerts: own) else { return nil }
+            state.holds.released(agent, at: now, text: annotation)
             var released: [Alerting.Alert] = []
             for alert in own where !alert.isResolved(at: now) {
                 state.holds.note(alert, text: annotation)
@@ -72,6 +79,14 @@ extension AlertRouter {
         guard let released else { return }
         enqueue(released.forwarding)
         hand(released.notifications, externalURL: released.externalURL)
+    }
+
+    /// After a restart of the exporter, for an agent whose ladder had given up and that has not beaten since: its
+    /// alerts carry the `recovery` annotation again (the rule engine's restored alerts arrive with the first
+    /// evaluation), until the agent is held or beats again. The notification log decides, as always, whether
+    /// anything is sent.
+    public func noteReleased(agent: String, annotation: String) {
+        state.withLock { $0.holds.released(agent, at: .epoch, text: annotation) }
     }
 
     /// The agents whose alerts are held now, sorted.

@@ -50,7 +50,9 @@ extension AlertRouter {
             } catch {
                 return .failure(.storage(error))
             }
+            let created = state.silences.silence(id: written.id) == nil
             state.silences = silences
+            if created { announce(.silence(written, created: true), &state, at: now) }
             return .success(written)
         }
         return try result.get()

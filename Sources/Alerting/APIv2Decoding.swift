@@ -23,6 +23,24 @@ public enum APIv2Decoding {
             createdBy: try string(object, "createdBy"), comment: try string(object, "comment"))
     }
 
+    /// Decodes an acknowledgement, shaped like a silence without `startsAt` (`{"matchers", "createdBy",
+    /// "comment", "endsAt"?}`), with the same wording for what is wrong.
+    /// - Throws: ``SilenceError/badRequest(_:)`` or ``SilenceError/invalid(_:)`` (a matcher's regular expression).
+    public static func postableAcknowledgement(_ body: [UInt8]) throws(SilenceError) -> (
+        matchers: [LabelMatcher], createdBy: String, comment: String, endsAt: Timestamp?
+    ) {
+        let parsed: JSONValue
+        do throws(JSONParseError) {
+            parsed = try JSONParser.parse(body)
+        } catch {
+            throw .badRequest(error.description)
+        }
+        guard let object = parsed.objectValue else { throw .badRequest("body must be a JSON object") }
+        let matchers = try silenceMatchers(object["matchers"])
+        let endsAt: Timestamp? = object["endsAt"].map { $0.isNull } == false ? try time(object, "endsAt") : nil
+        return (matchers, try string(object, "createdBy"), try string(object, "comment"), endsAt)
+    }
+
     private static func silenceMatchers(_ value: JSONValue?) throws(SilenceError) -> [LabelMatcher] {
         guard let value, !value.isNull else { throw .badRequest("matchers in body is required") }
         guard let items = value.arrayValue else { throw .badRequest("matchers in body must be of type array") }

@@ -137,12 +137,41 @@ public enum APIv2Encoding {
 
     private static func writeStatus(_ status: AlertStatus, into json: inout JSONWriter) {
         json.beginObject()
+        if let acknowledgement = status.acknowledgedBy {
+            json.key("acknowledgedBy")
+            writeAcknowledgement(acknowledgement, into: &json)
+        }
         json.key("inhibitedBy")
         json.stringArray(status.inhibitedBy)
         json.key("silencedBy")
         json.stringArray(status.silencedBy)
         json.key("state")
         json.string(status.state.rawValue)
+        json.endObject()
+    }
+
+    /// `{"id", "matchers", "createdBy", "comment", "createdAt", "endsAt"?, "alerts"}`: an acknowledgement as
+    /// `GET /api/v1/alerts/acknowledgements` lists it (`alerts`: how many firings it covers).
+    public static func writeAcknowledgement(_ acknowledgement: Acknowledgement, into json: inout JSONWriter) {
+        json.beginObject()
+        json.key("id")
+        json.string(acknowledgement.id)
+        json.key("matchers")
+        json.beginArray()
+        for matcher in acknowledgement.matchers { writeMatcher(matcher, into: &json) }
+        json.endArray()
+        json.key("createdBy")
+        json.string(acknowledgement.createdBy)
+        json.key("comment")
+        json.string(acknowledgement.comment)
+        json.key("createdAt")
+        json.string(apiTimestamp(acknowledgement.createdAt))
+        if let endsAt = acknowledgement.endsAt {
+            json.key("endsAt")
+            json.string(apiTimestamp(endsAt))
+        }
+        json.key("alerts")
+        json.number(Double(acknowledgement.alerts.count))
         json.endObject()
     }
 

@@ -15,12 +15,16 @@ public struct Alert: Sendable, Equatable {
     /// When this version of the alert was received; a group only drops a resolved alert that was not
     /// updated since it was notified.
     public var updatedAt: Timestamp
+    /// Whether its rule keeps it firing only by `keep_firing_for`: the condition has cleared. The exporter's own
+    /// knowledge, never sent (Prometheus does not send it either); a recovery hold uses it.
+    public var keptFiring: Bool
 
     /// Creates an alert.
     public init(
         labels: Labels, annotations: Labels = .empty, startsAt: Timestamp, endsAt: Timestamp? = nil,
-        generatorURL: String = "", updatedAt: Timestamp
+        generatorURL: String = "", updatedAt: Timestamp, keptFiring: Bool = false
     ) {
+        self.keptFiring = keptFiring
         self.labels = labels
         self.annotations = annotations
         self.startsAt = startsAt

@@ -19,6 +19,9 @@ public struct AlertStatus: Sendable, Equatable {
     public var silencedBy: [String]
     /// Fingerprints of the alerts that inhibit it.
     public var inhibitedBy: [String]
+    /// The exporter's acknowledgement covering the alert, if any (not part of Alertmanager's status: written as
+    /// an extra `acknowledgedBy` member, which Alertmanager's clients ignore).
+    public var acknowledgedBy: Acknowledgement?
 
     /// Creates a status; ``state`` follows from whether anything suppresses the alert.
     public init(silencedBy: [String] = [], inhibitedBy: [String] = []) {

@@ -43,6 +43,22 @@ extension YAMLNodeReader {
         return names
     }
 
+    /// At least one matcher, in Alertmanager's syntax (each item may hold several, comma-separated): the
+    /// `matchers` of the configuration's sections that pick agents (recovery ladders, schedules, dependencies).
+    public func alertmanagerMatchers() throws(ConfigError) -> [LabelMatcher] {
+        var matchers: [LabelMatcher] = []
+        for item in try sequence() {
+            let text = try item.string()
+            do throws(MatcherError) {
+                matchers += try MatcherParser.parseList(text)
+            } catch {
+                throw item.error(error.message)
+            }
+        }
+        guard !matchers.isEmpty else { throw error("must list at least one matcher") }
+        return matchers
+    }
+
     /// A boolean written `true` or `false`.
     func bool() throws(ConfigError) -> Bool {
         switch try string() {

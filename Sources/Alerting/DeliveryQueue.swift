@@ -13,6 +13,10 @@ public struct Delivery: Sendable {
     public var deadline: Timestamp
     /// One attempt, given the time it may take.
     public var attempt: @Sendable (_ timeout: PrometheusDuration) async -> NotifyResult
+    /// What it carries, for the history: group key and labels, `firing` or `resolved`, how many alerts.
+    public var summary = DeliverySummary()
+    /// Which attempt ``DeliveryQueue/Callbacks/attempted`` reports: 1 for the first, 2 for the first retry, ….
+    public var attemptNumber = 0
 
     /// Creates a delivery.
     public init(
@@ -34,6 +38,29 @@ public struct Delivery: Sendable {
         ) { timeout in
             await notifier.notify(notification, timeout: timeout)
         }
+        summary = DeliverySummary(
+            groupKey: notification.groupKey, groupLabels: notification.groupLabels,
+            status: notification.firing.isEmpty ? "resolved" : "firing", alertCount: notification.alerts.count)
+    }
+}
+
+/// What a delivery carries, as the alert history records it.
+public struct DeliverySummary: Sendable, Equatable {
+    /// The aggregation group's key; empty for forwarded alerts.
+    public var groupKey = ""
+    /// The group's labels; for forwarded alerts, the labels they share.
+    public var groupLabels = Labels.empty
+    /// `firing` when it carries a firing alert, else `resolved`.
+    public var status = "firing"
+    /// How many alerts it carries.
+    public var alertCount = 0
+
+    /// Creates a summary.
+    public init(groupKey: String = "", groupLabels: Labels = .empty, status: String = "firing", alertCount: Int = 0) {
+        self.groupKey = groupKey
+        self.groupLabels = groupLabels
+        self.status = status
+        self.alertCount = alertCount
     }
 }
 
@@ -145,10 +172,12 @@ public final class DeliveryQueue: Sendable {
 
     private func run(_ delivery: Delivery) async -> Bool {
         var backoff = RetryBackoff()
+        var delivery = delivery
         while true {
             let remaining = delivery.deadline - clock.now()
             guard remaining > .zero else { return false }
             let result = await delivery.attempt(remaining)
+            delivery.attemptNumber += 1
             callbacks.attempted(delivery, result)
             switch result {
             case .success: return true

@@ -69,11 +69,15 @@ public struct Dispatcher: Sendable {
     ///
     /// - Parameter isMuted: whether an alert is silenced, inhibited or otherwise suppressed at `now`;
     ///   muted alerts are left out of notifications and of the dedup comparison, as in Alertmanager.
-    public mutating func tick(at now: Timestamp, isMuted: (Alert) -> Bool = { _ in false }) -> [AlertNotification] {
+    /// - Parameter isAcknowledged: whether an alert is acknowledged: a group whose firing alerts all are is not
+    ///   repeated at its `repeat_interval`.
+    public mutating func tick(
+        at now: Timestamp, isMuted: (Alert) -> Bool = { _ in false }, isAcknowledged: (Alert) -> Bool = { _ in false }
+    ) -> [AlertNotification] {
         var notifications: [AlertNotification] = []
         for id in groups.keys.sorted() {
             guard var group = groups[id], group.nextFlush <= now else { continue }
-            notifications += flush(&group, at: now, isMuted: isMuted)
+            notifications += flush(&group, at: now, isMuted: isMuted, isAcknowledged: isAcknowledged)
             groups[id] = group
         }
         removeEmptyGroups(at: now)
@@ -89,7 +93,7 @@ public struct Dispatcher: Sendable {
 
     private mutating func flush(
         _ group: inout AggregationGroup, at now: Timestamp,
-        isMuted: (Alert) -> Bool
+        isMuted: (Alert) -> Bool, isAcknowledged: (Alert) -> Bool
     ) -> [AlertNotification] {
         if group.pending != nil { group.pending = nil }  // outcomes not reported by the deadline: failed
         group.nextFlush = now + group.route.options.groupInterval
@@ -97,7 +101,9 @@ public struct Dispatcher: Sendable {
         guard !group.alerts.isEmpty else { return [] }
         let snapshot = group.snapshot(at: now)
         let unmuted = snapshot.filter { !isMuted($0) }
-        let notifications = unmuted.isEmpty ? [] : notificationsFor(group, unmuted, at: now)
+        let acknowledged = Set(unmuted.filter { $0.endsAt == nil && isAcknowledged($0) }.map(\.fingerprint))
+        let notifications =
+            unmuted.isEmpty ? [] : notificationsFor(group, unmuted, acknowledged: acknowledged, at: now)
         if notifications.isEmpty {
             group.dropNotifiedResolved(snapshot)
         } else {
@@ -107,7 +113,7 @@ public struct Dispatcher: Sendable {
     }
 
     private mutating func notificationsFor(
-        _ group: AggregationGroup, _ alerts: [Alert],
+        _ group: AggregationGroup, _ alerts: [Alert], acknowledged: Set<Fingerprint>,
         at now: Timestamp
     ) -> [AlertNotification] {
         let firing = Set(alerts.filter { $0.endsAt == nil }.map(\.fingerprint))
@@ -120,8 +126,11 @@ public struct Dispatcher: Sendable {
                 NotificationLogEntry.needsUpdate(
                     entry, firing: firing, resolved: resolved,
                     sendResolved: integration.sendResolved,
-                    repeatInterval: options.repeatInterval, now: now)
-            else { continue }
+                    repeatInterval: options.repeatInterval, now: now, acknowledged: acknowledged)
+            else {
+                keepAcknowledged(entry, firing: firing, acknowledged: acknowledged, options: options, at: now)
+                continue
+            }
             var notification = AlertNotification(
                 id: nextNotificationID, key: key, integration: integration, groupKey: group.groupKey,
                 groupLabels: group.labels, alerts: alerts, firing: firing, resolved: resolved, createdAt: now,
@@ -172,6 +181,32 @@ public struct Dispatcher: Sendable {
             expiresAt: now + 2 * notification.repeatInterval)
         notificationLog.log(entry)
         logUpdates.append(entry)
+    }
+
+    /// A repeat left out because its alerts are acknowledged: the entry is kept as long as a repeat would have
+    /// kept it (its expiry moves on), so that the resolution is still sent and nothing is notified as new.
+    private mutating func keepAcknowledged(
+        _ entry: NotificationLogEntry?, firing: Set<Fingerprint>, acknowledged: Set<Fingerprint>,
+        options: RouteOptions, at now: Timestamp
+    ) {
+        guard var entry, !firing.isEmpty, firing.isSubset(of: acknowledged),
+            entry.expiresAt < now + 2 * options.repeatInterval - options.groupInterval
+        else { return }
+        entry.expiresAt = now + 2 * options.repeatInterval
+        notificationLog.log(entry)
+        logUpdates.append(entry)
+    }
+
+    /// Alerts that a silence muted and that still fire when it ends are notified at their group's next flush,
+    /// not after `repeat_interval` (Alertmanager waits: its issue 730): they leave the notification log's firing
+    /// sets, so the next flush finds them new.
+    public mutating func renotify(_ fingerprints: Set<Fingerprint>) {
+        guard !fingerprints.isEmpty else { return }
+        for var entry in notificationLog.allEntries where !entry.firingAlerts.isDisjoint(with: fingerprints) {
+            entry.firingAlerts.subtract(fingerprints)
+            notificationLog.log(entry)
+            logUpdates.append(entry)
+        }
     }
 
     /// The notification log entries written since the last call, to persist.

@@ -94,15 +94,20 @@ public struct NotificationLog: Sendable {
 
 extension NotificationLogEntry {
     /// Alertmanager's DedupStage: whether a group whose unmuted alerts are `firing` and `resolved` must be
-    /// notified, given this last entry (nil when never notified).
+    /// notified, given this last entry (nil when never notified). A group whose firing alerts are all
+    /// `acknowledged` is not repeated at `repeatInterval` (the exporter's acknowledgements; a new or resolved
+    /// alert still notifies).
     static func needsUpdate(
         _ entry: NotificationLogEntry?, firing: Set<Fingerprint>, resolved: Set<Fingerprint>,
-        sendResolved: Bool, repeatInterval: PrometheusDuration, now: Timestamp
+        sendResolved: Bool, repeatInterval: PrometheusDuration, now: Timestamp,
+        acknowledged: Set<Fingerprint> = []
     ) -> Bool {
-        guard let entry else { return !firing.isEmpty }
+        // An entry expires after twice the repeat interval; acknowledged alerts are not notified again for that.
+        guard let entry else { return !firing.isEmpty && !firing.isSubset(of: acknowledged) }
         if !firing.isSubset(of: entry.firingAlerts) { return true }
         if firing.isEmpty { return !entry.firingAlerts.isEmpty }
         if sendResolved && !resolved.isSubset(of: entry.resolvedAlerts) { return true }
+        if firing.isSubset(of: acknowledged) { return false }
         return entry.timestamp < now - repeatInterval
     }
 }

@@ -19,7 +19,7 @@ public struct URLSessionTransport: HTTPTransport {
         let session = URLSession(configuration: .ephemeral)
         defer { session.finishTasksAndInvalidate() }
         do {
-            let (data, response) = try await session.data(for: request)
+            let (data, response) = try await session.cancellableData(for: request)
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0
             return HTTPTransportResponse(status: status, body: Array(data))
         } catch {

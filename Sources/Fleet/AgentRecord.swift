@@ -49,6 +49,11 @@ public struct AgentRecord: Sendable {
     public var runID: String?
     public var seq: UInt64?
     public var intervalSeconds: Double?
+    /// The schedule the agent's beats last carried; kept until the agent is deleted.
+    public var schedule: AgentSchedule?
+    /// The runs the schedule that judges the agent expects after its last beat, as last worked out (on each beat
+    /// and sweep); nil when no schedule judges it. Kept in memory only.
+    public internal(set) var scheduleDeadlines: ScheduleDeadlines?
     public var selfReportedStatus: SelfReportedStatus?
     public var currentTask: String?
     public var firstSeen: Timestamp
@@ -59,8 +64,15 @@ public struct AgentRecord: Sendable {
     /// The error text of the latest failed task that carried one, and when its beat arrived. Kept in memory
     /// only: an exporter restart forgets it (the failure counts are persisted).
     public var lastTaskError: TaskError?
+    /// The run of a batch job under way: between a start and the next beat with a task outcome.
+    public var openRun: OpenRun?
+    /// The last finished run of a batch job (``AgentRegistry/ingest(_:at:)`` explains when a beat finishes one).
+    public var lastRun: FinishedRun?
     /// The agent's recent cost marks, for its cost per hour (in memory only).
     public var costWindow = CostWindow()
+    /// The 5-minute activity bucket being filled (in memory only; closed buckets are stored through
+    /// ``ActivityStorage``); nil until the next counted beat after the last one was closed.
+    public var openActivity: OpenActivity?
     /// Set while an operator has the agent killed.
     public var killed: OperatorAction?
     /// When an operator last resumed the agent. A killed agent stops beating, as it is told; its silence is
@@ -72,6 +84,29 @@ public struct AgentRecord: Sendable {
     /// Set while a recovery ladder works on the agent (``AgentRegistry/beginRecovery(_:ladder:step:at:)``).
     /// Kept in memory only: the ladder's own storage restores it after a restart of the exporter.
     public var recovery: AgentRecovery?
+    /// The operator's latest maintenance window, kept after it ends: its end re-arms the thresholds
+    /// (``silentSince``). The agent is in ``HealthState/maintenance`` while the window is open.
+    public var maintenance: MaintenanceWindow?
+    /// When the exporter started watching again, for an agent that was healthy when it stopped: its silence counts
+    /// from there, not from its last beat, so the exporter's own downtime is not held against it (a restart after
+    /// an outage longer than the thresholds would otherwise page every agent still alive). Not stored.
+    public var watchedSince: Timestamp?
+    /// Set by a beat carrying `"ephemeral": true` (a batch worker, a serverless run): never judged degraded,
+    /// forgotten as soon as it stops, and after `health.forget_after` once unreachable. A later beat carrying
+    /// `"ephemeral": false` clears it; a beat without the field leaves it as it is.
+    public var ephemeral = false
+    /// The `grace_seconds` of the agent's latest beat: added to both thresholds until the next beat (one long task).
+    public var beatGrace: PrometheusDuration?
+    /// The agents this one depends on, as its beats last declared them (`depends_on`); a beat without the field
+    /// leaves it as it is, an empty list clears it. The configuration's `dependencies:` add to it
+    /// (``DependencyMap``).
+    public var dependsOn: [String] = []
+    /// The agent's task outcomes in a row and the time of its latest ones (``TaskStreak``).
+    public var streak = TaskStreak()
+    /// True for an agent the configuration expects (``ExpectedAgent``) that has not beaten since it was listed: its
+    /// state is ``HealthState/missing``. It is stored, and restored as awaiting (it has counted no heartbeat), so
+    /// ``firstSeen`` (when it was first listed) outlives a restart.
+    public var awaitingFirstBeat = false
     /// The state last recorded in the history; age-based changes are noticed by ``AgentRegistry/sweep(at:)``.
     public var recordedState: HealthState
     public var stateSince: Timestamp
@@ -95,24 +130,55 @@ public struct AgentRecord: Sendable {
         refreshRenderedLabels()
     }
 
-    /// The agent's state at `now` under `policy`: killed, then stopped, then recovering win over the age of the
-    /// last beat.
+    /// The agent's state at `now` under `policy`: killed, then stopped, then an open maintenance window, then
+    /// recovering, then missing (expected and never seen) win over the age of the last beat. An ephemeral agent is
+    /// never degraded: it is healthy until it is unreachable.
     public func state(at now: Timestamp, policy: HealthPolicy) -> HealthState {
         if killed != nil { return .killed }
         if stopped != nil { return .stopped }
+        if let maintenance, maintenance.isOpen(at: now) { return .maintenance }
         if recovery != nil { return .recovering }
-        return policy.ageState(lastBeat: silentSince, now: now, thresholds: thresholds(policy))
+        if awaitingFirstBeat { return .missing }
+        let state = policy.ageState(lastBeat: silentSince, now: now, thresholds: judgement(policy).thresholds)
+        return ephemeral && state == .degraded ? .healthy : state
     }
 
-    /// Where the agent's silence counts from: its last beat, or the resume when that came later.
+    /// Where the agent's silence counts from: its last beat, or the resume, the end of a maintenance window or the
+    /// exporter's start (``watchedSince``) when that came later.
     public var silentSince: Timestamp {
-        guard let resumedAt, resumedAt > lastBeat else { return lastBeat }
-        return resumedAt
+        var since = lastBeat
+        if let watchedSince, watchedSince > since { since = watchedSince }
+        if let resumedAt, resumedAt > since { since = resumedAt }
+        if let end = maintenance?.until, end > since { since = end }
+        return since
     }
 
     /// The thresholds that apply to this agent.
     public func thresholds(_ policy: HealthPolicy) -> HealthThresholds {
-        policy.thresholds(agentType: agentType, interval: intervalSeconds)
+        judgement(policy).thresholds
+    }
+
+    /// The thresholds that apply to this agent under `policy`, and where they come from; a beat's `grace_seconds`
+    /// stretches both until the next beat.
+    public func judgement(_ policy: HealthPolicy) -> HealthJudgement {
+        var judgement = policy.judgement(for: self)
+        if let beatGrace {
+            judgement.thresholds.degradedAfter += beatGrace
+            judgement.thresholds.unreachableAfter += beatGrace
+        }
+        return judgement
+    }
+
+    /// How long the open run may last before it is reported: the start's `max_runtime_seconds`, else the
+    /// `max_runtime` of the schedule that judges the agent; nil when neither says.
+    public var maxRuntime: PrometheusDuration? {
+        openRun?.maxRuntime ?? scheduleDeadlines?.schedule.maxRuntime ?? schedule?.maxRuntime
+    }
+
+    /// Whether the open run has lasted longer than ``maxRuntime`` at `now`.
+    public func isRunningTooLong(at now: Timestamp) -> Bool {
+        guard let openRun, let maxRuntime else { return false }
+        return now - openRun.startedAt > maxRuntime
     }
 
     /// Records a transition to `state` and keeps the in-memory history bounded.

@@ -29,15 +29,24 @@ extension AgentRegistry {
     }
 
     /// Deregisters an agent that stops on purpose: state `stopped`, no alerts, forgotten after
-    /// `stopped_retention` unless it beats again.
+    /// `stopped_retention` unless it beats again. An ephemeral agent (``AgentRecord/ephemeral``) is forgotten at
+    /// once, unless killed.
     @discardableResult
     public func stop(_ name: String, action: OperatorAction) throws(RegistryError) -> AgentRecord {
-        try update(name) { record, shard in
+        let record = try update(name) { record, shard in
             guard record.stopped == nil else { return }
             record.stopped = action
             guard record.killed == nil else { return }
             shard.record(record.transition(to: .stopped, at: action.at, reason: action.describe("stopped")))
         }
+        if record.ephemeral, record.killed == nil {
+            try withShard(of: name) { (shard) throws(RegistryError) in
+                guard shard.agents.removeValue(forKey: name) != nil else { return }
+                forget(name, in: &shard)
+                noteForgotten(ForgottenAgent(name: name, reason: .stopped, at: action.at))
+            }
+        }
+        return record
     }
 
     /// Forgets an agent, its series and its history.
@@ -48,14 +57,18 @@ extension AgentRegistry {
         }
     }
 
-    private func forget(_ name: String, in shard: inout Shard) {
+    func forget(_ name: String, in shard: inout Shard) {
         shard.dirty.remove(name)
         shard.deleted.insert(name)
         shard.pendingTransitions.removeAll { $0.agent == name }
+        shard.pendingReceipts.removeAll { $0.agent == name }
+        shard.controlled.remove(name)
         releaseAgentSlot()
+        forgetDependencies(of: name)
+        noteRemoved(name)
     }
 
-    private func update(
+    func update(
         _ name: String, _ change: (inout AgentRecord, inout Shard) -> Void
     ) throws(RegistryError) -> AgentRecord {
         try withShard(of: name) { (shard) throws(RegistryError) -> AgentRecord in
@@ -63,6 +76,7 @@ extension AgentRegistry {
             change(&record, &shard)
             shard.agents[name] = record
             shard.dirty.insert(name)
+            shard.controlled.insert(name)
             return record
         }
     }
@@ -84,15 +98,33 @@ extension AgentRegistry {
         var made: [Transition] = []
         for name in Array(shard.agents.keys) {
             guard var record = shard.agents[name] else { continue }
-            if let stopped = record.stopped, record.killed == nil, now - stopped.at >= policy.stoppedRetention {
+            if let stopped = record.stopped, record.killed == nil,
+                record.ephemeral || now - stopped.at >= policy.stoppedRetention
+            {
                 shard.agents[name] = nil
                 forget(name, in: &shard)
+                noteForgotten(ForgottenAgent(name: name, reason: .stopped, at: now))
                 continue
             }
+            let deadlines = policy.judgement(for: record).schedule
+            if deadlines != record.scheduleDeadlines {
+                record.scheduleDeadlines = deadlines
+                shard.agents[name]?.scheduleDeadlines = deadlines
+            }
             let state = record.state(at: now, policy: policy)
+            if Self.isForgettable(record, state: state, at: now, policy: policy) {
+                shard.agents[name] = nil
+                forget(name, in: &shard)
+                noteForgotten(ForgottenAgent(name: name, reason: .unreachable, at: now))
+                continue
+            }
             guard state != record.recordedState else { continue }
             shard.agents[name] = nil
-            let reason = Self.silenceReason(record, at: now)
+            let reason =
+                record.scheduleDeadlines.flatMap {
+                    Self.scheduleReason($0, state: state, runningSince: record.openRun?.startedAt)
+                }
+                ?? Self.silenceReason(record, at: now)
             let transition = record.transition(to: state, at: now, reason: reason)
             shard.record(transition)
             made.append(transition)
@@ -102,10 +134,56 @@ extension AgentRegistry {
         return made
     }
 
-    /// `no heartbeat for 5m`, or `no heartbeat for 1h30m, 5m since resumed` when the silence counts from a resume.
+    /// `late: …` or `missed: …` when a schedule judges the agent and it became degraded or unreachable. A job whose
+    /// run is still open (`runningSince`) is said to be running since its start, not to have not started: the runs
+    /// due after its start have not started because it has not finished.
+    private static func scheduleReason(
+        _ deadlines: ScheduleDeadlines, state: HealthState, runningSince: Timestamp? = nil
+    ) -> String? {
+        let grace = deadlines.schedule.grace
+        let cron = deadlines.schedule.cron
+        if let runningSince {
+            let running = "running since \(runningSince.goRFC3339) and not finished"
+            switch state {
+            case .degraded:
+                return "late: \(running); the next run, due at \(deadlines.nextRun.goRFC3339) (\(cron)), "
+                    + "has not started within its grace of \(grace)"
+            case .unreachable:
+                return "missed: \(running); the runs due at \(deadlines.nextRun.goRFC3339) and "
+                    + "\(deadlines.secondRun.goRFC3339) (\(cron)) have not started within their grace of \(grace)"
+            default:
+                return nil
+            }
+        }
+        switch state {
+        case .degraded:
+            return
+                "late: the run due at \(deadlines.nextRun.goRFC3339) (\(cron)) has not started within "
+                + "its grace of \(grace)"
+        case .unreachable:
+            return "missed: the runs due at \(deadlines.nextRun.goRFC3339) and \(deadlines.secondRun.goRFC3339) "
+                + "(\(cron)) have not started within their grace of \(grace)"
+        default:
+            return nil
+        }
+    }
+
+    /// `no heartbeat for 5m`, or `no heartbeat for 1h30m, 5m since resumed` when the silence counts from a resume
+    /// (or from the end of a maintenance window, or from the exporter's start), with the grace of the last beat.
     private static func silenceReason(_ record: AgentRecord, at now: Timestamp) -> String {
-        let silence = (now - record.lastBeat).truncated(to: .seconds(1))
-        guard record.silentSince > record.lastBeat else { return "no heartbeat for \(silence)" }
-        return "no heartbeat for \(silence), \((now - record.silentSince).truncated(to: .seconds(1))) since resumed"
+        if record.recordedState == .maintenance, let window = record.maintenance, now >= window.until {
+            return "maintenance ended at \(window.until.goRFC3339)"
+        }
+        var reason = "no heartbeat for \((now - record.lastBeat).truncated(to: .seconds(1)))"
+        let since = record.silentSince
+        if since > record.lastBeat {
+            let from =
+                since == record.watchedSince
+                ? "since the exporter started"
+                : since == record.maintenance?.until ? "since maintenance ended" : "since resumed"
+            reason += ", \((now - since).truncated(to: .seconds(1))) \(from)"
+        }
+        if let grace = record.beatGrace { reason += " (the last beat asked for \(grace) of grace)" }
+        return reason
     }
 }

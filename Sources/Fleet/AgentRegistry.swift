@@ -10,14 +10,21 @@ public final class AgentRegistry: Sendable {
         public var maxAgents: Int = 10_000
         public var policy: HealthPolicy = .standard
         public var taskDurationBounds: [Double] = DurationHistogram.defaultUpperBounds
+        /// How the fleet's series are exposed (and sampled for the rules): labels dropped, histograms per type.
+        public var exposition = ExpositionOptions.standard
+        /// The configuration's `dependencies:`: which agents depend on which, besides what beats declare.
+        public var dependencyRules: [DependencyRule] = []
 
         public init(
             maxAgents: Int = 10_000, policy: HealthPolicy = .standard,
-            taskDurationBounds: [Double] = DurationHistogram.defaultUpperBounds
+            taskDurationBounds: [Double] = DurationHistogram.defaultUpperBounds,
+            exposition: ExpositionOptions = .standard, dependencyRules: [DependencyRule] = []
         ) {
             self.maxAgents = maxAgents
             self.policy = policy
             self.taskDurationBounds = taskDurationBounds
+            self.exposition = exposition
+            self.dependencyRules = dependencyRules
         }
     }
 
@@ -31,6 +38,14 @@ public final class AgentRegistry: Sendable {
     /// Transitions made so far, per target state, for `heartbeat_exporter_state_transitions_total`.
     private let transitionCounts = Mutex<[HealthState: UInt64]>([:])
 
+    /// Counts changes of the dependency graph: declarations, reconfigurations, agents restored or forgotten.
+    let graphGeneration = Atomic<Int>(0)
+    /// Protects the dependency edges a beat's declaration is checked against and the latest dependency map.
+    let dependencies = Mutex(DependencyState())
+
+    /// Agents forgotten by sweeps and not yet logged, and how many were forgotten since start, per reason.
+    let forgetLog = Mutex(ForgetLog())
+
     public init(configuration: Configuration = Configuration()) {
         self.configuration = Mutex(configuration)
         self.shards = (0..<Self.shardCount).map { _ in ShardBox() }
@@ -42,6 +57,7 @@ public final class AgentRegistry: Sendable {
     /// Replaces limits and thresholds (on reload); existing agents are judged by the new policy from now on.
     public func reconfigure(_ new: Configuration) {
         configuration.withLock { $0 = new }
+        dependencyGraphChanged()
     }
 
     /// The number of agents known.
@@ -83,6 +99,7 @@ public final class AgentRegistry: Sendable {
 
     private func countTransitions(_ transitions: ArraySlice<Transition>) {
         guard !transitions.isEmpty else { return }
+        noteDependencyTransitions(transitions)
         transitionCounts.withLock { counts in
             for transition in transitions { counts[transition.to, default: 0] += 1 }
         }
@@ -142,6 +159,14 @@ struct Shard {
     /// Agents deleted since the last drain (their stored rows and history go too).
     var deleted: Set<String> = []
     var pendingTransitions: [Transition] = []
+    /// What each counted beat since the last drain added, for a shared database to apply once (``BeatReceipt``).
+    var pendingReceipts: [BeatReceipt] = []
+    /// Agents whose operator-set fields (kill, stop, maintenance) changed since the last drain: a shared database
+    /// takes these fields only from such a write, never from a node that merely counted a beat.
+    var controlled: Set<String> = []
+    /// Activity buckets closed when a beat arrived in a later bucket, not yet taken by
+    /// ``AgentRegistry/closeActivity(at:scanAll:)``.
+    var closedActivity: [ActivityBucket] = []
 
     mutating func record(_ transition: Transition) {
         pendingTransitions.append(transition)
@@ -158,6 +183,8 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
     case notRecoverable(String, HealthState)
     /// The agent is not being recovered, so a ladder's step cannot be set.
     case notRecovering(String)
+    /// A beat's `depends_on` would close a dependency cycle.
+    case dependencyCycle(DependencyCycle)
 
     public var description: String {
         switch self {
@@ -165,6 +192,7 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
         case .agentLimitReached(let limit): "agent limit reached: \(limit) agents are known (--agents.max)"
         case .notRecoverable(let name, let state): "agent \"\(name)\" is \(state.rawValue) and cannot be recovered"
         case .notRecovering(let name): "agent \"\(name)\" is not being recovered"
+        case .dependencyCycle(let cycle): "field \"depends_on\": \(cycle)"
         }
     }
 }

@@ -15,6 +15,11 @@ public protocol AgentStorage: Sendable {
     /// The most recent `limit` transitions of `agent`, oldest first.
     /// - Throws: ``StorageError`` when the history cannot be read.
     func history(of agent: String, limit: Int) throws(StorageError) -> [Transition]
+
+    /// `agent`'s transitions at or after `since`, however many, preceded by the last one before `since` (the state at
+    /// `since`), oldest first.
+    /// - Throws: ``StorageError`` when the history cannot be read.
+    func history(of agent: String, since: Timestamp) throws(StorageError) -> [Transition]
 }
 
 extension AgentStorage {

@@ -41,6 +41,30 @@ public struct DurationHistogram: Sendable, Equatable {
         }
     }
 
+    /// Adds `other`'s observations. When its bounds differ (it was made before a reload changed them), each of
+    /// its observations counts in the bucket of its own nearest bound at or below one of these bounds, the lowest
+    /// such bucket that surely holds it: counts only err towards slower, never towards faster.
+    public mutating func add(_ other: DurationHistogram) {
+        if other.upperBounds == upperBounds {
+            for index in bucketCounts.indices { bucketCounts[index] += other.bucketCounts[index] }
+        } else {
+            let otherCumulative = other.cumulativeCounts
+            var previous: UInt64 = 0
+            var otherIndex = -1
+            for (index, bound) in upperBounds.enumerated() {
+                while otherIndex + 1 < other.upperBounds.count, other.upperBounds[otherIndex + 1] <= bound {
+                    otherIndex += 1
+                }
+                let cumulative = otherIndex >= 0 ? otherCumulative[otherIndex] : 0
+                bucketCounts[index] += cumulative - previous
+                previous = cumulative
+            }
+            bucketCounts[upperBounds.count] += other.count - previous
+        }
+        sum += other.sum
+        count += other.count
+    }
+
     /// The same observations re-bucketed is impossible, so a change of bounds starts afresh.
     public func withUpperBounds(_ bounds: [Double]) -> DurationHistogram {
         bounds == upperBounds ? self : DurationHistogram(upperBounds: bounds)

@@ -31,8 +31,19 @@ public enum FleetFamilies {
         gauge("agent_active_tasks", "Tasks the agent is working on, as it last reported.") { agent, _ in
             agent.gauges.activeTasks
         },
+        gauge(
+            "agent_consecutive_failures",
+            "Tasks the agent failed in a row; 0 after a success. Absent before its first task."
+        ) { agent, _ in
+            agent.streak.lastSuccessAt == nil && agent.streak.lastFailureAt == nil
+                ? nil : agent.streak.consecutiveFailures
+        },
         counter("agent_cost_usd_total", "Cost the agent reported, in US dollars.") { agent, _ in agent.counters.costUSD
         },
+        gauge(
+            "agent_ephemeral",
+            "1 for an agent whose beats say it is ephemeral (forgotten once it stops or goes silent); absent otherwise."
+        ) { agent, _ in agent.ephemeral ? 1 : nil },
         counter("agent_errors_total", "Errors the agent reported.") { agent, _ in agent.counters.errors },
         FleetFamily(
             name: "agent_health", type: .gauge,
@@ -49,12 +60,57 @@ public enum FleetFamilies {
             name: "agent_info", type: .gauge, help: "Identity of the agent: its type, host and own labels; always 1.",
             kind: .info),
         gauge("agent_killed", "1 while an operator has the agent killed.") { agent, _ in agent.killed == nil ? 0 : 1 },
+        gauge(
+            "agent_last_failure_timestamp_seconds",
+            "Unix time of the heartbeat that reported the agent's latest failed task."
+        ) {
+            agent, _ in agent.streak.lastFailureAt?.seconds
+        },
         gauge("agent_last_heartbeat_timestamp_seconds", "Unix time of the agent's last counted heartbeat.") {
             agent, _ in
-            agent.lastBeat.seconds
+            agent.awaitingFirstBeat ? nil : agent.lastBeat.seconds
         },
+        gauge(
+            "agent_last_run_duration_seconds",
+            "Duration of the agent's last finished run, measured by the exporter from its start to its finish."
+        ) { agent, _ in agent.lastRun?.duration?.seconds },
+        gauge("agent_last_run_exit_code", "Exit code of the agent's last finished run, when its finish carried one.") {
+            agent, _ in
+            agent.lastRun?.exitCode.map(Double.init)
+        },
+        gauge("agent_last_run_success", "1 when the agent's last finished run succeeded, 0 when it failed.") {
+            agent, _ in
+            agent.lastRun.map { $0.success ? 1 : 0 }
+        },
+        gauge("agent_last_run_timestamp_seconds", "Unix time the agent's last run finished.") { agent, _ in
+            agent.lastRun?.finishedAt.seconds
+        },
+        gauge(
+            "agent_last_success_timestamp_seconds",
+            "Unix time of the heartbeat that reported the agent's latest successful task."
+        ) {
+            agent, _ in agent.streak.lastSuccessAt?.seconds
+        },
+        gauge(
+            "agent_last_task_duration_seconds",
+            "Duration of the agent's latest task that reported a latency, in seconds."
+        ) {
+            agent, _ in agent.streak.lastTaskDurationSeconds
+        },
+        gauge(
+            "agent_maintenance_until_timestamp_seconds",
+            "Unix time the agent's open maintenance window ends; absent when none is open."
+        ) { agent, state in state == .maintenance ? agent.maintenance?.until.seconds : nil },
         gauge("agent_memory_bytes", "Memory the agent reported using, in bytes.") { agent, _ in agent.gauges.memoryBytes
         },
+        gauge(
+            "agent_missing_since_timestamp_seconds",
+            "Unix time an expected agent that has never sent a heartbeat was first listed (kept across restarts)."
+        ) { agent, state in state == .missing ? agent.firstSeen.seconds : nil },
+        gauge(
+            "agent_next_run_timestamp_seconds",
+            "Unix time the first run after the agent's last heartbeat is due, for agents judged by a schedule."
+        ) { agent, _ in agent.scheduleDeadlines?.nextRun.seconds },
         gauge("agent_queue_depth", "Work items waiting for the agent, as it last reported.") { agent, _ in
             agent.gauges.queueDepth
         },
@@ -62,6 +118,17 @@ public enum FleetFamilies {
             state == .recovering ? 1 : 0
         },
         counter("agent_restarts_total", "Restarts of the agent (new run_id).") { agent, _ in agent.counters.restarts },
+        gauge(
+            "agent_run_max_runtime_seconds",
+            "How long the agent's open run may last before it runs too long, from its start or its schedule."
+        ) { agent, _ in agent.openRun == nil ? nil : agent.maxRuntime?.seconds },
+        gauge("agent_run_started_timestamp_seconds", "Unix time the agent's open run started.") { agent, _ in
+            agent.openRun?.startedAt.seconds
+        },
+        gauge("agent_running", "1 between a run's start and its finish, 0 otherwise; for agents that run as jobs.") {
+            agent, _ in
+            agent.openRun != nil ? 1 : (AgentRegistry.isJob(agent) ? 0 : nil)
+        },
         FleetFamily(
             name: "agent_task_duration_seconds", type: .histogram, help: "Duration of the agent's tasks, in seconds.",
             kind: .taskDurations),

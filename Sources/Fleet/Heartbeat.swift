@@ -12,6 +12,9 @@ public struct Heartbeat: Sendable, Equatable {
     public var seq: UInt64?
     /// How often the agent promises to beat, in seconds; scales its health thresholds.
     public var intervalSeconds: Double?
+    /// When the agent expects to run (a cron expression, time zone and grace); judges its health instead of the
+    /// interval unless the operator's configuration says otherwise.
+    public var schedule: AgentSchedule?
     /// What the agent says of itself; shown, not used to judge health.
     public var status: SelfReportedStatus?
     public var currentTask: String?
@@ -22,10 +25,23 @@ public struct Heartbeat: Sendable, Equatable {
     /// Tasks finished since the previous beat.
     public var tasks: [TaskReport]
     public var metrics: HeartbeatMetrics
+    /// Whether the beat opens or closes a run of a batch job, and the run's details (`run`, `max_runtime_seconds`,
+    /// `exit_code`, `output`).
+    public var run = RunSignal()
+    /// `ephemeral`: true for a batch worker or serverless run that is forgotten once it stops or goes silent
+    /// (``AgentRecord/ephemeral``); nil when the beat does not say.
+    public var ephemeral: Bool?
+    /// `grace_seconds`: extra time added to the agent's thresholds until its next beat, for one long task; at most
+    /// ``HeartbeatLimits/maxGraceSeconds``.
+    public var graceSeconds: Double?
+    /// `depends_on`: the agents this one depends on (at most ``DependencyLimits/maxDependencies``, agent names);
+    /// while one of them is down its alerts are muted. Nil when the beat does not say.
+    public var dependsOn: [String]?
 
     public init(
         agent: String, agentType: String? = nil, host: String? = nil, runID: String? = nil, seq: UInt64? = nil,
-        intervalSeconds: Double? = nil, status: SelfReportedStatus? = nil, currentTask: String? = nil,
+        intervalSeconds: Double? = nil, schedule: AgentSchedule? = nil, status: SelfReportedStatus? = nil,
+        currentTask: String? = nil,
         taskProgress: Double? = nil, labels: [(name: String, value: String)] = [], tasks: [TaskReport] = [],
         metrics: HeartbeatMetrics = HeartbeatMetrics()
     ) {
@@ -35,6 +51,7 @@ public struct Heartbeat: Sendable, Equatable {
         self.runID = runID
         self.seq = seq
         self.intervalSeconds = intervalSeconds
+        self.schedule = schedule
         self.status = status
         self.currentTask = currentTask
         self.taskProgress = taskProgress
@@ -45,10 +62,12 @@ public struct Heartbeat: Sendable, Equatable {
 
     public static func == (lhs: Heartbeat, rhs: Heartbeat) -> Bool {
         lhs.agent == rhs.agent && lhs.agentType == rhs.agentType && lhs.host == rhs.host && lhs.runID == rhs.runID
-            && lhs.seq == rhs.seq && lhs.intervalSeconds == rhs.intervalSeconds && lhs.status == rhs.status
+            && lhs.seq == rhs.seq && lhs.intervalSeconds == rhs.intervalSeconds && lhs.schedule == rhs.schedule
+            && lhs.status == rhs.status
             && lhs.currentTask == rhs.currentTask && lhs.taskProgress == rhs.taskProgress
             && lhs.labels.elementsEqual(rhs.labels, by: { $0 == $1 }) && lhs.tasks == rhs.tasks
-            && lhs.metrics == rhs.metrics
+            && lhs.metrics == rhs.metrics && lhs.run == rhs.run && lhs.ephemeral == rhs.ephemeral
+            && lhs.graceSeconds == rhs.graceSeconds && lhs.dependsOn == rhs.dependsOn
     }
 }
 

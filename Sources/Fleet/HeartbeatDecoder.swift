@@ -26,12 +26,17 @@ public struct HeartbeatDecoder: Sendable {
         beat.runID = try fields.text("run_id", maxBytes: limits.maxRunIDBytes)
         beat.seq = try fields.integer("seq", max: limits.maxSeq).map { UInt64($0) }
         beat.intervalSeconds = try intervalSeconds(fields)
+        beat.schedule = try schedule(fields)
         beat.status = try status(fields)
         beat.currentTask = try fields.text("current_task", maxBytes: limits.maxCurrentTaskBytes, allowEmpty: true)
         beat.taskProgress = try fields.number("task_progress", in: 0...1)
         beat.labels = try labels(fields)
         beat.tasks = try tasks(fields)
         beat.metrics = try metrics(fields)
+        beat.run = try run(fields, tasks: beat.tasks)
+        beat.ephemeral = try fields.bool("ephemeral")
+        beat.graceSeconds = try fields.number("grace_seconds", in: 0...limits.maxGraceSeconds)
+        beat.dependsOn = try dependsOn(fields, agent: beat.agent)
         return beat
     }
 

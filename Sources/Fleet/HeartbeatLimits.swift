@@ -13,6 +13,17 @@ public struct HeartbeatLimits: Sendable, Equatable {
     public var maxTaskErrorBytes = 512
     /// The longest `interval_seconds` accepted: 31 days.
     public var maxIntervalSeconds: Double = 31 * 86_400
+    /// The longest `schedule.cron` accepted.
+    public var maxCronBytes = 256
+    /// The longest `schedule.grace_seconds` accepted: 31 days.
+    public var maxScheduleGraceSeconds: Double = 31 * 86_400
+    /// A run's `output` keeps at most its last 10 KiB (10,240 bytes of UTF-8); longer output is cut at its start,
+    /// not refused, so the last lines stay.
+    public var maxRunOutputBytes = 10_240
+    /// The longest `max_runtime_seconds` accepted (of a start or a schedule): 31 days.
+    public var maxRuntimeSeconds: Double = 31 * 86_400
+    /// The largest `grace_seconds` a beat may ask for: 24 hours.
+    public var maxGraceSeconds: Double = 86_400
     /// The largest `seq` accepted: integers above 2^53 cannot be carried exactly by JSON numbers.
     public var maxSeq: Double = 9_007_199_254_740_992
 

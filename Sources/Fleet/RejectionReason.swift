@@ -27,8 +27,8 @@ public enum RejectionReason: String, CaseIterable, Sendable, Hashable {
     public init(_ error: RegistryError) {
         switch error {
         case .agentLimitReached: self = .agentLimit
-        // Ingest never throws the others; they are refusals of a recovery ladder's calls.
-        case .unknownAgent, .notRecoverable, .notRecovering: self = .invalidField
+        // A cycle is an invalid field; ingest never throws the others; they are refusals of a recovery ladder's calls.
+        case .unknownAgent, .notRecoverable, .notRecovering, .dependencyCycle: self = .invalidField
         }
     }
 }

@@ -4,7 +4,8 @@ import Foundation
 public struct BeatReply: Sendable, Equatable {
     /// The agent the beat was for.
     public var agent: String
-    /// The agent's health as the exporter sees it: healthy, degraded, unreachable, recovering, killed or stopped.
+    /// The agent's health as the exporter sees it: healthy, degraded, unreachable, recovering, maintenance, killed or
+    /// stopped.
     public var state: String
     /// True when an operator killed the agent; ``directive`` is then `"stop"`.
     public var killed: Bool

@@ -52,7 +52,7 @@ extension HeartbeatClient {
     private func flush(upTo target: UInt64) async -> (reply: BeatReply?, killed: Bool) {
         var newest: BeatReply?
         while let next = queue.first, next.seq <= target {
-            let outcome = await post(beatURL, body: next.body)
+            let outcome = await post(beatPath, body: next.body)
             if case .unreachable = outcome { return (newest, false) }
             removeQueued(next.seq)
             guard case .replied(let reply) = outcome else { continue }
@@ -70,28 +70,34 @@ extension HeartbeatClient {
         if queue.first?.seq == seq { queue.removeFirst() }
     }
 
-    /// One request, retried with backoff while the exporter cannot be reached or answers 5xx.
-    func post(_ url: URL, body: Data) async -> PostOutcome {
+    /// One request to `path`, retried with backoff while no exporter can be reached or every one answers 5xx;
+    /// each attempt tries the exporter that answered last, then the others in their order.
+    func post(_ path: String, body: Data) async -> PostOutcome {
         var lastError = ""
         for attempt in 0...retry.retries {
             if attempt > 0 {
                 statsSoFar.retries += 1
                 try? await clock.sleep(for: retry.pause(beforeRetry: attempt))
             }
-            do {
-                let reply = try await transport.post(url, body: body, token: token, timeout: retry.timeout)
-                switch reply.status {
-                case 200..<300:
-                    recovered()
-                    return .replied(reply)
-                case 400..<500:
-                    refused(url, reply)
-                    return .refused
-                default:
-                    lastError = "HTTP \(reply.status) from \(url)"
+            let order = [currentBase] + bases.indices.filter { $0 != currentBase }
+            for index in order {
+                let url = bases[index].appendingPathComponent(path)
+                do {
+                    let reply = try await transport.post(url, body: body, token: token, timeout: retry.timeout)
+                    switch reply.status {
+                    case 200..<300:
+                        currentBase = index
+                        recovered()
+                        return .replied(reply)
+                    case 400..<500:
+                        refused(url, reply)
+                        return .refused
+                    default:
+                        lastError = "HTTP \(reply.status) from \(url)"
+                    }
+                } catch {
+                    lastError = "cannot reach \(url): \(error.localizedDescription)"
                 }
-            } catch {
-                lastError = "cannot reach \(url): \(error.localizedDescription)"
             }
         }
         unreachable(lastError)

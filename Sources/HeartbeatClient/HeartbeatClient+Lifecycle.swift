@@ -45,7 +45,7 @@ extension HeartbeatClient {
         stopBeating()
         _ = await lastDelivery?.value
         let body = (try? JSONEncoder().encode(["reason": reason, "by": identity.agent])) ?? Data()
-        if case .replied = await post(stopURL, body: body) { return true }
+        if case .replied = await post(stopPath, body: body) { return true }
         return false
     }
 }

@@ -30,8 +30,14 @@ public actor HeartbeatClient {
     public typealias KillHandler = @Sendable (BeatReply) async -> Void
 
     let identity: Identity
-    let beatURL: URL
-    let stopURL: URL
+    /// The exporters' base URLs, in the order given.
+    let bases: [URL]
+    /// The index in ``bases`` of the exporter that answered last: the next request starts there.
+    var currentBase = 0
+    /// Where beats go, relative to a base URL.
+    let beatPath = "api/v1/heartbeat"
+    /// Where the planned stop goes, relative to a base URL.
+    let stopPath: String
     let token: String?
     let retry: RetryPolicy
     let maxPending: Int
@@ -56,9 +62,29 @@ public actor HeartbeatClient {
     /// True once a reply said an operator killed the agent (until a reply says otherwise).
     public internal(set) var killed = false
 
-    /// Makes a client; nothing is sent until the first beat.
+    /// Makes a client of one exporter; nothing is sent until the first beat.
     /// - Parameters:
     ///   - url: the exporter's base URL, e.g. `http://127.0.0.1:9747`.
+    ///   - others: as in ``init(urls:agent:agentType:labels:token:host:interval:retry:maxPending:transport:logger:clock:onKilled:)``.
+    /// - Throws: ``HeartbeatClientError`` for a malformed agent name or type.
+    public init(
+        url: URL, agent: String, agentType: String? = nil, labels: [String: String] = [:], token: String? = nil,
+        host: String? = nil, interval: Duration? = nil, retry: RetryPolicy = RetryPolicy(), maxPending: Int = 100,
+        transport: any HeartbeatTransport = URLSessionTransport(),
+        logger: Logger = Logger(label: "heartbeat-client"), clock: any Clock<Duration> = ContinuousClock(),
+        onKilled: KillHandler? = nil
+    ) throws(HeartbeatClientError) {
+        try self.init(
+            urls: [url], agent: agent, agentType: agentType, labels: labels, token: token, host: host,
+            interval: interval, retry: retry, maxPending: maxPending, transport: transport, logger: logger,
+            clock: clock, onKilled: onKilled)
+    }
+
+    /// Makes a client; nothing is sent until the first beat.
+    /// - Parameters:
+    ///   - urls: the exporters' base URLs, e.g. `http://127.0.0.1:9747`; several when exporters share one
+    ///     database: a request goes to the one that answered last (the first at the start) and fails over to the
+    ///     others, in their order, while it cannot be reached or answers with a 5xx.
     ///   - agent: the agent's name, 1–128 of `[A-Za-z0-9_.:-]`.
     ///   - agentType: optional type (also selects per-type thresholds in the exporter's configuration).
     ///   - labels: at most 8 extra labels for `agent_info`.
@@ -72,8 +98,9 @@ public actor HeartbeatClient {
     ///   - clock: times tasks and paces retries and the heartbeat loop.
     ///   - onKilled: called once when the agent is killed (default: log and stop beating).
     /// - Throws: ``HeartbeatClientError`` for a malformed agent name or type.
+    /// - Throws: ``HeartbeatClientError`` for a malformed agent name or type, or no URL.
     public init(
-        url: URL, agent: String, agentType: String? = nil, labels: [String: String] = [:], token: String? = nil,
+        urls: [URL], agent: String, agentType: String? = nil, labels: [String: String] = [:], token: String? = nil,
         host: String? = nil, interval: Duration? = nil, retry: RetryPolicy = RetryPolicy(), maxPending: Int = 100,
         transport: any HeartbeatTransport = URLSessionTransport(),
         logger: Logger = Logger(label: "heartbeat-client"), clock: any Clock<Duration> = ContinuousClock(),
@@ -81,9 +108,10 @@ public actor HeartbeatClient {
     ) throws(HeartbeatClientError) {
         try HeartbeatClientError.checkName(agent, argument: "agent")
         try HeartbeatClientError.checkName(agentType, argument: "agentType")
-        beatURL = url.appendingPathComponent("api/v1/heartbeat")
+        guard !urls.isEmpty else { throw HeartbeatClientError.noURL }
+        bases = urls
         // The name was checked above: it needs no escaping in a path.
-        stopURL = url.appendingPathComponent("api/v1/agents/\(agent)/stop")
+        stopPath = "api/v1/agents/\(agent)/stop"
         identity = Identity(
             agent: agent, agentType: agentType, host: host ?? ProcessInfo.processInfo.hostName,
             runID: UUID().uuidString.lowercased(), labels: labels)

@@ -12,6 +12,9 @@ public struct HeartbeatClientError: Error, Sendable, Equatable, CustomStringConv
         self.problem = problem
     }
 
+    /// No exporter URL was given.
+    static let noURL = HeartbeatClientError(argument: "urls", problem: "must name at least one exporter")
+
     /// `argument: problem`.
     public var description: String { "\(argument): \(problem)" }
 

@@ -40,7 +40,7 @@ public struct URLSessionTransport: HeartbeatTransport {
         request.httpBody = body
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let (data, response) = try await session.data(for: request)
+        let (data, response) = try await session.cancellableData(for: request)
         return HTTPReply(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
     }
 }

@@ -20,6 +20,8 @@ public indirect enum Expr: Sendable {
     case call(Call)
     /// An aggregation such as `sum by (a) (x)`.
     case aggregate(AggregateExpr)
+    /// A subquery such as `rate(x[5m])[1h:1m]`.
+    case subquery(SubqueryExpr)
 
     /// Where the expression is in the query.
     public var range: SourceRange {
@@ -33,6 +35,7 @@ public indirect enum Expr: Sendable {
         case .binary(let node): node.range
         case .call(let node): node.range
         case .aggregate(let node): node.range
+        case .subquery(let node): node.range
         }
     }
 
@@ -48,6 +51,7 @@ public indirect enum Expr: Sendable {
         case .binary(let node): node.lhs.type == .scalar && node.rhs.type == .scalar ? .scalar : .vector
         case .call(let node): node.function.returnType
         case .aggregate: .vector
+        case .subquery: .matrix
         }
     }
 
@@ -80,8 +84,36 @@ public struct VectorSelector: Sendable {
     public var name: String
     /// All matchers, including `__name__="name"` for a written metric name.
     public var matchers: [LabelMatcher]
+    /// The `offset` (zero when absent; negative offsets read after the evaluation time).
+    public var offset: PrometheusDuration
+    /// The `@` modifier, nil when absent.
+    public var at: AtModifier? = nil
+    /// Where it is.
+    public var range: SourceRange
+}
+
+/// The time an `@` modifier pins a selector or subquery to.
+public enum AtModifier: Sendable, Equatable {
+    /// `@ <unix seconds>`, held in milliseconds.
+    case timestamp(Int64)
+    /// `@ start()`: the start of the range query (the evaluation time of an instant query).
+    case start
+    /// `@ end()`: the end of the range query (the evaluation time of an instant query).
+    case end
+}
+
+/// A subquery: an instant-vector expression evaluated at steps over a range, giving a range vector.
+public struct SubqueryExpr: Sendable {
+    /// The expression evaluated at each step.
+    public var expr: Expr
+    /// How far back the subquery reaches (`1h` in `x[1h:1m]`).
+    public var rangeDuration: PrometheusDuration
+    /// The step (`1m` in `x[1h:1m]`); nil when omitted (`x[1h:]`): the evaluator's default step then.
+    public var step: PrometheusDuration?
     /// The `offset` (zero when absent).
     public var offset: PrometheusDuration
+    /// The `@` modifier, nil when absent.
+    public var at: AtModifier?
     /// Where it is.
     public var range: SourceRange
 }

@@ -51,25 +51,6 @@ public struct ParseError: Error, Sendable, CustomStringConvertible, Equatable {
     }
 }
 
-/// A construct the query uses that this engine does not implement (outside the supported subset).
-public struct UnsupportedError: Error, Sendable, CustomStringConvertible, Equatable {
-    /// The construct, e.g. `function "sgn"` or `subquery`.
-    public var construct: String
-    /// Where in the query it is.
-    public var range: SourceRange
-
-    /// Creates an error.
-    public init(construct: String, range: SourceRange) {
-        self.construct = construct
-        self.range = range
-    }
-
-    /// A message naming the unsupported construct.
-    public var description: String {
-        "unsupported PromQL construct: \(construct) is outside the supported subset"
-    }
-}
-
 /// An error while evaluating a query, phrased like Prometheus.
 public struct EvaluationError: Error, Sendable, CustomStringConvertible, Equatable {
     /// What went wrong.
@@ -84,4 +65,7 @@ public struct EvaluationError: Error, Sendable, CustomStringConvertible, Equatab
     public var description: String { message }
 
     static let duplicateLabelset = EvaluationError("vector cannot contain metrics with the same labelset")
+
+    /// The query ran past the evaluator's timeout (Prometheus' API reports it with `errorType` `timeout`).
+    public static let timeout = EvaluationError("query timed out in expression evaluation")
 }

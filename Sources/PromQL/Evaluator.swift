@@ -1,38 +1,76 @@
 import Model
 
-/// Evaluates PromQL expressions as instant queries over a ``Queryable``.
+/// Evaluates PromQL expressions over a ``Queryable``: instant queries (``evaluate(_:at:)``) and range queries
+/// (``evaluateRange(_:start:end:step:)``), at any times the storage holds samples for.
+///
+/// An evaluator holds no state between calls; build one per storage snapshot and call it from any thread.
+/// For rule evaluation call ``evaluate(_:at:)`` at the evaluation time; for an HTTP API, parse once with
+/// ``Parser/parse(_:)`` and call ``evaluate(_:at:)`` (`/api/v1/query`) or ``evaluateRange(_:start:end:step:)``
+/// (`/api/v1/query_range`).
 public struct Evaluator: Sendable {
     /// Where series come from.
     public let storage: any Queryable
     /// How far back an instant vector selector looks for a sample (Prometheus: 5m).
     public let lookbackDelta: PrometheusDuration
+    /// The step of a subquery written without one (`x[1h:]`); Prometheus uses the global evaluation interval
+    /// (its test harness: 1m).
+    public let defaultSubqueryStep: PrometheusDuration
+    /// How long one query may run (Prometheus' `--query.timeout`, 2 minutes); checked at each step of range
+    /// queries and subqueries.
+    public let timeout: Duration
 
     /// Creates an evaluator.
-    public init(storage: any Queryable, lookbackDelta: PrometheusDuration = .minutes(5)) {
+    /// - Parameters:
+    ///   - storage: the series to read.
+    ///   - lookbackDelta: the instant-selector lookback (Prometheus' default: 5 minutes).
+    ///   - defaultSubqueryStep: the step of subqueries that name none (must be positive; 1 minute if not).
+    ///   - timeout: how long one query may run before it fails with `query timed out in expression evaluation`.
+    public init(
+        storage: any Queryable, lookbackDelta: PrometheusDuration = .minutes(5),
+        defaultSubqueryStep: PrometheusDuration = .minutes(1), timeout: Duration = .seconds(120)
+    ) {
+        self.timeout = timeout
         self.storage = storage
         self.lookbackDelta = lookbackDelta
+        self.defaultSubqueryStep = defaultSubqueryStep.milliseconds > 0 ? defaultSubqueryStep : .minutes(1)
     }
 
     /// Parses and evaluates `query` at `time`.
-    /// - Throws: ``ParseError``, ``UnsupportedError`` or ``EvaluationError``.
+    /// - Throws: ``ParseError`` or ``EvaluationError``.
     public func query(_ query: String, at time: Timestamp) throws -> Value {
         try evaluate(Parser.parse(query), at: time)
     }
 
-    /// Evaluates `expr` at `time`.
+    /// Evaluates `expr` as an instant query at `time` (`@ start()` and `@ end()` are `time` too).
+    /// - Returns: a scalar, string, instant vector or (for a range-vector expression) a matrix.
     /// - Throws: ``EvaluationError`` when Prometheus would fail the query.
     public func evaluate(_ expr: Expr, at time: Timestamp) throws -> Value {
-        try EvaluationContext(storage: storage, lookbackDelta: lookbackDelta.milliseconds, time: time.milliseconds)
-            .eval(expr)
+        try context(
+            at: time.milliseconds, start: time.milliseconds, end: time.milliseconds,
+            budget: EvaluationBudget(timeout: timeout)
+        )
+        .eval(expr)
+    }
+
+    /// The context of one evaluation step at `time` of a query running from `start` to `end`.
+    func context(at time: Int64, start: Int64, end: Int64, budget: EvaluationBudget) -> EvaluationContext {
+        EvaluationContext(
+            storage: storage, lookbackDelta: lookbackDelta.milliseconds, time: time, queryStart: start,
+            queryEnd: end, defaultSubqueryStep: defaultSubqueryStep.milliseconds, budget: budget)
     }
 }
 
-/// The state of one evaluation: storage, settings and the evaluation time, as raw milliseconds for the
-/// inner loops.
+/// The state of one evaluation: storage, settings, the evaluation time and the query's start and end (what
+/// `@ start()` and `@ end()` mean), as raw milliseconds for the inner loops.
 struct EvaluationContext {
     let storage: any Queryable
     let lookbackDelta: Int64
-    let time: Int64
+    var time: Int64
+    let queryStart: Int64
+    let queryEnd: Int64
+    let defaultSubqueryStep: Int64
+    /// What the query may still spend (shared with the contexts of its subqueries' steps).
+    let budget: EvaluationBudget
 
     func eval(_ expr: Expr) throws -> Value {
         switch expr {
@@ -45,6 +83,7 @@ struct EvaluationContext {
         case .binary(let node): try evalBinary(node)
         case .call(let node): try evalCall(node)
         case .aggregate(let node): .vector(try evalAggregate(node))
+        case .subquery(let node): .matrix(try evalSubquery(node).series)
         }
     }
 
@@ -69,30 +108,48 @@ struct EvaluationContext {
         return value
     }
 
+    /// The time a selector or subquery reads at: its `@` time (or the evaluation time) minus its offset.
+    func referenceTime(at: AtModifier?, offset: PrometheusDuration) -> Int64 {
+        let base: Int64
+        switch at {
+        case nil: base = time
+        case .timestamp(let milliseconds): base = milliseconds
+        case .start: base = queryStart
+        case .end: base = queryEnd
+        }
+        return base &- offset.milliseconds
+    }
+
     /// The latest non-stale sample of each series within the lookback window (closed at both ends).
     func selectVector(_ selector: VectorSelector) -> Vector {
-        let reference = time - selector.offset.milliseconds
-        let series = storage.select(selector.matchers, from: reference - lookbackDelta, through: reference)
+        let reference = referenceTime(at: selector.at, offset: selector.offset)
+        let series = storage.select(selector.matchers, from: reference &- lookbackDelta, through: reference)
         var vector: Vector = []
         vector.reserveCapacity(series.count)
         for item in series {
             guard let last = item.timestamps.indices.last(where: { item.timestamps[$0] <= reference }),
-                item.timestamps[last] >= reference - lookbackDelta, !isStaleMarker(item.values[last])
+                item.timestamps[last] >= reference &- lookbackDelta, !isStaleMarker(item.values[last])
             else { continue }
             vector.append(Sample(labels: item.labels, value: item.values[last], timestamp: item.timestamps[last]))
         }
         return vector
     }
 
-    /// The non-stale samples of each series in `[t - offset - range, t - offset]`.
+    /// The window `[t - offset - range, t - offset]` of a range selector (`t`: its `@` time or the evaluation
+    /// time).
+    func window(of node: MatrixSelector) -> RangeWindow {
+        let end = referenceTime(at: node.selector.at, offset: node.selector.offset)
+        return RangeWindow(start: end &- node.rangeDuration.milliseconds, end: end)
+    }
+
+    /// The non-stale samples of each series in the selector's window.
     func selectMatrix(_ node: MatrixSelector) -> Matrix {
-        let end = time - node.selector.offset.milliseconds
-        let start = end - node.rangeDuration.milliseconds
-        var matrix = storage.select(node.selector.matchers, from: start, through: end)
+        let window = window(of: node)
+        var matrix = storage.select(node.selector.matchers, from: window.start, through: window.end)
         for index in matrix.indices {
             let timestamps = matrix[index].timestamps
-            if let first = timestamps.first, let last = timestamps.last, first < start || last > end {
-                matrix[index] = clip(matrix[index], from: start, through: end)
+            if let first = timestamps.first, let last = timestamps.last, first < window.start || last > window.end {
+                matrix[index] = clip(matrix[index], from: window.start, through: window.end)
             }
             if matrix[index].values.contains(where: isStaleMarker) {
                 matrix[index] = withoutStaleMarkers(matrix[index])

@@ -12,16 +12,24 @@ private struct GroupState {
 
 extension EvaluationContext {
     func evalAggregate(_ node: AggregateExpr) throws -> Vector {
+        if node.op == .countValues, let param = node.param { return try countValues(node, label: evalString(param)) }
         let param = try node.param.map(evalScalar)
         let input = try evalVector(node.expr)
         switch node.op {
         case .topk, .bottomk: return selectK(node, input, param ?? 0)
         default: break
         }
+        return aggregate(node, input, param: param ?? 0)
+    }
+
+    /// Groups `input` by the aggregation's `by`/`without` labels and folds each group with its operator.
+    private func aggregate(_ node: AggregateExpr, _ input: Vector, param: Double, extraGrouping: [String] = [])
+        -> Vector
+    {
         var groups: [Labels: Int] = [:]
         groups.reserveCapacity(input.count)
         var states: [GroupState] = []
-        let grouping = node.without ? node.grouping + [metricNameLabel] : node.grouping
+        let grouping = node.without ? node.grouping + [metricNameLabel] : node.grouping + extraGrouping
         for sample in input {
             let key = node.without ? sample.labels.removing(grouping) : sample.labels.keeping(grouping)
             if let position = groups[key] {
@@ -31,12 +39,29 @@ extension EvaluationContext {
                 states.append(start(node.op, sample, labels: key))
             }
         }
-        return states.map { Sample(labels: $0.labels, value: finish(node.op, $0, param: param ?? 0), timestamp: time) }
+        return states.map { Sample(labels: $0.labels, value: finish(node.op, $0, param: param), timestamp: time) }
+    }
+
+    /// `count_values("label", v)`: how many samples have each value, the value (as Go's `%f` shortest) in
+    /// `label`.
+    private func countValues(_ node: AggregateExpr, label: String) throws -> Vector {
+        guard isValidLabelName(label) else { throw EvaluationError("invalid label name \(GoFormat.quote(label))") }
+        let input = try evalVector(node.expr).map {
+            Sample(
+                labels: $0.labels.setting(label, to: GoFloat.shortestFixed($0.value)), value: $0.value, timestamp: time)
+        }
+        return aggregate(node, input, param: 0, extraGrouping: [label])
     }
 
     private func start(_ op: AggregateOperator, _ sample: Sample, labels: Labels) -> GroupState {
-        GroupState(
-            labels: labels, value: sample.value, mean: sample.value, count: 1,
+        let value: Double
+        switch op {
+        case .stddev, .stdvar: value = 0
+        case .group: value = 1
+        default: value = sample.value
+        }
+        return GroupState(
+            labels: labels, value: value, mean: sample.value, count: 1,
             values: op == .quantile ? [sample.value] : [])
     }
 
@@ -49,6 +74,10 @@ extension EvaluationContext {
         case .max: if group.value < value || group.value.isNaN { group.value = value }
         case .min: if group.value > value || group.value.isNaN { group.value = value }
         case .quantile: group.values.append(value)
+        case .stddev, .stdvar:
+            let delta = value - group.mean
+            group.mean += delta / Double(group.count)
+            group.value += delta * (value - group.mean)
         default: break
         }
     }
@@ -56,7 +85,9 @@ extension EvaluationContext {
     private func finish(_ op: AggregateOperator, _ group: GroupState, param: Double) -> Double {
         switch op {
         case .avg: group.mean
-        case .count: Double(group.count)
+        case .count, .countValues: Double(group.count)
+        case .stdvar: group.value / Double(group.count)
+        case .stddev: (group.value / Double(group.count)).squareRoot()
         case .quantile: quantile(param, group.values)
         default: group.value
         }

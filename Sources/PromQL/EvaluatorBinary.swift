@@ -36,7 +36,7 @@ extension EvaluationContext {
     {
         var result: Vector = []
         result.reserveCapacity(vector.count)
-        let dropName = node.returnBool || !node.op.isComparison
+        let dropName = node.returnBool || node.op.dropsMetricName
         for sample in vector {
             let (left, right) = scalarOnLeft ? (scalar, sample.value) : (sample.value, scalar)
             var (value, keep) = applyOperator(node.op, left, right)

@@ -6,8 +6,18 @@ extension EvaluationContext {
         if let rangeFunction = RangeFunction(rawValue: name) {
             return .vector(try evalRangeFunction(rangeFunction, node))
         }
+        if let math = MathFunction(rawValue: name) {
+            return .vector(try mapValues(evalVector(node.args[0]), math.apply))
+        }
+        if let date = DateFunction(rawValue: name) {
+            guard let arg = node.args.first else {
+                return .vector([Sample(labels: .empty, value: date.apply(milliseconds: time), timestamp: time)])
+            }
+            return .vector(try mapValues(evalVector(arg)) { date.apply(seconds: $0) })
+        }
         switch name {
         case "time": return .scalar(SampleTime.seconds(time))
+        case "pi": return .scalar(Double.pi)
         case "scalar":
             let vector = try evalVector(node.args[0])
             return .scalar(vector.count == 1 ? vector[0].value : .nan)
@@ -46,17 +56,47 @@ extension EvaluationContext {
             let toNearest = node.args.count > 1 ? try evalScalar(node.args[1]) : 1
             let inverse = 1 / toNearest
             return try mapValues(evalVector(node.args[0])) { ($0 * inverse + 0.5).rounded(.down) / inverse }
-        case "abs": return try mapValues(evalVector(node.args[0])) { $0.magnitude }
-        case "ceil": return try mapValues(evalVector(node.args[0])) { $0.rounded(.up) }
-        case "floor": return try mapValues(evalVector(node.args[0])) { $0.rounded(.down) }
+        case "sort": return sortedByValue(try evalVector(node.args[0]), descending: false)
+        case "sort_desc": return sortedByValue(try evalVector(node.args[0]), descending: true)
+        case "histogram_count", "histogram_sum", "histogram_fraction":
+            // Native-histogram functions: float samples give no result (Prometheus 2.42 skips them).
+            for arg in node.args { _ = try eval(arg) }
+            return []
         default:
-            throw UnsupportedError(construct: "function \(GoFormat.quote(name))", range: node.range)
+            throw EvaluationError("unknown function \(GoFormat.quote(name))")
         }
     }
 
     private func checkedUnique(_ vector: Vector) throws -> Vector {
         try ensureUniqueLabelsets(vector)
         return vector
+    }
+
+    /// `sort`/`sort_desc`: by value, NaN last either way; the metric name stays.
+    ///
+    /// Prometheus sorts with Go's `sort.Sort`, which for up to 12 elements is an insertion sort: equal values
+    /// keep their order and NaNs end up in reverse order. That is reproduced; longer vectors keep equal
+    /// values in order (Go's pattern-defeating quicksort has no defined order for them).
+    private func sortedByValue(_ input: Vector, descending: Bool) -> Vector {
+        // Prometheus' `Less(i, j)` of sort.Reverse(byValue): j is NaN, or the values are in order.
+        func goLess(_ x: Double, _ y: Double) -> Bool { y.isNaN || (descending ? y < x : y > x) }
+        if input.count <= 12 {
+            var sorted = input
+            for index in sorted.indices.dropFirst() {
+                var position = index
+                while position > 0, goLess(sorted[position].value, sorted[position - 1].value) {
+                    sorted.swapAt(position, position - 1)
+                    position -= 1
+                }
+            }
+            return sorted
+        }
+        return input.enumerated().sorted { a, b in
+            let (x, y) = (a.element.value, b.element.value)
+            if x.isNaN || y.isNaN { return !x.isNaN || (y.isNaN && a.offset < b.offset) }
+            if x == y { return a.offset < b.offset }
+            return descending ? x > y : x < y
+        }.map(\.element)
     }
 
     /// Applies `transform` to every value, dropping the metric name.

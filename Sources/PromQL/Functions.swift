@@ -8,67 +8,49 @@ public struct Function: Sendable {
     public let variadic: Int
     /// The result type.
     public let returnType: ValueType
-    /// Whether this engine implements the function.
-    public let isSupported: Bool
 
     /// Looks up a function by its exact name.
     public static func named(_ name: String) -> Function? { table[name] }
 
-    /// All functions the engine implements.
-    public static var supported: [Function] { table.values.filter(\.isSupported).sorted { $0.name < $1.name } }
+    /// All functions of PromQL 2.42, by name.
+    public static var all: [Function] { table.values.sorted { $0.name < $1.name } }
 
     private static let table: [String: Function] = {
         var table: [String: Function] = [:]
-        for function in supportedFunctions + unsupportedFunctions { table[function.name] = function }
+        for function in functions { table[function.name] = function }
         return table
     }()
 }
 
 private func fn(_ name: String, _ args: [ValueType], _ returns: ValueType = .vector, variadic: Int = 0) -> Function {
-    Function(name: name, argTypes: args, variadic: variadic, returnType: returns, isSupported: true)
+    Function(name: name, argTypes: args, variadic: variadic, returnType: returns)
 }
 
-private func unsupported(_ name: String, _ args: [ValueType], _ returns: ValueType = .vector, variadic: Int = 0)
-    -> Function
-{
-    Function(name: name, argTypes: args, variadic: variadic, returnType: returns, isSupported: false)
-}
-
-private let supportedFunctions: [Function] = [
-    fn("time", [], .scalar),
-    fn("timestamp", [.vector]),
-    fn("vector", [.scalar]),
-    fn("scalar", [.vector], .scalar),
-    fn("abs", [.vector]), fn("ceil", [.vector]), fn("floor", [.vector]),
-    fn("round", [.vector, .scalar], variadic: 1),
-    fn("clamp", [.vector, .scalar, .scalar]),
-    fn("clamp_min", [.vector, .scalar]), fn("clamp_max", [.vector, .scalar]),
-    fn("rate", [.matrix]), fn("irate", [.matrix]), fn("increase", [.matrix]),
-    fn("delta", [.matrix]), fn("idelta", [.matrix]), fn("deriv", [.matrix]),
-    fn("changes", [.matrix]), fn("resets", [.matrix]),
-    fn("avg_over_time", [.matrix]), fn("min_over_time", [.matrix]), fn("max_over_time", [.matrix]),
-    fn("sum_over_time", [.matrix]), fn("count_over_time", [.matrix]), fn("last_over_time", [.matrix]),
-    fn("absent", [.vector]), fn("absent_over_time", [.matrix]),
-    fn("histogram_quantile", [.scalar, .vector]),
-    fn("label_replace", [.vector, .string, .string, .string, .string]),
-    fn("label_join", [.vector, .string, .string, .string], variadic: -1),
-]
-
-private let unsupportedFunctions: [Function] =
+/// Every function of Prometheus 2.42's function table (`promql/parser/functions.go`).
+private let functions: [Function] =
     [
-        unsupported("sgn", [.vector]), unsupported("exp", [.vector]), unsupported("ln", [.vector]),
-        unsupported("log2", [.vector]), unsupported("log10", [.vector]), unsupported("sqrt", [.vector]),
-        unsupported("sort", [.vector]), unsupported("sort_desc", [.vector]),
-        unsupported("predict_linear", [.matrix, .scalar]), unsupported("holt_winters", [.matrix, .scalar, .scalar]),
-        unsupported("stddev_over_time", [.matrix]), unsupported("stdvar_over_time", [.matrix]),
-        unsupported("quantile_over_time", [.scalar, .matrix]), unsupported("present_over_time", [.matrix]),
-        unsupported("histogram_count", [.vector]), unsupported("histogram_sum", [.vector]),
-        unsupported("histogram_fraction", [.scalar, .scalar, .vector]),
-        unsupported("pi", [], .scalar), unsupported("deg", [.vector]), unsupported("rad", [.vector]),
+        fn("time", [], .scalar), fn("pi", [], .scalar),
+        fn("timestamp", [.vector]),
+        fn("vector", [.scalar]),
+        fn("scalar", [.vector], .scalar),
+        fn("round", [.vector, .scalar], variadic: 1),
+        fn("clamp", [.vector, .scalar, .scalar]),
+        fn("clamp_min", [.vector, .scalar]), fn("clamp_max", [.vector, .scalar]),
+        fn("rate", [.matrix]), fn("irate", [.matrix]), fn("increase", [.matrix]),
+        fn("delta", [.matrix]), fn("idelta", [.matrix]), fn("deriv", [.matrix]),
+        fn("changes", [.matrix]), fn("resets", [.matrix]),
+        fn("avg_over_time", [.matrix]), fn("min_over_time", [.matrix]), fn("max_over_time", [.matrix]),
+        fn("sum_over_time", [.matrix]), fn("count_over_time", [.matrix]), fn("last_over_time", [.matrix]),
+        fn("stddev_over_time", [.matrix]), fn("stdvar_over_time", [.matrix]),
+        fn("quantile_over_time", [.scalar, .matrix]), fn("present_over_time", [.matrix]),
+        fn("predict_linear", [.matrix, .scalar]), fn("holt_winters", [.matrix, .scalar, .scalar]),
+        fn("absent", [.vector]), fn("absent_over_time", [.matrix]),
+        fn("histogram_quantile", [.scalar, .vector]),
+        fn("histogram_count", [.vector]), fn("histogram_sum", [.vector]),
+        fn("histogram_fraction", [.scalar, .scalar, .vector]),
+        fn("label_replace", [.vector, .string, .string, .string, .string]),
+        fn("label_join", [.vector, .string, .string, .string], variadic: -1),
+        fn("sort", [.vector]), fn("sort_desc", [.vector]),
     ]
-    + ["year", "month", "day_of_month", "day_of_year", "day_of_week", "hour", "minute", "days_in_month"].map {
-        unsupported($0, [.vector], variadic: 1)
-    }
-    + ["sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh"].map {
-        unsupported($0, [.vector])
-    }
+    + MathFunction.allCases.map { fn($0.rawValue, [.vector]) }
+    + DateFunction.allCases.map { fn($0.rawValue, [.vector], variadic: 1) }

@@ -24,6 +24,14 @@ public enum BinaryOperator: String, Sendable, CaseIterable {
     /// Whether it is a comparison operator.
     public var isComparison: Bool { precedence == 3 }
 
+    /// Whether an arithmetic result drops the metric name (`atan2` keeps it, as in Prometheus 2.42).
+    var dropsMetricName: Bool {
+        switch self {
+        case .add, .sub, .mul, .div, .mod, .pow: true
+        default: false
+        }
+    }
+
     /// Whether it is `and`, `or` or `unless`.
     public var isSetOperator: Bool { self == .and || self == .or || self == .unless }
 
@@ -54,11 +62,6 @@ public enum AggregateOperator: String, Sendable, CaseIterable {
         }
     }
 
-    /// Whether this engine implements the operator.
-    var isSupported: Bool {
-        switch self {
-        case .group, .stddev, .stdvar, .countValues: false
-        default: true
-        }
-    }
+    /// The type of the parameter: a label name for `count_values`, a number for the others that take one.
+    var parameterType: ValueType { self == .countValues ? .string : .scalar }
 }

@@ -2,8 +2,8 @@ import Model
 
 /// Parses PromQL text into an ``Expr``.
 ///
-/// Constructs of PromQL that the engine does not implement (subqueries, `@`, unsupported functions and
-/// aggregations, negative offsets) are reported as ``UnsupportedError``; malformed input as ``ParseError``.
+/// The whole of PromQL 2.42 on float samples is accepted, including subqueries, `@` (with `start()`/`end()`)
+/// and negative offsets; malformed input is reported as ``ParseError``.
 public struct Parser {
     let query: String
     var tokens: [Token]
@@ -13,7 +13,7 @@ public struct Parser {
     static let maximumDepth = 256
 
     /// Parses `query`.
-    /// - Throws: ``ParseError`` for malformed queries, ``UnsupportedError`` for constructs outside the subset.
+    /// - Throws: ``ParseError`` for malformed queries.
     public static func parse(_ query: String) throws -> Expr {
         var lexer = Lexer(query)
         var parser = Parser(query: query, tokens: try lexer.tokenize())
@@ -81,7 +81,6 @@ public struct Parser {
                 throw error("expression nested more than \(Self.maximumDepth) levels deep", current.range)
             }
             let opToken = advance()
-            if op == .atan2 { throw UnsupportedError(construct: "operator \"atan2\"", range: opToken.range) }
             let (returnBool, matching) = try parseBinaryModifiers(op, opToken.range)
             let rhs = try parseExpression(minPrecedence: op.isRightAssociative ? op.precedence : op.precedence + 1)
             lhs = try makeBinary(op, lhs, rhs, returnBool: returnBool, matching: matching, opRange: opToken.range)

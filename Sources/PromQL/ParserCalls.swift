@@ -9,9 +9,6 @@ extension Parser {
         _ = advance()
         let (args, close) = try parseArguments("function call")
         let range = nameToken.range.union(close)
-        if !function.isSupported {
-            throw UnsupportedError(construct: "function \(GoFormat.quote(name))", range: range)
-        }
         try checkArity(function, args.count, range)
         for (position, arg) in args.enumerated() {
             let expected = function.argTypes[min(position, function.argTypes.count - 1)]
@@ -69,9 +66,6 @@ extension Parser {
             grouping = try parseGrouping()
             range = range.union(tokens[index - 1].range)
         }
-        if !op.isSupported {
-            throw UnsupportedError(construct: "aggregation \(GoFormat.quote(op.rawValue))", range: range)
-        }
         let expected = op.takesParameter ? 2 : 1
         guard args.count == expected else {
             throw error(
@@ -80,7 +74,7 @@ extension Parser {
         }
         let expr = args[expected - 1]
         try expectType(expr, .vector, "aggregation expression")
-        if op.takesParameter { try expectType(args[0], .scalar, "aggregation parameter") }
+        if op.takesParameter { try expectType(args[0], op.parameterType, "aggregation parameter") }
         return AggregateExpr(
             op: op, expr: expr, param: op.takesParameter ? args[0] : nil, grouping: grouping?.labels ?? [],
             without: grouping?.without ?? false, hasGroupingClause: grouping != nil, range: range)

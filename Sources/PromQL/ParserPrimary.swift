@@ -1,7 +1,7 @@
 import Model
 
 extension Parser {
-    /// A primary expression followed by any `[range]`, `offset`, or `@` modifiers.
+    /// A primary expression followed by any `[range]`, `[range:step]`, `offset`, or `@` modifiers.
     mutating func parsePostfix() throws -> Expr {
         var expr = try parsePrimary()
         while true {
@@ -10,7 +10,7 @@ extension Parser {
             } else if atKeyword("offset") {
                 expr = try parseOffset(expr)
             } else if current.kind == .at {
-                throw UnsupportedError(construct: "@ modifier", range: current.range)
+                expr = try parseAt(expr)
             } else {
                 return expr
             }
@@ -60,15 +60,36 @@ extension Parser {
             throw unexpected("range")
         }
         _ = advance()
-        if current.kind == .colon { throw UnsupportedError(construct: "subquery", range: open.range) }
+        if current.kind == .colon { return try parseSubquery(expr, rangeMilliseconds: milliseconds) }
         let close = try expect(.rightBracket, "range")
         guard case .vectorSelector(let selector) = expr else {
             throw error("ranges only allowed for vector selectors", open.range)
         }
-        if selector.offset != .zero { throw error("no offset modifiers allowed before range", close.range) }
+        let brackets = open.range.union(close.range)
+        if selector.offset != .zero { throw error("no offset modifiers allowed before range", brackets) }
+        if selector.at != nil { throw error("no @ modifiers allowed before range", brackets) }
         let range = selector.range.union(close.range)
         return .matrixSelector(
             MatrixSelector(selector: selector, rangeDuration: .milliseconds(milliseconds), range: range))
+    }
+
+    /// Parses the `:step]` of `expr[range:step]` (the step may be omitted).
+    private mutating func parseSubquery(_ expr: Expr, rangeMilliseconds: Int64) throws -> Expr {
+        _ = advance()
+        var step: PrometheusDuration?
+        if case .duration(let milliseconds) = current.kind {
+            _ = advance()
+            if milliseconds > 0 { step = .milliseconds(milliseconds) }
+        }
+        let close = try expect(.rightBracket, "subquery selector")
+        let range = expr.range.union(close.range)
+        guard expr.type == .vector else {
+            throw error("subquery is only allowed on instant vector, got \(expr.type.goName) instead", range)
+        }
+        return .subquery(
+            SubqueryExpr(
+                expr: expr, rangeDuration: .milliseconds(rangeMilliseconds), step: step, offset: .zero, at: nil,
+                range: range))
     }
 
     private mutating func parseOffset(_ expr: Expr) throws -> Expr {
@@ -79,27 +100,92 @@ extension Parser {
         }
         guard case .duration(let milliseconds) = current.kind else { throw unexpected("offset") }
         let durationToken = advance()
-        let offset = sign * milliseconds
+        let offset = PrometheusDuration.milliseconds(sign * milliseconds)
         let range = keyword.range.union(durationToken.range)
-        if offset < 0 { throw UnsupportedError(construct: "negative offset", range: range) }
         switch expr {
         case .vectorSelector(var selector):
             guard selector.offset == .zero else { throw error("offset may not be set multiple times", selector.range) }
-            selector.offset = .milliseconds(offset)
+            selector.offset = offset
             selector.range = selector.range.union(range)
             return .vectorSelector(selector)
         case .matrixSelector(var matrix):
             guard matrix.selector.offset == .zero else {
                 throw error("offset may not be set multiple times", matrix.range)
             }
-            matrix.selector.offset = .milliseconds(offset)
+            matrix.selector.offset = offset
             matrix.range = matrix.range.union(range)
             return .matrixSelector(matrix)
+        case .subquery(var subquery):
+            guard subquery.offset == .zero else { throw error("offset may not be set multiple times", subquery.range) }
+            subquery.offset = offset
+            subquery.range = subquery.range.union(range)
+            return .subquery(subquery)
         default:
             throw error(
                 "offset modifier must be preceded by an instant vector selector or range vector selector "
                     + "or a subquery", range)
         }
+    }
+
+    /// Parses `@ <unix seconds>`, `@ start()` or `@ end()` after a selector or subquery.
+    private mutating func parseAt(_ expr: Expr) throws -> Expr {
+        let atToken = advance()
+        let modifier = try parseAtTime(expr)
+        let range = expr.range.union(atToken.range).union(tokens[index - 1].range)
+        func alreadySet(_ at: AtModifier?, _ where: SourceRange) throws {
+            if at != nil { throw error("@ <timestamp> may not be set multiple times", `where`) }
+        }
+        switch expr {
+        case .vectorSelector(var selector):
+            try alreadySet(selector.at, selector.range)
+            selector.at = modifier
+            selector.range = selector.range.union(range)
+            return .vectorSelector(selector)
+        case .matrixSelector(var matrix):
+            try alreadySet(matrix.selector.at, matrix.range)
+            matrix.selector.at = modifier
+            matrix.range = matrix.range.union(range)
+            return .matrixSelector(matrix)
+        case .subquery(var subquery):
+            try alreadySet(subquery.at, subquery.range)
+            subquery.at = modifier
+            subquery.range = subquery.range.union(range)
+            return .subquery(subquery)
+        default:
+            throw error(
+                "@ modifier must be preceded by an instant vector selector or range vector selector or a subquery",
+                expr.range)
+        }
+    }
+
+    /// The time after `@`: a signed number of seconds (kept to the millisecond), `start()` or `end()`.
+    private mutating func parseAtTime(_ expr: Expr) throws -> AtModifier {
+        if atKeyword("start") || atKeyword("end") {
+            let isStart = atKeyword("start")
+            _ = advance()
+            _ = try expect(.leftParen, "@ modifier")
+            _ = try expect(.rightParen, "@ modifier")
+            return isStart ? .start : .end
+        }
+        var sign = 1.0
+        if current.kind == .sub || current.kind == .add {
+            if advance().kind == .sub { sign = -1 }
+        }
+        guard case .number(let value) = current.kind else { throw unexpected("@ modifier") }
+        _ = advance()
+        let seconds = sign * value
+        guard seconds.isFinite, seconds < Double(Int64.max), seconds > Double(Int64.min) else {
+            let shown = seconds.isNaN ? "NaN" : seconds > 0 ? "+Inf" : "-Inf"
+            let text = seconds.isFinite ? GoFloat.format(seconds, verb: "f", precision: 6) : shown
+            throw error("timestamp out of bounds for @ modifier: \(text)", expr.range)
+        }
+        let milliseconds = (seconds * 1000).rounded(.toNearestOrAwayFromZero)
+        guard milliseconds < Double(Int64.max), milliseconds > Double(Int64.min) else {
+            throw error(
+                "timestamp out of bounds for @ modifier: \(GoFloat.format(seconds, verb: "f", precision: 6))",
+                expr.range)
+        }
+        return .timestamp(Int64(milliseconds))
     }
 
     /// Parses the optional `{...}` after a metric name (or the braces of a nameless selector).

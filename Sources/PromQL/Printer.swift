@@ -14,6 +14,7 @@ extension Expr: CustomStringConvertible {
         case .binary(let node): node.description
         case .call(let node): node.function.name + "(" + node.args.map(\.description).joined(separator: ", ") + ")"
         case .aggregate(let node): node.description
+        case .subquery(let node): node.description
         }
     }
 }
@@ -26,18 +27,40 @@ extension VectorSelector: CustomStringConvertible {
         return inner.isEmpty && !name.isEmpty ? name : name + "{" + inner + "}"
     }
 
-    /// The selector as PromQL text, including its offset.
+    /// The selector as PromQL text, including its `@` and offset.
     public var description: String {
-        selectorText + (offset != .zero ? " offset \(offset)" : "")
+        selectorText + modifierText(at: at, offset: offset)
     }
 }
 
 extension MatrixSelector: CustomStringConvertible {
-    /// The range selector as PromQL text, including its offset.
+    /// The range selector as PromQL text, including its `@` and offset.
     public var description: String {
-        let offsetText = selector.offset != .zero ? " offset \(selector.offset)" : ""
-        return selector.selectorText + "[\(rangeDuration)]" + offsetText
+        selector.selectorText + "[\(rangeDuration)]" + modifierText(at: selector.at, offset: selector.offset)
     }
+}
+
+extension SubqueryExpr: CustomStringConvertible {
+    /// The subquery as PromQL text (`expr[range:step]`), including its `@` and offset.
+    public var description: String {
+        expr.description + "[\(rangeDuration):" + (step.map { "\($0)" } ?? "") + "]"
+            + modifierText(at: at, offset: offset)
+    }
+}
+
+/// ` @ <time>` and ` offset <duration>` as Prometheus prints them (`@` first, seconds with 3 decimals).
+private func modifierText(at: AtModifier?, offset: PrometheusDuration) -> String {
+    var text = ""
+    switch at {
+    case .timestamp(let milliseconds):
+        text += " @ " + GoFloat.format(Double(milliseconds) / 1000, verb: "f", precision: 3)
+    case .start: text += " @ start()"
+    case .end: text += " @ end()"
+    case nil: break
+    }
+    if offset.milliseconds > 0 { text += " offset \(offset)" }
+    if offset.milliseconds < 0 { text += " offset -\(-offset)" }
+    return text
 }
 
 extension BinaryExpr: CustomStringConvertible {

@@ -5,6 +5,9 @@ enum RangeFunction: String {
     case rate, irate, increase, delta, idelta, deriv, changes, resets
     case avgOverTime = "avg_over_time", minOverTime = "min_over_time", maxOverTime = "max_over_time"
     case sumOverTime = "sum_over_time", countOverTime = "count_over_time", lastOverTime = "last_over_time"
+    case stddevOverTime = "stddev_over_time", stdvarOverTime = "stdvar_over_time"
+    case quantileOverTime = "quantile_over_time", presentOverTime = "present_over_time"
+    case predictLinear = "predict_linear", holtWinters = "holt_winters"
     case absentOverTime = "absent_over_time"
 }
 
@@ -24,54 +27,72 @@ struct RangeWindow {
     var seconds: Double { SampleTime.seconds(from: start, to: end) }
 }
 
+/// A range-vector argument evaluated: each series with its points in the window, and the window.
+struct RangeArgument {
+    var series: [SeriesSamples]
+    var window: RangeWindow
+    /// Whether every series has the same metric name (then dropping it cannot make two results equal).
+    var hasSingleName: Bool
+}
+
 extension EvaluationContext {
     func evalRangeFunction(_ function: RangeFunction, _ node: Call) throws -> Vector {
-        guard case .matrixSelector(let selector) = node.args[0].unparenthesized else {
-            throw EvaluationError("expected range vector selector in call to function \"\(function.rawValue)\"")
-        }
+        let position = node.function.argTypes.firstIndex(of: .matrix) ?? 0
+        let parameters = try node.args.indices.filter { $0 != position }.map { try evalScalar(node.args[$0]) }
+        let argument = try evalRangeArgument(node.args[position], function: function)
         if function == .absentOverTime {
-            return selectMatrix(selector).isEmpty ? [absentSample(node.args[0])] : []
+            return argument.series.isEmpty ? [absentSample(node.args[position])] : []
         }
-        let end = time - selector.selector.offset.milliseconds
-        let window = RangeWindow(start: end - selector.rangeDuration.milliseconds, end: end)
-        let series = storage.select(selector.selector.matchers, from: window.start, through: window.end)
         var result: Vector = []
-        result.reserveCapacity(series.count)
-        for item in series {
-            let points = windowPoints(item, window)
-            guard !points.timestamps.isEmpty, let value = apply(function, points, window) else { continue }
+        result.reserveCapacity(argument.series.count)
+        for item in argument.series {
+            let points = Points(timestamps: item.timestamps, values: item.values)
+            guard !points.timestamps.isEmpty,
+                let value = try apply(function, points, argument.window, parameters: parameters)
+            else { continue }
             result.append(
                 Sample(
                     labels: function == .lastOverTime ? item.labels : item.labels.droppingMetricName(),
                     value: value, timestamp: time))
         }
-        let singleName = selector.selector.matchers.contains { $0.name == metricNameLabel && $0.type == .equal }
-        if function != .lastOverTime, !singleName {
-            try ensureUniqueAfterDroppingNames(result, inputNames: series.lazy.map(\.labels))
+        if function != .lastOverTime, !argument.hasSingleName {
+            try ensureUniqueAfterDroppingNames(result, inputNames: argument.series.lazy.map(\.labels))
         }
         return result
     }
 
+    /// The series of a range selector or subquery, each cut to its window without stale markers.
+    private func evalRangeArgument(_ expr: Expr, function: RangeFunction) throws -> RangeArgument {
+        switch expr.unparenthesized {
+        case .matrixSelector(let selector):
+            let window = window(of: selector)
+            let series = storage.select(selector.selector.matchers, from: window.start, through: window.end)
+                .map { windowPoints($0, window) }.filter { !$0.timestamps.isEmpty }
+            let singleName = selector.selector.matchers.contains { $0.name == metricNameLabel && $0.type == .equal }
+            return RangeArgument(series: series, window: window, hasSingleName: singleName)
+        case .subquery(let subquery):
+            let (series, window) = try evalSubquery(subquery)
+            return RangeArgument(series: series, window: window, hasSingleName: false)
+        default:
+            throw EvaluationError("expected range vector selector in call to function \"\(function.rawValue)\"")
+        }
+    }
+
     /// The non-stale samples of `series` inside the window; copies only when stale markers must go.
-    private func windowPoints(_ series: SeriesSamples, _ window: RangeWindow) -> Points {
-        var points = Points(timestamps: series.timestamps, values: series.values)
+    private func windowPoints(_ series: SeriesSamples, _ window: RangeWindow) -> SeriesSamples {
+        var points = series
         if let first = points.timestamps.first, let last = points.timestamps.last,
             first < window.start || last > window.end
         {
-            let clipped = clip(series, from: window.start, through: window.end)
-            points = Points(timestamps: clipped.timestamps, values: clipped.values)
+            points = clip(series, from: window.start, through: window.end)
         }
-        if points.values.contains(where: isStaleMarker) {
-            let filtered = withoutStaleMarkers(
-                SeriesSamples(
-                    labels: .empty, timestamps: points.timestamps,
-                    values: points.values))
-            points = Points(timestamps: filtered.timestamps, values: filtered.values)
-        }
+        if points.values.contains(where: isStaleMarker) { points = withoutStaleMarkers(points) }
         return points
     }
 
-    private func apply(_ function: RangeFunction, _ series: Points, _ window: RangeWindow) -> Double? {
+    private func apply(_ function: RangeFunction, _ series: Points, _ window: RangeWindow, parameters: [Double])
+        throws -> Double?
+    {
         let values = series.values
         switch function {
         case .rate: return extrapolatedRate(series, window, isCounter: true, isRate: true)
@@ -79,7 +100,12 @@ extension EvaluationContext {
         case .delta: return extrapolatedRate(series, window, isCounter: false, isRate: false)
         case .irate: return instantValue(series, isRate: true)
         case .idelta: return instantValue(series, isRate: false)
-        case .deriv: return values.count < 2 ? nil : linearRegressionSlope(series)
+        case .deriv: return values.count < 2 ? nil : linearRegression(series, interceptTime: nil).slope
+        case .predictLinear:
+            guard values.count >= 2 else { return nil }
+            let (slope, intercept) = linearRegression(series, interceptTime: time)
+            return slope * parameters[0] + intercept
+        case .holtWinters: return try holtWinters(values, smoothing: parameters[0], trend: parameters[1])
         case .changes: return countChanges(values)
         case .resets: return countResets(values)
         case .avgOverTime: return averageOverTime(values)
@@ -88,6 +114,10 @@ extension EvaluationContext {
         case .sumOverTime: return kahanSum(values)
         case .countOverTime: return Double(values.count)
         case .lastOverTime: return values.last
+        case .stddevOverTime: return varianceOverTime(values).squareRoot()
+        case .stdvarOverTime: return varianceOverTime(values)
+        case .quantileOverTime: return quantile(parameters[0], Array(values))
+        case .presentOverTime: return 1
         case .absentOverTime: return nil
         }
     }

@@ -7,7 +7,8 @@ public enum TestCaseOutcome: Sendable, Equatable {
     case failedAsExpected(String)
     /// The case failed; the message says expected vs got.
     case failed(String)
-    /// The case uses something outside the supported subset; the reason names it.
+    /// The case was not run (only cases on native-histogram series, which this engine does not load); the
+    /// reason names why.
     case skipped(String)
 }
 
@@ -19,6 +20,12 @@ public struct TestCaseResult: Sendable {
     public var query: String
     /// What happened.
     public var outcome: TestCaseOutcome
+    /// How many re-runs with `@` pinned to the evaluation time passed (Prometheus' harness: 5 evaluation
+    /// times, 3 when the case is at 0s; none when a function outside subqueries depends on the evaluation time).
+    public var pinnedRuns = 0
+    /// How many runs as a range query (evaluation time ± 1m, step 1m, middle step checked) passed: one after
+    /// the case itself and one after each pinned re-run; none for `eval_fail`.
+    public var rangeRuns = 0
 
     /// Whether the case counts as passed.
     public var passed: Bool {
@@ -46,10 +53,12 @@ extension PromQLTestScript {
                     for (timestamp, value) in samples { storage.append(labels, timestamp: timestamp, value: value) }
                 }
             case .eval(let eval):
-                let outcome =
-                    Self.usesNativeHistogram(eval.query, nativeHistograms)
-                    ? .skipped("native histograms") : Self.run(eval, Evaluator(storage: storage))
-                results.append(TestCaseResult(line: eval.line, query: eval.query, outcome: outcome))
+                if Self.usesNativeHistogram(eval.query, nativeHistograms) {
+                    results.append(
+                        TestCaseResult(line: eval.line, query: eval.query, outcome: .skipped("native histograms")))
+                } else {
+                    results.append(Self.run(eval, Evaluator(storage: storage)))
+                }
             }
         }
         return results
@@ -68,18 +77,92 @@ extension PromQLTestScript {
         }
     }
 
-    private static func run(_ eval: EvalCommand, _ evaluator: Evaluator) -> TestCaseOutcome {
-        if eval.kind == .range { return .skipped("eval range") }
-        let value: Value
-        do {
-            value = try evaluator.query(eval.query, at: eval.time)
-        } catch let error as UnsupportedError {
-            return .skipped(error.construct)
-        } catch {
-            return eval.kind == .fail ? .failedAsExpected("\(error)") : .failed("error evaluating query: \(error)")
+    /// Runs one `eval` as Prometheus 2.42's harness does: the query at its time, then (when no function
+    /// outside a subquery depends on the evaluation time) the query with `@` pinned to that time at other
+    /// evaluation times; each run that succeeds is repeated as a range query whose middle step is checked.
+    /// The first failing run fails the case.
+    private static func run(_ eval: EvalCommand, _ evaluator: Evaluator) -> TestCaseResult {
+        var result = TestCaseResult(line: eval.line, query: eval.query, outcome: .passed)
+        if eval.kind == .range {
+            result.outcome = .skipped("eval range")
+            return result
         }
-        if eval.kind == .fail { return .failed("expected error evaluating query but got none") }
-        return compare(value, eval)
+        let expr: Expr
+        do {
+            expr = try Parser.parse(eval.query)
+        } catch {
+            result.outcome =
+                eval.kind == .fail ? .failedAsExpected("\(error)") : .failed("error parsing query: \(error)")
+            return result
+        }
+        var firstError: String?
+        for (index, run) in harnessRuns(expr, at: eval.time.milliseconds).enumerated() {
+            let pinned = index > 0
+            let what = pinned ? " with @ pinned (\(run.expr) at \(formatTime(run.time)))" : ""
+            let value: Value
+            do {
+                value = try evaluator.evaluate(run.expr, at: Timestamp(milliseconds: run.time))
+            } catch {
+                if eval.kind == .fail {
+                    firstError = firstError ?? "\(error)"
+                    if pinned { result.pinnedRuns += 1 }
+                    continue
+                }
+                result.outcome = .failed("error evaluating query\(what): \(error)")
+                return result
+            }
+            if eval.kind == .fail {
+                result.outcome = .failed("expected error evaluating query\(what) but got none")
+                return result
+            }
+            if case .failed(let message) = compare(value, eval) {
+                result.outcome = .failed(pinned ? "\(what.dropFirst()): \(message)" : message)
+                return result
+            }
+            if pinned { result.pinnedRuns += 1 }
+            if case .failed(let message) = checkRangeMode(run, value, eval, evaluator) {
+                result.outcome = .failed("in range mode\(what): \(message)")
+                return result
+            }
+            result.rangeRuns += 1
+        }
+        if let firstError { result.outcome = .failedAsExpected(firstError) }
+        return result
+    }
+
+    /// The query as a range query from 1m before to 1m after the run's time, step 1m; the middle step must
+    /// give the expected result (order is not checked: range results have none).
+    private static func checkRangeMode(_ run: HarnessRun, _ instant: Value, _ eval: EvalCommand, _ evaluator: Evaluator)
+        -> TestCaseOutcome
+    {
+        let matrix: Matrix
+        do {
+            matrix = try evaluator.evaluateRange(
+                run.expr, start: Timestamp(milliseconds: run.time &- 60_000),
+                end: Timestamp(milliseconds: run.time &+ 60_000), step: .minutes(1))
+        } catch {
+            return .failed("error evaluating query: \(error)")
+        }
+        if eval.kind == .ordered { return .passed }
+        let middle: Vector = matrix.compactMap { series in
+            series.timestamps.firstIndex(of: run.time).map {
+                Sample(
+                    labels: series.labels,
+                    value: series.values[$0 - series.timestamps.startIndex + series.values.startIndex],
+                    timestamp: run.time)
+            }
+        }
+        if case .scalar = instant {
+            guard let first = middle.first else { return .failed("no value at the middle step") }
+            return compare(.scalar(first.value), eval)
+        }
+        var unordered = eval
+        unordered.kind = .instant
+        return compare(.vector(middle), unordered)
+    }
+
+    private static func formatTime(_ milliseconds: Int64) -> String {
+        GoFloat.format(Double(milliseconds) / 1000, verb: "f", precision: 3) + "s"
     }
 
     private static func compare(_ value: Value, _ eval: EvalCommand) -> TestCaseOutcome {

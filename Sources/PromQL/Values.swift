@@ -55,4 +55,14 @@ public enum ValueType: String, Sendable {
     case vector = "instant vector"
     /// A range vector.
     case matrix = "range vector"
+
+    /// The name Prometheus' Go code gives the type in some messages (`matrix`, `vector`, `scalar`, `string`).
+    public var goName: String {
+        switch self {
+        case .scalar: "scalar"
+        case .string: "string"
+        case .vector: "vector"
+        case .matrix: "matrix"
+        }
+    }
 }

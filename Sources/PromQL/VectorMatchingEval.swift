@@ -94,7 +94,7 @@ extension EvaluationContext {
     private func resultLabels(_ many: Labels, _ one: Labels, _ op: BinaryOperator, _ matching: VectorMatching)
         -> Labels
     {
-        var labels = op.isComparison ? many : many.droppingMetricName()
+        var labels = op.dropsMetricName ? many.droppingMetricName() : many
         if matching.cardinality == .oneToOne {
             labels = matching.on ? labels.keeping(matching.matchingLabels) : labels.removing(matching.matchingLabels)
         }

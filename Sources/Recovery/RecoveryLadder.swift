@@ -28,6 +28,22 @@ public struct RecoveryLadder: Sendable, Equatable {
 
     /// Whether the ladder applies to an agent with `labels`.
     public func matches(_ labels: Labels) -> Bool { matchers.allSatisfy { $0.matches(labels) } }
+
+    /// The ladder with each command's program resolved against `directory` (the configuration file's) when it is
+    /// a relative path (`./restart-agent.sh`, `bin/restart`), as `rule_files` are; a bare name (`systemctl`) is
+    /// left to the `PATH` lookup, an absolute path and a template are left as they are.
+    public func resolvingPrograms(against directory: String) -> RecoveryLadder {
+        var resolved = self
+        for index in resolved.steps.indices {
+            guard case .command(var arguments) = resolved.steps[index].action, let program = arguments.first,
+                program.contains("/"), !program.hasPrefix("/"), !program.contains("{{")
+            else { continue }
+            let relative = program.hasPrefix("./") ? String(program.dropFirst(2)) : program
+            arguments[0] = directory == "." ? "./" + relative : directory + "/" + relative
+            resolved.steps[index].action = .command(arguments)
+        }
+        return resolved
+    }
 }
 
 /// The health state that starts a ladder.

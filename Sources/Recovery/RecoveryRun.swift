@@ -15,6 +15,30 @@ public struct RecoveryRun: Sendable, Equatable {
         case exhausted
         /// `max_runs_per_hour` runs had started within the hour: the held alerts go to a person at once.
         case refused
+        /// The run stopped before its end for the reason given (`agent killed`, `ladder removed from the
+        /// configuration`): the held alerts go to their receivers as they would without a ladder.
+        case cancelled(String)
+
+        /// The `result` label of `heartbeat_exporter_recovery_runs_total`.
+        public var result: String {
+            switch self {
+            case .recovered: "recovered"
+            case .exhausted: "exhausted"
+            case .refused: "refused"
+            case .cancelled: "cancelled"
+            }
+        }
+
+        /// For a person and the agent's history: `recovered by restart`, `recovery exhausted`, ….
+        public var text: String {
+            switch self {
+            case .recovered(let step?): "recovered by \(step)"
+            case .recovered(nil): "recovered before any step"
+            case .exhausted: "recovery exhausted"
+            case .refused: "recovery refused: max_runs_per_hour reached"
+            case .cancelled(let reason): "recovery cancelled: \(reason)"
+            }
+        }
     }
 
     /// One step of the run.
@@ -29,6 +53,21 @@ public struct RecoveryRun: Sendable, Equatable {
         public var outcome: StepOutcome?
         /// How it ended, for a person: `exit 1 after 0.4 s`, `503 twice`, `interrupted by a restart`.
         public var summary: String?
+        /// The last bytes a command wrote (bounded by the runner), for the history; nil for a webhook.
+        public var output: String?
+
+        /// A step as stored.
+        public init(
+            name: String, startedAt: Timestamp, finishedAt: Timestamp? = nil, outcome: StepOutcome? = nil,
+            summary: String? = nil, output: String? = nil
+        ) {
+            self.name = name
+            self.startedAt = startedAt
+            self.finishedAt = finishedAt
+            self.outcome = outcome
+            self.summary = summary
+            self.output = output
+        }
     }
 
     /// What the runner does next.
@@ -41,6 +80,8 @@ public struct RecoveryRun: Sendable, Equatable {
         case end(Outcome)
     }
 
+    /// Names the run in storage: unique among all runs.
+    public var id: String
     /// The agent the run is for.
     public var agent: String
     /// The ladder's name.
@@ -55,13 +96,31 @@ public struct RecoveryRun: Sendable, Equatable {
     public private(set) var outcome: Outcome?
     /// When it ended.
     public private(set) var endedAt: Timestamp?
+    /// Why no step could be carried out, when none could (a command that does not expand for this agent).
+    public private(set) var problem: String?
 
-    /// A run of `ladder` for `agent` starting at `time`.
-    public init(agent: String, ladder: String, trigger: RecoveryTrigger, startedAt time: Timestamp) {
+    /// A run of `ladder` for `agent` starting at `time`; `id` defaults to the agent and the start time, which no
+    /// other run shares (an agent has one run at a time).
+    public init(
+        id: String? = nil, agent: String, ladder: String, trigger: RecoveryTrigger, startedAt time: Timestamp
+    ) {
+        self.id = id ?? "\(agent)@\(time.milliseconds)"
         self.agent = agent
         self.ladder = ladder
         self.trigger = trigger
         startedAt = time
+    }
+
+    /// A run read back from storage, as it was saved.
+    public init(
+        id: String, agent: String, ladder: String, trigger: RecoveryTrigger, startedAt: Timestamp, steps: [Step],
+        outcome: Outcome?, endedAt: Timestamp?, problem: String?
+    ) {
+        self.init(id: id, agent: agent, ladder: ladder, trigger: trigger, startedAt: startedAt)
+        self.steps = steps
+        self.outcome = outcome
+        self.endedAt = endedAt
+        self.problem = problem
     }
 
     /// Whether a new run of a ladder allowing `maxRunsPerHour` may start at `time`, given the start times of the
@@ -94,13 +153,23 @@ public struct RecoveryRun: Sendable, Equatable {
         steps.append(Step(name: name, startedAt: time))
     }
 
-    /// Records how the running step ended.
-    public mutating func finished(at time: Timestamp, outcome: StepOutcome, summary: String) {
+    /// Records how the running step ended (also after the run ended, when the agent beat while it ran).
+    public mutating func finished(at time: Timestamp, outcome: StepOutcome, summary: String, output: String? = nil) {
         guard let last = steps.indices.last, steps[last].finishedAt == nil else { return }
         steps[last].finishedAt = time
         steps[last].outcome = outcome
         steps[last].summary = summary
+        steps[last].output = output
     }
+
+    /// Whether the run was cancelled (by a kill, a stop, a deletion): it does not count as the silence's run.
+    public var wasCancelled: Bool {
+        if case .cancelled = outcome { return true }
+        return false
+    }
+
+    /// Whether a step has started and not finished.
+    public var isStepRunning: Bool { steps.last.map { $0.finishedAt == nil } ?? false }
 
     /// Closes a step found running after a restart: it is not started again, and its wait counts from `time`.
     public mutating func interrupted(at time: Timestamp) {
@@ -109,18 +178,30 @@ public struct RecoveryRun: Sendable, Equatable {
         steps[last].summary = "interrupted by a restart"
     }
 
-    /// Records the run's outcome.
-    public mutating func end(_ outcome: Outcome, at time: Timestamp) {
+    /// Records the run's outcome; `problem` says why no step could be carried out, if none could.
+    public mutating func end(_ outcome: Outcome, at time: Timestamp, problem: String? = nil) {
         guard self.outcome == nil else { return }
         self.outcome = outcome
         endedAt = time
+        self.problem = problem
     }
 
     /// What was tried, for the `recovery` annotation of the alerts released to a person:
-    /// `restart: exit 1 after 0.4 s; replace: 503 twice`, or why nothing was.
+    /// `restart: exit 1 after 0.4 s; replace: 503 twice`, `restart: exit 0 after 1.2 s, but no heartbeat followed`,
+    /// or why nothing was.
     public var tried: String {
         if outcome == .refused { return "nothing tried: max_runs_per_hour reached" }
-        guard !steps.isEmpty else { return "nothing tried" }
-        return steps.map { "\($0.name): \($0.summary ?? "running")" }.joined(separator: "; ")
+        if let problem { return "nothing tried: \(problem)" }
+        // A step that did its part (exit 0, 2xx) in a run that gave up: the agent still did not beat after it.
+        let silentAfter = outcome == .exhausted ? ", but no heartbeat followed" : ""
+        var text =
+            steps.isEmpty
+            ? "nothing tried"
+            : steps.map { step in
+                "\(step.name): \(step.summary ?? "running")" + (step.outcome == .success ? silentAfter : "")
+            }
+            .joined(separator: "; ")
+        if case .cancelled(let reason) = outcome { text += "; cancelled: \(reason)" }
+        return text
     }
 }

@@ -11,7 +11,7 @@ import YAMLConfig
 ///   ladders:
 ///     - name: workers
 ///       matchers: ['agent_type="worker"']
-///       trigger: unreachable          # default; or degraded
+///       trigger: degraded             # default; or unreachable
 ///       max_runs_per_hour: 3          # default
 ///       steps:
 ///         - name: restart
@@ -49,14 +49,14 @@ public enum RecoverySection {
     private static func readLadder(_ reader: YAMLNodeReader) throws(ConfigError) -> RecoveryLadder {
         let keys: Set<String> = ["name", "matchers", "trigger", "max_runs_per_hour", "steps"]
         var ladder = RecoveryLadder(
-            name: "", matchers: [], trigger: .unreachable, maxRunsPerHour: defaultMaxRunsPerHour, steps: [])
+            name: "", matchers: [], trigger: .degraded, maxRunsPerHour: defaultMaxRunsPerHour, steps: [])
         var sawMatchers = false
         var sawSteps = false
         for (key, child) in try reader.mapping(allowed: keys) {
             switch key {
             case "name": ladder.name = try child.string()
             case "matchers":
-                ladder.matchers = try matchers(child)
+                ladder.matchers = try child.alertmanagerMatchers()
                 sawMatchers = true
             case "trigger": ladder.trigger = try trigger(child)
             case "max_runs_per_hour": ladder.maxRunsPerHour = try maxRuns(child)
@@ -69,21 +69,6 @@ public enum RecoverySection {
         guard sawMatchers else { throw reader.error("a ladder needs matchers", key: reader.childPath("matchers")) }
         guard sawSteps else { throw reader.error("a ladder needs steps", key: reader.childPath("steps")) }
         return ladder
-    }
-
-    /// At least one matcher, in Alertmanager's syntax (each item may hold several, comma-separated).
-    private static func matchers(_ reader: YAMLNodeReader) throws(ConfigError) -> [LabelMatcher] {
-        var matchers: [LabelMatcher] = []
-        for item in try reader.sequence() {
-            let text = try item.string()
-            do throws(MatcherError) {
-                matchers += try MatcherParser.parseList(text)
-            } catch {
-                throw item.error(error.message)
-            }
-        }
-        guard !matchers.isEmpty else { throw reader.error("must list at least one matcher") }
-        return matchers
     }
 
     private static func trigger(_ reader: YAMLNodeReader) throws(ConfigError) -> RecoveryTrigger {

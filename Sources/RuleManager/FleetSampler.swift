@@ -79,7 +79,10 @@ final class FleetSampler: Sendable {
 
     struct Cache {
         var names: Set<String> = []
+        var options = ExpositionOptions.standard
         var plan: [FamilyPlan] = []
+        /// The task-duration histogram per agent type, when per-agent histograms are off and the rules read it.
+        var typePlan: FamilyPlan?
         /// The agents of the last snapshot, in its order (by name).
         var agents: [AgentSeries] = []
         /// How many samples the last snapshot had, to size the next one.
@@ -91,15 +94,15 @@ final class FleetSampler: Sendable {
 
     init() {}
 
-    /// Records the series of `agents` judged at `now`, restricted to `names`, into `history`.
+    /// Records the series of `agents` judged at `now`, restricted to `names`, into `history`, as `/metrics`
+    /// exposes them under `options` (per-type histograms on `histogramBounds`).
     func sample(
         _ agents: [AgentRecord], at now: Timestamp, policy: HealthPolicy, names: Set<String>,
+        options: ExpositionOptions = .standard, histogramBounds: [Double] = DurationHistogram.defaultUpperBounds,
         into history: SampleHistory
     ) {
         cache.withLock { cache in
-            if cache.names != names {
-                cache = Cache(names: names, plan: FleetFamilies.all.compactMap { FamilyPlan($0, names: names) })
-            }
+            if cache.names != names || cache.options != options { cache = Self.plan(names: names, options: options) }
             var entries = Self.match(agents, to: cache.agents)
             // Built afresh each time rather than kept: between evaluations the memory goes back to the system.
             var snapshot = SeriesSnapshot(capacity: cache.lastCount)
@@ -108,11 +111,19 @@ final class FleetSampler: Sendable {
             Self.collect(
                 agents, entries, at: now, policy: policy, plan: cache.plan,
                 into: &snapshot, origins: &origins)
+            let typeSeries = cache.typePlan.map { plan in
+                Self.typeHistogramSeries(agents, plan: plan, options: options, bounds: histogramBounds)
+            }
+            for (index, series) in (typeSeries ?? []).enumerated() {
+                snapshot.append(.unresolved, series.value)
+                origins.append((Int32(agents.count), Int32(index)))
+            }
             var built: [Int: [Labels]] = [:]
             history.record(&snapshot, at: now) { [plan = cache.plan] index in
                 let origin = origins[index]
                 let agent = Int(origin.agent)
-                let labels = built[agent] ?? Self.seriesLabels(of: agents[agent], plan: plan)
+                guard agent < agents.count else { return typeSeries?[Int(origin.series)].labels ?? .empty }
+                let labels = built[agent] ?? Self.seriesLabels(of: agents[agent], plan: plan, options: options)
                 built[agent] = labels
                 return labels[Int(origin.series)]
             }
@@ -120,6 +131,45 @@ final class FleetSampler: Sendable {
             cache.agents = entries
             cache.lastCount = snapshot.count
         }
+    }
+
+    /// A fresh cache for the series `names` under `options`.
+    static func plan(names: Set<String>, options: ExpositionOptions) -> Cache {
+        var cache = Cache(names: names, options: options)
+        for family in FleetFamilies.all {
+            guard let plan = FamilyPlan(family, names: names) else { continue }
+            if case .taskDurations = family.kind, !options.perAgentHistograms {
+                cache.typePlan = plan
+            } else {
+                cache.plan.append(plan)
+            }
+        }
+        return cache
+    }
+
+    /// The series of the per-type task-duration histograms `plan` asks for, with their labels.
+    static func typeHistogramSeries(
+        _ agents: [AgentRecord], plan: FamilyPlan, options: ExpositionOptions, bounds: [Double]
+    ) -> [(labels: Labels, value: Double)] {
+        let byType = !options.droppedLabels.contains("agent_type")
+        let histograms = agents.withUnsafeBufferPointer { agents in
+            TypeHistograms.aggregate(agents, bounds: bounds, byType: byType)
+        }
+        var series: [(labels: Labels, value: Double)] = []
+        for (agentType, histogram) in histograms {
+            let base = agentType.map { [Label("agent_type", $0)] } ?? []
+            visitHistogram(histogram, plan) { shape, value in
+                guard let value else { return }
+                switch shape {
+                case .bucket(let name, let bound):
+                    let le = Label("le", bound.map(GoFloat.prometheusText) ?? "+Inf")
+                    series.append((Labels(base + [le, Label(metricNameLabel, name)]), value))
+                case .plain(let name), .info(let name), .labelled(let name, _, _):
+                    series.append((Labels(base + [Label(metricNameLabel, name)]), value))
+                }
+            }
+        }
+        return series
     }
 
     /// The cached series of each agent, in the order of `agents`; fresh (unresolved) for new or changed agents.
@@ -162,6 +212,7 @@ final class FleetSampler: Sendable {
     ) {
         for (id, origin) in zip(ids, origins) {
             let (agent, series) = (Int(origin.agent), Int(origin.series))
+            guard agent < entries.count else { continue }  // a per-type histogram's series: resolved each time
             if entries[agent].ids.count <= series {
                 entries[agent].ids += Array(repeating: .unresolved, count: series + 1 - entries[agent].ids.count)
             }
@@ -205,24 +256,24 @@ final class FleetSampler: Sendable {
         if let countName = entry.countName { visit(.plain(name: countName), Double(histogram.count)) }
     }
 
-    /// The labels of every series of `agent`, in the order of ``forEachSeries(of:state:plan:_:)``.
-    static func seriesLabels(of agent: AgentRecord, plan: [FamilyPlan]) -> [Labels] {
-        var base = [Label("agent", agent.name)]
-        if let agentType = agent.agentType { base.append(Label("agent_type", agentType)) }
+    /// The labels of every series of `agent` under `options`, in the order of
+    /// ``forEachSeries(of:state:plan:_:)``.
+    static func seriesLabels(of agent: AgentRecord, plan: [FamilyPlan], options: ExpositionOptions = .standard)
+        -> [Labels]
+    {
+        let base = agent.exposedLabelPairs(info: false, options).map { Label($0.name, $0.value) }
         var all: [Labels] = []
         forEachSeries(of: agent, state: .healthy, plan: plan) { shape, _ in
-            let (name, extra): (String, [Label]) =
+            let (name, labels): (String, [Label]) =
                 switch shape {
-                case .plain(let name): (name, [])
-                case .labelled(let name, let label, let value): (name, [Label(label, value)])
+                case .plain(let name): (name, base)
+                case .labelled(let name, let label, let value): (name, base + [Label(label, value)])
                 case .info(let name):
-                    (
-                        name,
-                        (agent.host.map { [Label("host", $0)] } ?? []) + agent.labels.map { Label($0.name, $0.value) }
-                    )
-                case .bucket(let name, let bound): (name, [Label("le", bound.map(GoFloat.prometheusText) ?? "+Inf")])
+                    (name, agent.exposedLabelPairs(info: true, options).map { Label($0.name, $0.value) })
+                case .bucket(let name, let bound):
+                    (name, base + [Label("le", bound.map(GoFloat.prometheusText) ?? "+Inf")])
                 }
-            all.append(Labels(base + extra + [Label(metricNameLabel, name)]))
+            all.append(Labels(labels + [Label(metricNameLabel, name)]))
         }
         return all
     }

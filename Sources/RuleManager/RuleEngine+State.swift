@@ -7,11 +7,13 @@ extension RuleEngine {
     /// What the history must keep for `groups`: the series each selector of their rules matches (their own
     /// outputs and `ALERTS` included when a rule reads them), each as far back as the selector reads plus one
     /// evaluation interval.
-    static func retention(for groups: [RuleGroup]) -> SampleHistory.Retention {
+    static func retention(for groups: [RuleGroup], defaultSubqueryStep: PrometheusDuration = .minutes(1))
+        -> SampleHistory.Retention
+    {
         var byName: [String: [SampleHistory.Retention.Requirement]] = [:]
         var unnamed: [SampleHistory.Retention.Requirement] = []
         for group in groups {
-            for requirement in group.seriesRequirements() {
+            for requirement in group.seriesRequirements(defaultSubqueryStep: defaultSubqueryStep) {
                 let kept = SampleHistory.Retention.Requirement(
                     matchers: requirement.matchers, window: requirement.history + group.interval)
                 if let name = requirement.matchers.first(where: { $0.name == metricNameLabel && $0.type == .equal })?

@@ -23,6 +23,9 @@ public final class RuleEngine: Sendable {
         let group: RuleGroup
         var nextEvaluation: Timestamp?
         var failures: UInt64 = 0
+        /// Whether the group reads an agent's state (``RuleEngine/stateSeriesNames``): worked out once, at install,
+        /// for ``RuleEngine/evaluateGroupsReadingStateEarly()``.
+        var readsState = false
     }
 
     struct State {
@@ -44,18 +47,20 @@ public final class RuleEngine: Sendable {
     /// How often the history is checkpointed unless the configuration says otherwise.
     public static let defaultCheckpointInterval = PrometheusDuration.minutes(1)
 
-    private let registry: AgentRegistry
+    let registry: AgentRegistry
     public let history: SampleHistory
     /// Samples the fleet into ``history``, keeping the history's ids of each agent's series.
     private let sampler = FleetSampler()
     let store: any AlertStateStorage
     /// Where the history is checkpointed across restarts; nil keeps it in memory only.
     let historyStore: (any RuleHistoryStorage)?
-    private let clock: any WallClock
+    let clock: any WallClock
     let logger: Logger
     /// Receives, after each group evaluation, the alerts it wants sent and the firing alerts whose resend is
     /// not due (the alert router keeps both current; it forwards only the first to Alertmanagers).
     private let notify: @Sendable (_ sent: [Alerting.Alert], _ refreshed: [Alerting.Alert]) -> Void
+    /// Receives, after each group evaluation, every alert the group's rules hold (pending, firing, resolved).
+    private let observe: @Sendable (_ alerts: [Rules.Alert]) -> Void
     /// The exporter's own series that rules may read besides the fleet's.
     let exporterSeries: [any ExporterSeriesSource]
     /// Protects the groups, their schedule and failure counts, the settings, the last sampling time and the
@@ -65,15 +70,19 @@ public final class RuleEngine: Sendable {
     /// Creates an engine without rules.
     /// - Parameter exporterSeries: the exporter's own series that rules may read, sampled with the fleet.
     /// - Parameter historyStore: where the sample history is checkpointed and restored from across restarts.
+    /// - Parameter observe: receives every alert a group's rules hold after each of its evaluations (the alert
+    ///   history's episodes).
     /// - Parameter notify: receives the firing and resolved alerts each group evaluation sends (Prometheus'
     ///   `sendAlerts`, resent every minute), and the firing alerts it does not resend, with this evaluation's
     ///   annotations.
     public init(
         registry: AgentRegistry, store: any AlertStateStorage, clock: any WallClock, logger: Logger,
         exporterSeries: [any ExporterSeriesSource] = [], historyStore: (any RuleHistoryStorage)? = nil,
-        notify: @escaping @Sendable (_ sent: [Alerting.Alert], _ refreshed: [Alerting.Alert]) -> Void = { _, _ in }
+        notify: @escaping @Sendable (_ sent: [Alerting.Alert], _ refreshed: [Alerting.Alert]) -> Void = { _, _ in },
+        observe: @escaping @Sendable (_ alerts: [Rules.Alert]) -> Void = { _ in }
     ) {
         self.notify = notify
+        self.observe = observe
         self.exporterSeries = exporterSeries
         self.registry = registry
         self.store = store
@@ -106,12 +115,15 @@ public final class RuleEngine: Sendable {
             return (state.scheduled.map(\.group), !state.historyRestored)
         }
         if previous.isEmpty { restoreFromStorage(groups) } else { carryOver(from: previous, to: groups) }
-        let retention = Self.retention(for: groups)
+        let retention = Self.retention(for: groups, defaultSubqueryStep: settings.defaultSubqueryStep)
         history.retain(retention)
         if restoreHistory { self.restoreHistory() }
         state.withLock { state in
             state.checkpointInterval = checkpointInterval
-            state.scheduled = groups.map { Scheduled(group: $0, nextEvaluation: nil) }
+            state.scheduled = groups.map { group in
+                Scheduled(
+                    group: group, nextEvaluation: nil, readsState: Self.reads(group, anyOf: Self.stateSeriesNames))
+            }
             state.settings = settings
             state.generatorLink = generatorLink
             state.retention = retention
@@ -146,6 +158,7 @@ public final class RuleEngine: Sendable {
                 SentAlerts.alerts(rule.alerts, expression: rule.expression, link: link, at: now)
             }
             if !sent.isEmpty || !refreshed.isEmpty { notify(sent, refreshed) }
+            observe(group.alertingRules.flatMap(\.activeAlerts))
         }
         let counted = failures.withLock { $0 }
         state.withLock { state in
@@ -166,9 +179,10 @@ public final class RuleEngine: Sendable {
         guard !alreadySampled else { return }
         let fleetNames = names.map { $0.intersection(FleetSampler.seriesNames) } ?? FleetSampler.seriesNames
         if !fleetNames.isEmpty {
+            let configuration = registry.currentConfiguration
             sampler.sample(
-                registry.snapshot(), at: now, policy: registry.currentConfiguration.policy, names: fleetNames,
-                into: history)
+                registry.snapshot(), at: now, policy: configuration.policy, names: fleetNames,
+                options: configuration.exposition, histogramBounds: configuration.taskDurationBounds, into: history)
         }
         sampleExporterSeries(at: now)
     }

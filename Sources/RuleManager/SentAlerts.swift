@@ -4,7 +4,8 @@ import Rules
 
 /// Prometheus' `sendAlerts`: a rule's alert as the notifier receives it. It starts when it started firing and
 /// ends when it resolved or, while it fires, when the notification stops being valid (`validUntil`); its
-/// `generatorURL` is the page `link` gives for the rule's expression.
+/// `generatorURL` is the page `link` gives for the rule's expression. An alert firing only by `keep_firing_for` is
+/// marked ``Alerting/Alert/keptFiring``.
 enum SentAlerts {
     static func alerts(_ alerts: [Rules.Alert], expression: String, link: GeneratorLink, at time: Timestamp)
         -> [Alerting.Alert]
@@ -13,7 +14,8 @@ enum SentAlerts {
         return alerts.map { alert in
             Alerting.Alert(
                 labels: alert.labels, annotations: alert.annotations, startsAt: alert.firedAt ?? alert.activeAt,
-                endsAt: alert.resolvedAt ?? alert.validUntil ?? time, generatorURL: url, updatedAt: time)
+                endsAt: alert.resolvedAt ?? alert.validUntil ?? time, generatorURL: url, updatedAt: time,
+                keptFiring: alert.resolvedAt == nil && alert.keepFiringSince != nil)
         }
     }
 }

@@ -42,6 +42,14 @@ extension SampleHistory {
 
         func keeps(_ name: String) -> Bool { !unnamed.isEmpty || byName[name] != nil }
 
+        /// How far back some series of metric `name` are kept (the longest window of the selectors that may
+        /// read it), nil when none is. Selectors with label matchers keep only the series they match, so this is
+        /// the most any series of `name` is kept.
+        public func window(forName name: String) -> PrometheusDuration? {
+            let windows = ((byName[name] ?? []) + unnamed).map(\.window)
+            return windows.max()
+        }
+
         /// How far back to keep the series `labels`, in milliseconds; nil when no selector reads it.
         func window(for labels: Labels) -> Int64? {
             var window: Int64?

@@ -29,6 +29,11 @@ public final class SampleHistory: Queryable, Sendable {
         state.withLock { $0.retain(retention) }
     }
 
+    /// What the history keeps now (see ``retain(_:)``).
+    public var retention: Retention {
+        state.withLock { $0.retention }
+    }
+
     /// Appends one sample, if its series is kept (a rule's result, `ALERTS`, …). A sample not newer than the
     /// series' newest is dropped, except one at the same timestamp, which replaces the value.
     public func append(_ labels: Labels, timestamp: Int64, value: Double) {

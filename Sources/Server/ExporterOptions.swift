@@ -12,6 +12,9 @@ public struct ExporterOptions: Sendable {
     public var configFileRequired = false
     /// `--storage.path`: the directory of the SQLite database.
     public var storagePath = "./data"
+    /// `--storage.postgres.dsn-file`: a file holding a libpq connection string; PostgreSQL is then the storage instead
+    /// of SQLite. Without it, `HEARTBEAT_EXPORTER_POSTGRES_DSN` may hold the connection string itself.
+    public var postgresDSNFile: String?
     /// `--web.external-url`: the Prometheus that has the same rules, which alerts link to (see ``ExternalURLs``).
     public var externalURL: String?
     /// `--web.max-body-bytes`.

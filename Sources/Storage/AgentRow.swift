@@ -1,3 +1,4 @@
+import Cron
 import Fleet
 import GRDB
 import Model
@@ -12,12 +13,22 @@ enum AgentRow {
         "cost_usd", "tokens", "errors", "queue_depth", "active_tasks", "memory_bytes", "task_progress",
         "duration_bounds", "duration_counts", "duration_sum", "duration_count", "killed_at", "killed_by",
         "killed_reason", "stopped_at", "stopped_by", "stopped_reason", "recorded_state", "state_since",
+        "schedule_cron", "schedule_timezone", "schedule_grace", "schedule_max_runtime", "run_started_at",
+        "run_max_runtime", "last_run_started_at", "last_run_finished_at", "last_run_success", "last_run_exit_code",
+        "last_run_output", "maintenance_starts_at", "maintenance_until", "maintenance_reason", "maintenance_by",
+        "ephemeral", "beat_grace", "consecutive_failures", "last_success_at", "last_failure_at", "last_task_duration",
+        "depends_on",
     ]
 
     static let upsertSQL =
         "INSERT OR REPLACE INTO agent (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
 
     static func arguments(for record: AgentRecord) -> StatementArguments {
+        StatementArguments(values(for: record))
+    }
+
+    /// The row's values in the order of ``columns``: what both backends write.
+    static func values(for record: AgentRecord) -> [(any DatabaseValueConvertible)?] {
         let counters = record.counters, gauges = record.gauges, durations = record.taskDurations
         let values: [(any DatabaseValueConvertible)?] = [
             record.name, record.agentType, record.host, encodeLabels(record.labels), record.runID,
@@ -30,8 +41,18 @@ enum AgentRow {
             record.killed?.at.seconds, record.killed?.by, record.killed?.reason,
             record.stopped?.at.seconds, record.stopped?.by, record.stopped?.reason,
             record.recordedState.rawValue, record.stateSince.seconds,
+            record.schedule?.cron.expression.text, record.schedule?.cron.timeZone.identifier,
+            record.schedule?.grace.seconds, record.schedule?.maxRuntime?.seconds,
+            record.openRun?.startedAt.seconds, record.openRun?.maxRuntime?.seconds,
+            record.lastRun?.startedAt?.seconds, record.lastRun?.finishedAt.seconds,
+            record.lastRun.map { $0.success ? 1 : 0 }, record.lastRun?.exitCode, record.lastRun?.output,
+            record.maintenance?.startsAt.seconds, record.maintenance?.until.seconds, record.maintenance?.reason,
+            record.maintenance?.by, record.ephemeral ? 1 : 0, record.beatGrace?.seconds,
+            record.streak.consecutiveFailures, record.streak.lastSuccessAt?.seconds,
+            record.streak.lastFailureAt?.seconds,
+            record.streak.lastTaskDurationSeconds, encodeNames(record.dependsOn),
         ]
-        return StatementArguments(values)
+        return values
     }
 
     static func fetchAll(_ db: Database) throws -> [AgentRecord] {
@@ -39,7 +60,8 @@ enum AgentRow {
         return rows.map(record(from:))
     }
 
-    private static func record(from row: Row) -> AgentRecord {
+    /// The agent a row of `agent` describes, whichever backend read it.
+    static func record(from row: Row) -> AgentRecord {
         var record = AgentRecord(name: row["name"], firstSeen: Timestamp(storedSeconds: row["first_seen"]))
         record.agentType = row["agent_type"]
         record.host = row["host"]
@@ -59,7 +81,55 @@ enum AgentRow {
         record.stopped = action(row, "stopped")
         record.recordedState = (row["recorded_state"] as String?).flatMap(HealthState.init(rawValue:)) ?? .healthy
         record.stateSince = Timestamp(storedSeconds: row["state_since"])
+        record.schedule = schedule(from: row)
+        record.openRun = (row["run_started_at"] as Double?).map {
+            OpenRun(
+                startedAt: Timestamp(storedSeconds: $0),
+                maxRuntime: (row["run_max_runtime"] as Double?).map { .seconds($0) })
+        }
+        record.lastRun = lastRun(from: row)
+        readLifecycle(from: row, into: &record)
         return record
+    }
+
+    /// The maintenance window, ephemeral mark, beat grace and task streak (the lifecycle version's columns).
+    private static func readLifecycle(from row: Row, into record: inout AgentRecord) {
+        if let starts = row["maintenance_starts_at"] as Double?, let until = row["maintenance_until"] as Double? {
+            record.maintenance = MaintenanceWindow(
+                startsAt: Timestamp(storedSeconds: starts), until: Timestamp(storedSeconds: until),
+                reason: row["maintenance_reason"], by: row["maintenance_by"])
+        }
+        record.ephemeral = (row["ephemeral"] as Int64? ?? 0) != 0
+        record.beatGrace = (row["beat_grace"] as Double?).map { .seconds($0) }
+        var streak = TaskStreak()
+        streak.consecutiveFailures = row["consecutive_failures"] as Double? ?? 0
+        streak.lastSuccessAt = (row["last_success_at"] as Double?).map { Timestamp(storedSeconds: $0) }
+        streak.lastFailureAt = (row["last_failure_at"] as Double?).map { Timestamp(storedSeconds: $0) }
+        streak.lastTaskDurationSeconds = row["last_task_duration"]
+        record.streak = streak
+        record.dependsOn = decodeNames(row["depends_on"])
+    }
+
+    /// The agent's last finished run, with its exit code and output.
+    private static func lastRun(from row: Row) -> FinishedRun? {
+        guard let finished = row["last_run_finished_at"] as Double?, let success = row["last_run_success"] as Int64?
+        else { return nil }
+        return FinishedRun(
+            startedAt: (row["last_run_started_at"] as Double?).map { Timestamp(storedSeconds: $0) },
+            finishedAt: Timestamp(storedSeconds: finished), success: success != 0,
+            exitCode: (row["last_run_exit_code"] as Int64?).map { Int($0) }, output: row["last_run_output"])
+    }
+
+    /// The schedule the agent's beats carried; nil when none, or when it no longer reads (a time zone the system's
+    /// tz database has dropped since).
+    private static func schedule(from row: Row) -> AgentSchedule? {
+        guard let cron = row["schedule_cron"] as String?, let zone = row["schedule_timezone"] as String?,
+            let grace = row["schedule_grace"] as Double?,
+            let expression = try? CronExpression(parsing: cron), let timeZone = try? ScheduleTimeZone(identifier: zone)
+        else { return nil }
+        return AgentSchedule(
+            cron: CronSchedule(expression: expression, timeZone: timeZone), grace: .seconds(grace),
+            maxRuntime: (row["schedule_max_runtime"] as Double?).map { .seconds($0) })
     }
 
     private static func counters(from row: Row) -> AgentCounters {
@@ -103,6 +173,23 @@ enum AgentRow {
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
+    /// The agents an agent declared it depends on, as a JSON array of strings (the dependencies version's column).
+    static func encodeNames(_ names: [String]) -> String {
+        var writer = JSONWriter()
+        writer.beginArray()
+        for name in names { writer.string(name) }
+        writer.endArray()
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    static func decodeNames(_ text: String?) -> [String] {
+        guard let text, case .array(let items)? = try? JSONParser.parse(Array(text.utf8)) else { return [] }
+        return items.compactMap { item in
+            guard case .string(let name) = item else { return nil }
+            return name
+        }
+    }
+
     static func decodeLabels(_ text: String?) -> [(name: String, value: String)] {
         guard let text, case .array(let pairs)? = try? JSONParser.parse(Array(text.utf8)) else { return [] }
         return pairs.compactMap { pair in
@@ -135,10 +222,26 @@ enum AgentRow {
 enum TransitionRow {
     static let insertSQL = "INSERT INTO transition (agent, from_state, to_state, at, reason) VALUES (?, ?, ?, ?, ?)"
 
-    /// Deletes an agent's transitions older than its newest N (arguments: agent, agent, N).
+    /// Deletes an agent's transitions older than both its newest N and the last one before a time (arguments: agent,
+    /// agent, N, agent, the time in seconds): everything since the time stays (``FleetChanges/historyKeptSince``).
     static let pruneSQL = """
         DELETE FROM transition WHERE agent = ? AND id < (
             SELECT min(id) FROM (SELECT id FROM transition WHERE agent = ? ORDER BY id DESC LIMIT ?))
+        AND id < coalesce((SELECT max(id) FROM transition WHERE agent = ? AND at < ?), 0)
+        """
+
+    /// The time in seconds before which ``pruneSQL`` may delete: nil keeps none beyond the newest N.
+    static func prunedBefore(_ changes: FleetChanges) -> Double {
+        changes.historyKeptSince?.seconds ?? Double.greatestFiniteMagnitude
+    }
+
+    /// An agent's transitions since a time, preceded by the last one before it (arguments: agent, seconds, agent,
+    /// seconds).
+    static let sinceSQL = """
+        SELECT * FROM transition WHERE agent = ? AND id >= coalesce(
+            (SELECT max(id) FROM transition WHERE agent = ? AND at < ?),
+            (SELECT min(id) FROM transition WHERE agent = ? AND at >= ?), 0)
+        ORDER BY id
         """
 
     static func arguments(for transition: Transition) -> StatementArguments {
@@ -148,11 +251,20 @@ enum TransitionRow {
     static func recent(_ db: Database, agent: String, limit: Int) throws -> [Transition] {
         let rows = try Row.fetchAll(
             db, sql: "SELECT * FROM transition WHERE agent = ? ORDER BY id DESC LIMIT ?", arguments: [agent, limit])
-        return rows.reversed().compactMap { row in
-            guard let to = (row["to_state"] as String?).flatMap(HealthState.init(rawValue:)) else { return nil }
-            return Transition(
-                agent: agent, from: (row["from_state"] as String?).flatMap(HealthState.init(rawValue:)), to: to,
-                at: Timestamp(storedSeconds: row["at"]), reason: row["reason"])
-        }
+        return rows.reversed().compactMap { transition($0, agent: agent) }
+    }
+
+    static func since(_ db: Database, agent: String, since: Timestamp) throws -> [Transition] {
+        let rows = try Row.fetchAll(
+            db, sql: sinceSQL, arguments: [agent, agent, since.seconds, agent, since.seconds])
+        return rows.compactMap { transition($0, agent: agent) }
+    }
+
+    /// The transition a row holds; nil for a state this version does not know.
+    static func transition(_ row: Row, agent: String) -> Transition? {
+        guard let to = (row["to_state"] as String?).flatMap(HealthState.init(rawValue:)) else { return nil }
+        return Transition(
+            agent: agent, from: (row["from_state"] as String?).flatMap(HealthState.init(rawValue:)), to: to,
+            at: Timestamp(storedSeconds: row["at"]), reason: row["reason"])
     }
 }

@@ -12,8 +12,9 @@ import Model
 public final class SQLiteStorage: AgentStorage {
     /// The file name of the database inside the storage directory.
     public static let fileName = "heartbeat-exporter.sqlite"
-    /// How many transitions are kept per agent; older ones are pruned as new ones arrive.
-    public static let storedHistoryLimit = 1_000
+    /// How many transitions are kept per agent at least; older ones are pruned as new ones arrive, unless they are
+    /// within ``FleetChanges/historyKeptSince``.
+    public static let storedHistoryLimit = FleetChanges.storedHistoryLimit
 
     let database: DatabaseQueue
 
@@ -49,6 +50,7 @@ public final class SQLiteStorage: AgentStorage {
                 for name in changes.deletions {
                     try db.cachedStatement(sql: "DELETE FROM agent WHERE name = ?").execute(arguments: [name])
                     try db.cachedStatement(sql: "DELETE FROM transition WHERE agent = ?").execute(arguments: [name])
+                    try db.cachedStatement(sql: "DELETE FROM agent_activity WHERE agent = ?").execute(arguments: [name])
                 }
                 let upsert = try db.cachedStatement(sql: AgentRow.upsertSQL)
                 for record in changes.upserts { try upsert.execute(arguments: AgentRow.arguments(for: record)) }
@@ -58,7 +60,9 @@ public final class SQLiteStorage: AgentStorage {
                 }
                 let prune = try db.cachedStatement(sql: TransitionRow.pruneSQL)
                 for agent in Set(changes.transitions.map(\.agent)) {
-                    try prune.execute(arguments: [agent, agent, Self.storedHistoryLimit])
+                    try prune.execute(arguments: [
+                        agent, agent, Self.storedHistoryLimit, agent, TransitionRow.prunedBefore(changes),
+                    ])
                 }
             }
         } catch {
@@ -88,6 +92,15 @@ public final class SQLiteStorage: AgentStorage {
             return try database.read { db in try TransitionRow.recent(db, agent: agent, limit: limit) }
         } catch {
             throw StorageError(path: database.path, message: "read failed: \(error)")
+        }
+    }
+
+    /// The agent's transitions since `since`, preceded by the last one before it, oldest first.
+    public func history(of agent: String, since: Timestamp) throws(StorageError) -> [Transition] {
+        do {
+            return try database.read { db in try TransitionRow.since(db, agent: agent, since: since) }
+        } catch {
+            throw StorageError(path: database.path, message: "reading the history of \(agent) failed: \(error)")
         }
     }
 }

@@ -16,6 +16,8 @@ public final class LocalHTTPServer: Sendable {
         public var headers: [String: String]
         /// The body.
         public var body: [UInt8]
+        /// When its body had been read.
+        public var receivedAt = Date()
     }
 
     private struct State {
@@ -32,6 +34,8 @@ public final class LocalHTTPServer: Sendable {
     private let socket: Int32
     /// Protects the remaining scripted statuses and the recorded requests.
     private let state: Mutex<State>
+    /// Set by the first `stop`.
+    private let stopped = Atomic<Bool>(false)
 
     /// Starts listening; requests get `statuses` in turn (then 200), or what `handler` answers.
     public init(statuses: [Int] = [], handler: Handler? = nil) throws {
@@ -65,8 +69,10 @@ public final class LocalHTTPServer: Sendable {
     /// Every request received, in order.
     public var requests: [Request] { state.withLock { $0.requests } }
 
-    /// Stops listening.
+    /// Stops listening. Only the first call closes the socket: a second `close` could close a descriptor another
+    /// thread has opened under the same number since.
     public func stop() {
+        guard !stopped.exchange(true, ordering: .relaxed) else { return }
         shutdown(socket, Int32(SHUT_RDWR))
         close(socket)
     }

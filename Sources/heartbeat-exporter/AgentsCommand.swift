@@ -8,7 +8,10 @@ struct AgentsCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientOptions
 
-    @Option(help: "Only agents in this state (healthy, degraded, unreachable, recovering, killed, stopped).")
+    @Option(
+        help:
+            "Only agents in this state (healthy, degraded, unreachable, missing, recovering, maintenance, killed, stopped)."
+    )
     var state: String?
 
     @Flag(help: "Print the API's JSON instead of a table.")
@@ -52,7 +55,9 @@ enum AgentTable {
     static func summary(_ counts: JSONValue?) -> String {
         let count = { (state: String) in Int(counts?[state]?.numberValue ?? 0) }
         var parts = ["healthy", "degraded", "unreachable"].map { "\(count($0)) \($0)" }
+        if count("missing") > 0 { parts.append("\(count("missing")) missing") }
         if count("recovering") > 0 { parts.append("\(count("recovering")) recovering") }
+        if count("maintenance") > 0 { parts.append("\(count("maintenance")) maintenance") }
         parts.append("\(count("killed")) killed")
         if count("stopped") > 0 { parts.append("\(count("stopped")) stopped") }
         return "Summary: " + parts.joined(separator: ", ")

@@ -9,8 +9,15 @@ struct BeatCommand: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
     @Argument(help: "The agent's name.") var agent: String
     @Option(name: .customLong("agent-type"), help: "The agent's type.") var agentType: String?
-    @Option(name: .customLong("interval"), help: "Seconds between this agent's beats (scales its thresholds).")
-    var intervalSeconds: Double?
+    @Option(
+        name: .customLong("interval"),
+        help: "Time between this agent's beats, as seconds or a duration such as 30s or 1d (scales its thresholds).")
+    var interval: SecondsArgument?
+    @Option(help: "A five-field cron expression of when the agent runs (judges it instead of the interval).")
+    var schedule: String?
+    @Option(help: "The schedule's time zone, from the system's tz database (default UTC).") var timezone: String?
+    @Option(help: "How late a scheduled run may start, as seconds or a duration such as 1h (default 1h).")
+    var grace: SecondsArgument?
     @Flag(help: "Report one finished task and its outcome.") var outcome: TaskOutcome?
     @Option(name: .customLong("latency-ms"), help: "The task's latency in milliseconds.") var latencyMs: Double?
     @Option(name: .customLong("cost-usd"), help: "The task's cost in US dollars.") var costUSD: Double?
@@ -24,6 +31,9 @@ struct BeatCommand: AsyncParsableCommand {
         if outcome == nil, latencyMs != nil || costUSD != nil || tokens != nil {
             throw ValidationError("--latency-ms, --cost-usd and --tokens describe a task: add --success or --failure")
         }
+        if schedule == nil, timezone != nil || grace != nil {
+            throw ValidationError("--timezone and --grace describe a schedule: add --schedule")
+        }
     }
 
     var body: [UInt8] {
@@ -35,10 +45,11 @@ struct BeatCommand: AsyncParsableCommand {
             writer.key("agent_type")
             writer.string(agentType)
         }
-        if let intervalSeconds {
+        if let interval {
             writer.key("interval_seconds")
-            writer.number(intervalSeconds)
+            writer.number(interval.seconds)
         }
+        if let schedule { writeSchedule(schedule, into: &writer) }
         if let outcome {
             writer.key("tasks")
             writer.beginArray()
@@ -55,6 +66,28 @@ struct BeatCommand: AsyncParsableCommand {
         }
         writer.endObject()
         return writer.bytes
+    }
+
+    private func writeSchedule(_ cron: String, into writer: inout JSONWriter) {
+        Self.writeSchedule(cron: cron, timezone: timezone, grace: grace?.seconds, into: &writer)
+    }
+
+    /// The beat's `schedule` member (`"schedule": {"cron", "timezone"?, "grace_seconds"?}`), as `beat` and `run`
+    /// send it.
+    static func writeSchedule(cron: String, timezone: String?, grace: Double?, into writer: inout JSONWriter) {
+        writer.key("schedule")
+        writer.beginObject()
+        writer.key("cron")
+        writer.string(cron)
+        if let timezone {
+            writer.key("timezone")
+            writer.string(timezone)
+        }
+        if let grace {
+            writer.key("grace_seconds")
+            writer.number(grace)
+        }
+        writer.endObject()
     }
 
     func run() async throws {

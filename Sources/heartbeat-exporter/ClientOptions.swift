@@ -5,8 +5,19 @@ import HeartbeatClient
 /// Options every client command shares: where the exporter is, the token to present, and what an exporter
 /// serving with a `--web.config.file` asks for (its CA, a client certificate, basic auth).
 struct ClientOptions: ParsableArguments {
-    @Option(help: "The exporter's URL (env HEARTBEAT_EXPORTER_URL).")
+    @Option(
+        help: ArgumentHelp(
+            "The exporter's URL, or several separated by commas (env HEARTBEAT_EXPORTER_URL).",
+            discussion: "With several (exporters sharing one database), a request goes to the first and fails over "
+                + "to the next, in order, while one cannot be reached or answers 502, 503 or 504."))
     var url: String = ProcessInfo.processInfo.environment["HEARTBEAT_EXPORTER_URL"] ?? "http://127.0.0.1:9747"
+
+    /// The URLs of `--url`, in order, without a trailing slash.
+    var urls: [String] {
+        url.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map {
+            $0.hasSuffix("/") ? String($0.dropLast()) : $0
+        }
+    }
 
     @Option(
         name: .customLong("token-file"),
@@ -47,6 +58,25 @@ struct ClientOptions: ParsableArguments {
         }
     }
 
+    /// Refuses an `--url` that is not http or https and a token, password or TLS file that cannot be read, for a
+    /// command that must not start its work before knowing its reports can be sent (`run`).
+    func checkCredentials() throws {
+        guard !urls.isEmpty else { throw ValidationError("--url: no URL given") }
+        for url in urls {
+            guard let target = URL(string: url), target.scheme == "http" || target.scheme == "https",
+                target.host != nil
+            else { throw ValidationError("--url: not an http or https URL: \(url)") }
+        }
+        _ = try token()
+        _ = try credentials()
+        for (flag, path) in [("--tls.ca-file", caFile), ("--tls.cert-file", certFile), ("--tls.key-file", keyFile)] {
+            guard let path else { continue }
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw ValidationError("\(flag): cannot read \(path)")
+            }
+        }
+    }
+
     func token() throws -> String? {
         if let tokenFile { return try Self.read(tokenFile, flag: "--token-file") }
         return ProcessInfo.processInfo.environment["HEARTBEAT_EXPORTER_TOKEN"]
@@ -75,21 +105,35 @@ struct ClientOptions: ParsableArguments {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Sends one request and returns the status and body; network failures become a clear error.
+    /// Sends one request and returns the status and body; network failures become a clear error. With several
+    /// URLs, the request fails over to the next while one cannot be reached or answers 502, 503 or 504 (the last
+    /// such answer is returned when every one did).
     func send(_ method: String, _ path: String, body: [UInt8]? = nil) async throws -> (status: Int, body: [UInt8]) {
-        let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
-        guard let target = URL(string: trimmed + path), target.scheme == "http" || target.scheme == "https" else {
-            throw ValidationError("--url: not an http or https URL: \(url)")
-        }
+        let bases = urls
+        guard !bases.isEmpty else { throw ValidationError("--url: no URL given") }
         let transport = CurlTransport(credentials: try credentials())
-        do {
-            let reply = try await transport.send(
-                method, target, body: body.map { Data($0) }, token: try token(), timeout: .seconds(10))
-            return (reply.status, Array(reply.body))
-        } catch {
-            throw ClientError("cannot reach \(trimmed): \(error)")
+        var failures: [String] = []
+        var unavailable: (status: Int, body: [UInt8])?
+        for base in bases {
+            guard let target = URL(string: base + path), target.scheme == "http" || target.scheme == "https" else {
+                throw ValidationError("--url: not an http or https URL: \(base)")
+            }
+            do {
+                let reply = try await transport.send(
+                    method, target, body: body.map { Data($0) }, token: try token(), timeout: .seconds(10))
+                guard Self.failsOver(reply.status), base != bases.last else { return (reply.status, Array(reply.body)) }
+                unavailable = (reply.status, Array(reply.body))
+                failures.append("\(base): HTTP \(reply.status)")
+            } catch {
+                failures.append("\(base): \(error)")
+            }
         }
+        if let unavailable { return unavailable }
+        throw ClientError("cannot reach " + failures.joined(separator: "; "))
     }
+
+    /// The answers that send a request on to the next exporter: this one cannot serve it now.
+    static func failsOver(_ status: Int) -> Bool { [502, 503, 504].contains(status) }
 }
 
 /// A client command failed; the message is printed and the exit status is 1.

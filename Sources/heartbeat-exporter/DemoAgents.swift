@@ -24,27 +24,55 @@ enum DemoAgents {
         await context.finish(client, end)
     }
 
-    /// Works, then dies without a word: no more beats, no stop.
-    static func crasher(_ context: DemoContext, _ name: String) async {
-        guard let client = try? context.client(name, type: "worker", interval: .seconds(3)) else { return }
-        let end = await context.beatLoop(client, every: .seconds(3)) { beat, elapsed in
-            guard elapsed < DemoTimings.crashAfter else {
-                context.say(name, "crashes: stops beating without deregistering")
-                return false
-            }
-            try await ordinaryWork(client, beat: beat, seed: 4)
-            try await client.setGauges(queueDepth: 0)
-            return true
-        }
+    /// Works, then dies without a word: no more beats, no stop. Of type `scraper`, which no recovery ladder of
+    /// the demo covers: it stays dead and pages.
+    static func vanisher(_ context: DemoContext, _ name: String) async {
+        guard let client = try? context.client(name, type: "scraper", interval: .seconds(3)) else { return }
+        let end = await dieAfterCrashTime(context, client, seed: 7)
         await context.finish(client, end)
     }
 
+    /// Works, then dies without a word, like the vanisher; but it is a worker, which the demo's recovery ladder
+    /// covers: once it is degraded, the ladder's restart step (`examples/demo/restart-agent.sh`) asks the demo's
+    /// supervisor to start it again, and it comes back (a new `run_id`) before any alert about it is sent.
+    static func crasher(_ context: DemoContext, _ name: String) async {
+        try? FileManager.default.removeItem(atPath: context.restartRequest(for: name))
+        guard let client = try? context.client(name, type: "worker", interval: .seconds(3)) else { return }
+        let end = await dieAfterCrashTime(context, client, seed: 4)
+        guard case .scripted = end else { return await context.finish(client, end) }
+        guard await context.awaitRestartRequest(for: name) else { return }
+        context.say(name, "restarted by its supervisor, as the recovery ladder's restart step asked")
+        guard let again = try? context.client(name, type: "worker", interval: .seconds(3)) else { return }
+        let second = await context.beatLoop(again, every: .seconds(3)) { beat, _ in
+            try await ordinaryWork(again, beat: beat, seed: 4)
+            return true
+        }
+        await context.finish(again, second)
+    }
+
+    /// Beats every 3 s with ordinary work until ``DemoTimings/crashAfter``, then stops without deregistering.
+    private static func dieAfterCrashTime(_ context: DemoContext, _ client: HeartbeatClient, seed: Int) async
+        -> DemoContext.LoopEnd
+    {
+        await context.beatLoop(client, every: .seconds(3)) { beat, elapsed in
+            guard elapsed < DemoTimings.crashAfter else {
+                context.say(client.agent, "crashes: stops beating without deregistering")
+                return false
+            }
+            try await ordinaryWork(client, beat: beat, seed: seed)
+            try await client.setGauges(queueDepth: 0)
+            return true
+        }
+    }
+
     /// Crashes after two beats and is restarted by its supervisor, again and again: each life is a new
-    /// client, so a new `run_id`.
+    /// client, so a new `run_id`. When the demo ends, its last life deregisters, as a supervisor stopping it would.
     static func restarter(_ context: DemoContext, _ name: String) async {
         var lives = 0
+        var last: HeartbeatClient?
         while context.running {
             guard let client = try? context.client(name, type: "worker", interval: .seconds(1)) else { return }
+            last = client
             lives += 1
             if lives == 2 { context.say(name, "crashed on a poisoned task and restarts (new run_id); it will again") }
             let end = await context.beatLoop(client, every: .seconds(1)) { beat, _ in
@@ -54,10 +82,12 @@ enum DemoAgents {
             }
             guard case .scripted = end else {
                 await context.finish(client, end)
+                last = nil
                 break
             }
             await context.pause(.milliseconds(500))
         }
+        if let last { await context.finish(last, .demoOver) }
         context.say(name, "lived \(lives) lives")
     }
 

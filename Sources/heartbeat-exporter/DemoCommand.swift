@@ -20,6 +20,12 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "How long the fleet runs, as a Prometheus duration (90s, 5m).") var duration = "5m"
     @Option(help: "Prefix of the simulated agents' names.") var prefix = "demo-"
     @Flag(name: .customLong("no-watch"), help: "Do not poll and print the exporter's alerts.") var noWatch = false
+    @Option(
+        name: .customLong("restart-spool"),
+        help:
+            "Where the recovery ladder's restart script asks the demo to restart an agent (the path the ladder's command names)."
+    )
+    var restartSpool = DemoContext.defaultRestartSpool
 
     func validate() throws {
         guard (try? PrometheusDuration(parsing: duration)).map({ $0 > .zero }) == true else {
@@ -33,19 +39,21 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let trimmed = client.url.hasSuffix("/") ? String(client.url.dropLast()) : client.url
-        guard let url = URL(string: trimmed), url.scheme != nil else {
+        // The demo drives the first exporter of --url.
+        let targets = client.urls.compactMap { URL(string: $0) }.filter { $0.scheme != nil }
+        guard let url = targets.first, targets.count == client.urls.count else {
             throw failClient(ClientError("--url: not a URL: \(client.url)"))
         }
         let length = (try? PrometheusDuration(parsing: duration)) ?? .minutes(5)
         let interruption = DemoInterruption()
         let context = DemoContext(
             exporter: url, token: try client.token(), credentials: try client.credentials(), prefix: prefix,
-            duration: length.swiftDuration, interruption: interruption)
+            duration: length.swiftDuration, interruption: interruption, restartSpool: restartSpool)
         guard await context.request("GET", "-/healthy")?.status == 200 else {
-            throw failClient(ClientError("cannot reach the exporter at \(trimmed); start it first (see --help)"))
+            throw failClient(
+                ClientError("cannot reach the exporter at \(url.absoluteString); start it first (see --help)"))
         }
-        printPlan(context, url: trimmed)
+        printPlan(context, url: url.absoluteString)
         let signals = interruption.trap([SIGINT, SIGTERM])
         let fired = await DemoFleet(context: context, watch: !noWatch).run()
         signals.forEach { $0.cancel() }
@@ -70,7 +78,7 @@ struct DemoCommand: AsyncParsableCommand {
             DemoOutput.line("Alerts that fired: " + fired.sorted().map(\.text).joined(separator: ", "))
         }
         DemoOutput.line(
-            "\(prefix)crasher stays unreachable (it died); \(prefix)rogue stays killed until "
+            "\(prefix)vanisher stays unreachable (it died; no ladder covers it); \(prefix)rogue stays killed until "
                 + "`heartbeat-exporter resume \(prefix)rogue`.")
     }
 }

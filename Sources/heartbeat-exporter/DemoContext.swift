@@ -24,12 +24,17 @@ struct DemoContext: Sendable {
     let start: ContinuousClock.Instant
     let interruption: DemoInterruption
     let clientLogger: Logger
+    /// The demo's supervisor: where a recovery ladder's restart step asks it to start an agent again
+    /// (`examples/demo/restart-agent.sh` writes `<restartSpool>/restart/<agent>`).
+    let restartSpool: String
 
     init(
         exporter: URL, token: String?, credentials: ExporterCredentials = ExporterCredentials(), prefix: String,
-        duration: Duration, interruption: DemoInterruption, clock: ContinuousClock = ContinuousClock()
+        duration: Duration, interruption: DemoInterruption, restartSpool: String = DemoContext.defaultRestartSpool,
+        clock: ContinuousClock = ContinuousClock()
     ) {
         self.exporter = exporter
+        self.restartSpool = restartSpool
         transport = CurlTransport(credentials: credentials)
         self.interruption = interruption
         self.token = token
@@ -40,6 +45,26 @@ struct DemoContext: Sendable {
         var logger = Logger(label: "heartbeat-client")
         logger.logLevel = .error
         clientLogger = logger
+    }
+
+    /// The spool `examples/demo/heartbeat-exporter.yml` passes to its restart script.
+    static let defaultRestartSpool = "/tmp/heartbeat-exporter-demo"
+
+    /// The file a restart request for `agent` is written to.
+    func restartRequest(for agent: String) -> String { restartSpool + "/restart/" + agent }
+
+    /// Waits until someone asks the supervisor to restart `agent` (the request is taken: the file is removed);
+    /// false when the demo ends first.
+    func awaitRestartRequest(for agent: String) async -> Bool {
+        let request = restartRequest(for: agent)
+        while running {
+            if FileManager.default.fileExists(atPath: request) {
+                try? FileManager.default.removeItem(atPath: request)
+                return true
+            }
+            await pause(.milliseconds(250))
+        }
+        return false
     }
 
     /// Time since the demo started.

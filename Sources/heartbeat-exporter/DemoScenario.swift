@@ -43,8 +43,11 @@ extension DemoRole {
             name: "worker-3", behaviour: "healthy", expect: "no alert",
             run: { context, name in await DemoAgents.worker(context, name, seed: 3) }),
         DemoRole(
-            name: "crasher", behaviour: "beats every 3s, dies at 20s without deregistering",
-            expect: "AgentDegraded, then AgentUnreachable", run: DemoAgents.crasher),
+            name: "crasher", behaviour: "beats every 3s, dies at 20s; its recovery ladder restarts it",
+            expect: "no alert: recovered by restart", run: DemoAgents.crasher),
+        DemoRole(
+            name: "vanisher", behaviour: "beats every 3s, dies at 20s without deregistering (no ladder)",
+            expect: "AgentDegraded, then AgentUnreachable", run: DemoAgents.vanisher),
         DemoRole(
             name: "spender", behaviour: "from 70s, loops: 15s at 30x its usual spend, 70s calm",
             expect: "AgentCostSpike", run: DemoMisbehaviours.spender),
@@ -62,9 +65,22 @@ extension DemoRole {
             expect: "AgentRestartLoop", run: DemoAgents.restarter),
         DemoRole(
             name: "rogue", behaviour: "from 10s fails every task; killed then, it ignores the stop and beats on",
-            expect: "AgentErrorRateHigh suppressed (killed): never notified", run: DemoAgents.rogue),
+            expect: "AgentErrorRateHigh and AgentFailureStreak suppressed (killed): never notified",
+            run: DemoAgents.rogue),
         DemoRole(
             name: "mislabelled", behaviour: "sends nine labels, one too many: every beat is refused",
             expect: "HeartbeatsRejected (its beats in /api/v1/rejections)", run: DemoMisbehaviours.mislabelled),
+        DemoRole(
+            name: "report-job", behaviour: "a scheduled job: a run every 8s, started and finished (exit code 0)",
+            expect: "no alert (fills the jobs table)", run: DemoJob.healthy),
+        DemoRole(
+            name: "backup-job", behaviour: "one run that fails with exit code 3", expect: "JobFailed",
+            run: DemoJob.failing),
+        DemoRole(
+            name: "hung-job", behaviour: "starts a run allowed 5s that never finishes", expect: "JobRunningTooLong",
+            run: DemoJob.hung),
+        DemoRole(
+            name: "late-job", behaviour: "runs once; its next run, the coming minute, never starts",
+            expect: "JobLate within about a minute", run: DemoJob.late),
     ]
 }

@@ -10,7 +10,9 @@ struct HeartbeatExporter: AsyncParsableCommand {
         version: Exporter.version,
         subcommands: [
             ServeCommand.self, AgentsCommand.self, KillCommand.self, ResumeCommand.self, DeleteCommand.self,
-            BeatCommand.self, AlertsCommand.self, SilenceCommand.self, ConfigCommand.self, PromQLCommand.self,
+            BeatCommand.self, RunCommand.self, AlertsCommand.self, AckCommand.self, SilenceCommand.self,
+            ConfigCommand.self,
+            PromQLCommand.self, QueryCommand.self, MaintenanceCommand.self,
             RulesCommand.self, RecoveryCommand.self, WebCommand.self, DemoCommand.self,
         ],
         defaultSubcommand: ServeCommand.self

@@ -17,8 +17,10 @@ extension PromQLCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run Prometheus PromQL test scripts (load / eval instant at / eval_fail / eval_ordered).",
             discussion: "Prints each failing case, one line per file, and 'N passed, M failed, K skipped'. "
-                + "Cases that use PromQL outside the supported subset are skipped, with the reason counted. "
-                + "Exits with status 1 when a case failed."
+                + "As Prometheus' own harness, each case is also re-run with @ pinned to its evaluation time "
+                + "(at other evaluation times) and as a range query checking the middle step; a failing re-run "
+                + "fails the case, and the re-runs that passed are counted on the last line. Cases on "
+                + "native-histogram series are skipped. Exits with status 1 when a case failed."
         )
 
         @Argument(help: "Test script files.")
@@ -34,6 +36,9 @@ extension PromQLCommand {
             }
             summary.printSkipReasons()
             print("\(summary.passed) passed, \(summary.failed) failed, \(summary.skipped) skipped")
+            print(
+                "harness re-runs passed: \(summary.pinnedRuns) with @ pinned to the evaluation time, "
+                    + "\(summary.rangeRuns) as range queries (middle step)")
             if summary.failed > 0 || summary.brokenFiles > 0 { throw ExitCode(1) }
         }
 
@@ -57,6 +62,8 @@ private struct TestSummary {
     var failed = 0
     var skipped = 0
     var brokenFiles = 0
+    var pinnedRuns = 0
+    var rangeRuns = 0
     var skipReasons: [String: Int] = [:]
     let verbose: Bool
 
@@ -71,6 +78,8 @@ private struct TestSummary {
         }
         var counts = (passed: 0, failed: 0, skipped: 0)
         for testCase in cases {
+            pinnedRuns += testCase.pinnedRuns
+            rangeRuns += testCase.rangeRuns
             switch testCase.outcome {
             case .passed: counts.passed += 1
             case .failedAsExpected(let message):
@@ -95,7 +104,7 @@ private struct TestSummary {
 
     func printSkipReasons() {
         for (reason, count) in skipReasons.sorted(by: { $0.key < $1.key }) {
-            print("skipped \(count): \(reason) (outside the supported PromQL subset)")
+            print("skipped \(count): \(reason)")
         }
     }
 }

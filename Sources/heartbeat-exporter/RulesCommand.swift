@@ -18,7 +18,8 @@ extension RulesCommand {
             abstract: "Check Prometheus rule files (same messages and exit codes as `promtool check rules`).",
             discussion: "Prints 'SUCCESS: N rules found' per good file; errors go to standard error as "
                 + "'FILE: LINE:COL: group \"G\", rule N, \"NAME\": problem'. Exits 1 when a file has errors. "
-                + "PromQL or template constructs outside the supported subset are errors too. Duplicate rules "
+                + "Template constructs outside the supported subset, and a fixed @ time in an expression (the "
+                + "rule history cannot hold it), are errors too. Duplicate rules "
                 + "(same name and labels) are reported as a lint error without failing, as promtool does."
         )
 

@@ -23,6 +23,17 @@ struct ServeCommand: ParsableCommand {
     var storagePath = "./data"
 
     @Option(
+        name: .customLong("storage.postgres.dsn-file"),
+        help: ArgumentHelp(
+            "File with a libpq connection string: PostgreSQL is then the storage instead of SQLite.",
+            discussion: """
+                For example host=db.internal port=5432 dbname=heartbeat user=exporter password=… (or a \
+                postgresql:// URI). Without this flag, the environment variable HEARTBEAT_EXPORTER_POSTGRES_DSN \
+                may hold the connection string itself.
+                """))
+    var postgresDSNFile: String?
+
+    @Option(
         name: .customLong("web.external-url"),
         help: ArgumentHelp(
             "URL of the Prometheus that has the same rules; alerts link to its graph page.",
@@ -134,6 +145,7 @@ struct ServeCommand: ParsableCommand {
         options.configFile = configFile ?? "heartbeat-exporter.yml"
         options.configFileRequired = configFile != nil
         options.storagePath = storagePath
+        options.postgresDSNFile = postgresDSNFile
         options.externalURL = externalURL
         options.maxBodyBytes = maxBodyBytes
         options.adminTokenFile = adminTokenFile

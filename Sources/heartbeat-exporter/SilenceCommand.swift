@@ -66,19 +66,22 @@ struct SilenceCommand: AsyncParsableCommand {
 
         static func table(_ silences: [JSONValue]) -> String {
             let rows = silences.map { silence -> [String] in
-                let matchers = (silence["matchers"]?.arrayValue ?? []).map { matcher in
-                    let regex = matcher["isRegex"]?.boolValue == true, equal = matcher["isEqual"]?.boolValue ?? true
-                    let op = regex ? (equal ? "=~" : "!~") : (equal ? "=" : "!=")
-                    return (matcher["name"]?.stringValue ?? "") + op + "\"" + (matcher["value"]?.stringValue ?? "")
-                        + "\""
-                }
-                return [
-                    silence["id"]?.stringValue ?? "", matchers.joined(separator: " "),
+                [
+                    silence["id"]?.stringValue ?? "", matcherText(silence["matchers"]?.arrayValue ?? []),
                     silence["endsAt"]?.stringValue ?? "", silence["createdBy"]?.stringValue ?? "",
                     silence["comment"]?.stringValue ?? "",
                 ]
             }
             return TextTable.render(header: ["ID", "MATCHERS", "ENDS AT", "CREATED BY", "COMMENT"], rows: rows)
+        }
+
+        /// API v2 matchers as amtool prints them: `agent="order-7" alertname=~"Agent.*"`.
+        static func matcherText(_ matchers: [JSONValue]) -> String {
+            matchers.map { matcher in
+                let regex = matcher["isRegex"]?.boolValue == true, equal = matcher["isEqual"]?.boolValue ?? true
+                let op = regex ? (equal ? "=~" : "!~") : (equal ? "=" : "!=")
+                return (matcher["name"]?.stringValue ?? "") + op + "\"" + (matcher["value"]?.stringValue ?? "") + "\""
+            }.joined(separator: " ")
         }
     }
 

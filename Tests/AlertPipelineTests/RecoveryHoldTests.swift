@@ -149,6 +149,79 @@ struct RecoveryHoldTests {
         #expect(notified() == [["a=firing"], ["a=resolved"]], "notified as firing, so its resolution is sent")
     }
 
+    /// The agent beat and the ladder dropped the hold, but the rules have not evaluated since: a flush in between
+    /// must not send the alert the beat made obsolete; the next evaluation resolves it and nothing is ever sent.
+    @Test func aFlushBetweenTheRecoveryAndTheRulesNextEvaluationSendsNothing() async throws {
+        let router = try fixture.router()
+        router.hold(agent: "a")
+        router.receive([alert("a")])
+        clock.advance(by: 30)
+        try await fixture.tickAndDeliver(router)  // the group flushes, all held: next flush in 5 minutes
+        try await pass(298, router, firing: ["a"])
+        clock.advance(by: 1)
+        router.dropHold(agent: "a")  // the agent beat again, one second before the group's next flush
+        try await pass(14, router)  // the flush comes before the rules evaluate again
+        #expect(router.alerts(AlertQuery()).first?.status.silencedBy == ["recovery:a"])
+        router.receive([alert("a", resolved: true)])
+        try await pass(3600, router)
+        #expect(notified().isEmpty)
+    }
+
+    /// The agent recovered, but its rule keeps the alert firing for a while (`keep_firing_for`): what made it fire
+    /// is over, so the alert stays held until it resolves and nothing is ever sent; an alert still firing for a
+    /// reason of its own after the recovery is sent as usual.
+    @Test func anAlertKeptFiringAfterTheRecoveryIsNeverSent() async throws {
+        let router = try fixture.router()
+        router.hold(agent: "a")
+        router.hold(agent: "b")
+        router.receive([alert("a"), alert("b")])
+        try await pass(60, router, firing: ["a", "b"])
+        router.dropHold(agent: "a")
+        router.dropHold(agent: "b")
+        for _ in 0..<5 {
+            clock.advance(by: 60)
+            var kept = alert("a")
+            kept.keptFiring = true
+            router.receive([kept, alert("b")])
+            try await fixture.tickAndDeliver(router)
+        }
+        #expect(notified() == [["b=firing"]], "b still fires; a is only kept firing by its rule")
+        router.receive([alert("a", resolved: true)])
+        try await pass(3600, router, firing: ["b"])
+        #expect(!notified().joined().contains { $0.hasPrefix("a=") })
+    }
+
+    /// The ladder gave up before the rule's `for` elapsed (or refused to run before any rule fired): the alert
+    /// that fires afterwards says what was tried and goes out at once, not after `group_wait`; once the agent beat
+    /// again, its next alert is an ordinary one.
+    @Test func anAlertThatFiresAfterTheReleaseCarriesItAndGoesOutAtOnce() async throws {
+        let router = try fixture.router()
+        router.hold(agent: "a")
+        clock.advance(by: 60)
+        router.release(agent: "a", annotation: "nothing tried: max_runs_per_hour reached")
+        clock.advance(by: 1)
+        var late = alert("a")
+        late.startsAt = clock.now()
+        router.receive([late])
+        try await fixture.tickAndDeliver(router)
+        #expect(notified() == [["a=firing"]], "at once, not after the 30s group_wait")
+        let annotations = fixture.payloads().first?["alerts"]?.arrayValue?.first?.objectValue?["annotations"]
+        #expect(annotations?.objectValue?["recovery"]?.stringValue == "nothing tried: max_runs_per_hour reached")
+
+        router.receive([alert("a", resolved: true)])
+        router.dropHold(agent: "a")  // the agent beat again
+        try await pass(3600, router)
+        var later = alert("a")
+        later.startsAt = clock.now()
+        router.receive([later])
+        try await pass(20, router)
+        #expect(notified().count == 2, "resolved; the new alert waits its group_wait")
+        try await pass(300, router, firing: [])
+        let last = fixture.payloads().last?["alerts"]?.arrayValue?.first?.objectValue
+        #expect(last?["status"]?.stringValue == "firing")
+        #expect(last?["annotations"]?.objectValue?["recovery"] == nil)
+    }
+
     @Test func anAlertNotifiedBeforeTheHoldStillHasItsResolutionSent() async throws {
         let router = try fixture.router()
         router.receive([alert("a")])

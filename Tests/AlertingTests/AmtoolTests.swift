@@ -58,7 +58,16 @@ struct AmtoolTests {
         }
     }
 
-    static func run(_ arguments: [String], port: UInt16) throws -> (status: Int32, output: String, errors: String) {
+    /// Runs amtool against the server on `port`, on a thread of its own (`offPool`): its run and exit are waited
+    /// for there, not on one of the test process's pool threads.
+    static func run(_ arguments: [String], port: UInt16) async throws -> (status: Int32, output: String, errors: String)
+    {
+        try await offPool("amtool") { try runBlocking(arguments, port: port) }
+    }
+
+    private static func runBlocking(_ arguments: [String], port: UInt16) throws -> (
+        status: Int32, output: String, errors: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: amtool)
         process.arguments = ["--alertmanager.url=http://127.0.0.1:\(port)"] + arguments
@@ -76,12 +85,12 @@ struct AmtoolTests {
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/amtool")))
-    func amtoolAddsQueriesAndExpiresSilences() throws {
+    func amtoolAddsQueriesAndExpiresSilences() async throws {
         let shared = SharedSilences()
         let server = try LocalHTTPServer(handler: { request in Self.handle(request, shared) })
         defer { server.stop() }
 
-        let added = try Self.run(
+        let added = try await Self.run(
             [
                 "silence", "add", "agent=~order-.*", "--comment=maintenance", "--author=ops",
                 "--duration=1h",
@@ -93,21 +102,21 @@ struct AmtoolTests {
                 try LabelMatcher.alertmanager(.regexMatch, "agent", "order-.*")
             ])
 
-        let query = try Self.run(["silence", "query", "-o", "json"], port: server.port)
+        let query = try await Self.run(["silence", "query", "-o", "json"], port: server.port)
         #expect(query.status == 0)
         #expect(query.output.contains(id))
 
-        let alerts = try Self.run(["alert", "query", "-o", "json"], port: server.port)
+        let alerts = try await Self.run(["alert", "query", "-o", "json"], port: server.port)
         #expect(alerts.status == 0)
         #expect(alerts.output.contains(Self.alert.fingerprint.description))
         #expect(alerts.output.contains(id))  // silencedBy
 
-        let expired = try Self.run(["silence", "expire", id], port: server.port)
+        let expired = try await Self.run(["silence", "expire", id], port: server.port)
         #expect(expired.status == 0)
         let now = SystemClock().now()
         #expect(shared.store.withLock { $0.silence(id: id)?.state(at: now + .seconds(0.01)) } == .expired)
 
-        let refused = try Self.run(["silence", "add", "agent=~.*", "--comment=everything"], port: server.port)
+        let refused = try await Self.run(["silence", "add", "agent=~.*", "--comment=everything"], port: server.port)
         #expect(refused.status != 0)
         #expect(refused.errors.contains("at least one matcher must not match the empty string"))
         #expect(added.errors.contains("amtool version (0.25.0) and alertmanager version (0.1.0) are different"))

@@ -6,9 +6,9 @@ import Testing
 struct LayeringTests {
     /// The project's modules by layer, bottom first. A module may import modules of lower layers only.
     static let layers: [[String]] = [
-        ["CMicroHTTPD", "CZlib", "CMalloc", "CRE2", "CCrypt", "CCurl"],
+        ["CMicroHTTPD", "CZlib", "CMalloc", "CRE2", "CCrypt", "CCurl", "CLibPQ"],
         ["Model"],
-        ["JSON", "HTTP", "Exposition", "Series", "PromQL", "YAMLConfig"],
+        ["JSON", "HTTP", "Exposition", "Series", "PromQL", "YAMLConfig", "Cron"],
         ["Fleet", "Rules", "Alerting"],
         ["RuleManager", "AlertPipeline", "Recovery"],
         ["Storage"],
@@ -82,6 +82,12 @@ struct LayeringTests {
         for module in Self.layers.joined() where module != "HTTP" && !module.hasPrefix("C") {
             #expect(
                 try Self.imports(of: module).allSatisfy { $0.module != "CMicroHTTPD" }, "\(module) imports CMicroHTTPD")
+        }
+    }
+
+    @Test func onlyStorageTouchesLibpq() throws {
+        for module in Self.layers.joined() where module != "Storage" && !module.hasPrefix("C") {
+            #expect(try Self.imports(of: module).allSatisfy { $0.module != "CLibPQ" }, "\(module) imports CLibPQ")
         }
     }
 

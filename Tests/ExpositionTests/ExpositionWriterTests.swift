@@ -16,15 +16,16 @@ struct ExpositionWriterTests {
         #expect(written == (try testdata("fleet.om.txt")))
     }
 
-    @Test func promtoolFindsNothingWrongWithTheTextOutput() throws {
-        let result = try run(["promtool", "check", "metrics"], input: writeFleetExposition(format: .prometheusText))
+    @Test func promtoolFindsNothingWrongWithTheTextOutput() async throws {
+        let result = try await run(
+            ["promtool", "check", "metrics"], input: writeFleetExposition(format: .prometheusText))
         #expect(result.output == "")
         #expect(result.status == 0)
     }
 
-    @Test func promtoolReportsProblemsSoTheCheckAboveCanFail() throws {
+    @Test func promtoolReportsProblemsSoTheCheckAboveCanFail() async throws {
         let badCounter = Array("# HELP requests Requests.\n# TYPE requests counter\nrequests 1\n".utf8)
-        let result = try run(["promtool", "check", "metrics"], input: badCounter)
+        let result = try await run(["promtool", "check", "metrics"], input: badCounter)
         #expect(result.output.contains("counter metrics should have \"_total\" suffix"))
         #expect(result.status != 0)
     }

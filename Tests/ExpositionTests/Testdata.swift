@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Reads `Tests/ExpositionTests/testdata/<name>` as bytes.
 func testdata(_ name: String) throws -> [UInt8] {
@@ -7,13 +8,18 @@ func testdata(_ name: String) throws -> [UInt8] {
 }
 
 /// The output and exit status of a command run with `input` on its standard input.
-struct CommandResult {
+struct CommandResult: Sendable {
     var status: Int32
     var output: String
 }
 
-/// Runs `arguments[0]` (looked up on `PATH`) with the rest as arguments, feeding it `input`.
-func run(_ arguments: [String], input: [UInt8]) throws -> CommandResult {
+/// Runs `arguments[0]` (looked up on `PATH`) with the rest as arguments, feeding it `input`; the command runs
+/// and is waited for on a thread of its own (`offPool`), not on one of the test process's pool threads.
+func run(_ arguments: [String], input: [UInt8]) async throws -> CommandResult {
+    try await offPool("command") { try runBlocking(arguments, input: input) }
+}
+
+private func runBlocking(_ arguments: [String], input: [UInt8]) throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments

@@ -26,10 +26,10 @@ final class GatedHandler: HTTPHandler {
     func open() { gate.signal() }
 
     /// Waits (up to 5 s) until `count` held requests have started.
-    func waitUntilHeld(_ count: Int) -> Bool {
+    func waitUntilHeld(_ count: Int) async throws -> Bool {
         for _ in 0..<500 {
             if heldStarted.load(ordering: .relaxed) >= count { return true }
-            usleep(10_000)
+            try await Task.sleep(for: .milliseconds(10))
         }
         return false
     }
@@ -44,19 +44,20 @@ final class Flag: Sendable {
 
 /// Requests handled apart (a long `/metrics` render) do not hold up the connections that share their worker
 /// thread, and still answer on their own connection, kept alive.
+@Suite(.onOwnThread)
 struct ApartHandlingTests {
     func startGated(_ handler: GatedHandler) throws -> HTTPServer {
         try startServer(handler: handler, threads: 1) { $0.handledApart = { $0.path == "/held" } }
     }
 
-    @Test func aSlowRequestHandledApartDoesNotHoldUpTheWorkerThreadsOtherConnections() throws {
+    @Test func aSlowRequestHandledApartDoesNotHoldUpTheWorkerThreadsOtherConnections() async throws {
         let handler = GatedHandler()
         let server = try startGated(handler)
         defer { server.shutdown(gracePeriodSeconds: 0) }
         defer { for _ in 0..<4 { handler.open() } }  // a failed expectation must not leave a request held
         let slow = try RawClient(port: server.boundPort)
         try slow.send(rawRequest("GET", "/held"))
-        #expect(handler.waitUntilHeld(1))
+        #expect(try await handler.waitUntilHeld(1))
         // One worker thread serves both connections; the held request runs apart from it.
         let other = try RawClient(port: server.boundPort, readTimeoutSeconds: 5)
         for path in ["/a", "/b", "/c"] {
@@ -76,21 +77,21 @@ struct ApartHandlingTests {
         #expect(try slow.readResponse().status == 200)
     }
 
-    @Test func aShutdownWaitsForARequestHandledApartInsteadOfStoppingUnderIt() throws {
+    @Test func aShutdownWaitsForARequestHandledApartInsteadOfStoppingUnderIt() async throws {
         let handler = GatedHandler()
         let server = try startGated(handler)
         let slow = try RawClient(port: server.boundPort, readTimeoutSeconds: 10)
         try slow.send(rawRequest("GET", "/held"))
-        #expect(handler.waitUntilHeld(1))
+        #expect(try await handler.waitUntilHeld(1))
         let stopped = Flag()
         DispatchQueue(label: "shutdown").async {
             server.shutdown(gracePeriodSeconds: 0)
             stopped.raise()
         }
-        usleep(300_000)
+        try await Task.sleep(for: .milliseconds(300))
         #expect(!stopped.isRaised, "the daemon must not stop while the connection is suspended")
         handler.open()
-        for _ in 0..<500 where !stopped.isRaised { usleep(10_000) }
+        for _ in 0..<500 where !stopped.isRaised { try await Task.sleep(for: .milliseconds(10)) }
         #expect(stopped.isRaised)
         #expect(handler.heldFinished.load(ordering: .relaxed) == 1)
     }

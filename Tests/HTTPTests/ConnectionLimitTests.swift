@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 
 /// Limits a live server puts on connections: the read deadline, the limit per client address and in all.
+@Suite(.onOwnThread)
 struct ConnectionLimitTests {
     @Test func aClientTricklingItsHeadersIsCutAtTheReadTimeout() throws {
         let server = try startServer(timeoutSeconds: 2) { $0.readTimeout = .seconds(2) }

@@ -17,6 +17,7 @@ final class RecordingHandler: HTTPHandler {
 
 /// A request must have one framing (RFC 9112 §6.3): a head that allows two is answered 400 and the connection
 /// closed, so a second request hidden in the body is never executed.
+@Suite(.onOwnThread)
 struct FramingTests {
     static let smuggled = "POST /smuggled HTTP/1.1\r\nHost: test\r\nContent-Length: 0\r\n\r\n"
 

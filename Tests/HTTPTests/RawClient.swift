@@ -30,13 +30,14 @@ final class RawClient {
         descriptor = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var timeout = timeval(tv_sec: readTimeoutSeconds, tv_usec: 0)
         _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        // No `close` before a throw: the instance is complete here, so `deinit` runs and closes the descriptor;
+        // closing it here as well closed it twice, and the second close could hit a socket another test had just
+        // opened under the same number (a live server's listening socket, which libmicrohttpd then aborted on).
         if let source, !Self.bind(descriptor, to: source) {
-            close(descriptor)
             throw RawClientError(description: "cannot bind to \(source): errno \(errno)")
         }
         let status = ipv6 ? Self.connectIPv6(descriptor, port: port) : Self.connectIPv4(descriptor, port: port)
         guard status == 0 else {
-            close(descriptor)
             throw RawClientError(description: "connect to port \(port) failed: errno \(errno)")
         }
     }

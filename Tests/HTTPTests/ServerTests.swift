@@ -1,6 +1,7 @@
 import HTTP
 import Testing
 
+@Suite(.onOwnThread)
 struct ServerTests {
     @Test func getDeliversPathQueryHeadersAndPeer() throws {
         let server = try startServer()

@@ -1,4 +1,5 @@
 import Foundation
+import HeartbeatClient
 import JSON
 import Testing
 import TestSupport
@@ -11,7 +12,9 @@ import TestSupport
 @Suite(.serialized)
 struct AlertLinkTests {
     /// Starts the exporter on a known port with `AlertRoutingTests.rules`, notifying `listener` at once.
-    static func exporter(port: UInt16, listener: LocalHTTPServer, arguments: [String] = []) throws -> ExporterProcess {
+    static func exporter(port: UInt16, listener: LocalHTTPServer, arguments: [String] = []) async throws
+        -> ExporterProcess
+    {
         let directory = TestPaths.temporaryDirectory("alert-links")
         try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
         try AlertRoutingTests.rules.write(toFile: directory + "/rules/e2e.yml", atomically: true, encoding: .utf8)
@@ -20,7 +23,7 @@ struct AlertLinkTests {
         route: {receiver: hook, group_by: [alertname], group_wait: 1s}
         receivers: [{name: hook, webhook_configs: [{url: '\(listener.url.absoluteString)'}]}]
         """.write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
-        return try ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"] + arguments, port: port)
+        return try await ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"] + arguments, port: port)
     }
 
     /// The first `AgentSeen` payload the listener receives once an agent beats.
@@ -36,7 +39,8 @@ struct AlertLinkTests {
     /// Follows a link as a browser would: GET, whatever the host.
     static func follow(_ link: String) async throws -> (status: Int, body: String) {
         let url = try #require(URL(string: link))
-        let (data, response) = try await URLSession.shared.data(for: URLRequest(url: url, timeoutInterval: 10))
+        let (data, response) = try await URLSession.shared.cancellableData(
+            for: URLRequest(url: url, timeoutInterval: 10))
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
@@ -44,7 +48,7 @@ struct AlertLinkTests {
         let listener = try LocalHTTPServer()
         defer { listener.stop() }
         let port = try FreePort.pick()
-        let exporter = try Self.exporter(port: port, listener: listener)
+        let exporter = try await Self.exporter(port: port, listener: listener)
 
         let payload = try await Self.seenPayload(exporter, listener)
         let link = try #require(payload["alerts"]?.arrayValue?.first?.objectValue?["generatorURL"]?.stringValue)
@@ -67,7 +71,7 @@ struct AlertLinkTests {
             scrapeTarget: "127.0.0.1:\(port)", ruleFiles: [rules], alertmanagerTarget: "127.0.0.1:\(alertmanager.port)")
         try await prometheus.waitUntilReady()
         let prometheusURL = "http://127.0.0.1:\(prometheus.port)"
-        let exporter = try Self.exporter(
+        let exporter = try await Self.exporter(
             port: port, listener: listener, arguments: ["--web.external-url", prometheusURL + "/"])
 
         let payload = try await Self.seenPayload(exporter, listener)
@@ -94,8 +98,8 @@ struct AlertLinkTests {
         return links
     }
 
-    @Test func aWebExternalURLThatIsNotAURLIsRefusedAtStart() throws {
-        let refused = try ExternalTool.run(
+    @Test func aWebExternalURLThatIsNotAURLIsRefusedAtStart() async throws {
+        let refused = try await ExternalTool.run(
             ExporterProcess.binary,
             ["serve", "--web.external-url", "prometheus:9090", "--storage.path", TestPaths.temporaryDirectory()])
         #expect(refused.status == 64)

@@ -53,7 +53,7 @@ struct BadInputTests {
     ]
 
     @Test func eachBadInputGetsItsStatusWhileAGoodClientIsServed() async throws {
-        let exporter = try ExporterProcess()
+        let exporter = try await ExporterProcess()
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         // Slow clients: headers promising a body that never comes, holding connections open.
         let stalled = try (0..<8).map { _ in try RawConnection(port: exporter.port) }
@@ -80,7 +80,7 @@ struct BadInputTests {
         let ingest = directory + "ingest-\(UUID().uuidString)", admin = directory + "admin-\(UUID().uuidString)"
         try "s3cret-ingest\n".write(toFile: ingest, atomically: true, encoding: .utf8)
         try "s3cret-admin".write(toFile: admin, atomically: true, encoding: .utf8)
-        let exporter = try ExporterProcess(arguments: [
+        let exporter = try await ExporterProcess(arguments: [
             "--web.ingest-token-file", ingest, "--web.admin-token-file", admin,
         ])
         let client = HTTPTestClient(baseURL: exporter.baseURL)
@@ -101,7 +101,7 @@ struct BadInputTests {
     }
 
     @Test func theAgentLimitGives429ForNewAgentsOnly() async throws {
-        let exporter = try ExporterProcess(arguments: ["--agents.max", "2"])
+        let exporter = try await ExporterProcess(arguments: ["--agents.max", "2"])
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         #expect(try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("one")).status == 202)
         #expect(try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("two")).status == 202)
@@ -112,10 +112,10 @@ struct BadInputTests {
     }
 
     @Test func anIdleConnectionIsClosedAfterTheTimeout() async throws {
-        let exporter = try ExporterProcess(arguments: ["--web.connection-timeout", "1"])
+        let exporter = try await ExporterProcess(arguments: ["--web.connection-timeout", "1"])
         let idle = try RawConnection(port: exporter.port)
         idle.send("POST /api/v1/heartbeat HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{")
-        let result = idle.readUntilClosed(timeout: 5)
+        let result = await idle.readUntilClosed(timeout: 5)
         #expect(result.closed)
         #expect(try await HTTPTestClient(baseURL: exporter.baseURL).get("/-/healthy").status == 200)
     }

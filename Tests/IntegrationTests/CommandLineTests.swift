@@ -5,45 +5,65 @@ import TestSupport
 /// The client commands and `config check`, run as an operator would run them.
 @Suite(.serialized)
 struct CommandLineTests {
-    func cli(_ arguments: [String], url: String? = nil) throws -> ExternalTool.Result {
-        try ExternalTool.run(
+    func cli(_ arguments: [String], url: String? = nil) async throws -> ExternalTool.Result {
+        try await ExternalTool.run(
             ExporterProcess.binary, arguments,
             environment: url.map { ["HEARTBEAT_EXPORTER_URL": $0] })
     }
 
     @Test func beatKillResumeAndTheAgentsTable() async throws {
-        let exporter = try ExporterProcess()
-        let beat = try cli(
+        let exporter = try await ExporterProcess()
+        let beat = try await cli(
             [
                 "beat", "cli-agent", "--agent-type", "worker", "--success", "--latency-ms", "250",
                 "--cost-usd", "0.02",
             ], url: exporter.baseURL)
         #expect(beat.status == 0)
         #expect(beat.stdout == "agent cli-agent: healthy\n")
-        _ = try cli(["beat", "other", "--url", exporter.baseURL])
+        _ = try await cli(["beat", "other", "--url", exporter.baseURL])
 
-        let killed = try cli(["kill", "cli-agent", "--reason", "testing", "--url", exporter.baseURL])
+        let killed = try await cli(["kill", "cli-agent", "--reason", "testing", "--url", exporter.baseURL])
         #expect(killed.stdout == "agent cli-agent: killed\n")
-        let table = try cli(["agents"], url: exporter.baseURL)
+        let table = try await cli(["agents"], url: exporter.baseURL)
         let lines = table.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("AGENT") == true)
         #expect(lines.contains { $0.hasPrefix("cli-agent") && $0.contains("worker") && $0.contains("killed") })
         #expect(lines.last == "Summary: 1 healthy, 0 degraded, 0 unreachable, 1 killed")
 
-        let json = try cli(["agents", "--json", "--state", "killed"], url: exporter.baseURL)
+        let json = try await cli(["agents", "--json", "--state", "killed"], url: exporter.baseURL)
         #expect(json.stdout.contains(#""agent":"cli-agent""#))
         #expect(!json.stdout.contains(#""agent":"other""#))
 
-        #expect(try cli(["resume", "cli-agent"], url: exporter.baseURL).stdout == "agent cli-agent: healthy\n")
+        #expect(try await cli(["resume", "cli-agent"], url: exporter.baseURL).stdout == "agent cli-agent: healthy\n")
         let metrics = try await HTTPTestClient(baseURL: exporter.baseURL).get("/metrics").text
         #expect(
             sampleValue(metrics, #"agent_tasks_total{agent="cli-agent",agent_type="worker",outcome="success"}"#) == 1)
     }
 
+    /// `--url a,b`: the commands fail over to the next exporter while one cannot be reached or answers 503, in
+    /// order, and say which failed when none answers.
+    @Test func severalURLsFailOverInOrder() async throws {
+        let exporter = try await ExporterProcess()
+        let unavailable = try LocalHTTPServer(statuses: Array(repeating: 503, count: 10))
+        defer { unavailable.stop() }
+        let dead = "http://127.0.0.1:\(try PostgresServer.unusedPort())"
+        let urls = "\(dead),http://127.0.0.1:\(unavailable.port),\(exporter.baseURL)"
+        let beat = try await cli(["beat", "failover-agent", "--url", urls])
+        #expect(beat.status == 0 && beat.stdout == "agent failover-agent: healthy\n", "\(beat.stderr)")
+        #expect(unavailable.requests.count == 1, "the 503 sent it on")
+        let killed = try await cli(["kill", "failover-agent"], url: urls)
+        #expect(killed.stdout == "agent failover-agent: killed\n", "\(killed.stderr)")
+
+        let nowhere = try await cli(["agents", "--url", "\(dead),\(dead)/"])
+        #expect(nowhere.status == 1)
+        #expect(nowhere.stderr.contains("cannot reach \(dead): ") && nowhere.stderr.contains("; \(dead): "))
+        #expect(try await cli(["agents", "--url", " , "]).stderr.contains("--url: no URL given"))
+    }
+
     /// A recovering agent in the table, with the ladder's step, and the recovering count in the summary. The
     /// exporter's reply is played by a stand-in (ServerTests check that the exporter answers with this shape): no
     /// recovery ladder sets the state from outside yet.
-    @Test func theAgentsTableShowsARecoveringAgentWithItsStep() throws {
+    @Test func theAgentsTableShowsARecoveringAgentWithItsStep() async throws {
         let reply = #"""
             {"status":"success","data":{"agents":[
               {"agent":"w1","agent_type":"worker","state":"recovering","last_heartbeat_age_seconds":312,
@@ -54,7 +74,7 @@ struct CommandLineTests {
             """#
         let api = try LocalHTTPServer { _ in (200, Array(reply.utf8)) }
         defer { api.stop() }
-        let table = try cli(["agents"], url: "http://127.0.0.1:\(api.port)")
+        let table = try await cli(["agents"], url: "http://127.0.0.1:\(api.port)")
         #expect(table.status == 0, "\(table.stderr)")
         let lines = table.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("AGENT") == true)
@@ -72,45 +92,45 @@ struct CommandLineTests {
             .write(toFile: directory + "/rules/seen.yml", atomically: true, encoding: .utf8)
         try "global: {evaluation_interval: 1s}\n".write(
             toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
-        let exporter = try ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
+        let exporter = try await ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
         let url = exporter.baseURL
 
-        let added = try cli(
+        let added = try await cli(
             ["silence", "add", "agent=quiet", "--comment", "maintenance", "--duration", "2h"], url: url)
         #expect(added.status == 0, "\(added.stderr)")
         let id = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let listed = try cli(["silence", "query"], url: url).stdout
+        let listed = try await cli(["silence", "query"], url: url).stdout
         #expect(listed.contains(id) && listed.contains(#"agent="quiet""#) && listed.contains("maintenance"))
-        let refused = try cli(["silence", "add", "agent=~(", "--comment", "x"], url: url)
+        let refused = try await cli(["silence", "add", "agent=~(", "--comment", "x"], url: url)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("error parsing regexp"))
 
-        _ = try cli(["beat", "quiet"], url: url)
-        _ = try cli(["beat", "loud"], url: url)
+        _ = try await cli(["beat", "quiet"], url: url)
+        _ = try await cli(["beat", "loud"], url: url)
         try await waitUntil("both agents' alerts are routed") {
-            let table = try cli(["alerts"], url: url).stdout
+            let table = try await cli(["alerts"], url: url).stdout
             return table.contains("loud") && table.contains("quiet")
         }
-        let table = try cli(["alerts"], url: url).stdout.split(separator: "\n").map(String.init)
+        let table = try await cli(["alerts"], url: url).stdout.split(separator: "\n").map(String.init)
         #expect(table.first?.hasPrefix("ALERT") == true)
         #expect(table.contains { $0.contains("quiet") && $0.contains("suppressed") && $0.contains(id) })
         #expect(table.contains { $0.contains("loud") && $0.contains("active") })
-        #expect(!(try cli(["alerts", "--active"], url: url).stdout.contains("quiet")))
+        #expect(!(try await cli(["alerts", "--active"], url: url).stdout.contains("quiet")))
 
-        #expect(try cli(["silence", "expire", id], url: url).status == 0)
-        #expect(!(try cli(["silence", "query"], url: url).stdout.contains(id)))
-        #expect(try cli(["silence", "query", "--expired"], url: url).stdout.contains(id))
-        let missing = try cli(["silence", "expire", id + "x"], url: url)
+        #expect(try await cli(["silence", "expire", id], url: url).status == 0)
+        #expect(!(try await cli(["silence", "query"], url: url).stdout.contains(id)))
+        #expect(try await cli(["silence", "query", "--expired"], url: url).stdout.contains(id))
+        let missing = try await cli(["silence", "expire", id + "x"], url: url)
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("not found"))
     }
 
     @Test func deleteForgetsAnAgentWithYesAndRefusesWithoutATerminal() async throws {
-        let exporter = try ExporterProcess()
+        let exporter = try await ExporterProcess()
         let client = HTTPTestClient(baseURL: exporter.baseURL)
-        _ = try cli(["beat", "doomed"], url: exporter.baseURL)
+        _ = try await cli(["beat", "doomed"], url: exporter.baseURL)
 
-        let refused = try cli(["delete", "doomed"], url: exporter.baseURL)
+        let refused = try await cli(["delete", "doomed"], url: exporter.baseURL)
         #expect(refused.status == 1)
         #expect(
             refused.stderr
@@ -118,13 +138,13 @@ struct CommandLineTests {
                 + "terminal; pass --yes to delete it\n")
         #expect(try await client.get("/api/v1/agents/doomed").status == 200)
 
-        let deleted = try cli(["delete", "doomed", "--yes"], url: exporter.baseURL)
+        let deleted = try await cli(["delete", "doomed", "--yes"], url: exporter.baseURL)
         #expect(deleted.status == 0)
         #expect(deleted.stdout == "agent doomed: deleted\n")
         #expect(try await client.get("/api/v1/agents/doomed").status == 404)
         #expect(!(try await client.get("/metrics").text.contains(#"agent="doomed""#)))
 
-        let unknown = try cli(["delete", "doomed", "-y"], url: exporter.baseURL)
+        let unknown = try await cli(["delete", "doomed", "-y"], url: exporter.baseURL)
         #expect(unknown.status == 1)
         #expect(unknown.stderr == "error: HTTP 404: unknown agent \"doomed\"\n")
     }
@@ -132,13 +152,13 @@ struct CommandLineTests {
     @Test func deleteAsksOnATerminalAndNeedsTheAdminToken() async throws {
         let directory = TestPaths.temporaryDirectory("cli-delete")
         try "s3cret\n".write(toFile: directory + "/admin", atomically: true, encoding: .utf8)
-        let exporter = try ExporterProcess(arguments: ["--web.admin-token-file", directory + "/admin"])
+        let exporter = try await ExporterProcess(arguments: ["--web.admin-token-file", directory + "/admin"])
         let client = HTTPTestClient(baseURL: exporter.baseURL)
-        _ = try cli(["beat", "kept"], url: exporter.baseURL)
-        _ = try cli(["beat", "gone"], url: exporter.baseURL)
+        _ = try await cli(["beat", "kept"], url: exporter.baseURL)
+        _ = try await cli(["beat", "gone"], url: exporter.baseURL)
         let token = ["HEARTBEAT_EXPORTER_URL": exporter.baseURL, "HEARTBEAT_EXPORTER_TOKEN": "s3cret"]
 
-        let declined = try Self.onTerminal(["delete", "kept"], answer: "n", environment: token)
+        let declined = try await Self.onTerminal(["delete", "kept"], answer: "n", environment: token)
         #expect(declined.status == 1)
         #expect(
             declined.output.contains(
@@ -146,22 +166,22 @@ struct CommandLineTests {
         #expect(declined.output.contains("error: agent \"kept\" was not deleted"))
         #expect(try await client.get("/api/v1/agents/kept").status == 200)
 
-        let confirmed = try Self.onTerminal(["delete", "gone"], answer: "y", environment: token)
+        let confirmed = try await Self.onTerminal(["delete", "gone"], answer: "y", environment: token)
         #expect(confirmed.status == 0)
         #expect(confirmed.output.contains("agent gone: deleted"))
         #expect(try await client.get("/api/v1/agents/gone").status == 404)
 
-        let withoutToken = try cli(["delete", "kept", "--yes"], url: exporter.baseURL)
+        let withoutToken = try await cli(["delete", "kept", "--yes"], url: exporter.baseURL)
         #expect(withoutToken.status == 1)
         #expect(withoutToken.stderr.hasPrefix("error: HTTP 401: "))
-        let withTokenFile = try cli(
+        let withTokenFile = try await cli(
             ["delete", "kept", "--yes", "--token-file", directory + "/admin"], url: exporter.baseURL)
         #expect(withTokenFile.stdout == "agent kept: deleted\n")
     }
 
     /// Runs the binary with a pseudo-terminal as its standard input and output (Python's `pty`), typing `answer`
     /// once it has asked; returns everything the terminal showed.
-    static func onTerminal(_ arguments: [String], answer: String, environment: [String: String]) throws -> (
+    static func onTerminal(_ arguments: [String], answer: String, environment: [String: String]) async throws -> (
         status: Int32, output: String
     ) {
         let script = """
@@ -187,29 +207,29 @@ struct CommandLineTests {
             sys.stdout.write(out.decode(errors="replace"))
             sys.exit(os.waitstatus_to_exitcode(status))
             """
-        let result = try ExternalTool.run(
+        let result = try await ExternalTool.run(
             "python3", ["-c", script, ExporterProcess.binary] + arguments,
             environment: environment.merging(["ANSWER": answer]) { $1 })
         return (result.status, result.stdout + result.stderr)
     }
 
-    @Test func clientErrorsAreClearAndExitNonZero() throws {
-        let exporter = try ExporterProcess()
-        let unknown = try cli(["kill", "ghost"], url: exporter.baseURL)
+    @Test func clientErrorsAreClearAndExitNonZero() async throws {
+        let exporter = try await ExporterProcess()
+        let unknown = try await cli(["kill", "ghost"], url: exporter.baseURL)
         #expect(unknown.status == 1)
         #expect(unknown.stderr == "error: HTTP 404: unknown agent \"ghost\"\n")
-        let down = try cli(["agents", "--url", "http://127.0.0.1:1"])
+        let down = try await cli(["agents", "--url", "http://127.0.0.1:1"])
         #expect(down.status == 1)
         #expect(down.stderr.hasPrefix("error: cannot reach http://127.0.0.1:1"))
     }
 
-    @Test func serveRefusesABadShutdownGraceAndListsTheFlag() throws {
-        let refused = try cli([
+    @Test func serveRefusesABadShutdownGraceAndListsTheFlag() async throws {
+        let refused = try await cli([
             "serve", "--web.shutdown-grace", "soon", "--storage.path", TestPaths.temporaryDirectory(),
         ])
         #expect(refused.status == 64)
         #expect(refused.stderr.contains(#"--web.shutdown-grace: not a valid duration string: "soon""#))
-        let help = try cli(["serve", "--help"])
+        let help = try await cli(["serve", "--help"])
         #expect(help.stdout.contains("--web.shutdown-grace"))
     }
 
@@ -218,34 +238,34 @@ struct CommandLineTests {
         (["--web.max-connections", "0"], "--web.max-connections must be above 0"),
         (["--web.max-connections-per-client=-1"], "--web.max-connections-per-client must be 0 (no limit) or above"),
     ])
-    func serveRefusesBadConnectionLimitsAndListsTheFlags(flags: [String], message: String) throws {
-        let refused = try cli(["serve", "--storage.path", TestPaths.temporaryDirectory()] + flags)
+    func serveRefusesBadConnectionLimitsAndListsTheFlags(flags: [String], message: String) async throws {
+        let refused = try await cli(["serve", "--storage.path", TestPaths.temporaryDirectory()] + flags)
         #expect(refused.status == 64)
         #expect(refused.stderr.contains(message))
-        let help = try cli(["serve", "--help"])
+        let help = try await cli(["serve", "--help"])
         #expect(help.stdout.contains(flags[0].split(separator: "=")[0]))
     }
 
-    @Test func configCheckExitCodes() throws {
+    @Test func configCheckExitCodes() async throws {
         let good = NSTemporaryDirectory() + "good-\(UUID().uuidString).yml"
         let bad = NSTemporaryDirectory() + "bad-\(UUID().uuidString).yml"
         try "health:\n  degraded_after: 2m\n".write(toFile: good, atomically: true, encoding: .utf8)
         try "health:\n  degraded_after: soon\n".write(toFile: bad, atomically: true, encoding: .utf8)
-        let ok = try cli(["config", "check", good])
+        let ok = try await cli(["config", "check", good])
         #expect(ok.status == 0)
         #expect(ok.stdout.contains("SUCCESS"))
-        let failed = try cli(["config", "check", bad])
+        let failed = try await cli(["config", "check", bad])
         #expect(failed.status == 1)
         #expect(failed.stdout.contains("\(bad):2:19: health.degraded_after: not a valid duration string: \"soon\""))
     }
 
-    @Test func configCheckChecksEveryRuleFileTheConfigurationNames() throws {
+    @Test func configCheckChecksEveryRuleFileTheConfigurationNames() async throws {
         let directory = TestPaths.temporaryDirectory("config-check-rules")
         try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
         let rules = [
             "good.yml": "groups: [{name: g, rules: [{alert: Down, expr: agent_up == 0}]}]\n",
             "outside.yml":
-                "groups:\n  - name: fleet\n    rules:\n      - alert: AgentDown\n        expr: sgn(agent_up) == 0\n",
+                "groups:\n  - name: fleet\n    rules:\n      - alert: AgentDown\n        expr: agent_up @ 1700000000 == 0\n",
             "syntax.yml": "groups:\n  - name: broken\n    rules:\n      - alert: X\n        expr: sum(\n",
         ]
         for (name, text) in rules {
@@ -254,8 +274,8 @@ struct CommandLineTests {
         try "rule_files: ['rules/*.yml']\n".write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
         let files = ["good.yml", "outside.yml", "syntax.yml"].map { directory + "/rules/" + $0 }
 
-        let checked = try cli(["config", "check", directory + "/hx.yml"])
-        let rulesChecked = try cli(["rules", "check"] + files)
+        let checked = try await cli(["config", "check", directory + "/hx.yml"])
+        let rulesChecked = try await cli(["rules", "check"] + files)
 
         #expect(checked.status == 1)
         #expect(
@@ -266,19 +286,20 @@ struct CommandLineTests {
         #expect(checked.stderr == rulesChecked.stderr)
         #expect(
             checked.stderr.contains(
-                "\(directory)/rules/outside.yml: 5:15: group \"fleet\", rule 1, \"AgentDown\": unsupported PromQL "
-                    + "construct: function \"sgn\" is outside the supported subset\n"))
+                "\(directory)/rules/outside.yml: 5:15: group \"fleet\", rule 1, \"AgentDown\": @ modifier "
+                    + "with a fixed time (@ 1700000000.000, on the selector {__name__=\"agent_up\"}) cannot be used "
+                    + "in a rule"))
         #expect(checked.stderr.contains("\(directory)/rules/syntax.yml: 5:15: group \"broken\", rule 1, \"X\": "))
 
         try FileManager.default.removeItem(atPath: files[1])
         try FileManager.default.removeItem(atPath: files[2])
-        let fixed = try cli(["config", "check", directory + "/hx.yml"])
+        let fixed = try await cli(["config", "check", directory + "/hx.yml"])
         #expect(fixed.status == 0)
         #expect(fixed.stdout.hasSuffix("Checking \(files[0])\n  SUCCESS: 1 rules found\n\n"))
 
         try "rule_files: ['rules/*.yml', 'missing.yml']\n".write(
             toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
-        let missing = try cli(["config", "check", directory + "/hx.yml"])
+        let missing = try await cli(["config", "check", directory + "/hx.yml"])
         #expect(missing.status == 1)
         #expect(
             missing.stdout.contains("FAILED: \(directory)/missing.yml: open \(directory)/missing.yml: no such file"))
@@ -287,7 +308,7 @@ struct CommandLineTests {
     @Test func reloadKeepsTheOldConfigurationWhenTheNewOneIsBad() async throws {
         let config = NSTemporaryDirectory() + "reload-\(UUID().uuidString).yml"
         try "health:\n  degraded_after: 1m\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let exporter = try ExporterProcess(arguments: ["--config.file", config])
+        let exporter = try await ExporterProcess(arguments: ["--config.file", config])
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         _ = try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("r"))
         func degradedAfter() async throws -> Double? {

@@ -42,7 +42,7 @@ struct CrashRecoveryTests {
     }
 
     @Test func killNineDuringLoadLosesNoAcknowledgedOperatorActionAndNoCommittedCounter() async throws {
-        let first = try ExporterProcess()
+        let first = try await ExporterProcess()
         let storage = first.storagePath
         let client = HTTPTestClient(baseURL: first.baseURL)
 
@@ -66,10 +66,10 @@ struct CrashRecoveryTests {
         #expect(try await client.post("/api/v1/agents/crash-7/kill").status == 200)
         #expect(try await client.post("/api/v1/agents/crash-7/resume", #"{"by": "ops"}"#).status == 200)
         #expect(try await client.request("DELETE", "/api/v1/agents/crash-9").status == 200)
-        first.killHard()
+        await first.killHard()
         _ = try await background.value
 
-        let second = try ExporterProcess(storagePath: storage)
+        let second = try await ExporterProcess(storagePath: storage)
         let after = HTTPTestClient(baseURL: second.baseURL)
         let restored = try await Self.counters(after)
         #expect(restored.count == Self.agents.count - 1)
@@ -92,36 +92,54 @@ struct CrashRecoveryTests {
         let retry = try await after.post(
             "/api/v1/heartbeat", HTTPTestClient.beat("crash-0", run: "run-crash-0", seq: 1))
         #expect(retry.data.objectValue?["duplicate"] == .bool(true))
-        second.terminate()
+        await second.terminate()
     }
 
     @Test func sigtermWritesEveryAcknowledgedBeatBeforeExiting() async throws {
-        let first = try ExporterProcess()
+        let first = try await ExporterProcess()
         let client = HTTPTestClient(baseURL: first.baseURL)
         for seq in 1...30 {
             #expect(
                 try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("graceful", run: "r", seq: seq)).status
                     == 202)
         }
-        #expect(first.terminate() == 0)
-        let second = try ExporterProcess(storagePath: first.storagePath)
+        #expect(await first.terminate() == 0)
+        let second = try await ExporterProcess(storagePath: first.storagePath)
         let agent = try await HTTPTestClient(baseURL: second.baseURL).get("/api/v1/agents/graceful")
         #expect(agent.data.objectValue?["metrics"]?.objectValue?["heartbeats_total"]?.numberValue == 30)
         #expect(agent.data.objectValue?["seq"]?.numberValue == 30)
     }
 
-    @Test func anAgentSilentWhileTheExporterWasDownIsReportedUnreachable() async throws {
+    /// The exporter's own downtime is not held against an agent that was healthy when it stopped: its silence counts
+    /// from the start, so it turns unreachable its threshold later, saying why; one already unreachable stays so.
+    @Test func anAgentSilentWhileTheExporterWasDownCountsItsSilenceFromTheStart() async throws {
         let config = NSTemporaryDirectory() + "short-\(UUID().uuidString).yml"
-        try "health:\n  degraded_after: 1s\n  unreachable_after: 2s\n".write(
+        try "health:\n  degraded_after: 2s\n  unreachable_after: 4s\n".write(
             toFile: config, atomically: true, encoding: .utf8)
-        let first = try ExporterProcess(arguments: ["--config.file", config])
-        _ = try await HTTPTestClient(baseURL: first.baseURL).post("/api/v1/heartbeat", HTTPTestClient.beat("sleeper"))
-        first.terminate()
-        try await Task.sleep(for: .seconds(2.5))
-        let second = try ExporterProcess(storagePath: first.storagePath, arguments: ["--config.file", config])
+        let first = try await ExporterProcess(arguments: ["--config.file", config])
+        let before = HTTPTestClient(baseURL: first.baseURL)
+        _ = try await before.post("/api/v1/heartbeat", HTTPTestClient.beat("long-gone"))
+        try await waitUntil("long-gone is unreachable before the exporter stops") {
+            try await before.get("/api/v1/agents/long-gone").data.objectValue?["state"]?.stringValue == "unreachable"
+        }
+        _ = try await before.post("/api/v1/heartbeat", HTTPTestClient.beat("sleeper"))
+        await first.terminate()
+        try await Task.sleep(for: .seconds(4.5))
+        let second = try await ExporterProcess(storagePath: first.storagePath, arguments: ["--config.file", config])
         let client = HTTPTestClient(baseURL: second.baseURL)
-        #expect(try await client.get("/api/v1/agents/sleeper").data.objectValue?["state"]?.stringValue == "unreachable")
+        func state(_ agent: String) async throws -> String? {
+            try await client.get("/api/v1/agents/\(agent)").data.objectValue?["state"]?.stringValue
+        }
+        #expect(try await state("long-gone") == "unreachable", "already unreachable: judged by its last beat")
+        #expect(try await state("sleeper") != "unreachable", "healthy when the exporter stopped: not at once")
+        try await waitUntil("sleeper turns unreachable its threshold after the start", timeout: .seconds(20)) {
+            try await state("sleeper") == "unreachable"
+        }
         let metrics = try await client.get("/metrics").text
         #expect(sampleValue(metrics, #"agent_health{agent="sleeper",state="unreachable"}"#) == 1)
+        let history = try await client.get("/api/v1/agents/sleeper/history").data.arrayValue ?? []
+        let reason = history.last?.objectValue?["reason"]?.stringValue ?? ""
+        #expect(reason.contains("since the exporter started"), "\(reason)")
+        await second.terminate()
     }
 }

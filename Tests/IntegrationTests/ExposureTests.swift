@@ -8,11 +8,12 @@ import TestSupport
 @Suite(.serialized)
 struct ExposureTests {
     /// Sends `request` on a fresh connection and returns what came back before the server closed it.
-    static func raw(_ exporter: ExporterProcess, _ request: String) throws -> (status: Int?, text: String, closed: Bool)
-    {
+    static func raw(_ exporter: ExporterProcess, _ request: String) async throws -> (
+        status: Int?, text: String, closed: Bool
+    ) {
         let connection = try RawConnection(port: exporter.port)
         connection.send(request)
-        let reply = connection.readUntilClosed(timeout: 10)
+        let reply = await connection.readUntilClosed(timeout: 10)
         let status = reply.text.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { Int($0) }
         return (status, reply.text, reply.closed)
     }
@@ -31,7 +32,7 @@ struct ExposureTests {
     }
 
     @Test func aRebindingPageGets403OnReadsAndWritesUnlessItsNameIsAllowed() async throws {
-        let exporter = try ExporterProcess()
+        let exporter = try await ExporterProcess()
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         #expect(try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("victim")).status == 202)
         let host = "rebind.example:\(exporter.port)"
@@ -40,31 +41,31 @@ struct ExposureTests {
             ("POST", "/api/v1/agents/victim/kill"), ("DELETE", "/api/v1/agents/victim"), ("POST", "/-/reload"),
             ("GET", "/api/v2/status"), ("GET", "/api/v2/silences"), ("GET", "/metrics"),
         ] {
-            let reply = try Self.raw(exporter, Self.request(method, path, host: host, headers: [origin]))
+            let reply = try await Self.raw(exporter, Self.request(method, path, host: host, headers: [origin]))
             #expect(reply.status == 403, "\(method) \(path): \(reply.text)")
             #expect(reply.text.contains("is not a name of this exporter"))
         }
         #expect(try await Self.state(of: "victim", client) == "healthy")
 
-        let allowing = try ExporterProcess(arguments: ["--web.allowed-hosts", "rebind.example,other.example"])
-        let allowed = try Self.raw(
+        let allowing = try await ExporterProcess(arguments: ["--web.allowed-hosts", "rebind.example,other.example"])
+        let allowed = try await Self.raw(
             allowing, Self.request("GET", "/api/v2/status", host: "rebind.example:\(allowing.port)"))
         #expect(allowed.status == 200)
     }
 
     @Test func aForeignOriginCannotStopAnAgentNorSendBeats() async throws {
-        let exporter = try ExporterProcess()
+        let exporter = try await ExporterProcess()
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         #expect(try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("victim")).status == 202)
         let host = "127.0.0.1:\(exporter.port)"
-        let stop = try Self.raw(
+        let stop = try await Self.raw(
             exporter,
             Self.request("POST", "/api/v1/agents/victim/stop", host: host, headers: ["Origin: https://evil.example"]))
         #expect(stop.status == 403, "\(stop.text)")
         #expect(try await Self.state(of: "victim", client) == "healthy")
 
         for contentType in ["text/plain", "application/x-www-form-urlencoded"] {
-            let beat = try Self.raw(
+            let beat = try await Self.raw(
                 exporter,
                 Self.request(
                     "POST", "/api/v1/heartbeat", host: host, headers: ["Content-Type: \(contentType)"],
@@ -76,7 +77,7 @@ struct ExposureTests {
     }
 
     @Test func aSmuggledSecondRequestIsNotExecuted() async throws {
-        let exporter = try ExporterProcess()
+        let exporter = try await ExporterProcess()
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         #expect(try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("victim")).status == 202)
         let host = "127.0.0.1:\(exporter.port)"
@@ -98,35 +99,35 @@ struct ExposureTests {
             let request =
                 "POST /api/v1/heartbeat HTTP/1.1\r\nHost: \(host)\r\nContent-Type: application/json\r\n\(head)\r\n\r\n"
                 + body
-            let reply = try Self.raw(exporter, request)
+            let reply = try await Self.raw(exporter, request)
             #expect(reply.status == 400, "\(reply.text)")
             #expect(reply.text.contains(message), "\(reply.text)")
             #expect(
                 reply.closed && reply.text.components(separatedBy: "HTTP/1.1 ").count == 2, "one answer, then close")
         }
-        let noSlash = try Self.raw(exporter, Self.request("POST", "foo/api/v1/agents/victim/kill", host: host))
+        let noSlash = try await Self.raw(exporter, Self.request("POST", "foo/api/v1/agents/victim/kill", host: host))
         #expect(noSlash.status == 400, "\(noSlash.text)")
         #expect(try await Self.state(of: "victim", client) == "healthy")
     }
 
     @Test func silencesBeyondTheLimitsAreRefusedNamingTheLimit() async throws {
-        let exporter = try ExporterProcess(arguments: [
+        let exporter = try await ExporterProcess(arguments: [
             "--silences.max-silences", "3", "--silences.max-silence-size-bytes", "2000",
         ])
-        let amtool = { (arguments: [String]) throws -> ExternalTool.Result in
-            try ExternalTool.run(
+        let amtool = { (arguments: [String]) async throws -> ExternalTool.Result in
+            try await ExternalTool.run(
                 "amtool", ["--alertmanager.url=\(exporter.baseURL)", "--no-version-check"] + arguments)
         }
-        let add = { (agent: String, comment: String) throws -> ExternalTool.Result in
-            try amtool(["silence", "add", "agent=\(agent)", "--comment=\(comment)", "--duration=1h"])
+        let add = { (agent: String, comment: String) async throws -> ExternalTool.Result in
+            try await amtool(["silence", "add", "agent=\(agent)", "--comment=\(comment)", "--duration=1h"])
         }
-        for agent in ["a", "b"] { #expect(try add(agent, "maintenance").status == 0) }
-        let big = try add("c", String(repeating: "x", count: 3000))
+        for agent in ["a", "b"] { #expect(try await add(agent, "maintenance").status == 0) }
+        let big = try await add("c", String(repeating: "x", count: 3000))
         #expect(big.status != 0)
         #expect(big.stderr.contains("silence exceeded maximum size: "), "\(big.stderr)")
         #expect(big.stderr.contains(" bytes (limit: 2000 bytes)"), "\(big.stderr)")
-        #expect(try add("c", "maintenance").status == 0)
-        let fourth = try add("d", "maintenance")
+        #expect(try await add("c", "maintenance").status == 0)
+        let fourth = try await add("d", "maintenance")
         #expect(fourth.status != 0)
         #expect(fourth.stderr.contains("exceeded maximum number of silences: 3 (limit: 3)"), "\(fourth.stderr)")
         let listed = try await HTTPTestClient(baseURL: exporter.baseURL).get("/api/v2/silences")
@@ -147,8 +148,8 @@ struct ExposureTests {
                 "http_config": {"authorization": {"credentials": "SECRET-am-token"}}
 
         """.write(toFile: config, atomically: true, encoding: .utf8)
-        let exporter = try ExporterProcess(arguments: ["--config.file", config])
-        let shown = try ExternalTool.run(
+        let exporter = try await ExporterProcess(arguments: ["--config.file", config])
+        let shown = try await ExternalTool.run(
             "amtool", ["--alertmanager.url=\(exporter.baseURL)", "--no-version-check", "config", "show"])
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stdout.contains("url: <secret>") && shown.stdout.contains("credentials: <secret>"))
@@ -161,12 +162,12 @@ struct ExposureTests {
     }
 
     @Test func theCLITablesShowControlAndBidiCharactersEscaped() async throws {
-        let exporter = try ExporterProcess()
+        let exporter = try await ExporterProcess()
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         let task = "\\u001b[2J\\u001b[H\\r\\nfake-agent  worker  healthy\\u202e\\u009b"
         let beat = HTTPTestClient.beat("honest", extra: "\"current_task\": \"\(task)\"")
         #expect(try await client.post("/api/v1/heartbeat", beat).status == 202)
-        let table = try ExternalTool.run(ExporterProcess.binary, ["agents", "--url", exporter.baseURL])
+        let table = try await ExternalTool.run(ExporterProcess.binary, ["agents", "--url", exporter.baseURL])
         #expect(table.status == 0)
         #expect(!Self.hasControls(table.stdout), "\(table.stdout)")
         #expect(table.stdout.contains(#"\u001b[2J\u001b[H\r\nfake-agent  worker  healthy\u202e\u009b"#))
@@ -181,7 +182,8 @@ struct ExposureTests {
         for author in ["ops", "運用チーム"] {
             #expect(try await client.post("/api/v2/silences", silence(author)).status == 200)
         }
-        let silences = try ExternalTool.run(ExporterProcess.binary, ["silence", "query", "--url", exporter.baseURL])
+        let silences = try await ExternalTool.run(
+            ExporterProcess.binary, ["silence", "query", "--url", exporter.baseURL])
         #expect(!Self.hasControls(silences.stdout), "\(silences.stdout)")
         let lines = silences.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 3 && lines.dropFirst().allSatisfy { $0.hasSuffix(#"\u0007bell\u2066"#) }, "\(lines)")

@@ -12,7 +12,7 @@ extension GrafanaDashboardTests {
         try Self.alertRules.write(toFile: directory + "/rules/alerts.yml", atomically: true, encoding: .utf8)
         try "global: {evaluation_interval: 250ms}\n".write(
             toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
-        let exporter = try ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
+        let exporter = try await ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
         let http = HTTPTestClient(baseURL: exporter.baseURL)
         let silence = """
             {"matchers":[{"name":"agent","value":"hushed","isRegex":false,"isEqual":true}],

@@ -14,12 +14,17 @@ extension GrafanaDashboardTests {
     func runUntilAllReturnData(_ queries: [Query], on prometheus: PrometheusProcess, deadline: Date) async throws
         -> Outcome
     {
+        try await runUntilAllReturnData(queries, client: prometheus.client, deadline: deadline)
+    }
+
+    /// ``runUntilAllReturnData(_:on:deadline:)`` against any Prometheus-shaped query API (the exporter's too).
+    func runUntilAllReturnData(_ queries: [Query], client: HTTPTestClient, deadline: Date) async throws -> Outcome {
         var outcome = Outcome()
         var waiting = queries
         while !waiting.isEmpty {
             var stillWaiting: [Query] = []
             for query in waiting {
-                switch try await run(query, on: prometheus) {
+                switch try await run(query, on: client) {
                 case .failure(let message):
                     outcome.errors.append("\(query.label): \(query.expression)\n  -> \(message)")
                 case .success(let count) where count > 0: continue
@@ -35,14 +40,14 @@ extension GrafanaDashboardTests {
     }
 
     /// The number of series the query returned, or Prometheus' error.
-    private func run(_ query: Query, on prometheus: PrometheusProcess) async throws -> Result<Int, QueryError> {
+    private func run(_ query: Query, on client: HTTPTestClient) async throws -> Result<Int, QueryError> {
         let encoded = query.expression.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         let now = Date().timeIntervalSince1970
         let path =
             query.instant
             ? "/api/v1/query?query=\(encoded)&time=\(now)"
             : "/api/v1/query_range?query=\(encoded)&start=\(now - 60)&end=\(now)&step=1"
-        let reply = try await prometheus.client.get(path)
+        let reply = try await client.get(path)
         guard reply.status == 200, reply.json.objectValue?["status"]?.stringValue == "success" else {
             return .failure(QueryError(message: "\(reply.status) \(reply.errorMessage)"))
         }

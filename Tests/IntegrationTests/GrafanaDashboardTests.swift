@@ -112,13 +112,17 @@ struct GrafanaDashboardTests {
         #expect(readme.contains("/etc/grafana/provisioning"))
     }
 
+    /// The two shapes of the task-duration histogram: per agent (the default) and per agent type.
+    static let histogramModes = ["", "metrics: {per_agent_histograms: false}"]
+
     /// The demo fleet (`heartbeat-exporter demo` with `examples/demo/`) beats into the exporter; a real Prometheus
-    /// scrapes it every second and evaluates the demo's rules, as `examples/prometheus.yml` does.
-    @Test(.timeLimit(.minutes(3)))
-    func everyQueryRunsAndReturnsDataAgainstARealPrometheusWhileTheDemoFleetRuns() async throws {
+    /// scrapes it every second and evaluates the demo's rules, as `examples/prometheus.yml` does. Once with
+    /// per-agent histograms, once with histograms per agent type.
+    @Test(.timeLimit(.minutes(3)), arguments: histogramModes)
+    func everyQueryRunsAndReturnsDataAgainstARealPrometheusWhileTheDemoFleetRuns(metrics: String) async throws {
         let webhook = try LocalHTTPServer()
         defer { webhook.stop() }
-        let demo = try DemoRun(webhook: webhook.url)
+        let demo = try await DemoRun(webhook: webhook.url, extraConfiguration: metrics)
         let prometheus = try PrometheusProcess(
             scrapeTarget: "127.0.0.1:\(demo.exporter.port)",
             ruleFiles: [demo.directory + "/demo/rules/*.yml"])
@@ -138,7 +142,7 @@ struct GrafanaDashboardTests {
                 .subtracting(exposed).subtracting(Self.prometheusSeries)
             #expect(unknown.isEmpty, "\(query.label) uses metrics the exporter does not expose: \(unknown.sorted())")
         }
-        #expect(demo.interruptDemo() == 0)
+        #expect(await demo.interruptDemo() == 0)
     }
 
     /// One query as Prometheus will run it.
@@ -148,7 +152,7 @@ struct GrafanaDashboardTests {
         var instant: Bool
     }
 
-    private func queriesOf(_ dashboard: GrafanaDashboard, _ selection: (name: String, values: [String: String])) throws
+    func queriesOf(_ dashboard: GrafanaDashboard, _ selection: (name: String, values: [String: String])) throws
         -> [Query]
     {
         let defined = Set(dashboard.variables.map(\.name))

@@ -39,7 +39,7 @@ struct HeartbeatClientTests {
     }
 
     @Test func beatsFromTheBackgroundLoopArrive() async throws {
-        let exporter = try ExporterProcess()
+        let exporter = try await ExporterProcess()
         let http = HTTPTestClient(baseURL: exporter.baseURL)
         let client = try client(exporter, "swift-worker", agentType: "worker", labels: ["team": "search"])
         // An interval long enough that a loaded machine does not see the agent degrade (3 intervals, 6 s without a
@@ -59,7 +59,7 @@ struct HeartbeatClientTests {
     }
 
     @Test func reportedMetricsShowUpOnMetrics() async throws {
-        let exporter = try ExporterProcess()
+        let exporter = try await ExporterProcess()
         let http = HTTPTestClient(baseURL: exporter.baseURL)
         let client = try client(
             exporter, "swift-metrics", agentType: "worker", clock: SteppingClock(step: .milliseconds(500)))
@@ -87,7 +87,7 @@ struct HeartbeatClientTests {
     }
 
     @Test func aRetriedBeatKeepsItsSeqAndIsCountedOnce() async throws {
-        let exporter = try ExporterProcess()
+        let exporter = try await ExporterProcess()
         let http = HTTPTestClient(baseURL: exporter.baseURL)
         let lossy = FirstReplyLostTransport()
         let clock = SteppingClock()
@@ -114,7 +114,7 @@ struct HeartbeatClientTests {
         try Self.healthRules.write(toFile: directory + "/rules/test.yml", atomically: true, encoding: .utf8)
         try "global: {evaluation_interval: 250ms}\n".write(
             toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
-        let exporter = try ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
+        let exporter = try await ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
         let http = HTTPTestClient(baseURL: exporter.baseURL)
         let leaving = try client(exporter, "swift-leaving")
         let crashing = try client(exporter, "swift-crashing")
@@ -140,7 +140,7 @@ struct HeartbeatClientTests {
     }
 
     @Test func stopDeliversWhatTheClientHolds() async throws {
-        let exporter = try ExporterProcess()
+        let exporter = try await ExporterProcess()
         let http = HTTPTestClient(baseURL: exporter.baseURL)
         let client = try client(exporter, "swift-exiting")
         await client.startHeartbeat(every: .seconds(3600))
@@ -164,7 +164,7 @@ struct HeartbeatClientTests {
     }
 
     @Test func aThrownErrorIsTheFailedTasksError() async throws {
-        let exporter = try ExporterProcess()
+        let exporter = try await ExporterProcess()
         let http = HTTPTestClient(baseURL: exporter.baseURL)
         let client = try client(exporter, "swift-thrower")
         await #expect(throws: URLError.self) {
@@ -189,7 +189,7 @@ struct HeartbeatClientTests {
     }
 
     @Test func aKillReachesOnKilledOnce() async throws {
-        let exporter = try ExporterProcess()
+        let exporter = try await ExporterProcess()
         let http = HTTPTestClient(baseURL: exporter.baseURL)
         let replies = Mutex<[BeatReply]>([])
         let client = try client(exporter, "swift-rogue") { reply in replies.withLock { $0.append(reply) } }
@@ -209,7 +209,7 @@ struct HeartbeatClientTests {
     }
 
     @Test func byDefaultAKilledClientStopsBeating() async throws {
-        let exporter = try ExporterProcess()
+        let exporter = try await ExporterProcess()
         let http = HTTPTestClient(baseURL: exporter.baseURL)
         let client = try client(exporter, "swift-obedient")
         #expect(await client.beat() != nil)
@@ -222,11 +222,11 @@ struct HeartbeatClientTests {
 
     @Test func anExporterThatIsDownNeverThrowsAndGetsTheQueuedBeatsLater() async throws {
         let storage = TestPaths.temporaryDirectory("client-down")
-        let first = try ExporterProcess(storagePath: storage)
+        let first = try await ExporterProcess(storagePath: storage)
         let port = first.port
         let client = try client(first, "swift-patient", clock: SteppingClock())
         #expect(await client.beat() != nil)
-        first.terminate()
+        await first.terminate()
 
         try await client.reportMetric(success: true, latencyMs: 10)
         await client.task("while down") {}
@@ -235,7 +235,7 @@ struct HeartbeatClientTests {
         var stats = await client.stats
         #expect(stats.failures == 2 && stats.pending == 2 && stats.delivered == 1)
 
-        let second = try ExporterProcess(storagePath: storage, port: port)
+        let second = try await ExporterProcess(storagePath: storage, port: port)
         let http = HTTPTestClient(baseURL: second.baseURL)
         let reply = await client.beat()
         #expect(reply?.seq == 4)
@@ -245,6 +245,30 @@ struct HeartbeatClientTests {
         #expect(seen["metrics"]?.objectValue?["tasks_succeeded_total"]?.numberValue == 2)
         #expect(seen["metrics"]?.objectValue?["heartbeats_total"]?.numberValue == 4)
         #expect(seen["seq"]?.numberValue == 4)
+    }
+
+    /// Several exporters (as two nodes sharing one database): a beat passes over one that is down within the same
+    /// attempt, and the client stays with the exporter that answered.
+    @Test func beatsFailOverToTheNextExporterAndStayThere() async throws {
+        let first = try await ExporterProcess()
+        let second = try await ExporterProcess()
+        let unused = try PostgresServer.unusedPort()
+        let urls = [
+            try #require(URL(string: "http://127.0.0.1:\(unused)")), try #require(URL(string: first.baseURL)),
+            try #require(URL(string: second.baseURL)),
+        ]
+        let client = try HeartbeatClient(
+            urls: urls, agent: "swift-failover", retry: RetryPolicy(retries: 0), clock: SteppingClock())
+        #expect(await client.beat() != nil)
+        await first.terminate()
+        #expect(await client.beat() != nil)
+        #expect(await client.beat() != nil)
+        let stats = await client.stats
+        #expect(stats.failures == 0 && stats.delivered == 3, "\(stats)")
+        let http = HTTPTestClient(baseURL: second.baseURL)
+        #expect(try await heartbeats(http, "swift-failover") == 2, "the two beats after the first exporter stopped")
+        await second.terminate()
+        #expect(throws: HeartbeatClientError.self) { try HeartbeatClient(urls: [], agent: "nowhere") }
     }
 
     @Test func stopWhileTheExporterIsDownReturnsFalse() async throws {

@@ -5,7 +5,7 @@ import Testing
 @Suite(.serialized)
 struct HeartbeatSemanticsTests {
     @Test func aRetriedBeatIsCountedOnceAndANewRunCountsARestart() async throws {
-        let exporter = try ExporterProcess()
+        let exporter = try await ExporterProcess()
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         let first = try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("w", run: "r1", seq: 1))
         #expect(first.status == 202)
@@ -26,7 +26,7 @@ struct HeartbeatSemanticsTests {
     }
 
     @Test func aKilledAgentIsToldToStopInItsReply() async throws {
-        let exporter = try ExporterProcess()
+        let exporter = try await ExporterProcess()
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         _ = try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("runaway"))
         let kill = try await client.post("/api/v1/agents/runaway/kill", #"{"reason": "cost", "by": "ops"}"#)
@@ -44,7 +44,7 @@ struct HeartbeatSemanticsTests {
     }
 
     @Test func openMetricsAndGzipAreNegotiated() async throws {
-        let exporter = try ExporterProcess()
+        let exporter = try await ExporterProcess()
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         _ = try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("om"))
         let openMetrics = try await client.get(
@@ -55,14 +55,14 @@ struct HeartbeatSemanticsTests {
         let plain = try await client.get("/metrics", headers: ["Accept": "text/plain"])
         #expect(plain.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
 
-        let raw = try ExternalTool.run(
+        let raw = try await ExternalTool.run(
             "curl",
             [
                 "-s", "-D", "-", "-o", "/dev/null", "-H", "Accept-Encoding: gzip",
                 exporter.baseURL + "/metrics",
             ])
         #expect(raw.stdout.lowercased().contains("content-encoding: gzip"))
-        let decoded = try ExternalTool.run("curl", ["-s", "--compressed", exporter.baseURL + "/metrics"])
+        let decoded = try await ExternalTool.run("curl", ["-s", "--compressed", exporter.baseURL + "/metrics"])
         #expect(decoded.stdout.contains(#"agent_up{agent="om"} 1"#))
     }
 }

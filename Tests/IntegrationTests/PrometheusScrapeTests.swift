@@ -5,7 +5,7 @@ import Testing
 @Suite(.serialized)
 struct PrometheusScrapeTests {
     @Test func promtoolAcceptsTheExpositionAndPrometheusSeesAllHundredAgents() async throws {
-        let exporter = try ExporterProcess()
+        let exporter = try await ExporterProcess()
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0..<100 {
@@ -22,7 +22,7 @@ struct PrometheusScrapeTests {
         }
 
         let metrics = try await client.get("/metrics")
-        let check = try ExternalTool.run("promtool", ["check", "metrics"], input: metrics.body)
+        let check = try await ExternalTool.run("promtool", ["check", "metrics"], input: metrics.body)
         #expect(check.status == 0)
         #expect(check.stdout.isEmpty && check.stderr.isEmpty, "promtool said: \(check.stdout)\(check.stderr)")
 
@@ -32,6 +32,6 @@ struct PrometheusScrapeTests {
         #expect(result.allSatisfy { $0.value == "1" && $0.labels["agent_type"] == "worker" })
         let cost = try await prometheus.waitForQuery("sum(agent_cost_usd_total)") { !$0.isEmpty }
         #expect(abs((Double(cost.first?.value ?? "") ?? 0) - 1.0) < 1e-9)
-        exporter.terminate()
+        await exporter.terminate()
     }
 }

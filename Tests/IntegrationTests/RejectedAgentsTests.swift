@@ -10,19 +10,19 @@ import TestSupport
 /// time-compressed copy of the shipped rule, evaluated every second) — also for the real `amtool`.
 @Suite(.serialized)
 struct RejectedAgentsTests {
-    static func exporter() throws -> ExporterProcess {
+    static func exporter() async throws -> ExporterProcess {
         let directory = TestPaths.temporaryDirectory("rejections-e2e")
         let rules = TestPaths.packageRoot.appendingPathComponent("examples/demo/rules/exporter.yml").path
         try """
         global: {evaluation_interval: 1s}
         rule_files: ['\(rules)']
         """.write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
-        return try ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
+        return try await ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
     }
 
     @Test(.timeLimit(.minutes(2)))
     func aClientSendingNineLabelsIsListedAndFiresHeartbeatsRejected() async throws {
-        let exporter = try Self.exporter()
+        let exporter = try await Self.exporter()
         let http = HTTPTestClient(baseURL: exporter.baseURL)
         let labels = Dictionary(uniqueKeysWithValues: (1...9).map { ("label_\($0)", "x") })
         var quiet = Logger(label: "heartbeat-client")
@@ -64,7 +64,7 @@ struct RejectedAgentsTests {
         // the rule thread has handed it on, a moment later on a loaded machine.
         var amtool: ExternalTool.Result?
         try await waitUntil("amtool lists HeartbeatsRejected", timeout: .seconds(15)) {
-            amtool = try ExternalTool.run(
+            amtool = try await ExternalTool.run(
                 "amtool", ["--alertmanager.url=\(exporter.baseURL)", "alert", "query", "alertname=HeartbeatsRejected"])
             return amtool?.status == 0 && amtool?.stdout.contains("HeartbeatsRejected") == true
         }

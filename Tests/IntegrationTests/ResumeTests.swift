@@ -29,7 +29,7 @@ struct ResumeTests {
         global: {evaluation_interval: 1s}
         \(AlertRoutingTests.webhookRouting([("hook", listener.url)]))
         """.write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
-        let exporter = try ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
+        let exporter = try await ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         let clock = ContinuousClock()
         // The claim needs the kill to land before degraded_after (with an evaluation of margin). On a machine so

@@ -44,7 +44,7 @@ struct RuleEvaluationTests {
         health: {degraded_after: 1s, unreachable_after: 2s}
         global: {evaluation_interval: 1s}
         """.write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
-        let exporter = try ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
+        let exporter = try await ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         #expect(try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("silent")).status == 202)
 
@@ -85,11 +85,12 @@ struct RuleEvaluationTests {
         try Self.rules.write(toFile: directory + "/rules/e2e.yml", atomically: true, encoding: .utf8)
         try "global: {evaluation_interval: 1s}\n".write(
             toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
-        let exporter = try ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
+        let exporter = try await ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         try "groups:\n  - name: broken\n    rules:\n      - alert: X\n        expr: sum(\n"
             .write(toFile: directory + "/rules/e2e.yml", atomically: true, encoding: .utf8)
-        let check = try ExternalTool.run(ExporterProcess.binary, ["rules", "check", directory + "/rules/e2e.yml"])
+        let check = try await ExternalTool.run(
+            ExporterProcess.binary, ["rules", "check", directory + "/rules/e2e.yml"])
         let problem = check.stderr.replacingOccurrences(of: "  FAILED:\n", with: "")
         #expect(problem.hasPrefix(directory + "/rules/e2e.yml: 5:15: group \"broken\", rule 1, \"X\": "))
 

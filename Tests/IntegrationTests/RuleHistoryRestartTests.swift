@@ -19,7 +19,7 @@ struct RuleHistoryRestartTests {
         """
 
     /// Starts the exporter with the rule above, a 2 s checkpoint interval and one webhook receiver.
-    static func exporter(webhook: URL) throws -> ExporterProcess {
+    static func exporter(webhook: URL) async throws -> ExporterProcess {
         let directory = TestPaths.temporaryDirectory("history-e2e")
         try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
         try rules.write(toFile: directory + "/rules/cost.yml", atomically: true, encoding: .utf8)
@@ -35,7 +35,7 @@ struct RuleHistoryRestartTests {
           - name: hook
             webhook_configs: [{url: '\(webhook.absoluteString)'}]
         """.write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
-        return try ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
+        return try await ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
     }
 
     /// The statuses of the webhook payloads received so far.
@@ -59,21 +59,21 @@ struct RuleHistoryRestartTests {
     @Test func aRateAlertStaysQuietAcrossATerminationAndAKill() async throws {
         let listener = try LocalHTTPServer()
         defer { listener.stop() }
-        let first = try Self.exporter(webhook: listener.url)
+        let first = try await Self.exporter(webhook: listener.url)
         let configArguments = Array(first.process.arguments?.suffix(2) ?? [])
         try await Self.beat(first, for: 60) { !Self.statuses(listener).isEmpty }
         #expect(Self.statuses(listener) == ["firing"])
         try await Self.beat(first, for: 5)  // two checkpoints after the alert fired
-        #expect(first.terminate() == 0)
+        #expect(await first.terminate() == 0)
 
-        let second = try ExporterProcess(storagePath: first.storagePath, arguments: configArguments)
+        let second = try await ExporterProcess(storagePath: first.storagePath, arguments: configArguments)
         try await Self.beat(second, for: 30)
         #expect(Self.statuses(listener) == ["firing"], "nothing new after a SIGTERM and a restart")
 
-        second.killHard()
-        let third = try ExporterProcess(storagePath: first.storagePath, arguments: configArguments)
+        await second.killHard()
+        let third = try await ExporterProcess(storagePath: first.storagePath, arguments: configArguments)
         try await Self.beat(third, for: 30)
         #expect(Self.statuses(listener) == ["firing"], "nothing new after a kill -9 and a restart")
-        #expect(third.terminate() == 0)
+        #expect(await third.terminate() == 0)
     }
 }

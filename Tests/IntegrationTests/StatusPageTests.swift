@@ -11,7 +11,15 @@ struct StatusPageTests {
         "Tests/IntegrationTests/Browser/status_page_test.py"
     ).path
 
-    /// Agents of type `slow` turn degraded after 1 s and stay so; `gone` turns unreachable after 2 s.
+    /// Where the browser test saves its screenshots for a person to look at (kept after the run).
+    static let screenshots: String = {
+        let path = TestPaths.packageRoot.appendingPathComponent(".build/test-screenshots").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
+    /// Agents of type `slow` turn degraded after 1 s and stay so; `gone` turns unreachable after 2 s, when a
+    /// recovery ladder whose command fails (`false`) runs for it and gives up a second later.
     static let config = """
         health:
           by_agent_type:
@@ -19,13 +27,22 @@ struct StatusPageTests {
             gone: {degraded_after: 1s, unreachable_after: 2s}
         global: {evaluation_interval: 1s}
         rule_files: ['\(TestPaths.packageRoot.path)/rules/*.yml']
+        recovery:
+          ladders:
+            - name: gone-ones
+              matchers: ['agent_type="gone"']
+              steps:
+                - {name: restart, command: [false], timeout: 5s, wait: 1s}
+        fleet:
+          expected:
+            agents: [{name: ghost, agent_type: indexer}]
         """
 
     /// Starts an exporter with the shipped rules and a fleet in every state; `arguments` are extra flags.
     func exporterWithFleet(arguments: [String] = [], token: String? = nil) async throws -> ExporterProcess {
         let directory = TestPaths.temporaryDirectory("status-page")
         try Self.config.write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
-        let exporter = try ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"] + arguments)
+        let exporter = try await ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"] + arguments)
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         let admin = token.map { ["Authorization": "Bearer \($0)"] } ?? [:]
         let beats = [
@@ -35,20 +52,32 @@ struct StatusPageTests {
             """#,
             #"""
             {"agent": "coder-1", "agent_type": "coder", "interval_seconds": 3600, "metrics": {"cost_usd": 1.5},
+             "depends_on": ["planner.alpha"],
              "current_task": "<img src=x onerror=\"window.__injected=1\"><script>window.__injected=2</script>"}
             """#,
             #"{"agent": "coder-2", "agent_type": "slow"}"#,
             #"{"agent": "reviewer", "agent_type": "gone"}"#,
             #"{"agent": "coder-killed", "agent_type": "coder", "interval_seconds": 3600}"#,
             #"{"agent": "stopper", "interval_seconds": 3600}"#,
+            #"{"agent": "maint.agent", "agent_type": "slow"}"#,
         ]
         for beat in beats { #expect(try await client.post("/api/v1/heartbeat", beat).status == 202) }
         let kill = try await client.post("/api/v1/agents/coder-killed/kill", #"{"by": "test"}"#, headers: admin)
         #expect(kill.status == 200)
         #expect(try await client.post("/api/v1/agents/stopper/stop").status == 200)
-        try await waitUntil("every state is present and Watchdog fires", client) { agents, alerts in
-            Set(agents.values) == ["healthy", "degraded", "unreachable", "killed", "stopped"]
-                && alerts.contains("Watchdog")
+        let maintenance = try await client.post(
+            "/api/v1/agents/maint.agent/maintenance", #"{"duration": "1h", "reason": "disk swap"}"#, headers: admin)
+        #expect(maintenance.status == 200)
+        #expect(try await client.post("/api/v1/agents/backup/start").status == 202)
+        // Longer than the page's box for it: it must open at its end.
+        let copying = (1...200).map { "copying file \($0) of 200\\n" }.joined()
+        let finish = #"""
+            {"agent": "backup", "exit_code": 3, "output": "\#(copying)<b onmouseover=\"window.__injected=3\">disk full</b>\n"}
+            """#
+        #expect(try await client.post("/api/v1/heartbeat", finish).status == 202)
+        try await waitUntil("every state is present, Watchdog fires and the ladder gave up", client) { agents, alerts in
+            Set(agents.values) == ["healthy", "degraded", "unreachable", "missing", "maintenance", "killed", "stopped"]
+                && alerts.contains("Watchdog") && alerts.contains("AgentUnreachable")
         }
         return exporter
     }
@@ -76,13 +105,14 @@ struct StatusPageTests {
     }
 
     /// Runs the browser script; its output names every check and what failed.
-    private func runBrowser(_ arguments: [String]) throws -> ExternalTool.Result {
+    private func runBrowser(_ arguments: [String]) async throws -> ExternalTool.Result {
         let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
-        return try ExternalTool.run(python, ["-B", Self.browserScript] + arguments)  // -B: no __pycache__ in the tree
+        // -B: no __pycache__ in the tree
+        return try await ExternalTool.run(python, ["-B", Self.browserScript] + arguments)
     }
 
     @Test func pagesAndFilesAreServedWithTheirTypesCachingAndAStrictPolicy() async throws {
-        let exporter = try ExporterProcess()
+        let exporter = try await ExporterProcess()
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         var files: [String] = []
         for path in ["/", "/agents/some.agent"] {
@@ -104,7 +134,7 @@ struct StatusPageTests {
             })
         #expect(types == ["text/css; charset=utf-8", "text/javascript; charset=utf-8", "image/svg+xml"])
         #expect(try await client.get("/static/nothing.js").status == 404)
-        exporter.terminate()
+        await exporter.terminate()
     }
 
     /// The `/static/…` files a page links to, as absolute paths.
@@ -115,13 +145,15 @@ struct StatusPageTests {
     @Test(.timeLimit(.minutes(3)))
     func anOperatorSeesFiltersKillsAndResumesAgentsInARealBrowser() async throws {
         let exporter = try await exporterWithFleet()
-        let run = try runBrowser([
+        let run = try await runBrowser([
             "--url", exporter.baseURL, "--kill", "planner.alpha", "--search", "oder",
-            "--xss-agent", "coder-1",
+            "--xss-agent", "coder-1", "--job-agent", "backup", "--recovered-agent", "reviewer",
+            "--maintenance-agent", "maint.agent", "--missing-agent", "ghost", "--dependent-agent", "coder-1",
+            "--screenshots", Self.screenshots,
         ])
         #expect(run.status == 0, "browser checks failed:\n\(run.stdout)\(run.stderr)")
-        #expect(run.stdout.components(separatedBy: "ok - ").count - 1 == 12, "\(run.stdout)")
-        exporter.terminate()
+        #expect(run.stdout.components(separatedBy: "ok - ").count - 1 == 18, "\(run.stdout)")
+        await exporter.terminate()
     }
 
     @Test(.timeLimit(.minutes(3)))
@@ -130,9 +162,9 @@ struct StatusPageTests {
         let tokenFile = TestPaths.temporaryDirectory("status-page-token") + "/admin-token"
         try token.write(toFile: tokenFile, atomically: true, encoding: .utf8)
         let exporter = try await exporterWithFleet(arguments: ["--web.admin-token-file", tokenFile], token: token)
-        let run = try runBrowser(["--url", exporter.baseURL, "--kill", "planner.alpha", "--token", token])
+        let run = try await runBrowser(["--url", exporter.baseURL, "--kill", "planner.alpha", "--token", token])
         #expect(run.status == 0, "browser checks failed:\n\(run.stdout)\(run.stderr)")
         #expect(run.stdout.components(separatedBy: "ok - ").count - 1 == 4, "\(run.stdout)")
-        exporter.terminate()
+        await exporter.terminate()
     }
 }

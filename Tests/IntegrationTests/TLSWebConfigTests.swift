@@ -9,8 +9,8 @@ struct TLSWebConfigTests {
     static let password = "s3cret pass"
 
     /// A web configuration with `client_auth_type` (and the client CA when it verifies) and one user, `ops`.
-    static func webConfig(_ certs: TestCertificates, clientAuth: String = "NoClientCert") throws -> String {
-        let hash = try ExternalTool.run(
+    static func webConfig(_ certs: TestCertificates, clientAuth: String = "NoClientCert") async throws -> String {
+        let hash = try await ExternalTool.run(
             ExporterProcess.binary, ["web", "hash-password"], input: Array("\(password)\n".utf8))
         guard hash.status == 0 else { throw TestFailure("web hash-password failed: \(hash.stderr)") }
         let path = certs.path("web.yml")
@@ -29,36 +29,36 @@ struct TLSWebConfigTests {
         return path
     }
 
-    @Test func clientCertificatesAndBasicAuthAreEnforcedAndPromtoolAcceptsTheFile() throws {
-        let certs = try TestCertificates()
-        let web = try Self.webConfig(certs, clientAuth: "RequireAndVerifyClientCert")
-        let promtool = try ExternalTool.run("promtool", ["check", "web-config", web])
+    @Test func clientCertificatesAndBasicAuthAreEnforcedAndPromtoolAcceptsTheFile() async throws {
+        let certs = try await TestCertificates()
+        let web = try await Self.webConfig(certs, clientAuth: "RequireAndVerifyClientCert")
+        let promtool = try await ExternalTool.run("promtool", ["check", "web-config", web])
         #expect(promtool.status == 0, "promtool: \(promtool.stdout)\(promtool.stderr)")
-        let check = try ExternalTool.run(ExporterProcess.binary, ["config", "check", "--web.config.file", web])
+        let check = try await ExternalTool.run(ExporterProcess.binary, ["config", "check", "--web.config.file", web])
         #expect(check.status == 0, "config check: \(check.stdout)")
 
-        let exporter = try ExporterProcess(arguments: ["--web.config.file", web])
+        let exporter = try await ExporterProcess(arguments: ["--web.config.file", web])
         let url = "https://127.0.0.1:\(exporter.port)/-/healthy"
         let trust = ["--cacert", certs.path("ca.crt")]
         let clientCert = ["--cert", certs.path("client.crt"), "--key", certs.path("client.key")]
         let rogueCert = ["--cert", certs.path("rogue.crt"), "--key", certs.path("rogue.key")]
         let user = ["-u", "ops:\(Self.password)"]
 
-        let right = try CurlReply(url, trust + clientCert + user)
+        let right = try await CurlReply(url, trust + clientCert + user)
         #expect(right.status == 200)
         #expect(right.headers.contains("Strict-Transport-Security: max-age=31536000"))
-        #expect(try CurlReply(url, trust + user).status == 0)  // no client certificate: refused
-        #expect(try CurlReply(url, trust + rogueCert + user).status == 0)  // not signed by the client CA
-        let wrong = try CurlReply(url, trust + clientCert + ["-u", "ops:wrong"])
-        let missing = try CurlReply(url, trust + clientCert)
+        #expect(try await CurlReply(url, trust + user).status == 0)  // no client certificate: refused
+        #expect(try await CurlReply(url, trust + rogueCert + user).status == 0)  // not signed by the client CA
+        let wrong = try await CurlReply(url, trust + clientCert + ["-u", "ops:wrong"])
+        let missing = try await CurlReply(url, trust + clientCert)
         for refused in [wrong, missing] {
             #expect(refused.status == 401)
             #expect(refused.headers.contains("WWW-Authenticate: Basic"))
         }
-        #expect(try CurlReply("http://127.0.0.1:\(exporter.port)/-/healthy", user).status == 0)  // plain HTTP
-        #expect(try CurlReply(url, clientCert + user).status == 0)  // curl does not trust an unknown CA
-        #expect(try CurlReply(url, trust + clientCert + user + ["--tls-max", "1.1"]).status == 0)  // below TLS12
-        exporter.terminate()
+        #expect(try await CurlReply("http://127.0.0.1:\(exporter.port)/-/healthy", user).status == 0)  // plain HTTP
+        #expect(try await CurlReply(url, clientCert + user).status == 0)  // curl does not trust an unknown CA
+        #expect(try await CurlReply(url, trust + clientCert + user + ["--tls-max", "1.1"]).status == 0)  // below TLS12
+        await exporter.terminate()
         // The refused handshakes are in the exporter's own log (logfmt), not as bare lines of libmicrohttpd's.
         let transportLines = exporter.logText.split(separator: "\n").filter { $0.contains("libmicrohttpd") }
         #expect(!transportLines.isEmpty, "no libmicrohttpd message in the log:\n\(exporter.logText)")
@@ -75,26 +75,28 @@ struct TLSWebConfigTests {
     ])
     func eachClientAuthTypeMeansWhatItMeansInPrometheus(
         clientAuth: String, withoutCert: Int, withCASigned: Int, withSelfSigned: Int
-    ) throws {
-        let certs = try TestCertificates()
-        let exporter = try ExporterProcess(arguments: [
+    ) async throws {
+        let certs = try await TestCertificates()
+        let exporter = try await ExporterProcess(arguments: [
             "--web.config.file", try Self.webConfig(certs, clientAuth: clientAuth),
         ])
         let url = "https://127.0.0.1:\(exporter.port)/-/healthy"
         let base = ["--cacert", certs.path("ca.crt"), "-u", "ops:\(Self.password)"]
-        #expect(try CurlReply(url, base).status == withoutCert)
+        #expect(try await CurlReply(url, base).status == withoutCert)
         #expect(
-            try CurlReply(url, base + ["--cert", certs.path("client.crt"), "--key", certs.path("client.key")]).status
+            try await CurlReply(url, base + ["--cert", certs.path("client.crt"), "--key", certs.path("client.key")])
+                .status
                 == withCASigned)
         #expect(
-            try CurlReply(url, base + ["--cert", certs.path("rogue.crt"), "--key", certs.path("rogue.key")]).status
+            try await CurlReply(url, base + ["--cert", certs.path("rogue.crt"), "--key", certs.path("rogue.key")])
+                .status
                 == withSelfSigned)
-        exporter.terminate()
+        await exporter.terminate()
     }
 
     @Test func prometheusScrapesOverHTTPSWithBasicAuthAndAClientCertificate() async throws {
-        let certs = try TestCertificates()
-        let exporter = try ExporterProcess(
+        let certs = try await TestCertificates()
+        let exporter = try await ExporterProcess(
             arguments: ["--web.config.file", try Self.webConfig(certs, clientAuth: "RequireAndVerifyClientCert")])
         try "\(Self.password)\n".write(toFile: certs.path("password"), atomically: true, encoding: .utf8)
         let prometheus = try PrometheusProcess(
@@ -107,16 +109,16 @@ struct TLSWebConfigTests {
             ])
         let up = try await prometheus.waitForQuery("up") { $0.first?.value == "1" }
         #expect(up.count == 1)
-        exporter.terminate()
+        await exporter.terminate()
     }
 
     @Test func certificatesRotateWhenTheFilesAreReplaced() async throws {
-        let certs = try TestCertificates(name: "first CA")
-        let next = try TestCertificates(name: "second CA")
-        let exporter = try ExporterProcess(arguments: ["--web.config.file", try Self.webConfig(certs)])
+        let certs = try await TestCertificates(name: "first CA")
+        let next = try await TestCertificates(name: "second CA")
+        let exporter = try await ExporterProcess(arguments: ["--web.config.file", try Self.webConfig(certs)])
         let url = "https://127.0.0.1:\(exporter.port)/-/healthy"
         let user = ["-u", "ops:\(Self.password)"]
-        #expect(try CurlReply(url, ["--cacert", certs.path("ca.crt")] + user).status == 200)
+        #expect(try await CurlReply(url, ["--cacert", certs.path("ca.crt")] + user).status == 200)
 
         for file in ["server.crt", "server.key"] {
             try FileManager.default.removeItem(atPath: certs.path(file))
@@ -125,19 +127,19 @@ struct TLSWebConfigTests {
         let deadline = Date().addingTimeInterval(20)
         var rotated = 0
         while Date() < deadline {
-            rotated = try CurlReply(url, ["--cacert", next.path("ca.crt")] + user).status
+            rotated = try await CurlReply(url, ["--cacert", next.path("ca.crt")] + user).status
             if rotated == 200 { break }
             try await Task.sleep(for: .milliseconds(250))
         }
         #expect(rotated == 200, "the new certificate was not served within 20 s:\n\(exporter.logText)")
-        #expect(try CurlReply(url, ["--cacert", certs.path("ca.crt")] + user).status == 0)
+        #expect(try await CurlReply(url, ["--cacert", certs.path("ca.crt")] + user).status == 0)
         #expect(exporter.logText.contains("web configuration reloaded"))
-        exporter.terminate()
+        await exporter.terminate()
     }
 
     @Test func theSwiftClientAndTheCommandLineSpeakHTTPSWithAClientCertificateAndBasicAuth() async throws {
-        let certs = try TestCertificates()
-        let exporter = try ExporterProcess(
+        let certs = try await TestCertificates()
+        let exporter = try await ExporterProcess(
             arguments: ["--web.config.file", try Self.webConfig(certs, clientAuth: "RequireAndVerifyClientCert")])
         let base = try #require(URL(string: "https://127.0.0.1:\(exporter.port)"))
         let credentials = ExporterCredentials(
@@ -154,55 +156,55 @@ struct TLSWebConfigTests {
             "--url", base.absoluteString, "--tls.ca-file", certs.path("ca.crt"), "--tls.cert-file",
             certs.path("client.crt"), "--tls.key-file", certs.path("client.key"), "--basic-auth.username", "ops",
         ]
-        let agents = try ExternalTool.run(
+        let agents = try await ExternalTool.run(
             ExporterProcess.binary, ["agents"] + options + ["--basic-auth.password-file", certs.path("password")])
         #expect(agents.status == 0, "agents: \(agents.stderr)")
         #expect(agents.stdout.contains("swift-agent"))
-        let wrong = try ExternalTool.run(
+        let wrong = try await ExternalTool.run(
             ExporterProcess.binary, ["agents"] + options, environment: ["HEARTBEAT_EXPORTER_PASSWORD": "wrong"])
         #expect(wrong.status == 1)
         #expect(
             wrong.stderr
                 == "error: HTTP 401: Unauthorized: the exporter asks for basic auth; pass --basic-auth.username and "
                 + "--basic-auth.password-file (or HEARTBEAT_EXPORTER_USERNAME and HEARTBEAT_EXPORTER_PASSWORD)\n")
-        let untrusted = try ExternalTool.run(
+        let untrusted = try await ExternalTool.run(
             ExporterProcess.binary, ["agents", "--url", base.absoluteString, "--basic-auth.username", "ops"],
             environment: ["HEARTBEAT_EXPORTER_PASSWORD": Self.password])
         #expect(untrusted.status == 1)
         #expect(untrusted.stderr.hasPrefix("error: cannot reach \(base.absoluteString)"))
-        exporter.terminate()
+        await exporter.terminate()
     }
 
-    @Test func aBadWebConfigStopsTheStartNamingKeyAndLine() throws {
-        let certs = try TestCertificates()
+    @Test func aBadWebConfigStopsTheStartNamingKeyAndLine() async throws {
+        let certs = try await TestCertificates()
         let path = certs.path("bad.yml")
         try "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_auth_type: Always\n"
             .write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: TestFailure.self) { try ExporterProcess(arguments: ["--web.config.file", path]) }
-        let check = try ExternalTool.run(ExporterProcess.binary, ["config", "check", "--web.config.file", path])
+        await #expect(throws: TestFailure.self) { try await ExporterProcess(arguments: ["--web.config.file", path]) }
+        let check = try await ExternalTool.run(ExporterProcess.binary, ["config", "check", "--web.config.file", path])
         #expect(check.status == 1)
         #expect(check.stdout.contains("\(path):4:21: tls_server_config.client_auth_type: Invalid ClientAuth: Always"))
     }
 
     /// As in Go, a policy that verifies client certificates without `client_ca_file` verifies them against the
     /// system's CAs (which do not include the test CA), rather than refusing every client with no word said.
-    @Test func withoutClientCAFileClientCertificatesAreVerifiedAgainstTheSystemCAs() throws {
-        let certs = try TestCertificates()
+    @Test func withoutClientCAFileClientCertificatesAreVerifiedAgainstTheSystemCAs() async throws {
+        let certs = try await TestCertificates()
         let path = certs.path("system-ca.yml")
         try
             "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_auth_type: VerifyClientCertIfGiven\n"
             .write(toFile: path, atomically: true, encoding: .utf8)
-        let check = try ExternalTool.run(ExporterProcess.binary, ["config", "check", "--web.config.file", path])
+        let check = try await ExternalTool.run(ExporterProcess.binary, ["config", "check", "--web.config.file", path])
         #expect(check.status == 0)
         #expect(
             check.stdout.contains(
                 "TLS (VerifyClientCertIfGiven; client certificates verified against the system's CAs (/etc/ssl/certs/"))
-        let exporter = try ExporterProcess(arguments: ["--web.config.file", path])
+        let exporter = try await ExporterProcess(arguments: ["--web.config.file", path])
         let url = "https://127.0.0.1:\(exporter.port)/-/healthy"
         let trust = ["--cacert", certs.path("ca.crt")]
-        #expect(try CurlReply(url, trust).status == 200)  // none given: served
+        #expect(try await CurlReply(url, trust).status == 200)  // none given: served
         let signedByTheTestCA = ["--cert", certs.path("client.crt"), "--key", certs.path("client.key")]
-        #expect(try CurlReply(url, trust + signedByTheTestCA).status == 0)  // not a system CA: refused
-        exporter.terminate()
+        #expect(try await CurlReply(url, trust + signedByTheTestCA).status == 0)  // not a system CA: refused
+        await exporter.terminate()
     }
 }

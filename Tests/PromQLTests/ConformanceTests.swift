@@ -2,56 +2,71 @@ import Foundation
 import PromQL
 import Testing
 
-/// Runs Prometheus v2.42.0's own PromQL test scripts (testdata/prometheus-v2.42) through the engine.
+/// Runs Prometheus v2.42.0's own PromQL test scripts (testdata/prometheus-v2.42), all eleven, through the
+/// engine, with Prometheus' harness re-runs (`@` pinned to the evaluation time, range mode).
 struct ConformanceTests {
-    /// Cases that pass; raise it when a case is fixed, never lower it.
-    static let expectedPassed = 390
-
-    /// The only cases allowed to be skipped: they use PromQL outside DESIGN §8 (see the folder's README).
-    static let expectedSkippedLines: [String: [Int]] = [
-        "aggregators.test": [184, 187, 191, 194, 205, 208, 340, 346, 352, 359, 365, 421, 426],
-        "functions.test": [
-            224, 228, 232, 236, 242, 428, 450, 461, 482, 496, 612, 615, 618, 626, 629, 640, 645, 650, 655, 660,
-            665, 670, 675, 683, 692, 695, 698, 701, 704, 707, 710, 714, 717, 720, 723, 726, 729, 733, 737, 741, 745,
-            749, 753, 757, 761, 867, 882, 908, 919, 921, 923, 925, 927, 929, 938, 942, 946, 949, 951, 955, 957,
-            961, 964, 967, 969, 971, 974, 983, 987, 991, 995, 999, 1003, 1007, 1011, 1015, 1019, 1023, 1027, 1031,
-            1035,
-        ],
-        "operators.test": [479, 482, 485, 488],
-        "selectors.test": [32],
-    ]
+    /// Every `eval` of the eleven files.
+    static let expectedPassed = 566
+    /// Re-runs with `@` pinned to the evaluation time, all passing.
+    static let expectedPinnedRuns = 2519
+    /// Re-runs as range queries (middle step checked), all passing.
+    static let expectedRangeRuns = 3055
 
     static let files = [
-        "aggregators.test", "collision.test", "functions.test", "histograms.test", "literals.test",
-        "operators.test", "selectors.test", "staleness.test",
+        "aggregators.test", "at_modifier.test", "collision.test", "functions.test", "histograms.test",
+        "literals.test", "operators.test", "selectors.test", "staleness.test", "subquery.test",
+        "trig_functions.test",
     ]
 
     static func results(_ file: String) throws -> [TestCaseResult] {
-        let url = testdataDirectory.appendingPathComponent(file)
-        return try PromQLTestScript(parsing: String(contentsOf: url, encoding: .utf8)).run()
+        try PromQLTestScript(parsing: text(of: file)).run()
     }
 
-    @Test("every case inside the subset passes", arguments: files)
-    func fileHasNoFailures(file: String) throws {
-        for result in try Self.results(file) {
-            if case .failed(let message) = result.outcome {
-                Issue.record("\(file):\(result.line): \(result.query)\n\(message)")
-            }
+    static func text(of file: String) throws -> String {
+        try String(contentsOf: testdataDirectory.appendingPathComponent(file), encoding: .utf8)
+    }
+
+    @Test("every case passes, none is skipped", arguments: files)
+    func fileHasNoFailuresOrSkips(file: String) throws {
+        for result in try Self.results(file) where !result.passed {
+            Issue.record("\(file):\(result.line): \(result.query)\n\(result.outcome)")
         }
     }
 
-    @Test("only cases outside the subset are skipped", arguments: files)
-    func skippedCasesAreTheRecordedOnes(file: String) throws {
-        let skipped = try Self.results(file).filter {
-            if case .skipped = $0.outcome { return true }
-            return false
-        }
-        #expect(skipped.map(\.line) == Self.expectedSkippedLines[file, default: []])
+    @Test func totalCounts() throws {
+        let results = try Self.files.flatMap { try Self.results($0) }
+        #expect(results.count == Self.expectedPassed)
+        #expect(results.filter(\.passed).count == Self.expectedPassed)
+        #expect(results.map(\.pinnedRuns).reduce(0, +) == Self.expectedPinnedRuns)
+        #expect(results.map(\.rangeRuns).reduce(0, +) == Self.expectedRangeRuns)
     }
 
-    @Test func totalPassCount() throws {
-        let passed = try Self.files.flatMap { try Self.results($0) }.filter(\.passed).count
-        #expect(passed == Self.expectedPassed)
+    /// The runner is not lenient: changing the first expected value of every case makes each of them fail.
+    @Test("a changed expected value fails the case", arguments: files)
+    func mutatedExpectationsFail(file: String) throws {
+        let (text, mutatedLines) = Self.mutatingFirstExpectedValues(try Self.text(of: file))
+        let results = try PromQLTestScript(parsing: text).run()
+        let failed = Set(results.filter { !$0.passed }.map(\.line))
+        #expect(!mutatedLines.isEmpty)
+        #expect(failed == mutatedLines)
+    }
+
+    /// `text` with the value on the line after each `eval` (when it is a finite number) replaced by a
+    /// clearly different one; returns the lines of the `eval` commands changed.
+    static func mutatingFirstExpectedValues(_ text: String) -> (String, Set<Int>) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var mutated: Set<Int> = []
+        for index in lines.indices.dropLast() where lines[index].hasPrefix("eval") {
+            let expected = lines[index + 1]
+            let trimmed = expected.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty, !trimmed.hasPrefix("#"),
+                let range = expected.range(of: "[^ \t]+$", options: .regularExpression),
+                let value = Double(expected[range]), value.isFinite
+            else { continue }
+            lines[index + 1] = expected.replacingCharacters(in: range, with: "\(value + 1 + value.magnitude)")
+            mutated.insert(index + 1)
+        }
+        return (lines.joined(separator: "\n"), mutated)
     }
 
     /// The shared copy next to the repository (`../shared/promql-testdata`), when it is there.
@@ -67,13 +82,6 @@ struct ConformanceTests {
         #expect(copy == (try Data(contentsOf: shared)))
     }
 
-    @Test func skipReasonsNameTheConstruct() throws {
-        let reasons = try Self.results("operators.test").compactMap { result -> String? in
-            if case .skipped(let reason) = result.outcome { return reason }
-            return nil
-        }
-        #expect(reasons == Array(repeating: "operator \"atan2\"", count: 4))
-    }
 }
 
 /// The folder of the copied Prometheus test data, next to this source file.

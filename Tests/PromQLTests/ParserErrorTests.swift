@@ -16,6 +16,19 @@ struct ParserErrorTests {
         ("{a=\"\"}", "1:1: parse error: vector selector must contain at least one non-empty matcher"),
         ("foo[5m] + 1", "1:1: parse error: binary expression must contain only scalar and instant vector types"),
         ("foo offset 5m offset 1m", "1:1: parse error: offset may not be set multiple times"),
+        ("foo @ 100 @ 200", "1:1: parse error: @ <timestamp> may not be set multiple times"),
+        (
+            "(foo + 1) @ 100",
+            "1:1: parse error: @ modifier must be preceded by an instant vector selector or range vector selector "
+                + "or a subquery"
+        ),
+        ("foo[5m][5m:1m]", "1:1: parse error: subquery is only allowed on instant vector, got matrix instead"),
+        ("1[5m:]", "1:1: parse error: subquery is only allowed on instant vector, got scalar instead"),
+        ("foo @ 100 [5m]", "1:11: parse error: no @ modifiers allowed before range"),
+        ("foo offset 1m [5m]", "1:15: parse error: no offset modifiers allowed before range"),
+        ("foo[5m:1m] offset 1m offset 2m", "1:1: parse error: offset may not be set multiple times"),
+        ("foo @ Inf", "1:1: parse error: timestamp out of bounds for @ modifier: +Inf"),
+        ("count_values(1, foo)", "1:14: parse error: expected type string in aggregation parameter, got scalar"),
         ("(foo)[5m]", "1:6: parse error: ranges only allowed for vector selectors"),
         ("foo bool", "1:5: parse error: unexpected <bool>"),
         ("foo + bool bar", "1:5: parse error: bool modifier can only be used on comparison operators"),
@@ -84,30 +97,29 @@ struct ParserErrorTests {
         #expect(throws: Never.self) { try Parser.parse(fine) }
     }
 
-    static let unsupported: [(query: String, construct: String)] = [
-        ("foo[5m:1m]", "subquery"),
-        ("max_over_time(rate(foo[1m])[5m:])", "subquery"),
-        ("foo @ 100", "@ modifier"),
-        ("foo offset -5m", "negative offset"),
-        ("sgn(foo)", "function \"sgn\""),
-        ("sort(foo)", "function \"sort\""),
-        ("predict_linear(foo[5m], 60)", "function \"predict_linear\""),
-        ("stddev(foo)", "aggregation \"stddev\""),
-        ("count_values(\"v\", foo)", "aggregation \"count_values\""),
-        ("group by (a) (foo)", "aggregation \"group\""),
-        ("foo atan2 bar", "operator \"atan2\""),
+    /// Constructs of PromQL 2.42 that the engine began without; printed back as Prometheus prints them.
+    static let fullPromQL: [(query: String, printed: String)] = [
+        ("foo[5m:1m]", "foo[5m:1m]"),
+        ("max_over_time(rate(foo[1m])[5m:])", "max_over_time(rate(foo[1m])[5m:])"),
+        ("foo @ 100", "foo @ 100.000"),
+        ("foo offset 5m @ 1.5", "foo @ 1.500 offset 5m"),
+        ("foo[1m] @ end() offset -5m", "foo[1m] @ end() offset -5m"),
+        ("sum_over_time(foo[5m:1m] @ start() offset 10s)", "sum_over_time(foo[5m:1m] @ start() offset 10s)"),
+        ("foo offset -5m", "foo offset -5m"),
+        ("sgn(foo)", "sgn(foo)"),
+        ("predict_linear(foo[5m], 60)", "predict_linear(foo[5m], 60)"),
+        ("stddev(foo)", "stddev(foo)"),
+        ("count_values(\"v\", foo)", "count_values(\"v\", foo)"),
+        ("group by (a) (foo)", "group by (a) (foo)"),
+        ("foo atan2 bar", "foo atan2 bar"),
+        ("year()", "year()"),
+        ("pi()", "pi()"),
     ]
 
-    @Test("constructs outside the subset are named, never evaluated", arguments: unsupported)
-    func unsupportedConstructIsNamed(query: String, construct: String) {
-        #expect(throws: UnsupportedError.self) { try Parser.parse(query) }
-        do {
-            _ = try Parser.parse(query)
-        } catch let error as UnsupportedError {
-            #expect(error.construct == construct)
-            #expect(error.description == "unsupported PromQL construct: \(construct) is outside the supported subset")
-        } catch {
-            Issue.record("unexpected error \(error)")
-        }
+    @Test("constructs of PromQL 2.42 parse and print back", arguments: fullPromQL)
+    func fullPromQLParses(query: String, printed: String) throws {
+        let expr = try Parser.parse(query)
+        #expect(expr.description == printed)
+        #expect(try Parser.parse(expr.description).description == printed)
     }
 }

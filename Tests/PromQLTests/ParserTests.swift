@@ -132,11 +132,29 @@ struct ExprAnalysisTests {
         ("rate(x[5m])", 300_000),
         ("rate(x[1h] offset 30m) > avg_over_time(y[10m])", 5_400_000),
         ("histogram_quantile(0.9, sum by (le) (rate(b[15m])))", 900_000),
+        // A subquery adds its range, its step and its offset to what its selectors read.
+        ("max_over_time(rate(x[5m])[1h:1m])", 3_960_000),
+        ("max_over_time(rate(x[5m])[1h:] offset 10m)", 4_560_000),
+        ("max_over_time(max_over_time(x[1m])[10m:1m])[1h:5m]", 4_620_000),
+        // A negative offset reads after the evaluation time; nothing is read before it but the lookback.
+        ("x offset -10m", 0),
+        ("rate(x[5m] offset -1m)", 240_000),
+        // `@ start()`/`@ end()` read at the evaluation time, also inside a subquery; a fixed `@` is not counted.
+        ("max_over_time(x[5m] @ end())", 300_000),
+        ("max_over_time(x[10m:1m] @ end())", 960_000),
+        ("max_over_time((x @ end())[1h:1m])", 300_000),
+        ("x @ 1700000000", 0),
     ]
 
     @Test("history a rule needs", arguments: histories)
     func requiredHistory(query: String, milliseconds: Int64) throws {
         #expect(try Parser.parse(query).requiredHistory() == .milliseconds(milliseconds))
+    }
+
+    @Test func fixedAtTimeIsReportedForTheSelectorsItPins() throws {
+        let reaches = try Parser.parse("a + max_over_time(b[5m:1m] @ 100)").selectorReaches()
+        #expect(reaches.map(\.fixedTime) == [nil, 100_000])
+        #expect(reaches.map(\.history) == [.minutes(5), .minutes(11)])
     }
 
     @Test func selectorsAreListedInSourceOrder() throws {

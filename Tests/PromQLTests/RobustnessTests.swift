@@ -19,6 +19,9 @@ struct RobustnessTests {
         " by (a)", " without (a)", "rate", "histogram_quantile", "topk", "quantile", "label_replace",
         "\"a\"", "'(.*)'", "a=\"1\"", "a=~\"x|y\"", "a!~\".+\"", ",", " offset 1m", "@", ":", "1e3", "Inf", "NaN",
         "abs", "clamp", "absent", "scalar", "vector", "time()", "le=\"+Inf\"", "\\", "#", "\n", "0x1f", "$",
+        "[5m:1m]", "[1m:]", " @ 100", " @ start()", " @ end()", " offset -1m", " atan2 ", "max_over_time",
+        "predict_linear", "holt_winters", "quantile_over_time", "count_values", "stddev", "group", "sort_desc",
+        "year", "sgn", "pi()",
     ]
 
     static func storage() -> MemoryStorage {
@@ -45,6 +48,8 @@ struct RobustnessTests {
             parsed += 1
             #expect((try? Parser.parse(expr.description)) != nil, "printed form of \(query) must parse")
             _ = try? evaluator.evaluate(expr, at: Timestamp(seconds: 300))
+            _ = try? evaluator.evaluateRange(
+                expr, start: Timestamp(seconds: 0), end: Timestamp(seconds: 600), step: .minutes(2))
         }
         #expect(parsed > 100)
     }
@@ -61,5 +66,28 @@ struct RobustnessTests {
             let text = (0..<count).map { _ in lines[generator.next(lines.count)] }.joined(separator: "\n")
             _ = (try? PromQLTestScript(parsing: text))?.run()
         }
+    }
+}
+
+/// Times at the ends of the int64 range: results or errors, never an overflow trap.
+struct ExtremeTimeTests {
+    static let queries = [
+        "up @ 9223372036854000", "up @ -9223372036854000", "max_over_time(up[5m:1m] @ 9223372036854000)",
+        "max_over_time(up[5m:1m] @ -9223372036854000 offset 292y)", "year(up @ 9223372036854000)",
+        "min_over_time((up @ -9223372036854000)[1h:1m] offset -292y)", "day_of_week()", "rate(up[292y] @ 1)",
+    ]
+
+    @Test("extreme @ times and offsets", arguments: queries)
+    func extremeTimes(query: String) throws {
+        let evaluator = Evaluator(storage: RobustnessTests.storage())
+        for milliseconds in [Int64.min, -1, 0, Int64.max] {
+            _ = try? evaluator.query(query, at: Timestamp(milliseconds: milliseconds))
+        }
+        let expr = try Parser.parse(query)
+        _ = try? evaluator.evaluateRange(
+            expr, start: Timestamp(milliseconds: .min), end: Timestamp(milliseconds: .max), step: .hours(1))
+        _ = try? evaluator.evaluateRange(
+            expr, start: Timestamp(milliseconds: .max - 3_600_000), end: Timestamp(milliseconds: .max),
+            step: .minutes(30))
     }
 }

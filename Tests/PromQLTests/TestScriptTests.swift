@@ -60,7 +60,52 @@ struct TestScriptTests {
         #expect(outcomes[0] == .failed("expected m{a=\"1\"} 4\n  got      m{a=\"1\"} 3"))
         #expect(outcomes[1] == .passed)
         #expect(outcomes[2] == .failed("expected error evaluating query but got none"))
-        #expect(outcomes[3] == .skipped("function \"sgn\""))
+        #expect(outcomes[3] == .passed)
+    }
+
+    /// Prometheus' harness re-runs a case with `@` pinned at five evaluation times and as a range query
+    /// after each run; a function of the evaluation time outside subqueries rules out pinning.
+    @Test func harnessReRunsArePinnedAndRangeQueries() throws {
+        let results = try PromQLTestScript(
+            parsing: """
+                load 1m
+                  m{a="1"} 0+1x10
+                  n{a="1"} _ _ _ 1x7
+
+                eval instant at 2m m
+                  m{a="1"} 2
+
+                eval instant at 0s m
+                  m{a="1"} 0
+
+                eval instant at 2m timestamp(m)
+                  {a="1"} 120
+
+                eval_fail instant at 5m -{__name__=~"m|n"}
+                """
+        ).run()
+        #expect(results.map(\.pinnedRuns) == [5, 3, 0, 5])
+        #expect(results.map(\.rangeRuns) == [6, 4, 1, 0])
+        #expect(results.filter { !$0.passed }.isEmpty)
+    }
+
+    /// A result that holds at the evaluation time but not at a neighbouring step of the range query fails
+    /// the case, as in Prometheus' harness: here a second series joins at 3m and collides after `-`.
+    @Test func rangeModeFailureFailsTheCase() throws {
+        let results = try PromQLTestScript(
+            parsing: """
+                load 1m
+                  m{a="1"} 0+1x10
+                  n{a="1"} _ _ _ 1
+
+                eval instant at 2m -{__name__=~"m|n"}
+                  {a="1"} -2
+                """
+        ).run()
+        #expect(
+            results.map(\.outcome) == [
+                .failed("in range mode: error evaluating query: vector cannot contain metrics with the same labelset")
+            ])
     }
 
     @Test func commentLineEndsABlockAndClearEmptiesStorage() throws {

@@ -2,6 +2,7 @@ import Alerting
 import Foundation
 import JSON
 import Model
+import Synchronization
 import Testing
 import TestSupport
 
@@ -48,13 +49,17 @@ struct RecoveryWebhookSenderTests {
         let (socket, port) = try #require(Self.silentListener())
         defer { close(socket) }
         let url = try #require(URL(string: "http://127.0.0.1:\(port)/replace"))
-        let sender = RecoveryWebhookSender(transport: URLSessionTransport(), clock: SystemClock(), retryDelay: { _ in })
+        let transport = TimeoutRecordingTransport()
+        let sender = RecoveryWebhookSender(transport: transport, clock: SystemClock(), retryDelay: { _ in })
         let result = await sender.send(Self.body, to: url, timeout: .seconds(1))
         #expect(result.attempts == [.timedOut])
         #expect(result.outcome == .timeout)
         #expect(result.summary == "timed out after 1 s")
-        // Bounded by the step's timeout, not by a transport default (a minute); generous for a loaded machine.
-        #expect(result.duration >= .milliseconds(900) && result.duration < .seconds(30))
+        #expect(result.duration >= .milliseconds(900))
+        // Bounded by the step's timeout, not by a transport default (a minute): what the transport was given. (A
+        // duration measured here would also count the time a loaded test process takes to resume the task.)
+        #expect(transport.timeouts.count == 1)
+        #expect(transport.timeouts.allSatisfy { $0 <= .seconds(1) })
     }
 
     /// Nothing listens: a network error, retried until the timeout leaves no room (manual clock).
@@ -141,5 +146,20 @@ struct RecoveryWebhookSenderTests {
             return nil
         }
         return (descriptor, UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// The real transport, recording the timeout each POST was given.
+final class TimeoutRecordingTransport: HTTPTransport {
+    private let real = URLSessionTransport()
+    private let given = Mutex<[PrometheusDuration]>([])
+
+    var timeouts: [PrometheusDuration] { given.withLock { $0 } }
+
+    func post(_ url: URL, body: [UInt8], headers: [String: String], timeout: PrometheusDuration) async throws
+        -> HTTPTransportResponse
+    {
+        given.withLock { $0.append(timeout) }
+        return try await real.post(url, body: body, headers: headers, timeout: timeout)
     }
 }

@@ -141,4 +141,60 @@ struct RuleEngineTests {
         #expect(try now - (oldest("agent_cost_usd_total") ?? now) >= 3_600_000)
         #expect(try now - (oldest("agent_up") ?? now) <= 315_000)
     }
+
+    /// A subquery's selectors are kept for the subquery's range and step on top of their own range, and a
+    /// rule reading that far back gets the value a full store would give (checked against a direct evaluation
+    /// over a store that keeps everything).
+    @Test func aSubqueryKeepsItsRangeAndStepOfHistory() throws {
+        let engine = RuleEngine(registry: registry, store: store, clock: clock, logger: Logger(label: "test"))
+        let rules = """
+            groups:
+              - name: subquery
+                interval: 30s
+                rules:
+                  - record: agent:cost:max_rate_20m
+                    expr: max_over_time(rate(agent_cost_usd_total[2m])[20m:1m])
+                  - record: agent:cost:forecast
+                    expr: predict_linear(agent_cost_usd_total[10m] @ end(), 600)
+                  - alert: SpendingFast
+                    expr: agent:cost:max_rate_20m > 100
+            """
+        engine.install(
+            try RuleFileLoader.parse(rules, file: "s.yml"), settings: RuleEvaluationSettings(), generatorLink: .page("")
+        )
+        var everything = MemoryStorage()
+        for step in 0..<120 {
+            let spent = step < 100 ? 0.5 : 0.1
+            _ = try registry.ingest(Heartbeat(agent: "a", metrics: HeartbeatMetrics(costUSD: spent)), at: clock.now())
+            engine.tick()
+            for series in engine.history.select(
+                [try LabelMatcher(.equal, "__name__", "agent_cost_usd_total")], from: clock.now().milliseconds,
+                through: clock.now().milliseconds)
+            {
+                for (time, value) in zip(series.timestamps, series.values) {
+                    everything.append(series.labels, timestamp: time, value: value)
+                }
+            }
+            clock.advance(by: 30)
+        }
+        let now = clock.now().milliseconds - 30_000
+        let cost = try #require(
+            engine.history.select(
+                [try LabelMatcher(.equal, "__name__", "agent_cost_usd_total")], from: 0, through: .max
+            )
+            .first)
+        // 20m range + 1m step + 2m range of the selector inside, plus one evaluation interval.
+        #expect(now - (cost.timestamps.first ?? now) >= 23 * 60_000)
+        #expect(now - (cost.timestamps.first ?? now) <= 23 * 60_000 + 30_000)
+        let recorded = try #require(
+            engine.history.select(
+                [try LabelMatcher(.equal, "__name__", "agent:cost:max_rate_20m")], from: now, through: now
+            ).first?.values.last)
+        guard
+            case .vector(let full) = try Evaluator(storage: everything).query(
+                "max_over_time(rate(agent_cost_usd_total[2m])[20m:1m])", at: Timestamp(milliseconds: now))
+        else { throw EvaluationError("expected a vector") }
+        #expect(full.map(\.value) == [recorded])
+        #expect(recorded > 0.009)  // 0.5 USD per 30 s still inside the 20 m: the faster rate is remembered.
+    }
 }

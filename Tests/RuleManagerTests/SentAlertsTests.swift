@@ -29,6 +29,14 @@ struct SentAlertsTests {
         #expect(sent.annotations == Self.ruleAlert().annotations)
     }
 
+    @Test func anAlertFiringOnlyByKeepFiringForIsMarkedSo() throws {
+        var kept = Self.ruleAlert()
+        kept.keepFiringSince = Self.start + .minutes(4)
+        let sent = SentAlerts.alerts(
+            [Self.ruleAlert(), kept], expression: "up", link: .page(""), at: Self.start + .minutes(5))
+        #expect(sent.map(\.keptFiring) == [false, true])
+    }
+
     @Test func aResolvedAlertEndsWhenItResolved() throws {
         let resolvedAt = Self.start + .minutes(5)
         let sent = try #require(

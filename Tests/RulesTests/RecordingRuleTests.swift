@@ -102,4 +102,19 @@ import Testing
         #expect(requirements[0].matches(Labels(["__name__": "cost", "agent": "a"])))
         #expect(!requirements[0].matches(Labels(["__name__": "up"])))
     }
+
+    @Test func aSubqueryKeepsItsRangeAndStepOfHistoryForTheSelectorsInside() throws {
+        let groups = try RuleFileLoader.parse(
+            """
+            groups:
+              - name: g
+                rules:
+                  - alert: CostForecast
+                    expr: predict_linear(cost[1h], 86400) > 50 and max_over_time(rate(cost[5m])[1h:1m]) > 1
+                  - record: cost:p90
+                    expr: quantile_over_time(0.9, cost[30m] @ end())
+            """, file: "rules.yml")
+        let requirements = try #require(groups.first).seriesRequirements()
+        #expect(requirements.map(\.history) == [.minutes(60), .minutes(66), .minutes(30)])
+    }
 }

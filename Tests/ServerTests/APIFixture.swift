@@ -5,6 +5,7 @@ import Foundation
 import HTTP
 import JSON
 import Logging
+import Recovery
 import RuleManager
 @testable import Server
 import TestSupport
@@ -12,8 +13,8 @@ import TestSupport
 /// An exporter assembled from test parts (manual clock, in-memory storage, a transport that records what it is
 /// sent), driven without a socket: requests go to ``Exporter/handle(_:)``, timers follow the manual clock.
 struct APIFixture {
-    let clock = ManualClock()
-    let storage = InMemoryStorage()
+    let clock: ManualClock
+    let storage: InMemoryStorage
     let transport = FakeTransport([])
     let exporter: Exporter
     /// The configuration file the exporter reads (and re-reads on reload).
@@ -24,12 +25,16 @@ struct APIFixture {
     /// The exporter's alert pipeline.
     var alerts: AlertRouter { exporter.router }
 
-    /// An exporter with the built-in configuration, or with `config` as its configuration file.
+    /// An exporter with the built-in configuration, or with `config` as its configuration file; `storage` holds
+    /// what an earlier fixture's exporter stored, for a restart.
     init(
         config: String? = nil, adminToken: String? = nil, ingestToken: String? = nil, maxAgents: Int = 10_000,
         externalURL: String? = nil, allowedHosts: [String] = [], silenceLimits: SilenceLimits = .standard,
-        webConfig: String? = nil
+        webConfig: String? = nil, recoverySteps: (any RecoveryStepExecutor)? = nil, clock: ManualClock = ManualClock(),
+        storage: InMemoryStorage = InMemoryStorage()
     ) throws {
+        self.clock = clock
+        self.storage = storage
         let directory = TestPaths.temporaryDirectory("api")
         var options = ExporterOptions()
         options.listenAddress = "127.0.0.1:0"
@@ -45,7 +50,8 @@ struct APIFixture {
         options.ingestTokenFile = try ingestToken.map { try Self.write($0, to: directory + "/ingest-token") }
         options.webConfigFile = try webConfig.map { try Self.write($0, to: directory + "/web.yml") }
         let parts = ExporterParts(
-            clock: clock, logger: Logger(label: "test"), storage: storage, transport: transport, retryDelay: { _ in })
+            clock: clock, logger: Logger(label: "test"), storage: storage, transport: transport, retryDelay: { _ in },
+            recoverySteps: recoverySteps)
         exporter = try Exporter(options: options, parts: parts)
     }
 

@@ -43,6 +43,20 @@ struct AgentsAPITests {
         #expect(listed?["metrics"]?.objectValue?["cost_usd_per_hour"]?.numberValue == 15)
     }
 
+    /// A missing agent (expected, never seen) has reported nothing: no cost, not a cost of 0, in the agent's reply
+    /// and in the list (what `agents --json` prints); its first beat brings its metrics.
+    @Test func aMissingAgentHasNoMetrics() throws {
+        let api = try APIFixture(config: "fleet: {expected: {agents: [{name: ghost, agent_type: indexer}]}}\n")
+        let missing = api.send("GET", "/api/v1/agents/ghost").data.objectValue
+        #expect(missing?["state"]?.stringValue == "missing")
+        #expect(missing?["metrics"] == .object(JSONObject()))
+        let listed = api.send("GET", "/api/v1/agents").data.objectValue?["agents"]?.arrayValue?.first?.objectValue
+        #expect(listed?["metrics"] == .object(JSONObject()))
+        _ = api.send("POST", "/api/v1/heartbeat", #"{"agent": "ghost", "metrics": {"cost_usd": 0.25}}"#)
+        let seen = api.send("GET", "/api/v1/agents/ghost").data.objectValue?["metrics"]?.objectValue
+        #expect(seen?["cost_usd_total"]?.numberValue == 0.25)
+    }
+
     @Test func aBatchOverOneThousandIsRefusedWhole() throws {
         let api = try APIFixture()
         let items = Array(repeating: #"{"agent": "a"}"#, count: 1_001).joined(separator: ",")

@@ -24,6 +24,28 @@ struct ExporterConfigTests {
                     degradedAfter: .hours(25),
                     unreachableAfter: .hours(26)))
         #expect(config.taskDurationBuckets == [0.5, 1, 5])
+        #expect(config.exposition == .standard)
+    }
+
+    @Test func readsTheCardinalityControls() throws {
+        let config = try ExporterConfig.parse(
+            "metrics: {per_agent_histograms: false, drop_labels: [pod, host]}\n", file: "hx.yml")
+        #expect(config.exposition == ExpositionOptions(perAgentHistograms: false, droppedLabels: ["pod", "host"]))
+        #expect(config.taskDurationBuckets == DurationHistogram.defaultUpperBounds)
+    }
+
+    @Test func readsPerAgentThresholdsAndTheBatchGrace() throws {
+        let config = try ExporterConfig.parse(
+            """
+            health:
+              by_agent:
+                billing-export: {degraded_after: 2h, unreachable_after: 6h}
+              batch_grace: 30m
+            """, file: "hx.yml")
+        #expect(
+            config.health.byAgent["billing-export"]
+                == HealthThresholds(degradedAfter: .hours(2), unreachableAfter: .hours(6)))
+        #expect(config.health.batchGrace == .minutes(30))
     }
 
     @Test func anEmptyDocumentGivesTheDefaults() throws {
@@ -43,12 +65,12 @@ struct ExporterConfigTests {
     @Test(arguments: [
         (
             "helth:\n  degraded_after: 90s\n",
-            "hx.yml:1:1: helth: unknown key (allowed: global, health, inhibit_rules, metrics, receivers, recovery, route, rule_files)"
+            "hx.yml:1:1: helth: unknown key (allowed: dependencies, fleet, global, health, history, inhibit_rules, metrics, notices, receivers, recovery, route, rule_files, schedules)"
         ),
         ("health:\n  degraded_after: 90\n", "hx.yml:2:19: health.degraded_after: not a valid duration string: \"90\""),
         (
             "health:\n  degraded_afte: 1m\n",
-            "hx.yml:2:3: health.degraded_afte: unknown key (allowed: by_agent_type, degraded_after, stopped_retention, unreachable_after)"
+            "hx.yml:2:3: health.degraded_afte: unknown key (allowed: batch_grace, by_agent, by_agent_type, degraded_after, forget_after, stopped_retention, unreachable_after)"
         ),
         (
             "health:\n  degraded_after: 10m\n",
@@ -60,8 +82,14 @@ struct ExporterConfigTests {
             "hx.yml:3:14: health.by_agent_type.nightly: degraded_after must be shorter than unreachable_after"
         ),
         (
+            "health:\n  by_agent:\n    billing: {degraded_after: 3h, unreachable_after: 2h}\n",
+            "hx.yml:3:14: health.by_agent.billing: degraded_after must be shorter than unreachable_after"
+        ),
+        ("health:\n  batch_grace: 0s\n", "hx.yml:2:16: health.batch_grace: must be above 0s"),
+        ("health:\n  batch_grace: 32d\n", "hx.yml:2:16: health.batch_grace: must be at most 31d"),
+        (
             "health:\n  by_agent_type:\n    nightly: {degraded: 1d}\n",
-            "hx.yml:3:15: health.by_agent_type.nightly.degraded: unknown key (allowed: degraded_after, unreachable_after)"
+            "hx.yml:3:15: health.by_agent_type.nightly.degraded: unknown key (allowed: degraded_after, forget_after, unreachable_after)"
         ),
         ("health: [1, 2]\n", "hx.yml:1:9: health: must be a mapping"),
         (
@@ -71,6 +99,19 @@ struct ExporterConfigTests {
         (
             "metrics:\n  task_duration_buckets: [1, fast]\n",
             "hx.yml:2:30: metrics.task_duration_buckets[1]: must be a number, got \"fast\""
+        ),
+        (
+            "metrics:\n  drop_labels: [host, agent]\n",
+            "hx.yml:2:23: metrics.drop_labels[1]: agent cannot be dropped: it names every series of the fleet"
+        ),
+        (
+            "metrics:\n  drop_labels: [le]\n",
+            "hx.yml:2:17: metrics.drop_labels[0]: le is not an agent label: it belongs to the metric families and "
+                + "cannot be dropped"
+        ),
+        (
+            "metrics:\n  per_agent_histograms: sometimes\n",
+            "hx.yml:2:25: metrics.per_agent_histograms: must be true or false"
         ),
         (
             "health:\n  degraded_after: 1m\n  degraded_after: 2m\n",

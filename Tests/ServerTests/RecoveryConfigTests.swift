@@ -34,7 +34,7 @@ struct RecoveryConfigTests {
                   - name: workers
                     matchers:
                     - agent_type="worker"
-                    trigger: unreachable
+                    trigger: degraded
                     max_runs_per_hour: 3
                     steps:
                     - name: restart

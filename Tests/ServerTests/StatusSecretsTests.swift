@@ -179,6 +179,7 @@ struct StatusSecretsTests {
                       unreachable_after: 1d2h
                 metrics:
                   task_duration_buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600]
+                  per_agent_histograms: true
                 global:
                   evaluation_interval: 15s
                   external_labels:

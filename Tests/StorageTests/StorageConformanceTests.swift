@@ -1,18 +1,22 @@
 import AlertPipeline
 import Alerting
+import Cron
 import Fleet
 import Model
+import Recovery
 import RuleManager
 import Rules
 import Storage
+import Synchronization
 import TestSupport
 import Testing
 
-/// The storage protocols' promises, held by every backend: SQLite (reopened from its file, as after a restart)
-/// and the in-memory storage unit tests use in its place.
+/// The storage protocols' promises, held by every backend: SQLite (reopened from its file, as after a restart),
+/// PostgreSQL (a real server started for the test, connected to anew, as after a restart) and the in-memory storage
+/// unit tests use in its place.
 struct StorageConformanceTests {
     enum Backend: String, CaseIterable, CustomTestStringConvertible {
-        case sqlite, memory
+        case sqlite, postgres, memory
 
         var testDescription: String { rawValue }
     }
@@ -22,6 +26,8 @@ struct StorageConformanceTests {
         let directory = TestPaths.temporaryDirectory("storage")
         let memory = InMemoryStorage()
         let backend: Backend
+        /// The PostgreSQL server of a `.postgres` backend, started by the first `open()` and stopped with this value.
+        private let server = Mutex<PostgresServer?>(nil)
 
         init(_ backend: Backend) {
             self.backend = backend
@@ -29,8 +35,18 @@ struct StorageConformanceTests {
 
         func open() throws -> any ExporterStorageForTests {
             switch backend {
-            case .sqlite: try SQLiteStorage(directory: directory)
-            case .memory: memory
+            case .sqlite: return try SQLiteStorage(directory: directory)
+            case .postgres: return try PostgresStorage(connectionString: try postgres().connectionString)
+            case .memory: return memory
+            }
+        }
+
+        private func postgres() throws -> PostgresServer {
+            try server.withLock { server in
+                if let server { return server }
+                let started = try PostgresServer()
+                server = started
+                return started
             }
         }
     }
@@ -146,8 +162,67 @@ struct StorageConformanceTests {
         #expect(agent.state(at: resumedAt + .seconds(89), policy: .standard) == .healthy)
         #expect(agent.state(at: resumedAt + .seconds(90), policy: .standard) == .degraded)
     }
+
+    /// The schedule an agent's beats carried survives a restart, and so does the judgement it gives: the restored
+    /// agent is late at the same instant.
+    @Test(arguments: Backend.allCases)
+    func anAgentsScheduleComesBackAfterARestart(backend: Backend) throws {
+        let opened = Opened(backend)
+        let schedule = AgentSchedule(
+            cron: CronSchedule(
+                expression: try CronExpression(parsing: "0 3 * * MON-FRI"),
+                timeZone: try ScheduleTimeZone(identifier: "America/New_York")),
+            grace: .seconds(1_800))
+        let registry = AgentRegistry()
+        _ = try registry.ingest(
+            Heartbeat(agent: "nightly", intervalSeconds: 86_400, schedule: schedule), at: Self.start)
+        try opened.open().apply(registry.drainChanges())
+
+        let restarted = AgentRegistry()
+        restarted.restore(try opened.open().loadAgents())
+        let agent = try #require(restarted.agent(named: "nightly"))
+        #expect(agent.schedule == schedule)
+        let before = try #require(registry.agent(named: "nightly")?.judgement(.standard).schedule)
+        #expect(agent.judgement(.standard).schedule?.lateAt == before.lateAt)
+        #expect(agent.state(at: before.lateAt - .seconds(1), policy: .standard) == .healthy)
+        #expect(agent.state(at: before.lateAt, policy: .standard) == .degraded)
+    }
+
+    /// A job's last run (result, start, finish, exit code, output), its open run with its max runtime and its
+    /// schedule's max runtime survive a restart.
+    @Test(arguments: Backend.allCases)
+    func anAgentsRunsComeBackAfterARestart(backend: Backend) throws {
+        let opened = Opened(backend)
+        let schedule = AgentSchedule(
+            cron: CronSchedule(expression: try CronExpression(parsing: "0 3 * * *"), timeZone: .utc),
+            maxRuntime: .hours(2))
+        let registry = AgentRegistry()
+        var start = Heartbeat(agent: "backup", schedule: schedule)
+        start.run = RunSignal(phase: .start)
+        _ = try registry.ingest(start, at: Self.start)
+        var finish = Heartbeat(agent: "backup", tasks: [TaskReport(success: false)])
+        finish.run = RunSignal(exitCode: 3, output: "copying\ndisk full ✗\n")
+        _ = try registry.ingest(finish, at: Self.start + .seconds(95))
+        var next = Heartbeat(agent: "backup")
+        next.run = RunSignal(phase: .start, maxRuntime: .minutes(30))
+        _ = try registry.ingest(next, at: Self.start + .hours(1))
+        try opened.open().apply(registry.drainChanges())
+
+        let restarted = AgentRegistry()
+        restarted.restore(try opened.open().loadAgents())
+        let agent = try #require(restarted.agent(named: "backup"))
+        #expect(
+            agent.lastRun
+                == FinishedRun(
+                    startedAt: Self.start, finishedAt: Self.start + .seconds(95), success: false, exitCode: 3,
+                    output: "copying\ndisk full ✗\n"))
+        #expect(agent.lastRun?.duration == .seconds(95))
+        #expect(agent.openRun == OpenRun(startedAt: Self.start + .hours(1), maxRuntime: .minutes(30)))
+        #expect(agent.schedule?.maxRuntime == .hours(2))
+    }
 }
 
 /// Every storage protocol, as the exporter needs them (Server's `ExporterStorage`, without importing Server).
 typealias ExporterStorageForTests = AgentStorage & AlertStateStorage & RuleHistoryStorage & SilenceStorage
-    & NotificationLogStorage
+    & NotificationLogStorage & RecoveryStorage & AcknowledgementStorage & AlertHistoryStorage & ActivityStorage
+    & NoticeStorage

@@ -45,6 +45,11 @@ let queries = [
         text: "histogram_quantile(0.95, sum by (le, agent) (rate(x_bucket[5m])))",
         samplesRead: seriesCount * samplesPerSeries),
     Query(text: "time() - last_seen > 90", samplesRead: seriesCount),
+    // The subquery evaluates rate(x[1m]) at 0s, 30s, … 270s (the multiples of 30s in [295s - 5m, 295s]):
+    // 1 sample in the window at 0s, 7 at 30s, 13 at each of the 8 others, so 112 samples per series.
+    Query(text: "max_over_time(rate(x[1m])[5m:30s])", samplesRead: seriesCount * 112),
+    Query(text: "predict_linear(x[5m], 3600)", samplesRead: seriesCount * samplesPerSeries),
+    Query(text: "quantile_over_time(0.9, x[5m])", samplesRead: seriesCount * samplesPerSeries),
 ]
 
 let clock = ContinuousClock()

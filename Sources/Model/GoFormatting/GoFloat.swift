@@ -33,6 +33,15 @@ public enum GoFloat {
         prometheusText(value)
     }
 
+    /// `strconv.FormatFloat(v, 'f', -1, 64)`: the shortest digits that read back as `value`, never with an
+    /// exponent: `1e+20` is `100000000000000000000`, `1e-05` is `0.00001`.
+    public static func shortestFixed(_ value: Double) -> String {
+        if let text = special(value) { return text }
+        if value == 0 { return value.sign == .minus ? "-0" : "0" }
+        let (digits, point) = shortestDigits(value)
+        return (value < 0 ? "-" : "") + fixed(digits, point: point)
+    }
+
     /// `strconv.FormatFloat(v, 'E', -1, 64)`: `2.1E+01`, `1E+00`, `0E+00`.
     public static func shortestExponential(_ value: Double) -> String {
         if let text = special(value) { return text }

@@ -1,3 +1,5 @@
+import Model
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -10,7 +12,7 @@ func processGroupHasLiveMembers(_ group: pid_t) -> Bool {
     guard let directory = opendir("/proc") else { return true }
     defer { closedir(directory) }
     while let entry = readdir(directory) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let name = directoryEntryName(entry)
         guard let pid = Int32(name), let (state, processGroup) = stateAndGroup(of: pid) else { continue }
         if processGroup == group && state != UInt8(ascii: "Z") { return true }
     }

@@ -1,3 +1,5 @@
+import Model
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -99,17 +101,25 @@ private func makePipe(_ ends: inout [Int32]) -> Int32 {
     return 0
 }
 
+/// Keeps every descriptor above standard error from a child spawned with `actions`: closed in the child
+/// (`posix_spawn_file_actions_addclosefrom_np`) when this glibc has it, else marked close-on-exec here first. For
+/// commands run on an operator's behalf (`heartbeat-exporter run`), which get standard input, output and error
+/// and nothing else, as Go's `os/exec` gives them.
+public func keepDescriptorsAboveStandardError(from actions: inout posix_spawn_file_actions_t) {
+    if let addCloseFrom = PosixFunctions.addCloseFrom {
+        _ = addCloseFrom(&actions, 3)
+    } else {
+        markOpenDescriptorsCloseOnExec()
+    }
+}
+
 /// Sets `FD_CLOEXEC` on every descriptor above standard error listed in `/proc/self/fd`.
 private func markOpenDescriptorsCloseOnExec() {
     guard let directory = opendir("/proc/self/fd") else { return }
     defer { closedir(directory) }
     let own = dirfd(directory)
-    // The name is read in place: a dirent record is only as long as its name, so copying the whole struct (and
-    // its 256-byte name field) may read past the end of readdir's buffer.
-    guard let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else { return }
     while let entry = readdir(directory) {
-        let name = String(cString: UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: CChar.self))
-        guard let descriptor = Int32(name), descriptor > 2, descriptor != own else { continue }
+        guard let descriptor = Int32(directoryEntryName(entry)), descriptor > 2, descriptor != own else { continue }
         let flags = fcntl(descriptor, F_GETFD)
         if flags >= 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
     }

@@ -74,7 +74,7 @@ public final class RuleGroup: Sendable {
     ) -> GroupEvaluationResult {
         let clock = ContinuousClock()
         let groupStart = clock.now
-        let evaluator = Evaluator(storage: queryable)
+        let evaluator = Evaluator(storage: queryable, defaultSubqueryStep: settings.defaultSubqueryStep)
         var settings = settings
         settings.limit = limit
         var result = GroupEvaluationResult(durationSeconds: 0, failures: 0, samplesWritten: 0, alertsToSend: [])

@@ -2,7 +2,7 @@ import Model
 import PromQL
 
 /// Checks rule definitions as Prometheus' `rulefmt` does (same checks, same order, same words), plus
-/// this engine's own limit: PromQL constructs outside the supported subset.
+/// this engine's own limit: a selector pinned to a fixed `@` time (see ``RuleExpressionLimits``).
 struct RuleFileValidator {
     let file: String
 
@@ -63,14 +63,13 @@ struct RuleFileValidator {
 
     private func expressionProblem(_ expr: PositionedText) -> String? {
         guard !expr.text.isEmpty else { return "field 'expr' must be set in rule" }
+        let parsed: Expr
         do {
-            _ = try Parser.parse(expr.text)
-            return nil
-        } catch let error as UnsupportedError {
-            return error.description
+            parsed = try Parser.parse(expr.text)
         } catch {
             return "could not parse expression: \(error)"
         }
+        return RuleExpressionLimits.problem(parsed)
     }
 
     private func recordingProblems(_ rule: RuleDefinition) -> [String] {

@@ -63,7 +63,9 @@ struct RuleTestGroupRun {
     private func evaluateAndCheckAlerts(_ groups: [RuleGroup]) -> [String] {
         let maxTime = (test.alertTests.map(\.evalTime) + test.promqlTests.map(\.evalTime)).max() ?? .zero
         let evalTimes = Array(Set(test.alertTests.map(\.evalTime))).sorted()
-        let settings = RuleEvaluationSettings(externalLabels: test.externalLabels, externalURL: test.externalURL)
+        let settings = RuleEvaluationSettings(
+            externalLabels: test.externalLabels, externalURL: test.externalURL,
+            defaultSubqueryStep: evaluationInterval)
         var failures: [String] = []
         var next = 0
         var time = PrometheusDuration.zero  // since the epoch, where the input series start
@@ -125,7 +127,8 @@ struct RuleTestGroupRun {
         let got: Vector
         do {
             got = try queryVector(
-                Parser.parse(testCase.expr), evaluator: Evaluator(storage: store),
+                Parser.parse(testCase.expr),
+                evaluator: Evaluator(storage: store, defaultSubqueryStep: evaluationInterval),
                 at: .epoch + testCase.evalTime)
         } catch {
             return header + ", err: \(error)"

@@ -11,6 +11,10 @@ enum APIErrorType: String {
     case limitReached = "limit_reached"
     case `internal`
     case unavailable
+    /// A query failed while it was evaluated (Prometheus' `errorExec`, status 422).
+    case execution
+    /// A query ran out of time (status 503).
+    case timeout
 
     /// The error type that goes with an HTTP status.
     static func forStatus(_ status: Int) -> APIErrorType {
@@ -46,12 +50,19 @@ enum APIResponse {
 
     /// An error reply; the error type follows from the status.
     static func error(_ status: Int, _ message: String, headers: [(String, String)] = []) -> HTTPResponse {
+        error(status, type: .forStatus(status), message, headers: headers)
+    }
+
+    /// An error reply of the given type (for the types a status does not decide: `execution`, `timeout`).
+    static func error(
+        _ status: Int, type: APIErrorType, _ message: String, headers: [(String, String)] = []
+    ) -> HTTPResponse {
         var writer = JSONWriter(capacity: 128)
         writer.beginObject()
         writer.key("status")
         writer.string("error")
         writer.key("errorType")
-        writer.string(APIErrorType.forStatus(status).rawValue)
+        writer.string(type.rawValue)
         writer.key("error")
         writer.string(message)
         writer.endObject()

@@ -1,15 +1,22 @@
+import AlertPipeline
 import Fleet
 import HTTP
 import JSON
 import Model
+import Recovery
 import Storage
 
 /// The agent endpoints: list, get, history, and the lifecycle actions kill, resume, stop and delete.
 struct AgentsAPI: Sendable {
     let registry: AgentRegistry
     let persistence: FleetPersistence
+    let recovery: LadderRunner
     let access: AccessControl
     let clock: any WallClock
+    /// Announces kills and resumes (`notices:`).
+    let announce: @Sendable (Notice) -> Void
+    /// Told of each agent resumed from a kill: its alerts still firing are notified at their group's next flush.
+    let resumed: @Sendable (String) -> Void
 
     /// `GET /api/v1/agents[?state=…]`: the fleet (optionally one state) and counts per state.
     func list(_ request: HTTPRequest) -> HTTPResponse {
@@ -42,7 +49,12 @@ struct AgentsAPI: Sendable {
     func get(_ name: String) -> HTTPResponse {
         guard let agent = registry.agent(named: name) else { return unknown(name) }
         let policy = registry.currentConfiguration.policy
-        return APIResponse.success { AgentJSON.write(agent, at: clock.now(), policy: policy, into: &$0) }
+        let run = recovery.run(of: name)
+        return APIResponse.success {
+            AgentJSON.write(
+                agent, at: clock.now(), policy: policy, recoveryRun: run, dependencies: registry.dependencyMap(),
+                into: &$0)
+        }
     }
 
     /// `GET /api/v1/agents/{agent}/history`: transitions, oldest first.
@@ -58,24 +70,35 @@ struct AgentsAPI: Sendable {
     /// `POST /api/v1/agents/{agent}/kill` (admin).
     func kill(_ request: HTTPRequest, _ name: String) -> HTTPResponse {
         if let refusal = access.refuseAdmin(request) { return refusal }
-        return act(request, name) { (action) throws(RegistryError) in try registry.kill(name, action: action) }
+        let record = act(request, name) { (action) throws(RegistryError) in try registry.kill(name, action: action) }
+        if let (action, _) = record.done {
+            announce(.agent(name, killed: true, by: action.by ?? "", reason: action.reason ?? ""))
+        }
+        return record.response
     }
 
     /// `POST /api/v1/agents/{agent}/resume` (admin).
     func resume(_ request: HTTPRequest, _ name: String) -> HTTPResponse {
         if let refusal = access.refuseAdmin(request) { return refusal }
-        return act(request, name) { (action) throws(RegistryError) in try registry.resume(name, action: action) }
+        let wasKilled = registry.agent(named: name)?.killed != nil
+        let record = act(request, name) { (action) throws(RegistryError) in try registry.resume(name, action: action) }
+        if let (action, _) = record.done, wasKilled {
+            announce(.agent(name, killed: false, by: action.by ?? "", reason: action.reason ?? ""))
+            resumed(name)
+        }
+        return record.response
     }
 
     /// `POST /api/v1/agents/{agent}/stop`: the agent deregisters (guarded like heartbeats).
     func stop(_ request: HTTPRequest, _ name: String) -> HTTPResponse {
         if let refusal = access.refuseIngest(request) { return refusal }
-        return act(request, name) { (action) throws(RegistryError) in try registry.stop(name, action: action) }
+        return act(request, name) { (action) throws(RegistryError) in try registry.stop(name, action: action) }.response
     }
 
     /// `DELETE /api/v1/agents/{agent}` (admin): forgets the agent, its series and its history.
     func delete(_ request: HTTPRequest, _ name: String) -> HTTPResponse {
         if let refusal = access.refuseAdmin(request) { return refusal }
+        if let refusal = StoragePreflight.refusal(persistence) { return refusal }
         do throws(RegistryError) {
             try registry.delete(name)
         } catch {
@@ -92,24 +115,28 @@ struct AgentsAPI: Sendable {
         }
     }
 
-    /// Reads `{"reason","by"}` from the body, applies the action, commits it, and replies with the agent.
+    /// Reads `{"reason","by"}` from the body, applies the action, commits it, and replies with the agent;
+    /// `done` holds the action and the agent when it was applied and committed.
     private func act(
         _ request: HTTPRequest, _ name: String, _ apply: (OperatorAction) throws(RegistryError) -> AgentRecord
-    ) -> HTTPResponse {
+    ) -> (response: HTTPResponse, done: (OperatorAction, AgentRecord)?) {
         let action: OperatorAction
         switch ActionBody.parse(request.body, at: clock.now()) {
         case .success(let parsed): action = parsed
-        case .failure(let failure): return APIResponse.error(failure.status, failure.message)
+        case .failure(let failure): return (APIResponse.error(failure.status, failure.message), nil)
         }
+        if let refusal = StoragePreflight.refusal(persistence) { return (refusal, nil) }
         let record: AgentRecord
         do throws(RegistryError) {
             record = try apply(action)
         } catch {
-            return unknown(name)
+            return (unknown(name), nil)
         }
-        if let failure = commit() { return failure }
+        if let failure = commit() { return (failure, nil) }
         let policy = registry.currentConfiguration.policy
-        return APIResponse.success { AgentJSON.write(record, at: action.at, policy: policy, into: &$0) }
+        return (
+            APIResponse.success { AgentJSON.write(record, at: action.at, policy: policy, into: &$0) }, (action, record)
+        )
     }
 
     /// Commits before the reply; nil when committed, else the 500 to send.
@@ -118,7 +145,7 @@ struct AgentsAPI: Sendable {
             try persistence.commit()
             return nil
         } catch {
-            return APIResponse.error(500, "the change is in effect but was not saved: \(error)")
+            return APIResponse.error(503, "the change is in effect here but was not saved: \(error)")
         }
     }
 

@@ -109,8 +109,8 @@ struct AlertmanagerAPI: Sendable {
         case .refused(let reason): badRequest(reason.description)
         case .storage(let failure):
             HTTPResponse(
-                status: 500, headers: [("Content-Type", "application/json")],
-                body: jsonString(failure.description))
+                status: 503, headers: [("Content-Type", "application/json")],
+                body: jsonString("not saved, nothing changed: \(failure.description)"))
         }
     }
 

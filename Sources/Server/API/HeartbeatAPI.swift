@@ -38,6 +38,44 @@ struct HeartbeatAPI: Sendable {
         }
     }
 
+    /// `POST /api/v1/agents/{agent}/start`: opens a run of the agent, as a beat `{"agent": …, "run": "start"}`
+    /// would. The body is optional; when sent, it is a heartbeat object (such as `{"max_runtime_seconds": 3600,
+    /// "schedule": {…}}`) whose `agent`, if present, must be the one in the path and whose `run`, if present, must
+    /// be `start`. 202 with the agent's state, as a heartbeat.
+    func start(_ request: HTTPRequest, _ agent: String) -> HTTPResponse {
+        if let refusal = refuseIngest(request) { return refusal }
+        var members: [(String, JSONValue)] = []
+        if !request.body.isEmpty {
+            do throws(JSONParseError) {
+                guard case .object(let object) = try JSONParser.parse(request.body) else {
+                    metrics.count(.invalid)
+                    let failure = Failure(status: 422, message: "body must be a JSON object")
+                    return refuse(failure, reason: .malformedBody, agent: nil)
+                }
+                members = object.members
+            } catch {
+                metrics.count(.invalid)
+                return refuse(Failure(status: 400, message: error.description), reason: .malformedBody, agent: nil)
+            }
+        }
+        for (key, expected) in [("agent", agent), ("run", RunSignal.Phase.start.rawValue)] {
+            guard let value = members.first(where: { $0.0 == key })?.1 else { continue }
+            guard case .string(let text) = value, text == expected else {
+                metrics.count(.invalid)
+                let failure = Failure(status: 422, message: "field \"\(key)\": must be \"\(expected)\" at this path")
+                return refuse(failure, reason: .malformedBody, agent: nil)
+            }
+        }
+        members.removeAll { $0.0 == "agent" || $0.0 == "run" }
+        members += [("agent", .string(agent)), ("run", .string(RunSignal.Phase.start.rawValue))]
+        switch ingest(.object(JSONObject(members)), path: "") {
+        case .success(let outcome):
+            return APIResponse.success(status: 202) { write(outcome, into: &$0) }
+        case .failure(let failure):
+            return APIResponse.error(failure.status, failure.message)
+        }
+    }
+
     /// Up to ``maxBatch`` heartbeats in a JSON array; 202 with one result per item, in order.
     func batch(_ request: HTTPRequest) -> HTTPResponse {
         if let refusal = refuseIngest(request) { return refusal }
@@ -85,6 +123,13 @@ struct HeartbeatAPI: Sendable {
             metrics.count(outcome.duplicate ? .duplicate : .accepted)
             return .success(outcome)
         } catch {
+            if case .dependencyCycle(let cycle) = error {
+                metrics.count(.invalid)
+                let field = path.isEmpty ? "depends_on" : "\(path).depends_on"
+                let failure = Failure(status: 422, message: "field \"\(field)\": \(cycle)")
+                record(failure, reason: RejectionReason(error), agent: beat.agent)
+                return .failure(failure)
+            }
             metrics.count(.limited)
             let failure = Failure(status: 429, message: error.description)
             record(failure, reason: RejectionReason(error), agent: beat.agent)

@@ -27,10 +27,12 @@ struct MetricsEndpoint: Sendable {
     /// The whole exposition in `format`.
     func render(format: ExpositionFormat) -> [UInt8] {
         let now = clock.now()
-        let policy = registry.currentConfiguration.policy
+        let configuration = registry.currentConfiguration
         let agents = registry.snapshot()
         var writer = ExpositionWriter(format: format, capacity: 4096 + agents.count * 3_000)
-        let counts = FleetExposition.write(agents, at: now, policy: policy, into: &writer)
+        let counts = FleetExposition.write(
+            agents, at: now, policy: configuration.policy, options: configuration.exposition,
+            histogramBounds: configuration.taskDurationBounds, into: &writer)
         writeAgentCounts(counts, into: &writer)
         selfMetrics.write(into: &writer)
         return writer.finish()

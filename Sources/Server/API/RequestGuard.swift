@@ -8,6 +8,8 @@ import HTTP
 ///    foreign `Origin` (including `null`) gets 403, against cross-site request forgery, with or without tokens;
 /// 3. a write with a body must declare it `Content-Type: application/json` (parameters such as `charset` may
 ///    follow): 415 otherwise, since browsers send `text/plain` and form bodies cross-site without asking first.
+///    The query API's `POST`s (``readOnlyPosts``), which change nothing, also take form-encoded bodies, as
+///    Prometheus' do (promtool and Grafana send them).
 ///
 /// A request without `Host` is an HTTP/1.0 one (the HTTP module answers 400 to HTTP/1.1 without it, as RFC 9112
 /// §3.2 says); browsers always send `Host`, so it cannot come from a rebound page and is let through.
@@ -31,7 +33,9 @@ struct RequestGuard: HTTPHandler {
             return APIResponse.error(
                 403, "cross-origin write refused: Origin \(origin.prefix(200)) is not this exporter")
         }
-        if !request.body.isEmpty, !Self.isJSON(request.headers["Content-Type"]) {
+        if !request.body.isEmpty, !Self.isJSON(request.headers["Content-Type"]),
+            !(request.hasFormBody && Self.readOnlyPosts.contains(request.path))
+        {
             let received = request.headers["Content-Type"].map { "\"\($0.prefix(200))\"" } ?? "no Content-Type"
             return APIResponse.error(
                 415, "request body must be sent as Content-Type: application/json, got \(received)")
@@ -40,6 +44,11 @@ struct RequestGuard: HTTPHandler {
     }
 
     static let writeMethods: Set<String> = ["POST", "PUT", "DELETE", "PATCH"]
+
+    /// The paths whose `POST` only reads (Prometheus' query API), so a form-encoded body is let through.
+    static let readOnlyPosts: Set<String> = [
+        "/api/v1/query", "/api/v1/query_range", "/api/v1/series", "/api/v1/labels",
+    ]
 
     /// Whether `origin` (`http://host:port`) names the host the request was sent to.
     static func isSameOrigin(_ origin: String, host: String?) -> Bool {

@@ -9,6 +9,13 @@ struct Routes: Sendable {
     let rules: RulesAPI
     let alertmanager: AlertmanagerAPI
     let rejections: RejectionsAPI
+    let acknowledgements: AcknowledgementsAPI
+    let alertHistory: AlertHistoryAPI
+    let activity: ActivityAPI
+    let query: QueryAPI
+    let series: SeriesAPI
+    /// `GET /api/v1/status/cluster` (Sources/Server/Cluster).
+    let cluster: ClusterAPI
     /// The HTML status page and its files (Sources/Server/Web).
     var statusPage = StatusPage()
 
@@ -29,13 +36,48 @@ struct Routes: Sendable {
         router.post("/api/v1/agents/{agent}/resume") { request, parameters in
             agents.resume(request, parameters["agent", default: ""])
         }
+        router.post("/api/v1/agents/{agent}/start") { request, parameters in
+            heartbeats.start(request, parameters["agent", default: ""])
+        }
         router.post("/api/v1/agents/{agent}/stop") { request, parameters in
             agents.stop(request, parameters["agent", default: ""])
         }
+        let maintenance = MaintenanceAPI(
+            registry: agents.registry, persistence: agents.persistence, access: agents.access, clock: agents.clock)
+        router.post("/api/v1/agents/{agent}/maintenance") { request, parameters in
+            maintenance.start(request, parameters["agent", default: ""])
+        }
+        router.delete("/api/v1/agents/{agent}/maintenance") { request, parameters in
+            maintenance.end(request, parameters["agent", default: ""])
+        }
+        router.post("/api/v1/maintenance") { request, _ in maintenance.startMatching(request) }
         router.get("/api/v1/rejections") { request, _ in rejections.list(request) }
         router.get("/metrics") { request, _ in metrics.handle(request) }
         router.get("/api/v1/rules") { request, _ in rules.rules(request) }
         router.get("/api/v1/alerts") { request, _ in rules.alerts(request) }
+        router.post("/api/v1/alerts/acknowledgements") { request, _ in acknowledgements.post(request) }
+        router.get("/api/v1/alerts/acknowledgements") { request, _ in acknowledgements.list(request) }
+        router.get("/api/v1/activity") { request, _ in activity.agents(request) }
+        router.get("/api/v1/activity/fleet") { request, _ in activity.fleet(request) }
+        router.get("/api/v1/agents/{agent}/activity") { request, parameters in
+            activity.agent(request, parameters["agent", default: ""])
+        }
+        router.get("/api/v1/alerts/history") { request, _ in alertHistory.episodes(request) }
+        router.get("/api/v1/notifications") { request, _ in alertHistory.notifications(request) }
+        router.delete("/api/v1/alerts/acknowledgements/{id}") { request, parameters in
+            acknowledgements.delete(request, parameters["id", default: ""])
+        }
+        // Prometheus' query API, GET and (form-encoded) POST alike.
+        for method in [HTTPMethod.GET, .POST] {
+            router.add(method, "/api/v1/query") { request, _ in query.instant(request) }
+            router.add(method, "/api/v1/query_range") { request, _ in query.range(request) }
+            router.add(method, "/api/v1/series") { request, _ in series.series(request) }
+            router.add(method, "/api/v1/labels") { request, _ in series.labels(request) }
+        }
+        router.get("/api/v1/label/{name}/values") { request, parameters in
+            series.values(request, parameters["name", default: ""])
+        }
+        router.get(ClusterAPI.path) { request, _ in cluster.status(request) }
         router.get("/api/v2/status") { request, _ in alertmanager.getStatus(request) }
         router.get("/api/v2/alerts") { request, _ in alertmanager.getAlerts(request) }
         router.get("/api/v2/alerts/groups") { request, _ in alertmanager.getAlertGroups(request) }

@@ -21,7 +21,7 @@ enum ConfigRendering {
     static func yaml(_ config: ExporterConfig) -> String {
         var sections: [(String, Node)] = [
             ("health", health(config.health)),
-            ("metrics", mapping([("task_duration_buckets", flowSequence(config.taskDurationBuckets.map(number)))])),
+            ("metrics", metrics(config)),
             ("global", global(config.global)),
             ("rule_files", sequence((config.ruleFiles ?? ["rules/*.yml"]).map(string))),
         ]
@@ -31,6 +31,26 @@ enum ConfigRendering {
                 sections.append(("inhibit_rules", inhibitRules(alerting.inhibitRules)))
             }
             sections.append(("receivers", sequence(alerting.receivers.map(receiver))))
+        }
+        if !config.health.schedules.isEmpty {
+            sections.append(("schedules", sequence(config.health.schedules.map(schedule))))
+        }
+        if !config.dependencies.isEmpty {
+            sections.append(
+                (
+                    "dependencies",
+                    sequence(
+                        config.dependencies.map { rule in
+                            mapping([
+                                ("matchers", sequence(rule.matchers.map { string($0.alertmanagerText) })),
+                                ("depends_on", sequence(rule.dependsOn.map(string))),
+                            ])
+                        })
+                ))
+        }
+        let fleet = config.expectedFleet
+        if !fleet.agents.isEmpty || !fleet.minimumByAgentType.isEmpty {
+            sections.append(("fleet", mapping([("expected", expected(fleet))])))
         }
         if !config.recoveryLadders.isEmpty {
             sections.append(("recovery", mapping([("ladders", sequence(config.recoveryLadders.map(ladder)))])))
@@ -44,11 +64,52 @@ enum ConfigRendering {
 
     private static func health(_ policy: HealthPolicy) -> Node {
         var entries = thresholds(policy.defaults) + [("stopped_retention", duration(policy.stoppedRetention))]
-        if !policy.byAgentType.isEmpty {
-            let types = policy.byAgentType.sorted { $0.key < $1.key }.map { ($0.key, mapping(thresholds($0.value))) }
+        if !policy.byAgentType.isEmpty || !policy.forgetAfterByType.isEmpty {
+            let types = Set(policy.byAgentType.keys).union(policy.forgetAfterByType.keys).sorted().map { type in
+                var entries = policy.byAgentType[type].map(thresholds) ?? []
+                if let forgetAfter = policy.forgetAfterByType[type] {
+                    entries.append(("forget_after", duration(forgetAfter)))
+                }
+                return (type, mapping(entries))
+            }
             entries.append(("by_agent_type", mapping(types)))
         }
+        if !policy.byAgent.isEmpty {
+            let agents = policy.byAgent.sorted { $0.key < $1.key }.map { ($0.key, mapping(thresholds($0.value))) }
+            entries.append(("by_agent", mapping(agents)))
+        }
+        if let grace = policy.batchGrace { entries.append(("batch_grace", duration(grace))) }
+        if let forgetAfter = policy.forgetAfter { entries.append(("forget_after", duration(forgetAfter))) }
         return mapping(entries)
+    }
+
+    private static func schedule(_ rule: ScheduleRule) -> Node {
+        mapping([("matchers", sequence(rule.matchers.map { string($0.alertmanagerText) }))] + schedule(rule.schedule))
+    }
+
+    private static func schedule(_ schedule: AgentSchedule) -> [(String, Node)] {
+        var entries: [(String, Node)] = [
+            ("cron", string(schedule.cron.expression.text)),
+            ("timezone", string(schedule.cron.timeZone.identifier)),
+            ("grace", duration(schedule.grace)),
+        ]
+        if let maxRuntime = schedule.maxRuntime { entries.append(("max_runtime", duration(maxRuntime))) }
+        return entries
+    }
+
+    /// `fleet.expected`: the agents with their type, labels and schedule, and the minimum counts by type.
+    private static func expected(_ fleet: ExpectedFleet) -> Node {
+        let agents = fleet.agents.map { agent in
+            var entries: [(String, Node)] = [("name", string(agent.name))]
+            if let agentType = agent.agentType { entries.append(("agent_type", string(agentType))) }
+            if !agent.labels.isEmpty {
+                entries.append(("labels", mapping(agent.labels.map { ($0.name, string($0.value)) })))
+            }
+            if let schedule = agent.schedule { entries.append(("schedule", mapping(self.schedule(schedule)))) }
+            return mapping(entries)
+        }
+        let minimums = fleet.minimumByAgentType.sorted { $0.key < $1.key }.map { ($0.key, number(Double($0.value))) }
+        return mapping([("agents", sequence(agents)), ("minimum_by_agent_type", mapping(minimums))])
     }
 
     private static func thresholds(_ thresholds: HealthThresholds) -> [(String, Node)] {
@@ -174,6 +235,17 @@ enum ConfigRendering {
 
     private static func sequence(_ items: [Node]) -> Node {
         .sequence(Node.Sequence(items))
+    }
+
+    private static func metrics(_ config: ExporterConfig) -> Node {
+        var entries: [(String, Node)] = [
+            ("task_duration_buckets", flowSequence(config.taskDurationBuckets.map(number))),
+            ("per_agent_histograms", plain(config.exposition.perAgentHistograms ? "true" : "false")),
+        ]
+        if !config.exposition.droppedLabels.isEmpty {
+            entries.append(("drop_labels", flowSequence(config.exposition.droppedLabels.sorted().map(string))))
+        }
+        return mapping(entries)
     }
 
     private static func flowSequence(_ items: [Node]) -> Node {

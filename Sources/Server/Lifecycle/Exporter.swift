@@ -5,6 +5,7 @@ import Foundation
 import HTTP
 import Logging
 import Model
+import Recovery
 import RuleManager
 import Rules
 import Storage
@@ -31,7 +32,10 @@ public final class Exporter: Sendable {
     private let logger: Logger
     let registry: AgentRegistry
     private let persistence: FleetPersistence
+    /// Agents' activity buckets and uptime, written behind by the maintenance thread.
+    let activity: FleetActivity
     private let maintenanceWork: MaintenanceLoop
+    let recovery: LadderRunner
     private let engine: RuleEngine
     let router: AlertRouter
     private let lifecycle: LifecycleAPI
@@ -43,6 +47,8 @@ public final class Exporter: Sendable {
     private let webConfig: WebConfigWatcher?
     private let threads: [PeriodicThread]
     private let reloader: Reloader
+    /// This node's place among exporters sharing a PostgreSQL (issue 20); a cluster of one on SQLite.
+    private let cluster: ExporterCluster
 
     /// Loads the configuration and the stored fleet from `parts.storage`, and prepares the listener (not yet
     /// started).
@@ -57,26 +63,57 @@ public final class Exporter: Sendable {
             adminToken: try Self.readToken(options.adminTokenFile, flag: "--web.admin-token-file"),
             ingestToken: try Self.readToken(options.ingestTokenFile, flag: "--web.ingest-token-file"))
         registry = AgentRegistry(configuration: Self.registryConfiguration(config, options))
-        registry.restore(try parts.storage.loadAgents())
+        let start = parts.clock.now()
+        let stored = try parts.storage.loadAgents()
+        registry.restore(stored, at: start)
+        registry.placeExpectedAgents(config.expectedFleet.agents, at: start)
+        try DependenciesSection.refuseCycles(config, fleet: registry)
+        let expectedAgents = ExpectedAgentsMetric(config.expectedFleet)
         persistence = FleetPersistence(registry: registry, store: parts.storage, clock: clock)
-        maintenanceWork = MaintenanceLoop(registry: registry, persistence: persistence, clock: clock, logger: logger)
+        persistence.historyRetention = config.activityRetention
+        activity = FleetActivity(
+            registry: registry, store: parts.storage, transitions: parts.storage, clock: clock,
+            retention: config.activityRetention)
+        try activity.restoreFleetPoints()
+        let history = try AlertHistory(
+            store: parts.storage, clock: clock, logger: logger, retention: config.historyRetention)
         let router = try AlertRouter(
             settings: Self.routerSettings(config, options), registry: registry, store: parts.storage, clock: clock,
             logger: logger, transport: parts.transport, retryDelay: parts.retryDelay,
-            silenceLimits: options.silenceLimits)
+            silenceLimits: options.silenceLimits, history: history)
         self.router = router
+        let recovery = LadderRunner(
+            registry: registry, holds: router, store: parts.storage,
+            executor: parts.recoverySteps
+                ?? LiveStepExecutor(transport: parts.transport, clock: clock, retryDelay: parts.retryDelay),
+            clock: clock, logger: logger, searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        recovery.configure(config.recoveryLadders)
+        try recovery.restore()
+        self.recovery = recovery
         let rejections = HeartbeatRejections()
         let engine = RuleEngine(
-            registry: registry, store: parts.storage, clock: clock, logger: logger, exporterSeries: [rejections],
-            historyStore: parts.storage
-        ) { router.receive($0, refreshed: $1) }
+            registry: registry, store: parts.storage, clock: clock, logger: logger,
+            exporterSeries: [rejections, expectedAgents],
+            historyStore: FleetFirstHistoryStorage(history: parts.storage, persistence: persistence),
+            notify: { router.receive($0, refreshed: $1) },
+            observe: { history.observe($0.map(RuleAlertObservation.init)) })
         self.engine = engine
+        maintenanceWork = MaintenanceLoop(
+            registry: registry, persistence: persistence, recovery: recovery, rules: engine, history: history,
+            activity: activity, clock: clock, logger: logger)
         try Self.installRules(config, options: options, into: engine)
+        let cluster = Self.cluster(
+            parts, options: options,
+            ClusterParts(registry: registry, persistence: persistence, engine: engine, router: router), logger: logger)
+        self.cluster = cluster
         let reloads = ReloadStatus(startTime: clock.now())
         let hosts = AllowedHosts(config: config, options: options)
         let inForce = ConfigInForce(config)
         let reloader = Reloader(
-            options: options, registry: registry, engine: engine, router: router, hosts: hosts, config: inForce,
+            options: options, registry: registry, engine: engine, router: router, recovery: recovery,
+            activity: activity, persistence: persistence,
+            hosts: hosts,
+            config: inForce, expectedAgents: expectedAgents,
             reloads: reloads, clock: clock, logger: logger)
         self.reloader = reloader
         lifecycle = LifecycleAPI(access: access, reload: { reloader.reload() })
@@ -88,20 +125,31 @@ public final class Exporter: Sendable {
         let selfMetrics = SelfMetrics(
             rules: engine, notifications: router.metrics, alerts: FiringAlertMetrics(router: router),
             version: Self.version, reloads: reloads, heartbeats: heartbeats, rejections: rejections,
-            registry: registry, storage: persistence.metrics, webConfigReloads: webConfig?.status)
+            registry: registry, storage: persistence.metrics, recovery: recovery.metrics,
+            expectedAgents: expectedAgents, webConfigReloads: webConfig?.status,
+            cluster: ClusterMetrics(source: cluster.status, clock: clock))
         let heartbeatAPI = HeartbeatAPI(
             registry: registry, decoder: HeartbeatDecoder(), access: access, metrics: heartbeats,
             rejections: rejections, clock: clock)
         let routes = Routes(
             heartbeats: heartbeatAPI,
-            agents: AgentsAPI(registry: registry, persistence: persistence, access: access, clock: clock),
+            agents: AgentsAPI(
+                registry: registry, persistence: persistence, recovery: recovery, access: access, clock: clock,
+                announce: { [router] in router.announce($0) },
+                resumed: { [router] in router.renotifyResumed(agent: $0) }),
             metrics: MetricsEndpoint(registry: registry, selfMetrics: selfMetrics, clock: clock),
             lifecycle: lifecycle,
             rules: RulesAPI(engine: engine),
             alertmanager: AlertmanagerAPI(
                 router: router, access: access, status: Self.statusReporter(inForce, clock), clock: clock,
                 logger: logger),
-            rejections: RejectionsAPI(rejections: rejections, clock: clock)
+            rejections: RejectionsAPI(rejections: rejections, clock: clock),
+            acknowledgements: AcknowledgementsAPI(router: router, access: access, logger: logger),
+            alertHistory: AlertHistoryAPI(history: history, clock: clock),
+            activity: ActivityAPI(registry: registry, activity: activity, clock: clock),
+            query: QueryAPI(engine: engine, clock: clock),
+            series: SeriesAPI(engine: engine, clock: clock),
+            cluster: ClusterAPI(source: cluster.status, clock: clock)
         ).router()
         self.routes = RequestGuard(hosts: hosts, next: routes)
         webGuard = WebGuard(inner: self.routes) { request in
@@ -121,9 +169,10 @@ public final class Exporter: Sendable {
                 PeriodicThread(name: "maintenance", intervalSeconds: options.maintenanceIntervalSeconds) {
                     maintenanceWork.tick()
                 },
-                PeriodicThread(name: "rules", intervalSeconds: 0.1) { engine.tick() },
-                PeriodicThread(name: "notifications", intervalSeconds: 0.1) { router.tick() },
-            ]
+                // Only the cluster's leader evaluates and notifies; a single node always leads.
+                PeriodicThread(name: "rules", intervalSeconds: 0.1) { if cluster.leads { engine.tick() } },
+                PeriodicThread(name: "notifications", intervalSeconds: 0.1) { if cluster.leads { router.tick() } },
+            ] + cluster.threads
         logger.info(
             "fleet restored",
             metadata: [
@@ -154,11 +203,21 @@ public final class Exporter: Sendable {
         return configuration
     }
 
-    /// The reads whose answer grows with the fleet (a `/metrics` of 20,000 agents is 40 MB): handled apart from
-    /// the HTTP worker threads, so that the heartbeats sharing a worker thread with a scrape are not held up.
+    /// The reads whose answer grows with the fleet (a `/metrics` of 20,000 agents is 40 MB), and PromQL queries
+    /// (which may run for up to their timeout): handled apart from the HTTP worker threads, so that the heartbeats
+    /// sharing a worker thread with a scrape or a query are not held up.
     public static func isLongRead(_ request: HTTPRequest) -> Bool {
-        (request.method == "GET" || request.method == "HEAD")
-            && (request.path == "/metrics" || request.path == "/api/v1/agents")
+        switch request.method {
+        case "GET", "HEAD":
+            request.path == "/metrics" || request.path == "/api/v1/agents" || isQuery(request.path)
+                || request.path.hasPrefix("/api/v1/label/")
+        case "POST": isQuery(request.path)
+        default: false
+        }
+    }
+
+    private static func isQuery(_ path: String) -> Bool {
+        RequestGuard.readOnlyPosts.contains(path)
     }
 
     /// Loads the rule files `config` names and puts them in force.
@@ -169,7 +228,8 @@ public final class Exporter: Sendable {
         let groups = try RuleFileLoader.load(config.ruleFileGlobs, defaultInterval: config.global.evaluationInterval)
         let urls = ExternalURLs(config: config, options: options)
         let settings = RuleEvaluationSettings(
-            externalLabels: config.global.externalLabels, externalURL: urls.templateURL)
+            externalLabels: config.global.externalLabels, externalURL: urls.templateURL,
+            defaultSubqueryStep: config.global.evaluationInterval)
         engine.install(
             groups, settings: settings, generatorLink: urls.generatorLink,
             checkpointInterval: config.global.ruleHistoryCheckpointInterval)
@@ -178,7 +238,7 @@ public final class Exporter: Sendable {
     public static func routerSettings(_ config: ExporterConfig, _ options: ExporterOptions) -> AlertRouter.Settings {
         AlertRouter.Settings(
             config: config.alerting, externalURL: ExternalURLs(config: config, options: options).exporter,
-            externalLabels: config.global.externalLabels)
+            externalLabels: config.global.externalLabels, notices: config.notices)
     }
 
     /// What `GET /api/v2/status` reports: the configuration in force (secrets shown as `<secret>`) and the start
@@ -198,7 +258,8 @@ public final class Exporter: Sendable {
         -> AgentRegistry.Configuration
     {
         AgentRegistry.Configuration(
-            maxAgents: options.maxAgents, policy: config.health, taskDurationBounds: config.taskDurationBuckets)
+            maxAgents: options.maxAgents, policy: config.health, taskDurationBounds: config.taskDurationBuckets,
+            exposition: config.exposition, dependencyRules: config.dependencies)
     }
 
     private static func readToken(_ path: String?, flag: String) throws(OptionsError) -> String? {
@@ -218,6 +279,7 @@ public final class Exporter: Sendable {
     /// returns.
     public func start() throws {
         try server.start()
+        cluster.identity.listening(on: port)
         for thread in threads { thread.start() }
         lifecycle.ready.store(true, ordering: .releasing)
         if let webConfig {
@@ -238,15 +300,20 @@ public final class Exporter: Sendable {
         lifecycle.ready.store(false, ordering: .releasing)
         server.shutdown(gracePeriodSeconds: options.shutdownGrace.seconds)
         for thread in threads { thread.stop() }
+        cluster.coordinator?.resign()
         if let saved = engine.saveHistory() {
             logger.info(
                 "rule history saved",
                 metadata: ["bytes": "\(saved.bytes)", "milliseconds": "\(Int(saved.seconds * 1000))"])
         }
         router.saveRemainingLog()
+        router.history?.flush()
         do {
             try persistence.commit()
             logger.info("stopped; fleet saved", metadata: ["agents": "\(registry.count)"])
+            for failure in activity.flush(includeOpen: true) {
+                logger.error("final save of agent activity failed", metadata: ["error": "\(failure)"])
+            }
         } catch {
             logger.error("final save failed", metadata: ["error": "\(error)"])
         }
@@ -293,6 +360,11 @@ public final class Exporter: Sendable {
         router.tick()
     }
 
+    /// Returns when every recovery step started has finished and its result is recorded.
+    public func recoveryStepsSettled() async {
+        await recovery.stepsSettled()
+    }
+
     /// Returns when every notification handed to delivery has finished; ``routeAlerts()`` then applies the
     /// outcomes.
     public func deliveriesSettled() async {
@@ -307,8 +379,12 @@ struct Reloader: Sendable {
     let registry: AgentRegistry
     let engine: RuleEngine
     let router: AlertRouter
+    let recovery: LadderRunner
+    let activity: FleetActivity
+    let persistence: FleetPersistence
     let hosts: AllowedHosts
     let config: ConfigInForce
+    let expectedAgents: ExpectedAgentsMetric
     let reloads: ReloadStatus
     let clock: any WallClock
     let logger: Logger
@@ -316,9 +392,16 @@ struct Reloader: Sendable {
     func reload() -> String? {
         do {
             let config = try ExporterConfig.load(path: options.configFile, mustExist: options.configFileRequired)
+            try DependenciesSection.refuseCycles(config, fleet: registry)
             try Exporter.installRules(config, options: options, into: engine)
             router.reconfigure(Exporter.routerSettings(config, options))
+            router.history?.retention = config.historyRetention
+            activity.retention = config.activityRetention
+            persistence.historyRetention = config.activityRetention
             registry.reconfigure(Exporter.registryConfiguration(config, options))
+            registry.placeExpectedAgents(config.expectedFleet.agents, at: clock.now())
+            expectedAgents.update(config.expectedFleet)
+            recovery.configure(config.recoveryLadders)
             hosts.update(config: config, options: options)
             self.config.replace(with: config)
             reloads.record(succeeded: true, at: clock.now())

@@ -1,22 +1,47 @@
+import AlertPipeline
 import Fleet
 import Logging
 import Model
+import Recovery
+import RuleManager
 
-/// The maintenance work: notice age-based health changes and write fleet changes to SQLite, every
-/// `intervalSeconds` (heartbeat state is thus committed well within a second).
+/// The maintenance work: notice age-based health changes, move recovery ladders on, and write fleet changes to
+/// SQLite, every `intervalSeconds` (heartbeat state is thus committed well within a second); the alert history's
+/// changes are written here too, off the rule and notification threads, and so are the agents' activity buckets
+/// (``FleetActivity/flush(includeOpen:)``), off the heartbeat path. A change of state brings forward the rule
+/// groups that read the state, so an alert about it does not wait for their next tick.
 struct MaintenanceLoop: Sendable {
     let registry: AgentRegistry
     let persistence: FleetPersistence
+    let recovery: LadderRunner
+    let rules: RuleEngine
+    let history: AlertHistory
+    let activity: FleetActivity
     let clock: any WallClock
     let logger: Logger
 
-    /// One round: sweep, then commit. Called by a ``PeriodicThread``, or by tests with a manual clock.
+    /// One round: sweep, ladders, then commit. Called by a ``PeriodicThread``, or by tests with a manual clock.
     func tick() {
-        registry.sweep(at: clock.now())
+        let transitions = registry.sweep(at: clock.now())
+        _ = registry.dependencyMap()  // worked out here, not under the alert router's lock
+        recovery.tick(transitions: transitions)  // first: a ladder holds the agent's alerts before they fire
+        if !transitions.isEmpty { rules.evaluateGroupsReadingStateEarly() }
+        for agent in registry.drainForgotten() {
+            logger.info(
+                "forgotten",
+                metadata: [
+                    "agent": "\(agent.name)", "reason": "\(agent.reason.rawValue)", "at": "\(agent.at.goRFC3339)",
+                ])
+        }
+        rules.endAlerts(ofAgents: registry.drainRemoved())
         do {
             try persistence.commit()
         } catch {
             logger.error("writing fleet changes failed; will retry", metadata: ["error": "\(error)"])
+        }
+        history.flush()
+        for failure in activity.flush() {
+            logger.error("writing agent activity failed; will retry", metadata: ["error": "\(failure)"])
         }
     }
 }

@@ -1,4 +1,5 @@
 import Exposition
+import Model
 import Foundation
 
 #if canImport(Glibc)
@@ -94,10 +95,8 @@ public struct ProcessMetrics: Sendable {
         defer { closedir(directory) }
         var count = 0
         while let entry = readdir(directory) {
-            let isDotEntry = withUnsafeBytes(of: entry.pointee.d_name) { name in
-                name[0] == UInt8(ascii: ".") && (name[1] == 0 || (name[1] == UInt8(ascii: ".") && name[2] == 0))
-            }
-            if !isDotEntry { count += 1 }
+            let name = directoryEntryName(entry)
+            if name != "." && name != ".." { count += 1 }
         }
         return Double(count)
     }

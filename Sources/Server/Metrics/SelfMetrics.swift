@@ -11,16 +11,18 @@ struct SelfMetrics: Sendable {
     init(
         rules: any MetricsSource, notifications: any MetricsSource, alerts: any MetricsSource, version: String,
         reloads: ReloadStatus, heartbeats: HeartbeatCounters, rejections: HeartbeatRejections,
-        registry: AgentRegistry, storage: StorageFlushMetrics, webConfigReloads: ReloadStatus? = nil
+        registry: AgentRegistry, storage: StorageFlushMetrics, recovery: any MetricsSource,
+        expectedAgents: ExpectedAgentsMetric = ExpectedAgentsMetric(ExpectedFleet()),
+        webConfigReloads: ReloadStatus? = nil, cluster: (any MetricsSource)? = nil
     ) {
         sources =
             [
                 rules, notifications, alerts, BuildInfo(version: version), reloads,
             ] + (webConfigReloads.map { [$0] } ?? []) + [
                 heartbeats, rejections,
-                TransitionCounts(registry: registry),
-                storage, ProcessMetricsSource(),
-            ]
+                TransitionCounts(registry: registry), ForgottenCounts(registry: registry), expectedAgents,
+                recovery, storage,
+            ] + (cluster.map { [$0] } ?? []) + [ProcessMetricsSource()]
     }
 
     func write(into writer: inout ExpositionWriter) {
@@ -65,6 +67,24 @@ struct TransitionCounts: MetricsSource {
             writer.sample(
                 "heartbeat_exporter_state_transitions_total", .empty, extraLabel: "to",
                 extraValue: state.rawValue, value: Double(counts[state] ?? 0))
+        }
+    }
+}
+
+/// `heartbeat_exporter_agents_forgotten_total{reason}`: agents the registry forgot on its own (stopped past
+/// `stopped_retention` or ephemeral, unreachable past `forget_after`).
+struct ForgottenCounts: MetricsSource {
+    let registry: AgentRegistry
+
+    func write(into writer: inout ExpositionWriter) {
+        let counts = registry.forgottenByReason
+        writer.family(
+            "heartbeat_exporter_agents_forgotten_total", type: .counter,
+            help: "Agents forgotten (removed from the registry, /metrics and storage), by reason.")
+        for reason in ForgetReason.allCases {
+            writer.sample(
+                "heartbeat_exporter_agents_forgotten_total", .empty, extraLabel: "reason",
+                extraValue: reason.rawValue, value: Double(counts[reason] ?? 0))
         }
     }
 }

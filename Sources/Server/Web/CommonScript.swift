@@ -8,7 +8,7 @@ enum CommonScript {
         const HX = (() => {
           const root = document.body.dataset.root || './';
           const tokenKey = 'heartbeat-exporter.admin-token';
-          const states = ['healthy', 'degraded', 'unreachable', 'recovering', 'killed', 'stopped'];
+          const states = ['healthy', 'degraded', 'unreachable', 'missing', 'recovering', 'maintenance', 'killed', 'stopped'];
           const refreshMilliseconds = 5000;
 
           /** A failed API call: the HTTP status (0 when the exporter was not reached) and what the server said. */
@@ -61,6 +61,15 @@ enum CommonScript {
           /** The state as a badge shows it: `recovering: restart` names the ladder's step. */
           function stateText(agent) {
             return agent.state === 'recovering' && agent.recovery ? 'recovering: ' + agent.recovery.step : agent.state;
+          }
+
+          /**
+           * The operator action the agent's button offers: `resume` when killed, `kill` otherwise, and none for an
+           * agent that is missing (expected and never seen: it has no process to kill).
+           */
+          function operatorAction(agent) {
+            if (agent.state === 'killed') return 'resume';
+            return agent.state === 'missing' ? null : 'kill';
           }
 
           /** `12 s ago`, `3 min ago`, `2 h ago`, `4 d ago`. */
@@ -196,20 +205,28 @@ enum CommonScript {
             });
           }
 
-          /** The alert's state, and why Alertmanager's API says it is suppressed when it is. */
+          /** The alert's state, why Alertmanager's API says it is suppressed when it is, and who acknowledged it. */
           function alertStatusText(alert, status) {
-            if (!status || status.state !== 'suppressed') return alert.state;
+            const ack = status && status.acknowledgedBy;
+            const acknowledged = ack ? ', acknowledged by ' + ack.createdBy + ' ' + when(ack.createdAt) +
+              (ack.comment ? ': ' + ack.comment : '') : '';
+            if (!status || status.state !== 'suppressed') return alert.state + acknowledged;
             const reasons = [];
             const silencedBy = status.silencedBy || [];
             const named = (prefix) => silencedBy.filter((id) => id.startsWith(prefix)).map((id) => id.slice(prefix.length));
             const killed = named('killed:');
             const recovering = named('recovery:');
-            const silences = silencedBy.filter((id) => !id.startsWith('killed:') && !id.startsWith('recovery:'));
+            const maintained = named('maintenance:');
+            const roots = named('dependency:');
+            const silences = silencedBy.filter((id) => !id.startsWith('killed:') && !id.startsWith('recovery:') &&
+              !id.startsWith('maintenance:') && !id.startsWith('dependency:'));
             if (killed.length) reasons.push('agent ' + killed.join(', ') + ' killed');
+            if (maintained.length) reasons.push('agent ' + maintained.join(', ') + ' in maintenance');
+            if (roots.length) reasons.push('its dependency ' + roots.join(', ') + ' is down');
             if (recovering.length) reasons.push('held while ' + recovering.join(', ') + ' recovers');
             if (silences.length) reasons.push('silenced by ' + silences.join(', '));
             if ((status.inhibitedBy || []).length) reasons.push('inhibited');
-            return alert.state + ', suppressed' + (reasons.length ? ' (' + reasons.join('; ') + ')' : '');
+            return alert.state + ', suppressed' + (reasons.length ? ' (' + reasons.join('; ') + ')' : '') + acknowledged;
           }
 
           /** Fills the alerts table with `entries` from ``loadAlerts``, firing first. */
@@ -267,7 +284,7 @@ enum CommonScript {
 
           return {
             root, states, APIError, getJSON, getData, getOptional, el, stateClass, stateText, ago, when, usd, percent, notify,
-            setupToken, act, loadAlerts, renderAlerts, agentLink, every,
+            operatorAction, setupToken, act, loadAlerts, renderAlerts, agentLink, every,
           };
         })();
         """#

@@ -1,6 +1,8 @@
 /// `fleet.js`: the fleet page — summary per state, the agent table with its state filter and name search,
 /// kill and resume, rejected heartbeats (when there are some), firing alerts and active silences. Rows are updated in place, keyed by agent name; at most
-/// 500 are in the table at once.
+/// 500 are in the table at once. Columns sort on a click (problems first by default, names in natural order); each
+/// row shows its last 24 hours (state strip, uptime, tasks per 5 minutes), fetched with `GET /api/v1/activity` for
+/// the rows on screen only, in one request per round.
 enum FleetScript {
     static let text = #"""
         'use strict';
@@ -26,8 +28,147 @@ enum FleetScript {
             const query = new URLSearchParams();
             if (stateFilter.value) query.set('state', stateFilter.value);
             if (search.value.trim()) query.set('q', search.value.trim());
+            if (sort.key !== 'problems' || sort.direction !== 1) {
+              query.set('sort', sort.key + (sort.direction < 0 ? ':desc' : ''));
+            }
             const suffix = query.toString();
             history.replaceState(null, '', suffix ? '?' + suffix : location.pathname);
+          }
+
+          /** How much a state needs a look: problems first. */
+          const severity = {unreachable: 0, missing: 1, degraded: 2, recovering: 3, killed: 4, maintenance: 5,
+            stopped: 6, healthy: 7};
+          /** The sort: a column key and a direction (1 or -1); `problems` puts the worst states first. */
+          let sort = {key: 'problems', direction: 1};
+          const sortKeys = {
+            problems: (row) => [severity[row.agent.state] ?? 9],
+            name: (row) => [row.agent.agent],
+            type: (row) => [row.agent.agent_type || ''],
+            state: (row) => [row.agent.state],
+            uptime: (row) => [activityOf(row.agent.agent)?.uptime_ratio ?? -1],
+            seen: (row) => [row.agent.last_heartbeat_age_seconds ?? Infinity],
+            cost: (row) => [row.agent.metrics.cost_usd_total ?? 0],
+            rate: (row) => [row.agent.metrics.cost_usd_per_hour ?? 0],
+          };
+
+          function compareKeys(a, b) {
+            for (let index = 0; index < a.length; index++) {
+              const x = a[index];
+              const y = b[index];
+              if (x === y) continue;
+              if (typeof x === 'string') return HXCharts.naturalCompare(x, y);
+              return x < y ? -1 : 1;
+            }
+            return 0;
+          }
+
+          /** Orders `order` by the chosen column, then by name in natural order. */
+          function sortOrder() {
+            const key = sortKeys[sort.key] || sortKeys.problems;
+            const keyed = order.map((name) => ({name, key: rows.get(name) ? key(rows.get(name)) : []}));
+            keyed.sort((a, b) => sort.direction * compareKeys(a.key, b.key) || HXCharts.naturalCompare(a.name, b.name));
+            order = keyed.map((entry) => entry.name);
+            for (const header of document.querySelectorAll('th[data-sort]')) {
+              const active = header.dataset.sort === sort.key;
+              header.setAttribute('aria-sort', active ? (sort.direction > 0 ? 'ascending' : 'descending') : 'none');
+            }
+          }
+
+          function setupSorting() {
+            const query = new URLSearchParams(location.search);
+            const [key, direction] = (query.get('sort') || '').split(':');
+            if (sortKeys[key]) sort = {key, direction: direction === 'desc' ? -1 : 1};
+            for (const header of document.querySelectorAll('th[data-sort]')) {
+              const button = el('button', {className: 'sort', attrs: {type: 'button'}}, [...header.childNodes]);
+              header.replaceChildren(button);
+              button.addEventListener('click', () => {
+                const key = header.dataset.sort;
+                sort = sort.key === key ? {key, direction: -sort.direction} : {key, direction: 1};
+                sortOrder();
+                writeFilterToURL();
+                applyFilter();
+              });
+            }
+            sortOrder();
+          }
+
+          /** Activity of the last 24 hours by agent: `{data, at}` (performance.now() when fetched). */
+          const activity = new Map();
+          let activityWindow = null;
+          const activityMaxAge = 60000;
+          /** Rows on screen (or near it), by agent name. */
+          const onScreen = new Set();
+          const visibility = new IntersectionObserver((entries) => {
+            for (const entry of entries) {
+              const name = entry.target.dataset.agent;
+              if (entry.isIntersecting) onScreen.add(name); else onScreen.delete(name);
+            }
+            scheduleActivity();
+          }, {rootMargin: '300px 0px'});
+
+          function activityOf(name) {
+            return activity.get(name)?.data;
+          }
+
+          let activityTimer = null;
+          function scheduleActivity() {
+            if (activityTimer) return;
+            activityTimer = setTimeout(() => {
+              activityTimer = null;
+              loadActivity().catch((error) => HX.notify('Activity could not be loaded: ' + error.message, 'error'));
+            }, 150);
+          }
+
+          /** Fetches, in one request, the activity of the rows on screen whose copy is missing or older than a minute. */
+          async function loadActivity() {
+            const now = performance.now();
+            const shown = new Set(shownRows.map((row) => row.agent.agent));
+            const wanted = [...onScreen].filter((name) => shown.has(name) &&
+              (!activity.has(name) || now - activity.get(name).at > activityMaxAge)).slice(0, 200);
+            if (!wanted.length) return;
+            const query = new URLSearchParams({range: '24h'});
+            for (const name of wanted) query.append('agent', name);
+            const data = await HX.getData('api/v1/activity?' + query.toString());
+            activityWindow = {from: Date.parse(data.from), until: Date.parse(data.until),
+              firstBucket: Date.parse(data.first_bucket), bucketMs: data.bucket_seconds * 1000};
+            for (const name of wanted) {
+              activity.set(name, {data: data.agents[name] || null, at: now});
+              const row = rows.get(name);
+              if (row) renderActivity(row);
+            }
+            if (sort.key === 'uptime') {
+              sortOrder();
+              applyFilter();
+            }
+          }
+
+          function renderActivity(row) {
+            const data = activityOf(row.agent.agent);
+            if (!data || !activityWindow) return;
+            const {cells} = row;
+            cells.strip.replaceChildren(HXCharts.strip(data.segments, activityWindow.from, activityWindow.until,
+              {label: 'State over the last 24 hours'}));
+            const ratio = data.uptime_ratio;
+            cells.uptime.textContent = Number.isFinite(ratio) ? (ratio * 100).toFixed(ratio === 1 ? 0 : 2) + ' %' : '—';
+            cells.tasks.replaceChildren(HXCharts.sparkline(data.tasks_succeeded, data.tasks_failed,
+              activityWindow.firstBucket, activityWindow.bucketMs));
+          }
+
+          /** The fleet's charts: agents per state at each 5-minute boundary and the cost per hour, last 24 hours. */
+          async function refreshFleetCharts() {
+            const data = await HX.getData('api/v1/activity/fleet');
+            const bucketMs = data.bucket_seconds * 1000;
+            const to = Date.now();
+            const points = data.points.map((point) => ({t: Date.parse(point.start), states: point.states,
+              cost: point.cost_usd}));
+            // From the first point (at most a day back): nothing is drawn before the data starts.
+            const from = points.length ? Math.max(to - 24 * 3600 * 1000, Math.min(...points.map((p) => p.t))) :
+              to - bucketMs;
+            document.getElementById('fleet-states').replaceChildren(HXCharts.stateBars(
+              points.filter((point) => point.states), from, to, HX.states, {bucketMs}));
+            document.getElementById('fleet-cost').replaceChildren(HXCharts.lineChart(
+              points.map((point) => ({t: point.t, v: point.cost * 3600000 / bucketMs, span: bucketMs})), from, to,
+              {label: 'Fleet cost per hour', format: (v) => '$' + v.toFixed(v < 1 ? 3 : 2)}));
           }
 
           function matches(agent) {
@@ -43,6 +184,9 @@ enum FleetScript {
               name: el('td', {className: 'agent', title: name}, [HX.agentLink(name)]),
               type: el('td', {className: 'type'}),
               state: el('td', {className: 'state-cell'}, [el('span')]),
+              strip: el('td', {className: 'strip-cell'}),
+              uptime: el('td', {className: 'number uptime'}),
+              tasks: el('td', {className: 'spark-cell'}),
               seen: el('td', {className: 'seen'}),
               task: el('td', {className: 'task'}),
               progress: el('td', {className: 'progress'}),
@@ -50,14 +194,18 @@ enum FleetScript {
               costRate: el('td', {className: 'number cost-rate'}),
               action: el('td', {}, [button]),
             };
+            // A missing agent (expected, never seen) has nothing to kill: a dash instead of the button.
+            const noAction = el('span', {className: 'no-action', text: '—'});
+            cells.action.append(noAction);
             const tr = el('tr', {attrs: {'data-agent': name}}, Object.values(cells));
-            const row = {tr, cells, button, agent: null};
+            const row = {tr, cells, button, noAction, agent: null};
             rows.set(name, row);
+            visibility.observe(tr);
             return row;
           }
 
           function updateRow(row, agent) {
-            const {cells, button} = row;
+            const {cells, button, noAction} = row;
             row.agent = agent;
             row.tr.setAttribute('data-state', agent.state);
             cells.type.textContent = agent.agent_type || '';
@@ -73,7 +221,10 @@ enum FleetScript {
               [el('progress', {attrs: {max: '1', value: String(ratio)}}), ' ' + HX.percent(ratio)] : []));
             cells.cost.textContent = HX.usd(agent.metrics.cost_usd_total);
             cells.costRate.textContent = HX.usd(agent.metrics.cost_usd_per_hour);
-            const action = agent.state === 'killed' ? 'resume' : 'kill';
+            const action = HX.operatorAction(agent);
+            button.hidden = !action;
+            noAction.hidden = !!action;
+            if (!action) return;
             button.dataset.action = action;
             button.textContent = action === 'kill' ? 'Kill' : 'Resume';
             button.className = 'action action-' + action;
@@ -111,7 +262,8 @@ enum FleetScript {
             const firstStale = () => (previous ? previous.nextSibling : tbody.firstChild);
             for (let stale = firstStale(); stale; stale = firstStale()) stale.remove();
             const more = matching.length <= maxRows ? '' :
-              ' (the first ' + maxRows + ' by name of ' + matching.length + ' that match: narrow with the filter or search)';
+              ' (the first ' + maxRows + ' in this order of ' + matching.length + ' that match: narrow with the filter or search)';
+            scheduleActivity();
             document.getElementById('shown-count').textContent = shownRows.length + ' of ' + rows.size + ' agents shown' + more;
             const empty = document.getElementById('fleet-empty');
             empty.hidden = shownRows.length > 0;
@@ -136,7 +288,7 @@ enum FleetScript {
 
           function renderFleet(data) {
             receivedAt = performance.now();
-            order = (data.agents || []).map((agent) => agent.agent).sort((a, b) => a.localeCompare(b));
+            order = (data.agents || []).map((agent) => agent.agent);
             const seen = new Set(order);
             for (const agent of data.agents || []) updateRow(rows.get(agent.agent) || createRow(agent.agent), agent);
             for (const [name, row] of rows) {
@@ -146,6 +298,7 @@ enum FleetScript {
               }
             }
             renderSummary(data.summary || {});
+            sortOrder();
             applyFilter();
           }
 
@@ -219,17 +372,23 @@ enum FleetScript {
             const [fleet, alerts, rejections] = await Promise.all(
               [HX.getData('api/v1/agents'), HX.loadAlerts(), HX.getData('api/v1/rejections')]);
             renderFleet(fleet);
+            for (const row of shownRows) renderActivity(row);
             renderRejections(rejections);
             HX.renderAlerts(alerts);
             await refreshSilences();
           }
 
           readFilterFromURL();
+          setupSorting();
           stateFilter.addEventListener('change', filterChanged);
           search.addEventListener('input', filterChanged);
           HX.setupToken();
           setInterval(tick, 1000);
           HX.every(refresh);
+          const fleetCharts = () => refreshFleetCharts().catch(
+            (error) => HX.notify('Fleet charts could not be loaded: ' + error.message, 'error'));
+          fleetCharts();
+          setInterval(fleetCharts, 60000);
         })();
         """#
 }

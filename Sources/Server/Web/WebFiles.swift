@@ -4,8 +4,15 @@ enum WebFiles {
     static let all: [WebAsset] = [
         WebAsset(name: "style.css", contentType: "text/css; charset=utf-8", text: StyleSheet.text),
         WebAsset(name: "common.js", contentType: "text/javascript; charset=utf-8", text: CommonScript.text),
-        WebAsset(name: "fleet.js", contentType: "text/javascript; charset=utf-8", text: FleetScript.text),
-        WebAsset(name: "agent.js", contentType: "text/javascript; charset=utf-8", text: AgentScript.text),
+        WebAsset(
+            name: "charts.js", contentType: "text/javascript; charset=utf-8",
+            text: ChartScript.text + LineChartScript.text),
+        WebAsset(
+            name: "fleet.js", contentType: "text/javascript; charset=utf-8",
+            text: FleetScript.text + RecentAlertsScript.text),
+        WebAsset(
+            name: "agent.js", contentType: "text/javascript; charset=utf-8",
+            text: AgentScript.text + AgentActivityScript.text),
         WebAsset(name: "icon.svg", contentType: "image/svg+xml", text: icon),
     ]
 

@@ -6,6 +6,9 @@ Run by Tests/IntegrationTests/StatusPageTests.swift against a running exporter w
     status_page_test.py --url http://127.0.0.1:PORT --kill AGENT --search TEXT --xss-agent AGENT
     status_page_test.py --url http://127.0.0.1:PORT --kill AGENT --token TOKEN   (exporter with an admin token)
 
+With --maintenance-agent AGENT it checks that agent's maintenance state on both pages, and with --screenshots DIR
+it saves the fleet page and that agent's page there for a person to look at.
+
 Needs Debian's chromium, chromium-driver and python3-selenium (scripts/install-deps --tests).
 Prints one line per check and exits 1 when any check fails.
 """
@@ -24,7 +27,7 @@ from selenium.webdriver.support.ui import Select
 from browser_support import (CheckFailed, agent_state, api, click_action, fleet, row_state, start_browser,
                              table_rows, visible_agents, wait_until)
 
-STATES = ["healthy", "degraded", "unreachable", "recovering", "killed", "stopped"]
+STATES = ["healthy", "degraded", "unreachable", "missing", "recovering", "maintenance", "killed", "stopped"]
 
 
 # Checks.
@@ -173,6 +176,146 @@ def check_agent_page(driver, base, agent):
     wait_until("the unknown-agent message", lambda: "Unknown agent" in driver.find_element(By.ID, "messages").text)
 
 
+def check_dependencies(driver, base, agent, screenshots):
+    """The agent's page links what it depends on (from its beats); that agent's page links it back as a dependent."""
+    _, body = api(base, "GET", "/api/v1/agents/" + urllib.parse.quote(agent, safe=""))
+    depends_on = body["data"]["dependencies"]["depends_on"]
+    if not depends_on:
+        raise CheckFailed(f"the API shows no dependency of {agent}")
+    driver.get(base + "/agents/" + urllib.parse.quote(agent, safe=""))
+    dependency = depends_on[0]
+    link = wait_until("the link to the dependency", lambda: next(
+        (a for a in driver.find_elements(By.CSS_SELECTOR, "#agent-details dd.dependencies a") if a.text == dependency),
+        None))
+    terms = [term.text for term in driver.find_elements(By.CSS_SELECTOR, "#agent-details dt")]
+    if "Depends on" not in terms:
+        raise CheckFailed(f"no 'Depends on' among the details: {terms}")
+    if screenshots:
+        driver.save_screenshot(os.path.join(screenshots, "agent-with-dependency.png"))
+    link.click()
+    wait_until("the dependency's page", lambda: driver.find_element(By.ID, "agent-name").text == dependency)
+    back = wait_until("the link back to the dependent", lambda: next(
+        (a for a in driver.find_elements(By.CSS_SELECTOR, "#agent-details dd.dependencies a") if a.text == agent),
+        None))
+    if not back.get_attribute("href").endswith("/agents/" + urllib.parse.quote(agent, safe="")):
+        raise CheckFailed(f"the dependent's link goes to {back.get_attribute('href')}")
+    if screenshots:
+        driver.save_screenshot(os.path.join(screenshots, "agent-with-dependents.png"))
+
+
+def check_maintenance(driver, base, agent, screenshots):
+    """The agent in maintenance: its badge in the fleet table and on its page, in the maintenance colour, and the
+    window's end and reason in its details."""
+    _, body = api(base, "GET", "/api/v1/agents/" + urllib.parse.quote(agent, safe=""))
+    window = body["data"].get("maintenance") or {}
+    if body["data"]["state"] != "maintenance" or not window.get("open"):
+        raise CheckFailed(f"the API does not show {agent} in maintenance: {body['data'].get('maintenance')}")
+    driver.get(base + "/")
+    wait_until("the maintenance badge in the fleet table", lambda: row_state(driver, agent) == "maintenance")
+    colour = driver.execute_script("""
+        const row = document.querySelector('#fleet-rows tr[data-agent="' + arguments[0] + '"] .state');
+        return row ? [row.className, getComputedStyle(row).color] : null;""", agent)
+    if colour != ["state state-maintenance", "rgb(14, 138, 138)"]:
+        raise CheckFailed(f"the fleet table's badge is {colour}, expected class state-maintenance in teal")
+    summary = driver.execute_script(
+        "const item = document.querySelector('#summary .summary-item[data-state=maintenance] .count');"
+        "return item ? item.textContent : null;")
+    if summary != "1":
+        raise CheckFailed(f"the summary counts {summary!r} agents in maintenance")
+    if screenshots:
+        driver.save_screenshot(os.path.join(screenshots, "fleet-with-maintenance.png"))
+    driver.get(base + "/agents/" + urllib.parse.quote(agent, safe=""))
+    wait_until("the agent page's state", lambda: driver.find_element(By.ID, "agent-state").text == "maintenance")
+    details = wait_until("the maintenance details", lambda: "Maintenance" in driver.find_element(
+        By.ID, "agent-details").text and driver.find_element(By.ID, "agent-details").text)
+    if "until" not in details or (window.get("reason") and window["reason"] not in details):
+        raise CheckFailed(f"details do not show the window's end and reason: {details!r}")
+    if screenshots:
+        driver.save_screenshot(os.path.join(screenshots, "agent-in-maintenance.png"))
+
+
+def check_recovery_run(driver, base, agent):
+    driver.get(base + "/agents/" + urllib.parse.quote(agent, safe=""))
+    _, body = api(base, "GET", "/api/v1/agents/" + urllib.parse.quote(agent, safe=""))
+    run = body["data"].get("recovery_run")
+    if not run or not run.get("result"):
+        raise CheckFailed(f"the API shows no ended recovery run for {agent}: {run!r}")
+    section = driver.find_element(By.ID, "recovery-run")
+    wait_until("the recovery run section", section.is_displayed)
+    summary = driver.find_element(By.ID, "recovery-summary").text
+    if run["outcome"] not in summary or run["ladder"] not in summary:
+        raise CheckFailed(f"summary {summary!r} lacks {run['outcome']!r} or the ladder {run['ladder']!r}")
+    rows = [[cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
+            for row in driver.find_elements(By.CSS_SELECTOR, "#recovery-rows tr")]
+    expected = [[step["name"], step["result"], step["summary"]] for step in run["steps"]]
+    shown = [[row[0], row[3], row[4]] for row in rows]
+    if shown != expected:
+        raise CheckFailed(f"steps shown {shown}, API says {expected}")
+
+
+def check_job_page(driver, base, agent, screenshot=""):
+    """A job's page shows its last run (result, exit code) and its output's last lines as text, never as markup."""
+    _, body = api(base, "GET", "/api/v1/agents/" + urllib.parse.quote(agent, safe=""))
+    run = body["data"]["last_run"]
+    driver.get(base + "/agents/" + urllib.parse.quote(agent, safe=""))
+    wait_until("the last run", lambda: "Last run" in driver.find_element(By.ID, "agent-details").text)
+    details = driver.find_element(By.ID, "agent-details").text
+    expected = f"{run['result']}, finished"
+    if expected not in details or f"exit code {run['exit_code']}" not in details:
+        raise CheckFailed(f"details lack the last run ({expected}, exit code {run['exit_code']}): {details!r}")
+    shown = driver.execute_script(
+        "const pre = document.querySelector('#agent-output pre.run-output');"
+        "return pre ? [pre.textContent, pre.children.length] : null")
+    if shown != [run["output"], 0]:
+        raise CheckFailed(f"the output is shown as {shown!r}, the API has {run['output']!r}")
+    check_output_scrolling(driver, screenshot)
+
+
+def check_output_scrolling(driver, screenshot):
+    """The output opens scrolled to its end (its last lines say why the run failed), and the page's refresh keeps
+    where the reader scrolled to: the same element, at the same place."""
+    position = """
+        const pre = document.getElementById('run-output');
+        return [pre.scrollTop, pre.scrollHeight - pre.clientHeight, pre.__marked === true];"""
+    top, bottom, _ = wait_until("the output laid out", lambda: (lambda p: p if p[1] > 0 else None)(
+        driver.execute_script(position)))
+    if abs(top - bottom) > 2:
+        raise CheckFailed(f"the output opens at {top} px, not at its end ({bottom} px)")
+    if screenshot:
+        driver.save_screenshot(screenshot)
+    driver.execute_script("const pre = document.getElementById('run-output'); pre.__marked = true; pre.scrollTop = 40;")
+    requests = lambda: driver.execute_script(
+        "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/agents/')).length")
+    before = requests()
+    # The page refreshes every 5 s: wait for a refresh's requests, then for it to be drawn.
+    wait_until("a refresh of the page", lambda: requests() >= before + 2, seconds=8)
+    time.sleep(0.5)
+    top, _, same = driver.execute_script(position)
+    if not same or abs(top - 40) > 2:
+        raise CheckFailed(f"after a refresh the output is at {top} px (the reader left it at 40), same element: {same}")
+
+
+def check_missing_agent(driver, base, agent):
+    """A missing agent (expected, never seen) has nothing to kill and no cost: a dash, no Kill button, here and on
+    its page, and the API reports no metrics for it."""
+    _, body = api(base, "GET", "/api/v1/agents/" + urllib.parse.quote(agent, safe=""))
+    if body["data"]["state"] != "missing" or body["data"]["metrics"] != {}:
+        raise CheckFailed(f"the API shows {agent} as {body['data']['state']} with metrics {body['data']['metrics']}")
+    driver.get(base + "/")
+    wait_until("the missing agent's row", lambda: row_state(driver, agent) == "missing")
+    cells = driver.execute_script("""
+        const tr = document.querySelector(`tr[data-agent="${arguments[0]}"]`);
+        const button = tr.querySelector('button.action');
+        return [tr.querySelector('.cost').textContent, tr.querySelector('.cost-rate').textContent,
+                button.offsetParent !== null, tr.lastElementChild.innerText.trim()];""", agent)
+    if cells != ["—", "—", False, "—"]:
+        raise CheckFailed(f"{agent}'s row shows cost, rate, button shown, action cell {cells}")
+    driver.get(base + "/agents/" + urllib.parse.quote(agent, safe=""))
+    wait_until("the missing agent's page", lambda: driver.find_element(By.ID, "agent-state").text == "missing")
+    if driver.find_element(By.ID, "agent-action").is_displayed():
+        raise CheckFailed(f"{agent}'s page offers {driver.find_element(By.ID, 'agent-action').text!r}")
+
+
 def check_alerts(driver, base):
     _, body = api(base, "GET", "/api/v1/alerts")
     names = sorted(alert["labels"]["alertname"] for alert in body["data"]["alerts"])
@@ -183,6 +326,38 @@ def check_alerts(driver, base):
     status = driver.find_element(By.ID, "alerts-status").text
     if "firing" not in status:
         raise CheckFailed(f"alerts status line reads {status!r}")
+
+
+def check_recent_alerts(driver, base, screenshot):
+    """"Recent alerts" lists the last 24 hours' episodes of the alert history, one row group per agent."""
+    _, body = api(base, "GET", "/api/v1/alerts/history?since=24h&limit=1000")
+    expected = {}
+    for episode in body["data"]["episodes"]:
+        agent = episode["labels"].get("agent", "")
+        expected.setdefault(agent, []).append(episode["labels"]["alertname"])
+    if not expected:
+        raise CheckFailed("the history holds no episode; Watchdog at least should have one")
+    driver.get(base + "/")
+
+    def shown():
+        groups = {}
+        for group in driver.find_elements(By.CSS_SELECTOR, "#recent-table tbody.agent-episodes"):
+            groups[group.get_attribute("data-agent")] = [
+                cell.text for cell in group.find_elements(By.CSS_SELECTOR, "td.alertname")]
+        return groups
+
+    groups = wait_until("the recent alerts per agent", lambda: shown() == expected and shown(), seconds=10)
+    names = [group.get_attribute("data-agent") for group in
+             driver.find_elements(By.CSS_SELECTOR, "#recent-table tbody.agent-episodes")]
+    if names != sorted(names):
+        raise CheckFailed(f"agents are not in order: {names}")
+    status = driver.find_element(By.ID, "recent-status").text
+    if "in the last 24 hours" not in status:
+        raise CheckFailed(f"the recent alerts' status line reads {status!r}")
+    if screenshot:
+        driver.execute_script("document.getElementById('recent-title').scrollIntoView()")
+        driver.save_screenshot(screenshot)
+    return groups
 
 
 def check_silences(driver, base, agent):
@@ -298,9 +473,24 @@ def run(arguments):
             check("markup in data is shown as text", check_markup_is_shown_as_text, driver, base, arguments.xss_agent)
             check("refreshes without reloading", check_refresh_without_reload, driver, base)
             check("firing alerts listed", check_alerts, driver, base)
+            check("recent alerts per agent from the history", check_recent_alerts, driver, base, arguments.screenshot)
             check("silences listed or reported unavailable", check_silences, driver, base, arguments.kill)
             check("kill and resume", check_kill_and_resume, driver, base, arguments.kill)
             check("agent page shows details and history", check_agent_page, driver, base, arguments.kill)
+            check("agent page shows the recovery run", check_recovery_run, driver, base, arguments.recovered_agent)
+            if arguments.job_agent:
+                check("a job's page shows its last run and output as text, at its end, kept across refreshes",
+                      check_job_page, driver, base, arguments.job_agent,
+                      os.path.join(arguments.screenshots, "job-page.png") if arguments.screenshots else "")
+            if arguments.maintenance_agent:
+                check("maintenance shown in the fleet table and on the agent page", check_maintenance, driver, base,
+                      arguments.maintenance_agent, arguments.screenshots)
+            if arguments.dependent_agent:
+                check("the agent page links its dependencies and dependents", check_dependencies, driver, base,
+                      arguments.dependent_agent, arguments.screenshots)
+            if arguments.missing_agent:
+                check("a missing agent shows no cost and no Kill button", check_missing_agent, driver, base,
+                      arguments.missing_agent)
             allowed += [("/api/v1/agents/no-such-agent", 404), ("/api/v1/agents/no-such-agent/history", 404)]
             check("refused heartbeats shown once there are some", check_rejections, driver, base)
             check("Alertmanager v2 silences and suppressed alerts shown", check_alertmanager_shapes, driver, base)
@@ -318,8 +508,15 @@ def main():
     parser.add_argument("--url", required=True, help="the exporter's base URL")
     parser.add_argument("--kill", required=True, help="an agent to kill and resume")
     parser.add_argument("--search", default="", help="a name fragment that matches some agents but not all")
+    parser.add_argument("--screenshot", default="", help="where to save a screenshot of the recent alerts")
     parser.add_argument("--xss-agent", default="", help="an agent whose current task holds HTML markup")
+    parser.add_argument("--job-agent", default="", help="an agent whose last run failed with an exit code and output")
     parser.add_argument("--token", default="", help="the exporter's admin token: run the token scenario")
+    parser.add_argument("--recovered-agent", default="", help="an agent whose recovery ladder ran")
+    parser.add_argument("--maintenance-agent", default="", help="an agent in an open maintenance window")
+    parser.add_argument("--dependent-agent", default="", help="an agent whose beats declare a dependency")
+    parser.add_argument("--missing-agent", default="", help="an agent expected and never seen")
+    parser.add_argument("--screenshots", default="", help="a folder to save screenshots of the pages in")
     sys.exit(run(parser.parse_args()))
 
 

@@ -31,12 +31,16 @@ final class AlertmanagerProcess: @unchecked Sendable {
         try await IntegrationTests.waitUntilReady(process, baseURL: url, name: "alertmanager")
     }
 
+    /// Stops it with SIGTERM and removes its folder once it has exited, on a thread of its own: a release does
+    /// not block the test process's pool threads.
     deinit {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
-            process.waitUntilExit()
+        detachedOffPool("alertmanager-stop") { [process, directory] in
+            if process.isRunning {
+                kill(process.processIdentifier, SIGTERM)
+                process.waitUntilExit()
+            }
+            try? FileManager.default.removeItem(atPath: directory)
         }
-        try? FileManager.default.removeItem(atPath: directory)
     }
 }
 

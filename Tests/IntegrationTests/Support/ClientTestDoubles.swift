@@ -64,12 +64,14 @@ final class FirstReplyLostTransport: HeartbeatTransport {
 }
 
 /// Polls `condition` every 50 ms until it holds; throws after `timeout`. The timeout is generous because the
-/// test process shares its few threads with every other test running at the same time.
+/// test process shares its few threads with every other test running at the same time; for the same reason the
+/// condition is asked once more after the deadline, since a sleep may end long after it asked to.
 func waitUntil(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now.advanced(by: timeout)
     while ContinuousClock.now < deadline {
         if try await condition() { return }
         try await Task.sleep(for: .milliseconds(50))
     }
+    if try await condition() { return }
     throw TestFailure("\(what): not met within \(timeout)")
 }

@@ -35,23 +35,29 @@ final class DemoRun {
 
     /// The webhook URL of `examples/demo/heartbeat-exporter.yml`, replaced by the test's listener.
     static let exampleWebhook = "http://127.0.0.1:5001/alerts"
+    /// The restart spool of the example's recovery ladder, replaced by one of the test's own.
+    static let exampleSpool = "/tmp/heartbeat-exporter-demo"
 
-    init(duration: String = "150s", webhook: URL) throws {
+    /// - Parameter extraConfiguration: YAML appended to the example's configuration (a section it lacks).
+    init(duration: String = "150s", webhook: URL, extraConfiguration: String = "") async throws {
         let source = TestPaths.packageRoot.appendingPathComponent("examples/demo").path
         try FileManager.default.copyItem(atPath: source, toPath: directory + "/demo")
         let config = directory + "/demo/heartbeat-exporter.yml"
         let text = try String(contentsOfFile: config, encoding: .utf8)
-        guard text.contains(Self.exampleWebhook) else {
-            throw TestFailure("the demo config no longer names \(Self.exampleWebhook)")
+        guard text.contains(Self.exampleWebhook), text.contains(Self.exampleSpool) else {
+            throw TestFailure("the demo config no longer names \(Self.exampleWebhook) and \(Self.exampleSpool)")
         }
+        let spool = directory + "/spool"
         try text.replacingOccurrences(of: Self.exampleWebhook, with: webhook.absoluteString)
+            .replacingOccurrences(of: Self.exampleSpool, with: spool)
+            .appending(extraConfiguration.isEmpty ? "" : "\n" + extraConfiguration + "\n")
             .write(toFile: config, atomically: true, encoding: .utf8)
-        exporter = try ExporterProcess(arguments: ["--config.file", config])
+        exporter = try await ExporterProcess(arguments: ["--config.file", config])
         http = HTTPTestClient(baseURL: exporter.baseURL)
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         let output = FileHandle(forWritingAtPath: outputPath)
         demo.executableURL = URL(fileURLWithPath: ExporterProcess.binary)
-        demo.arguments = ["demo", "--url", exporter.baseURL, "--duration", duration]
+        demo.arguments = ["demo", "--url", exporter.baseURL, "--duration", duration, "--restart-spool", spool]
         demo.standardOutput = output
         demo.standardError = output
         try demo.run()
@@ -127,19 +133,24 @@ final class DemoRun {
         try await http.get("/api/v1/agents/\(agent)").data.objectValue?["state"]?.stringValue
     }
 
-    /// SIGTERM to the demo, as Ctrl-C would: its live agents deregister. Waits for the exit; its status.
-    func interruptDemo() -> Int32 {
+    /// SIGTERM to the demo, as Ctrl-C would: its live agents deregister. Waits (on a thread of its own) for the
+    /// exit; its status.
+    func interruptDemo() async -> Int32 {
         guard demo.isRunning else { return demo.terminationStatus }
         kill(demo.processIdentifier, SIGTERM)
-        demo.waitUntilExit()
-        return demo.terminationStatus
+        return await offPool("demo-exit") { [demo] in
+            demo.waitUntilExit()
+            return demo.terminationStatus
+        }
     }
 
     deinit {
-        if demo.isRunning {
-            kill(demo.processIdentifier, SIGKILL)
-            demo.waitUntilExit()
+        detachedOffPool("demo-stop") { [demo, directory] in
+            if demo.isRunning {
+                kill(demo.processIdentifier, SIGKILL)
+                demo.waitUntilExit()
+            }
+            try? FileManager.default.removeItem(atPath: directory)
         }
-        try? FileManager.default.removeItem(atPath: directory)
     }
 }

@@ -20,8 +20,9 @@ final class ExporterProcess: @unchecked Sendable {
         return TestPaths.packageRoot.appendingPathComponent(".build/debug/heartbeat-exporter").path
     }
 
-    /// Starts `serve` on 127.0.0.1 with a port the kernel picks, and waits until it is ready.
-    init(storagePath: String? = nil, arguments: [String] = [], port: UInt16 = 0) throws {
+    /// Starts `serve` on 127.0.0.1 with a port the kernel picks, and waits (polling with `Task.sleep`, holding no
+    /// thread) until it is ready.
+    init(storagePath: String? = nil, arguments: [String] = [], port: UInt16 = 0) async throws {
         self.storagePath = storagePath ?? TestPaths.temporaryDirectory("exporter-data")
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments =
@@ -36,7 +37,7 @@ final class ExporterProcess: @unchecked Sendable {
             self?.lock.withLock { self?.log += chunk }
         }
         try process.run()
-        self.port = try waitForListeningPort()
+        self.port = try await waitForListeningPort()
     }
 
     /// What the exporter has logged so far.
@@ -44,15 +45,16 @@ final class ExporterProcess: @unchecked Sendable {
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    private func waitForListeningPort() throws -> UInt16 {
+    private func waitForListeningPort() async throws -> UInt16 {
         let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
+        while true {
             if let range = logText.range(of: #"msg=listening .*port=(\d+)"#, options: .regularExpression) {
                 let line = logText[range]
                 if let portText = line.split(separator: "=").last, let port = UInt16(portText) { return port }
             }
             guard process.isRunning else { throw TestFailure("exporter exited early:\n\(logText)") }
-            Thread.sleep(forTimeInterval: 0.02)
+            guard Date() < deadline else { break }
+            try await Task.sleep(for: .milliseconds(20))
         }
         throw TestFailure("exporter did not start listening within 30 s:\n\(logText)")
     }
@@ -62,26 +64,34 @@ final class ExporterProcess: @unchecked Sendable {
         kill(process.processIdentifier, signal)
     }
 
-    /// SIGTERM, then waits for the exit and returns its status.
+    /// SIGTERM, then waits (on a thread of its own) for the exit and returns its status.
     @discardableResult
-    func terminate() -> Int32 {
+    func terminate() async -> Int32 {
         guard process.isRunning else { return process.terminationStatus }
         send(SIGTERM)
-        process.waitUntilExit()
-        return process.terminationStatus
+        return await waitForExit()
     }
 
-    /// SIGKILL: no chance to flush anything.
-    func killHard() {
+    /// SIGKILL: no chance to flush anything. Returns once the process is gone.
+    func killHard() async {
         guard process.isRunning else { return }
         send(SIGKILL)
-        process.waitUntilExit()
+        await waitForExit()
+    }
+
+    /// Waits for the process to exit, on a thread of its own; its status.
+    @discardableResult
+    func waitForExit() async -> Int32 {
+        await offPool("exporter-exit") { [process] in
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
     }
 
     deinit {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            detachedOffPool("exporter-reap") { [process] in process.waitUntilExit() }
         }
     }
 }

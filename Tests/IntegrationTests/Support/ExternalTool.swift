@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
 
 /// Runs a command-line tool to completion and captures what it printed.
 enum ExternalTool {
-    struct Result {
+    struct Result: Sendable {
         var status: Int32
         var stdout: String
         var stderr: String
@@ -18,10 +19,21 @@ enum ExternalTool {
         throw TestFailure("\(name) is not installed; the test command installs it (scripts/test)")
     }
 
-    /// Runs `tool` with `arguments`, feeding `input` on standard input.
+    /// Runs `tool` with `arguments`, feeding `input` on standard input; the tool runs and is waited for on a
+    /// thread of its own (`offPool`), not on the test process's few pool threads.
     static func run(
         _ tool: String, _ arguments: [String], input: [UInt8]? = nil,
         environment: [String: String]? = nil, workingDirectory: String? = nil
+    ) async throws -> Result {
+        try await offPool("external-tool") {
+            try runBlocking(
+                tool, arguments, input: input, environment: environment, workingDirectory: workingDirectory)
+        }
+    }
+
+    private static func runBlocking(
+        _ tool: String, _ arguments: [String], input: [UInt8]?, environment: [String: String]?,
+        workingDirectory: String?
     ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool.hasPrefix("/") ? tool : try path(tool))

@@ -1,4 +1,5 @@
 import Foundation
+import HeartbeatClient
 import JSON
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -37,7 +38,7 @@ struct HTTPTestClient: Sendable {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await URLSession.shared.cancellableData(for: request)
         guard let http = response as? HTTPURLResponse else { throw TestFailure("not an HTTP response") }
         var headerMap: [String: String] = [:]
         for (name, value) in http.allHeaderFields {

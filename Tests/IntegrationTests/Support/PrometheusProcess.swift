@@ -84,12 +84,16 @@ final class PrometheusProcess: @unchecked Sendable {
         }
     }
 
+    /// Stops it with SIGTERM and removes its folder once it has exited, on a thread of its own: a release does
+    /// not block the test process's pool threads.
     deinit {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
-            process.waitUntilExit()
+        detachedOffPool("prometheus-stop") { [process, directory] in
+            if process.isRunning {
+                kill(process.processIdentifier, SIGTERM)
+                process.waitUntilExit()
+            }
+            try? FileManager.default.removeItem(atPath: directory)
         }
-        try? FileManager.default.removeItem(atPath: directory)
     }
 }
 

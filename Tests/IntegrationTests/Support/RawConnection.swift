@@ -1,7 +1,8 @@
 import Foundation
+import TestSupport
 
 /// A raw TCP connection to loopback, for what URLSession cannot do: send half a request and stall.
-final class RawConnection {
+final class RawConnection: Sendable {
     private let descriptor: Int32
 
     init(port: UInt16) throws {
@@ -16,19 +17,27 @@ final class RawConnection {
                 connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
+        // No `close` here: the instance is complete, so `deinit` runs on the throw and closes it (closing it here
+        // too would close a number another thread may already have reused).
         guard connected else {
-            close(descriptor)
             throw TestFailure("cannot connect to 127.0.0.1:\(port)")
         }
     }
 
+    /// Writes `text`. A test's requests are far smaller than the socket's send buffer, so this does not block.
     func send(_ text: String) {
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
     }
 
-    /// Reads until the peer closes or `timeout` seconds pass; returns what arrived and whether it closed.
-    func readUntilClosed(timeout: Double) -> (text: String, closed: Bool) {
+    /// Reads until the peer closes or `timeout` seconds pass; returns what arrived and whether it closed. The
+    /// reads block a thread of their own (`offPool`), not one of the test process's pool threads.
+    func readUntilClosed(timeout: Double) async -> (text: String, closed: Bool) {
+        await offPool("raw-connection-read") { self.readUntilClosedBlocking(timeout: timeout) }
+    }
+
+    /// `readUntilClosed` on the calling thread: only for code already running on a thread of its own.
+    func readUntilClosedBlocking(timeout: Double) -> (text: String, closed: Bool) {
         var received: [UInt8] = []
         let deadline = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 4096)

@@ -10,7 +10,7 @@ final class TricklingProcess {
     private let outputPath = NSTemporaryDirectory() + "trickle-\(UUID().uuidString)"
 
     /// Starts the slow clients against `port` and returns once their connections are open.
-    init(port: UInt16) throws {
+    init(port: UInt16) async throws {
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = [
@@ -21,7 +21,7 @@ final class TricklingProcess {
         try process.run()
         let deadline = Date().addingTimeInterval(60)
         while !output.hasPrefix("ready"), process.isRunning, Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.1)
+            try await Task.sleep(for: .milliseconds(100))
         }
         guard output.hasPrefix("ready") else {
             process.terminate()
@@ -34,9 +34,9 @@ final class TricklingProcess {
     }
 
     /// Stops the slow clients; the connections they opened (first and again) and those the server closed.
-    func stop() throws -> (opened: Int, closedByServer: Int) {
+    func stop() async throws -> (opened: Int, closedByServer: Int) {
         try input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        await offPool("trickle-exit") { [process] in process.waitUntilExit() }
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let words = output.split(whereSeparator: \.isWhitespace)
         guard let opened = words.firstIndex(of: "opened").flatMap({ Int(words[$0 + 1]) }),
@@ -50,8 +50,13 @@ final class TricklingProcess {
 /// last byte of the answer.
 enum TimedBeats {
     /// The latency of `count` beats in milliseconds, one every `spacing` seconds; a beat that fails counts as
-    /// 10 s.
-    static func run(port: UInt16, count: Int, spacing: Double) -> [Double] {
+    /// 10 s. The beats are sent and timed from a thread of their own (`offPool`), so a test process whose pool
+    /// threads are busy with other tests does not add its own waits to the latencies.
+    static func run(port: UInt16, count: Int, spacing: Double) async -> [Double] {
+        await offPool("timed-beats") { runBlocking(port: port, count: count, spacing: spacing) }
+    }
+
+    private static func runBlocking(port: UInt16, count: Int, spacing: Double) -> [Double] {
         (0..<count).map { index in
             let started = Date()
             let milliseconds = beat(port: port, agent: "timed-\(index % 50)").map { _ in
@@ -76,7 +81,7 @@ enum TimedBeats {
             + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
         guard let connection = try? RawConnection(port: port) else { return nil }
         connection.send(request)
-        let reply = connection.readUntilClosed(timeout: 10)
+        let reply = connection.readUntilClosedBlocking(timeout: 10)
         guard reply.closed, let statusText = reply.text.split(separator: " ").dropFirst().first else { return nil }
         return Int(statusText) == 202 ? 202 : nil
     }

@@ -234,3 +234,26 @@ def test_a_task_error_is_bounded_and_the_latest_failure_wins(exporter: Exporter)
     client.stop_beating()
     assert exporter.agent("py-verbose")["last_task_error"]["message"] == "no such customer"
     assert exporter.sample('agent_tasks_total{agent="py-verbose",outcome="failure"}') == 2
+
+
+def test_beats_fail_over_to_the_next_exporter_and_stay_there(start_exporter: Callable[..., Exporter]) -> None:
+    first = start_exporter()
+    second = start_exporter()
+    dead = f"http://127.0.0.1:{free_port()}"
+    # A list, or one string with commas as the CLI's --url takes it.
+    client = HeartbeatClient(f"{dead},{first.url}", "py-failover", retry=NO_WAIT)
+    assert client.beat() is not None
+    assert first.agent("py-failover")["metrics"]["heartbeats_total"] == 1
+    assert client.stats.failures == 0, "the dead exporter is passed over within the same attempt"
+
+    client = HeartbeatClient([first.url, second.url], "py-failover-2", retry=NO_WAIT)
+    assert client.beat() is not None
+    first.stop()
+    assert client.beat() is not None and client.beat() is not None
+    assert second.agent("py-failover-2")["metrics"]["heartbeats_total"] == 2
+    assert client.stats.failures == 0 and client.stats.delivered == 3
+
+
+def test_an_empty_url_list_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least one exporter"):
+        HeartbeatClient(" , ", "py-nowhere")

@@ -3,7 +3,9 @@ import PromQL
 
 extension FuzzTarget {
     /// A PromQL expression (rule files, `heartbeat-exporter promql`): parsed, printed and parsed again (the
-    /// printed form is what the rules API shows), then evaluated at three times over a small store.
+    /// printed form is what the rules API shows), then evaluated at three times and as a range query over a
+    /// small store. A query of many subquery steps stops at the evaluator's timeout (a tenth of a second here,
+    /// under the harness's one-second limit).
     static let promql = FuzzTarget(name: "promql", setUp: { _ = promqlStore }) { bytes in
         guard bytes.count <= 4_096 else { return }
         let text = String(fuzzInput: bytes)
@@ -15,10 +17,12 @@ extension FuzzTarget {
             fatalError(
                 "the printed form of \(text.debugDescription) does not parse: \(printed.debugDescription): \(error)")
         }
-        let evaluator = Evaluator(storage: promqlStore)
+        let evaluator = Evaluator(storage: promqlStore, timeout: .milliseconds(100))
         for seconds in [0, 300, 1_200] {
             _ = try? evaluator.evaluate(expr, at: Timestamp(seconds: seconds))
         }
+        _ = try? evaluator.evaluateRange(
+            expr, start: Timestamp(seconds: -60), end: Timestamp(seconds: 660), step: .seconds(90))
     }
 
     /// Ten minutes of samples every 15 s: counters with a reset, gauges, a classic histogram, special values.

@@ -7,7 +7,7 @@ import dataclasses
 import logging
 import threading
 from collections import deque
-from typing import Any, Callable, Deque, Dict, Optional, Tuple
+from typing import Any, Callable, Deque, Dict, List, Optional, Sequence, Tuple
 
 from ._transport import DeliveryError, Poster, Reply
 from ._types import BeatReply, DeliveryStats
@@ -24,6 +24,45 @@ class RetryPolicy:
     timeout: float = 5.0
 
 
+class Endpoints:
+    """The exporter's base URLs, several when exporters share one database: a request goes to the one that
+    answered last (the first at the start) and fails over to the others, in their order, while it cannot be
+    reached or answers with a 5xx."""
+
+    def __init__(self, bases: Sequence[str]) -> None:
+        cleaned = [base.strip().rstrip("/") for base in bases if base.strip()]
+        if not cleaned:
+            raise ValueError("url must name at least one exporter")
+        self._bases: List[str] = cleaned
+        self._current = 0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def parse(url: "str | Sequence[str]") -> "Endpoints":
+        """One URL, several separated by commas (as the CLI's ``--url a,b``), or a list of them."""
+        return Endpoints(url.split(",") if isinstance(url, str) else list(url))
+
+    @property
+    def bases(self) -> List[str]:
+        """Every base URL, in the order given."""
+        return list(self._bases)
+
+    def in_order(self) -> List[int]:
+        """The indices to try: the one that answered last, then the others in their order."""
+        with self._lock:
+            current = self._current
+        return [current] + [index for index in range(len(self._bases)) if index != current]
+
+    def url(self, index: int, path: str) -> str:
+        """``path`` on the exporter at ``index``."""
+        return self._bases[index] + path
+
+    def answered(self, index: int) -> None:
+        """Remembers that the exporter at ``index`` answered: the next request starts there."""
+        with self._lock:
+            self._current = index
+
+
 class Courier:
     """Sends queued beats oldest first; a beat that cannot be delivered stays queued with its ``seq``.
 
@@ -32,8 +71,10 @@ class Courier:
     """
 
     def __init__(self, poster: Poster, token: Optional[str], policy: RetryPolicy, max_pending: int,
-                 sleep: Callable[[float], None], log: logging.Logger) -> None:
+                 sleep: Callable[[float], None], log: logging.Logger,
+                 endpoints: Optional[Endpoints] = None) -> None:
         self._poster = poster
+        self._endpoints = endpoints or Endpoints([""])
         self._token = token
         self._policy = policy
         self._sleep = sleep
@@ -55,9 +96,9 @@ class Courier:
         with self._stats_lock:
             return dataclasses.replace(self._stats, pending=len(self._queue))
 
-    def enqueue(self, seq: int, url: str, body: Dict[str, Any]) -> None:
-        """Queues a beat; when the queue is full the oldest beat is dropped."""
-        self._queue.append((seq, url, body))
+    def enqueue(self, seq: int, path: str, body: Dict[str, Any]) -> None:
+        """Queues a beat for ``path``; when the queue is full the oldest beat is dropped."""
+        self._queue.append((seq, path, body))
         while len(self._queue) > self._max_pending:
             dropped_seq, _, _ = self._queue.popleft()
             self._count(dropped=1)
@@ -71,9 +112,9 @@ class Courier:
         """
         newest: Optional[BeatReply] = None
         while self._queue:
-            seq, url, body = self._queue[0]
+            seq, path, body = self._queue[0]
             try:
-                reply = self.post(url, body, policy)
+                reply = self.post(path, body, policy)
             except DeliveryError:
                 self._queue.popleft()
                 continue
@@ -90,12 +131,12 @@ class Courier:
         """Forgets queued beats (the agent stopped beating on purpose)."""
         self._queue.clear()
 
-    def post(self, url: str, body: Dict[str, Any], policy: Optional[RetryPolicy] = None) -> Optional[Reply]:
-        """One request, retried with backoff under ``policy`` (default: the client's) while the exporter cannot
-        be reached.
+    def post(self, path: str, body: Dict[str, Any], policy: Optional[RetryPolicy] = None) -> Optional[Reply]:
+        """One request to ``path``, retried with backoff under ``policy`` (default: the client's) while no exporter
+        can be reached; each attempt tries every exporter (see :class:`Endpoints`).
 
         Returns None when it stayed unreachable (counted as a failure and logged once per outage).
-        Raises :class:`DeliveryError` when the exporter refused the request (counted as dropped, logged).
+        Raises :class:`DeliveryError` when an exporter refused the request (counted as dropped, logged).
         """
         policy = policy or self._policy
         delay = policy.backoff
@@ -105,10 +146,10 @@ class Courier:
                 self._sleep(delay)
                 delay = min(delay * 2, policy.max_backoff)
             try:
-                reply = self._poster(url, body, self._token, policy.timeout)
+                reply = self._post_anywhere(path, body, policy)
             except DeliveryError as error:
                 if not error.retryable:
-                    self._refused(url, error)
+                    self._refused(path, error)
                     raise
                 last_error = error
                 continue
@@ -116,6 +157,26 @@ class Courier:
             return reply
         self._unreachable(last_error, policy)
         return None
+
+    def _post_anywhere(self, path: str, body: Dict[str, Any], policy: RetryPolicy) -> Reply:
+        """Sends to the exporters in :meth:`Endpoints.in_order` until one answers; raises the last retryable
+        error when none did, a refusal at once."""
+        last_error: Optional[DeliveryError] = None
+        for index in self._endpoints.in_order():
+            url = self._endpoints.url(index, path)
+            try:
+                reply = self._poster(url, body, self._token, policy.timeout)
+            except DeliveryError as error:
+                if not error.retryable:
+                    raise
+                if last_error is not None or len(self._endpoints.bases) > 1:
+                    self._log.debug("exporter %s failed (%s); trying the next", url, error)
+                last_error = error
+                continue
+            self._endpoints.answered(index)
+            return reply
+        assert last_error is not None
+        raise last_error
 
     def _refused(self, url: str, error: DeliveryError) -> None:
         self._count(dropped=1, last_error=str(error))

@@ -15,8 +15,8 @@ AGENT_NAME = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 class BeatReply:
     """The exporter's answer to one heartbeat.
 
-    ``state`` is the agent's health as the exporter sees it (healthy, degraded, unreachable, recovering, killed,
-    stopped).
+    ``state`` is the agent's health as the exporter sees it (healthy, degraded, unreachable, recovering,
+    maintenance, killed, stopped).
     ``killed`` is True when an operator killed the agent; then ``directive`` is ``"stop"``. ``duplicate`` is
     True when the exporter had already counted this ``seq`` (a retry whose first reply was lost).
     """

@@ -12,9 +12,9 @@ import time
 import urllib.parse
 import uuid
 import weakref
-from typing import Callable, Iterator, Mapping, Optional, Tuple
+from typing import Callable, Iterator, Mapping, Optional, Sequence, Tuple, Union
 
-from ._delivery import Courier, RetryPolicy
+from ._delivery import Courier, Endpoints, RetryPolicy
 from ._transport import DeliveryError, Poster, configured_poster, post_json
 from ._types import AGENT_NAME, BeatReply, DeliveryStats, TaskRecord, check_amount
 from ._usage import Gauges, Identity, UsageBuffer, bound_error, describe_exception, heartbeat_body
@@ -56,7 +56,7 @@ class HeartbeatClient:
     Thread-safe: any method may be called from any thread.
     """
 
-    def __init__(self, url: str, agent: str, *, agent_type: Optional[str] = None,
+    def __init__(self, url: Union[str, Sequence[str]], agent: str, *, agent_type: Optional[str] = None,
                  labels: Optional[Mapping[str, str]] = None, token: Optional[str] = None,
                  host: Optional[str] = None, interval: Optional[float] = None,
                  on_killed: Optional[KillHandler] = None, retry: RetryPolicy = RetryPolicy(),
@@ -66,7 +66,9 @@ class HeartbeatClient:
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> None:
         """Makes a client; nothing is sent until the first beat.
 
-        :param url: the exporter's base URL, e.g. ``http://127.0.0.1:9747``.
+        :param url: the exporter's base URL, e.g. ``http://127.0.0.1:9747``; or several (a list, or separated by
+            commas) when exporters share one database: beats go to the one that answered last and fail over to the
+            others, in order, while it cannot be reached or answers with a 5xx.
         :param agent: the agent's name, 1-128 of ``[A-Za-z0-9_.:-]``.
         :param agent_type: optional type (also selects per-type thresholds in the exporter's config).
         :param labels: at most 8 extra labels for ``agent_info``.
@@ -88,9 +90,9 @@ class HeartbeatClient:
                 raise ValueError(f"{field} must be 1-128 of [A-Za-z0-9_.:-], got {value!r}")
         if retry.retries < 0:
             raise ValueError(f"retry.retries must be >= 0, got {retry.retries}")
-        base = url.rstrip("/")
-        self._beat_url = base + "/api/v1/heartbeat"
-        self._stop_url = f"{base}/api/v1/agents/{urllib.parse.quote(agent, safe='')}/stop"
+        endpoints = Endpoints.parse(url)
+        self._beat_path = "/api/v1/heartbeat"
+        self._stop_path = f"/api/v1/agents/{urllib.parse.quote(agent, safe='')}/stop"
         self._identity = Identity(agent=agent, agent_type=agent_type, host=host or socket.gethostname(),
                                   run_id=uuid.uuid4().hex, labels=dict(labels or {}))
         self._log = logger or logging.getLogger("heartbeat_client")
@@ -98,7 +100,7 @@ class HeartbeatClient:
             poster = configured_poster(basic_auth, tls_ca_file, tls_cert_file, tls_key_file)
         # A token read from a file keeps its newline; it is not part of the token (the CLI trims it too).
         token = token.strip() if token is not None else None
-        self._courier = Courier(poster, token, retry, max_pending, sleep, self._log)
+        self._courier = Courier(poster, token, retry, max_pending, sleep, self._log, endpoints)
         self._on_killed: KillHandler = on_killed or self._default_on_killed
         self._clock = clock
         # Protects the fields below it: what the next beat will carry, and the client's lifecycle flags.
@@ -152,7 +154,7 @@ class HeartbeatClient:
                     return None
                 self._seq += 1
                 body = heartbeat_body(self._identity, self._seq, self._interval, self._usage.take(), self._gauges)
-            self._courier.enqueue(body["seq"], self._beat_url, body)
+            self._courier.enqueue(body["seq"], self._beat_path, body)
             reply, killed = self._courier.flush(policy)
         self._note_kill_state(reply, killed)
         return reply
@@ -293,7 +295,7 @@ class HeartbeatClient:
         self.stop_beating()
         with self._send_lock:
             try:
-                reply = self._courier.post(self._stop_url, {"reason": reason, "by": self.agent})
+                reply = self._courier.post(self._stop_path, {"reason": reason, "by": self.agent})
             except DeliveryError:
                 return False
         return reply is not None

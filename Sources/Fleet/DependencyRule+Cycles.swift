@@ -1,0 +1,49 @@
+import Model
+
+extension DependencyRule {
+    /// The first cycle that `rules` make among the agents their `depends_on` lists name, judged by the `agent`
+    /// label alone (labels an agent reports are not known until it beats: a cycle through them is cut where it
+    /// closes, ``DependencyMap``): the index of the rule whose edge closes it, and the cycle.
+    public static func firstCycle(in rules: [DependencyRule]) -> (rule: Int, cycle: DependencyCycle)? {
+        let names = Set(rules.flatMap(\.dependsOn))
+        var edges: [String: [String]] = [:]
+        for name in names.sorted() {
+            let labels = Labels([Label("agent", name)])
+            edges[name] = rules.filter { $0.matches(labels) }.flatMap(\.dependsOn)
+        }
+        for (index, rule) in rules.enumerated() {
+            for target in rule.dependsOn {
+                let closing = path(from: target, edges: edges, until: { rule.matches(Labels([Label("agent", $0)])) })
+                if let closing, let agent = closing.last {
+                    return (index, DependencyCycle(agents: [agent] + closing))
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The path from `start` (breadth first) to the first agent for which `isGoal` holds, both included.
+    private static func path(from start: String, edges: [String: [String]], until isGoal: (String) -> Bool)
+        -> [String]?
+    {
+        var previous: [String: String] = [start: start]
+        var queue = [start], index = 0
+        while index < queue.count {
+            let current = queue[index]
+            index += 1
+            if isGoal(current) {
+                var path = [current], step = current
+                while step != start, let back = previous[step] {
+                    path.append(back)
+                    step = back
+                }
+                return path.reversed()
+            }
+            for next in edges[current] ?? [] where previous[next] == nil {
+                previous[next] = current
+                queue.append(next)
+            }
+        }
+        return nil
+    }
+}

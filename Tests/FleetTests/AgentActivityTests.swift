@@ -1,0 +1,202 @@
+import Fleet
+import Model
+import TestSupport
+import Testing
+
+/// Activity buckets filled on the heartbeat path, closed and written by the maintenance thread's flush, under a
+/// manual clock (which starts on a bucket boundary).
+struct AgentActivityTests {
+    let clock = ManualClock()
+    let registry = AgentRegistry()
+    let storage = InMemoryStorage()
+
+    var activity: FleetActivity {
+        FleetActivity(registry: registry, store: storage, transitions: storage, clock: clock)
+    }
+
+    func beat(_ agent: String = "a", tasks: [TaskReport] = [], cost: Double = 0) throws {
+        _ = try registry.ingest(
+            Heartbeat(agent: agent, tasks: tasks, metrics: HeartbeatMetrics(costUSD: cost)), at: clock.now())
+    }
+
+    func stored(_ agent: String = "a") throws -> [ActivityBucket] {
+        try storage.activity(of: agent, from: .epoch, to: clock.now() + .hours(1))
+    }
+
+    var origin: Timestamp { ActivityBucket.start(of: clock.now()) }
+
+    @Test func beatsInABucketAddUpAndAreWrittenOnceTheBucketEnds() throws {
+        let activity = activity
+        let start = origin
+        try beat(tasks: [TaskReport(success: true, latencyMilliseconds: 200, costUSD: 0.5, tokens: 100)])
+        clock.advance(by: 30)
+        try beat(tasks: [TaskReport(success: false, latencyMilliseconds: 400, tokens: 50)], cost: 0.25)
+        clock.advance(by: 30)
+        try beat()
+        activity.flush()
+        #expect(try stored().isEmpty, "the bucket is still open: nothing is written")
+        clock.set(start + .minutes(5))
+        activity.flush()
+        let buckets = try stored()
+        #expect(buckets.count == 1)
+        let bucket = try #require(buckets.first)
+        #expect(bucket.start == start && bucket.beats == 3)
+        #expect(bucket.tasksSucceeded == 1 && bucket.tasksFailed == 1)
+        #expect(bucket.costUSD == 0.75 && bucket.tokens == 150)
+        #expect(bucket.state == .degraded, "no beat for the last 240 s of the bucket")
+    }
+
+    @Test func theStateAtTheEndOfABucketIsJudgedAtItsEnd() throws {
+        let activity = activity
+        let start = origin
+        try beat()
+        clock.advance(by: 250)
+        try beat()
+        clock.set(start + .minutes(5))
+        activity.flush()
+        #expect(try stored().map(\.state) == [.healthy], "last beat 50 s before the end")
+
+        clock.advance(by: 10)
+        try beat()  // opens the next bucket; silent from here on
+        clock.set(start + .minutes(15) + .seconds(1))
+        activity.flush()
+        let buckets = try stored()
+        #expect(buckets.map(\.start) == [start, start + .minutes(5)], "a silent bucket is not written")
+        #expect(buckets.last?.state == .degraded, "no beat for the last 290 s of the second bucket")
+    }
+
+    @Test func aBeatInALaterBucketClosesTheOpenOneWithTheStateItHad() throws {
+        let activity = activity
+        let start = origin
+        try beat()
+        clock.advance(by: 120)
+        registry.sweep(at: clock.now())  // degraded (no beat for 120 s)
+        clock.set(start + .minutes(6))
+        try beat()  // unreachable was not yet noticed: the sweep said degraded
+        activity.flush()
+        let buckets = try stored()
+        #expect(buckets.count == 1)
+        #expect(buckets.first?.start == start && buckets.first?.state == .degraded)
+    }
+
+    @Test func readsIncludeTheOpenBucketAndThoseWaitingForStorage() throws {
+        let activity = activity
+        let start = origin
+        try beat(tasks: [TaskReport(success: true)])
+        clock.set(start + .minutes(5))
+        storage.failWrites = true
+        #expect(!activity.flush().isEmpty, "the refused write is reported")
+        try beat(tasks: [TaskReport(success: false)])
+        let read = try activity.buckets(of: "a", from: start, to: clock.now() + .minutes(5))
+        #expect(read.map(\.start) == [start, start + .minutes(5)])
+        #expect(read.map(\.tasksFailed) == [0, 1])
+        storage.failWrites = false
+        activity.flush()
+        #expect(try stored().map(\.start) == [start], "written at the next flush")
+    }
+
+    @Test func atShutdownTheOpenBucketIsWrittenAndItsRestAddsUpAfterARestart() throws {
+        let start = origin
+        try beat(tasks: [TaskReport(success: true)])
+        try FleetPersistence(registry: registry, store: storage, clock: clock).commit()
+        activity.flush(includeOpen: true)
+        #expect(try stored().map(\.beats) == [1])
+        let restarted = AgentRegistry()
+        restarted.restore(try storage.loadAgents())
+        let later = FleetActivity(registry: restarted, store: storage, transitions: storage, clock: clock)
+        clock.advance(by: 30)
+        _ = try restarted.ingest(Heartbeat(agent: "a", tasks: [TaskReport(success: true)]), at: clock.now())
+        #expect(try later.buckets(of: "a", from: start, to: clock.now()).map(\.tasksSucceeded) == [2])
+        clock.set(start + .minutes(5))
+        later.flush()
+        #expect(try stored().map(\.beats) == [2])
+    }
+
+    @Test func bucketsPastTheRetentionAreDeleted() throws {
+        let activity = activity
+        activity.retention = .hours(1)
+        try beat()
+        clock.advance(by: .minutes(5))
+        activity.flush()
+        #expect(try stored().count == 1)
+        clock.advance(by: .minutes(56))
+        try beat()
+        clock.advance(by: .minutes(10))
+        activity.flush()
+        #expect(try stored().count == 1, "the first bucket is past the hour; the second is kept")
+    }
+
+    @Test func theP95EstimateIsWithinOneBinOfTheTrueValue() {
+        var sketch = LatencySketch()
+        for milliseconds in 1...100 { sketch.observe(Double(milliseconds) / 1000) }
+        let p95 = sketch.quantile(0.95) ?? 0
+        #expect(p95 > 0.095 / 1.5 && p95 < 0.095 * 1.5)
+        #expect(LatencySketch().quantile(0.95) == nil)
+    }
+
+    @Test func theFleetPerBucketCountsAgentsPerStateAtEachBoundaryAndAddsUpTheCost() throws {
+        let activity = activity
+        let start = origin
+        activity.flush()  // the first flush counts nothing: its bucket before began before the start
+        try beat("a", tasks: [TaskReport(success: true, costUSD: 0.25)])
+        try beat("b", tasks: [TaskReport(success: true, costUSD: 0.5)])
+        clock.advance(by: 200)
+        try beat("a")
+        clock.set(start + .minutes(5))
+        activity.flush()
+        let point = try #require(activity.fleetPoints.first { $0.start == start })
+        #expect(point.states == [.degraded: 1, .unreachable: 1], "a silent for 100 s, b for 300 s")
+        #expect(point.costUSD == 0.75)
+        clock.advance(by: .hours(25))
+        activity.flush()
+        #expect(activity.fleetPoints.allSatisfy { $0.start >= clock.now() - .hours(24) }, "a day is kept")
+    }
+
+    /// An operator's trial: the fleet chart had a point for the bucket before the exporter started.
+    @Test func theFirstFlushInventsNoPointBeforeTheStart() throws {
+        clock.advance(by: .minutes(2))
+        let activity = activity
+        try beat("a")
+        activity.flush()
+        #expect(activity.fleetPoints.isEmpty)
+        let start = origin
+        clock.set(start + .minutes(5))
+        try beat("a")
+        activity.flush()
+        #expect(activity.fleetPoints.map(\.start) == [start], "the bucket under way at the start, counted at its end")
+        #expect(activity.fleetPoints.first?.states == [.healthy: 1])
+    }
+
+    /// An operator's trial: the fleet charts were lost at a restart. They are written with the buckets and read back.
+    @Test func theFleetsPointsComeBackAfterARestart() throws {
+        let before = activity
+        let start = origin
+        before.flush()
+        try beat("a", tasks: [TaskReport(success: true, costUSD: 0.25)])
+        clock.set(start + .minutes(5))
+        before.flush()
+        try beat("a", tasks: [TaskReport(success: true, costUSD: 0.5)])
+        before.flush(includeOpen: true)  // shutdown: the open bucket is written in part
+        let written = before.fleetPoints
+        #expect(written.map(\.start) == [start, start + .minutes(5)])
+
+        let after = activity
+        try after.restoreFleetPoints()
+        #expect(after.fleetPoints == written)
+        after.flush()  // the first flush after the start
+        try beat("a", tasks: [TaskReport(success: true, costUSD: 1)])
+        clock.set(start + .minutes(10))
+        try beat("a")
+        after.flush()
+        let point = try #require(after.fleetPoints.first { $0.start == start + .minutes(5) })
+        #expect(point.costUSD == 1.5, "the part written before the restart and the rest")
+        #expect(point.states == [.healthy: 1])
+        let third = activity
+        try third.restoreFleetPoints()
+        #expect(third.fleetPoints == after.fleetPoints, "what the last flush wrote")
+
+        clock.advance(by: FleetActivity.defaultRetention + .hours(1))
+        after.flush()
+        #expect(try storage.fleetActivity(from: .epoch, to: clock.now()).allSatisfy { $0.start >= start + .hours(1) })
+    }
+}
