@@ -29,7 +29,7 @@ extension AgentRegistry {
 
     /// Puts every agent whose labels (``AgentRecord/matchLabels``: `agent`, `agent_type`, `host` and its own)
     /// match all of `matchers` in maintenance for `window`. Agents that appear later are not covered.
-    /// - Returns: the agents put in maintenance, by name.
+    /// - Returns: the agents put in maintenance, in the natural order of their names.
     @discardableResult
     public func startMaintenance(matching matchers: [LabelMatcher], window: MaintenanceWindow) -> [AgentRecord] {
         let policy = currentConfiguration.policy
@@ -51,22 +51,27 @@ extension AgentRegistry {
                 }) ?? []
             changed += records
         }
-        return changed.sorted { $0.name < $1.name }
+        return changed.sorted { NaturalOrder.precedes($0.name, $1.name) }
     }
 
     /// Ends an agent's open maintenance window at `now`: its thresholds count from `now`. Changes nothing when no
     /// window is open.
-    /// - Throws: ``RegistryError/unknownAgent(_:)``.
+    /// - Throws: ``RegistryError/unknownAgent(_:)``, or ``RegistryError/noOpenMaintenance(_:)`` when no window is
+    ///   open.
     @discardableResult
     public func endMaintenance(_ name: String, action: OperatorAction) throws(RegistryError) -> AgentRecord {
         let policy = currentConfiguration.policy
-        return try update(name) { record, shard in
+        var wasOpen = false
+        let record = try update(name) { record, shard in
             guard let window = record.maintenance, window.isOpen(at: action.at) else { return }
+            wasOpen = true
             record.maintenance?.until = action.at
             let state = record.state(at: action.at, policy: policy)
             guard state != record.recordedState else { return }
             shard.record(record.transition(to: state, at: action.at, reason: action.describe("maintenance ended")))
         }
+        guard wasOpen else { throw .noOpenMaintenance(name) }
+        return record
     }
 
     private static func open(

@@ -185,6 +185,8 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
     case notRecovering(String)
     /// A beat's `depends_on` would close a dependency cycle.
     case dependencyCycle(DependencyCycle)
+    /// The agent has no maintenance window open, so there is none to end.
+    case noOpenMaintenance(String)
 
     public var description: String {
         switch self {
@@ -193,6 +195,7 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notRecoverable(let name, let state): "agent \"\(name)\" is \(state.rawValue) and cannot be recovered"
         case .notRecovering(let name): "agent \"\(name)\" is not being recovered"
         case .dependencyCycle(let cycle): "field \"depends_on\": \(cycle)"
+        case .noOpenMaintenance(let name): "agent \"\(name)\" has no maintenance window open"
         }
     }
 }

@@ -3,15 +3,12 @@ import Model
 extension DependencyRule {
     /// The first cycle that `rules` make among the agents their `depends_on` lists name, judged by the `agent`
     /// label alone (labels an agent reports are not known until it beats: a cycle through them is cut where it
-    /// closes, ``DependencyMap``): the index of the rule whose edge closes it, and the cycle.
+    /// closes, ``DependencyMap``): the index of the rule whose edge closes it, read from the top (with `a → b` at 0
+    /// and `b → a` at 1, rule 1), and the cycle.
     public static func firstCycle(in rules: [DependencyRule]) -> (rule: Int, cycle: DependencyCycle)? {
-        let names = Set(rules.flatMap(\.dependsOn))
-        var edges: [String: [String]] = [:]
-        for name in names.sorted() {
-            let labels = Labels([Label("agent", name)])
-            edges[name] = rules.filter { $0.matches(labels) }.flatMap(\.dependsOn)
-        }
+        // Rule `index` adds only its own edges to those above it, so a cycle first found with it uses one of them.
         for (index, rule) in rules.enumerated() {
+            let edges = edges(of: rules[...index])
             for target in rule.dependsOn {
                 let closing = path(from: target, edges: edges, until: { rule.matches(Labels([Label("agent", $0)])) })
                 if let closing, let agent = closing.last {
@@ -20,6 +17,16 @@ extension DependencyRule {
             }
         }
         return nil
+    }
+
+    /// What each agent that `rules` name depends on by them, judged by its `agent` label.
+    private static func edges(of rules: ArraySlice<DependencyRule>) -> [String: [String]] {
+        var edges: [String: [String]] = [:]
+        for name in Set(rules.flatMap(\.dependsOn)) {
+            let labels = Labels([Label("agent", name)])
+            edges[name] = rules.filter { $0.matches(labels) }.flatMap(\.dependsOn)
+        }
+        return edges
     }
 
     /// The path from `start` (breadth first) to the first agent for which `isGoal` holds, both included.

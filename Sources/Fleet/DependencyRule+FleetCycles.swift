@@ -3,7 +3,7 @@ import Model
 /// A cycle that a configuration's `dependencies:` entries would close with the dependencies agents declared in their
 /// beats (`depends_on`): a reload refuses the configuration, and a start refuses to begin, naming it.
 public struct ConfiguredDependencyCycle: Sendable, Equatable, CustomStringConvertible {
-    /// The index of the first entry whose edge is part of the cycle.
+    /// The index of the entry that closes the cycle, read from the top: the last one its configured edges need.
     public var rule: Int
     /// The cycle, its first agent repeated at the end.
     public var cycle: DependencyCycle
@@ -87,7 +87,8 @@ private struct CycleSearchGraph {
         var declaredEdges: [String] = []
         for (from, to) in zip(path, path.dropFirst()) {
             let entries = (configured[from] ?? []).filter { $0.target == to }.map(\.rule)
-            if let first = entries.min() { rule = min(rule ?? first, first) }
+            // The edge exists from its first entry on; the cycle, once its last configured edge does.
+            if let first = entries.min() { rule = max(rule ?? first, first) }
             if declared[from]?.contains(to) == true { declaredEdges.append("\(from) → \(to)") }
         }
         guard let rule else { return nil }

@@ -27,8 +27,8 @@ public enum RejectionReason: String, CaseIterable, Sendable, Hashable {
     public init(_ error: RegistryError) {
         switch error {
         case .agentLimitReached: self = .agentLimit
-        // A cycle is an invalid field; ingest never throws the others; they are refusals of a recovery ladder's calls.
-        case .unknownAgent, .notRecoverable, .notRecovering, .dependencyCycle: self = .invalidField
+        // A cycle is an invalid field; ingest never throws the others: refusals of operator and recovery calls.
+        case .unknownAgent, .notRecoverable, .notRecovering, .dependencyCycle, .noOpenMaintenance: self = .invalidField
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JSON
+import Model
 
 /// `heartbeat-exporter agents`: the fleet as a table with a summary line, or as JSON.
 struct AgentsCommand: AsyncParsableCommand {
@@ -36,11 +37,15 @@ struct AgentsCommand: AsyncParsableCommand {
     }
 }
 
-/// The text form of `agents`: aligned columns, then `Summary: 2 healthy, 1 degraded, …`.
+/// The text form of `agents`: aligned columns in the natural order of names (`w-2` before `w-10`), then
+/// `Summary: 2 healthy, 1 degraded, …`.
 enum AgentTable {
     static func render(_ data: JSONValue) -> String {
         let header = ["AGENT", "TYPE", "STATE", "LAST SEEN", "CURRENT TASK"]
-        let rows = (data["agents"]?.arrayValue ?? []).map { agent in
+        let agents = (data["agents"]?.arrayValue ?? []).sorted {
+            NaturalOrder.precedes($0["agent"]?.stringValue ?? "", $1["agent"]?.stringValue ?? "")
+        }
+        let rows = agents.map { agent in
             [
                 agent["agent"]?.stringValue ?? "",
                 agent["agent_type"]?.stringValue ?? "-",

@@ -81,6 +81,12 @@ struct ConfigCommand: ParsableCommand {
                 return false
             }
             print("  SUCCESS: \(ruleFiles.count) rule files found\n SUCCESS: \(file) is valid\n")
+            if !config.dependencies.isEmpty {
+                print(
+                    "  NOTE: \(config.dependencies.count) dependencies entries have no cycle among themselves; the "
+                        + "running exporter also judges them against the dependencies its agents' beats declare, at "
+                        + "start and at each reload\n")
+            }
             var valid = true
             for ruleFile in ruleFiles where !RuleFileCheck.check(ruleFile) { valid = false }
             return valid

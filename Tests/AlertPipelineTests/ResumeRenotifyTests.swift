@@ -42,4 +42,35 @@ struct ResumeRenotifyTests {
         }
         #expect(fixture.payloads().count == 2, "notified again within the group interval (5m), not after 4h")
     }
+
+    @Test func anAlertKeptFiringOnlyByKeepFiringForIsNotPagedAgainAtAResume() async throws {
+        let router = try fixture.router()
+        _ = try fixture.registry.ingest(Heartbeat(agent: "a"), at: clock.now())
+        let start = clock.now()
+        router.receive([alert("a", since: start)])
+        clock.advance(by: 30)
+        try await fixture.tickAndDeliver(router)
+        #expect(fixture.payloads().count == 1)
+
+        // The outage that made it fire is over; its rule's `keep_firing_for` keeps it firing a while longer.
+        func kept() -> Alerting.Alert {
+            var kept = alert("a", since: start)
+            kept.keptFiring = true
+            return kept
+        }
+        _ = try fixture.registry.kill("a", action: OperatorAction(at: clock.now()))
+        for _ in 0..<10 {
+            clock.advance(by: 60)
+            router.receive([kept()])
+            try await fixture.tickAndDeliver(router)
+        }
+        _ = try fixture.registry.resume("a", action: OperatorAction(at: clock.now()))
+        router.renotifyResumed(agent: "a")
+        for _ in 0..<5 {
+            clock.advance(by: 60)
+            router.receive([kept()])
+            try await fixture.tickAndDeliver(router)
+        }
+        #expect(fixture.payloads().count == 1, "a leftover of the earlier outage pages nobody at the resume")
+    }
 }

@@ -116,18 +116,30 @@ struct MaintenanceCommandTests {
             try await client.post("/api/v1/heartbeat", #"{"agent": "search-1", "labels": {"team": "search"}}"#).status
                 == 202)
 
+        for name in ["pay-10", "pay-9"] {
+            let body = #"{"agent": "\#(name)", "labels": {"team": "payments"}}"#
+            #expect(try await client.post("/api/v1/heartbeat", body).status == 202)
+        }
+
         let matched = try await cli(["team=payments", "--for", "1h", "--reason", "migration"], exporter)
         #expect(matched.status == 0, "\(matched.stderr)")
-        #expect(matched.stdout.hasPrefix("1 agent in maintenance until "), "\(matched.stdout)")
-        #expect(matched.stdout.hasSuffix(": pay-1\n"), "\(matched.stdout)")
+        #expect(matched.stdout.hasPrefix("3 agents in maintenance until "), "\(matched.stdout)")
+        #expect(matched.stdout.hasSuffix(": pay-1, pay-9, pay-10\n"), "natural order: \(matched.stdout)")
         let listed = try await ExternalTool.run(
             ExporterProcess.binary, ["agents", "--state", "maintenance"],
             environment: ["HEARTBEAT_EXPORTER_URL": exporter.baseURL])
         #expect(listed.stdout.contains("pay-1") && !listed.stdout.contains("search-1"), "\(listed.stdout)")
-        #expect(listed.stdout.contains("1 maintenance"), "\(listed.stdout)")
+        #expect(listed.stdout.contains("3 maintenance"), "\(listed.stdout)")
+        let listedNames = listed.stdout.split(separator: "\n").dropFirst().compactMap {
+            $0.split(separator: " ").first.map(String.init)
+        }
+        #expect(listedNames.prefix(3) == ["pay-1", "pay-9", "pay-10"], "natural order: \(listed.stdout)")
 
         let ended = try await cli(["pay-1", "--end"], exporter)
         #expect(ended.stdout == "agent pay-1: healthy\n", "\(ended.stdout)\(ended.stderr)")
+        let endedAgain = try await cli(["pay-1", "--end"], exporter)
+        #expect(endedAgain.status == 1, "no window is open any more: \(endedAgain.stdout)")
+        #expect(endedAgain.stderr.contains(#"agent "pay-1" has no maintenance window open"#), "\(endedAgain.stderr)")
 
         let tooLong = try await cli(["pay-1", "--for", "8d"], exporter)
         #expect(tooLong.status == 1)

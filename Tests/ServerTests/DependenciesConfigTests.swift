@@ -30,7 +30,7 @@ struct DependenciesConfigTests {
     @Test(arguments: [
         (
             "dependencies:\n  - matchers: ['agent=\"a\"']\n    depends_on: [b]\n  - matchers: ['agent=\"b\"']\n    depends_on: [a]\n",
-            "hx.yml:2:5: dependencies[0].depends_on: would close a dependency cycle: a → b → a"
+            "hx.yml:4:5: dependencies[1].depends_on: would close a dependency cycle: b → a → b"
         ),
         (
             "dependencies:\n  - matchers: ['agent=~\"p.*\"']\n    depends_on: [planner]\n",

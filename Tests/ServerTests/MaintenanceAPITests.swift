@@ -35,6 +35,19 @@ struct MaintenanceAPITests {
         #expect(api.send("GET", "/api/v1/agents?state=maintenance").data["summary"]?["maintenance"]?.numberValue == 1)
     }
 
+    @Test func endingAWindowThatIsNotOpenIsAConflictNamingTheAgent() throws {
+        let api = try APIFixture()
+        #expect(beat(api, #"{"agent": "w1"}"#) == 202)
+        let none = api.send("DELETE", "/api/v1/agents/w1/maintenance", "")
+        #expect(none.status == 409, "\(none.text)")
+        #expect(none.text.contains(#"agent \"w1\" has no maintenance window open"#), "\(none.text)")
+        #expect(api.send("POST", "/api/v1/agents/w1/maintenance", #"{"duration": "1h"}"#).status == 200)
+        #expect(api.send("DELETE", "/api/v1/agents/w1/maintenance", "").status == 200)
+        #expect(state(api, "w1") == "healthy")
+        #expect(api.send("DELETE", "/api/v1/agents/w1/maintenance", "").status == 409, "it has ended")
+        #expect(api.send("DELETE", "/api/v1/agents/w9/maintenance", "").status == 404)
+    }
+
     @Test func anAgentsAlertsAreSilencedByItsMaintenanceWindow() throws {
         let api = try RecoveringAgentTests.fixture()
         #expect(beat(api, #"{"agent": "w1"}"#) == 202)
@@ -49,8 +62,8 @@ struct MaintenanceAPITests {
         #expect(status?["silencedBy"]?.arrayValue?.compactMap(\.stringValue) == ["maintenance:w1"])
     }
 
-    @Test func maintenanceByMatchersCoversTheMatchingAgentsAndSaysWhich() {
-        guard let api = try? APIFixture() else { return }
+    @Test func maintenanceByMatchersCoversTheMatchingAgentsAndSaysWhich() throws {
+        let api = try APIFixture()
         #expect(beat(api, #"{"agent": "pay-1", "labels": {"team": "payments"}}"#) == 202)
         #expect(beat(api, #"{"agent": "search-1", "labels": {"team": "search"}}"#) == 202)
         let reply = api.send("POST", "/api/v1/maintenance", #"{"matchers": "{team=\"payments\"}", "duration": 600}"#)
@@ -89,6 +102,19 @@ struct MaintenanceAPITests {
             everything.json["error"]?.stringValue
                 == #"field "matchers": at least one matcher must not match the empty string"#)
         #expect(api.send("POST", "/api/v1/agents/nobody/maintenance", #"{"duration": "1h"}"#).status == 404)
+    }
+
+    @Test func aBeatsGraceIsShownInTheThresholdsUntilTheNextBeat() throws {
+        let api = try APIFixture()
+        #expect(beat(api, #"{"agent": "w1", "grace_seconds": 7200}"#) == 202)
+        let stretched = api.send("GET", "/api/v1/agents/w1").data["thresholds"]
+        #expect(stretched?["grace_seconds"]?.numberValue == 7200, "\(String(describing: stretched))")
+        #expect(stretched?["source"]?.stringValue == "health")
+        let plain = try #require(stretched?["degraded_after_seconds"]?.numberValue).rounded() - 7200
+        #expect(beat(api, #"{"agent": "w1"}"#) == 202)
+        let after = api.send("GET", "/api/v1/agents/w1").data["thresholds"]
+        #expect(after?["grace_seconds"] == nil, "the next beat ends the grace")
+        #expect(after?["degraded_after_seconds"]?.numberValue == plain)
     }
 
     @Test func aMaintenanceWriteIsAnAdminWrite() throws {

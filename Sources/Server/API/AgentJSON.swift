@@ -42,6 +42,8 @@ enum AgentJSON {
         seconds("degraded_after_seconds", thresholds.degradedAfter, &writer)
         seconds("unreachable_after_seconds", thresholds.unreachableAfter, &writer)
         field("source", judgement.source.rawValue, &writer)
+        // Included in both thresholds above, until the next beat.
+        if let grace = record.beatGrace { seconds("grace_seconds", grace, &writer) }
         writer.endObject()
         schedule(judgement.schedule, &writer)
         optional("status", record.selfReportedStatus?.rawValue, &writer)

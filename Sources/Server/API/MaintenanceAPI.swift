@@ -32,7 +32,8 @@ struct MaintenanceAPI: Sendable {
         return reply(now) { AgentJSON.write(record, at: now, policy: $1, into: &$0) }
     }
 
-    /// `DELETE /api/v1/agents/{agent}/maintenance`: ends the open window now; replies with the agent.
+    /// `DELETE /api/v1/agents/{agent}/maintenance`: ends the open window now; replies with the agent, or 409 when no
+    /// window is open.
     func end(_ request: HTTPRequest, _ name: String) -> HTTPResponse {
         if let refusal = access.refuseAdmin(request) { return refusal }
         if let refusal = StoragePreflight.refusal(persistence) { return refusal }
@@ -45,7 +46,8 @@ struct MaintenanceAPI: Sendable {
         do throws(RegistryError) {
             record = try registry.endMaintenance(name, action: action)
         } catch {
-            return APIResponse.error(404, "unknown agent \"\(name)\"")
+            // As Alertmanager refuses to expire a silence that already ended: nothing was open, so nothing ended.
+            return APIResponse.error(error == .unknownAgent(name) ? 404 : 409, error.description)
         }
         return reply(action.at) { AgentJSON.write(record, at: action.at, policy: $1, into: &$0) }
     }

@@ -15,8 +15,6 @@ enum AgentActivityScript {
           }
           const path = 'api/v1/agents/' + encodeURIComponent(name) + '/activity';
           const rangeSelect = document.getElementById('activity-range');
-          /** The most points a chart draws: buckets are added up into this many groups at most. */
-          const maxPoints = 144;
 
           function percent(ratio) {
             return Number.isFinite(ratio) ? (ratio * 100).toFixed(ratio === 1 ? 0 : 2) + ' %' : '—';
@@ -43,22 +41,40 @@ enum AgentActivityScript {
               ...HX.states.map((state) => item('seg-' + state, state)), item('seg-none', 'no data'));
           }
 
-          /** Adds the buckets up into groups of `size` consecutive buckets over the range. */
+          /** How many 5-minute buckets a chart's point adds up: the finest of these that keeps a chart to 300 points. */
+          const groupSizes = [1, 3, 6, 12, 24, 36, 72, 144];
+          const maxPoints = 300;
+
+          /** `5 min`, `15 min`, `1 h`, `6 h`: the span of one point, as the captions say it. */
+          function spanLabel(ms) {
+            return ms < 3600000 ? ms / 60000 + ' min' : ms / 3600000 + ' h';
+          }
+
+          /**
+           * Adds the buckets up into groups of consecutive buckets over the range (aligned to the clock, so a group
+           * keeps its bounds from one refresh to the next). A group that ended before the agent was first seen has no
+           * value (drawn as nothing, not as 0); the group still under way is `partial`.
+           */
           function groups(data) {
             const bucketMs = data.bucket_seconds * 1000;
             const from = Date.parse(data.from);
             const until = Date.parse(data.until);
-            const first = Math.floor(from / bucketMs) * bucketMs;
-            const count = Math.floor((until - first) / bucketMs) + 1;
-            const size = Math.max(1, Math.ceil(count / maxPoints));
+            const count = Math.floor((until - from) / bucketMs) + 1;
+            const size = groupSizes.find((candidate) => count / candidate <= maxPoints) ||
+              groupSizes[groupSizes.length - 1];
+            const span = size * bucketMs;
+            const first = Math.floor(from / span) * span;
+            const firstState = (data.segments || [])[0];
+            const seenFrom = firstState ? Date.parse(firstState.start) : until;
             const result = [];
-            for (let start = first; start <= until; start += size * bucketMs) {
-              result.push({t: start, ok: 0, failed: 0, cost: 0, p95: null, beats: 0, span: size * bucketMs});
+            for (let start = first; start <= until; start += span) {
+              result.push({t: start, ok: 0, failed: 0, cost: 0, p95: null, beats: 0, span,
+                seen: start + span > seenFrom, partial: start + span > until});
             }
             for (const bucket of data.buckets) {
-              const index = Math.floor((Date.parse(bucket.start) - first) / (size * bucketMs));
-              const group = result[index];
+              const group = result[Math.floor((Date.parse(bucket.start) - first) / span)];
               if (!group) continue;
+              group.seen = true;
               group.ok += bucket.tasks_succeeded;
               group.failed += bucket.tasks_failed;
               group.cost += bucket.cost_usd;
@@ -67,26 +83,33 @@ enum AgentActivityScript {
                 group.p95 = Math.max(group.p95 ?? 0, bucket.latency_p95_seconds);
               }
             }
-            return {from, until, groups: result};
+            return {from, until, span, groups: result};
           }
 
           function renderCharts(data) {
-            const {from, until, groups: points} = groups(data);
+            const {from, until, span, groups: points} = groups(data);
+            const per = spanLabel(span);
+            const caption = (id, text) => { document.getElementById(id).textContent = text; };
+            caption('caption-tasks', 'Tasks succeeded and failed, per ' + per);
+            caption('caption-failures', 'Failure ratio, per ' + per);
+            caption('caption-latency', 'Task latency p95 (estimate), per ' + per);
+            caption('caption-cost', 'Cost (USD per hour), per ' + per);
+            const point = (p, v) => ({t: p.t, span: p.span, partial: p.partial, v: p.seen ? v : null});
             const chart = (id, values, options) => document.getElementById(id).replaceChildren(
               HXCharts.lineChart(values, from, until, options));
             // Both series on one axis, named in the chart's legend: what succeeded and what failed, never a total.
             document.getElementById('chart-tasks').replaceChildren(HXCharts.linesChart([
-              {name: 'succeeded', className: 'line-ok', points: points.map((p) => ({t: p.t, v: p.ok, span: p.span}))},
-              {name: 'failed', className: 'line-failed',
-                points: points.map((p) => ({t: p.t, v: p.failed, span: p.span}))},
-            ], from, until, {label: 'Tasks succeeded and failed', format: (v) => String(Math.round(v))}));
-            chart('chart-failures', points.map((p) => ({t: p.t, span: p.span,
-              v: p.ok + p.failed ? p.failed / (p.ok + p.failed) : null})),
+              {name: 'succeeded', className: 'line-ok', points: points.map((p) => point(p, p.ok))},
+              {name: 'failed', className: 'line-failed', points: points.map((p) => point(p, p.failed))},
+            ], from, until, {label: 'Tasks succeeded and failed per ' + per, format: (v) => String(Math.round(v))}));
+            chart('chart-failures', points.map((p) => point(p, p.ok + p.failed ? p.failed / (p.ok + p.failed) : null)),
               {label: 'Failure ratio', format: (v) => (v * 100).toFixed(0) + ' %', className: 'line-failed'});
-            chart('chart-latency', points.map((p) => ({t: p.t, v: p.p95, span: p.span})),
+            chart('chart-latency', points.map((p) => point(p, p.p95)),
               {label: 'Latency p95', format: (v) => v < 1 ? (v * 1000).toFixed(0) + ' ms' : v.toFixed(1) + ' s'});
-            chart('chart-cost', points.map((p) => ({t: p.t, v: p.beats ? p.cost / (p.span / 3600000) : null, span: p.span})),
-              {label: 'Cost per hour', format: (v) => '$' + v.toFixed(v < 1 ? 3 : 2)});
+            // Per hour of the group, or of its part gone by when it is under way, so the last point is no drop.
+            const hours = (p) => (p.partial ? Math.max(60000, until - p.t) : p.span) / 3600000;
+            chart('chart-cost', points.map((p) => point(p, p.beats ? p.cost / hours(p) : null)),
+              {label: 'Cost per hour', format: (v) => '$' + v.toFixed(4)});
           }
 
           async function refresh() {

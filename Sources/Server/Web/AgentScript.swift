@@ -125,7 +125,9 @@ enum AgentScript {
               ...detail('Interval', agent.interval_seconds === undefined ? null : agent.interval_seconds + ' s'),
               ...detail('Degraded after', agent.thresholds.degraded_after_seconds + ' s'),
               ...detail('Unreachable after', agent.thresholds.unreachable_after_seconds + ' s'),
-              ...detail('Thresholds from', agent.thresholds.source), ...detail('Schedule', scheduleText(agent.schedule)),
+              ...detail('Thresholds from', agent.thresholds.source + (agent.thresholds.grace_seconds ?
+                ' + ' + agent.thresholds.grace_seconds + ' s of grace the last beat asked for' : '')),
+              ...detail('Schedule', scheduleText(agent.schedule)),
               ...detail('Recovery', recoveryText(agent.recovery)),
               ...detail('Maintenance', maintenanceText(agent.maintenance)),
               ...detail('Grace of the last beat', agent.grace_seconds ? agent.grace_seconds + ' s' : null),

@@ -79,28 +79,40 @@ enum ChartScript {
             return root;
           }
 
-          /** Bars of tasks per bucket: successes below, failures stacked above in another colour. */
-          function sparkline(succeeded, failed, firstBucket, bucketMs, {width = 160, height = 22} = {}) {
+          /**
+           * Bars of tasks per bucket: successes below, failures stacked above in another colour. The time before
+           * `seenFrom` (ms; the agent's first known state) is the strip's neutral "no data", so a new agent's few bars at
+           * the right end do not sit in an empty box. Bars are at least 2.5 units wide: 288 buckets in a narrow cell
+           * would otherwise be thinner than a pixel.
+           */
+          function sparkline(succeeded, failed, firstBucket, bucketMs, {width = 160, height = 22, seenFrom = null} = {}) {
             const count = Math.max(succeeded.length, failed.length, 1);
             const max = Math.max(1, ...succeeded.map((value, index) => value + (failed[index] || 0)));
+            const total = succeeded.reduce((sum, value) => sum + value, 0) + failed.reduce((sum, value) => sum + value, 0);
             const step = width / count;
             const root = svg('svg', {class: 'sparkline', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img',
               preserveAspectRatio: 'none',
-              'aria-label': 'Tasks per 5 minutes'});
+              'aria-label': 'Tasks per 5 minutes' + (total ? '' : ': none in this range')},
+            total ? [] : [title('no tasks in this range')]);
+            const unseen = Number.isFinite(seenFrom) ? Math.min(width, (seenFrom - firstBucket) / bucketMs * step) : 0;
+            if (unseen >= 1) {
+              root.append(svg('rect', {class: 'seg-none spark-unseen', x: 0, y: 0, width: unseen.toFixed(2), height},
+                [title(`no data before ${timeText(seenFrom)}: the agent was not seen yet`)]));
+            }
             root.append(svg('line', {class: 'axis', x1: 0, y1: height - 0.5, x2: width, y2: height - 0.5}));
             for (let index = 0; index < count; index++) {
               const ok = succeeded[index] || 0;
               const bad = failed[index] || 0;
               if (ok + bad === 0) continue;
-              const x = (index * step).toFixed(2);
-              const w = Math.max(0.8, step - 0.2).toFixed(2);
+              const w = Math.max(2.5, step - 0.2);
+              const x = Math.min(width - w, index * step).toFixed(2);
               const okHeight = ok / max * (height - 1);
               const badHeight = bad / max * (height - 1);
               const hover = title(`${bucketText(firstBucket + index * bucketMs, bucketMs)}: ${ok} succeeded, ${bad} failed`);
               const group = svg('g', {'data-bucket': index}, [hover]);
-              if (ok) group.append(svg('rect', {class: 'bar-ok', x, width: w, y: (height - 1 - okHeight).toFixed(2),
+              if (ok) group.append(svg('rect', {class: 'bar-ok', x, width: w.toFixed(2), y: (height - 1 - okHeight).toFixed(2),
                 height: okHeight.toFixed(2)}));
-              if (bad) group.append(svg('rect', {class: 'bar-failed', x, width: w,
+              if (bad) group.append(svg('rect', {class: 'bar-failed', x, width: w.toFixed(2),
                 y: (height - 1 - okHeight - badHeight).toFixed(2), height: badHeight.toFixed(2)}));
               root.append(group);
             }

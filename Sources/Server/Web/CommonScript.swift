@@ -82,15 +82,26 @@ enum CommonScript {
             return Math.floor(s / 86400) + ' d ago';
           }
 
-          /** An RFC 3339 time as local date and time, or `—`. */
+          /**
+           * An RFC 3339 time, or a time in ms, to the second in UTC, as the charts' hovers say it: `2026-01-02 10:05:07Z`;
+           * `—` when there is none.
+           */
           function when(text) {
             const date = new Date(text);
-            return Number.isNaN(date.getTime()) ? '—' : date.toLocaleString();
+            if (text === null || text === undefined || Number.isNaN(date.getTime())) return '—';
+            return date.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
           }
 
+          /** Dollars with four decimals always, so a column of costs lines up: `0.0030`, `12.4500`. */
           function usd(value) {
-            if (!Number.isFinite(value)) return '—';
-            return value < 1 ? value.toFixed(4) : value.toFixed(2);
+            return Number.isFinite(value) ? value.toFixed(4) : '—';
+          }
+
+          /** A sample value as people read it: integers whole, others to 4 significant digits (`0.9897`, `1235`). */
+          function number(value) {
+            if (!Number.isFinite(value)) return String(value);
+            if (Number.isInteger(value)) return String(value);
+            return String(Number(value.toPrecision(Math.max(4, Math.floor(Math.log10(Math.abs(value))) + 1))));
           }
 
           function percent(ratio) {
@@ -111,7 +122,7 @@ enum CommonScript {
               line.textContent = 'Refresh failed: ' + error.message + ' (showing the last data received).';
               line.className = 'connection-error';
             } else {
-              line.textContent = 'Updated ' + new Date().toLocaleTimeString() + '; refreshes every 5 s.';
+              line.textContent = 'Updated ' + when(Date.now()).slice(11) + '; refreshes every 5 s.';
               line.className = 'muted';
             }
           }
@@ -283,8 +294,8 @@ enum CommonScript {
           }
 
           return {
-            root, states, APIError, getJSON, getData, getOptional, el, stateClass, stateText, ago, when, usd, percent, notify,
-            operatorAction, setupToken, act, loadAlerts, renderAlerts, agentLink, every,
+            root, states, APIError, getJSON, getData, getOptional, el, stateClass, stateText, ago, when, usd, number,
+            percent, notify, operatorAction, setupToken, act, loadAlerts, renderAlerts, agentLink, every,
           };
         })();
         """#

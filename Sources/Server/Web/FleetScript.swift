@@ -150,8 +150,10 @@ enum FleetScript {
               {label: 'State over the last 24 hours'}));
             const ratio = data.uptime_ratio;
             cells.uptime.textContent = Number.isFinite(ratio) ? (ratio * 100).toFixed(ratio === 1 ? 0 : 2) + ' %' : '—';
+            const firstState = (data.segments || [])[0];
+            const seenFrom = firstState ? Date.parse(firstState.start) : activityWindow.until;
             cells.tasks.replaceChildren(HXCharts.sparkline(data.tasks_succeeded, data.tasks_failed,
-              activityWindow.firstBucket, activityWindow.bucketMs));
+              activityWindow.firstBucket, activityWindow.bucketMs, {seenFrom}));
           }
 
           /** The fleet's charts: agents per state at each 5-minute boundary and the cost per hour, last 24 hours. */
@@ -168,7 +170,7 @@ enum FleetScript {
               points.filter((point) => point.states), from, to, HX.states, {bucketMs}));
             document.getElementById('fleet-cost').replaceChildren(HXCharts.lineChart(
               points.map((point) => ({t: point.t, v: point.cost * 3600000 / bucketMs, span: bucketMs})), from, to,
-              {label: 'Fleet cost per hour', format: (v) => '$' + v.toFixed(v < 1 ? 3 : 2)}));
+              {label: 'Fleet cost per hour', format: (v) => '$' + HX.usd(v)}));
           }
 
           function matches(agent) {

@@ -50,8 +50,8 @@ enum LineChartScript {
           }
 
           /**
-           * A line chart of one or more `series` (`{name, className, points: [{t, v, span}]}`, ms; `v` a number or null
-           * for a gap) over `from`…`to`, all on one value axis from 0 to the largest value of any series. Several series
+           * A line chart of one or more `series` (`{name, className, points: [{t, v, span, partial}]}`, ms; `v` a number
+           * or null for a gap; `partial` for a span still under way, drawn dashed) over `from`…`to`, all on one value axis from 0 to the largest value of any series. Several series
            * get a legend. A dot marks each point where something happened, with its exact span and value on hover.
            */
           function linesChart(series, from, to, {width = 520, height = 120, label = '', format = String} = {}) {
@@ -61,22 +61,32 @@ enum LineChartScript {
             const {root, inner, pad, x, y} = frame(from, to, max > 0 ? max : 1, format, {width, height, label, band});
             for (const entry of series) {
               let path = '';
-              let drawing = false;
+              let partialPath = '';
+              let last = null;
               for (const point of entry.points) {
                 if (!Number.isFinite(point.v)) {
-                  drawing = false;
+                  last = null;
                   continue;
                 }
-                path += (drawing ? 'L' : 'M') + x(point.t).toFixed(1) + ' ' + y(point.v).toFixed(1);
-                drawing = true;
+                const at = x(point.t).toFixed(1) + ' ' + y(point.v).toFixed(1);
+                // A span still under way is dashed from the last closed one: it is not over, so not a drop.
+                if (point.partial) partialPath += (last ? 'M' + last + 'L' : 'M') + at;
+                else path += (last ? 'L' : 'M') + at;
+                last = at;
               }
               if (path) root.append(svg('path', {class: entry.className, d: path, 'data-series': entry.name || ''}));
+              if (partialPath) {
+                root.append(svg('path', {class: entry.className + ' partial', d: partialPath,
+                  'data-series': entry.name || ''}));
+              }
               const prefix = entry.name ? entry.name + ' ' : '';
               for (const point of entry.points) {
-                if (!Number.isFinite(point.v) || point.v <= 0) continue;
+                if (!Number.isFinite(point.v) || (point.v <= 0 && !point.partial)) continue;
                 const when = point.span ? bucketText(point.t, point.span) : timeText(point.t);
-                root.append(svg('circle', {class: entry.className + '-dot', cx: x(point.t).toFixed(1),
-                  cy: y(point.v).toFixed(1), r: 2.5}, [title(when + ': ' + prefix + format(point.v))]));
+                const note = point.partial ? ' so far (under way)' : '';
+                root.append(svg('circle', {class: entry.className + '-dot' + (point.partial ? ' partial-dot' : ''),
+                  cx: x(point.t).toFixed(1), cy: y(point.v).toFixed(1), r: 2.5},
+                [title(when + ': ' + prefix + format(point.v) + note)]));
               }
             }
             if (series.length > 1) legend(root, series, width);

@@ -38,11 +38,11 @@ enum PageHTML {
                         <th data-sort="problems" title="Problems first: unreachable, missing, degraded, …">State</th>
                         <th title="State over the last 24 hours; hover a segment for its times">Last 24 h</th>
                         <th class="number" data-sort="uptime"
-                          title="Time healthy or degraded over the time not killed, stopped or in maintenance">Uptime 24 h</th>
+                          title="Over the last 24 hours: time healthy or degraded over the time not killed, stopped or in maintenance">Uptime</th>
                         <th title="Tasks per 5 minutes over the last 24 hours; failures in red">Tasks</th>
                         <th data-sort="seen">Last seen</th><th>Current task</th>
-                        <th>Progress</th><th class="number" data-sort="cost">Cost (USD)</th>
-                        <th class="number" data-sort="rate" title="Spent per hour over the last 5 to 10 minutes (less for a new agent)">USD / hour</th>
+                        <th>Progress</th><th class="number" data-sort="cost" title="Spent in USD since the agent was first seen">Cost</th>
+                        <th class="number" data-sort="rate" title="USD spent per hour over the last 5 to 10 minutes (less for a new agent)">USD / h</th>
                         <th><span class="hidden-label">Actions</span></th></tr></thead>
                       <tbody id="fleet-rows"></tbody>
                     </table>
@@ -116,10 +116,10 @@ enum PageHTML {
                       <a id="activity-api" href="#">activity API</a>
                     </div>
                     <div class="charts">
-                      <figure><figcaption>Tasks succeeded and failed</figcaption><div id="chart-tasks"></div></figure>
-                      <figure><figcaption>Failure ratio</figcaption><div id="chart-failures"></div></figure>
-                      <figure><figcaption>Task latency p95 (estimate)</figcaption><div id="chart-latency"></div></figure>
-                      <figure><figcaption>Cost (USD per hour)</figcaption><div id="chart-cost"></div></figure>
+                      <figure><figcaption id="caption-tasks">Tasks succeeded and failed</figcaption><div id="chart-tasks"></div></figure>
+                      <figure><figcaption id="caption-failures">Failure ratio</figcaption><div id="chart-failures"></div></figure>
+                      <figure><figcaption id="caption-latency">Task latency p95 (estimate)</figcaption><div id="chart-latency"></div></figure>
+                      <figure><figcaption id="caption-cost">Cost (USD per hour)</figcaption><div id="chart-cost"></div></figure>
                     </div>
                   </section>
                   <section aria-labelledby="metrics-title">

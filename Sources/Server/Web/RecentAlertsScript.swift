@@ -39,7 +39,7 @@ enum RecentAlertsScript {
               el('td', {className: 'number', text: span(episode.durationSeconds)}),
               el('td', {className: 'number', text: span(times.firing)}),
               el('td', {text: muted(times)}),
-              el('td', {className: 'number', text: episode.peakValue === null ? '—' : String(episode.peakValue)}),
+              el('td', {className: 'number', text: episode.peakValue === null ? '—' : HX.number(episode.peakValue)}),
             ]);
           }
 

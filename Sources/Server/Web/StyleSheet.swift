@@ -43,15 +43,15 @@ enum StyleSheet {
         table.fleet td { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
         /* Every column but the current task's has a width (cells' padding comes on top); the task takes what is left,
            at least its header's width from the table's minimum width on, even when no agent has a task. */
-        table.fleet th:nth-child(1) { width: 9.5%; }
-        table.fleet th:nth-child(2), table.fleet th:nth-child(7), table.fleet th:nth-child(9) { width: 6%; }
+        table.fleet th:nth-child(1) { width: 9%; }
+        table.fleet th:nth-child(2), table.fleet th:nth-child(7) { width: 6%; }
         /* Wide enough for the longest state's badge ("maintenance", "unreachable"). */
         table.fleet th:nth-child(3) { width: 9.5%; white-space: nowrap; }
-        table.fleet th:nth-child(4) { width: 10%; }
-        table.fleet th:nth-child(5), table.fleet th:nth-child(12) { width: 6.5%; }
-        table.fleet th:nth-child(6) { width: 7.5%; }
-        table.fleet th:nth-child(10) { width: 6%; }
-        table.fleet th:nth-child(11) { width: 5.5%; }
+        table.fleet th:nth-child(4) { width: 7.5%; }
+        table.fleet th:nth-child(5), table.fleet th:nth-child(9) { width: 5.5%; }
+        table.fleet th:nth-child(6) { width: 6.5%; }
+        table.fleet th:nth-child(10), table.fleet th:nth-child(11) { width: 6.5%; }
+        table.fleet th:nth-child(12) { width: 6.5%; }
         th[data-sort] button.sort {
           all: unset; cursor: pointer; font-weight: 600; display: inline-flex; gap: 0.25rem; align-items: center;
         }
@@ -83,6 +83,9 @@ enum StyleSheet {
         svg .legend-entry line { stroke-width: 2.5; }
         svg .line-failed { fill: none; stroke: var(--unreachable); stroke-width: 1.5; }
         svg .line-failed-dot { fill: var(--unreachable); }
+        /* The span still under way: dashed, its dot pale. */
+        svg path.partial { stroke-dasharray: 3 3; }
+        svg circle.partial-dot { fill-opacity: 0.35; }
         .strips { display: grid; gap: 0.4rem; max-width: 44rem; }
         .strips > div { display: grid; grid-template-columns: 7rem 1fr; align-items: center; }
         .strips svg.strip { height: 18px; }

@@ -69,7 +69,7 @@ def check_task_chart(driver, base, agent):
         raise CheckFailed(f"the legend says {chart['legend']} for the series {chart['series']}")
     top_y = chart["topY"]  # the dashed line of the axis' top value
     for dot in chart["dots"]:
-        match = re.search(r": (succeeded|failed) (\d+)$", dot["title"])
+        match = re.search(r": (succeeded|failed) (\d+)( so far \(under way\))?$", dot["title"])
         if not match or not re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ to \d\d:\d\d:\d\dZ: ", dot["title"]):
             raise CheckFailed(f"a dot's hover text is {dot['title']!r}")
         value = int(match.group(2))
@@ -84,6 +84,65 @@ def check_task_chart(driver, base, agent):
     if overlap:
         raise CheckFailed("the legend overlaps the plot")
     return f"legend {chart['legend']}, {len(chart['dots'])} dots on the axis 0…{chart['top']}"
+
+
+def check_task_chart_span(driver, base, agent):
+    """The agent page's 24 h charts: one point per 5 minutes, as the caption says; nothing drawn before the agent was
+    first seen (no line at 0 there); the 5 minutes under way dashed, not drawn as a drop."""
+    def drawn():
+        return driver.execute_script("""
+            const svg = document.querySelector('#chart-tasks svg.chart');
+            if (!svg || !svg.querySelector('path.partial')) return null;
+            const first = (d) => Number(d.slice(1).split(' ')[0]);
+            return {caption: document.getElementById('caption-tasks').textContent,
+              starts: [...svg.querySelectorAll('path[data-series]:not(.partial)')].map(p => first(p.getAttribute('d'))),
+              partial: svg.querySelectorAll('path.partial').length,
+              left: Number(svg.querySelector('line.axis').getAttribute('x1')),
+              right: Number(svg.querySelector('line.axis').getAttribute('x2'))};""")
+    chart = wait_until("the Tasks chart with its span under way dashed", drawn)
+    if chart["caption"] != "Tasks succeeded and failed, per 5 min":
+        raise CheckFailed(f"the 24 h chart's caption is {chart['caption']!r}")
+    status, body = api(base, "GET", "/api/v1/agents/" + urllib.parse.quote(agent, safe="") + "/activity?range=24h")
+    data = body["data"]
+    parse = lambda text: datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    start, end, seen = parse(data["from"]), parse(data["until"]), parse(data["segments"][0]["start"])
+    earliest = chart["left"] + (seen - 300 - start) / (end - start) * (chart["right"] - chart["left"])
+    if any(x < earliest - 1 for x in chart["starts"]):
+        raise CheckFailed(f"a line starts at x={min(chart['starts'])}, before the agent was seen (x={earliest:.0f})")
+    lines = f"lines from x={min(chart['starts']):.0f}" if chart["starts"] else "no span over yet"
+    return f"{chart['caption']}; {lines} (first seen at x={earliest:.0f}), {chart['partial']} dashed"
+
+
+def check_sparkline_visible(driver, agent):
+    """A young agent's few bars are wide enough to see (not sub-pixel in a narrow cell), after a grey "not seen
+    yet" band."""
+    spark = wait_until("the young agent's sparkline", lambda: driver.execute_script("""
+        const svg = document.querySelector(`#fleet-rows tr[data-agent="${arguments[0]}"] svg.sparkline`);
+        if (!svg || !svg.querySelector('rect.bar-ok, rect.bar-failed')) return null;
+        return {bars: [...svg.querySelectorAll('rect.bar-ok, rect.bar-failed')].map(r => r.getBoundingClientRect().width),
+          unseen: svg.querySelector('rect.spark-unseen')?.getBoundingClientRect().width || 0,
+          box: svg.getBoundingClientRect().width};""", agent))
+    if min(spark["bars"]) < 1:
+        raise CheckFailed(f"the bars are {min(spark['bars']):.2f} px wide in a {spark['box']:.0f} px cell")
+    if spark["unseen"] < spark["box"] / 2:
+        raise CheckFailed(f"the 'not seen yet' band is {spark['unseen']:.0f} of {spark['box']:.0f} px")
+    return f"bars {min(spark['bars']):.1f} px wide, {spark['unseen']:.0f} of {spark['box']:.0f} px not seen yet"
+
+
+def check_headers_on_one_line(driver):
+    """No header of the fleet table wraps onto a second line."""
+    wrapped = wait_until("the fleet table's headers", lambda: driver.execute_script("""
+        const headers = [...document.querySelectorAll('table.fleet thead th')];
+        if (!headers.length) return null;
+        const lineHeight = parseFloat(getComputedStyle(headers[0]).lineHeight) || 20;
+        return {wrapped: headers.filter(th => {
+          const range = document.createRange();
+          range.selectNodeContents(th);
+          return th.textContent.trim() && range.getBoundingClientRect().height > lineHeight * 1.5;
+        }).map(th => th.textContent)};"""))["wrapped"]
+    if wrapped:
+        raise CheckFailed(f"these headers wrap: {wrapped}")
+    return "every header on one line"
 
 
 def check_fleet_chart_range(driver):

@@ -24,7 +24,8 @@ import urllib.parse
 from selenium.webdriver.common.by import By
 
 from activity_detail_checks import (check_button_contrast, check_dependents_order, check_fleet_chart_range,
-                                    check_task_chart, check_task_header, check_young_strip)
+                                    check_headers_on_one_line, check_sparkline_visible, check_task_chart,
+                                    check_task_chart_span, check_task_header, check_young_strip)
 from browser_support import CheckFailed, api, start_browser, wait_until
 
 
@@ -197,6 +198,8 @@ def main():
             ("columns sort, problems first by default, names in natural order", lambda: check_sorting(driver, base)),
             ("the fleet charts start at their data", lambda: check_fleet_chart_range(driver)),
             ("the Current task header is not clipped", lambda: check_task_header(driver)),
+            ("no header wraps", lambda: check_headers_on_one_line(driver)),
+            ("a young agent's task bars can be seen", lambda: check_sparkline_visible(driver, args.failing_agent)),
             ("the Kill button is readable in the light scheme", lambda: check_button_contrast(driver, "light")),
         ])
         driver.save_screenshot(os.path.join(args.screenshots, "fleet-activity-light.png"))
@@ -210,6 +213,8 @@ def main():
                                                                                     args.screenshots)),
             ("the Tasks chart: succeeded and failed on one labelled axis",
              lambda: check_task_chart(driver, base, args.failing_agent)),
+            ("the 24 h charts: per 5 min, nothing before the agent, the open span dashed",
+             lambda: check_task_chart_span(driver, base, args.failing_agent)),
         ])
         for scheme in ("light", "dark"):
             set_scheme(driver, scheme)
