@@ -21,6 +21,8 @@ public struct HTTPRequest: Sendable {
     public var remoteAddress: String?
     /// Whether the peer is on this host: 127.0.0.0/8, `::1` or `::ffff:127.x.x.x`.
     public var isFromLoopback: Bool
+    /// When the request was fully received (before it waited for a thread to handle it).
+    public var receivedAt: ContinuousClock.Instant = .now
 
     /// Creates a request, e.g. to call a handler directly in tests.
     ///

@@ -6,17 +6,31 @@ import Model
 /// `GET /metrics`: the fleet's series, the exporter's own, and the `process_*` metrics.
 ///
 /// The fleet is copied shard by shard and rendered outside every lock, so a scrape never holds up ingestion.
+/// Scrapes that arrive while one renders wait for the next render and share it (``SharedRender``).
 struct MetricsEndpoint: Sendable {
     let registry: AgentRegistry
     let selfMetrics: SelfMetrics
     let clock: any WallClock
+    let shared = SharedRender<ResponseKind>()
+
+    /// What a response depends on besides the fleet: its format and whether it is compressed.
+    struct ResponseKind: Hashable, Sendable {
+        var format: ExpositionFormat
+        var gzip: Bool
+    }
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
-        let format = ExpositionFormat.negotiate(accept: request.headers["Accept"])
-        let body = render(format: format)
-        var headers = [("Content-Type", format.contentType)]
+        let kind = ResponseKind(
+            format: ExpositionFormat.negotiate(accept: request.headers["Accept"]),
+            gzip: Gzip.accepts(request.headers["Accept-Encoding"]))
+        return shared.response(kind, arrivedAt: request.receivedAt) { respond(kind) }
+    }
+
+    private func respond(_ kind: ResponseKind) -> HTTPResponse {
+        let body = render(format: kind.format)
+        var headers = [("Content-Type", kind.format.contentType)]
         // Level 1: a third of level 6's CPU on large expositions, for output only modestly larger.
-        if Gzip.accepts(request.headers["Accept-Encoding"]), let compressed = Gzip.compress(body, level: 1) {
+        if kind.gzip, let compressed = Gzip.compress(body, level: 1) {
             headers.append(("Content-Encoding", "gzip"))
             headers.append(("Vary", "Accept-Encoding"))
             return HTTPResponse(status: 200, headers: headers, body: compressed)
