@@ -61,15 +61,28 @@ extension AlertRouter {
         return config
     }
 
-    /// Takes the stored notices back after a start: each joins its aggregation groups again (the notification log
-    /// says what was already sent), and those not yet resolved fire for what is left of ``noticeLifetime``.
+    /// Takes the stored notices back after a start: those not yet resolved fire for what is left of
+    /// ``noticeLifetime``, and join their aggregation groups again with the resolved ones whose resolution is still
+    /// to be sent (notified firing, not yet resolved, says the notification log). A resolved notice no receiver is
+    /// waiting to hear the end of stays out of the groups, as Alertmanager drops an alert from its group once its
+    /// resolution is sent: it would otherwise ride along in the group's next notification.
     static func restore(_ notices: [Alerting.Alert], into state: inout State, at now: Timestamp) {
+        let entries = state.dispatcher.notificationLog.allEntries
+        var rejoining: [Alerting.Alert] = []
         for notice in notices {
             state.alerts[notice.fingerprint] = notice
-            if notice.endsAt == nil { state.openNotices[notice.fingerprint] = notice.startsAt }
             state.noticeWrites.kept.insert(notice.fingerprint)
+            guard notice.endsAt != nil else {
+                state.openNotices[notice.fingerprint] = notice.startsAt
+                rejoining.append(notice)
+                continue
+            }
+            let awaited = entries.contains {
+                $0.firingAlerts.contains(notice.fingerprint) && !$0.resolvedAlerts.contains(notice.fingerprint)
+            }
+            if awaited { rejoining.append(notice) }
         }
-        state.dispatcher.insert(notices, at: now)
+        state.dispatcher.insert(rejoining, at: now)
     }
 
     /// Writes the notices announced or resolved, and deletes those forgotten, since the last call; what cannot be

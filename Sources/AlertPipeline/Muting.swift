@@ -13,6 +13,13 @@ struct Muting {
     /// The prefix of the `silencedBy` entry that names an agent in an open maintenance window: `maintenance:order-7`.
     static let maintenancePrefix = "maintenance:"
 
+    /// Whether a `silencedBy` entry mutes the alert because of its agent's state (killed, in maintenance, its
+    /// dependency down), not by a silence or a recovery hold.
+    static func mutesTheAgent(_ entry: String) -> Bool {
+        entry.hasPrefix(killedAgentPrefix) || entry.hasPrefix(maintenancePrefix)
+            || entry.hasPrefix(DependencyLimits.silencedByPrefix)
+    }
+
     let silences: SilenceStore
     let inhibition: Inhibition
     let registry: AgentRegistry

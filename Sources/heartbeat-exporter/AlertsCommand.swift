@@ -57,8 +57,16 @@ extension AlertsCommand {
             }
         }
 
+        /// The alerts by name, then by agent in natural order (`w-2` before `w-10`).
         static func table(_ alerts: [JSONValue]) -> String {
-            let rows = alerts.map { alert -> [String] in
+            let key = { (alert: JSONValue) in
+                (alert["labels"]?["alertname"]?.stringValue ?? "", alert["labels"]?["agent"]?.stringValue ?? "")
+            }
+            let ordered = alerts.sorted { lhs, rhs in
+                let (left, right) = (key(lhs), key(rhs))
+                return left.0 != right.0 ? left.0 < right.0 : NaturalOrder.precedes(left.1, right.1)
+            }
+            let rows = ordered.map { alert -> [String] in
                 let labels = alert["labels"]?.objectValue
                 let status = alert["status"]
                 let reasons = ["silencedBy", "inhibitedBy"].flatMap { status?[$0]?.arrayValue ?? [] }.compactMap(

@@ -61,4 +61,22 @@ struct NoticeRestartTests {
         await Self.pass(120, third)
         #expect(Self.payloads(third).isEmpty, "nor again after another restart")
     }
+
+    /// A notice whose resolution was sent before a crash stays out of its group after the restart: the next notice's
+    /// notification carries that notice alone, not every earlier one again.
+    @Test func noticesResolvedAndNotifiedBeforeARestartDoNotRideAlongAfterIt() async throws {
+        let api = try APIFixture(config: Self.config)
+        #expect(api.send("POST", "/api/v1/heartbeat", #"{"agent": "w1"}"#).status == 202)
+        #expect(api.send("POST", "/api/v1/heartbeat", #"{"agent": "w2"}"#).status == 202)
+        #expect(api.send("POST", "/api/v1/agents/w1/kill", #"{"by": "alice"}"#).status == 200)
+        await Self.pass(90, api)
+        #expect(Self.payloads(api).map(\.status) == ["firing", "resolved"], "\(Self.payloads(api))")
+
+        let restarted = try APIFixture(config: Self.config, clock: api.clock, storage: api.storage)
+        #expect(restarted.send("POST", "/api/v1/agents/w2/kill", #"{"by": "alice"}"#).status == 200)
+        await Self.pass(15, restarted)
+        let sent = Self.payloads(restarted)
+        #expect(sent.count == 1, "\(sent)")
+        #expect(sent.first?.notices == ["agent_killed"], "the kill of w2 alone, not w1's notice again: \(sent)")
+    }
 }
