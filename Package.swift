@@ -62,9 +62,11 @@ let package = Package(
         module("PromQL", dependencies: ["Model"]),
         // Cron expressions and their next runs in a time zone of the system's tz database.
         module("Cron"),
+        // URLSession requests whose cancellation neither hangs nor crashes (webhooks and the client library).
+        module("CancellableRequests"),
         module("Fleet", dependencies: ["Model", "Exposition", "JSON", "Cron"]),
         module("YAMLConfig", dependencies: ["Model", .product(name: "Yams", package: "Yams")]),
-        module("Alerting", dependencies: ["Model", "JSON", "YAMLConfig"]),
+        module("Alerting", dependencies: ["Model", "JSON", "YAMLConfig", "CancellableRequests"]),
         module("Rules", dependencies: ["Model", "PromQL", "Series", .product(name: "Yams", package: "Yams")]),
 
         // Services: the rule manager and the alert pipeline, driven by the injected clock.
@@ -114,7 +116,9 @@ let package = Package(
         ),
 
         // The client library agents link; it depends on none of the server's modules.
-        module("HeartbeatClient", dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]),
+        module(
+            "HeartbeatClient",
+            dependencies: ["CCurl", "CancellableRequests", .product(name: "Logging", package: "swift-log")]),
 
         // Test helpers shared by the test targets.
         module(
@@ -166,7 +170,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         tests("ArchitectureTests", dependencies: []),
-        tests("IntegrationTests", dependencies: ["TestSupport", "JSON", "HeartbeatClient"], exclude: ["Browser"]),
+        tests(
+            "IntegrationTests", dependencies: ["TestSupport", "JSON", "HeartbeatClient", "CancellableRequests"],
+            exclude: ["Browser"]),
 
         // Benchmark: the HTTP transport with a trivial handler (bench/limit/run.sh).
         .executableTarget(

@@ -290,19 +290,13 @@ public final class AlertRouter: Sendable {
         return state.dispatcher.tick(
             at: now,
             isMuted: { alert in
-                let status = muting.status(of: alert)
-                guard status.isMuted else { return false }
-                // A kill, a maintenance window or a dependency down mutes an agent's pages, not the end of one
-                // already sent: a receiver told that the alert fires is told that it resolved. Silences and
-                // inhibition drop it, as in Alertmanager.
-                guard alert.isResolved(at: now), status.inhibitedBy.isEmpty,
-                    status.silencedBy.allSatisfy(Muting.mutesTheAgent)
-                else { return true }
-                let notified =
-                    notifiedFiring
-                    ?? log.allEntries.reduce(into: Set<Fingerprint>()) { $0.formUnion($1.firingAlerts) }
-                notifiedFiring = notified
-                return !notified.contains(alert.fingerprint)
+                muting.mutesNotification(of: alert) {
+                    let notified =
+                        notifiedFiring
+                        ?? log.allEntries.reduce(into: Set<Fingerprint>()) { $0.formUnion($1.firingAlerts) }
+                    notifiedFiring = notified
+                    return notified.contains(alert.fingerprint)
+                }
             },
             isAcknowledged: { acknowledgements.acknowledgement(of: $0) != nil })
     }

@@ -13,13 +13,6 @@ struct Muting {
     /// The prefix of the `silencedBy` entry that names an agent in an open maintenance window: `maintenance:order-7`.
     static let maintenancePrefix = "maintenance:"
 
-    /// Whether a `silencedBy` entry mutes the alert because of its agent's state (killed, in maintenance, its
-    /// dependency down), not by a silence or a recovery hold.
-    static func mutesTheAgent(_ entry: String) -> Bool {
-        entry.hasPrefix(killedAgentPrefix) || entry.hasPrefix(maintenancePrefix)
-            || entry.hasPrefix(DependencyLimits.silencedByPrefix)
-    }
-
     let silences: SilenceStore
     let inhibition: Inhibition
     let registry: AgentRegistry
@@ -64,6 +57,28 @@ struct Muting {
             silencedBy: silencedBy, inhibitedBy: inhibition.inhibitedBy(labels).map { [$0.description] } ?? [])
         if !acknowledgements.entries.isEmpty { status.acknowledgedBy = acknowledgements.acknowledgement(of: alert) }
         return status
+    }
+}
+
+extension Muting {
+    /// Whether a notification leaves `alert` out. A kill, a maintenance window or a dependency down mutes an agent's
+    /// pages, not the end of one already sent: a resolved alert that receivers were told fires (`wasNotifiedFiring`,
+    /// asked only then) is sent. Silences, inhibition and recovery holds drop it, as Alertmanager drops a silenced
+    /// alert.
+    func mutesNotification(of alert: Alerting.Alert, wasNotifiedFiring: () -> Bool) -> Bool {
+        let status = status(of: alert)
+        guard status.isMuted else { return false }
+        guard alert.isResolved(at: now), status.inhibitedBy.isEmpty,
+            status.silencedBy.allSatisfy(Self.mutesTheAgent)
+        else { return true }
+        return !wasNotifiedFiring()
+    }
+
+    /// Whether a `silencedBy` entry mutes the alert because of its agent's state (killed, in maintenance, its
+    /// dependency down), not by a silence or a recovery hold.
+    private static func mutesTheAgent(_ entry: String) -> Bool {
+        entry.hasPrefix(killedAgentPrefix) || entry.hasPrefix(maintenancePrefix)
+            || entry.hasPrefix(DependencyLimits.silencedByPrefix)
     }
 }
 

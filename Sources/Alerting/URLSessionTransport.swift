@@ -1,3 +1,4 @@
+import CancellableRequests
 import Foundation
 import Model
 #if canImport(FoundationNetworking)

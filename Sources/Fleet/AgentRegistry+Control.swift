@@ -57,15 +57,24 @@ extension AgentRegistry {
         }
     }
 
-    func forget(_ name: String, in shard: inout Shard) {
+    /// Forgets an agent already taken out of `shard.agents`: its pending writes, its slot, its dependencies, and (for
+    /// the alert rules) that it is gone. `deletingStoredRows`: false when its rows are gone already (another node of
+    /// a cluster deleted it).
+    func forget(_ name: String, in shard: inout Shard, deletingStoredRows: Bool = true) {
+        release(name, in: &shard, deletingStoredRows: deletingStoredRows)
+        forgetDependencies(of: name)
+        noteRemoved(name)
+    }
+
+    /// Drops what `shard` holds for an agent taken out of `shard.agents` (pending writes, operator control), and
+    /// frees its slot under `--agents.max`; its stored rows are deleted at the next drain when `deletingStoredRows`.
+    func release(_ name: String, in shard: inout Shard, deletingStoredRows: Bool = true) {
         shard.dirty.remove(name)
-        shard.deleted.insert(name)
+        if deletingStoredRows { shard.deleted.insert(name) }
         shard.pendingTransitions.removeAll { $0.agent == name }
         shard.pendingReceipts.removeAll { $0.agent == name }
         shard.controlled.remove(name)
         releaseAgentSlot()
-        forgetDependencies(of: name)
-        noteRemoved(name)
     }
 
     func update(

@@ -14,12 +14,7 @@ extension AgentRegistry {
             try? withShard(atIndex: index) { shard in
                 for (name, record) in shard.agents where record.awaitingFirstBeat && wanted[name] == nil {
                     shard.agents[name] = nil
-                    shard.dirty.remove(name)
-                    shard.deleted.insert(name)
-                    shard.pendingTransitions.removeAll { $0.agent == name }
-                    shard.pendingReceipts.removeAll { $0.agent == name }
-                    shard.controlled.remove(name)
-                    releaseAgentSlot()
+                    release(name, in: &shard)
                 }
             }
         }

@@ -1,3 +1,4 @@
+import CancellableRequests
 import Foundation
 #if canImport(FoundationNetworking)
     import FoundationNetworking

@@ -8,7 +8,7 @@ struct LayeringTests {
     static let layers: [[String]] = [
         ["CMicroHTTPD", "CZlib", "CMalloc", "CRE2", "CCrypt", "CCurl", "CLibPQ"],
         ["Model"],
-        ["JSON", "HTTP", "Exposition", "Series", "PromQL", "YAMLConfig", "Cron"],
+        ["JSON", "HTTP", "Exposition", "Series", "PromQL", "YAMLConfig", "Cron", "CancellableRequests"],
         ["Fleet", "Rules", "Alerting"],
         ["RuleManager", "AlertPipeline", "Recovery"],
         ["Storage"],
@@ -19,7 +19,7 @@ struct LayeringTests {
     /// Modules outside the stack: the client library agents link imports no server module, and the test
     /// helpers may use every layer below the wiring.
     static let standalone: [String: Set<String>] = [
-        "HeartbeatClient": ["CCurl"],
+        "HeartbeatClient": ["CCurl", "CancellableRequests"],
         "TestSupport": Set(layers[0..<5].joined()),
     ]
 

@@ -8,21 +8,8 @@ import TestSupport
 @Suite(.serialized)
 struct AckCommandTests {
     @Test func acknowledgementsAreAddedListedAndDeleted() async throws {
-        let directory = TestPaths.temporaryDirectory("ack-cli")
-        try """
-        groups:
-          - name: health
-            interval: 1s
-            rules:
-              - alert: AgentUnreachable
-                expr: agent_health{state="unreachable"} == 1
-        """.write(toFile: directory + "/health.yml", atomically: true, encoding: .utf8)
-        try """
-        health: {degraded_after: 1s, unreachable_after: 2s}
-        global: {evaluation_interval: 1s}
-        rule_files: ['\(directory)/health.yml']
-        """.write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
-        let exporter = try await ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
+        let config = try CompressedTimeConfig.write("ack-cli")
+        let exporter = try await ExporterProcess(arguments: ["--config.file", config])
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         let cli = { (arguments: [String]) async throws -> ExternalTool.Result in
             try await ExternalTool.run(

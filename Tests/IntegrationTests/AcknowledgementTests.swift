@@ -17,30 +17,20 @@ struct AcknowledgementEndToEndTests {
     @Test func anAcknowledgedAlertIsNotRepeatedUntilItResolvesAndFiresAgain() async throws {
         let listener = try LocalHTTPServer()
         defer { listener.stop() }
-        let directory = TestPaths.temporaryDirectory("ack-e2e")
-        try """
-        groups:
-          - name: health
-            interval: 1s
-            rules:
-              - alert: AgentUnreachable
-                expr: agent_health{state="unreachable"} == 1
-        """.write(toFile: directory + "/health.yml", atomically: true, encoding: .utf8)
-        try """
-        health: {degraded_after: 1s, unreachable_after: 2s}
-        global: {evaluation_interval: 1s}
-        rule_files: ['\(directory)/health.yml']
-        route:
-          receiver: hook
-          group_by: [alertname, agent]
-          group_wait: 1s
-          group_interval: 1s
-          repeat_interval: 4s
-        receivers:
-          - name: hook
-            webhook_configs: [{url: '\(listener.url.absoluteString)'}]
-        """.write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
-        let exporter = try await ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
+        let config = try CompressedTimeConfig.write(
+            "ack-e2e",
+            extra: """
+                route:
+                  receiver: hook
+                  group_by: [alertname, agent]
+                  group_wait: 1s
+                  group_interval: 1s
+                  repeat_interval: 4s
+                receivers:
+                  - name: hook
+                    webhook_configs: [{url: '\(listener.url.absoluteString)'}]
+                """)
+        let exporter = try await ExporterProcess(arguments: ["--config.file", config])
         let client = HTTPTestClient(baseURL: exporter.baseURL)
         let cli = { (arguments: [String]) async throws -> ExternalTool.Result in
             try await ExternalTool.run(

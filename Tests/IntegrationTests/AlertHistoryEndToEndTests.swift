@@ -35,19 +35,16 @@ struct AlertHistoryEndToEndTests {
     @Test func historyAfterKillNineAndRestartListsTheEpisodeAndNotificationsWithCorrectDurations() async throws {
         let listener = try LocalHTTPServer()
         defer { listener.stop() }
-        let directory = TestPaths.temporaryDirectory("history-e2e")
-        try Self.rules.write(toFile: directory + "/health.yml", atomically: true, encoding: .utf8)
-        try """
-        health: {degraded_after: 1s, unreachable_after: 2s}
-        global: {evaluation_interval: 1s}
-        rule_files: ['\(directory)/health.yml']
-        route: {receiver: hook, group_by: [alertname, agent], group_wait: 1s, group_interval: 1s, repeat_interval: 1h}
-        receivers:
-          - name: hook
-            webhook_configs: [{url: '\(listener.url.absoluteString)'}]
-        history: {retention: 7d}
-        """.write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
-        let arguments = ["--config.file", directory + "/hx.yml"]
+        let config = try CompressedTimeConfig.write(
+            "history-e2e", rules: Self.rules,
+            extra: """
+                route: {receiver: hook, group_by: [alertname, agent], group_wait: 1s, group_interval: 1s, repeat_interval: 1h}
+                receivers:
+                  - name: hook
+                    webhook_configs: [{url: '\(listener.url.absoluteString)'}]
+                history: {retention: 7d}
+                """)
+        let arguments = ["--config.file", config]
         let first = try await ExporterProcess(arguments: arguments)
         let client = HTTPTestClient(baseURL: first.baseURL)
         #expect(try await client.post("/api/v1/heartbeat", #"{"agent": "w1"}"#).status == 202)

@@ -1,3 +1,4 @@
+import CancellableRequests
 import Foundation
 import HeartbeatClient
 import Testing

@@ -10,15 +10,6 @@ import Testing
 /// silenced by `dependency:planner`. When the planner and four workers return, the fifth, still silent, is sent.
 @Suite(.serialized)
 struct DependencyEndToEndTests {
-    static let rules = """
-        groups:
-          - name: health
-            interval: 1s
-            rules:
-              - alert: AgentUnreachable
-                expr: agent_health{state="unreachable"} == 1
-        """
-
     static let workers = (1...5).map { "worker-\($0)" }
 
     func workerPayloads(_ listener: LocalHTTPServer, _ workers: [String]) -> [JSONObject] {
@@ -29,15 +20,10 @@ struct DependencyEndToEndTests {
     func fiveWorkersOfASilentPlannerPageOnceAndAStillSilentOneIsSentWhenThePlannerReturns() async throws {
         let listener = try LocalHTTPServer()
         defer { listener.stop() }
-        let directory = TestPaths.temporaryDirectory("dependencies-e2e")
-        try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
-        try Self.rules.write(toFile: directory + "/rules/health.yml", atomically: true, encoding: .utf8)
-        try """
-        health: {degraded_after: 2s, unreachable_after: 4s}
-        global: {evaluation_interval: 1s}
-        \(AlertRoutingTests.webhookRouting([("hook", listener.url)]))
-        """.write(toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
-        let exporter = try await ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
+        let config = try CompressedTimeConfig.write(
+            "dependencies-e2e", degradedAfter: "2s", unreachableAfter: "4s",
+            extra: AlertRoutingTests.webhookRouting([("hook", listener.url)]))
+        let exporter = try await ExporterProcess(arguments: ["--config.file", config])
         let client = HTTPTestClient(baseURL: exporter.baseURL)
 
         // One batch: all six fall silent at the same moment, however slow the machine.

@@ -29,11 +29,6 @@ struct HistoryConfigTests {
         ("history:\n  keep: 7d\n", "hx.yml:2:3: history.keep: unknown key (allowed: activity_retention, retention)"),
     ])
     func errorsNameFileLineKeyAndProblem(yaml: String, message: String) {
-        do {
-            _ = try ExporterConfig.parse(yaml, file: "hx.yml")
-            Issue.record("accepted: \(yaml)")
-        } catch {
-            #expect(error.description == message)
-        }
+        expectRefused(yaml, saying: message)
     }
 }

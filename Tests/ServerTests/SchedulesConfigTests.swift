@@ -76,11 +76,6 @@ struct SchedulesConfigTests {
         ),
     ])
     func errorsNameFileLineKeyAndProblem(yaml: String, message: String) {
-        #expect(throws: ConfigError.self) { try ExporterConfig.parse(yaml, file: "hx.yml") }
-        do {
-            _ = try ExporterConfig.parse(yaml, file: "hx.yml")
-        } catch {
-            #expect(error.description == message)
-        }
+        expectRefused(yaml, saying: message)
     }
 }

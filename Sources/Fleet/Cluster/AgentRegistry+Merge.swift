@@ -33,13 +33,7 @@ extension AgentRegistry {
         for name in feed.deleted {
             try? withShard(of: name) { shard in
                 guard shard.agents.removeValue(forKey: name) != nil else { return }
-                shard.dirty.remove(name)
-                shard.pendingTransitions.removeAll { $0.agent == name }
-                shard.pendingReceipts.removeAll { $0.agent == name }
-                shard.controlled.remove(name)
-                releaseAgentSlot()
-                forgetDependencies(of: name)
-                noteRemoved(name)
+                forget(name, in: &shard, deletingStoredRows: false)
             }
         }
     }

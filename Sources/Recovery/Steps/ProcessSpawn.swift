@@ -80,6 +80,13 @@ struct SpawnFailure: Error {
 
 /// Own process group; every signal's disposition back to the default; nothing blocked.
 private func configure(_ attributes: inout posix_spawnattr_t) {
+    resetSignals(in: &attributes, extraFlags: POSIX_SPAWN_SETPGROUP)
+    posix_spawnattr_setpgroup(&attributes, 0)
+}
+
+/// Sets `attributes` so the child starts with every signal's disposition back to the default and nothing blocked,
+/// whatever the exporter ignores or blocks, with `extraFlags` (such as `POSIX_SPAWN_SETPGROUP`) besides.
+public func resetSignals(in attributes: inout posix_spawnattr_t, extraFlags: Int32 = 0) {
     var defaults = sigset_t()
     sigfillset(&defaults)
     sigdelset(&defaults, SIGKILL)
@@ -88,9 +95,7 @@ private func configure(_ attributes: inout posix_spawnattr_t) {
     sigemptyset(&mask)
     posix_spawnattr_setsigdefault(&attributes, &defaults)
     posix_spawnattr_setsigmask(&attributes, &mask)
-    posix_spawnattr_setpgroup(&attributes, 0)
-    let flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
-    posix_spawnattr_setflags(&attributes, Int16(flags))
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | extraFlags))
 }
 
 /// A pipe whose ends are close-on-exec, atomically with `pipe2` when available.

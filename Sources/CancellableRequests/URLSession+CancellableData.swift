@@ -10,8 +10,7 @@ extension URLSession {
     /// hang for good (swift-corelibs-foundation #5412); and a `URLSessionTask.cancel()` that races the task's end
     /// stops the process ("a task that is not in the registry"). Here a cancellation ends the call at once with
     /// `URLError(.cancelled)`, resumed from another queue, and never cancels the `URLSessionTask`: the request runs
-    /// to its end or its `timeoutInterval` unheard. The exporter's Alerting module has the same for webhooks, as
-    /// this library imports no server module.
+    /// to its end or its `timeoutInterval` unheard. Webhook deliveries and the client library's transport use it.
     public func cancellableData(for request: URLRequest) async throws -> (Data, URLResponse) {
         let call = PendingDataCall()
         return try await withTaskCancellationHandler {
