@@ -19,25 +19,9 @@ struct DependencyEdges: Sendable {
     private func path(from start: String, to goal: String, replacing agent: String, with targets: [String])
         -> [String]?
     {
-        var previous: [String: String] = [start: start]
-        var queue = [start], index = 0
-        while index < queue.count {
-            let current = queue[index]
-            index += 1
-            if current == goal {
-                var path = [current], step = current
-                while step != start, let back = previous[step] {
-                    path.append(back)
-                    step = back
-                }
-                return path.reversed()
-            }
-            let next = current == agent ? targets : (declared[current] ?? []) + (configured[current] ?? [])
-            for target in next where previous[target] == nil {
-                previous[target] = current
-                queue.append(target)
-            }
-        }
-        return nil
+        DependencyPath.shortest(
+            from: start,
+            next: { $0 == agent ? targets : (declared[$0] ?? []) + (configured[$0] ?? []) },
+            until: { $0 == goal })
     }
 }

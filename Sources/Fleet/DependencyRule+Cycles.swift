@@ -33,6 +33,15 @@ extension DependencyRule {
     private static func path(from start: String, edges: [String: [String]], until isGoal: (String) -> Bool)
         -> [String]?
     {
+        DependencyPath.shortest(from: start, next: { edges[$0] ?? [] }, until: isGoal)
+    }
+}
+
+/// The shortest path through a dependency graph, for the cycle checks.
+enum DependencyPath {
+    /// The path from `start` (breadth first, following `next`) to the first agent for which `isGoal` holds, both
+    /// included; nil when none is reached.
+    static func shortest(from start: String, next: (String) -> [String], until isGoal: (String) -> Bool) -> [String]? {
         var previous: [String: String] = [start: start]
         var queue = [start], index = 0
         while index < queue.count {
@@ -46,9 +55,9 @@ extension DependencyRule {
                 }
                 return path.reversed()
             }
-            for next in edges[current] ?? [] where previous[next] == nil {
-                previous[next] = current
-                queue.append(next)
+            for target in next(current) where previous[target] == nil {
+                previous[target] = current
+                queue.append(target)
             }
         }
         return nil
