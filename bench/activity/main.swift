@@ -1,7 +1,7 @@
 // Sizes the agents' activity history (issue 17 item 4): a day of 5-minute buckets for 10,000 agents written into a
 // SQLite store through the storage API, as the maintenance thread's flush writes them (one transaction per bucket
 // boundary), then the database's size on disk per agent per day; and the memory the registry holds for the buckets
-// being filled.
+// being filled; and the minute's checkpoint that writes the open buckets in part.
 //
 //     swift build --product activity-bench && .build/debug/activity-bench [AGENTS] [DIRECTORY]
 import Fleet
@@ -48,9 +48,26 @@ do {
     }
     let seconds = Date().timeIntervalSince(started)
     let bytes = fileBytes(directory)
+    // The minute's checkpoint of the buckets under way: one part per agent added to a bucket already stored (the
+    // upsert that adds), as the flush writes every minute; the median of 5.
+    var checkpoints: [Double] = []
+    for round in 0..<5 {
+        let start = origin + .milliseconds(Int64(bucketsPerDay - 1) * ActivityBucket.width.milliseconds)
+        let parts = names.map {
+            ActivityBucket(
+                agent: $0, start: start, beats: 2, tasksSucceeded: 1, tasksFailed: round % 2, costUSD: 0.01,
+                tokens: 100, latencyP95Seconds: 0.3, state: .healthy)
+        }
+        let began = Date()
+        try storage.saveActivity(parts)
+        checkpoints.append(Date().timeIntervalSince(began))
+    }
     print("agents: \(agents), buckets per agent per day: \(bucketsPerDay)")
     print(String(format: "written in %.1f s (%.0f buckets/s)", seconds, Double(agents * bucketsPerDay) / seconds))
     print("database files: \(bytes) bytes; per agent per day: \(bytes / agents) bytes")
+    print(
+        String(
+            format: "a minute's checkpoint of %d open buckets: %.3f s (median of 5)", agents, checkpoints.sorted()[2]))
     for name in ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted() {
         print("  \(name): \(fileBytes(directory, only: name)) bytes")
     }

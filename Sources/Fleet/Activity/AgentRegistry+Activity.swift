@@ -21,8 +21,10 @@ extension AgentRegistry {
 
     /// Takes the activity buckets that ended by `now`: those closed by a later beat and, when `scanAll` is set (the
     /// caller does so once `now` passed a bucket boundary), every agent's open bucket that ended, with the agent's
-    /// state at its end; with `includeOpen` (at shutdown) the buckets still open too, with the state now. The
-    /// maintenance thread calls it (``FleetActivity/flush(includeOpen:)``); never the heartbeat path.
+    /// state at its end. With `includeOpen` (every minute, and at shutdown) the buckets still open are taken in part
+    /// too, with the state now: what they counted so far, which storage adds up with the rest; each stays open,
+    /// emptied, so its end is still written with the state then. The maintenance thread calls it
+    /// (``FleetActivity/flush(includeOpen:)``); never the heartbeat path.
     public func closeActivity(at now: Timestamp, scanAll: Bool, includeOpen: Bool = false) -> [ActivityBucket] {
         let policy = currentConfiguration.policy
         var closed: [ActivityBucket] = []
@@ -34,14 +36,20 @@ extension AgentRegistry {
                     guard scanAll || includeOpen else { return taken }
                     // Read first, then change: changing the dictionary while iterating it would copy it whole.
                     var ended: [String] = []
+                    var parted: [(name: String, start: Timestamp)] = []
                     for (name, record) in shard.agents {
                         guard let open = record.openActivity else { continue }
-                        let end = min(now, open.start + ActivityBucket.width)
-                        guard includeOpen || end == open.start + ActivityBucket.width else { continue }
-                        taken.append(open.closed(agent: name, state: record.state(at: end, policy: policy)))
-                        ended.append(name)
+                        let end = open.start + ActivityBucket.width
+                        if end <= now {
+                            taken.append(open.closed(agent: name, state: record.state(at: end, policy: policy)))
+                            ended.append(name)
+                        } else if includeOpen, open.beats > 0 {
+                            taken.append(open.closed(agent: name, state: record.state(at: now, policy: policy)))
+                            parted.append((name, open.start))
+                        }
                     }
                     for name in ended { shard.agents[name]?.openActivity = nil }
+                    for (name, start) in parted { shard.agents[name]?.openActivity = OpenActivity(start: start) }
                     return taken
                 }) ?? []
         }

@@ -14,6 +14,9 @@ public final class FleetActivity: Sendable {
     public static let defaultRetention = PrometheusDuration.hours(30 * 24)
     /// What is past the retention is deleted this often.
     static let cleanupInterval = PrometheusDuration.minutes(10)
+    /// How often the buckets still open are written as parts (which storage adds up with the rest): a `kill -9`
+    /// loses at most this much of the agents' activity.
+    public static let openCheckpointInterval = PrometheusDuration.minutes(1)
     /// The most buckets kept waiting for storage (two bucket boundaries of 10,000 agents… fifty).
     public static let maximumUnsaved = 100_000
     /// The spans uptime is reported over.
@@ -26,6 +29,8 @@ public final class FleetActivity: Sendable {
         var retention: PrometheusDuration
         var nextBoundary = Timestamp.epoch
         var nextCleanup = Timestamp.epoch
+        /// When the open buckets are next written in part.
+        var nextOpenCheckpoint: Timestamp
         var dropped = 0
         /// The fleet per bucket over the last 24 hours, by bucket start.
         var fleet: [Timestamp: FleetActivityPoint] = [:]
@@ -49,7 +54,7 @@ public final class FleetActivity: Sendable {
         self.store = store
         self.transitions = transitions
         self.clock = clock
-        state = Mutex(State(retention: retention))
+        state = Mutex(State(retention: retention, nextOpenCheckpoint: clock.now() + Self.openCheckpointInterval))
     }
 
     /// How long buckets are kept (`history.activity_retention`); a reload may change it.
@@ -59,9 +64,10 @@ public final class FleetActivity: Sendable {
     }
 
     /// Writes the buckets that ended and, when due, deletes those past the retention (the maintenance thread calls
-    /// it, after the fleet's changes are committed). With `includeOpen` (at shutdown) the buckets still open are
-    /// written too, as parts that storage adds up with the rest written after a restart. Returns what storage
-    /// refused, for the caller to log; buckets not written are tried again at the next flush.
+    /// it, after the fleet's changes are committed). Every ``openCheckpointInterval``, and with `includeOpen` (at
+    /// shutdown), the buckets still open are written too, as parts that storage adds up with the rest written later
+    /// or after a restart. Returns what storage refused, for the caller to log; buckets not written are tried again
+    /// at the next flush.
     @discardableResult
     public func flush(includeOpen: Bool = false) -> [StorageError] {
         let now = clock.now()
@@ -73,11 +79,19 @@ public final class FleetActivity: Sendable {
             state.nextBoundary = ActivityBucket.start(of: now) + ActivityBucket.width
             return (true, passed)
         }
-        let closed = registry.closeActivity(at: now, scanAll: scanAll, includeOpen: includeOpen)
+        let checkpoint = state.withLock { state in
+            guard includeOpen || state.nextOpenCheckpoint <= now else { return false }
+            state.nextOpenCheckpoint = now + Self.openCheckpointInterval
+            return true
+        }
+        let closed = registry.closeActivity(at: now, scanAll: scanAll, includeOpen: checkpoint)
         let counts = passed ? registry.countByState(at: now) : nil
         let (batch, points, cutoff) = state.withLock { state in
             state.unsaved += closed
-            state.noteFleet(closed, counts: counts, at: now)
+            // The fleet's points take a bucket under way only at shutdown: its parts written every minute would
+            // show the bucket's cost so far as a point of its own.
+            let ended = includeOpen ? closed : closed.filter { $0.start + ActivityBucket.width <= now }
+            state.noteFleet(ended, counts: counts, at: now)
             let points = state.takeUnsavedFleetPoints()
             var cutoff: Timestamp?
             if state.nextCleanup <= now {
