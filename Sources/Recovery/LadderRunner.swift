@@ -49,6 +49,8 @@ public final class LadderRunner: Sendable {
         /// Agents that entered a trigger state on a beat older than this process, waiting for the whole threshold
         /// to pass since the exporter started.
         var deferred: Set<String> = []
+        /// Agents to consider at the next tick because this node took the lead from another (``takeOver()``).
+        var takenOver: Set<String> = []
         var lastPrune: Timestamp?
     }
 
@@ -120,6 +122,26 @@ public final class LadderRunner: Sendable {
         }
     }
 
+    /// Takes the ladders over from another node sharing the storage (issue 20; only the leader moves them on), as a
+    /// restart would: what this node held of runs is dropped, the stored runs are read back (those under way go on
+    /// here), and every agent degraded or unreachable now is considered at the next tick, as if it had just become
+    /// so (one whose run the other node already made is left alone, as after any run).
+    /// - Throws: ``StorageError`` when the runs cannot be read.
+    public func takeOver() throws(StorageError) {
+        state.withLock { state in
+            for task in state.inFlight.values { task.cancel() }
+            state = State(ladders: state.ladders)
+        }
+        try restore()
+        let now = clock.now()
+        let policy = registry.currentConfiguration.policy
+        let troubled = registry.snapshot().filter {
+            let health = $0.state(at: now, policy: policy)
+            return health == .degraded || health == .unreachable
+        }
+        state.withLock { $0.takenOver = Set(troubled.map(\.name)) }
+    }
+
     /// The agents whose ladder gave up and that have not beaten since: their alerts carry what was tried again.
     private func restoreReleases(_ state: inout State) {
         for (agent, run) in state.latest {
@@ -181,6 +203,12 @@ public final class LadderRunner: Sendable {
                 }
                 consider(agent, entering: health, &state, at: now)
             }
+            for agent in state.takenOver.sorted() {
+                guard let record = registry.agent(named: agent) else { continue }
+                let health = record.state(at: now, policy: registry.currentConfiguration.policy)
+                if health == .degraded || health == .unreachable { consider(agent, entering: health, &state, at: now) }
+            }
+            state.takenOver = []
             for agent in state.active.keys.sorted() { advance(agent, &state, at: now) }
             for (agent, time) in state.released {
                 if let lastBeat = registry.lastHeartbeat(of: agent), lastBeat <= time { continue }

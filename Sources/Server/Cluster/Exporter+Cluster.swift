@@ -3,6 +3,7 @@ import Fleet
 import Foundation
 import Logging
 import Model
+import Recovery
 import RuleManager
 import Storage
 
@@ -29,6 +30,7 @@ extension Exporter {
         var persistence: FleetPersistence
         var engine: RuleEngine
         var router: AlertRouter
+        var recovery: LadderRunner
     }
 
     /// This node's place: a node of a cluster when the storage is PostgreSQL, else a single node.
@@ -89,7 +91,7 @@ extension Exporter {
     }
 
     private static func leadershipHooks(_ node: ClusterParts, logger: Logger) -> ClusterCoordinator.Hooks {
-        let (engine, router) = (node.engine, node.router)
+        let (engine, router, recovery) = (node.engine, node.router, node.recovery)
         return ClusterCoordinator.Hooks(
             promoted: {
                 engine.takeOver()
@@ -97,6 +99,11 @@ extension Exporter {
                     try router.takeOver()
                 } catch {
                     logger.error("cannot read the notification log on taking the lead", metadata: ["error": "\(error)"])
+                }
+                do throws(StorageError) {
+                    try recovery.takeOver()
+                } catch {
+                    logger.error("cannot read the recovery runs on taking the lead", metadata: ["error": "\(error)"])
                 }
             },
             demoted: {},

@@ -98,14 +98,17 @@ public final class Exporter: Sendable {
             notify: { router.receive($0, refreshed: $1) },
             observe: { history.observe($0.map(RuleAlertObservation.init)) })
         self.engine = engine
-        maintenanceWork = MaintenanceLoop(
-            registry: registry, persistence: persistence, recovery: recovery, rules: engine, history: history,
-            activity: activity, clock: clock, logger: logger)
         try Self.installRules(config, options: options, into: engine)
         let cluster = Self.cluster(
             parts, options: options,
-            ClusterParts(registry: registry, persistence: persistence, engine: engine, router: router), logger: logger)
+            ClusterParts(
+                registry: registry, persistence: persistence, engine: engine, router: router, recovery: recovery),
+            logger: logger)
         self.cluster = cluster
+        // Only the cluster's leader moves recovery ladders on; a single node always leads.
+        maintenanceWork = MaintenanceLoop(
+            registry: registry, persistence: persistence, recovery: recovery, rules: engine, history: history,
+            activity: activity, clock: clock, logger: logger, leads: { cluster.leads })
         let reloads = ReloadStatus(startTime: clock.now())
         let hosts = AllowedHosts(config: config, options: options)
         let inForce = ConfigInForce(config)
