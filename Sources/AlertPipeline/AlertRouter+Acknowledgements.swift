@@ -36,6 +36,7 @@ extension AlertRouter {
             announce(.acknowledged(acknowledgement), &state, at: now)
             return .success(acknowledgement)
         }
+        saveAnnouncedNotices()
         return try result.get()
     }
 

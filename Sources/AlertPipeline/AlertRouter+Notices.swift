@@ -20,6 +20,25 @@ extension AlertRouter {
     public func announce(_ notice: Notice) {
         let now = clock.now()
         state.withLock { announce(notice, &$0, at: now) }
+        saveAnnouncedNotices()
+    }
+
+    /// Writes the notices just announced at once, not at the next tick: on a node of a cluster that does not lead
+    /// (and never ticks), that is how the leader learns of them (``adoptStoredNotices()``).
+    func saveAnnouncedNotices() {
+        saveNotices(state.withLock { $0.noticeWrites.take(from: $0.alerts) })
+    }
+
+    /// Takes in the notices another node of the cluster announced (issue 20): the stored ones this node does not hold
+    /// join their groups, as at a start, and are notified from here.
+    /// - Throws: ``StorageError`` when they cannot be read.
+    public func adoptStoredNotices() throws(StorageError) {
+        let stored = try store.loadNotices()
+        let now = clock.now()
+        state.withLock { state in
+            let unknown = stored.filter { !state.noticeWrites.kept.contains($0.fingerprint) }
+            Self.restore(unknown, into: &state, at: now)
+        }
     }
 
     func announce(_ notice: Notice, _ state: inout State, at now: Timestamp) {

@@ -55,6 +55,7 @@ extension AlertRouter {
             if created { announce(.silence(written, created: true), &state, at: now) }
             return .success(written)
         }
+        saveAnnouncedNotices()
         return try result.get()
     }
 

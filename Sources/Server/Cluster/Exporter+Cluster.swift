@@ -63,21 +63,24 @@ extension Exporter {
                     coordinator.tick()
                 },
                 PeriodicThread(name: "cluster-listen", intervalSeconds: 0.001) {
-                    Self.listen(listener, merger: merger, router: router, logger: logger)
+                    Self.listen(
+                        listener, merger: merger, router: router, leads: { coordinator.isLeader }, logger: logger)
                 },
             ],
             status: coordinator, coordinator: coordinator, identity: identity)
     }
 
-    /// Waits for other nodes' operator changes and takes them in at once.
+    /// Waits for other nodes' operator changes and takes them in at once; the leader, which notifies, also takes in
+    /// the notices other nodes announced.
     private static func listen(
-        _ listener: PostgresChangeListener, merger: FleetMerger, router: AlertRouter, logger: Logger
+        _ listener: PostgresChangeListener, merger: FleetMerger, router: AlertRouter, leads: () -> Bool,
+        logger: Logger
     ) {
         let event = listener.wait(milliseconds: 500)
         let changed: Set<String>
         switch event {
         case .nothing: return
-        case .listeningAgain: changed = ["agents", "silences", "acknowledgements"]
+        case .listeningAgain: changed = ["agents", "silences", "acknowledgements", "notices"]
         case .notified(let payloads): changed = payloads
         }
         if changed.contains("agents") { merger.tick() }
@@ -86,6 +89,13 @@ extension Exporter {
                 try router.reloadOperatorState()
             } catch {
                 logger.warning("cannot read silences and acknowledgements", metadata: ["error": "\(error)"])
+            }
+        }
+        if changed.contains("notices"), leads() {
+            do throws(StorageError) {
+                try router.adoptStoredNotices()
+            } catch {
+                logger.warning("cannot read notices", metadata: ["error": "\(error)"])
             }
         }
     }

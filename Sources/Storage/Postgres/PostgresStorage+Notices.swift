@@ -4,7 +4,8 @@ import GRDB
 import Model
 
 extension PostgresStorage: NoticeStorage {
-    /// Writes `notices` and deletes those with the fingerprints `ended`, in one transaction.
+    /// Writes `notices` and deletes those with the fingerprints `ended`, in one transaction; notifies the cluster's
+    /// nodes (`NOTIFY heartbeat_exporter, 'notices'`) when it wrote some.
     public func saveNotices(_ notices: [Alerting.Alert], deleting ended: [Fingerprint]) throws(StorageError) {
         guard !notices.isEmpty || !ended.isEmpty else { return }
         try connection.transaction("saving notices") { session in
@@ -21,6 +22,8 @@ extension PostgresStorage: NoticeStorage {
             for fingerprint in ended {
                 try session.execute("DELETE FROM notice WHERE fingerprint = $1", [fingerprint.description])
             }
+            // Delivered at the commit: the leader takes in notices announced on another node (issue 20).
+            if !notices.isEmpty { try session.execute("SELECT pg_notify('heartbeat_exporter', 'notices')") }
         }
     }
 
