@@ -34,4 +34,21 @@ extension AlertRouter {
             Self.restore(notices, into: &state, at: now)
         }
     }
+
+    /// Shows, on a node that does not lead, the alerts the leader's rules fire (`firing`, as the leader last saved
+    /// them), so that its Alertmanager API lists them with their silences, kills and muting as the leader's does
+    /// (issue 20). They replace those shown before; nothing is notified or forwarded from here.
+    public func follow(_ firing: [Alerting.Alert]) {
+        let now = clock.now()
+        state.withLock { state in
+            let external = state.settings.externalLabels.sorted { $0.key < $1.key }
+            let notices = state.noticeWrites.kept
+            var shown = state.alerts.filter { notices.contains($0.key) }
+            for alert in firing {
+                let received = Self.received(alert, externalLabels: external, at: now)
+                shown[received.fingerprint] = received
+            }
+            state.alerts = shown
+        }
+    }
 }

@@ -203,7 +203,7 @@ public final class AlertRouter: Sendable {
     }
 
     /// `alert` as received at `now`, with the external labels (sorted by name) it lacks.
-    private static func received(
+    static func received(
         _ alert: Alerting.Alert, externalLabels: [(key: String, value: String)], at now: Timestamp
     ) -> Alerting.Alert {
         var received = alert

@@ -1,3 +1,4 @@
+import Alerting
 import Model
 
 extension RuleEngine {
@@ -19,4 +20,26 @@ extension RuleEngine {
     public func followStoredAlerts() {
         restoreFromStorage(groups)
     }
+
+    /// The alerts firing now, as the notifier receives them; those not sent from here yet (restored, or followed
+    /// from the leader) valid for ``followedValidity``. A node that does not lead shows them in its Alertmanager API.
+    public func firingAlerts() -> [Alerting.Alert] {
+        let now = clock.now()
+        let link = state.withLock { $0.generatorLink }
+        return groups.flatMap { group in
+            group.alertingRules.flatMap { rule in
+                SentAlerts.alerts(
+                    rule.activeAlerts.filter { $0.state == .firing && $0.resolvedAt == nil },
+                    expression: rule.expression.description, link: link, at: now
+                ).map { alert in
+                    var shown = alert
+                    if shown.endsAt.map({ $0 <= now }) ?? false { shown.endsAt = now + Self.followedValidity }
+                    return shown
+                }
+            }
+        }
+    }
+
+    /// How long a followed alert stays valid without news: Prometheus' resend validity with its 1m resend delay.
+    static let followedValidity = PrometheusDuration.minutes(4)
 }

@@ -117,6 +117,9 @@ extension Exporter {
                 }
             },
             demoted: {},
-            following: { engine.followStoredAlerts() })
+            following: {
+                engine.followStoredAlerts()
+                router.follow(engine.firingAlerts())
+            })
     }
 }
