@@ -93,17 +93,25 @@ extension AgentRegistry {
     /// Notices the age-based changes since the last sweep (healthy → degraded → unreachable), records them in
     /// the history, and forgets agents stopped for longer than `stopped_retention`.
     /// - Returns: the transitions made.
+    ///
+    /// - Parameter storingTransitions: false on a node of a cluster that does not lead: every node notices the same
+    ///   changes, and only the leader's are written to the shared history (else each would be there once per node).
     @discardableResult
-    public func sweep(at now: Timestamp) -> [Transition] {
+    public func sweep(at now: Timestamp, storingTransitions: Bool = true) -> [Transition] {
         let policy = currentConfiguration.policy
         var made: [Transition] = []
         for index in 0..<Self.shardCount {
-            made += (try? withShard(atIndex: index) { shard in sweep(&shard, at: now, policy: policy) }) ?? []
+            made +=
+                (try? withShard(atIndex: index) { shard in
+                    sweep(&shard, at: now, policy: policy, storingTransitions: storingTransitions)
+                }) ?? []
         }
         return made
     }
 
-    private func sweep(_ shard: inout Shard, at now: Timestamp, policy: HealthPolicy) -> [Transition] {
+    private func sweep(_ shard: inout Shard, at now: Timestamp, policy: HealthPolicy, storingTransitions: Bool)
+        -> [Transition]
+    {
         var made: [Transition] = []
         for name in Array(shard.agents.keys) {
             guard var record = shard.agents[name] else { continue }
@@ -135,7 +143,7 @@ extension AgentRegistry {
                 }
                 ?? Self.silenceReason(record, at: now)
             let transition = record.transition(to: state, at: now, reason: reason)
-            shard.record(transition)
+            if storingTransitions { shard.record(transition) }
             made.append(transition)
             shard.agents[name] = record
             shard.dirty.insert(name)

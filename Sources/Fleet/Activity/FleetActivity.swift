@@ -157,7 +157,13 @@ public final class FleetActivity: Sendable {
         let stored = try transitions.history(of: agent, since: since)
         let recent = registry.agent(named: agent)?.history ?? []
         let newestStored = stored.last?.at ?? .epoch
-        return stored + recent.filter { $0.at > newestStored }
+        var merged = stored
+        // A node of a cluster that does not lead notices the same changes as the leader, which stores them: its own
+        // copy, moments later, goes to the state the stored history is in already.
+        for transition in recent where transition.at > newestStored && transition.to != merged.last?.to {
+            merged.append(transition)
+        }
+        return merged
     }
 
     /// The longest of ``uptimeSpans``: how far back ``uptimes(_:at:)`` reads.

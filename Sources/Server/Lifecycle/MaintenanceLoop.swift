@@ -19,16 +19,17 @@ struct MaintenanceLoop: Sendable {
     let activity: FleetActivity
     let clock: any WallClock
     let logger: Logger
-    /// Whether this node leads its cluster (always, alone): only the leader moves recovery ladders on, as only it
-    /// evaluates and notifies.
+    /// Whether this node leads its cluster (always, alone): only the leader moves recovery ladders on and stores the
+    /// changes of state the sweep notices, as only it evaluates and notifies.
     var leads: @Sendable () -> Bool = { true }
 
     /// One round: sweep, ladders, then commit. Called by a ``PeriodicThread``, or by tests with a manual clock.
     func tick() {
-        let transitions = registry.sweep(at: clock.now())
+        let leading = leads()
+        let transitions = registry.sweep(at: clock.now(), storingTransitions: leading)
         _ = registry.dependencyMap()  // worked out here, not under the alert router's lock
         // First: a ladder holds the agent's alerts before they fire.
-        if leads() { recovery.tick(transitions: transitions) }
+        if leading { recovery.tick(transitions: transitions) }
         if !transitions.isEmpty { rules.evaluateGroupsReadingStateEarly() }
         for agent in registry.drainForgotten() {
             logger.info(
