@@ -53,9 +53,10 @@ struct DetectionTimeTests {
             try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("doomed", extra: interval)).status == 202)
         let lastBeat = Date()
 
-        // The flapper: late twice (7 s gaps, past its 6 s threshold), on time in between and afterwards.
+        // The flapper: late twice (9 s gaps, 3 s past its 6 s threshold, so that a maintenance round late on a loaded
+        // machine still sees it degraded), on time in between and afterwards.
         let flapper = Task {
-            let gaps: [Double] = [7, 1, 1, 7] + Array(repeating: 1, count: 30)
+            let gaps: [Double] = [9, 1, 1, 9] + Array(repeating: 1, count: 30)
             for gap in gaps {
                 _ = try? await client.post("/api/v1/heartbeat", HTTPTestClient.beat("flapper", extra: interval))
                 try await Task.sleep(for: .seconds(gap))
