@@ -74,6 +74,7 @@ extension AgentRegistry {
         closed: inout [ActivityBucket]
     ) -> IngestOutcome {
         let before = record.counters
+        let observedBefore = record.taskDurations.count
         let wasStopped = record.stopped != nil
         apply(beat, to: &record, at: now)
         accumulateActivity(beat, into: &record, costBefore: before.costUSD, tokensBefore: before.tokens, at: now) {
@@ -84,7 +85,10 @@ extension AgentRegistry {
         receipts.append(
             BeatReceipt(
                 agent: beat.agent, runID: beat.runID, seq: beat.seq, at: now,
-                deltas: record.counters.subtracting(before), revived: wasStopped && record.stopped == nil))
+                deltas: record.counters.subtracting(before),
+                durations: record.taskDurations.count == observedBefore
+                    ? nil : Self.taskDurations(of: beat, bounds: record.taskDurations.upperBounds),
+                revived: wasStopped && record.stopped == nil))
         return IngestOutcome(
             agent: beat.agent, state: record.state(at: now, policy: policy),
             killed: record.killed != nil, duplicate: false)
@@ -121,6 +125,15 @@ extension AgentRegistry {
         applyRun(beat, to: &record, at: now)
         applyMetrics(beat, to: &record)
         record.costWindow.record(costUSD: record.counters.costUSD, at: now)
+    }
+
+    /// The durations `beat`'s tasks reported, as a histogram of their own (what ``applyTasks(_:to:at:)`` observed).
+    private static func taskDurations(of beat: Heartbeat, bounds: [Double]) -> DurationHistogram {
+        var durations = DurationHistogram(upperBounds: bounds)
+        for task in beat.tasks {
+            if let latencyMilliseconds = task.latencyMilliseconds { durations.observe(latencyMilliseconds / 1000) }
+        }
+        return durations
     }
 
     private func applyTasks(_ tasks: [TaskReport], to record: inout AgentRecord, at now: Timestamp) {

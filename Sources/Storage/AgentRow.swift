@@ -208,7 +208,7 @@ enum AgentRow {
         Labels(decodeLabels(text).map { Label($0.name, $0.value) })
     }
 
-    private static func joined<T: LosslessStringConvertible>(_ values: [T]) -> String {
+    static func joined<T: LosslessStringConvertible>(_ values: [T]) -> String {
         values.map(\.description).joined(separator: ",")
     }
 

@@ -6,12 +6,13 @@ import Model
 /// the bucket's start, its cost, and the agents per state as `state=count` pairs joined by commas (NULL until the
 /// bucket ended; empty when no agent was known).
 enum FleetActivityRow {
-    /// Inserts a point or replaces the stored one of the same start; valid in SQLite and PostgreSQL. `placeholder`
-    /// names parameter n (1…3).
+    /// Inserts a point, or adds its cost to the stored one of the same start and replaces its agents per state when
+    /// it has them; valid in SQLite and PostgreSQL. `placeholder` names parameter n (1…3).
     static func upsertSQL(_ placeholder: (Int) -> String) -> String {
         """
         INSERT INTO fleet_activity (start, cost, states) VALUES (\(placeholder(1)), \(placeholder(2)), \
-        \(placeholder(3))) ON CONFLICT (start) DO UPDATE SET cost = excluded.cost, states = excluded.states
+        \(placeholder(3))) ON CONFLICT (start) DO UPDATE SET cost = fleet_activity.cost + excluded.cost, \
+        states = coalesce(excluded.states, fleet_activity.states)
         """
     }
 

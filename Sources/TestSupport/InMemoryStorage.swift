@@ -281,7 +281,9 @@ public final class InMemoryStorage: AgentStorage, AlertStateStorage, RuleHistory
 
     public func saveFleetActivity(_ points: [FleetActivityPoint]) throws(StorageError) {
         try write { contents in
-            for point in points { contents.fleetActivity[point.start] = point }
+            for point in points {
+                contents.fleetActivity[point.start, default: FleetActivityPoint(start: point.start)].add(point)
+            }
         }
     }
 

@@ -183,6 +183,39 @@ struct AgentActivityTests {
         #expect(activity.fleetPoints.allSatisfy { $0.start >= clock.now() - .hours(24) }, "a day is kept")
     }
 
+    /// Two exporters sharing one store (a cluster): each adds the cost its own agents reported to the fleet's points,
+    /// and a node whose store is shared charts what all wrote plus what it has not written yet.
+    @Test func nodesSharingAStoreAddUpTheFleetsCost() throws {
+        let start = origin
+        let otherRegistry = AgentRegistry()
+        let node = FleetActivity(
+            registry: registry, store: storage, transitions: storage, clock: clock, storeIsShared: true)
+        let other = FleetActivity(
+            registry: otherRegistry, store: storage, transitions: storage, clock: clock, storeIsShared: true)
+        node.flush()
+        other.flush()
+        try beat("a", tasks: [TaskReport(success: true, costUSD: 0.25)])
+        _ = try otherRegistry.ingest(
+            Heartbeat(agent: "b", tasks: [TaskReport(success: true, costUSD: 0.5)]), at: clock.now())
+        clock.set(start + .minutes(5))
+        other.flush()
+        #expect(node.fleetPoints.first { $0.start == start }?.costUSD == 0.5, "only the other node's part is written")
+        node.flush()
+        #expect(try storage.fleetActivity(from: start, to: start + .minutes(5)).map(\.costUSD) == [0.75])
+        #expect(node.fleetPoints.first { $0.start == start }?.costUSD == 0.75)
+        #expect(other.fleetPoints.first { $0.start == start }?.costUSD == 0.75)
+
+        // A write that fails is added to the next one, once.
+        try beat("a", tasks: [TaskReport(success: true, costUSD: 1)])
+        clock.set(start + .minutes(10))
+        storage.failWrites = true
+        node.flush()
+        #expect(node.fleetPoints.first { $0.start == start + .minutes(5) }?.costUSD == 1, "unwritten, still charted")
+        storage.failWrites = false
+        node.flush()
+        #expect(try storage.fleetActivity(from: start + .minutes(5), to: start + .minutes(10)).map(\.costUSD) == [1])
+    }
+
     /// An operator's trial: the fleet chart had a point for the bucket before the exporter started.
     @Test func theFirstFlushInventsNoPointBeforeTheStart() throws {
         clock.advance(by: .minutes(2))

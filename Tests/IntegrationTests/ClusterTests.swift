@@ -27,7 +27,7 @@ struct ClusterTests {
         let dsn = try PostgresStorageIntegrationTests.dsnFile(postgres.connectionString)
         let nodes = [try await Self.node(dsn), try await Self.node(dsn)]
         let clients = nodes.map { HTTPTestClient(baseURL: $0.baseURL) }
-        let task = #""tasks": [{"success": true, "cost_usd": 0.25}]"#
+        let task = #""tasks": [{"success": true, "cost_usd": 0.25, "latency_ms": 1500}]"#
         for seq in 1...4 {
             for agent in 0..<10 {
                 let beat = HTTPTestClient.beat("agent-\(agent)", run: "run-\(agent)", seq: seq, extra: task)
@@ -55,7 +55,44 @@ struct ClusterTests {
             #expect(sampleValue(metrics, #"agent_heartbeats_total{agent="agent-0"}"#) == 4)
             #expect(sampleValue(metrics, #"agent_cost_usd_total{agent="agent-0"}"#) == 1)
         }
+        // The task-duration histograms add up too: every beat's 1.5 s task once, in the 2.5 s bucket.
+        let histograms = try await Self.within(5) {
+            for client in clients {
+                let metrics = try await client.get("/metrics").text
+                for agent in 0..<10 {
+                    let series = #"agent_task_duration_seconds_bucket{agent="agent-\#(agent)",le="#
+                    guard sampleValue(metrics, series + #""1"}"#) == 0, sampleValue(metrics, series + #""2.5"}"#) == 4,
+                        sampleValue(metrics, #"agent_task_duration_seconds_count{agent="agent-\#(agent)"}"#) == 4,
+                        sampleValue(metrics, #"agent_task_duration_seconds_sum{agent="agent-\#(agent)"}"#) == 6
+                    else { return false }
+                }
+            }
+            return true
+        }
+        #expect(histograms, "both nodes show every agent's four tasks of 1.5 s in its histogram")
         for node in nodes { #expect(await node.terminate() == 0) }
+    }
+
+    /// The fleet's cost chart adds up what every node's agents reported, rather than keeping the last node's write.
+    @Test func theFleetsCostChartAddsUpTheCostReportedOnEveryNode() async throws {
+        let postgres = try PostgresServer()
+        let dsn = try PostgresStorageIntegrationTests.dsnFile(postgres.connectionString)
+        let nodes = [try await Self.node(dsn), try await Self.node(dsn)]
+        for (index, node) in nodes.enumerated() {
+            let cost = index == 0 ? 1.0 : 2.0
+            let beat = HTTPTestClient.beat(
+                "spender-\(index)", extra: #""tasks": [{"success": true, "cost_usd": \#(cost)}]"#)
+            #expect(try await HTTPTestClient(baseURL: node.baseURL).post("/api/v1/heartbeat", beat).status == 202)
+        }
+        // Each node writes the bucket under way at shutdown.
+        for node in nodes { #expect(await node.terminate() == 0) }
+        let restarted = try await Self.node(dsn)
+        let points =
+            try await HTTPTestClient(baseURL: restarted.baseURL).get("/api/v1/activity/fleet").data
+            .objectValue?["points"]?.arrayValue ?? []
+        let cost = points.compactMap { $0.objectValue?["cost_usd"]?.numberValue }.reduce(0, +)
+        #expect(cost == 3, "1 USD reported on one node and 2 USD on the other: \(points)")
+        #expect(await restarted.terminate() == 0)
     }
 
     @Test func aKillOnOneNodeReachesTheAgentThroughItsNextBeatOnTheOtherWithinASecond() async throws {

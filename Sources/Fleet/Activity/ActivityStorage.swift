@@ -16,7 +16,9 @@ public protocol ActivityStorage: Sendable {
     /// - Throws: ``StorageError`` when the write fails.
     func deleteActivity(before cutoff: Timestamp) throws(StorageError)
 
-    /// Inserts the fleet's `points`, replacing stored ones of the same start, in one transaction.
+    /// Adds the fleet's `points` to the stored ones of the same start, in one transaction: each point's cost is added
+    /// (several exporters sharing the store each write what their own agents reported), its agents per state, when
+    /// not nil, replace the stored ones.
     /// - Throws: ``StorageError`` when the write fails; nothing is then written.
     func saveFleetActivity(_ points: [FleetActivityPoint]) throws(StorageError)
 

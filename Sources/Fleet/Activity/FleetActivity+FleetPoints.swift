@@ -8,9 +8,24 @@ extension FleetActivity {
 
     /// The fleet per 5-minute bucket over the last 24 hours, oldest first: agents per state at each boundary the
     /// maintenance thread passed (this run or an earlier one, restored by ``restoreFleetPoints()``), and the cost of
-    /// the buckets written so far.
+    /// the buckets written so far. With a shared store, what all nodes wrote plus what this one has not written yet;
+    /// this node's own view when the store cannot be read.
     public var fleetPoints: [FleetActivityPoint] {
-        state.withLock { $0.fleet.values.sorted { $0.start < $1.start } }
+        if storeIsShared, let shared = sharedFleetPoints() { return shared }
+        return state.withLock { $0.fleet.values.sorted { $0.start < $1.start } }
+    }
+
+    private func sharedFleetPoints() -> [FleetActivityPoint]? {
+        let now = clock.now()
+        guard let stored = try? store.fleetActivity(from: now - Self.fleetSpan, to: now + ActivityBucket.width)
+        else { return nil }
+        var points = Dictionary(stored.map { ($0.start, $0) }, uniquingKeysWith: { first, _ in first })
+        state.withLock { state in
+            for (start, unsaved) in state.fleetUnsaved where start >= now - Self.fleetSpan {
+                points[start, default: FleetActivityPoint(start: start)].add(unsaved)
+            }
+        }
+        return points.values.sorted { $0.start < $1.start }
     }
 
     /// Reads back the fleet's points of the last ``fleetSpan`` written before a restart (the exporter calls it once
@@ -32,7 +47,7 @@ extension FleetActivity {
         }
     }
 
-    /// Writes the fleet's changed points; on failure they are written with the next flush.
+    /// Writes what the fleet's points gained; on failure it is written with the next flush.
     func save(_ points: [FleetActivityPoint]) -> StorageError? {
         guard !points.isEmpty else { return nil }
         do {
@@ -40,10 +55,23 @@ extension FleetActivity {
             return nil
         } catch {
             state.withLock { state in
-                for point in points where state.fleet[point.start] != nil { state.fleetUnsaved.insert(point.start) }
+                for point in points where state.fleet[point.start] != nil {
+                    // Counted again since: the newer count stands, the costs add up.
+                    var unsaved = point
+                    if let newer = state.fleetUnsaved[point.start] { unsaved.add(newer) }
+                    state.fleetUnsaved[point.start] = unsaved
+                }
             }
             return error
         }
+    }
+}
+
+extension FleetActivityPoint {
+    /// Adds what `gained` holds: its cost, and its agents per state when it counted them (a later count).
+    public mutating func add(_ gained: FleetActivityPoint) {
+        costUSD += gained.costUSD
+        if let states = gained.states { self.states = states }
     }
 }
 
@@ -53,19 +81,20 @@ extension FleetActivity.State {
     mutating func noteFleet(_ closed: [ActivityBucket], counts: [HealthState: Int]?, at now: Timestamp) {
         for bucket in closed {
             fleet[bucket.start, default: FleetActivityPoint(start: bucket.start)].costUSD += bucket.costUSD
-            fleetUnsaved.insert(bucket.start)
+            fleetUnsaved[bucket.start, default: FleetActivityPoint(start: bucket.start)].costUSD += bucket.costUSD
         }
         guard let counts else { return }
         let ended = ActivityBucket.start(of: now) - ActivityBucket.width
         fleet[ended, default: FleetActivityPoint(start: ended)].states = counts
-        fleetUnsaved.insert(ended)
+        fleetUnsaved[ended, default: FleetActivityPoint(start: ended)].states = counts
         let oldest = now - FleetActivity.fleetSpan
         fleet = fleet.filter { $0.key >= oldest }
     }
 
-    /// The points changed since the last write, now marked written.
+    /// What the points gained since the last write (cost to add, agents per state when counted), now marked
+    /// written.
     mutating func takeUnsavedFleetPoints() -> [FleetActivityPoint] {
         defer { fleetUnsaved.removeAll(keepingCapacity: true) }
-        return fleetUnsaved.sorted().compactMap { fleet[$0] }
+        return fleetUnsaved.values.sorted { $0.start < $1.start }
     }
 }

@@ -34,24 +34,31 @@ public final class FleetActivity: Sendable {
         var dropped = 0
         /// The fleet per bucket over the last 24 hours, by bucket start.
         var fleet: [Timestamp: FleetActivityPoint] = [:]
-        /// The starts of the fleet's points changed since they were last written.
-        var fleetUnsaved: Set<Timestamp> = []
+        /// What the fleet's points gained since they were last written, by bucket start: the cost added and the
+        /// agents per state when they were counted (nil when not). Storage adds the cost to what it holds, so nodes
+        /// sharing one database each add their own.
+        var fleetUnsaved: [Timestamp: FleetActivityPoint] = [:]
     }
 
     private let registry: AgentRegistry
     let store: any ActivityStorage
+    /// Whether other exporters write the fleet's points to `store` too (a cluster on PostgreSQL): the chart is then
+    /// read from storage, where every node's cost adds up.
+    let storeIsShared: Bool
     private let transitions: any AgentStorage
     let clock: any WallClock
     /// Protects the buckets not yet written, the retention, the next due times and the fleet's points.
     let state: Mutex<State>
 
     /// Creates the activity history of `registry`, kept in `store`; `transitions` gives the stored state history.
+    /// `storeIsShared` when other exporters write the same store (a cluster), so the fleet's chart reads it.
     public init(
         registry: AgentRegistry, store: any ActivityStorage, transitions: any AgentStorage, clock: any WallClock,
-        retention: PrometheusDuration = FleetActivity.defaultRetention
+        retention: PrometheusDuration = FleetActivity.defaultRetention, storeIsShared: Bool = false
     ) {
         self.registry = registry
         self.store = store
+        self.storeIsShared = storeIsShared
         self.transitions = transitions
         self.clock = clock
         state = Mutex(State(retention: retention, nextOpenCheckpoint: clock.now() + Self.openCheckpointInterval))

@@ -5,7 +5,8 @@ extension AgentRegistry {
     /// for any agent. Call it while no commit runs (``FleetPersistence/holdingCommits(_:)``), right after reading
     /// `feed`: what the registry has not written yet is then exactly what it holds pending.
     ///
-    /// - Counters are the stored ones plus what this node's beats added and has not written yet.
+    /// - Counters and the task-duration histogram are the stored ones plus what this node's beats added and it has
+    ///   not written yet.
     /// - The last beat's fields (run, `seq`, gauges, status) are the stored ones when the stored beat is as new as
     ///   this node's and this node has no beat of the agent to write; otherwise this node's stand.
     /// - An operator's kill, stop or maintenance is the stored one, unless this node's own action is still unwritten.
@@ -14,8 +15,7 @@ extension AgentRegistry {
         let policy = currentConfiguration.policy
         for stored in feed.agents {
             try? withShard(of: stored.name) { shard in
-                let pending = shard.pendingReceipts.lazy.filter { $0.agent == stored.name }.map(\.deltas)
-                    .reduce(nil) { ($0 ?? AgentCounters()).adding($1) as AgentCounters? }
+                let pending = shard.pendingReceipts.filter { $0.agent == stored.name }
                 // Deleted here and not written yet: the deletion, newer, stands.
                 guard !shard.deleted.contains(stored.name) else { return }
                 guard var record = shard.agents[stored.name] else {
@@ -42,12 +42,16 @@ extension AgentRegistry {
 extension AgentRecord {
     /// Takes the stored view of this agent written by another node (see ``AgentRegistry/merge(_:)``).
     /// - Parameters:
-    ///   - pending: what this node's beats added and it has not written yet; nil when it has none.
+    ///   - pending: the receipts of this node's beats of the agent it has not written yet.
     ///   - keepOperatorFields: true while this node's own kill, resume, stop or maintenance is unwritten.
-    mutating func adopt(_ stored: AgentRecord, pending: AgentCounters?, keepOperatorFields: Bool) {
-        counters = stored.counters.adding(pending ?? AgentCounters())
+    mutating func adopt(_ stored: AgentRecord, pending: [BeatReceipt], keepOperatorFields: Bool) {
+        counters = pending.reduce(stored.counters) { $0.adding($1.deltas) }
+        var durations = DurationHistogram(upperBounds: taskDurations.upperBounds)
+        durations.add(stored.taskDurations)  // re-bucketed if another node's bounds differ
+        for receipt in pending { if let added = receipt.durations { durations.add(added) } }
+        taskDurations = durations
         firstSeen = min(firstSeen, stored.firstSeen)
-        if pending == nil, stored.lastBeat >= lastBeat {
+        if pending.isEmpty, stored.lastBeat >= lastBeat {
             adoptBeat(of: stored)
         } else {
             lastBeat = max(lastBeat, stored.lastBeat)
@@ -81,7 +85,6 @@ extension AgentRecord {
         currentTask = stored.currentTask
         lastBeat = stored.lastBeat
         gauges = stored.gauges
-        taskDurations = stored.taskDurations
         openRun = stored.openRun
         lastRun = stored.lastRun
         ephemeral = stored.ephemeral

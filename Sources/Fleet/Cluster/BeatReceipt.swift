@@ -18,18 +18,23 @@ public struct BeatReceipt: Sendable, Equatable {
     /// What the beat added: one heartbeat, its tasks, cost, tokens and errors, and a restart when its `run_id` was new
     /// to this exporter (the database counts the restart only when the run is new to it too).
     public var deltas: AgentCounters
+    /// The task durations the beat reported, in the agent's histogram bounds; nil when it reported none. Storage
+    /// adds them to the stored histogram as it adds ``deltas`` to the counters.
+    public var durations: DurationHistogram?
     /// True when the beat revived a stopped agent: its row's stop is lifted in the shared database too.
     public var revived: Bool
 
     /// Creates the receipt of one counted beat.
     public init(
-        agent: String, runID: String?, seq: UInt64?, at: Timestamp, deltas: AgentCounters, revived: Bool = false
+        agent: String, runID: String?, seq: UInt64?, at: Timestamp, deltas: AgentCounters,
+        durations: DurationHistogram? = nil, revived: Bool = false
     ) {
         self.agent = agent
         self.runID = runID
         self.seq = seq
         self.at = at
         self.deltas = deltas
+        self.durations = durations
         self.revived = revived
     }
 

@@ -73,7 +73,7 @@ public final class Exporter: Sendable {
         persistence.historyRetention = config.activityRetention
         activity = FleetActivity(
             registry: registry, store: parts.storage, transitions: parts.storage, clock: clock,
-            retention: config.activityRetention)
+            retention: config.activityRetention, storeIsShared: parts.storage is PostgresStorage)
         try activity.restoreFleetPoints()
         let history = try AlertHistory(
             store: parts.storage, clock: clock, logger: logger, retention: config.historyRetention)

@@ -28,7 +28,7 @@ extension PostgresStorage: ActivityStorage {
         }
     }
 
-    /// Writes the fleet's points in one transaction, replacing stored ones of the same start.
+    /// Writes the fleet's points in one transaction, adding each to the stored one of the same start.
     public func saveFleetActivity(_ points: [FleetActivityPoint]) throws(StorageError) {
         guard !points.isEmpty else { return }
         try connection.transaction("saving fleet activity") { session in

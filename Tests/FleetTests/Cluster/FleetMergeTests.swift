@@ -36,6 +36,25 @@ struct FleetMergeTests {
         #expect(node.drainChanges().receipts.map(\.seq) == [7])
     }
 
+    @Test func theTaskDurationHistogramIsTheStoredOnePlusThisNodesUnwrittenTasks() throws {
+        let node = AgentRegistry()
+        let task = { (milliseconds: Double) in TaskReport(success: true, latencyMilliseconds: milliseconds) }
+        _ = try node.ingest(Heartbeat(agent: "w", runID: "r1", seq: 1, tasks: [task(50)]), at: Self.start)
+        _ = node.drainChanges()  // written
+        let later = Heartbeat(agent: "w", runID: "r1", seq: 7, tasks: [task(3_000)])
+        _ = try node.ingest(later, at: Self.start + .seconds(7))
+        var stored = Self.stored("w", beats: 5, seq: 6, at: Self.start + .seconds(6))
+        for seconds in [0.05, 0.2, 0.2, 0.7, 0.7] { stored.taskDurations.observe(seconds) }
+        node.merge(FleetFeed(agents: [stored], watermark: 3))
+
+        let durations = try #require(node.agent(named: "w")?.taskDurations)
+        #expect(durations.count == 6 && durations.sum == 1.85 + 3, "5 stored, 1 of this node's not yet written")
+        #expect(durations.cumulativeCounts[durations.upperBounds.firstIndex(of: 5) ?? 0] == 6)
+        // Written afterwards, only this node's task goes to the database as what the beat added.
+        let added = try #require(node.drainChanges().receipts.first?.durations)
+        #expect(added.count == 1 && added.sum == 3)
+    }
+
     @Test func anotherNodesNewerBeatMakesARetryOfItADuplicateHere() throws {
         let node = AgentRegistry()
         _ = try node.ingest(Heartbeat(agent: "w", runID: "r1", seq: 1), at: Self.start)

@@ -46,13 +46,18 @@ extension PostgresStorage {
 
     private static func receiptValues(_ receipt: BeatReceipt) -> [(any DatabaseValueConvertible)?] {
         let deltas = receipt.deltas
+        let durations = receipt.durations
         return [
             receipt.agent, receipt.runID, receipt.seq.map { Int64(bitPattern: $0) }, receipt.at.seconds,
             deltas.heartbeats, deltas.tasksSucceeded, deltas.tasksFailed, deltas.costUSD, deltas.tokens, deltas.errors,
+            durations.map { AgentRow.joined($0.upperBounds) }, durations.map { AgentRow.joined($0.bucketCounts) },
+            durations?.sum ?? 0, Int64(durations?.count ?? 0),
         ]
     }
 
-    /// One beat's conditional update: the receipt, the run, then the counters when the receipt (if any) was new.
+    /// One beat's conditional update: the receipt, the run, then the counters and the task-duration histogram when
+    /// the receipt (if any) was new. The histogram's buckets are added one by one; a histogram stored with other
+    /// bounds (another node's configuration, or one before a reload) starts afresh, as in memory.
     static let applyReceiptSQL = """
         WITH receipt AS (
             INSERT INTO heartbeat_receipt (agent, run_id, seq, received_at)
@@ -72,6 +77,18 @@ extension PostgresStorage {
             cost_usd = cost_usd + $8::double precision,
             tokens = tokens + $9::double precision,
             errors = errors + $10::double precision,
+            duration_bounds = coalesce($11::text, duration_bounds),
+            duration_counts = CASE
+                WHEN $11::text IS NULL THEN duration_counts
+                WHEN duration_bounds IS DISTINCT FROM $11::text THEN $12::text
+                ELSE (SELECT string_agg((coalesce(stored, 0) + coalesce(added, 0))::text, ',' ORDER BY position)
+                    FROM unnest(string_to_array(nullif(duration_counts, ''), ',')::bigint[],
+                        string_to_array($12::text, ',')::bigint[]) WITH ORDINALITY AS bucket(stored, added, position))
+                END,
+            duration_sum = CASE WHEN $11::text IS NOT NULL AND duration_bounds IS DISTINCT FROM $11::text
+                THEN $13::double precision ELSE duration_sum + $13::double precision END,
+            duration_count = CASE WHEN $11::text IS NOT NULL AND duration_bounds IS DISTINCT FROM $11::text
+                THEN $14::bigint ELSE duration_count + $14::bigint END,
             restarts = restarts + CASE WHEN EXISTS (SELECT 1 FROM run)
                 AND EXISTS (SELECT 1 FROM agent_run WHERE agent = $1::text AND run_id <> $2::text) THEN 1 ELSE 0 END
         WHERE name = $1::text AND ($2::text IS NULL OR $3::bigint IS NULL OR EXISTS (SELECT 1 FROM receipt))
@@ -98,9 +115,10 @@ extension PostgresStorage {
             + "change_seq = EXCLUDED.change_seq"
     }
 
-    /// The columns only receipts change.
+    /// The columns only receipts change (on an existing row).
     static let counterColumns: Set<String> = [
         "heartbeats", "restarts", "tasks_succeeded", "tasks_failed", "cost_usd", "tokens", "errors",
+        "duration_bounds", "duration_counts", "duration_sum", "duration_count",
     ]
 
     /// The columns an operator sets (kill, stop, maintenance), written only by the node that carried out the action.
@@ -109,10 +127,11 @@ extension PostgresStorage {
         "maintenance_starts_at", "maintenance_until", "maintenance_reason", "maintenance_by",
     ]
 
-    /// The row values of `record` for ``upsertAgentKeepingCountersSQL``: counters at zero, for a new row.
+    /// The row values of `record` for ``upsertAgentSQL(keeping:)``: counters and histogram at zero, for a new row.
     static func valuesWithoutCounters(_ record: AgentRecord) -> [(any DatabaseValueConvertible)?] {
         var record = record
         record.counters = AgentCounters()
+        record.taskDurations = DurationHistogram(upperBounds: record.taskDurations.upperBounds)
         return AgentRow.values(for: record)
     }
 }
