@@ -1,7 +1,10 @@
 #!/bin/sh
 # Heartbeats/s of one node on PostgreSQL, two nodes on one PostgreSQL with one wrk run split across them, and one node
 # on SQLite; then the failover time: the leader killed with SIGKILL → the new leader's first rule evaluation.
+# On PostgreSQL, beats are acknowledged from memory and written behind: each run also waits until the database has
+# counted every acknowledged beat and reports the written rate, acknowledged beats ÷ (the wrk run + that wait).
 # Median of RUNS (default 5). Needs wrk, postgresql (initdb, pg_ctl via pg_config --bindir) and a built binary.
+# Nodes start in folders of their own, so no rules of the working directory are loaded.
 #   bench/cluster/run.sh [BINARY]          (default .build/release/heartbeat-exporter, else .build/debug/…)
 # Environment: RUNS (5), DURATION (10s), AGENTS (1000), KINDS ("sqlite postgres two"; empty: failover only).
 set -eu
@@ -38,7 +41,9 @@ start_postgres() {
 # start_node NAME PORT [ARGS…]: starts an exporter in the background, waits until it is ready.
 start_node() {
     name=$1; port=$2; shift 2
-    "$binary" --web.listen-address "127.0.0.1:$port" --storage.path "$work/$name" "$@" > "$work/$name.log" 2>&1 &
+    mkdir -p "$work/$name"
+    (cd "$work/$name" && exec "$binary" --web.listen-address "127.0.0.1:$port" --storage.path "$work/$name" "$@") \
+        > "$work/$name.log" 2>&1 &
     pids="$pids $!"
     eval "pid_$name=$!"
     i=0
@@ -53,6 +58,24 @@ stop_nodes() {
 }
 
 rps() { sed -n 's/^RESULT rps=\([0-9]*\).*/\1/p'; }
+accepted() { sed -n 's/^RESULT.*202:\([0-9]*\).*/\1/p'; }
+seconds() { echo "$duration" | sed 's/s$//'; }
+
+# written: after a wrk run whose output is in $work/wrk.out, waits (at most 600 s) until PostgreSQL has counted every
+# beat acknowledged, and prints "ACKNOWLEDGED/s WRITTEN/s".
+written() {
+    ok=$(accepted < "$work/wrk.out")
+    ended=$(date +%s%3N)
+    while :; do
+        stored=$(as_postgres "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -d postgres -Atc \
+            "SELECT coalesce(sum(heartbeats), 0)::bigint FROM agent" 2>/dev/null || echo 0)
+        now=$(date +%s%3N)
+        [ "$stored" -ge "$ok" ] || [ $((now - ended)) -gt 600000 ] && break
+        sleep 0.1
+    done
+    awk -v ok="$ok" -v d="$(seconds)" -v wait="$((now - ended))" -v stored="$stored" \
+        'BEGIN { printf "%d %d\n", ok / d, (stored < ok ? stored : ok) / (d + wait / 1000) }'
+}
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 measure() {  # measure KIND: prints one requests/s figure
@@ -63,12 +86,16 @@ measure() {  # measure KIND: prints one requests/s figure
     postgres)
         start_postgres
         start_node a 19801 --storage.postgres.dsn-file "$work/dsn"
-        wrk -t2 -c32 -d"$duration" --latency -s "$root/bench/heartbeat/heartbeat.lua" http://127.0.0.1:19801 -- "$agents" 2 | rps ;;
+        wrk -t2 -c32 -d"$duration" --latency -s "$root/bench/heartbeat/heartbeat.lua" http://127.0.0.1:19801 -- "$agents" 2 \
+            > "$work/wrk.out"
+        written ;;
     two)
         start_postgres
         start_node a 19801 --storage.postgres.dsn-file "$work/dsn"
         start_node b 19802 --storage.postgres.dsn-file "$work/dsn"
-        SECOND_PORT=19802 wrk -t2 -c32 -d"$duration" --latency -s "$here/split.lua" http://127.0.0.1:19801 -- "$agents" 2 | rps ;;
+        SECOND_PORT=19802 wrk -t2 -c32 -d"$duration" --latency -s "$here/split.lua" http://127.0.0.1:19801 -- "$agents" 2 \
+            > "$work/wrk.out"
+        written ;;
     esac
     stop_nodes
     rm -rf "$work/a" "$work/b"
@@ -101,9 +128,14 @@ failover() {
 
 echo "binary: $binary, $runs runs of $duration, $agents agents"
 for kind in ${KINDS-sqlite postgres two}; do
-    values=""
-    for _ in $(seq "$runs"); do values="$values $(measure $kind)"; done
-    echo "$kind heartbeats/s: median $(echo $values | tr ' ' '\n' | median) (runs:$values)"
+    values="" writes=""
+    for _ in $(seq "$runs"); do
+        set -- $(measure $kind)
+        values="$values $1"
+        [ $# -lt 2 ] || writes="$writes $2"
+    done
+    echo "$kind heartbeats/s acknowledged: median $(echo $values | tr ' ' '\n' | median) (runs:$values)"
+    [ -z "$writes" ] || echo "$kind heartbeats/s written: median $(echo $writes | tr ' ' '\n' | median) (runs:$writes)"
 done
 values=""
 for _ in $(seq "$runs"); do values="$values $(failover)"; done

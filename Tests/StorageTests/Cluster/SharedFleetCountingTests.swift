@@ -51,7 +51,43 @@ struct SharedFleetCountingTests {
             #expect(record.counters.costUSD == 2, "\(record.name)")
             #expect(record.counters.tokens == 400, "\(record.name)")
             #expect(record.counters.restarts == 0, "\(record.name)")
+            let durations = record.taskDurations
+            #expect(durations.count == 4 && durations.cumulativeCounts.first == 4, "four tasks of 0.1 s: \(record.name)")
         }
+    }
+
+    /// Runs and agents are sent to the database as array literals: quotes, backslashes, commas, braces, `NULL` and
+    /// non-ASCII text in them arrive as they were, and a retry of such a beat is still recognised.
+    @Test func oddRunIDsAndNamesArriveIntactAndRetriesOfThemCountOnce() throws {
+        let server = try PostgresServer()
+        let a = AgentRegistry(), b = AgentRegistry()
+        let store = try PostgresStorage(connectionString: server.connectionString)
+        let runs = [#"r"1"#, #"back\slash"#, "a,b", "{x}", "NULL", "", " ünïcödé ✓ "]
+        for (index, run) in runs.enumerated() {
+            let agent = "agent \(index) \"q\""
+            _ = try a.ingest(Self.beat(agent, run: run, seq: 1), at: Self.start)
+            _ = try b.ingest(Self.beat(agent, run: run, seq: 1), at: Self.start)  // the same beat, retried to b
+        }
+        try store.apply(a.drainChanges())
+        try store.apply(b.drainChanges())
+        let loaded = try store.loadAgents()
+        #expect(Set(loaded.compactMap(\.runID)) == Set(runs))
+        #expect(loaded.count == runs.count && loaded.allSatisfy { $0.counters.heartbeats == 1 })
+    }
+
+    /// Several runs in one batch: each new run after the agent's first is a restart.
+    @Test func runsNewInOneBatchCountOneRestartEachAfterTheFirst() throws {
+        let server = try PostgresServer()
+        let node = AgentRegistry()
+        let store = try PostgresStorage(connectionString: server.connectionString)
+        for (offset, run) in ["r1", "r2", "r3"].enumerated() {
+            _ = try node.ingest(Self.beat("w", run: run, seq: 1), at: Self.start + .seconds(offset))
+        }
+        try store.apply(node.drainChanges())
+        #expect(try store.loadAgents().first?.counters.restarts == 2)
+        _ = try node.ingest(Self.beat("w", run: "r4", seq: 1), at: Self.start + .seconds(5))
+        try store.apply(node.drainChanges())
+        #expect(try store.loadAgents().first?.counters.restarts == 3)
     }
 
     /// A restart seen by both nodes (each saw the old run, then the new one) is one restart.

@@ -35,63 +35,162 @@ extension PostgresStorage {
             """, [name])
     }
 
-    /// Adds each receipt's deltas to its agent's counters when the database has not counted that beat yet, and
-    /// forgets receipts older than ``receiptRetention``.
+    /// Adds the deltas of the receipts the database has not counted yet to their agents' counters and histograms, and
+    /// forgets receipts older than ``receiptRetention``. A few statements per batch, whatever its size: the receipts
+    /// go in as arrays and the new ones come back, their runs likewise, then one update per agent adds them up.
     static func applyReceipts(_ receipts: [BeatReceipt], _ session: PostgresSession) throws {
         guard let newest = receipts.map(\.at).max() else { return }
-        try session.executeBatch(applyReceiptSQL, receipts.map(receiptValues))
+        let fresh = try insertNewReceipts(receipts.filter(\.isIdentified), session)
+        let counted = receipts.filter { receipt in
+            guard receipt.isIdentified, let runID = receipt.runID, let seq = receipt.seq else { return true }
+            return fresh.contains(ReceiptKey(agent: receipt.agent, runID: runID, seq: Int64(bitPattern: seq)))
+        }
+        let restarts = try countRestarts(of: counted, session)
+        try session.executeBatch(addDeltasSQL, AgentDeltas.adding(counted, restarts: restarts).map(\.values))
         try session.execute(
             "DELETE FROM heartbeat_receipt WHERE received_at < $1", [(newest - receiptRetention).seconds])
     }
 
-    private static func receiptValues(_ receipt: BeatReceipt) -> [(any DatabaseValueConvertible)?] {
-        let deltas = receipt.deltas
-        let durations = receipt.durations
-        return [
-            receipt.agent, receipt.runID, receipt.seq.map { Int64(bitPattern: $0) }, receipt.at.seconds,
-            deltas.heartbeats, deltas.tasksSucceeded, deltas.tasksFailed, deltas.costUSD, deltas.tokens, deltas.errors,
-            durations.map { AgentRow.joined($0.upperBounds) }, durations.map { AgentRow.joined($0.bucketCounts) },
-            durations?.sum ?? 0, Int64(durations?.count ?? 0),
-        ]
+    /// A beat as the database recognises it.
+    struct ReceiptKey: Hashable {
+        var agent: String
+        var runID: String
+        var seq: Int64
     }
 
-    /// One beat's conditional update: the receipt, the run, then the counters and the task-duration histogram when
-    /// the receipt (if any) was new. The histogram's buckets are added one by one; a histogram stored with other
-    /// bounds (another node's configuration, or one before a reload) starts afresh, as in memory.
-    static let applyReceiptSQL = """
-        WITH receipt AS (
-            INSERT INTO heartbeat_receipt (agent, run_id, seq, received_at)
-            SELECT $1::text, $2::text, $3::bigint, $4::double precision
-            WHERE $2::text IS NOT NULL AND $3::bigint IS NOT NULL
-            ON CONFLICT DO NOTHING RETURNING 1
-        ), run AS (
+    /// How many receipts one statement carries.
+    static let receiptsPerStatement = 5_000
+
+    /// Inserts the receipts of identified beats; returns those that were new (the others were counted already, by
+    /// this node or another).
+    private static func insertNewReceipts(
+        _ identified: [BeatReceipt], _ session: PostgresSession
+    ) throws -> Set<ReceiptKey> {
+        var fresh = Set<ReceiptKey>()
+        var start = identified.startIndex
+        while start < identified.endIndex {
+            let chunk = identified[start..<min(start + receiptsPerStatement, identified.endIndex)]
+            start = chunk.endIndex
+            let rows = try session.execute(
+                """
+                INSERT INTO heartbeat_receipt (agent, run_id, seq, received_at)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::double precision[])
+                ON CONFLICT DO NOTHING RETURNING agent, run_id, seq
+                """,
+                [
+                    PostgresArray.text(chunk.map(\.agent)), PostgresArray.text(chunk.map(\.runID)),
+                    PostgresArray.numbers(chunk.map { $0.seq.map { String(Int64(bitPattern: $0)) } }),
+                    PostgresArray.numbers(chunk.map { PostgresParameter.text($0.at.seconds) }),
+                ])
+            for row in rows {
+                fresh.insert(ReceiptKey(agent: row["agent"], runID: row["run_id"], seq: row["seq"]))
+            }
+        }
+        return fresh
+    }
+
+    /// The restarts the counted beats make, by agent: each run new to the database counts one, except an agent's
+    /// first run ever.
+    private static func countRestarts(of counted: [BeatReceipt], _ session: PostgresSession) throws -> [String: Int] {
+        var runs: [ReceiptRun: Timestamp] = [:]
+        for receipt in counted {
+            guard let runID = receipt.runID else { continue }
+            let run = ReceiptRun(agent: receipt.agent, runID: runID)
+            runs[run] = min(runs[run] ?? receipt.at, receipt.at)
+        }
+        guard !runs.isEmpty else { return [:] }
+        let agents = Array(Set(runs.keys.map(\.agent)))
+        let hadRuns = try session.execute(
+            "SELECT DISTINCT agent FROM agent_run WHERE agent = ANY($1::text[])", [PostgresArray.text(agents)]
+        ).map { $0["agent"] as String }
+        let ordered = runs.sorted { ($0.key.agent, $0.key.runID) < ($1.key.agent, $1.key.runID) }
+        let inserted = try session.execute(
+            """
             INSERT INTO agent_run (agent, run_id, first_seen)
-            SELECT $1::text, $2::text, $4::double precision
-            WHERE $2::text IS NOT NULL AND ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM receipt))
-            ON CONFLICT DO NOTHING RETURNING 1
-        )
+            SELECT * FROM unnest($1::text[], $2::text[], $3::double precision[])
+            ON CONFLICT DO NOTHING RETURNING agent
+            """,
+            [
+                PostgresArray.text(ordered.map(\.key.agent)), PostgresArray.text(ordered.map(\.key.runID)),
+                PostgresArray.numbers(ordered.map { PostgresParameter.text($0.value.seconds) }),
+            ])
+        var restarts = Dictionary(Set(hadRuns).map { ($0, 0) }, uniquingKeysWith: { first, _ in first })
+        for row in inserted {
+            let agent: String = row["agent"]
+            // An agent's first run ever is no restart.
+            if let count = restarts[agent] { restarts[agent] = count + 1 } else { restarts[agent] = 0 }
+        }
+        return restarts.filter { $0.value > 0 }
+    }
+
+    private struct ReceiptRun: Hashable {
+        var agent: String
+        var runID: String
+    }
+
+    /// One agent's counted beats of a batch, added up: what ``addDeltasSQL`` adds to its row.
+    struct AgentDeltas {
+        var agent: String
+        var counters = AgentCounters()
+        var durations: DurationHistogram?
+
+        /// The counted receipts added up per agent, with the restarts the database counted.
+        static func adding(_ counted: [BeatReceipt], restarts: [String: Int]) -> [AgentDeltas] {
+            var byAgent: [String: AgentDeltas] = [:]
+            for receipt in counted {
+                var deltas = byAgent[receipt.agent] ?? AgentDeltas(agent: receipt.agent)
+                deltas.counters = deltas.counters.adding(receipt.deltas)
+                if let added = receipt.durations {
+                    if deltas.durations == nil {
+                        deltas.durations = added
+                    } else {
+                        deltas.durations?.add(added)
+                    }
+                }
+                byAgent[receipt.agent] = deltas
+            }
+            return byAgent.values.sorted { $0.agent < $1.agent }.map { deltas in
+                var deltas = deltas
+                deltas.counters.restarts = Double(restarts[deltas.agent] ?? 0)
+                return deltas
+            }
+        }
+
+        /// The parameters of ``addDeltasSQL``.
+        var values: [(any DatabaseValueConvertible)?] {
+            [
+                agent, counters.heartbeats, counters.tasksSucceeded, counters.tasksFailed, counters.costUSD,
+                counters.tokens, counters.errors, counters.restarts,
+                durations.map { AgentRow.joined($0.upperBounds) }, durations.map { AgentRow.joined($0.bucketCounts) },
+                durations?.sum ?? 0, Int64(durations?.count ?? 0),
+            ]
+        }
+    }
+
+    /// Adds one agent's counted deltas to its row. The histogram's buckets are added one by one; a histogram stored
+    /// with other bounds (another node's configuration, or one before a reload) starts afresh, as in memory.
+    static let addDeltasSQL = """
         UPDATE agent SET
-            heartbeats = heartbeats + $5::double precision,
-            tasks_succeeded = tasks_succeeded + $6::double precision,
-            tasks_failed = tasks_failed + $7::double precision,
-            cost_usd = cost_usd + $8::double precision,
-            tokens = tokens + $9::double precision,
-            errors = errors + $10::double precision,
-            duration_bounds = coalesce($11::text, duration_bounds),
+            heartbeats = heartbeats + $2::double precision,
+            tasks_succeeded = tasks_succeeded + $3::double precision,
+            tasks_failed = tasks_failed + $4::double precision,
+            cost_usd = cost_usd + $5::double precision,
+            tokens = tokens + $6::double precision,
+            errors = errors + $7::double precision,
+            restarts = restarts + $8::double precision,
+            duration_bounds = coalesce($9::text, duration_bounds),
             duration_counts = CASE
-                WHEN $11::text IS NULL THEN duration_counts
-                WHEN duration_bounds IS DISTINCT FROM $11::text THEN $12::text
+                WHEN $9::text IS NULL THEN duration_counts
+                WHEN duration_bounds IS DISTINCT FROM $9::text THEN $10::text
                 ELSE (SELECT string_agg((coalesce(stored, 0) + coalesce(added, 0))::text, ',' ORDER BY position)
                     FROM unnest(string_to_array(nullif(duration_counts, ''), ',')::bigint[],
-                        string_to_array($12::text, ',')::bigint[]) WITH ORDINALITY AS bucket(stored, added, position))
+                        string_to_array($10::text, ',')::bigint[]) WITH ORDINALITY AS bucket(stored, added, position))
                 END,
-            duration_sum = CASE WHEN $11::text IS NOT NULL AND duration_bounds IS DISTINCT FROM $11::text
-                THEN $13::double precision ELSE duration_sum + $13::double precision END,
-            duration_count = CASE WHEN $11::text IS NOT NULL AND duration_bounds IS DISTINCT FROM $11::text
-                THEN $14::bigint ELSE duration_count + $14::bigint END,
-            restarts = restarts + CASE WHEN EXISTS (SELECT 1 FROM run)
-                AND EXISTS (SELECT 1 FROM agent_run WHERE agent = $1::text AND run_id <> $2::text) THEN 1 ELSE 0 END
-        WHERE name = $1::text AND ($2::text IS NULL OR $3::bigint IS NULL OR EXISTS (SELECT 1 FROM receipt))
+            duration_sum = CASE WHEN $9::text IS NOT NULL AND duration_bounds IS DISTINCT FROM $9::text
+                THEN $11::double precision ELSE duration_sum + $11::double precision END,
+            duration_count = CASE WHEN $9::text IS NOT NULL AND duration_bounds IS DISTINCT FROM $9::text
+                THEN $12::bigint ELSE duration_count + $12::bigint END
+        WHERE name = $1::text
         """
 
     /// Writes the rows of `records`, leaving counters to ``applyReceipts(_:_:)``, and the operator-set fields only of
