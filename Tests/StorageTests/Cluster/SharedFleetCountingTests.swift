@@ -52,7 +52,7 @@ struct SharedFleetCountingTests {
             #expect(record.counters.tokens == 400, "\(record.name)")
             #expect(record.counters.restarts == 0, "\(record.name)")
             let durations = record.taskDurations
-            #expect(durations.count == 4 && durations.cumulativeCounts.first == 4, "four tasks of 0.1 s: \(record.name)")
+            #expect(durations.count == 4 && durations.cumulativeCounts.first == 4, "4 tasks of 0.1 s: \(record.name)")
         }
     }
 
