@@ -112,6 +112,13 @@ public struct ExpositionWriter: Sendable {
         appendCount(count)
     }
 
+    /// Appends what `other` wrote (families another thread rendered, in their place in the exposition), leaving it
+    /// empty. Both must write the same format.
+    public mutating func append(_ other: inout ExpositionWriter) {
+        bytes.append(contentsOf: other.bytes)
+        other.bytes = []
+    }
+
     /// Ends the exposition (OpenMetrics adds `# EOF`) and hands over the bytes.
     public mutating func finish() -> [UInt8] {
         if format == .openMetrics { bytes.append(contentsOf: "# EOF\n".utf8) }

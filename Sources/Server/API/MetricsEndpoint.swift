@@ -1,4 +1,5 @@
 import Exposition
+import Foundation
 import Fleet
 import HTTP
 import Model
@@ -38,6 +39,9 @@ struct MetricsEndpoint: Sendable {
         return HTTPResponse(status: 200, headers: headers, body: body)
     }
 
+    /// How many threads render a large fleet's families: one per core, at most four.
+    static let renderThreads = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
+
     /// The whole exposition in `format`.
     func render(format: ExpositionFormat) -> [UInt8] {
         let now = clock.now()
@@ -46,7 +50,7 @@ struct MetricsEndpoint: Sendable {
         var writer = ExpositionWriter(format: format, capacity: 4096 + agents.count * 3_000)
         let counts = FleetExposition.write(
             agents, at: now, policy: configuration.policy, options: configuration.exposition,
-            histogramBounds: configuration.taskDurationBounds, into: &writer)
+            histogramBounds: configuration.taskDurationBounds, threads: Self.renderThreads, into: &writer)
         writeAgentCounts(counts, into: &writer)
         selfMetrics.write(into: &writer)
         return writer.finish()
