@@ -183,6 +183,26 @@ struct AgentActivityTests {
         #expect(activity.fleetPoints.allSatisfy { $0.start >= clock.now() - .hours(24) }, "a day is kept")
     }
 
+    /// An operator's trial: the fleet's cost chart showed a fraction of the cost. The parts of a bucket written every
+    /// minute count in its point once the bucket ends, not only what came after the last part.
+    @Test func theFleetsCostCountsTheWholeBucketWrittenInParts() throws {
+        let activity = activity
+        let start = origin
+        activity.flush()
+        for minute in 0..<5 {
+            clock.set(start + .minutes(minute) + .seconds(10))
+            try beat("a", tasks: [TaskReport(success: true, costUSD: 1)])
+            clock.set(start + .minutes(minute + 1) - .seconds(1))
+            activity.flush()  // a part of the open bucket is written about every minute
+        }
+        #expect(activity.fleetPoints.isEmpty, "the bucket under way is no point yet")
+        clock.set(start + .minutes(5))
+        activity.flush()
+        #expect(activity.fleetPoints.first { $0.start == start }?.costUSD == 5)
+        #expect(try storage.fleetActivity(from: start, to: start + .minutes(5)).map(\.costUSD) == [5])
+        #expect(try stored().map(\.costUSD).reduce(0, +) == 5, "the agent's buckets, written in parts, add up alike")
+    }
+
     /// Two exporters sharing one store (a cluster): each adds the cost its own agents reported to the fleet's points,
     /// and a node whose store is shared charts what all wrote plus what it has not written yet.
     @Test func nodesSharingAStoreAddUpTheFleetsCost() throws {

@@ -76,12 +76,20 @@ extension FleetActivityPoint {
 }
 
 extension FleetActivity.State {
-    /// Adds the closed buckets' cost to their points and, at a boundary, the agents per state to the bucket that
-    /// ended; forgets points older than ``FleetActivity/fleetSpan`` (storage keeps them for the retention).
-    mutating func noteFleet(_ closed: [ActivityBucket], counts: [HealthState: Int]?, at now: Timestamp) {
+    /// Adds the cost of the buckets that ended to their points (with that of their parts written earlier, kept in
+    /// ``openFleetCost``; with `includingOpen`, at shutdown, that of the buckets under way too) and, at a boundary,
+    /// the agents per state to the bucket that ended; forgets points older than ``FleetActivity/fleetSpan``
+    /// (storage keeps them for the retention).
+    mutating func noteFleet(
+        _ closed: [ActivityBucket], counts: [HealthState: Int]?, at now: Timestamp, includingOpen: Bool = false
+    ) {
         for bucket in closed {
-            fleet[bucket.start, default: FleetActivityPoint(start: bucket.start)].costUSD += bucket.costUSD
-            fleetUnsaved[bucket.start, default: FleetActivityPoint(start: bucket.start)].costUSD += bucket.costUSD
+            openFleetCost[bucket.start, default: 0] += bucket.costUSD
+        }
+        for (start, cost) in openFleetCost where includingOpen || start + ActivityBucket.width <= now {
+            openFleetCost[start] = nil
+            fleet[start, default: FleetActivityPoint(start: start)].costUSD += cost
+            fleetUnsaved[start, default: FleetActivityPoint(start: start)].costUSD += cost
         }
         guard let counts else { return }
         let ended = ActivityBucket.start(of: now) - ActivityBucket.width

@@ -38,6 +38,9 @@ public final class FleetActivity: Sendable {
         /// agents per state when they were counted (nil when not). Storage adds the cost to what it holds, so nodes
         /// sharing one database each add their own.
         var fleetUnsaved: [Timestamp: FleetActivityPoint] = [:]
+        /// The cost of the parts of buckets still under way, written every minute, by bucket start: added to the
+        /// fleet's point when the bucket ends.
+        var openFleetCost: [Timestamp: Double] = [:]
     }
 
     private let registry: AgentRegistry
@@ -95,10 +98,9 @@ public final class FleetActivity: Sendable {
         let counts = passed ? registry.countByState(at: now) : nil
         let (batch, points, cutoff) = state.withLock { state in
             state.unsaved += closed
-            // The fleet's points take a bucket under way only at shutdown: its parts written every minute would
-            // show the bucket's cost so far as a point of its own.
-            let ended = includeOpen ? closed : closed.filter { $0.start + ActivityBucket.width <= now }
-            state.noteFleet(ended, counts: counts, at: now)
+            // The fleet's points take a bucket under way only at shutdown: the cost of its parts written every
+            // minute is kept aside until it ends, rather than shown as a point of its own.
+            state.noteFleet(closed, counts: counts, at: now, includingOpen: includeOpen)
             let points = state.takeUnsavedFleetPoints()
             var cutoff: Timestamp?
             if state.nextCleanup <= now {
