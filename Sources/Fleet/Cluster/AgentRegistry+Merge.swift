@@ -89,6 +89,15 @@ extension AgentRecord {
         lastRun = stored.lastRun
         ephemeral = stored.ephemeral
         beatGrace = stored.beatGrace
-        streak = stored.streak
+        // A task's last success or failure may have come to this node while the other's newer beat had none.
+        var merged = stored.streak
+        merged.lastSuccessAt = Self.later(streak.lastSuccessAt, stored.streak.lastSuccessAt)
+        merged.lastFailureAt = Self.later(streak.lastFailureAt, stored.streak.lastFailureAt)
+        streak = merged
+    }
+
+    private static func later(_ first: Timestamp?, _ second: Timestamp?) -> Timestamp? {
+        guard let first, let second else { return first ?? second }
+        return max(first, second)
     }
 }

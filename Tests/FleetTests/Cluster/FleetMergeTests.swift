@@ -55,6 +55,20 @@ struct FleetMergeTests {
         #expect(added.count == 1 && added.sum == 3)
     }
 
+    /// An operator's trial: beats alternating quickly between nodes lost an agent's last failure.
+    @Test func aFailureReportedHereOutlivesTheOtherNodesNewerBeatWithoutIt() throws {
+        let node = AgentRegistry()
+        let failed = Heartbeat(agent: "w", runID: "r1", seq: 3, tasks: [TaskReport(success: false)])
+        _ = try node.ingest(failed, at: Self.start + .seconds(3))
+        _ = node.drainChanges()  // written
+        var newer = Self.stored("w", beats: 4, seq: 4, at: Self.start + .seconds(4))
+        newer.streak.lastSuccessAt = Self.start + .seconds(2)
+        node.merge(FleetFeed(agents: [newer], watermark: 5))
+        let streak = try #require(node.agent(named: "w")?.streak)
+        #expect(streak.lastFailureAt == Self.start + .seconds(3))
+        #expect(streak.lastSuccessAt == Self.start + .seconds(2))
+    }
+
     @Test func anotherNodesNewerBeatMakesARetryOfItADuplicateHere() throws {
         let node = AgentRegistry()
         _ = try node.ingest(Heartbeat(agent: "w", runID: "r1", seq: 1), at: Self.start)

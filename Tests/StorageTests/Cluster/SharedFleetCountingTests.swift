@@ -75,6 +75,21 @@ struct SharedFleetCountingTests {
         #expect(loaded.count == runs.count && loaded.allSatisfy { $0.counters.heartbeats == 1 })
     }
 
+    /// A task's last failure, reported to one node, stays in the row when the other node writes a newer beat without it.
+    @Test func theLastFailureStaysWhenAnotherNodeWritesANewerBeat() throws {
+        let server = try PostgresServer()
+        let a = AgentRegistry(), b = AgentRegistry()
+        let store = try PostgresStorage(connectionString: server.connectionString)
+        let failed = Heartbeat(agent: "w", runID: "r1", seq: 1, tasks: [TaskReport(success: false)])
+        _ = try a.ingest(failed, at: Self.start)
+        _ = try b.ingest(Self.beat("w", run: "r1", seq: 2), at: Self.start + .seconds(1))
+        try store.apply(a.drainChanges())
+        try store.apply(b.drainChanges())
+        let streak = try #require(try store.loadAgents().first?.streak)
+        #expect(streak.lastFailureAt == Self.start)
+        #expect(streak.lastSuccessAt == Self.start + .seconds(1))
+    }
+
     /// Several runs in one batch: each new run after the agent's first is a restart.
     @Test func runsNewInOneBatchCountOneRestartEachAfterTheFirst() throws {
         let server = try PostgresServer()

@@ -208,11 +208,18 @@ extension PostgresStorage {
     static func upsertAgentSQL(keeping kept: Set<String>) -> String {
         let columns = AgentRow.columns
         let placeholders = columns.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
-        let updates = columns.dropFirst().filter { !kept.contains($0) }.map { "\($0) = EXCLUDED.\($0)" }
+        let updates = columns.dropFirst().filter { !kept.contains($0) }.map { column in
+            latestOfColumns.contains(column)
+                ? "\(column) = GREATEST(agent.\(column), EXCLUDED.\(column))" : "\(column) = EXCLUDED.\(column)"
+        }
         return "INSERT INTO agent (\(columns.joined(separator: ", ")), change_seq) VALUES (\(placeholders), "
             + "nextval('fleet_change_seq')) ON CONFLICT (name) DO UPDATE SET \(updates.joined(separator: ", ")), "
             + "change_seq = EXCLUDED.change_seq"
     }
+
+    /// The times that only move forward, whichever node writes last: a task's last success and failure may have been
+    /// reported to one node while another wrote a newer beat without them.
+    static let latestOfColumns: Set<String> = ["last_success_at", "last_failure_at"]
 
     /// The columns only receipts change (on an existing row).
     static let counterColumns: Set<String> = [
