@@ -20,9 +20,17 @@ public protocol AgentStorage: Sendable {
     /// `since`), oldest first.
     /// - Throws: ``StorageError`` when the history cannot be read.
     func history(of agent: String, since: Timestamp) throws(StorageError) -> [Transition]
+
+    /// Checks that the storage can be written now, without writing (a database server's connection); storage that
+    /// is always at hand (SQLite, memory) does nothing.
+    /// - Throws: ``StorageError`` when it cannot.
+    func checkWritable() throws(StorageError)
 }
 
 extension AgentStorage {
+    /// Storage that is always at hand has nothing to check.
+    public func checkWritable() throws(StorageError) {}
+
     /// Every stored agent with as much history as the registry keeps.
     public func loadAgents() throws(StorageError) -> [AgentRecord] {
         try loadAgents(historyLimit: AgentRecord.historyLimit)

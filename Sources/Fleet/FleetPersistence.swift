@@ -44,12 +44,18 @@ public final class FleetPersistence: Sendable {
     }
 
     /// Writes every change made so far. Returns when they are committed.
+    /// - Parameter checking: when there is nothing to write, still check that the storage can be written (before an
+    ///   operator's write, which must not be applied here when it cannot be stored).
     /// - Throws: ``StorageError`` when the storage refuses the write; the changes are kept for the next commit.
-    public func commit() throws(StorageError) {
+    public func commit(checking: Bool = false) throws(StorageError) {
         try unsaved.withLock { (pending: inout FleetChanges) throws(StorageError) in
             let started = clock.now()
             var changes = pending
             changes.merge(registry.drainChanges())
+            if checking, changes.isEmpty {
+                try store.checkWritable()
+                return
+            }
             changes.historyKeptSince = historyRetention.map { started - $0 }
             do throws(StorageError) {
                 try store.apply(changes)

@@ -62,6 +62,29 @@ struct ClusterOutageTests {
         )
         for exporter in [node, other] { #expect(await exporter.terminate() == 0) }
     }
+
+    /// An operator's trial: with no beat waiting to be written, a kill while PostgreSQL was away was applied, answered
+    /// 503, and written once the database was back. The write is now refused before anything changes.
+    @Test func aKillWhileTheDatabaseIsAwayChangesNothingEvenWhenNothingElseIsPending() async throws {
+        let postgres = try PostgresServer()
+        let dsn = try PostgresStorageIntegrationTests.dsnFile(postgres.connectionString)
+        let node = try await ClusterTests.node(dsn)
+        let client = HTTPTestClient(baseURL: node.baseURL)
+        #expect(try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("idle", run: "r", seq: 1)).status == 202)
+        try await Task.sleep(nanoseconds: 1_500_000_000)  // the beat is written; nothing is pending
+        postgres.stop()
+        let kill = try await client.post("/api/v1/agents/idle/kill", #"{"reason": "test"}"#)
+        #expect(kill.status == 503, "\(kill.text)")
+        #expect(kill.errorMessage.contains("nothing was changed"), "\(kill.text)")
+        let reply = try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("idle", run: "r", seq: 2))
+        #expect(reply.status == 202 && reply.data.objectValue?["state"]?.stringValue == "healthy", "\(reply.text)")
+        try postgres.start()
+        try await Task.sleep(nanoseconds: 2_000_000_000)
+        let other = try await ClusterTests.node(dsn)
+        let agent = try await HTTPTestClient(baseURL: other.baseURL).get("/api/v1/agents/idle")
+        #expect(agent.data.objectValue?["state"]?.stringValue == "healthy", "\(agent.text)")
+        for exporter in [node, other] { #expect(await exporter.terminate() == 0) }
+    }
 }
 
 /// Tells a loop of requests to finish after its current one (a cancelled request may or may not have been answered).

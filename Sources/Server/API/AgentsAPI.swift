@@ -145,7 +145,10 @@ struct AgentsAPI: Sendable {
             try persistence.commit()
             return nil
         } catch {
-            return APIResponse.error(503, "the change is in effect here but was not saved: \(error)")
+            return APIResponse.error(
+                503,
+                "the change is in effect on this node but could not be saved; it is saved once the storage is back: "
+                    + "\(error)")
         }
     }
 

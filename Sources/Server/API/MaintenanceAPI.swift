@@ -81,7 +81,10 @@ struct MaintenanceAPI: Sendable {
         do throws(StorageError) {
             try persistence.commit()
         } catch {
-            return APIResponse.error(503, "the change is in effect here but was not saved: \(error)")
+            return APIResponse.error(
+                503,
+                "the change is in effect on this node but could not be saved; it is saved once the storage is back: "
+                    + "\(error)")
         }
         let policy = registry.currentConfiguration.policy
         return APIResponse.success { data(&$0, policy) }

@@ -8,7 +8,7 @@ enum StoragePreflight {
     /// 503 when the fleet's pending changes cannot be written now (nothing is then changed); nil when they were.
     static func refusal(_ persistence: FleetPersistence) -> HTTPResponse? {
         do throws(StorageError) {
-            try persistence.commit()
+            try persistence.commit(checking: true)
             return nil
         } catch {
             return APIResponse.error(

@@ -60,6 +60,11 @@ public final class PostgresStorage: AgentStorage {
         }
     }
 
+    /// Checks that the server answers on the storage's connection (reconnecting when it dropped).
+    public func checkWritable() throws(StorageError) {
+        _ = try connection.session("checking the connection") { session in try session.execute("SELECT 1") }
+    }
+
     /// Every stored agent with its most recent `historyLimit` transitions, for a restart.
     public func loadAgents(historyLimit: Int) throws(StorageError) -> [AgentRecord] {
         try connection.transaction("reading agents") { session in
