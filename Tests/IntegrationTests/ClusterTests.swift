@@ -116,4 +116,32 @@ struct ClusterTests {
         #expect(Date().timeIntervalSince(killedAt) < 1.5)
         for node in [a, b] { #expect(await node.terminate() == 0) }
     }
+
+    /// An operator's trial: a node restarted while another kept watching gave a silent agent a fresh grace period, as
+    /// a lone exporter does after its own downtime; the other node did not. Both now judge it from its last beat.
+    @Test func aNodeRestartedWhileAnotherWatchedJudgesSilenceFromTheLastBeat() async throws {
+        let postgres = try PostgresServer()
+        let dsn = try PostgresStorageIntegrationTests.dsnFile(postgres.connectionString)
+        let config = try CompressedTimeConfig.write("cluster-restart", degradedAfter: "6s", unreachableAfter: "1m")
+        let arguments = ["--storage.postgres.dsn-file", dsn, "--config.file", config]
+        let watching = try await ExporterProcess(arguments: arguments)
+        let port = try PostgresServer.unusedPort()
+        var restarted = try await ExporterProcess(arguments: arguments, port: port)
+        #expect(
+            try await HTTPTestClient(baseURL: watching.baseURL).post("/api/v1/heartbeat", HTTPTestClient.beat("quiet"))
+                .status == 202)
+        let lastBeat = Date()
+        try await Task.sleep(nanoseconds: 4_000_000_000)
+        #expect(await restarted.terminate() == 0)
+        restarted = try await ExporterProcess(arguments: arguments, port: port)
+        let client = HTTPTestClient(baseURL: restarted.baseURL)
+        let degraded = try await ClusterTests.within(15) {
+            try await client.get("/api/v1/agents/quiet").data.objectValue?["state"]?.stringValue == "degraded"
+        }
+        let after = Date().timeIntervalSince(lastBeat)
+        #expect(degraded)
+        // From its last beat: 6 s; from the restart, as before: 10 s or more.
+        #expect(after < 9, "degraded on the restarted node \(after) s after the last beat")
+        for node in [watching, restarted] { #expect(await node.terminate() == 0) }
+    }
 }

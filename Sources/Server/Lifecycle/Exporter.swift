@@ -65,7 +65,7 @@ public final class Exporter: Sendable {
         registry = AgentRegistry(configuration: Self.registryConfiguration(config, options))
         let start = parts.clock.now()
         let stored = try parts.storage.loadAgents()
-        registry.restore(stored, at: start)
+        registry.restore(stored, at: Self.watchResumes(parts.storage, options: options, at: start))
         registry.placeExpectedAgents(config.expectedFleet.agents, at: start)
         try DependenciesSection.refuseCycles(config, fleet: registry)
         let expectedAgents = ExpectedAgentsMetric(config.expectedFleet)
