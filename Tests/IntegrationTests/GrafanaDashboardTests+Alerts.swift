@@ -40,6 +40,36 @@ extension GrafanaDashboardTests {
         #expect(loud.count == 1)
     }
 
+    /// Two nodes of a cluster expose the same fleet, differing only in `instance`: the fleet dashboard counts each
+    /// agent and alert once. Prometheus scrapes one exporter under two names, as it would scrape two nodes.
+    @Test(.timeLimit(.minutes(2)))
+    func aFleetScrapedFromTwoNodesIsCountedOnce() async throws {
+        let directory = TestPaths.temporaryDirectory("dashboard-nodes")
+        try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
+        try Self.alertRules.write(toFile: directory + "/rules/alerts.yml", atomically: true, encoding: .utf8)
+        try "global: {evaluation_interval: 250ms}\n".write(
+            toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
+        let exporter = try await ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
+        let http = HTTPTestClient(baseURL: exporter.baseURL)
+        for agent in ["a", "b", "c"] {
+            #expect(try await http.post("/api/v1/heartbeat", HTTPTestClient.beat(agent)).status == 202)
+        }
+        let prometheus = try PrometheusProcess(scrapeTarget: "127.0.0.1:\(exporter.port),localhost:\(exporter.port)")
+        try await prometheus.waitUntilReady()
+        _ = try await prometheus.waitForQuery(#"count(up == 1) == 2"#) { !$0.isEmpty }
+        let active = #"sum(heartbeat_exporter_firing_alerts{alertname="AgentSeen",state="active"}) == 6"#
+        _ = try await prometheus.waitForQuery(active) { !$0.isEmpty }
+
+        let dashboard = try GrafanaDashboard(path: Self.grafana + "/dashboards/fleet-overview.json")
+        for title in ["Healthy", "Alerts needing a person"] {
+            let panel = try #require(dashboard.targets.first { $0.panelTitle == title })
+            let query = try GrafanaDashboard.substitute(
+                panel.expression, ["job": "heartbeat-exporter", "agent_type": ".*"])
+            let result = try await prometheus.waitForQuery(query) { $0.count == 1 }
+            #expect(result.first?.value == "3", "\(title): three agents, each seen by two nodes")
+        }
+    }
+
     /// Watchdog, and an alert for every agent that beats.
     static let alertRules = """
         groups:

@@ -9,7 +9,8 @@ final class PrometheusProcess: @unchecked Sendable {
     let port: UInt16
     let directory = TestPaths.temporaryDirectory("prometheus")
 
-    /// Starts Prometheus scraping `scrapeTarget`; `ruleFiles` (paths or globs) are evaluated every second, and
+    /// Starts Prometheus scraping `scrapeTarget` (several, comma-separated, as `127.0.0.1:P,localhost:P`: each its
+    /// own `instance`); `ruleFiles` (paths or globs) are evaluated every second, and
     /// their alerts sent to the Alertmanager at `alertmanagerTarget` (`host:port`) when one is given.
     /// `scrapeSettings` are extra keys of the scrape job (one per line, e.g. `scheme: https`).
     init(
@@ -30,7 +31,7 @@ final class PrometheusProcess: @unchecked Sendable {
             scrape_configs:
               - job_name: heartbeat-exporter
             \(scrapeSettings.map { "    \($0)\n" }.joined())    static_configs:
-                  - targets: ['\(scrapeTarget)']
+                  - targets: [\(scrapeTarget.split(separator: ",").map { "'\($0)'" }.joined(separator: ", "))]
             """
         let configPath = directory + "/prometheus.yml"
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
