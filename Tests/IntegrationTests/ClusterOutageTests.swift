@@ -39,6 +39,8 @@ struct ClusterOutageTests {
              "endsAt": "2100-01-01T00:00:00Z", "createdBy": "ops", "comment": "outage"}
             """
         #expect(try await client.post("/api/v2/silences", silence).status == 503)
+        let cluster = try await client.get("/api/v1/status/cluster").data.objectValue
+        #expect(cluster?["leader"] == .null, "no node leads while the database is away: \(String(describing: cluster))")
         try await Task.sleep(nanoseconds: 8_000_000_000)
         try postgres.start()
         try await Task.sleep(nanoseconds: 2_000_000_000)

@@ -118,15 +118,17 @@ final class ClusterCoordinator: Sendable {
         if due { hooks.following() }
     }
 
-    /// The nodes live at `now` (this one always among them, even when the database cannot be read), and the leader.
+    /// The nodes live at `now` (this one always among them, even when the database cannot be read), and the leader:
+    /// none but this node while the database cannot be read.
     func status(at now: Timestamp) -> ClusterStatus {
-        let read = view.withLock { $0.nodes }
+        let (read, failing) = view.withLock { ($0.nodes, $0.failing) }
         // A leader that died keeps its row's mark until its contact is stale; this node knows when it leads itself.
+        // Cut off from the database, this node knows of no other leader: what it read last is no longer true.
         let leads = isLeader
         var nodes = read.filter { $0.lastContact >= now - Self.staleAfter && $0.id != identity.id }.map { node in
             ClusterStatus.Node(
                 id: node.id, address: node.address, startedAt: node.startedAt, lastContact: node.lastContact,
-                leader: node.leader && !leads, this: false)
+                leader: node.leader && !leads && !failing, this: false)
         }
         let own = read.first { $0.id == identity.id }
         nodes.append(

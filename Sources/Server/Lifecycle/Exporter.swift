@@ -179,7 +179,8 @@ public final class Exporter: Sendable {
         logger.info(
             "fleet restored",
             metadata: [
-                "agents": "\(registry.count)", "storage": "\(options.storagePath)",
+                "agents": "\(registry.count)",
+                "storage": "\((parts.storage as? PostgresStorage)?.location ?? options.storagePath)",
                 "rule_groups": "\(engine.groups.count)",
             ])
     }
