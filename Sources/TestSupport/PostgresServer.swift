@@ -12,7 +12,7 @@ public final class PostgresServer: @unchecked Sendable {
     /// The folder holding the data directory, the socket and the server's log.
     public let directory: String
     /// The TCP port on 127.0.0.1.
-    public let port: UInt16
+    public private(set) var port: UInt16
     private let binaries: String
     private var postmasterPID: pid_t?
 
@@ -25,7 +25,15 @@ public final class PostgresServer: @unchecked Sendable {
         port = try Self.unusedPort()
         try Self.handOver(directory)
         try Self.run("/bin/cp", ["-a", template.dataDirectory, dataDirectory], outputIn: directory)
-        try start()
+        // The port was free when picked; another process of the tests may have taken it since.
+        for attempt in 1...3 {
+            do {
+                try start()
+                return
+            } catch let failure as PostgresServerError where attempt < 3 && failure.message.contains("already in use") {
+                port = try Self.unusedPort()
+            }
+        }
     }
 
     /// One cluster made by `initdb` for the whole test process (seconds on a busy machine), copied for each server
@@ -100,12 +108,19 @@ public final class PostgresServer: @unchecked Sendable {
             message: "PostgreSQL is not installed (no \(root)/*/bin/initdb): apt-get install -y postgresql")
     }
 
+    /// The `postgres` user's ids, looked up once: `getpwnam` answers in a buffer of its own that a concurrent call
+    /// (tests run in parallel) overwrites.
+    private static let postgresUser: (uid: uid_t, gid: gid_t)? = {
+        guard let user = getpwnam("postgres") else { return nil }
+        return (user.pointee.pw_uid, user.pointee.pw_gid)
+    }()
+
     /// Lets the `postgres` user own `folder` when the tests run as root (initdb creates the data directory in it),
     /// and pass through the temporary folder that holds it (`scripts/test` makes one of mode 700 per run: it gains
     /// the others' search bit, not their read bit).
     private static func handOver(_ folder: String) throws {
         guard getuid() == 0 else { return }
-        guard let user = getpwnam("postgres") else {
+        guard let user = postgresUser else {
             throw PostgresServerError(message: "no user postgres to run the server as (apt-get install -y postgresql)")
         }
         let parent = (folder as NSString).deletingLastPathComponent
@@ -115,7 +130,7 @@ public final class PostgresServer: @unchecked Sendable {
                 throw PostgresServerError(message: "cannot let the user postgres through \(parent): errno \(errno)")
             }
         }
-        guard chown(folder, user.pointee.pw_uid, user.pointee.pw_gid) == 0, chmod(folder, 0o755) == 0 else {
+        guard chown(folder, user.uid, user.gid) == 0, chmod(folder, 0o755) == 0 else {
             throw PostgresServerError(message: "cannot hand \(folder) over to the user postgres: errno \(errno)")
         }
     }

@@ -53,10 +53,12 @@ struct DetectionTimeTests {
             try await client.post("/api/v1/heartbeat", HTTPTestClient.beat("doomed", extra: interval)).status == 202)
         let lastBeat = Date()
 
-        // The flapper: late twice (9 s gaps, 3 s past its 6 s threshold, so that a maintenance round late on a loaded
-        // machine still sees it degraded), on time in between and afterwards.
+        // The flapper: late twice (13 s gaps, 7 s past its 6 s threshold and short of the 20 s unreachable one), on
+        // time in between and afterwards. A change of state brings the health group's evaluation forward, but not
+        // sooner than a third of its 15 s interval after the last one: a state that lasts less than 5 s may pass
+        // between two evaluations.
         let flapper = Task {
-            let gaps: [Double] = [9, 1, 1, 9] + Array(repeating: 1, count: 30)
+            let gaps: [Double] = [13, 1, 1, 13] + Array(repeating: 1, count: 30)
             for gap in gaps {
                 _ = try? await client.post("/api/v1/heartbeat", HTTPTestClient.beat("flapper", extra: interval))
                 try await Task.sleep(for: .seconds(gap))
