@@ -57,4 +57,17 @@ struct SharedRenderTests {
         #expect(answered.load(ordering: .relaxed) == 21)
         #expect(shared.renderCount == 2, "one render under way, then one for the 20 scrapes that waited for it")
     }
+
+    /// A large fleet's exposition is tens of megabytes: it is dropped once the scrapes queued behind its render had
+    /// their chance, not kept until the next scrape.
+    @Test func aResponseIsDroppedSoonAfterItsRender() async throws {
+        let shared = SharedRender<String>(keptFor: .milliseconds(50))
+        let arrival = ContinuousClock.now
+        _ = shared.response("text", arrivedAt: arrival) { Self.response("one") }
+        #expect(shared.keptCount == 1)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while shared.keptCount > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(shared.keptCount == 0)
+        #expect(shared.response("text", arrivedAt: arrival) { Self.response("two") }.body == Array("two".utf8))
+    }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import HTTP
 import Synchronization
 
@@ -7,8 +8,8 @@ import Synchronization
 ///
 /// A scrape is answered with a render that began after the scrape arrived, so it is never older than the scrape:
 /// the one just finished when there is one, else the next, which scrapes arriving meanwhile wait for and share
-/// rather than render again. The last response of each kind is kept until a newer scrape finds it too old (one
-/// response per kind between scrapes: compressed for Prometheus).
+/// rather than render again. A response is kept for ``keptFor`` after its render, for the scrapes already queued
+/// behind it, then dropped: a large fleet's exposition does not stay in memory between scrapes.
 final class SharedRender<Key: Hashable & Sendable>: Sendable {
     private struct Rendered: Sendable {
         var started: ContinuousClock.Instant
@@ -19,6 +20,16 @@ final class SharedRender<Key: Hashable & Sendable>: Sendable {
     /// Held while rendering: one render at a time, so a scrape arriving meanwhile waits for the next and shares it.
     private let rendering = Mutex<Void>(())
     private let renders = Atomic<Int>(0)
+    /// How long a response is kept after its render for scrapes that arrived before it began.
+    let keptFor: Duration
+
+    /// Creates the shared render of one endpoint; `keptFor` as ``keptFor``.
+    init(keptFor: Duration = .seconds(1)) {
+        self.keptFor = keptFor
+    }
+
+    /// How many responses are kept now.
+    var keptCount: Int { latest.withLock { $0.count } }
 
     /// How many renders were run (each scrape that shared one does not count).
     var renderCount: Int { renders.load(ordering: .relaxed) }
@@ -33,6 +44,12 @@ final class SharedRender<Key: Hashable & Sendable>: Sendable {
             let response = render()
             renders.add(1, ordering: .relaxed)
             latest.withLock { $0[key] = Rendered(started: started, response: response) }
+            let seconds = Double(keptFor.components.seconds) + Double(keptFor.components.attoseconds) * 1e-18
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [weak self] in
+                self?.latest.withLock { latest in
+                    if latest[key]?.started == started { latest[key] = nil }
+                }
+            }
             return response
         }
     }
