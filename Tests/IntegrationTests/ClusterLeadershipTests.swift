@@ -66,6 +66,16 @@ struct ClusterLeadershipTests {
         return (first, second)
     }
 
+    /// `agent` beating through `client` every 500 ms until the task is cancelled.
+    static func keepBeating(_ agent: String, to client: HTTPTestClient) -> Task<Void, Never> {
+        Task {
+            while !Task.isCancelled {
+                _ = try? await client.post("/api/v1/heartbeat", HTTPTestClient.beat(agent))
+                try? await Task.sleep(nanoseconds: 500_000_000)
+            }
+        }
+    }
+
     @Test func bothNodesNameTheSameLeaderAndOnlyItsMetricSaysSo() async throws {
         let postgres = try PostgresServer()
         let dsn = try PostgresStorageIntegrationTests.dsnFile(postgres.connectionString)
@@ -146,12 +156,7 @@ struct ClusterLeadershipTests {
         #expect(Self.notified(hook, agent: "quiet") == ["firing"], "the new leader does not notify the alert again")
 
         // The agent is back and keeps beating.
-        let beating = Task {
-            while !Task.isCancelled {
-                _ = try? await onB.post("/api/v1/heartbeat", HTTPTestClient.beat("quiet"))
-                try? await Task.sleep(nanoseconds: 500_000_000)
-            }
-        }
+        let beating = Self.keepBeating("quiet", to: onB)
         defer { beating.cancel() }
         let resolved = await ClusterTests.within(15) { Self.notified(hook, agent: "quiet") == ["firing", "resolved"] }
         #expect(resolved, "\(Self.notified(hook, agent: "quiet"))")
@@ -187,12 +192,7 @@ struct ClusterLeadershipTests {
         print("hung leader replaced after \(after) s")
         #expect(tookOver, "B leads once A has been silent for 10 s (\(after) s)")
         #expect(after >= 9, "a leader is not replaced while its contact is fresh")
-        let beating = Task {
-            while !Task.isCancelled {
-                _ = try? await onB.post("/api/v1/heartbeat", HTTPTestClient.beat("quiet"))
-                try? await Task.sleep(nanoseconds: 500_000_000)
-            }
-        }
+        let beating = Self.keepBeating("quiet", to: onB)
         defer { beating.cancel() }
         let resolved = await ClusterTests.within(15) { Self.notified(hook, agent: "quiet") == ["firing", "resolved"] }
         #expect(resolved, "\(Self.notified(hook, agent: "quiet"))")

@@ -7,12 +7,7 @@ extension GrafanaDashboardTests {
     /// "Alerts needing a person" reads 0 in a real Prometheus; one more agent's alert, not silenced, makes it 1.
     @Test(.timeLimit(.minutes(2)))
     func alertsNeedingAPersonLeaveOutWatchdogAndSuppressedAlerts() async throws {
-        let directory = TestPaths.temporaryDirectory("dashboard-alerts")
-        try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
-        try Self.alertRules.write(toFile: directory + "/rules/alerts.yml", atomically: true, encoding: .utf8)
-        try "global: {evaluation_interval: 250ms}\n".write(
-            toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
-        let exporter = try await ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
+        let exporter = try await Self.exporterWithAlertRules("dashboard-alerts")
         let http = HTTPTestClient(baseURL: exporter.baseURL)
         let silence = """
             {"matchers":[{"name":"agent","value":"hushed","isRegex":false,"isEqual":true}],
@@ -44,12 +39,7 @@ extension GrafanaDashboardTests {
     /// agent and alert once. Prometheus scrapes one exporter under two names, as it would scrape two nodes.
     @Test(.timeLimit(.minutes(2)))
     func aFleetScrapedFromTwoNodesIsCountedOnce() async throws {
-        let directory = TestPaths.temporaryDirectory("dashboard-nodes")
-        try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
-        try Self.alertRules.write(toFile: directory + "/rules/alerts.yml", atomically: true, encoding: .utf8)
-        try "global: {evaluation_interval: 250ms}\n".write(
-            toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
-        let exporter = try await ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
+        let exporter = try await Self.exporterWithAlertRules("dashboard-nodes")
         let http = HTTPTestClient(baseURL: exporter.baseURL)
         for agent in ["a", "b", "c"] {
             #expect(try await http.post("/api/v1/heartbeat", HTTPTestClient.beat(agent)).status == 202)
@@ -68,6 +58,16 @@ extension GrafanaDashboardTests {
             let result = try await prometheus.waitForQuery(query) { $0.count == 1 }
             #expect(result.first?.value == "3", "\(title): three agents, each seen by two nodes")
         }
+    }
+
+    /// An exporter evaluating ``alertRules`` every 250 ms, its files in a new temporary folder named after `name`.
+    static func exporterWithAlertRules(_ name: String) async throws -> ExporterProcess {
+        let directory = TestPaths.temporaryDirectory(name)
+        try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
+        try alertRules.write(toFile: directory + "/rules/alerts.yml", atomically: true, encoding: .utf8)
+        try "global: {evaluation_interval: 250ms}\n".write(
+            toFile: directory + "/hx.yml", atomically: true, encoding: .utf8)
+        return try await ExporterProcess(arguments: ["--config.file", directory + "/hx.yml"])
     }
 
     /// Watchdog, and an alert for every agent that beats.

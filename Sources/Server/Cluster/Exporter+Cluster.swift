@@ -33,26 +33,29 @@ extension Exporter {
         var recovery: LadderRunner
     }
 
-    /// This node's place: a node of a cluster when the storage is PostgreSQL, else a single node.
+    /// This node as its peers name it: its listen address (or external URL), started at `start`.
+    static func identity(_ options: ExporterOptions, startedAt start: Timestamp) -> ClusterIdentity {
+        let (host, port) = (try? options.hostAndPort()) ?? ("127.0.0.1", 9747)
+        return ClusterIdentity(host: host, port: port, externalURL: options.externalURL, startedAt: start)
+    }
+
     /// When the fleet's watch resumes with this start, for agents whose silence counts from it rather than from their
     /// last beat: now, unless another node sharing the database has been watching (in contact within
     /// ``ClusterCoordinator/staleAfter``): then nil, and an agent silent while this node was away is as late here as
     /// there.
     static func watchResumes(_ storage: any AgentStorage, options: ExporterOptions, at start: Timestamp) -> Timestamp? {
         guard let storage = storage as? PostgresStorage else { return start }
-        let (host, port) = (try? options.hostAndPort()) ?? ("127.0.0.1", 9747)
-        let own = ClusterIdentity(host: host, port: port, externalURL: options.externalURL, startedAt: start).id
+        let own = identity(options, startedAt: start).id
         let watching = (try? storage.clusterNodes(since: start - ClusterCoordinator.staleAfter)) ?? []
         return watching.contains { $0.id != own } ? nil : start
     }
 
+    /// This node's place: a node of a cluster when the storage is PostgreSQL, else a single node.
     static func cluster(
         _ parts: ExporterParts, options: ExporterOptions, _ node: ClusterParts, logger: Logger
     ) -> ExporterCluster {
         let clock = parts.clock
-        let (host, port) = (try? options.hostAndPort()) ?? ("127.0.0.1", 9747)
-        let identity = ClusterIdentity(
-            host: host, port: port, externalURL: options.externalURL, startedAt: clock.now())
+        let identity = identity(options, startedAt: clock.now())
         guard let storage = parts.storage as? PostgresStorage,
             let connectionString = try? PostgresConnectionString.resolve(
                 file: options.postgresDSNFile, environment: ProcessInfo.processInfo.environment)
