@@ -6,7 +6,8 @@ import Foundation
 /// `swift test` runs every suite of every test target in one process, on a pool with as many threads as cores
 /// (two on CI): two tests blocking there stall every other task in the process, the library's own async work
 /// inside unit tests and every `Task.sleep` poll, for as long as they block. Tests call blocking APIs only
-/// through this (`try await offPool { process.waitUntilExit() }`); in async code they pause with `Task.sleep`.
+/// through this (`try await offPool { socket.read() }`); they wait for a child process with
+/// `await process.exitStatus()` and in async code pause with `Task.sleep`.
 /// Cancellation does not interrupt `body`: give it a timeout of its own.
 public func offPool<Value: Sendable>(
     _ name: String = "test-blocking-wait", _ body: @escaping @Sendable () throws -> Value

@@ -77,7 +77,7 @@ struct AmtoolTests {
         try process.run()
         let printed = output.fileHandleForReading.readDataToEndOfFile()
         let complaints = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        process.waitForExit()
         return (
             process.terminationStatus, String(decoding: printed, as: UTF8.self),
             String(decoding: complaints, as: UTF8.self)

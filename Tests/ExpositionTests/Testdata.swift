@@ -32,6 +32,6 @@ private func runBlocking(_ arguments: [String], input: [UInt8]) throws -> Comman
     try stdin.fileHandleForWriting.write(contentsOf: Data(input))
     try stdin.fileHandleForWriting.close()
     let captured = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    process.waitForExit()
     return CommandResult(status: process.terminationStatus, output: String(decoding: captured, as: UTF8.self))
 }

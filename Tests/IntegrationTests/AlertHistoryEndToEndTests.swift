@@ -65,7 +65,9 @@ struct AlertHistoryEndToEndTests {
         // machine may not evaluate the rule within them.
         try await waitUntil("the episode resolves") {
             #expect(try await restarted.post("/api/v1/heartbeat", #"{"agent": "w1"}"#).status == 202)
-            return try await Self.episodes(restarted).contains { $0["state"]?.stringValue == "resolved" }
+            return try await Self.episodes(restarted).contains {
+                $0["state"]?.stringValue == "resolved" && Self.seconds($0["startsAt"]?.stringValue) < killedAt
+            }
         }
         // Once w1 is silent again, a newer episode may follow; the one from before the crash is the only older one.
         let episodes = try await Self.episodes(restarted).filter {

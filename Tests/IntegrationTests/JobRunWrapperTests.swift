@@ -236,10 +236,7 @@ struct JobRunWrapperTests {
             return agent?["run"]?.objectValue?["started_at"] != nil && FileManager.default.fileExists(atPath: ready)
         }
         kill(wrapper.processIdentifier, SIGTERM)
-        let status = await offPool { () -> Int32 in
-            wrapper.waitUntilExit()
-            return wrapper.terminationStatus
-        }
+        let status = await wrapper.exitStatus()
         #expect(status == 7)
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(text == "got TERM\n")
@@ -275,10 +272,7 @@ struct JobRunWrapperTests {
         kill(wrapper.processIdentifier, SIGTERM)
         try await Task.sleep(for: .milliseconds(200))
         _ = FileManager.default.createFile(atPath: released, contents: nil)
-        let status = await offPool { () -> Int32 in
-            wrapper.waitUntilExit()
-            return wrapper.terminationStatus
-        }
+        let status = await wrapper.exitStatus()
         #expect(wrapper.terminationReason == .exit && status == 143, "died of the signal instead: \(status)")
         #expect(!FileManager.default.fileExists(atPath: marker), "the command ran after the stop")
         let finish = exporter.requests.last.flatMap { try? JSONParser.parse($0.body).objectValue }

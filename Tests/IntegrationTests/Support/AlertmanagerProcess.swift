@@ -37,7 +37,7 @@ final class AlertmanagerProcess: @unchecked Sendable {
         detachedOffPool("alertmanager-stop") { [process, directory] in
             if process.isRunning {
                 kill(process.processIdentifier, SIGTERM)
-                process.waitUntilExit()
+                process.waitForExit()
             }
             try? FileManager.default.removeItem(atPath: directory)
         }

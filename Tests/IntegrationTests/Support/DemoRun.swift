@@ -133,22 +133,18 @@ final class DemoRun {
         try await http.get("/api/v1/agents/\(agent)").data.objectValue?["state"]?.stringValue
     }
 
-    /// SIGTERM to the demo, as Ctrl-C would: its live agents deregister. Waits (on a thread of its own) for the
-    /// exit; its status.
+    /// SIGTERM to the demo, as Ctrl-C would: its live agents deregister. Waits for the exit; its status.
     func interruptDemo() async -> Int32 {
         guard demo.isRunning else { return demo.terminationStatus }
         kill(demo.processIdentifier, SIGTERM)
-        return await offPool("demo-exit") { [demo] in
-            demo.waitUntilExit()
-            return demo.terminationStatus
-        }
+        return await demo.exitStatus()
     }
 
     deinit {
         detachedOffPool("demo-stop") { [demo, directory] in
             if demo.isRunning {
                 kill(demo.processIdentifier, SIGKILL)
-                demo.waitUntilExit()
+                demo.waitForExit()
             }
             try? FileManager.default.removeItem(atPath: directory)
         }

@@ -64,7 +64,7 @@ final class ExporterProcess: @unchecked Sendable {
         kill(process.processIdentifier, signal)
     }
 
-    /// SIGTERM, then waits (on a thread of its own) for the exit and returns its status.
+    /// SIGTERM, then waits for the exit and returns its status.
     @discardableResult
     func terminate() async -> Int32 {
         guard process.isRunning else { return process.terminationStatus }
@@ -79,19 +79,16 @@ final class ExporterProcess: @unchecked Sendable {
         await waitForExit()
     }
 
-    /// Waits for the process to exit, on a thread of its own; its status.
+    /// Waits for the process to exit, holding no thread; its status.
     @discardableResult
     func waitForExit() async -> Int32 {
-        await offPool("exporter-exit") { [process] in
-            process.waitUntilExit()
-            return process.terminationStatus
-        }
+        await process.exitStatus()
     }
 
     deinit {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
-            detachedOffPool("exporter-reap") { [process] in process.waitUntilExit() }
+            detachedOffPool("exporter-reap") { [process] in process.waitForExit() }
         }
     }
 }

@@ -55,7 +55,7 @@ enum ExternalTool {
         try process.run()
         if let input { stdin.fileHandleForWriting.write(Data(input)) }
         try stdin.fileHandleForWriting.close()
-        process.waitUntilExit()
+        process.waitForExit()
         let out = FileManager.default.contents(atPath: outPath) ?? Data()
         let err = FileManager.default.contents(atPath: errPath) ?? Data()
         return Result(

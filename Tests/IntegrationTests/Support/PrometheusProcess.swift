@@ -91,7 +91,7 @@ final class PrometheusProcess: @unchecked Sendable {
         detachedOffPool("prometheus-stop") { [process, directory] in
             if process.isRunning {
                 kill(process.processIdentifier, SIGTERM)
-                process.waitUntilExit()
+                process.waitForExit()
             }
             try? FileManager.default.removeItem(atPath: directory)
         }

@@ -36,7 +36,7 @@ final class TricklingProcess {
     /// Stops the slow clients; the connections they opened (first and again) and those the server closed.
     func stop() async throws -> (opened: Int, closedByServer: Int) {
         try input.fileHandleForWriting.close()
-        await offPool("trickle-exit") { [process] in process.waitUntilExit() }
+        await process.exitStatus()
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let words = output.split(whereSeparator: \.isWhitespace)
         guard let opened = words.firstIndex(of: "opened").flatMap({ Int(words[$0 + 1]) }),
