@@ -194,5 +194,8 @@ let package = Package(
         .executableTarget(
             name: "activity-bench", dependencies: ["Fleet", "Model", "Storage"], path: "bench/activity",
             swiftSettings: strictSettings),
+        .executableTarget(
+            name: "render-bench", dependencies: ["Fleet", "Model", "Exposition", "JSON"], path: "bench/render",
+            swiftSettings: strictSettings),
     ]
 )

@@ -169,6 +169,13 @@ public struct AgentRecord: Sendable {
         return judgement
     }
 
+    /// Whether the agent's task outcomes are runs of a job even without a start: it has a schedule, an interval of
+    /// an hour or more, or finished runs before.
+    public var isJob: Bool {
+        schedule != nil || scheduleDeadlines != nil || lastRun != nil
+            || (intervalSeconds ?? 0) >= HealthPolicy.batchIntervalMinimum.seconds
+    }
+
     /// How long the open run may last before it is reported: the start's `max_runtime_seconds`, else the
     /// `max_runtime` of the schedule that judges the agent; nil when neither says.
     public var maxRuntime: PrometheusDuration? {

@@ -158,19 +158,12 @@ extension AgentRegistry {
         }
         let explicit = signal.phase == .finish || signal.exitCode != nil
         guard explicit || !beat.tasks.isEmpty else { return }
-        guard explicit || record.openRun != nil || Self.isJob(record) else { return }
+        guard explicit || record.openRun != nil || record.isJob else { return }
         let success = beat.tasks.allSatisfy(\.success) && (signal.exitCode ?? 0) == 0
         record.lastRun = FinishedRun(
             startedAt: record.openRun?.startedAt, finishedAt: now, success: success, exitCode: signal.exitCode,
             output: signal.output)
         record.openRun = nil
-    }
-
-    /// Whether an agent's task outcomes are runs of a job even without a start: it has a schedule, an interval of
-    /// an hour or more, or finished runs before.
-    static func isJob(_ record: AgentRecord) -> Bool {
-        record.schedule != nil || record.scheduleDeadlines != nil || record.lastRun != nil
-            || (record.intervalSeconds ?? 0) >= HealthPolicy.batchIntervalMinimum.seconds
     }
 
     private func applyMetrics(_ beat: Heartbeat, to record: inout AgentRecord) {

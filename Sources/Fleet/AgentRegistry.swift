@@ -134,14 +134,33 @@ public final class AgentRegistry: Sendable {
 
     /// A copy of every agent, sorted by name. Each shard is locked only while it is copied.
     public func snapshot() -> [AgentRecord] {
-        var all: [AgentRecord] = []
-        all.reserveCapacity(count)
+        // Each record is copied once, into a buffer of our own, then moved (not copied again) into name order:
+        // copying a record retains every reference it holds, and a render starts with a snapshot of the fleet.
+        var copies = UnsafeMutableBufferPointer<AgentRecord>.allocate(capacity: max(1, count))
+        var copied = 0
         for shard in shards {
-            shard.state.withLock { all.append(contentsOf: $0.agents.values) }
+            shard.state.withLock { shard in
+                if copied + shard.agents.count > copies.count {
+                    let larger = UnsafeMutableBufferPointer<AgentRecord>.allocate(
+                        capacity: max(copies.count * 2, copied + shard.agents.count))
+                    _ = larger.moveInitialize(fromContentsOf: copies[..<copied])
+                    copies.deallocate()
+                    copies = larger
+                }
+                for record in shard.agents.values {
+                    copies.initializeElement(at: copied, to: record)
+                    copied += 1
+                }
+            }
         }
-        // Sort a permutation, not the records: moving large records around costs more than one copy each.
-        let order = all.indices.sorted { all[$0].name < all[$1].name }
-        return order.map { all[$0] }
+        defer { copies.deallocate() }  // every record was moved out below
+        let order = (0..<copied).sorted { copies[$0].name < copies[$1].name }
+        return [AgentRecord](unsafeUninitializedCapacity: copied) { sorted, initialized in
+            for (position, index) in order.enumerated() {
+                sorted.initializeElement(at: position, to: copies.moveElement(from: index))
+            }
+            initialized = copied
+        }
     }
 }
 

@@ -128,11 +128,13 @@ public enum FleetExposition {
 
     private static func write(_ family: FleetFamily, _ rendering: Rendering, into writer: inout ExpositionWriter) {
         let agents = rendering.agents, states = rendering.states
+        // The readers take each record's address (``AgentValue``); the render holds the records for its whole length.
+        guard let base = agents.baseAddress else { return }
         switch family.kind {
         case .perAgent(let read):
             var started = false
             for index in agents.indices {
-                guard let value = read(agents[index], states[index]) else { continue }
+                guard let value = read(base + index, states[index]) else { continue }
                 if !started {
                     writer.family(family.name, type: family.type, help: family.help)
                     started = true
@@ -145,7 +147,7 @@ public enum FleetExposition {
                 for (labelValue, read) in values {
                     writer.sample(
                         family.name, rendering.seriesLabels(index), extraLabel: label, extraValue: labelValue,
-                        value: read(agents[index], states[index]))
+                        value: read(base + index, states[index]))
                 }
             }
         case .info:

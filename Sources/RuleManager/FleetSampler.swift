@@ -194,14 +194,18 @@ final class FleetSampler: Sendable {
         _ agents: [AgentRecord], _ entries: [AgentSeries], at now: Timestamp, policy: HealthPolicy, plan: [FamilyPlan],
         into snapshot: inout SeriesSnapshot, origins: inout [(agent: Int32, series: Int32)]
     ) {
-        for (index, agent) in agents.enumerated() {
-            let ids = entries[index].ids
-            var series = 0
-            forEachSeries(of: agent, state: agent.state(at: now, policy: policy), plan: plan) { _, value in
-                defer { series += 1 }
-                guard let value else { return }
-                snapshot.append(series < ids.count ? ids[series] : .unresolved, value)
-                origins.append((Int32(index), Int32(series)))
+        agents.withUnsafeBufferPointer { agents in
+            guard let base = agents.baseAddress else { return }
+            for index in agents.indices {
+                let ids = entries[index].ids
+                var series = 0
+                let state = agents[index].state(at: now, policy: policy)
+                forEachSeries(of: base + index, state: state, plan: plan) { _, value in
+                    defer { series += 1 }
+                    guard let value else { return }
+                    snapshot.append(series < ids.count ? ids[series] : .unresolved, value)
+                    origins.append((Int32(index), Int32(series)))
+                }
             }
         }
     }
@@ -222,7 +226,8 @@ final class FleetSampler: Sendable {
 
     /// Visits each series `plan` asks for of `agent`, in a fixed order, with its value (nil: absent this time).
     static func forEachSeries(
-        of agent: AgentRecord, state: HealthState, plan: [FamilyPlan], _ visit: (SeriesShape, Double?) -> Void
+        of agent: UnsafePointer<AgentRecord>, state: HealthState, plan: [FamilyPlan],
+        _ visit: (SeriesShape, Double?) -> Void
     ) {
         for entry in plan {
             let name = entry.family.name
@@ -236,7 +241,7 @@ final class FleetSampler: Sendable {
             case .info:
                 visit(.info(name: name), 1)
             case .taskDurations:
-                visitHistogram(agent.taskDurations, entry, visit)
+                visitHistogram(agent.pointee.taskDurations, entry, visit)
             }
         }
     }
@@ -263,17 +268,19 @@ final class FleetSampler: Sendable {
     {
         let base = agent.exposedLabelPairs(info: false, options).map { Label($0.name, $0.value) }
         var all: [Labels] = []
-        forEachSeries(of: agent, state: .healthy, plan: plan) { shape, _ in
-            let (name, labels): (String, [Label]) =
-                switch shape {
-                case .plain(let name): (name, base)
-                case .labelled(let name, let label, let value): (name, base + [Label(label, value)])
-                case .info(let name):
-                    (name, agent.exposedLabelPairs(info: true, options).map { Label($0.name, $0.value) })
-                case .bucket(let name, let bound):
-                    (name, base + [Label("le", bound.map(GoFloat.prometheusText) ?? "+Inf")])
-                }
-            all.append(Labels(labels + [Label(metricNameLabel, name)]))
+        let info = agent.exposedLabelPairs(info: true, options).map { Label($0.name, $0.value) }
+        withUnsafePointer(to: agent) { agent in
+            forEachSeries(of: agent, state: .healthy, plan: plan) { shape, _ in
+                let (name, labels): (String, [Label]) =
+                    switch shape {
+                    case .plain(let name): (name, base)
+                    case .labelled(let name, let label, let value): (name, base + [Label(label, value)])
+                    case .info(let name): (name, info)
+                    case .bucket(let name, let bound):
+                        (name, base + [Label("le", bound.map(GoFloat.prometheusText) ?? "+Inf")])
+                    }
+                all.append(Labels(labels + [Label(metricNameLabel, name)]))
+            }
         }
         return all
     }

@@ -25,12 +25,15 @@ public final class PostgresServer: @unchecked Sendable {
         port = try Self.unusedPort()
         try Self.handOver(directory)
         try Self.run("/bin/cp", ["-a", template.dataDirectory, dataDirectory], outputIn: directory)
-        // The port was free when picked; another process of the tests may have taken it since.
+        // The port was free when picked; another process of the tests may have taken it since (seen as "already in
+        // use", and once as a start that failed without saying why on a loaded machine): another port, up to 3 times.
         for attempt in 1...3 {
             do {
                 try start()
                 return
-            } catch let failure as PostgresServerError where attempt < 3 && failure.message.contains("already in use") {
+            } catch let failure as PostgresServerError where attempt < 3 {
+                FileHandle.standardError.write(Data("PostgreSQL did not start, trying another port: \(failure)\n".utf8))
+                stopLeftover()
                 port = try Self.unusedPort()
             }
         }
@@ -83,6 +86,14 @@ public final class PostgresServer: @unchecked Sendable {
             throw PostgresServerError(message: "no PID in \(dataDirectory)/postmaster.pid after start")
         }
         postmasterPID = pid
+    }
+
+    /// Stops a server a failed start may have left running (its PID in the data folder), so the next start can lock it.
+    private func stopLeftover() {
+        let pidFile = (try? String(contentsOfFile: "\(dataDirectory)/postmaster.pid", encoding: .utf8)) ?? ""
+        guard let pid = pid_t(pidFile.split(separator: "\n").first ?? "") else { return }
+        postmasterPID = pid
+        stop()
     }
 
     /// Stops the server by its PID: a fast shutdown (SIGINT), then SIGKILL if it is still running after 10 s.

@@ -52,8 +52,8 @@ struct ExpectedAgentsTests {
             Issue.record("agent_missing_since_timestamp_seconds is not a per-agent family")
             return
         }
-        #expect(read(agent, .missing) == listedAt.seconds)
-        #expect(read(agent, .healthy) == nil)
+        #expect(withUnsafePointer(to: agent) { read($0, .missing) } == listedAt.seconds)
+        #expect(withUnsafePointer(to: agent) { read($0, .healthy) } == nil)
         // Restarted with a configuration that no longer lists it: forgotten, in storage too.
         let unlisted = AgentRegistry()
         unlisted.restore(stored)
@@ -125,9 +125,11 @@ struct ExpectedAgentsTests {
             Issue.record("families missing")
             return
         }
-        #expect(lastBeat(agent, .missing) == nil)
-        #expect(health.first(where: { $0.value == "missing" })?.read(agent, .missing) == 1)
-        #expect(up(agent, .missing) == 0)
+        withUnsafePointer(to: agent) { agent in
+            #expect(lastBeat(agent, .missing) == nil)
+            #expect(health.first(where: { $0.value == "missing" })?.read(agent, .missing) == 1)
+            #expect(up(agent, .missing) == 0)
+        }
     }
 
     @Test func theExpectedCountOfATypeIsItsMinimumOrItsListedAgents() {

@@ -26,7 +26,7 @@ struct JobRunTests {
         guard let agent = registry.agent(named: "backup"),
             case .perAgent(let read)? = FleetFamilies.all.first(where: { $0.name == family })?.kind
         else { return nil }
-        return read(agent, .healthy)
+        return withUnsafePointer(to: agent) { read($0, .healthy) }
     }
 
     @Test func aStartOpensARunAndTheNextTaskOutcomeClosesItWithItsDuration() throws {

@@ -3,6 +3,7 @@ import Foundation
 import Fleet
 import HTTP
 import Model
+import Synchronization
 
 /// `GET /metrics`: the fleet's series, the exporter's own, and the `process_*` metrics.
 ///
@@ -13,6 +14,9 @@ struct MetricsEndpoint: Sendable {
     let selfMetrics: SelfMetrics
     let clock: any WallClock
     let shared = SharedRender<ResponseKind>()
+    /// The size of the last render, so the next one's buffer is allocated once, at about its size: a buffer that
+    /// grows by doubling copies the whole exposition (30 MB at 10,000 agents) and touches twice the pages.
+    private let lastSize = RenderSize()
 
     /// What a response depends on besides the fleet: its format and whether it is compressed.
     struct ResponseKind: Hashable, Sendable {
@@ -47,13 +51,15 @@ struct MetricsEndpoint: Sendable {
         let now = clock.now()
         let configuration = registry.currentConfiguration
         let agents = registry.snapshot()
-        var writer = ExpositionWriter(format: format, capacity: 4096 + agents.count * 3_000)
+        var writer = ExpositionWriter(format: format, capacity: lastSize.capacity(agents: agents.count))
         let counts = FleetExposition.write(
             agents, at: now, policy: configuration.policy, options: configuration.exposition,
             histogramBounds: configuration.taskDurationBounds, threads: Self.renderThreads, into: &writer)
         writeAgentCounts(counts, into: &writer)
         selfMetrics.write(into: &writer)
-        return writer.finish()
+        let body = writer.finish()
+        lastSize.record(bytes: body.count, agents: agents.count)
+        return body
     }
 
     private func writeAgentCounts(_ counts: [HealthState: Int], into writer: inout ExpositionWriter) {
@@ -63,5 +69,21 @@ struct MetricsEndpoint: Sendable {
                 "heartbeat_exporter_agents", .empty, extraLabel: "state", extraValue: state.rawValue,
                 value: Double(counts[state] ?? 0))
         }
+    }
+}
+
+/// The bytes per agent of the last `/metrics` render, to size the next render's buffer.
+final class RenderSize: Sendable {
+    private let bytesPerAgent = Atomic<Int>(3_000)
+
+    /// A buffer size for a fleet of `agents`: the last render's bytes per agent, with 5 % to spare.
+    func capacity(agents: Int) -> Int {
+        4_096 + agents * bytesPerAgent.load(ordering: .relaxed) * 105 / 100
+    }
+
+    /// Remembers a render's size.
+    func record(bytes: Int, agents: Int) {
+        guard agents > 0 else { return }
+        bytesPerAgent.store(bytes / agents, ordering: .relaxed)
     }
 }
