@@ -17,7 +17,12 @@ enum MessageFraming {
         var hasTransferEncoding = false
         for (name, value) in headers {
             if HTTPHeaders.namesMatch(name, "Content-Length") {
-                lengths += value.split(separator: ",", omittingEmptySubsequences: false).map(\.trimmingSpacesAndTabs)
+                if value.utf8.contains(UInt8(ascii: ",")) {
+                    lengths += value.split(separator: ",", omittingEmptySubsequences: false).map(
+                        \.trimmingSpacesAndTabs)
+                } else {
+                    lengths.append(Substring(value).trimmingSpacesAndTabs)  // the usual single value, not split
+                }
             } else if HTTPHeaders.namesMatch(name, "Host") {
                 hosts += 1
             } else if HTTPHeaders.namesMatch(name, "Transfer-Encoding") {
@@ -37,18 +42,26 @@ enum MessageFraming {
     }
 
     private static func contentLengthProblem(_ values: [Substring]) -> String? {
-        guard let first = values.first else { return nil }
-        guard values.allSatisfy(isDecimal) else {
+        guard !values.isEmpty else { return nil }
+        let lengths = values.map(decimalValue)
+        guard let first = lengths[0], lengths.allSatisfy({ $0 != nil }) else {
             return "invalid Content-Length \"\(values.joined(separator: ", ").prefix(100))\""
         }
-        guard values.allSatisfy({ $0.drop { $0 == "0" } == first.drop { $0 == "0" } }) else {
+        guard lengths.allSatisfy({ $0 == first }) else {
             return "conflicting Content-Length values: \(values.joined(separator: ", ").prefix(100))"
         }
         return nil
     }
 
-    private static func isDecimal(_ text: Substring) -> Bool {
-        !text.isEmpty && text.utf8.count <= 18 && text.utf8.allSatisfy { (0x30...0x39).contains($0) }
+    /// The value of 1 to 18 decimal digits (leading zeros allowed); nil for anything else.
+    private static func decimalValue(_ text: Substring) -> UInt64? {
+        guard !text.utf8.isEmpty, text.utf8.count <= 18 else { return nil }
+        var value: UInt64 = 0
+        for byte in text.utf8 {
+            guard byte >= 0x30 && byte <= 0x39 else { return nil }
+            value = value * 10 + UInt64(byte - 0x30)
+        }
+        return value
     }
 }
 
@@ -85,8 +98,10 @@ struct RequestTarget {
 
 extension Substring {
     fileprivate var trimmingSpacesAndTabs: Substring {
-        var text = self.drop { $0 == " " || $0 == "\t" }
-        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
-        return text
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var bytes = utf8[...]
+        while let first = bytes.first, isBlank(first) { bytes = bytes.dropFirst() }
+        while let last = bytes.last, isBlank(last) { bytes = bytes.dropLast() }
+        return Substring(bytes)
     }
 }

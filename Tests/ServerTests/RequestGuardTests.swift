@@ -84,6 +84,8 @@ struct RequestGuardTests {
         ("text/plain", #"got "text/plain""#),
         ("application/x-www-form-urlencoded", #"got "application/x-www-form-urlencoded""#),
         ("multipart/form-data; boundary=x", #"got "multipart/form-data; boundary=x""#), ("", #"got """#),
+        ("application/jsonp", #"got "application/jsonp""#), ("application/json-seq", #"got "application/json-seq""#),
+        ("application/jso", #"got "application/jso""#),
     ])
     func aBodyThatIsNotDeclaredJSONGets415(contentType: String, named: String) throws {
         let api = try APIFixture()
@@ -108,7 +110,10 @@ struct RequestGuardTests {
         #expect(reply.text.contains("got no Content-Type"))
     }
 
-    @Test(arguments: ["application/json", "application/json; charset=utf-8", "Application/JSON;charset=UTF-8"])
+    @Test(arguments: [
+        "application/json", "application/json; charset=utf-8", "Application/JSON;charset=UTF-8",
+        "application/json ; charset=utf-8", "APPLICATION/JSON\t",
+    ])
     func jsonWithParametersIsAccepted(contentType: String) throws {
         let api = try APIFixture()
         let reply = api.send("POST", "/api/v1/heartbeat", Self.beat, headers: [("Content-Type", contentType)])

@@ -13,6 +13,10 @@ import Synchronization
 final class AllowedHosts: Sendable {
     /// The configured names, lower-cased, without a trailing dot; replaced when the configuration is reloaded.
     private let configured: Mutex<Set<String>>
+    /// `Host` header values already judged allowed (at most ``recentLimit``), so that the usual one, sent with every
+    /// heartbeat, is not parsed each time; emptied when the configuration changes.
+    private let recentlyAllowed = Mutex<Set<String>>([])
+    private static let recentLimit = 64
 
     /// The names that `config` and `options` allow.
     init(config: ExporterConfig, options: ExporterOptions) {
@@ -23,6 +27,7 @@ final class AllowedHosts: Sendable {
     func update(config: ExporterConfig, options: ExporterOptions) {
         let fresh = Self.configuredNames(config: config, options: options)
         configured.withLock { $0 = fresh }
+        recentlyAllowed.withLock { $0 = [] }
     }
 
     /// The configured names, sorted (IP addresses and `localhost` are accepted besides).
@@ -30,9 +35,17 @@ final class AllowedHosts: Sendable {
 
     /// Whether a request whose `Host` header is `host` (`name`, `name:port`, `[v6]:port`) may be answered.
     func allows(_ host: String) -> Bool {
+        if recentlyAllowed.withLock({ $0.contains(host) }) { return true }
         guard let name = Self.hostName(host) else { return false }
-        if Self.isAddressLiteral(name) || name == "localhost" || name.hasSuffix(".localhost") { return true }
-        return configured.withLock { $0.contains(name) }
+        let allowed =
+            Self.isAddressLiteral(name) || name == "localhost" || name.hasSuffix(".localhost")
+            || configured.withLock { $0.contains(name) }
+        if allowed {
+            recentlyAllowed.withLock { recent in
+                if recent.count < Self.recentLimit { recent.insert(host) }
+            }
+        }
+        return allowed
     }
 
     private static func configuredNames(config: ExporterConfig, options: ExporterOptions) -> Set<String> {

@@ -57,9 +57,24 @@ struct RequestGuard: HTTPHandler {
     }
 
     /// Whether `contentType` is `application/json`, in any letter case, with or without parameters.
+    ///
+    /// Read byte by byte: every heartbeat passes here, and trimming and lower-casing through Foundation took a tenth
+    /// of a heartbeat's time.
     static func isJSON(_ contentType: String?) -> Bool {
-        guard let contentType else { return false }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
-        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+        guard var contentType else { return false }
+        return contentType.withUTF8 { bytes in
+            let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+            var index = 0
+            while index < bytes.count, isBlank(bytes[index]) { index += 1 }
+            for expected in "application/json".utf8 {
+                guard index < bytes.count else { return false }
+                var byte = bytes[index]
+                if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { byte += 32 }
+                guard byte == expected else { return false }
+                index += 1
+            }
+            while index < bytes.count, isBlank(bytes[index]) { index += 1 }
+            return index == bytes.count || bytes[index] == UInt8(ascii: ";")
+        }
     }
 }
