@@ -169,6 +169,16 @@ public final class PostgresServer: @unchecked Sendable {
     /// server `pg_ctl` starts inherits what `pg_ctl` had open, and Foundation's `Process` would wait for it too. Its
     /// output goes to a file in ``directory``, not a pipe, for the same reason.
     /// - Throws: ``PostgresServerError`` with its output when it exits with a status other than 0.
+    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34 and later), which Swift's Glibc module does not
+    /// import.
+    private static let addCloseFrom:
+        (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+            else { return nil }
+            return unsafeBitCast(
+                symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+        }()
+
     private static func run(_ program: String, _ arguments: [String], outputIn directory: String) throws {
         let outputPath = "\(directory)/\((program as NSString).lastPathComponent).out"
         let argv = (getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", program] : [program]) + arguments
@@ -178,6 +188,10 @@ public final class PostgresServer: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of the test process (hundreds of its sockets and files when tests run in parallel) reaches
+        // the server: PostgreSQL counts inherited descriptors against its max_files_per_process (1,000) and refuses
+        // to start with fewer than 58 left.
+        if let addCloseFrom = Self.addCloseFrom { _ = addCloseFrom(&actions, 3) }
         let cArguments = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
         var pid: pid_t = 0

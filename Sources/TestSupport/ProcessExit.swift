@@ -8,6 +8,9 @@ extension Process {
     /// that started the process: it runs that thread's empty run loop in a loop until the exit. A few tests
     /// stopping exporters that way took both cores of a CI machine. Foundation notices the exit on a thread of its
     /// own, so `isRunning` turns false without any run loop being run here.
+    ///
+    /// Code that starts and waits on one thread keeps `waitUntilExit()`: it does not spin there, and the run loop it
+    /// runs is where Foundation releases the process and the files it was given (without it they stay open).
     @discardableResult
     public func exitStatus() async -> Int32 {
         while isRunning {

@@ -77,7 +77,9 @@ struct AmtoolTests {
         try process.run()
         let printed = output.fileHandleForReading.readDataToEndOfFile()
         let complaints = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitForExit()
+        // On the thread that started it: no spin (see `Process.exitStatus()`), and the run loop it runs releases
+        // the process and its files.
+        process.waitUntilExit()
         return (
             process.terminationStatus, String(decoding: printed, as: UTF8.self),
             String(decoding: complaints, as: UTF8.self)

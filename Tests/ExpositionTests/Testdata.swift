@@ -32,6 +32,8 @@ private func runBlocking(_ arguments: [String], input: [UInt8]) throws -> Comman
     try stdin.fileHandleForWriting.write(contentsOf: Data(input))
     try stdin.fileHandleForWriting.close()
     let captured = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitForExit()
+    // On the thread that started it: no spin (see `Process.exitStatus()`), and the run loop it runs releases
+    // the process and its files.
+    process.waitUntilExit()
     return CommandResult(status: process.terminationStatus, output: String(decoding: captured, as: UTF8.self))
 }

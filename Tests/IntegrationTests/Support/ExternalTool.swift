@@ -55,7 +55,9 @@ enum ExternalTool {
         try process.run()
         if let input { stdin.fileHandleForWriting.write(Data(input)) }
         try stdin.fileHandleForWriting.close()
-        process.waitForExit()
+        // On the thread that started it: no spin (see `Process.exitStatus()`), and the run loop it runs releases
+        // the process and its files.
+        process.waitUntilExit()
         let out = FileManager.default.contents(atPath: outPath) ?? Data()
         let err = FileManager.default.contents(atPath: errPath) ?? Data()
         return Result(
