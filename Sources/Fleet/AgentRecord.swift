@@ -49,11 +49,6 @@ public struct AgentRecord: Sendable {
     public var runID: String?
     public var seq: UInt64?
     public var intervalSeconds: Double?
-    /// The schedule the agent's beats last carried; kept until the agent is deleted.
-    public var schedule: AgentSchedule?
-    /// The runs the schedule that judges the agent expects after its last beat, as last worked out (on each beat
-    /// and sweep); nil when no schedule judges it. Kept in memory only.
-    public internal(set) var scheduleDeadlines: ScheduleDeadlines?
     public var selfReportedStatus: SelfReportedStatus?
     public var currentTask: String?
     public var firstSeen: Timestamp
@@ -64,29 +59,15 @@ public struct AgentRecord: Sendable {
     /// The error text of the latest failed task that carried one, and when its beat arrived. Kept in memory
     /// only: an exporter restart forgets it (the failure counts are persisted).
     public var lastTaskError: TaskError?
-    /// The run of a batch job under way: between a start and the next beat with a task outcome.
-    public var openRun: OpenRun?
-    /// The last finished run of a batch job (``AgentRegistry/ingest(_:at:)`` explains when a beat finishes one).
-    public var lastRun: FinishedRun?
     /// The agent's recent cost marks, for its cost per hour (in memory only).
     public var costWindow = CostWindow()
     /// The 5-minute activity bucket being filled (in memory only; closed buckets are stored through
     /// ``ActivityStorage``); nil until the next counted beat after the last one was closed.
     public var openActivity: OpenActivity?
-    /// Set while an operator has the agent killed.
-    public var killed: OperatorAction?
     /// When an operator last resumed the agent. A killed agent stops beating, as it is told; its silence is
     /// counted from the resume, not from its last beat, so a resume gives it the full thresholds to beat again.
     /// Not stored on its own: ``AgentRegistry/restore(_:)`` reads it back from the history.
     public var resumedAt: Timestamp?
-    /// Set while the agent is deregistered.
-    public var stopped: OperatorAction?
-    /// Set while a recovery ladder works on the agent (``AgentRegistry/beginRecovery(_:ladder:step:at:)``).
-    /// Kept in memory only: the ladder's own storage restores it after a restart of the exporter.
-    public var recovery: AgentRecovery?
-    /// The operator's latest maintenance window, kept after it ends: its end re-arms the thresholds
-    /// (``silentSince``). The agent is in ``HealthState/maintenance`` while the window is open.
-    public var maintenance: MaintenanceWindow?
     /// When the exporter started watching again, for an agent that was healthy when it stopped: its silence counts
     /// from there, not from its last beat, so the exporter's own downtime is not held against it (a restart after
     /// an outage longer than the thresholds would otherwise page every agent still alive). Not stored.
@@ -117,6 +98,9 @@ public struct AgentRecord: Sendable {
     public private(set) var seriesLabels = RenderedLabels.empty
     /// The labels of `agent_info`: agent, agent_type, host and the agent's own labels.
     public private(set) var infoLabels = RenderedLabels.empty
+    /// A job's schedule and runs, the operator's actions, recovery and maintenance (``AgentLifecycle``); nil while
+    /// all are empty, as for most agents.
+    var lifecycleBox: AgentLifecycleBox?
 
     public init(
         name: String, firstSeen: Timestamp, taskDurationBounds: [Double] = DurationHistogram.defaultUpperBounds
@@ -134,10 +118,12 @@ public struct AgentRecord: Sendable {
     /// recovering, then missing (expected and never seen) win over the age of the last beat. An ephemeral agent is
     /// never degraded: it is healthy until it is unreachable.
     public func state(at now: Timestamp, policy: HealthPolicy) -> HealthState {
-        if killed != nil { return .killed }
-        if stopped != nil { return .stopped }
-        if let maintenance, maintenance.isOpen(at: now) { return .maintenance }
-        if recovery != nil { return .recovering }
+        if let box = lifecycleBox {  // read in place: most agents have none
+            if box.value.killed != nil { return .killed }
+            if box.value.stopped != nil { return .stopped }
+            if let maintenance = box.value.maintenance, maintenance.isOpen(at: now) { return .maintenance }
+            if box.value.recovery != nil { return .recovering }
+        }
         if awaitingFirstBeat { return .missing }
         let state = policy.ageState(lastBeat: silentSince, now: now, thresholds: judgement(policy).thresholds)
         return ephemeral && state == .degraded ? .healthy : state

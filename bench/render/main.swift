@@ -70,7 +70,10 @@ do {
                 format: "threads %d: %d agents, %d series, %.1f MB: median of %d renders %.4f s, %.3f µs per series",
                 threads, agents, series, Double(bytes) / 1e6, rounds, seconds, seconds / Double(series) * 1e6))
     }
-    print(String(format: "RSS per agent loaded: %.2f KiB", Double(loaded - empty) / Double(agents) / 1024))
+    print(
+        String(
+            format: "RSS per agent loaded: %.2f KiB (the record itself: %d bytes)",
+            Double(loaded - empty) / Double(agents) / 1024, MemoryLayout<AgentRecord>.stride))
 } catch {
     print("render-bench: \(error)")
     exit(1)
