@@ -194,6 +194,10 @@ public struct AgentRecord: Sendable {
         var pairs: [(name: String, value: String)] = [("agent", name)]
         if let agentType { pairs.append(("agent_type", agentType)) }
         seriesLabels = RenderedLabels(pairs)
+        guard host != nil || !labels.isEmpty else {
+            infoLabels = seriesLabels  // the same bytes, held once
+            return
+        }
         if let host { pairs.append(("host", host)) }
         infoLabels = RenderedLabels(pairs + labels)
     }

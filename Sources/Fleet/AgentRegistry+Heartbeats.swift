@@ -30,26 +30,26 @@ extension AgentRegistry {
         return try withShard(of: beat.agent) { (shard) throws(RegistryError) -> IngestOutcome in
             // One lookup, then the record is changed where it lies: no copy, no second hash.
             if let index = shard.agents.index(forKey: beat.agent) {
-                try declareDependencies(of: beat, replacing: shard.agents.values[index].dependsOn)
-                if shard.agents.values[index].awaitingFirstBeat {
+                try declareDependencies(of: beat, replacing: shard.agents[at: index].dependsOn)
+                if shard.agents[at: index].awaitingFirstBeat {
                     // An expected agent's first beat: it starts afresh, keeping what the configuration gave it.
-                    shard.agents.values[index].awaitingFirstBeat = false
-                    shard.agents.values[index].firstSeen = now
+                    shard.agents[at: index].awaitingFirstBeat = false
+                    shard.agents[at: index].firstSeen = now
                     let outcome = record(
-                        beat, into: &shard.agents.values[index], isNew: true, at: now,
+                        beat, into: &shard.agents[at: index], isNew: true, at: now,
                         transitions: &shard.pendingTransitions, receipts: &shard.pendingReceipts, policy: config.policy,
                         closed: &shard.closedActivity)
                     shard.dirty.insert(beat.agent)
                     return outcome
                 }
-                if isRetry(beat, of: shard.agents.values[index]) {
-                    let record = shard.agents.values[index]
+                if isRetry(beat, of: shard.agents[at: index]) {
+                    let record = shard.agents[at: index]
                     return IngestOutcome(
                         agent: beat.agent, state: record.state(at: now, policy: config.policy),
                         killed: record.killed != nil, duplicate: true)
                 }
                 let outcome = record(
-                    beat, into: &shard.agents.values[index], isNew: false, at: now,
+                    beat, into: &shard.agents[at: index], isNew: false, at: now,
                     transitions: &shard.pendingTransitions, receipts: &shard.pendingReceipts,
                     policy: config.policy, closed: &shard.closedActivity)
                 shard.dirty.insert(beat.agent)

@@ -172,7 +172,7 @@ final class ShardBox: Sendable {
 
 /// What one shard holds: its agents and the changes not yet persisted.
 struct Shard {
-    var agents: [String: AgentRecord] = [:]
+    var agents = AgentTable()
     /// Agents changed since the last drain.
     var dirty: Set<String> = []
     /// Agents deleted since the last drain (their stored rows and history go too).

@@ -38,7 +38,7 @@ let beatPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("../heartbeat/beat.json").standardized.path
 do {
     let template = try String(contentsOfFile: beatPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-    let registry = AgentRegistry()
+    let registry = AgentRegistry(configuration: AgentRegistry.Configuration(maxAgents: agents))
     let decoder = HeartbeatDecoder()
     let now = Timestamp(seconds: 1_767_225_600)
     let empty = residentBytes()
