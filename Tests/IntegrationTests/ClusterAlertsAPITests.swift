@@ -25,15 +25,7 @@ struct ClusterAlertsAPITests {
         let dsn = try PostgresStorageIntegrationTests.dsnFile(postgres.connectionString)
         // An alert for every agent that beat, which a kill mutes but does not end (an unreachable agent's alert
         // would resolve once the kill makes it `killed`, racing the follower's read).
-        let rules = """
-            groups:
-              - name: seen
-                interval: 1s
-                rules:
-                  - alert: AgentSeen
-                    expr: agent_heartbeats_total > 0
-            """
-        let config = try CompressedTimeConfig.write("cluster-alerts", rules: rules)
+        let config = try CompressedTimeConfig.write("cluster-alerts", rules: CompressedTimeConfig.seenRule)
         let (leader, follower) = try await ClusterLeadershipTests.pair(dsn, config: config)
         let (leading, following) = (HTTPTestClient(baseURL: leader.baseURL), HTTPTestClient(baseURL: follower.baseURL))
         #expect(try await following.post("/api/v1/heartbeat", #"{"agent": "w1"}"#).status == 202)

@@ -9,19 +9,11 @@ import TestSupport
 struct RegexFilterTests {
     static let agent = String(repeating: "a", count: 60)
 
-    static let rules = """
-        groups:
-          - name: seen
-            interval: 1s
-            rules:
-              - alert: AgentSeen
-                expr: agent_heartbeats_total > 0
-        """
-
     static func exporter() async throws -> ExporterProcess {
         let directory = TestPaths.temporaryDirectory("regex-filter")
         try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
-        try rules.write(toFile: directory + "/rules/seen.yml", atomically: true, encoding: .utf8)
+        try CompressedTimeConfig.seenRule.write(
+            toFile: directory + "/rules/seen.yml", atomically: true, encoding: .utf8)
         try """
         global: {evaluation_interval: 1s}
         route: {receiver: nobody}

@@ -15,6 +15,16 @@ enum CompressedTimeConfig {
                 expr: agent_health{state="unreachable"} == 1
         """
 
+    /// `AgentSeen`, firing for every agent that has beaten: an alert a kill mutes but does not end.
+    static let seenRule = """
+        groups:
+          - name: seen
+            interval: 1s
+            rules:
+              - alert: AgentSeen
+                expr: agent_heartbeats_total > 0
+        """
+
     /// Writes `health.yml` (`rules`) and `hx.yml` into a new temporary folder named after `name`.
     /// - Returns: the path of `hx.yml`, for `--config.file`.
     static func write(
