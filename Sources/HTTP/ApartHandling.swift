@@ -1,5 +1,4 @@
 import CMicroHTTPD
-import Dispatch
 import Synchronization
 
 /// Handles the requests a server's configuration picks (``HTTPServer/Configuration/handledApart``) on threads of
@@ -13,16 +12,23 @@ import Synchronization
 final class ApartHandling: Sendable {
     /// Which requests are handled apart.
     let picks: @Sendable (HTTPRequest) -> Bool
-    /// Serial queues, one per core: requests handled apart run at most that many at once.
-    private let lanes: [DispatchQueue]
+    /// Serial queues, one per core, on threads of their own: requests handled apart run at most that many at once.
+    private let lanes: [BackgroundLane]
     private let nextLane = Atomic<Int>(0)
     /// Requests handed to a lane whose connection is not resumed yet. The daemon must not stop before this is
     /// zero: libmicrohttpd forbids stopping with suspended connections.
     let suspended = Atomic<Int>(0)
 
-    init(lanes count: Int, picks: @escaping @Sendable (HTTPRequest) -> Bool) {
+    /// - Parameter setup: run first on each lane's thread (the exporter lowers the thread's priority there).
+    init(
+        lanes count: Int, setup: (@Sendable () -> Void)? = nil, picks: @escaping @Sendable (HTTPRequest) -> Bool
+    ) {
         self.picks = picks
-        lanes = (0..<max(count, 1)).map { DispatchQueue(label: "http.apart.\($0)") }
+        lanes = (0..<max(count, 1)).map { _ in BackgroundLane(setup: setup) }
+    }
+
+    deinit {
+        for lane in lanes { lane.stop() }
     }
 
     /// Suspends `connection`, handles `request` with `handler` on a lane, puts the response in `slot` and resumes

@@ -52,6 +52,9 @@ public final class HTTPServer: Sendable {
         /// than on the worker thread that read them, which meanwhile serves its other connections: for handlers
         /// that take long, such as a large `/metrics`. Nil: every request on its worker thread.
         public var handledApart: (@Sendable (HTTPRequest) -> Bool)?
+        /// Runs first on each thread of ``handledApart``'s requests: the exporter lowers those threads' priority
+        /// below the worker threads', so that a render yields the CPU to the heartbeats.
+        public var apartThreadSetup: (@Sendable () -> Void)?
 
         /// Creates the default configuration: 127.0.0.1:9747, one thread per core, 30 s idle
         /// timeout, 10 s read timeout, 64 KiB bodies, 1024 connections of which 256 per client address.
@@ -212,7 +215,9 @@ public final class HTTPServer: Sendable {
                 tlsClientAuth: tls?.clientAuth.cValue,
                 errorResponse: configuration.errorResponse,
                 log: configuration.log,
-                apart: configuration.handledApart.map { ApartHandling(lanes: configuration.threads, picks: $0) }
+                apart: configuration.handledApart.map { picks in
+                    ApartHandling(lanes: configuration.threads, setup: configuration.apartThreadSetup, picks: picks)
+                }
             ))
         let tlsOptions = tls.map(TLSDaemonOptions.init)
         let logSink = UnsafeMutablePointer<hb_mhd_log_sink>.allocate(capacity: 1)

@@ -3,10 +3,25 @@ import Model
 import Series
 
 extension RuleEngine {
+    /// Whether the history checkpointed before a restart is still to be restored (the first ``tick()`` does it).
+    public var historyRestorePending: Bool { state.withLock { $0.historyRestorePending } }
+
+    /// Restores the history checkpointed before a restart if the first install left that to do; the rule thread's
+    /// first ``tick()`` calls it before it samples or evaluates, after `/-/ready` (100,000 agents' history takes
+    /// seconds to read).
+    public func restorePendingHistory() {
+        let pending = state.withLock { state in
+            defer { state.historyRestorePending = false }
+            return state.historyRestorePending
+        }
+        if pending { restoreHistory() }
+    }
+
     /// Restores the history checkpointed before a restart (once, before the first evaluation), keeping only
     /// what the loaded rules' retention needs. A checkpoint that cannot be read is logged and ignored.
     func restoreHistory() {
         guard let historyStore else { return }
+        let started = DispatchTime.now().uptimeNanoseconds
         let bytes: [UInt8]?
         do {
             bytes = try historyStore.loadRuleHistory()
@@ -21,6 +36,7 @@ extension RuleEngine {
                 "rule history restored",
                 metadata: [
                     "series": "\(restored.series)", "samples": "\(restored.samples)", "bytes": "\(bytes.count)",
+                    "milliseconds": "\((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)",
                 ])
         } catch {
             logger.error("ignoring the stored rule history; ranges start empty", metadata: ["error": "\(error)"])
@@ -45,11 +61,13 @@ extension RuleEngine {
 
     /// Writes the history to storage now (a checkpoint, and the final save at shutdown). A failure is logged;
     /// the previous checkpoint is kept.
-    /// - Returns: the checkpoint's size in bytes and the seconds it took to encode and write, nil when there is
-    ///   no storage for it or the write failed.
+    /// - Returns: the checkpoint's size in bytes and the seconds it took to encode and write; nil when there is
+    ///   no storage for it, when the write failed, or while the stored history is still to be restored (saving
+    ///   then would replace it with one not read yet: a node that never evaluated, a shutdown before the first
+    ///   evaluation).
     @discardableResult
     public func saveHistory() -> (bytes: Int, seconds: Double)? {
-        guard let historyStore else { return nil }
+        guard let historyStore, !historyRestorePending else { return nil }
         let started = DispatchTime.now().uptimeNanoseconds
         let bytes = history.checkpoint()
         do {

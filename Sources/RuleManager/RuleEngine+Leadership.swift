@@ -9,6 +9,7 @@ extension RuleEngine {
     public func takeOver() {
         let groups = self.groups
         restoreFromStorage(groups)
+        state.withLock { $0.historyRestorePending = false }
         restoreHistory()
         state.withLock { state in
             for index in state.scheduled.indices { state.scheduled[index].nextEvaluation = nil }

@@ -36,8 +36,11 @@ public final class RuleEngine: Sendable {
         /// The history's retention: names the rules read, plus their own outputs.
         var retention = SampleHistory.Retention(byName: [:])
         var lastSampled: Timestamp?
-        /// Whether the stored history was restored (once, at the first install).
-        var historyRestored = false
+        /// Whether rules were installed before (the first install schedules the stored history's restore).
+        var installedBefore = false
+        /// Whether the history checkpointed before a restart is still to be restored: by the first ``tick()``, on
+        /// the rule thread, so that a large history does not hold up `/-/ready`.
+        var historyRestorePending = false
         /// How often the history is checkpointed to ``RuleEngine/historyStore``.
         var checkpointInterval = RuleEngine.defaultCheckpointInterval
         /// When the history was last checkpointed (or, before the first, when the rule thread first ran).
@@ -110,14 +113,14 @@ public final class RuleEngine: Sendable {
         _ groups: [RuleGroup], settings: RuleEvaluationSettings, generatorLink: GeneratorLink,
         checkpointInterval: PrometheusDuration = RuleEngine.defaultCheckpointInterval
     ) {
-        let (previous, restoreHistory) = state.withLock { state in
-            defer { state.historyRestored = true }
-            return (state.scheduled.map(\.group), !state.historyRestored)
+        let previous = state.withLock { state in
+            defer { state.installedBefore = true }
+            if !state.installedBefore, historyStore != nil { state.historyRestorePending = true }
+            return state.scheduled.map(\.group)
         }
         if previous.isEmpty { restoreFromStorage(groups) } else { carryOver(from: previous, to: groups) }
         let retention = Self.retention(for: groups, defaultSubqueryStep: settings.defaultSubqueryStep)
         history.retain(retention)
-        if restoreHistory { self.restoreHistory() }
         state.withLock { state in
             state.checkpointInterval = checkpointInterval
             state.scheduled = groups.map { group in
@@ -130,8 +133,10 @@ public final class RuleEngine: Sendable {
         }
     }
 
-    /// Evaluates every group that is due at the clock's current time.
+    /// Evaluates every group that is due at the clock's current time; the first call restores the history
+    /// checkpointed before a restart first.
     public func tick() {
+        restorePendingHistory()
         let now = clock.now()
         let (due, settings, link) = state.withLock { state -> ([RuleGroup], RuleEvaluationSettings, GeneratorLink) in
             var due: [RuleGroup] = []
@@ -146,7 +151,8 @@ public final class RuleEngine: Sendable {
         guard !due.isEmpty else { return }
         sampleFleet(at: now)
         let failures = Mutex<[String: Int]>([:])
-        DispatchQueue.concurrentPerform(iterations: due.count) { index in
+        // Groups in parallel, on threads of the rule thread's (background) priority.
+        BackgroundWork.performInParallel(due.count, width: BackgroundWork.width) { index in
             let group = due[index]
             let result = group.evaluate(at: now, queryable: history, sink: history, settings: settings)
             failures.withLock { $0[Self.key(group)] = result.failures }

@@ -96,3 +96,31 @@ struct ApartHandlingTests {
         #expect(handler.heldFinished.load(ordering: .relaxed) == 1)
     }
 }
+
+/// The threads of requests handled apart run the configuration's setup first (the exporter lowers their priority).
+@Suite(.onOwnThread)
+struct ApartThreadSetupTests {
+    /// Answers with the nice value of the thread that handled the request.
+    final class NicenessHandler: HTTPHandler {
+        func handle(_ request: HTTPRequest) -> HTTPResponse {
+            let niceness = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+            return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain")], body: Array("\(niceness)".utf8))
+        }
+    }
+
+    @Test func requestsHandledApartRunOnThreadsTheSetupLoweredTheOthersDoNot() throws {
+        let before = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        let server = try startServer(handler: NicenessHandler(), threads: 2) { configuration in
+            configuration.handledApart = { $0.path == "/apart" }
+            configuration.apartThreadSetup = { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 7) }
+        }
+        defer { server.shutdown(gracePeriodSeconds: 0) }
+        let client = try RawClient(port: server.boundPort, readTimeoutSeconds: 5)
+        for _ in 0..<4 {
+            try client.send(rawRequest("GET", "/apart"))
+            #expect(String(decoding: try client.readResponse().body, as: UTF8.self) == "\(max(before, 7))")
+            try client.send(rawRequest("GET", "/inline"))
+            #expect(String(decoding: try client.readResponse().body, as: UTF8.self) == "\(before)")
+        }
+    }
+}

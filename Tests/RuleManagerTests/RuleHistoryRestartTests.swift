@@ -83,4 +83,29 @@ struct RuleHistoryRestartTests {
         engine.tick()
         #expect(engine.history.size.series == 1)
     }
+
+    @Test func theStoredHistoryIsRestoredByTheFirstEvaluationNotByTheInstall() throws {
+        let before = try engine()
+        for cost in [1.0, 2.0, 3.0, 4.0] {
+            try beat(cost)
+            before.tick()
+            clock.advance(by: 10)
+        }
+        #expect(before.saveHistory() != nil)
+        let stored = try #require(try store.loadRuleHistory())
+
+        let after = try engine()
+        #expect(after.historyRestorePending)
+        #expect(after.history.size.series == 0)
+        // A shutdown before the first evaluation must not replace the checkpoint with the empty history.
+        #expect(after.saveHistory() == nil)
+        #expect(try store.loadRuleHistory() == stored)
+
+        try beat(5)
+        after.tick()
+        #expect(!after.historyRestorePending)
+        let samples = after.history.size.samples
+        #expect(samples == 5, "four restored samples and the one this evaluation took, found \(samples)")
+        #expect(after.saveHistory() != nil)
+    }
 }

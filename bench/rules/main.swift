@@ -135,6 +135,7 @@ let restoreStarted = Date()
 let restored = RuleEngine(
     registry: registry, store: store, clock: clock, logger: Logger(label: "bench"), historyStore: store)
 restored.install(groups, settings: RuleEvaluationSettings(), generatorLink: .page(""))
+restored.restorePendingHistory()
 print(
     String(
         format: "restore into a new engine: %.0f ms, %d series, %d samples",
