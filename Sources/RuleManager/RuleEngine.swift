@@ -154,7 +154,8 @@ public final class RuleEngine: Sendable {
         // Groups in parallel, on threads of the rule thread's (background) priority.
         BackgroundWork.performInParallel(due.count, width: BackgroundWork.width) { index in
             let group = due[index]
-            let result = group.evaluate(at: now, queryable: history, sink: history, settings: settings)
+            let result = group.evaluate(
+                at: now, queryable: history, sink: history, settings: settings, concurrency: BackgroundWork.width)
             failures.withLock { $0[Self.key(group)] = result.failures }
             save(group)
             let sent = result.alertsToSend.flatMap { rule in

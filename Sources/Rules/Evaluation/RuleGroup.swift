@@ -31,6 +31,8 @@ public final class RuleGroup: Sendable {
     public let limit: Int
     /// The rules in file order.
     public let rules: [Rule]
+    /// Which rules may run beside the others.
+    let dependencies: RuleDependencies
 
     private struct State {
         /// The series each rule wrote at the previous evaluation, to mark the vanished ones stale.
@@ -48,8 +50,14 @@ public final class RuleGroup: Sendable {
         self.interval = interval
         self.limit = limit
         self.rules = rules
+        dependencies = RuleDependencies(rules)
         state = Mutex(State(previousSeries: Array(repeating: [], count: rules.count)))
     }
+
+    /// The rules that may be evaluated beside the others (``evaluate(at:queryable:sink:settings:resendDelay:concurrency:)``
+    /// with a concurrency above 1): those that read no other rule's output of the group and whose output no other
+    /// reads, as Prometheus' `concurrent-rule-eval` picks them.
+    public var concurrentRuleNames: [String] { dependencies.independent.map { rules[$0].name } }
 
     /// When the group was last evaluated and how long it took (seconds).
     public var lastEvaluation: (timestamp: Timestamp?, durationSeconds: Double) {
@@ -67,39 +75,43 @@ public final class RuleGroup: Sendable {
     /// this evaluation. A rule that fails keeps its previous series and gets health `err`; the others
     /// still run. Series a rule wrote last time but not this time get a stale marker at `timestamp`.
     /// - Parameter resendDelay: Prometheus' `--rules.alert.resend-delay` (1m) for ``GroupEvaluationResult/alertsToSend``.
+    /// - Parameter concurrency: how many rules may be evaluated at once. Above 1, the rules that read no other
+    ///   rule's output of the group and whose output no other reads (``RuleDependencies``) run beside the others,
+    ///   as under Prometheus' `concurrent-rule-eval`; the samples, alerts and result are the same as in order.
     public func evaluate(
         at timestamp: Timestamp, queryable: any Queryable, sink: any RuleSampleSink,
         settings: RuleEvaluationSettings = RuleEvaluationSettings(),
-        resendDelay: PrometheusDuration = .minutes(1)
+        resendDelay: PrometheusDuration = .minutes(1), concurrency: Int = 1
     ) -> GroupEvaluationResult {
         let clock = ContinuousClock()
         let groupStart = clock.now
-        let evaluator = Evaluator(storage: queryable, defaultSubqueryStep: settings.defaultSubqueryStep)
         var settings = settings
         settings.limit = limit
-        var result = GroupEvaluationResult(durationSeconds: 0, failures: 0, samplesWritten: 0, alertsToSend: [])
-        for (index, rule) in rules.enumerated() {
-            let start = clock.now
-            var status = RuleStatus()
-            status.lastEvaluation = timestamp
-            do {
-                let samples = try rule.evaluate(at: timestamp, evaluator: evaluator, settings: settings)
-                status.health = .ok
-                if case .alerting(let alerting) = rule {
-                    let alerts = alerting.alertsToSend(at: timestamp, resendDelay: resendDelay, interval: interval)
-                    if !alerts.isEmpty { result.alertsToSend.append((alerting.expression.description, alerts)) }
-                    let firing = alerting.firingAlertsNotSent(at: timestamp)
-                    if !firing.isEmpty { result.alertsToRefresh.append((alerting.expression.description, firing)) }
-                }
-                write(samples, ruleIndex: index, at: timestamp, sink: sink)
-                result.samplesWritten += samples.count
-            } catch {
-                status.health = .err
-                status.lastError = "\(error)"
-                result.failures += 1
+        let batches = concurrency > 1 ? dependencies.batches : [Array(rules.indices)]
+        let outcomes = RuleOutcomes()
+        let evaluateBatch: @Sendable (Int) -> Void = { [settings] batch in
+            // One evaluator per batch: batches run on threads of their own.
+            let evaluator = Evaluator(storage: queryable, defaultSubqueryStep: settings.defaultSubqueryStep)
+            for index in batches[batch] {
+                let outcome = self.evaluate(
+                    ruleAt: index, at: timestamp, evaluator: evaluator, sink: sink, settings: settings,
+                    resendDelay: resendDelay)
+                outcomes.slots.withLock { $0[index] = outcome }
             }
-            status.evaluationSeconds = seconds(clock.now - start)
-            rule.setStatus(status)
+        }
+        if batches.count == 1 {
+            evaluateBatch(0)
+        } else {
+            BackgroundWork.performInParallel(batches.count, width: concurrency, evaluateBatch)
+        }
+        var result = GroupEvaluationResult(durationSeconds: 0, failures: 0, samplesWritten: 0, alertsToSend: [])
+        let ordered = outcomes.slots.withLock { $0 }
+        for index in rules.indices {
+            guard let outcome = ordered[index] else { continue }
+            if outcome.failed { result.failures += 1 }
+            result.samplesWritten += outcome.samplesWritten
+            if let sent = outcome.alertsToSend { result.alertsToSend.append(sent) }
+            if let refreshed = outcome.alertsToRefresh { result.alertsToRefresh.append(refreshed) }
         }
         result.durationSeconds = seconds(clock.now - groupStart)
         state.withLock {
@@ -107,6 +119,51 @@ public final class RuleGroup: Sendable {
             $0.lastDurationSeconds = result.durationSeconds
         }
         return result
+    }
+
+    /// What the rules of one evaluation contributed, by rule index, filled by the threads evaluating them.
+    private final class RuleOutcomes: Sendable {
+        let slots = Mutex<[Int: RuleOutcome]>([:])
+    }
+
+    /// What evaluating one rule contributed to the group's result.
+    private struct RuleOutcome: Sendable {
+        var failed = false
+        var samplesWritten = 0
+        var alertsToSend: (expression: String, alerts: [Alert])?
+        var alertsToRefresh: (expression: String, alerts: [Alert])?
+    }
+
+    /// Evaluates the rule at `index`, writes its samples to `sink` and sets its status.
+    private func evaluate(
+        ruleAt index: Int, at timestamp: Timestamp, evaluator: Evaluator, sink: any RuleSampleSink,
+        settings: RuleEvaluationSettings, resendDelay: PrometheusDuration
+    ) -> RuleOutcome {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let rule = rules[index]
+        var outcome = RuleOutcome()
+        var status = RuleStatus()
+        status.lastEvaluation = timestamp
+        do {
+            let samples = try rule.evaluate(at: timestamp, evaluator: evaluator, settings: settings)
+            status.health = .ok
+            if case .alerting(let alerting) = rule {
+                let alerts = alerting.alertsToSend(at: timestamp, resendDelay: resendDelay, interval: interval)
+                if !alerts.isEmpty { outcome.alertsToSend = (alerting.expression.description, alerts) }
+                let firing = alerting.firingAlertsNotSent(at: timestamp)
+                if !firing.isEmpty { outcome.alertsToRefresh = (alerting.expression.description, firing) }
+            }
+            write(samples, ruleIndex: index, at: timestamp, sink: sink)
+            outcome.samplesWritten = samples.count
+        } catch {
+            status.health = .err
+            status.lastError = "\(error)"
+            outcome.failed = true
+        }
+        status.evaluationSeconds = seconds(clock.now - start)
+        rule.setStatus(status)
+        return outcome
     }
 
     private func write(_ samples: Vector, ruleIndex: Int, at timestamp: Timestamp, sink: any RuleSampleSink) {
