@@ -23,7 +23,8 @@
 # million series do not need its 20+ GB.
 # A probe that gets no answer within PROBE_TIMEOUT seconds (600) is recorded as missing and the run goes on.
 # Environment: RUNS (3), INTERVAL (15), WARM (120 s before the measurements), BEAT_FOR (20s), PROBES (3),
-# PROBE_TIMEOUT (600), PROM_STORE_MAX (20000), OUT (results folder, default a new /tmp/heartbeat-scale.*).
+# PROBE_TIMEOUT (600), PROM_STORE_MAX (20000), PER_AGENT_HISTOGRAMS (true; false: the README's setting above
+# 10,000 agents), OUT (results folder, default a new /tmp/heartbeat-scale.*).
 # A smoke (CI, ~40 s): RUNS=1 WARM=3 INTERVAL=2 BEAT_FOR=2s PROBES=1 bench/scale.sh 200
 set -eu
 

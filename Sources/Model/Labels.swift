@@ -67,12 +67,14 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// A copy without the labels in `names` (a short list, as in `without (...)`).
     public func removing(_ names: [String]) -> Labels {
-        Labels(sorted: labels.filter { !names.contains($0.name) })
+        guard labels.contains(where: { names.contains($0.name) }) else { return self }
+        return Labels(sorted: labels.filter { !names.contains($0.name) })
     }
 
     /// A copy with only the labels in `names` (a short list, as in `by (...)`).
     public func keeping(_ names: [String]) -> Labels {
-        Labels(sorted: labels.filter { names.contains($0.name) })
+        guard !labels.allSatisfy({ names.contains($0.name) }) else { return self }
+        return Labels(sorted: labels.filter { names.contains($0.name) })
     }
 
     /// A copy without the metric name.

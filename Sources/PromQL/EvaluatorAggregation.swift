@@ -26,17 +26,19 @@ extension EvaluationContext {
     private func aggregate(_ node: AggregateExpr, _ input: Vector, param: Double, extraGrouping: [String] = [])
         -> Vector
     {
-        var groups: [Labels: Int] = [:]
+        var groups: [ProjectedLabels: Int] = [:]
         groups.reserveCapacity(input.count)
         var states: [GroupState] = []
-        let grouping = node.without ? node.grouping + [metricNameLabel] : node.grouping + extraGrouping
+        let projection: LabelProjection =
+            node.without ? .removing(node.grouping + [metricNameLabel]) : .keeping(node.grouping + extraGrouping)
         for sample in input {
-            let key = node.without ? sample.labels.removing(grouping) : sample.labels.keeping(grouping)
+            // A group's labels are built once, for its first sample.
+            let key = projection.key(sample.labels)
             if let position = groups[key] {
                 accumulate(node.op, sample, into: &states[position])
             } else {
                 groups[key] = states.count
-                states.append(start(node.op, sample, labels: key))
+                states.append(start(node.op, sample, labels: key.projected))
             }
         }
         return states.map { Sample(labels: $0.labels, value: finish(node.op, $0, param: param), timestamp: time) }

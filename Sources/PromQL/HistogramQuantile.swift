@@ -11,18 +11,20 @@ private struct Bucket {
 extension EvaluationContext {
     /// `histogram_quantile(φ, buckets)` over classic `le` buckets, grouped by all other labels.
     func histogramQuantile(_ phi: Double, _ input: Vector) -> Vector {
-        var positions: [Labels: Int] = [:]
+        var positions: [ProjectedLabels: Int] = [:]
         positions.reserveCapacity(input.count)
         var histograms: [(labels: Labels, buckets: [Bucket])] = []
+        let withoutBound = LabelProjection.removing([bucketLabel])
         for sample in input {
             guard let upperBound = parseGoFloat(sample.labels[bucketLabel]) else { continue }
-            let key = sample.labels.removing([bucketLabel])
+            // A histogram's labels are built once, for its first bucket.
+            let key = withoutBound.key(sample.labels)
             let bucket = Bucket(upperBound: upperBound, count: sample.value)
             if let position = positions[key] {
                 histograms[position].buckets.append(bucket)
             } else {
                 positions[key] = histograms.count
-                histograms.append((key.droppingMetricName(), [bucket]))
+                histograms.append((key.projected.droppingMetricName(), [bucket]))
             }
         }
         return histograms.map {
@@ -33,7 +35,9 @@ extension EvaluationContext {
 
 /// Parses a float the way Go's `strconv.ParseFloat` accepts `le` values (`+Inf`, `inf`, `2e-1`, ...).
 func parseGoFloat(_ text: String) -> Double? {
-    guard !text.isEmpty else { return nil }
+    guard let first = text.utf8.first else { return nil }
+    // The common case, a plain decimal bound (`0.5`, `10`), without lower-casing a copy first.
+    if isDigit(first), text.utf8.allSatisfy({ isDigit($0) || $0 == UInt8(ascii: ".") }) { return Double(text) }
     switch text.lowercased() {
     case "inf", "+inf", "infinity", "+infinity": return .infinity
     case "-inf", "-infinity": return -.infinity

@@ -66,8 +66,13 @@ extension EvaluationContext {
         switch expr.unparenthesized {
         case .matrixSelector(let selector):
             let window = window(of: selector)
-            let series = storage.select(selector.selector.matchers, from: window.start, through: window.end)
-                .map { windowPoints($0, window) }.filter { !$0.timestamps.isEmpty }
+            let selected = storage.select(selector.selector.matchers, from: window.start, through: window.end)
+            var series: [SeriesSamples] = []
+            series.reserveCapacity(selected.count)
+            for item in selected {
+                let points = windowPoints(item, window)
+                if !points.timestamps.isEmpty { series.append(points) }
+            }
             let singleName = selector.selector.matchers.contains { $0.name == metricNameLabel && $0.type == .equal }
             return RangeArgument(series: series, window: window, hasSingleName: singleName)
         case .subquery(let subquery):

@@ -1,29 +1,30 @@
 import Model
 
 /// The labels two samples are matched on: only the `on` labels, or all but the `ignoring` labels and the name.
-func matchingKey(_ labels: Labels, _ matching: VectorMatching) -> Labels {
-    matching.on
-        ? labels.keeping(matching.matchingLabels)
-        : labels.removing(matching.matchingLabels + [metricNameLabel])
+func matchingProjection(_ matching: VectorMatching) -> LabelProjection {
+    matching.on ? .keeping(matching.matchingLabels) : .removing(matching.matchingLabels + [metricNameLabel])
 }
 
 extension EvaluationContext {
     /// `lhs and rhs`: the left samples that have a match on the right.
     func intersect(_ lhs: Vector, _ rhs: Vector, _ matching: VectorMatching) -> Vector {
-        let right = Set(rhs.map { matchingKey($0.labels, matching) })
-        return lhs.filter { right.contains(matchingKey($0.labels, matching)) }
+        let projection = matchingProjection(matching)
+        let right = Set(rhs.map { projection.key($0.labels) })
+        return lhs.filter { right.contains(projection.key($0.labels)) }
     }
 
     /// `lhs or rhs`: all left samples, and the right samples without a match on the left.
     func union(_ lhs: Vector, _ rhs: Vector, _ matching: VectorMatching) -> Vector {
-        let left = Set(lhs.map { matchingKey($0.labels, matching) })
-        return lhs + rhs.filter { !left.contains(matchingKey($0.labels, matching)) }
+        let projection = matchingProjection(matching)
+        let left = Set(lhs.map { projection.key($0.labels) })
+        return lhs + rhs.filter { !left.contains(projection.key($0.labels)) }
     }
 
     /// `lhs unless rhs`: the left samples without a match on the right.
     func subtract(_ lhs: Vector, _ rhs: Vector, _ matching: VectorMatching) -> Vector {
-        let right = Set(rhs.map { matchingKey($0.labels, matching) })
-        return lhs.filter { !right.contains(matchingKey($0.labels, matching)) }
+        let projection = matchingProjection(matching)
+        let right = Set(rhs.map { projection.key($0.labels) })
+        return lhs.filter { !right.contains(projection.key($0.labels)) }
     }
 
     /// Arithmetic and comparisons between two vectors, one-to-one or many-to-one/one-to-many.
@@ -33,18 +34,20 @@ extension EvaluationContext {
         let matching = node.matching
         let swapped = matching.cardinality == .oneToMany
         let (many, one) = swapped ? (rhs, lhs) : (lhs, rhs)
-        var oneSide: [Labels: Sample] = [:]
+        let projection = matchingProjection(matching)
+        var oneSide: [ProjectedLabels: Sample] = [:]
+        oneSide.reserveCapacity(one.count)
         for sample in one {
-            let key = matchingKey(sample.labels, matching)
+            let key = projection.key(sample.labels)
             if let duplicate = oneSide[key] {
                 throw duplicateOnOneSide(key, sample, duplicate, side: swapped ? "left" : "right", matching)
             }
             oneSide[key] = sample
         }
-        var matched: [Labels: Set<Labels>] = [:]
+        var matched: [ProjectedLabels: Set<Labels>] = [:]
         var result: Vector = []
         for sample in many {
-            let key = matchingKey(sample.labels, matching)
+            let key = projection.key(sample.labels)
             guard let partner = oneSide[key] else { continue }
             let (left, right) = swapped ? (partner.value, sample.value) : (sample.value, partner.value)
             var (value, keep) = applyOperator(node.op, left, right)
@@ -62,8 +65,8 @@ extension EvaluationContext {
     }
 
     private func recordMatch(
-        _ key: Labels, _ labels: Labels, _ matching: VectorMatching,
-        _ matched: inout [Labels: Set<Labels>]
+        _ key: ProjectedLabels, _ labels: Labels, _ matching: VectorMatching,
+        _ matched: inout [ProjectedLabels: Set<Labels>]
     ) throws {
         if matching.cardinality == .oneToOne {
             if matched[key] != nil {
@@ -77,7 +80,7 @@ extension EvaluationContext {
     }
 
     private func duplicateOnOneSide(
-        _ key: Labels, _ sample: Sample, _ other: Sample, side: String,
+        _ key: ProjectedLabels, _ sample: Sample, _ other: Sample, side: String,
         _ matching: VectorMatching
     ) -> EvaluationError {
         let group =

@@ -34,12 +34,15 @@ rss_kib() {
     awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
 }
 
-# exporter_config FILE: the exporter's configuration: the shipped rules, evaluated every INTERVAL seconds (15).
+# exporter_config FILE: the exporter's configuration: the shipped rules, evaluated every INTERVAL seconds (15);
+# PER_AGENT_HISTOGRAMS=false sets metrics.per_agent_histograms: false (the task-duration histogram per agent_type).
 exporter_config() {
     cat >"$1" <<EOF
 global:
   evaluation_interval: ${INTERVAL:-15}s
 rule_files: ['$ROOT/rules/*.yml']
+metrics:
+  per_agent_histograms: ${PER_AGENT_HISTOGRAMS:-true}
 EOF
 }
 
