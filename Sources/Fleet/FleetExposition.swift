@@ -39,7 +39,6 @@ public enum FleetExposition {
                 return
             }
             let render = ParallelRender(rendering: rendering, parts: parts, into: &writer, agents: agents.count)
-            // On threads of the caller's priority: a scrape's render runs in the background (`BackgroundLane`).
             BackgroundWork.performInParallel(parts.count, width: parts.count) { render.write(part: $0) }
             render.finish(into: &writer)
         }

@@ -7,14 +7,17 @@ import Synchronization
     import Darwin
 #endif
 
-/// Work that may wait for the CPU while heartbeats are answered: rule evaluation, renders of `/metrics`, the
-/// maintenance sweep and commit.
+/// Work that may wait for the CPU while heartbeats are answered: the evaluation of rule groups.
 ///
 /// It runs on threads with a lower scheduling priority (a higher nice value) than libmicrohttpd's, so that on a
-/// machine whose cores are all busy evaluating rules or rendering 100,000 agents, a heartbeat that arrives is
-/// answered first instead of waiting for a time slice. On Linux the nice value is a thread's, and threads inherit
-/// it from the thread that creates them: ``performInParallel(_:width:_:)`` on a background thread stays in the
-/// background.
+/// machine whose cores are all busy evaluating rules, a heartbeat that arrives is answered first instead of
+/// waiting for a time slice. On Linux the nice value is a thread's, and threads inherit it from the thread that
+/// creates them.
+///
+/// Only work that takes no lock a heartbeat waits for may run there: a lowered thread preempted while holding the
+/// fleet's lock would hold up every heartbeat behind it for as long as it waits for the CPU (a priority inversion
+/// that nice values cannot undo). The fleet's snapshots for renders and for the rules, and the maintenance sweep,
+/// therefore stay at the default priority.
 public enum BackgroundWork {
     /// The nice value of background threads: under contention, such a thread gets about a tenth of the CPU a
     /// thread at 0 gets.
@@ -40,17 +43,20 @@ public enum BackgroundWork {
 
     /// Calls `body` with every index in `0..<iterations`, on up to `width` threads at once: the calling thread and
     /// threads started for the call, which inherit its priority (unlike `DispatchQueue.concurrentPerform`, whose
-    /// pool threads run at the default one). Returns when every call has returned.
-    public static func performInParallel(_ iterations: Int, width: Int, _ body: @Sendable (Int) -> Void) {
-        let helpers = min(width, iterations) - 1
-        guard helpers > 0 else {
+    /// pool threads run at the default one); with `lowered`, only on threads started for the call and lowered to
+    /// the background priority first. Returns when every call has returned.
+    public static func performInParallel(
+        _ iterations: Int, width: Int, lowered: Bool = false, _ body: @Sendable (Int) -> Void
+    ) {
+        let started = min(width, iterations) - (lowered ? 0 : 1)
+        guard started > 0 else {
             for index in 0..<iterations { body(index) }
             return
         }
         withoutActuallyEscaping(body) { body in
-            let work = ParallelIterations(count: iterations, body: body)
+            let work = ParallelIterations(count: iterations, lowered: lowered, body: body)
             var threads: [pthread_t] = []
-            for _ in 0..<helpers {
+            for _ in 0..<started {
                 let argument = Unmanaged.passRetained(work).toOpaque()
                 var thread = pthread_t()
                 if pthread_create(&thread, nil, parallelIterationsMain, argument) == 0 {
@@ -59,7 +65,8 @@ public enum BackgroundWork {
                     Unmanaged<ParallelIterations>.fromOpaque(argument).release()
                 }
             }
-            work.run()
+            // Not lowered, the caller takes its share; lowered, only what no started thread took (none started).
+            if !lowered || threads.isEmpty { work.run(onStartedThread: false) }
             for thread in threads { pthread_join(thread, nil) }
         }
     }
@@ -73,15 +80,19 @@ public enum BackgroundWork {
 /// The indices of one ``BackgroundWork/performInParallel(_:width:_:)`` call, taken by its threads one at a time.
 private final class ParallelIterations: Sendable {
     let count: Int
+    /// Whether the threads started for the call lower themselves first.
+    let lowered: Bool
     let body: @Sendable (Int) -> Void
     private let next = Atomic<Int>(0)
 
-    init(count: Int, body: @escaping @Sendable (Int) -> Void) {
+    init(count: Int, lowered: Bool, body: @escaping @Sendable (Int) -> Void) {
         self.count = count
+        self.lowered = lowered
         self.body = body
     }
 
-    func run() {
+    func run(onStartedThread: Bool) {
+        if onStartedThread, lowered { BackgroundWork.lowerCurrentThread() }
         while true {
             let index = next.add(1, ordering: .relaxed).oldValue
             guard index < count else { return }
@@ -93,12 +104,12 @@ private final class ParallelIterations: Sendable {
 #if os(Linux)
     private func parallelIterationsMain(_ argument: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
         guard let argument else { return nil }
-        Unmanaged<ParallelIterations>.fromOpaque(argument).takeRetainedValue().run()
+        Unmanaged<ParallelIterations>.fromOpaque(argument).takeRetainedValue().run(onStartedThread: true)
         return nil
     }
 #else
     private func parallelIterationsMain(_ argument: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
-        Unmanaged<ParallelIterations>.fromOpaque(argument).takeRetainedValue().run()
+        Unmanaged<ParallelIterations>.fromOpaque(argument).takeRetainedValue().run(onStartedThread: true)
         return nil
     }
 #endif

@@ -57,11 +57,18 @@ enum AgentRow {
 
     static func fetchAll(_ db: Database) throws -> [AgentRecord] {
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM agent ORDER BY name")
-        return rows.map(record(from:))
+        guard let first = rows.first else { return [] }
+        let positions = ColumnPositions(first)
+        return rows.map { record(from: NamedRow($0, positions: positions)) }
     }
 
     /// The agent a row of `agent` describes, whichever backend read it.
     static func record(from row: Row) -> AgentRecord {
+        record(from: NamedRow(row))
+    }
+
+    /// The agent a row of `agent` describes, its columns read through positions known beforehand.
+    static func record(from row: NamedRow) -> AgentRecord {
         var record = AgentRecord(name: row["name"], firstSeen: Timestamp(storedSeconds: row["first_seen"]))
         record.agentType = row["agent_type"]
         record.host = row["host"]
@@ -93,7 +100,7 @@ enum AgentRow {
     }
 
     /// The maintenance window, ephemeral mark, beat grace and task streak (the lifecycle version's columns).
-    private static func readLifecycle(from row: Row, into record: inout AgentRecord) {
+    private static func readLifecycle(from row: NamedRow, into record: inout AgentRecord) {
         if let starts = row["maintenance_starts_at"] as Double?, let until = row["maintenance_until"] as Double? {
             record.maintenance = MaintenanceWindow(
                 startsAt: Timestamp(storedSeconds: starts), until: Timestamp(storedSeconds: until),
@@ -111,7 +118,7 @@ enum AgentRow {
     }
 
     /// The agent's last finished run, with its exit code and output.
-    private static func lastRun(from row: Row) -> FinishedRun? {
+    private static func lastRun(from row: NamedRow) -> FinishedRun? {
         guard let finished = row["last_run_finished_at"] as Double?, let success = row["last_run_success"] as Int64?
         else { return nil }
         return FinishedRun(
@@ -122,7 +129,7 @@ enum AgentRow {
 
     /// The schedule the agent's beats carried; nil when none, or when it no longer reads (a time zone the system's
     /// tz database has dropped since).
-    private static func schedule(from row: Row) -> AgentSchedule? {
+    private static func schedule(from row: NamedRow) -> AgentSchedule? {
         guard let cron = row["schedule_cron"] as String?, let zone = row["schedule_timezone"] as String?,
             let grace = row["schedule_grace"] as Double?,
             let expression = try? CronExpression(parsing: cron), let timeZone = try? ScheduleTimeZone(identifier: zone)
@@ -132,7 +139,7 @@ enum AgentRow {
             maxRuntime: (row["schedule_max_runtime"] as Double?).map { .seconds($0) })
     }
 
-    private static func counters(from row: Row) -> AgentCounters {
+    private static func counters(from row: NamedRow) -> AgentCounters {
         var counters = AgentCounters()
         counters.heartbeats = row["heartbeats"]
         counters.restarts = row["restarts"]
@@ -144,7 +151,7 @@ enum AgentRow {
         return counters
     }
 
-    private static func gauges(from row: Row) -> AgentGauges {
+    private static func gauges(from row: NamedRow) -> AgentGauges {
         var gauges = AgentGauges()
         gauges.queueDepth = row["queue_depth"]
         gauges.activeTasks = row["active_tasks"]
@@ -153,7 +160,7 @@ enum AgentRow {
         return gauges
     }
 
-    private static func action(_ row: Row, _ prefix: String) -> OperatorAction? {
+    private static func action(_ row: NamedRow, _ prefix: String) -> OperatorAction? {
         guard let at = row["\(prefix)_at"] as Double? else { return nil }
         return OperatorAction(
             reason: row["\(prefix)_reason"], by: row["\(prefix)_by"],
