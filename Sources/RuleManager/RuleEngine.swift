@@ -151,9 +151,8 @@ public final class RuleEngine: Sendable {
         guard !due.isEmpty else { return }
         sampleFleet(at: now)
         let failures = Mutex<[String: Int]>([:])
-        // Groups in parallel, on threads at the background priority: they read the history, which no heartbeat
-        // waits for (the fleet was sampled above, at the rule thread's own priority).
-        BackgroundWork.performInParallel(due.count, width: BackgroundWork.width, lowered: true) { index in
+        // Groups in parallel, on threads at the rule thread's priority (background in `serve`).
+        BackgroundWork.performInParallel(due.count, width: BackgroundWork.width) { index in
             let group = due[index]
             let result = group.evaluate(
                 at: now, queryable: history, sink: history, settings: settings, concurrency: BackgroundWork.width)

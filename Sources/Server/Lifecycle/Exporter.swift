@@ -169,11 +169,15 @@ public final class Exporter: Sendable {
             (webConfig.map { watcher in
                 [PeriodicThread(name: "web-config", intervalSeconds: 1) { watcher.check() }]
             } ?? []) + [
-                PeriodicThread(name: "maintenance", intervalSeconds: options.maintenanceIntervalSeconds) {
+                PeriodicThread(
+                    name: "maintenance", intervalSeconds: options.maintenanceIntervalSeconds, background: true
+                ) {
                     maintenanceWork.tick()
                 },
                 // Only the cluster's leader evaluates and notifies; a single node always leads.
-                PeriodicThread(name: "rules", intervalSeconds: 0.1) { if cluster.leads { engine.tick() } },
+                PeriodicThread(name: "rules", intervalSeconds: 0.1, background: true) {
+                    if cluster.leads { engine.tick() }
+                },
                 PeriodicThread(name: "notifications", intervalSeconds: 0.1) { if cluster.leads { router.tick() } },
             ] + cluster.threads
         logger.info(
@@ -204,8 +208,11 @@ public final class Exporter: Sendable {
         configuration.connectionLimitPerClient = options.maxConnectionsPerClient
         configuration.errorResponse = { APIResponse.error($0, $1) }
         configuration.handledApart = Self.isLongRead
-        // Named for `top -H`; not lowered: a render starts with a snapshot under the fleet's locks.
-        configuration.apartThreadSetup = { ThreadName.setCurrent("http-apart") }
+        // Renders yield the CPU to the heartbeats (named for `top -H`).
+        configuration.apartThreadSetup = {
+            ThreadName.setCurrent("http-apart")
+            BackgroundWork.lowerCurrentThread()
+        }
         return configuration
     }
 

@@ -8,14 +8,17 @@ import Synchronization
 final class PeriodicThread: Sendable {
     private let name: String
     private let intervalSeconds: Double
+    /// Whether the thread runs at ``BackgroundWork``'s priority, below the HTTP threads'.
+    private let background: Bool
     private let body: @Sendable () -> Void
     /// Set to ask the thread to finish; the thread clears `running` when it has.
     private let stopRequested = Atomic<Bool>(false)
     private let running = Atomic<Bool>(false)
 
-    init(name: String, intervalSeconds: Double, body: @escaping @Sendable () -> Void) {
+    init(name: String, intervalSeconds: Double, background: Bool = false, body: @escaping @Sendable () -> Void) {
         self.name = name
         self.intervalSeconds = intervalSeconds
+        self.background = background
         self.body = body
     }
 
@@ -23,6 +26,7 @@ final class PeriodicThread: Sendable {
         running.store(true, ordering: .releasing)
         let thread = Thread { [self] in
             ThreadName.setCurrent(name)
+            if background { BackgroundWork.lowerCurrentThread() }
             while !stopRequested.load(ordering: .acquiring) {
                 Thread.sleep(forTimeInterval: intervalSeconds)
                 body()
