@@ -46,18 +46,15 @@ public enum BackgroundWork {
 
     /// Calls `body` with every index in `0..<iterations`, on up to `width` threads at once: the calling thread and
     /// threads started for the call, which inherit its priority (unlike `DispatchQueue.concurrentPerform`, whose
-    /// pool threads run at the default one); with `lowered`, only on threads started for the call and lowered to
-    /// the background priority first. Returns when every call has returned.
-    public static func performInParallel(
-        _ iterations: Int, width: Int, lowered: Bool = false, _ body: @Sendable (Int) -> Void
-    ) {
-        let started = min(width, iterations) - (lowered ? 0 : 1)
+    /// pool threads run at the default one). Returns when every call has returned.
+    public static func performInParallel(_ iterations: Int, width: Int, _ body: @Sendable (Int) -> Void) {
+        let started = min(width, iterations) - 1
         guard started > 0 else {
             for index in 0..<iterations { body(index) }
             return
         }
         withoutActuallyEscaping(body) { body in
-            let work = ParallelIterations(count: iterations, lowered: lowered, body: body)
+            let work = ParallelIterations(count: iterations, body: body)
             var threads: [pthread_t] = []
             for _ in 0..<started {
                 let argument = Unmanaged.passRetained(work).toOpaque()
@@ -68,8 +65,7 @@ public enum BackgroundWork {
                     Unmanaged<ParallelIterations>.fromOpaque(argument).release()
                 }
             }
-            // Not lowered, the caller takes its share; lowered, only what no started thread took (none started).
-            if !lowered || threads.isEmpty { work.run(onStartedThread: false) }
+            work.run()
             for thread in threads { pthread_join(thread, nil) }
         }
     }
@@ -83,19 +79,15 @@ public enum BackgroundWork {
 /// The indices of one ``BackgroundWork/performInParallel(_:width:_:)`` call, taken by its threads one at a time.
 private final class ParallelIterations: Sendable {
     let count: Int
-    /// Whether the threads started for the call lower themselves first.
-    let lowered: Bool
     let body: @Sendable (Int) -> Void
     private let next = Atomic<Int>(0)
 
-    init(count: Int, lowered: Bool, body: @escaping @Sendable (Int) -> Void) {
+    init(count: Int, body: @escaping @Sendable (Int) -> Void) {
         self.count = count
-        self.lowered = lowered
         self.body = body
     }
 
-    func run(onStartedThread: Bool) {
-        if onStartedThread, lowered { BackgroundWork.lowerCurrentThread() }
+    func run() {
         while true {
             let index = next.add(1, ordering: .relaxed).oldValue
             guard index < count else { return }
@@ -107,12 +99,12 @@ private final class ParallelIterations: Sendable {
 #if os(Linux)
     private func parallelIterationsMain(_ argument: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
         guard let argument else { return nil }
-        Unmanaged<ParallelIterations>.fromOpaque(argument).takeRetainedValue().run(onStartedThread: true)
+        Unmanaged<ParallelIterations>.fromOpaque(argument).takeRetainedValue().run()
         return nil
     }
 #else
     private func parallelIterationsMain(_ argument: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
-        Unmanaged<ParallelIterations>.fromOpaque(argument).takeRetainedValue().run(onStartedThread: true)
+        Unmanaged<ParallelIterations>.fromOpaque(argument).takeRetainedValue().run()
         return nil
     }
 #endif

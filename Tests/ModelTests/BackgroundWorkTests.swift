@@ -44,24 +44,6 @@ struct BackgroundWorkTests {
         #expect(visits.load(ordering: .relaxed) == 3)
     }
 
-    @Test func loweredParallelWorkRunsBelowTheDefaultPriorityAndLeavesTheCallerWhereItWas() {
-        let niceness = Mutex<[Int32]>([])
-        let before = BackgroundWork.currentNiceness
-        Self.onFreshThread {
-            BackgroundWork.performInParallel(8, width: 2, lowered: true) { _ in
-                let seen = BackgroundWork.currentNiceness
-                niceness.withLock { $0.append(seen) }
-                usleep(10_000)
-            }
-            niceness.withLock { $0.append(BackgroundWork.currentNiceness) }  // the caller, afterwards
-        }
-        let seen = niceness.withLock { $0 }
-        // Nice values are absolute: a test run already below it stays where it was.
-        let lowered = max(before, BackgroundWork.niceness)
-        #expect(seen.dropLast() == Array(repeating: lowered, count: 8), "nice values seen: \(seen)")
-        #expect(seen.last == before, "the caller was lowered: \(seen)")
-    }
-
     @Test func theThreadsOfALoweredThreadsParallelWorkInheritItsPriority() {
         let niceness = Mutex<[Int32]>([])
         let before = BackgroundWork.currentNiceness

@@ -16,6 +16,14 @@ public enum Rule: Sendable {
         }
     }
 
+    /// The parsed expression.
+    public var expression: Expr {
+        switch self {
+        case .alerting(let rule): rule.expression
+        case .recording(let rule): rule.expression
+        }
+    }
+
     /// The expression, printed as Prometheus prints it in `/api/v1/rules` (`query`).
     public var query: String {
         switch self {

@@ -40,13 +40,8 @@ struct RuleDependencies: Sendable {
     private static func namesRead(_ rules: [Rule]) -> [Set<String>]? {
         var reads: [Set<String>] = []
         for rule in rules {
-            let expression: Expr =
-                switch rule {
-                case .alerting(let alerting): alerting.expression
-                case .recording(let recording): recording.expression
-                }
             var names = Set<String>()
-            for matchers in expression.selectorMatchers {
+            for matchers in rule.expression.selectorMatchers {
                 guard
                     let name = matchers.first(where: { $0.name == metricNameLabel && $0.type == .equal })?.value,
                     name != "ALERTS", name != "ALERTS_FOR_STATE"

@@ -27,15 +27,12 @@ extension RuleGroup {
         lookbackDelta: PrometheusDuration = .minutes(5), defaultSubqueryStep: PrometheusDuration = .minutes(1)
     ) -> [SeriesRequirement] {
         rules.flatMap { rule -> [SeriesRequirement] in
-            let expression: Expr =
-                switch rule {
-                case .alerting(let alerting): alerting.expression
-                case .recording(let recording): recording.expression
-                }
-            return expression.selectorReaches(lookbackDelta: lookbackDelta, defaultSubqueryStep: defaultSubqueryStep)
-                .map {
-                    SeriesRequirement(matchers: $0.matchers, history: $0.history)
-                }
+            return rule.expression.selectorReaches(
+                lookbackDelta: lookbackDelta, defaultSubqueryStep: defaultSubqueryStep
+            )
+            .map {
+                SeriesRequirement(matchers: $0.matchers, history: $0.history)
+            }
         }
     }
 }
