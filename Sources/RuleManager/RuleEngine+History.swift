@@ -9,38 +9,62 @@ extension RuleEngine {
     /// Restores the history checkpointed before a restart if the first install left that to do; the rule thread's
     /// first ``tick()`` calls it before it samples or evaluates, after `/-/ready` (100,000 agents' history takes
     /// seconds to read).
-    public func restorePendingHistory() {
+    /// - Returns: false when the restore was abandoned for a shutdown (``abandonHistoryRestore()``): the stored
+    ///   history is then still to be restored, and nothing is to be evaluated.
+    @discardableResult
+    public func restorePendingHistory() -> Bool {
         let pending = state.withLock { state in
             defer { state.historyRestorePending = false }
             return state.historyRestorePending
         }
-        if pending { restoreHistory() }
+        return !pending || restoreHistory()
+    }
+
+    /// Stops a restore of the stored history under way, and any later one, at shutdown: the stored history stays
+    /// as it is (the final save does not replace it), and the rule thread evaluates nothing more. A shutdown
+    /// right after a restart of 100,000 agents would otherwise wait for seconds of reading.
+    public func abandonHistoryRestore() {
+        restoreAbandoned.store(true, ordering: .releasing)
     }
 
     /// Restores the history checkpointed before a restart (once, before the first evaluation), keeping only
     /// what the loaded rules' retention needs. A checkpoint that cannot be read is logged and ignored.
-    func restoreHistory() {
-        guard let historyStore else { return }
+    /// - Returns: false when the restore was abandoned (the history is still to be restored).
+    @discardableResult
+    func restoreHistory() -> Bool {
+        guard let historyStore else { return true }
+        guard !restoreAbandoned.load(ordering: .acquiring) else { return abandonRestore(logged: false) }
         let started = DispatchTime.now().uptimeNanoseconds
         let bytes: [UInt8]?
         do {
             bytes = try historyStore.loadRuleHistory()
         } catch {
             logger.error("cannot read the rule history; ranges start empty", metadata: ["error": "\(error)"])
-            return
+            return true
         }
-        guard let bytes else { return }
+        guard let bytes else { return true }
         do {
-            let restored = try history.restore(checkpoint: bytes)
+            let restored = try history.restore(checkpoint: bytes) { restoreAbandoned.load(ordering: .acquiring) }
             logger.info(
                 "rule history restored",
                 metadata: [
                     "series": "\(restored.series)", "samples": "\(restored.samples)", "bytes": "\(bytes.count)",
                     "milliseconds": "\((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)",
                 ])
+        } catch let error where error.wasAbandoned {
+            return abandonRestore()
         } catch {
             logger.error("ignoring the stored rule history; ranges start empty", metadata: ["error": "\(error)"])
         }
+        return true
+    }
+
+    /// Leaves the stored history to be restored by the next start; `logged` says so in the log (once, for the
+    /// restore that was under way).
+    private func abandonRestore(logged: Bool = true) -> Bool {
+        state.withLock { $0.historyRestorePending = true }
+        if logged { logger.info("rule history restore abandoned for the shutdown; the stored history is kept") }
+        return false
     }
 
     /// Writes a checkpoint when the checkpoint interval has passed since the last one (called on the rule

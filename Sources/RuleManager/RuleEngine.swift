@@ -69,6 +69,8 @@ public final class RuleEngine: Sendable {
     /// Protects the groups, their schedule and failure counts, the settings, the last sampling time and the
     /// checkpoint schedule.
     let state = Mutex(State())
+    /// Set at shutdown: a history restore under way stops, and none starts (``abandonHistoryRestore()``).
+    let restoreAbandoned = Atomic<Bool>(false)
 
     /// Creates an engine without rules.
     /// - Parameter exporterSeries: the exporter's own series that rules may read, sampled with the fleet.
@@ -136,7 +138,7 @@ public final class RuleEngine: Sendable {
     /// Evaluates every group that is due at the clock's current time; the first call restores the history
     /// checkpointed before a restart first.
     public func tick() {
-        restorePendingHistory()
+        guard restorePendingHistory() else { return }
         let now = clock.now()
         let (due, settings, link) = state.withLock { state -> ([RuleGroup], RuleEvaluationSettings, GeneratorLink) in
             var due: [RuleGroup] = []

@@ -102,8 +102,16 @@ struct CheckpointReader {
 public struct HistoryCheckpointError: Error, Sendable, CustomStringConvertible {
     /// What is wrong, with the byte offset.
     public let message: String
+    /// Whether the restore stopped because it was asked to, not because the checkpoint is unreadable.
+    public let wasAbandoned: Bool
 
-    init(_ message: String) { self.message = message }
+    init(_ message: String, wasAbandoned: Bool = false) {
+        self.message = message
+        self.wasAbandoned = wasAbandoned
+    }
+
+    /// A restore stopped on request before it changed the history.
+    static let abandoned = HistoryCheckpointError("restore abandoned", wasAbandoned: true)
 
     public var description: String { "rule history checkpoint: \(message)" }
 }

@@ -19,11 +19,17 @@ extension SampleHistory {
     /// what the current retention does not keep is dropped, and a series the checkpoint's last snapshot held
     /// gets a stale marker if the next snapshot lacks it. Nothing is invented for the time between the
     /// checkpoint and now: a range over that gap sees the samples on each side, as across a scrape gap.
+    /// - Parameter abandonWhen: asked now and then while the checkpoint is read; true stops the restore (a
+    ///   shutdown need not wait for it) and leaves the history unchanged.
     /// - Returns: how many series and samples were restored.
-    /// - Throws: ``HistoryCheckpointError`` when the checkpoint cannot be read; the history is then unchanged.
+    /// - Throws: ``HistoryCheckpointError`` when the checkpoint cannot be read or the restore was abandoned
+    ///   (``HistoryCheckpointError/wasAbandoned``); the history is then unchanged.
     @discardableResult
-    public func restore(checkpoint bytes: [UInt8]) throws(HistoryCheckpointError) -> (series: Int, samples: Int) {
-        let series = try Self.decode(bytes)
+    public func restore(checkpoint bytes: [UInt8], abandonWhen: () -> Bool = { false })
+        throws(HistoryCheckpointError) -> (series: Int, samples: Int)
+    {
+        let series = try Self.decode(bytes, abandonWhen: abandonWhen)
+        guard !abandonWhen() else { throw .abandoned }
         state.withLock { $0.restore(series) }
         return (series.count, series.reduce(0) { $0 + $1.timestamps.count })
     }
@@ -36,7 +42,9 @@ extension SampleHistory {
         var values: [Double]
     }
 
-    static func decode(_ bytes: [UInt8]) throws(HistoryCheckpointError) -> [CheckpointSeries] {
+    static func decode(_ bytes: [UInt8], abandonWhen: () -> Bool = { false })
+        throws(HistoryCheckpointError) -> [CheckpointSeries]
+    {
         var reader = CheckpointReader(bytes)
         let version = try reader.byte()
         guard version == checkpointVersion else {
@@ -46,7 +54,8 @@ extension SampleHistory {
         let seriesCount = try reader.count(atMost: bytes.count)
         var result: [CheckpointSeries] = []
         result.reserveCapacity(seriesCount)
-        for _ in 0..<seriesCount {
+        for index in 0..<seriesCount {
+            if index % 4096 == 4095, abandonWhen() { throw .abandoned }
             let flags = try reader.byte()
             let labelCount = try reader.count(atMost: bytes.count)
             var labels: [Label] = []

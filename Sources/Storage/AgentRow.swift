@@ -55,13 +55,6 @@ enum AgentRow {
         return values
     }
 
-    static func fetchAll(_ db: Database) throws -> [AgentRecord] {
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM agent ORDER BY name")
-        guard let first = rows.first else { return [] }
-        let positions = ColumnPositions(first)
-        return rows.map { record(from: NamedRow($0, positions: positions)) }
-    }
-
     /// The agent a row of `agent` describes, whichever backend read it.
     static func record(from row: Row) -> AgentRecord {
         record(from: NamedRow(row))
@@ -82,7 +75,8 @@ enum AgentRow {
         record.counters = counters(from: row)
         record.gauges = gauges(from: row)
         record.taskDurations = DurationHistogram(
-            upperBounds: split(row["duration_bounds"]), bucketCounts: split(row["duration_counts"]),
+            upperBounds: numbers(row["duration_bounds"]) { Double($0) },
+            bucketCounts: numbers(row["duration_counts"]) { UInt64($0) },
             sum: row["duration_sum"], count: UInt64(max(0, row["duration_count"] as Int64)))
         record.killed = action(row, "killed")
         record.stopped = action(row, "stopped")
@@ -198,7 +192,9 @@ enum AgentRow {
     }
 
     static func decodeLabels(_ text: String?) -> [(name: String, value: String)] {
-        guard let text, case .array(let pairs)? = try? JSONParser.parse(Array(text.utf8)) else { return [] }
+        guard let text else { return [] }
+        if let pairs = StoredLabelPairs.read(text) { return pairs }
+        guard case .array(let pairs)? = try? JSONParser.parse(Array(text.utf8)) else { return [] }
         return pairs.compactMap { pair in
             guard case .array(let items) = pair, items.count == 2,
                 case .string(let name) = items[0], case .string(let value) = items[1]
@@ -219,9 +215,19 @@ enum AgentRow {
         values.map(\.description).joined(separator: ",")
     }
 
-    private static func split<T: LosslessStringConvertible>(_ text: String?) -> [T] {
+    /// The numbers of a comma-separated list as ``joined(_:)`` writes it, each read by `read` (an item that does not
+    /// read is left out). Items are read in place: a restart reads two such lists per agent.
+    private static func numbers<Number>(_ text: String?, _ read: (Substring) -> Number?) -> [Number] {
         guard let text, !text.isEmpty else { return [] }
-        return text.split(separator: ",").compactMap { T(String($0)) }
+        let bytes = text.utf8
+        var numbers: [Number] = []
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.endIndex
+            if let number = read(Substring(bytes[start..<end])) { numbers.append(number) }
+            start = end == bytes.endIndex ? end : bytes.index(after: end)
+        }
+        return numbers
     }
 }
 
@@ -255,6 +261,29 @@ enum TransitionRow {
         [transition.agent, transition.from?.rawValue, transition.to.rawValue, transition.at.seconds, transition.reason]
     }
 
+    /// Every agent's most recent transitions, at most a number of them each (argument: that number, written by
+    /// `placeholder`), in agent and then id order: what a restart reads in one query.
+    static func recentOfEveryAgentSQL(placeholder: String) -> String {
+        """
+        SELECT agent, from_state, to_state, at, reason FROM (
+            SELECT *, row_number() OVER (PARTITION BY agent ORDER BY id DESC) AS newness FROM transition) AS ranked
+        WHERE newness <= \(placeholder) ORDER BY agent, id
+        """
+    }
+
+    /// The transition of a row that names its agent (as ``recentOfEveryAgentSQL(placeholder:)`` reads them).
+    static func agentTransition(_ row: NamedRow) -> Transition? {
+        guard let agent = row["agent"] as String? else { return nil }
+        return transition(row, agent: agent)
+    }
+
+    /// Transitions by agent, each agent's in the order given.
+    static func byAgent(_ transitions: [Transition?]) -> [String: [Transition]] {
+        var histories: [String: [Transition]] = [:]
+        for case let transition? in transitions { histories[transition.agent, default: []].append(transition) }
+        return histories
+    }
+
     static func recent(_ db: Database, agent: String, limit: Int) throws -> [Transition] {
         let rows = try Row.fetchAll(
             db, sql: "SELECT * FROM transition WHERE agent = ? ORDER BY id DESC LIMIT ?", arguments: [agent, limit])
@@ -269,6 +298,11 @@ enum TransitionRow {
 
     /// The transition a row holds; nil for a state this version does not know.
     static func transition(_ row: Row, agent: String) -> Transition? {
+        transition(NamedRow(row), agent: agent)
+    }
+
+    /// The transition a row holds, its columns found through positions known beforehand.
+    static func transition(_ row: NamedRow, agent: String) -> Transition? {
         guard let to = (row["to_state"] as String?).flatMap(HealthState.init(rawValue:)) else { return nil }
         return Transition(
             agent: agent, from: (row["from_state"] as String?).flatMap(HealthState.init(rawValue:)), to: to,

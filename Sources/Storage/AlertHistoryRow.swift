@@ -35,7 +35,7 @@ enum AlertHistoryRow {
         ]
     }
 
-    static func episode(_ row: Row) -> AlertEpisode {
+    static func episode(_ row: NamedRow) -> AlertEpisode {
         let fired: Int64? = row["fired_at"], resolved: Int64? = row["resolved_at"]
         var times = EpisodeTimes()
         times.pending = .milliseconds(row["pending_ms"])

@@ -47,7 +47,7 @@ extension SQLiteStorage: AlertHistoryStorage {
     public func loadOpenEpisodes() throws(StorageError) -> [AlertEpisode] {
         try readHistory("reading open alert episodes") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM alert_episode WHERE resolved_at IS NULL ORDER BY id")
-        }.map(AlertHistoryRow.episode)
+        }.decoded(AlertHistoryRow.episode)
     }
 
     /// A page of episodes, newest first.
@@ -59,7 +59,7 @@ extension SQLiteStorage: AlertHistoryStorage {
             try Row.fetchAll(
                 db, sql: "SELECT * FROM alert_episode \(conditions) ORDER BY started_at DESC, id DESC LIMIT \(limit)",
                 arguments: StatementArguments(values))
-        }.map(AlertHistoryRow.episode)
+        }.decoded(AlertHistoryRow.episode)
     }
 
     /// A page of notification attempts, newest first.

@@ -20,9 +20,8 @@ extension SQLiteStorage: AlertStateStorage {
     /// Every stored alert.
     public func loadAlerts() throws(StorageError) -> [SavedAlert] {
         do {
-            return try database.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM alert ORDER BY id").map(AlertRow.alert)
-            }
+            return try database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM alert ORDER BY id") }
+                .decoded(AlertRow.alert)
         } catch {
             throw StorageError(path: database.path, message: "reading alerts failed: \(error)")
         }
@@ -48,7 +47,7 @@ enum AlertRow {
         return StatementArguments(values)
     }
 
-    static func alert(_ row: Row) -> SavedAlert {
+    static func alert(_ row: NamedRow) -> SavedAlert {
         let state: String = row["state"]
         let alert = Alert(
             labels: AgentRow.decodeLabelSet(row["labels"]), annotations: AgentRow.decodeLabelSet(row["annotations"]),
@@ -59,7 +58,7 @@ enum AlertRow {
         return SavedAlert(file: row["file"], group: row["rule_group"], rule: row["rule"], alert: alert)
     }
 
-    private static func time(_ row: Row, _ column: String) -> Timestamp? {
+    private static func time(_ row: NamedRow, _ column: String) -> Timestamp? {
         (row[column] as Int64?).map(Timestamp.init(storedMilliseconds:))
     }
 }

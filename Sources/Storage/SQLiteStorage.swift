@@ -73,14 +73,18 @@ public final class SQLiteStorage: AgentStorage {
     /// Every stored agent with its most recent `historyLimit` transitions, for a restart.
     public func loadAgents(historyLimit: Int) throws(StorageError) -> [AgentRecord] {
         do {
-            return try database.read { db in
-                var records = try AgentRow.fetchAll(db)
-                for index in records.indices {
-                    records[index].history = try TransitionRow.recent(
-                        db, agent: records[index].name, limit: historyLimit)
-                }
-                return records
+            // Rows are read in one transaction and decoded after it, on every core.
+            let (agentRows, transitionRows) = try database.read { db in
+                (
+                    try Row.fetchAll(db, sql: "SELECT * FROM agent ORDER BY name"),
+                    try Row.fetchAll(
+                        db, sql: TransitionRow.recentOfEveryAgentSQL(placeholder: "?"), arguments: [historyLimit])
+                )
             }
+            var records = agentRows.decoded(AgentRow.record(from:))
+            let histories = TransitionRow.byAgent(transitionRows.decoded(TransitionRow.agentTransition))
+            for index in records.indices { records[index].history = histories[records[index].name] ?? [] }
+            return records
         } catch {
             throw StorageError(path: database.path, message: "read failed: \(error)")
         }

@@ -108,4 +108,31 @@ struct RuleHistoryRestartTests {
         #expect(samples == 5, "four restored samples and the one this evaluation took, found \(samples)")
         #expect(after.saveHistory() != nil)
     }
+
+    /// A shutdown right after a restart does not wait for the stored history to be read: the restore is abandoned,
+    /// nothing is evaluated, and the stored history is left for the next start instead of being replaced.
+    @Test func aShutdownAbandonsThePendingRestoreAndKeepsTheStoredHistory() throws {
+        let before = try engine()
+        for cost in [1.0, 2.0, 3.0] {
+            try beat(cost)
+            before.tick()
+            clock.advance(by: 10)
+        }
+        #expect(before.saveHistory() != nil)
+        let stored = try #require(try store.loadRuleHistory())
+
+        let after = try engine()
+        after.abandonHistoryRestore()
+        try beat(4)
+        #expect(after.restorePendingHistory() == false)
+        after.tick()
+        #expect(after.historyRestorePending)
+        #expect(after.history.size.series == 0, "nothing restored, nothing sampled")
+        #expect(after.saveHistory() == nil)
+        #expect(try store.loadRuleHistory() == stored)
+
+        let next = try engine()
+        next.tick()
+        #expect(next.history.size.samples == 4, "three restored samples and this evaluation's")
+    }
 }

@@ -49,6 +49,27 @@ struct SampleHistoryCheckpointTests {
         #expect(Double(restored.sampleBytes) < 1.5 * Double(original.sampleBytes))
     }
 
+    /// A shutdown does not wait for a large restore: asked to stop while it reads, the restore throws and leaves
+    /// the history as it was, however far it had got.
+    @Test(arguments: [1, 10_000])
+    func anAbandonedRestoreLeavesTheHistoryUnchanged(seriesCount: Int) throws {
+        let original = SampleHistory(retention: .init(metricNames: nil, window: .minutes(10)))
+        original.record(
+            (0..<seriesCount).map { (series("cost", "agent-\($0)"), Double($0)) },
+            at: Timestamp(milliseconds: 1_700_000_000_000))
+        let restored = SampleHistory(retention: .init(metricNames: nil, window: .minutes(10)))
+        var asked = 0
+        #expect {
+            try restored.restore(checkpoint: original.checkpoint()) {
+                asked += 1
+                return true
+            }
+        } throws: { ($0 as? HistoryCheckpointError)?.wasAbandoned == true }
+        #expect(asked == 1, "asked once: at the first chance, within the series or after them")
+        #expect(restored.size.series == 0)
+        #expect(try restored.restore(checkpoint: original.checkpoint()).series == seriesCount)
+    }
+
     @Test func restoredSnapshotSeriesTakeTheNextSnapshotsSamples() throws {
         let restored = SampleHistory(retention: .init(metricNames: nil, window: .minutes(10)))
         try restored.restore(checkpoint: filledHistory().checkpoint())

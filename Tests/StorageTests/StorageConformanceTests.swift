@@ -146,6 +146,36 @@ struct StorageConformanceTests {
         #expect(try opened.open().history(of: "w-2", limit: 10).isEmpty)
     }
 
+    /// A restart reads every agent's newest transitions at once: each agent gets its own, oldest first, no more
+    /// than the limit, and an agent without any gets none.
+    @Test(arguments: Backend.allCases)
+    func eachAgentComesBackWithItsOwnNewestTransitions(backend: Backend) throws {
+        let opened = Opened(backend)
+        let registry = AgentRegistry()
+        for name in ["a", "b", "c"] { _ = try registry.ingest(Heartbeat(agent: name), at: Self.start) }
+        var changes = registry.drainChanges()
+        changes.transitions = []
+        let states: [HealthState] = [.healthy, .degraded, .unreachable, .healthy, .degraded]
+        for (agent, count) in [("a", 5), ("b", 2)] {
+            for step in 0..<count {
+                changes.transitions.append(
+                    Transition(
+                        agent: agent, from: step == 0 ? nil : states[step - 1], to: states[step],
+                        at: Self.start + .seconds(Double(step)), reason: "\(agent) \(step)"))
+            }
+        }
+        changes.transitions.sort { $0.at < $1.at }  // the two agents' transitions interleaved, as written
+        try opened.open().apply(changes)
+
+        let histories = Dictionary(
+            uniqueKeysWithValues: try opened.open().loadAgents(historyLimit: 3).map { ($0.name, $0.history) })
+        #expect(histories["a"]?.map(\.reason) == ["a 2", "a 3", "a 4"])
+        #expect(histories["a"]?.map(\.to) == [.unreachable, .healthy, .degraded])
+        #expect(histories["a"]?.first?.from == .degraded)
+        #expect(histories["b"]?.map(\.reason) == ["b 0", "b 1"])
+        #expect(histories["c"]?.isEmpty == true)
+    }
+
     @Test(arguments: Backend.allCases)
     func aResumedAgentStillCountsItsSilenceFromTheResumeAfterARestart(backend: Backend) throws {
         let opened = Opened(backend)

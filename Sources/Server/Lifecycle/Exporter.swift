@@ -311,6 +311,7 @@ public final class Exporter: Sendable {
     /// Stops accepting, lets in-flight requests finish, stops the loop and writes every pending change.
     public func shutdown() {
         lifecycle.ready.store(false, ordering: .releasing)
+        engine.abandonHistoryRestore()
         server.shutdown(gracePeriodSeconds: options.shutdownGrace.seconds)
         for thread in threads { thread.stop() }
         cluster.coordinator?.resign()

@@ -35,7 +35,7 @@ extension PostgresStorage: AlertHistoryStorage {
     public func loadOpenEpisodes() throws(StorageError) -> [AlertEpisode] {
         try connection.session("reading open alert episodes") { session in
             try session.execute("SELECT * FROM alert_episode WHERE resolved_at IS NULL ORDER BY id")
-        }.map(AlertHistoryRow.episode)
+        }.map { AlertHistoryRow.episode(NamedRow($0)) }
     }
 
     /// A page of episodes, newest first.
@@ -46,7 +46,7 @@ extension PostgresStorage: AlertHistoryStorage {
         return try connection.session("reading alert episodes") { session in
             try session.execute(
                 "SELECT * FROM alert_episode \(conditions) ORDER BY started_at DESC, id DESC LIMIT \(limit)", values)
-        }.map(AlertHistoryRow.episode)
+        }.map { AlertHistoryRow.episode(NamedRow($0)) }
     }
 
     /// A page of notification attempts, newest first.

@@ -31,7 +31,7 @@ extension PostgresStorage: AlertStateStorage {
     /// Every stored alert, in the order they were saved.
     public func loadAlerts() throws(StorageError) -> [SavedAlert] {
         try connection.session("reading alerts") { session in
-            try session.execute("SELECT * FROM alert ORDER BY id").map(AlertRow.alert)
+            try session.execute("SELECT * FROM alert ORDER BY id").map { AlertRow.alert(NamedRow($0)) }
         }
     }
 }

@@ -69,9 +69,10 @@ public final class PostgresStorage: AgentStorage {
     public func loadAgents(historyLimit: Int) throws(StorageError) -> [AgentRecord] {
         try connection.transaction("reading agents") { session in
             var records = try session.execute("SELECT * FROM agent ORDER BY name").map(AgentRow.record(from:))
-            for index in records.indices {
-                records[index].history = try Self.history(session, of: records[index].name, limit: historyLimit)
-            }
+            let histories = TransitionRow.byAgent(
+                try session.execute(TransitionRow.recentOfEveryAgentSQL(placeholder: "$1"), [historyLimit])
+                    .map { TransitionRow.agentTransition(NamedRow($0)) })
+            for index in records.indices { records[index].history = histories[records[index].name] ?? [] }
             return records
         }
     }
