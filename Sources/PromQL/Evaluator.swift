@@ -178,13 +178,18 @@ struct EvaluationContext {
 
 /// The part of `series` with timestamps in `from...through`.
 func clip(_ series: SeriesSamples, from: Int64, through: Int64) -> SeriesSamples {
+    var clipped = series
+    clip(&clipped, from: from, through: through)
+    return clipped
+}
+
+/// Narrows `series` in place to its samples from `from` through `through` (no copy of its labels or arrays).
+func clip(_ series: inout SeriesSamples, from: Int64, through: Int64) {
     let lower = lowerBound(series.timestamps, from)
     let upper = lowerBound(series.timestamps, through == .max ? through : through + 1)
-    var clipped = series
-    clipped.timestamps = series.timestamps[lower..<upper]
     let shift = series.values.startIndex - series.timestamps.startIndex
-    clipped.values = series.values[(lower + shift)..<(upper + shift)]
-    return clipped
+    series.timestamps = series.timestamps[lower..<upper]
+    series.values = series.values[(lower + shift)..<(upper + shift)]
 }
 
 /// `series` without stale markers.
