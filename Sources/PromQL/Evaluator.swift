@@ -126,11 +126,15 @@ struct EvaluationContext {
         let series = storage.select(selector.matchers, from: reference &- lookbackDelta, through: reference)
         var vector: Vector = []
         vector.reserveCapacity(series.count)
-        for item in series {
-            guard let last = item.timestamps.indices.last(where: { item.timestamps[$0] <= reference }),
-                item.timestamps[last] >= reference &- lookbackDelta, !isStaleMarker(item.values[last])
-            else { continue }
-            vector.append(Sample(labels: item.labels, value: item.values[last], timestamp: item.timestamps[last]))
+        // Read in place: iterating by value would copy (retain and release) each series' labels and arrays.
+        series.withUnsafeBufferPointer { series in
+            for index in series.indices {
+                let timestamps = series[index].timestamps, values = series[index].values
+                guard let last = timestamps.indices.last(where: { timestamps[$0] <= reference }),
+                    timestamps[last] >= reference &- lookbackDelta, !isStaleMarker(values[last])
+                else { continue }
+                vector.append(Sample(labels: series[index].labels, value: values[last], timestamp: timestamps[last]))
+            }
         }
         return vector
     }
@@ -149,7 +153,7 @@ struct EvaluationContext {
         for index in matrix.indices {
             let timestamps = matrix[index].timestamps
             if let first = timestamps.first, let last = timestamps.last, first < window.start || last > window.end {
-                matrix[index] = clip(matrix[index], from: window.start, through: window.end)
+                clip(&matrix[index], from: window.start, through: window.end)
             }
             if matrix[index].values.contains(where: isStaleMarker) {
                 matrix[index] = withoutStaleMarkers(matrix[index])

@@ -45,15 +45,20 @@ extension EvaluationContext {
         }
         var result: Vector = []
         result.reserveCapacity(argument.series.count)
-        for item in argument.series {
-            let points = Points(timestamps: item.timestamps, values: item.values)
-            guard !points.timestamps.isEmpty,
-                let value = try apply(function, points, argument.window, parameters: parameters)
-            else { continue }
-            result.append(
-                Sample(
-                    labels: function == .lastOverTime ? item.labels : item.labels.droppingMetricName(),
-                    value: value, timestamp: time))
+        // The series are read in place: iterating by value would copy (retain and release) each one's labels and
+        // arrays once more.
+        try argument.series.withUnsafeBufferPointer { series in
+            for index in series.indices {
+                let points = Points(timestamps: series[index].timestamps, values: series[index].values)
+                guard !points.timestamps.isEmpty,
+                    let value = try apply(function, points, argument.window, parameters: parameters)
+                else { continue }
+                result.append(
+                    Sample(
+                        labels: function == .lastOverTime
+                            ? series[index].labels : series[index].labels.droppingMetricName(),
+                        value: value, timestamp: time))
+            }
         }
         if function != .lastOverTime, !argument.hasSingleName {
             try ensureUniqueAfterDroppingNames(result, inputNames: argument.series.lazy.map(\.labels))
