@@ -41,7 +41,7 @@ final class ApartHandling: Sendable {
         let suspendedConnection = SuspendedConnection(pointer: connection)
         let lane = lanes[(nextLane.add(1, ordering: .relaxed).oldValue & Int.max) % lanes.count]
         lane.async { [self] in
-            slot.fill(handler.handle(request))
+            slot.fill(PreparedResponse(handler.handle(request)))
             MHD_resume_connection(suspendedConnection.pointer)
             suspended.subtract(1, ordering: .relaxed)
         }
@@ -53,18 +53,30 @@ private struct SuspendedConnection: @unchecked Sendable {
     let pointer: OpaquePointer
 }
 
-/// Where a request handled apart leaves its response for the access-handler call that queues it.
+/// Where a request handled apart leaves its response, already in libmicrohttpd's form, for the access-handler
+/// call that queues it.
 final class ApartResponse: Sendable {
-    private let response = Mutex<HTTPResponse?>(nil)
-
-    func fill(_ value: HTTPResponse) {
-        response.withLock { $0 = value }
+    /// Where the handling is.
+    enum Outcome {
+        /// Not answered yet (or already taken).
+        case waiting
+        /// Answered, the response ready to queue.
+        case ready(PreparedResponse)
+        /// Answered, but the response could not be made (out of memory): the connection is to be closed.
+        case failed
     }
 
-    /// The response once it is there (taken: a second call gets nil).
-    func take() -> HTTPResponse? {
-        response.withLock { value in
-            defer { value = nil }
+    private let outcome = Mutex<Outcome>(.waiting)
+
+    /// Leaves the handler's answer; nil: it could not be made into a response.
+    func fill(_ value: PreparedResponse?) {
+        outcome.withLock { $0 = value.map(Outcome.ready) ?? .failed }
+    }
+
+    /// The outcome (taken: afterwards the slot is waiting again).
+    func take() -> Outcome {
+        outcome.withLock { value in
+            defer { value = .waiting }
             return value
         }
     }

@@ -49,8 +49,11 @@ struct MHDConnection {
     /// suspends the connection instead; this is called again once its response is there.
     func finishRequest(_ state: RequestState, method: UnsafePointer<CChar>?, url: UnsafePointer<CChar>?) -> MHD_Result {
         if let slot = state.apartResponse {
-            guard let response = slot.take() else { return .YES }
-            return queue(response)
+            switch slot.take() {
+            case .waiting: return .YES
+            case .ready(let response): return queue(response, close: false)
+            case .failed: return .NO
+            }
         }
         server.watch?.received(connection)
         guard !state.isOverLimit else { return queue(server.bodyTooLarge()) }
@@ -78,20 +81,13 @@ struct MHDConnection {
 
     /// Hands `response` to libmicrohttpd, which copies the body and sends it when it can.
     private func queue(_ response: HTTPResponse, close: Bool = false) -> MHD_Result {
-        let created = response.body.withUnsafeBytes { body in
-            MHD_create_response_from_buffer(
-                body.count, UnsafeMutableRawPointer(mutating: body.baseAddress), .RESPMEM_MUST_COPY)
-        }
-        guard let created else { return .NO }
-        defer { MHD_destroy_response(created) }
-        for (name, value) in response.headers {
-            _ = name.withCString { name in value.withCString { MHD_add_response_header(created, name, $0) } }
-        }
-        if close || server.isClosing.load(ordering: .relaxed) {
-            _ = MHD_add_response_header(created, "Connection", "close")
-        }
-        let status = (100...599).contains(response.status) ? response.status : 500
-        return MHD_queue_response(connection, UInt32(status), created)
+        guard let prepared = PreparedResponse(response) else { return .NO }
+        return queue(prepared, close: close)
+    }
+
+    /// Queues a response already in libmicrohttpd's form (one made apart, on the lane that handled it).
+    private func queue(_ prepared: PreparedResponse, close: Bool) -> MHD_Result {
+        prepared.queue(on: connection, closing: close || server.isClosing.load(ordering: .relaxed))
     }
 
     /// Query arguments as sent (libmicrohttpd has only turned `+` into spaces), decoded here.

@@ -77,6 +77,32 @@ struct ApartHandlingTests {
         #expect(try slow.readResponse().status == 200)
     }
 
+    /// A response handled apart is made into libmicrohttpd's form on the lane, not on the pool thread: a large one
+    /// still arrives whole, with its status and header fields, and the connection stays usable.
+    @Test func aLargeResponseHandledApartArrivesWholeWithItsHeaders() throws {
+        struct LargeBody: HTTPHandler {
+            static let body = (0..<(8 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 11) }
+
+            func handle(_ request: HTTPRequest) -> HTTPResponse {
+                guard request.path == "/big" else { return HTTPResponse(status: 200, body: Array("small".utf8)) }
+                return HTTPResponse(status: 203, headers: [("X-Render", "apart")], body: Self.body)
+            }
+        }
+        let server = try startServer(handler: LargeBody(), threads: 1) { $0.handledApart = { $0.path == "/big" } }
+        defer { server.shutdown(gracePeriodSeconds: 0) }
+        let client = try RawClient(port: server.boundPort, readTimeoutSeconds: 10)
+        for _ in 0..<2 {
+            try client.send(rawRequest("GET", "/big"))
+            let reply = try client.readResponse()
+            #expect(reply.status == 203)
+            #expect(reply.headers["x-render"] == "apart")
+            #expect(reply.body.count == LargeBody.body.count)
+            #expect(reply.body == LargeBody.body)
+            try client.send(rawRequest("GET", "/small"))
+            #expect(try client.readResponse().body == Array("small".utf8))
+        }
+    }
+
     @Test func aShutdownWaitsForARequestHandledApartInsteadOfStoppingUnderIt() async throws {
         let handler = GatedHandler()
         let server = try startGated(handler)
