@@ -46,6 +46,18 @@ struct RuleHistoryRestartTests {
         _ = try registry.ingest(Heartbeat(agent: "a", metrics: HeartbeatMetrics(costUSD: cost)), at: clock.now())
     }
 
+    /// The history an engine checkpoints after one evaluation per cost (10 s apart), as stored.
+    func checkpointedHistory(costs: [Double]) throws -> [UInt8] {
+        let before = try engine()
+        for cost in costs {
+            try beat(cost)
+            before.tick()
+            clock.advance(by: 10)
+        }
+        #expect(before.saveHistory() != nil)
+        return try #require(try store.loadRuleHistory())
+    }
+
     @Test func aRestartedEngineKeepsARateAlertFiringWithoutAResolve() throws {
         let before = try engine()
         var cost = 0.0
@@ -85,14 +97,7 @@ struct RuleHistoryRestartTests {
     }
 
     @Test func theStoredHistoryIsRestoredByTheFirstEvaluationNotByTheInstall() throws {
-        let before = try engine()
-        for cost in [1.0, 2.0, 3.0, 4.0] {
-            try beat(cost)
-            before.tick()
-            clock.advance(by: 10)
-        }
-        #expect(before.saveHistory() != nil)
-        let stored = try #require(try store.loadRuleHistory())
+        let stored = try checkpointedHistory(costs: [1.0, 2.0, 3.0, 4.0])
 
         let after = try engine()
         #expect(after.historyRestorePending)
@@ -112,14 +117,7 @@ struct RuleHistoryRestartTests {
     /// A shutdown right after a restart does not wait for the stored history to be read: the restore is abandoned,
     /// nothing is evaluated, and the stored history is left for the next start instead of being replaced.
     @Test func aShutdownAbandonsThePendingRestoreAndKeepsTheStoredHistory() throws {
-        let before = try engine()
-        for cost in [1.0, 2.0, 3.0] {
-            try beat(cost)
-            before.tick()
-            clock.advance(by: 10)
-        }
-        #expect(before.saveHistory() != nil)
-        let stored = try #require(try store.loadRuleHistory())
+        let stored = try checkpointedHistory(costs: [1.0, 2.0, 3.0])
 
         let after = try engine()
         after.abandonHistoryRestore()
