@@ -146,7 +146,8 @@ struct EvaluationContext {
         return RangeWindow(start: end &- node.rangeDuration.milliseconds, end: end)
     }
 
-    /// The non-stale samples of each series in the selector's window.
+    /// The non-stale samples of each series in the selector's window, each series narrowed in place (a copy of a
+    /// series retains its labels and arrays, and a rule cycle at 100,000 agents selects millions).
     func selectMatrix(_ node: MatrixSelector) -> Matrix {
         let window = window(of: node)
         var matrix = storage.select(node.selector.matchers, from: window.start, through: window.end)

@@ -70,18 +70,8 @@ extension EvaluationContext {
     private func evalRangeArgument(_ expr: Expr, function: RangeFunction) throws -> RangeArgument {
         switch expr.unparenthesized {
         case .matrixSelector(let selector):
+            let series = selectMatrix(selector)
             let window = window(of: selector)
-            var series = storage.select(selector.selector.matchers, from: window.start, through: window.end)
-            // Each series narrowed to the window where it lies (a copy of a series retains its labels and arrays,
-            // and a rule cycle at 100,000 agents selects millions), the empty ones dropped.
-            var kept = 0
-            for index in series.indices {
-                narrowToWindow(&series[index], window)
-                guard !series[index].timestamps.isEmpty else { continue }
-                if kept != index { series.swapAt(kept, index) }
-                kept += 1
-            }
-            series.removeSubrange(kept...)
             let singleName = selector.selector.matchers.contains { $0.name == metricNameLabel && $0.type == .equal }
             return RangeArgument(series: series, window: window, hasSingleName: singleName)
         case .subquery(let subquery):
@@ -90,16 +80,6 @@ extension EvaluationContext {
         default:
             throw EvaluationError("expected range vector selector in call to function \"\(function.rawValue)\"")
         }
-    }
-
-    /// Keeps the non-stale samples of `series` inside the window; copies samples only when stale markers must go.
-    private func narrowToWindow(_ series: inout SeriesSamples, _ window: RangeWindow) {
-        if let first = series.timestamps.first, let last = series.timestamps.last,
-            first < window.start || last > window.end
-        {
-            clip(&series, from: window.start, through: window.end)
-        }
-        if series.values.contains(where: isStaleMarker) { series = withoutStaleMarkers(series) }
     }
 
     private func apply(_ function: RangeFunction, _ series: Points, _ window: RangeWindow, parameters: [Double])
