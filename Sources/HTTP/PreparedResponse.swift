@@ -1,22 +1,34 @@
 import CMicroHTTPD
+import Synchronization
 
-/// A response in libmicrohttpd's form, its body copied into it: made on the thread that produced the response,
-/// queued on the connection's pool thread.
+/// A response in libmicrohttpd's form: made on the thread that produced the response, queued on the connection's
+/// pool thread.
 ///
 /// A `/metrics` render handled apart (``ApartHandling``) is 30 MB at 10,000 agents and 315 MB at 100,000: copied
 /// on the pool thread when queued, it held up every heartbeat connection of that thread for the copy (the beats'
 /// p99 while `/metrics` was scraped back to back). Made on the lane that rendered it, the pool thread only queues it.
+/// A body of ``borrowingThreshold`` bytes or more is not copied at all: libmicrohttpd sends from the array's own
+/// storage, which the response keeps alive until libmicrohttpd destroys it (after the last connection it was
+/// queued on is done with it), so a render is never held twice.
 final class PreparedResponse: @unchecked Sendable {
+    /// Bodies at least this large are lent to libmicrohttpd instead of copied into it. Below it, a copy costs
+    /// less than the owner object and callback that lending needs (a heartbeat's reply is a few dozen bytes).
+    static let borrowingThreshold = 64 * 1024
+
+    /// How many bodies libmicrohttpd holds without a copy right now (each released when its response is
+    /// destroyed): what a leak would make grow.
+    static var bodiesLent: Int { lentBodies.load(ordering: .relaxed) }
+    private static let lentBodies = Atomic<Int>(0)
+
     /// Owned until ``queue(on:closing:)`` hands it to libmicrohttpd (which then holds its own reference).
     private var response: OpaquePointer?
     private let status: UInt32
 
-    /// Copies `response` (status, header fields, body) into a libmicrohttpd response; nil when it is out of memory.
+    /// Makes `response` (status, header fields, body) into a libmicrohttpd response; nil when it is out of memory.
     init?(_ response: HTTPResponse) {
-        let created = response.body.withUnsafeBytes { body in
-            MHD_create_response_from_buffer(
-                body.count, UnsafeMutableRawPointer(mutating: body.baseAddress), .RESPMEM_MUST_COPY)
-        }
+        let created =
+            response.body.count >= Self.borrowingThreshold
+            ? Self.lending(response.body) : Self.copying(response.body)
         guard let created else { return nil }
         for (name, value) in response.headers {
             _ = name.withCString { name in value.withCString { MHD_add_response_header(created, name, $0) } }
@@ -37,5 +49,42 @@ final class PreparedResponse: @unchecked Sendable {
         defer { MHD_destroy_response(response) }
         if closing { _ = MHD_add_response_header(response, "Connection", "close") }
         return MHD_queue_response(connection, status, response)
+    }
+
+    private static func copying(_ body: [UInt8]) -> OpaquePointer? {
+        body.withUnsafeBytes { body in
+            MHD_create_response_from_buffer(
+                body.count, UnsafeMutableRawPointer(mutating: body.baseAddress), .RESPMEM_MUST_COPY)
+        }
+    }
+
+    /// A response that sends `body` from its own storage. The owner holds the array unchanged (a `let`), so its
+    /// storage is neither moved nor reallocated while libmicrohttpd reads it; the free callback releases the owner.
+    private static func lending(_ body: [UInt8]) -> OpaquePointer? {
+        let owner = BodyOwner(body)
+        let context = Unmanaged.passRetained(owner).toOpaque()
+        let created = owner.bytes.withUnsafeBytes { bytes in
+            MHD_create_response_from_buffer_with_free_callback_cls(
+                bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), releaseLentBody, context)
+        }
+        guard let created else {
+            Unmanaged<BodyOwner>.fromOpaque(context).release()
+            return nil
+        }
+        lentBodies.add(1, ordering: .relaxed)
+        return created
+    }
+
+    /// Keeps a lent body's storage alive for libmicrohttpd.
+    private final class BodyOwner {
+        let bytes: [UInt8]
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+    }
+
+    /// libmicrohttpd's free callback of a lent body: called once, when the response is destroyed.
+    private static let releaseLentBody: @convention(c) (UnsafeMutableRawPointer?) -> Void = { context in
+        guard let context else { return }
+        Unmanaged<BodyOwner>.fromOpaque(context).release()
+        PreparedResponse.lentBodies.subtract(1, ordering: .relaxed)
     }
 }

@@ -2,6 +2,7 @@
 // and the memory of the sample history the rules need.
 //
 //   swift build -c release --product rules-bench && .build/release/rules-bench [AGENTS] [CYCLES]
+//   RULE_FILES=/tmp/one.yml .build/release/rules-bench 100000 12    # other rule files than rules/*.yml
 //
 // Each cycle every agent beats once (two tasks, cost and tokens growing, a queue), the clock moves 15 s, and
 // the engine evaluates the groups that are due. After enough cycles to fill the longest window the rules
@@ -38,7 +39,9 @@ let engine = RuleEngine(
     registry: registry, store: store, clock: clock, logger: Logger(label: "bench"), historyStore: store)
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
-let groups = try RuleFileLoader.load([root.appendingPathComponent("rules/*.yml").path])
+// RULE_FILES (a glob) evaluates other rule files than the shipped ones, e.g. one rule to profile alone.
+let ruleFiles = ProcessInfo.processInfo.environment["RULE_FILES"] ?? root.appendingPathComponent("rules/*.yml").path
+let groups = try RuleFileLoader.load([ruleFiles])
 engine.install(groups, settings: RuleEvaluationSettings(), generatorLink: .page("http://127.0.0.1:9747/api/v1/rules"))
 print("rule groups: \(groups.count), rules: \(groups.reduce(0) { $0 + $1.rules.count }), agents: \(agentCount)")
 
