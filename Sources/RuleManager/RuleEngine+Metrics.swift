@@ -3,7 +3,7 @@ import Rules
 
 extension RuleEngine: MetricsSource {
     /// The rule engine's own metrics (DESIGN §7): alerts by state, and per group the last evaluation, its
-    /// duration and failures; the size of the rule history.
+    /// duration, failures, interval, and the evaluations due and missed; the size of the rule history.
     public func write(into writer: inout ExpositionWriter) {
         RuleMetricsWriter.write(self, into: &writer)
     }
@@ -29,6 +29,23 @@ enum RuleMetricsWriter {
         ) { group, _ in
             group.lastEvaluation.durationSeconds
         }
+        writePerGroup(
+            groups, "heartbeat_exporter_rule_group_interval_seconds", .gauge,
+            "How often the rule group is evaluated.", into: &writer
+        ) { group, _ in
+            Double(group.interval.milliseconds) / 1000
+        }
+        let iterations = engine.iterationsByGroup
+        writePerGroup(
+            iterations.map { ($0.group, $0.iterations) }, "heartbeat_exporter_rule_group_iterations_total", .counter,
+            "Evaluations of the rule group that were due, missed ones included.", into: &writer
+        ) { _, count in Double(count) }
+        writePerGroup(
+            iterations.map { ($0.group, $0.missed) }, "heartbeat_exporter_rule_group_iterations_missed_total",
+            .counter,
+            "Evaluations of the rule group skipped because the one before was still running when they were due.",
+            into: &writer
+        ) { _, count in Double(count) }
         let size = engine.history.usage
         writer.family(
             "heartbeat_exporter_rule_history_samples", type: .gauge,

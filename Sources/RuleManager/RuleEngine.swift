@@ -23,6 +23,14 @@ public final class RuleEngine: Sendable {
         let group: RuleGroup
         var nextEvaluation: Timestamp?
         var failures: UInt64 = 0
+        /// Evaluations due since the group was loaded, missed ones included (Prometheus'
+        /// `prometheus_rule_group_iterations_total`).
+        var iterations: UInt64 = 0
+        /// Evaluations skipped because the one before was still running, or the engine was behind, when they were
+        /// due (`prometheus_rule_group_iterations_missed_total`).
+        var missedIterations: UInt64 = 0
+        /// When a warning about missed evaluations was last logged for the group.
+        var missedLoggedAt: Timestamp?
         /// Whether the group reads an agent's state (``RuleEngine/stateSeriesNames``): worked out once, at install,
         /// for ``RuleEngine/evaluateGroupsReadingStateEarly()``.
         var readsState = false
@@ -140,16 +148,17 @@ public final class RuleEngine: Sendable {
     public func tick() {
         guard restorePendingHistory() else { return }
         let now = clock.now()
+        var behind: [MissedIterations] = []
         let (due, settings, link) = state.withLock { state -> ([RuleGroup], RuleEvaluationSettings, GeneratorLink) in
             var due: [RuleGroup] = []
             for index in state.scheduled.indices {
                 guard state.scheduled[index].nextEvaluation.map({ $0 <= now }) ?? true else { continue }
-                let group = state.scheduled[index].group
-                due.append(group)
-                state.scheduled[index].nextEvaluation = now + max(group.interval, .milliseconds(1))
+                due.append(state.scheduled[index].group)
+                if let missed = state.scheduled[index].scheduleNext(after: now) { behind.append(missed) }
             }
             return (due, state.settings, state.generatorLink)
         }
+        for missed in behind { logMissed(missed) }
         guard !due.isEmpty else { return }
         sampleFleet(at: now)
         let failures = Mutex<[String: Int]>([:])

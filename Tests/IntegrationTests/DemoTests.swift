@@ -26,6 +26,7 @@ struct DemoTests {
         AlertKey("JobLate", "demo-late-job"),
         AlertKey("AgentMissing", "demo-ghost"),
         AlertKey("FleetBelowExpected"),
+        AlertKey("RuleEvaluationsMissed"),
     ]
     /// The alerts of agents an operator killed: they fire, and are suppressed instead of notified.
     static let suppressed: Set<AlertKey> = [

@@ -119,7 +119,7 @@ private let badFiles: [(file: String, message: String)] = [
             groups.map(\.name) == [
                 "exporter", "agent-health", "watchdog", "jobs", "expected-fleet", "agent-streaks", "agent-work",
             ])
-        #expect(RuleFileLoader.ruleCount(groups) == 17)
+        #expect(RuleFileLoader.ruleCount(groups) == 18)
         #expect(groups.first?.interval == .seconds(15))
     }
 

@@ -1,0 +1,57 @@
+import Logging
+import Model
+import Rules
+
+/// A group's evaluations that came and went while the engine was busy (``RuleEngine/Scheduled/scheduleNext(after:)``).
+struct MissedIterations {
+    let group: RuleGroup
+    let count: UInt64
+    let lateBy: PrometheusDuration
+}
+
+extension RuleEngine.Scheduled {
+    /// Counts the evaluation due now, and schedules the next one on the group's grid of intervals, as Prometheus'
+    /// group loop does: evaluations are due at the first evaluation plus whole intervals, and those whose time
+    /// passed while an evaluation still ran (or the engine was behind) are skipped and counted as missed.
+    /// - Returns: the evaluations missed, when some were and a warning about them is due (at most one per group
+    ///   every ``RuleEngine/missedWarningInterval``).
+    mutating func scheduleNext(after now: Timestamp) -> MissedIterations? {
+        let interval = max(group.interval, .milliseconds(1))
+        guard let due = nextEvaluation else {
+            iterations += 1
+            nextEvaluation = now + interval
+            return nil
+        }
+        let lateBy = now - due
+        let missed = UInt64(max(0, lateBy.milliseconds / interval.milliseconds))
+        iterations += missed + 1
+        missedIterations += missed
+        nextEvaluation = due + PrometheusDuration(milliseconds: interval.milliseconds * Int64(missed + 1))
+        guard missed > 0, missedLoggedAt.map({ now - $0 >= RuleEngine.missedWarningInterval }) ?? true else {
+            return nil
+        }
+        missedLoggedAt = now
+        return MissedIterations(group: group, count: missed, lateBy: lateBy)
+    }
+}
+
+extension RuleEngine {
+    /// How often, at most, a group's missed evaluations are logged (they are counted every time).
+    static let missedWarningInterval = PrometheusDuration.minutes(10)
+
+    /// Per group: evaluations due since it was loaded (missed ones included) and evaluations missed.
+    var iterationsByGroup: [(group: RuleGroup, iterations: UInt64, missed: UInt64)] {
+        state.withLock { $0.scheduled.map { ($0.group, $0.iterations, $0.missedIterations) } }
+    }
+
+    func logMissed(_ missed: MissedIterations) {
+        logger.warning(
+            "rule group missed evaluations: its evaluations take longer than its interval, or the rule thread is starved",
+            metadata: [
+                "file": "\(missed.group.file)", "group": "\(missed.group.name)", "missed": "\(missed.count)",
+                "late_seconds": "\(Double(missed.lateBy.milliseconds) / 1000)",
+                "interval": "\(missed.group.interval)",
+                "last_duration_seconds": "\(missed.group.lastEvaluation.durationSeconds)",
+            ])
+    }
+}
