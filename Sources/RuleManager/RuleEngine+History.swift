@@ -67,8 +67,14 @@ extension RuleEngine {
         return false
     }
 
-    /// Writes a checkpoint when the checkpoint interval has passed since the last one (called on the rule
-    /// thread after an evaluation); the first evaluation only starts the interval.
+    /// How much of the rule thread's time checkpoints may take: after one that took `d`, the next waits at least
+    /// `d` times this (and at least the checkpoint interval). At 100,000 agents a checkpoint is 360 MB and takes
+    /// seconds; every minute, it would take a large share of the thread the rules need, and of the disk.
+    static let checkpointSpacingFactor: Int64 = 20
+
+    /// Writes a checkpoint when the checkpoint interval has passed since the last one, and 20 times the last one's
+    /// duration (``checkpointSpacingFactor``): called on the rule thread after an evaluation; the first evaluation
+    /// only starts the interval.
     func checkpointIfDue(at now: Timestamp) {
         guard historyStore != nil else { return }
         let due = state.withLock { state -> Bool in
@@ -76,23 +82,54 @@ extension RuleEngine {
                 state.lastCheckpoint = now
                 return false
             }
-            guard now - last >= state.checkpointInterval else { return false }
+            guard now - last >= Self.checkpointSpacing(state) else { return false }
             state.lastCheckpoint = now
             return true
         }
-        if due { saveHistory() }
+        guard due else { return }
+        let interval = state.withLock { $0.checkpointInterval }
+        let spacedBefore = state.withLock { Self.checkpointSpacing($0) } > interval
+        guard let saved = saveHistory() else { return }
+        let spacing = state.withLock { state in
+            state.lastCheckpointDuration = .seconds(saved.seconds)
+            return Self.checkpointSpacing(state)
+        }
+        if spacing > interval, !spacedBefore {
+            logger.info(
+                "rule history checkpoints spaced out: one takes long enough that checkpoints every interval would hold up the rules",
+                metadata: [
+                    "seconds": "\(saved.seconds)", "bytes": "\(saved.bytes)", "interval": "\(interval)",
+                    "next_after": "\(spacing)",
+                ])
+        }
+    }
+
+    /// The time between two checkpoints: the configured interval, or more after a slow checkpoint.
+    private static func checkpointSpacing(_ state: State) -> PrometheusDuration {
+        guard let took = state.lastCheckpointDuration else { return state.checkpointInterval }
+        return max(
+            state.checkpointInterval, PrometheusDuration(milliseconds: took.milliseconds * checkpointSpacingFactor))
+    }
+
+    /// The last checkpoint's time and duration, nil before the first.
+    var lastCheckpoint: (at: Timestamp, duration: PrometheusDuration)? {
+        state.withLock { state in
+            guard let at = state.lastCheckpoint, let duration = state.lastCheckpointDuration else { return nil }
+            return (at, duration)
+        }
     }
 
     /// Writes the history to storage now (a checkpoint, and the final save at shutdown). A failure is logged;
     /// the previous checkpoint is kept.
-    /// - Returns: the checkpoint's size in bytes and the seconds it took to encode and write; nil when there is
+    /// - Returns: the checkpoint's size in bytes and the seconds it took to encode and write (by the engine's clock,
+    ///   to the millisecond); nil when there is
     ///   no storage for it, when the write failed, or while the stored history is still to be restored (saving
     ///   then would replace it with one not read yet: a node that never evaluated, a shutdown before the first
     ///   evaluation).
     @discardableResult
     public func saveHistory() -> (bytes: Int, seconds: Double)? {
         guard let historyStore, !historyRestorePending else { return nil }
-        let started = DispatchTime.now().uptimeNanoseconds
+        let started = clock.now()
         let bytes = history.checkpoint()
         do {
             try historyStore.saveRuleHistory(bytes)
@@ -100,7 +137,7 @@ extension RuleEngine {
             logger.error("saving the rule history failed", metadata: ["error": "\(error)"])
             return nil
         }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let seconds = Double((clock.now() - started).milliseconds) / 1000
         logger.debug(
             "rule history saved", metadata: ["bytes": "\(bytes.count)", "seconds": "\(seconds)"])
         return (bytes.count, seconds)

@@ -3,7 +3,8 @@ import Rules
 
 extension RuleEngine: MetricsSource {
     /// The rule engine's own metrics (DESIGN §7): alerts by state, and per group the last evaluation, its
-    /// duration, failures, interval, and the evaluations due and missed; the size of the rule history.
+    /// duration, failures, interval, and the evaluations due and missed; the size of the rule history and its last
+    /// checkpoint.
     public func write(into writer: inout ExpositionWriter) {
         RuleMetricsWriter.write(self, into: &writer)
     }
@@ -59,6 +60,18 @@ enum RuleMetricsWriter {
             "heartbeat_exporter_rule_history_bytes", type: .gauge,
             help: "Bytes held for the rules' history samples (timestamps and values, with their slack).")
         writer.sample("heartbeat_exporter_rule_history_bytes", .empty, value: Double(size.bytes))
+        guard let checkpoint = engine.lastCheckpoint else { return }
+        writer.family(
+            "heartbeat_exporter_rule_history_last_checkpoint_timestamp_seconds", type: .gauge,
+            help: "Unix time of the rule history's last checkpoint to storage.")
+        writer.sample(
+            "heartbeat_exporter_rule_history_last_checkpoint_timestamp_seconds", .empty, value: checkpoint.at.seconds)
+        writer.family(
+            "heartbeat_exporter_rule_history_last_checkpoint_duration_seconds", type: .gauge,
+            help: "How long the rule history's last checkpoint took; the next waits at least 20 times as long.")
+        writer.sample(
+            "heartbeat_exporter_rule_history_last_checkpoint_duration_seconds", .empty,
+            value: Double(checkpoint.duration.milliseconds) / 1000)
     }
 
     /// `heartbeat_exporter_alerts{alertname,state}`: pending and firing alerts per alert name.

@@ -53,6 +53,8 @@ public final class RuleEngine: Sendable {
         var checkpointInterval = RuleEngine.defaultCheckpointInterval
         /// When the history was last checkpointed (or, before the first, when the rule thread first ran).
         var lastCheckpoint: Timestamp?
+        /// How long the last checkpoint took (encoding and writing), nil before the first.
+        var lastCheckpointDuration: PrometheusDuration?
     }
 
     /// How often the history is checkpointed unless the configuration says otherwise.

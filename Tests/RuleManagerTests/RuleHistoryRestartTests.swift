@@ -1,4 +1,5 @@
 import Alerting
+import Exposition
 import Fleet
 import Logging
 import Model
@@ -132,5 +133,62 @@ struct RuleHistoryRestartTests {
         let next = try engine()
         next.tick()
         #expect(next.history.size.samples == 4, "three restored samples and this evaluation's")
+    }
+}
+
+/// Checkpoints take at most a twentieth of the rule thread: after a slow one, the next waits 20 times as long.
+struct RuleHistoryCheckpointSpacingTests {
+    /// A store whose writes take `secondsPerSave` of the engine's clock, and counts them.
+    final class SlowStore: RuleHistoryStorage {
+        let clock: ManualClock
+        let secondsPerSave: Double
+        let saves = Mutex(0)
+
+        init(clock: ManualClock, secondsPerSave: Double) {
+            self.clock = clock
+            self.secondsPerSave = secondsPerSave
+        }
+
+        func saveRuleHistory(_ checkpoint: [UInt8]) throws(StorageError) {
+            clock.advance(by: secondsPerSave)
+            saves.withLock { $0 += 1 }
+        }
+
+        func loadRuleHistory() throws(StorageError) -> [UInt8]? { nil }
+    }
+
+    /// How many checkpoints an engine writes in `seconds` of evaluations every 10 s, its checkpoint interval 30 s.
+    func checkpoints(secondsPerSave: Double, over seconds: Int) throws -> (saves: Int, metrics: String) {
+        let clock = ManualClock()
+        let store = SlowStore(clock: clock, secondsPerSave: secondsPerSave)
+        let engine = RuleEngine(
+            registry: AgentRegistry(), store: InMemoryStorage(), clock: clock, logger: Logger(label: "test"),
+            historyStore: store)
+        engine.install(
+            try RuleFileLoader.parse(RuleHistoryRestartTests.ruleFile, file: "cost.yml"),
+            settings: RuleEvaluationSettings(), generatorLink: .page(""), checkpointInterval: .seconds(30))
+        let end = clock.now() + .seconds(seconds)
+        while clock.now() < end {
+            engine.tick()
+            clock.advance(by: 10)
+        }
+        var writer = ExpositionWriter(format: .prometheusText)
+        engine.write(into: &writer)
+        return (store.saves.withLock { $0 }, String(decoding: writer.finish(), as: UTF8.self))
+    }
+
+    @Test func quickCheckpointsFollowTheInterval() throws {
+        // 600 s of evaluations: a checkpoint every 30 s after the first interval.
+        let quick = try checkpoints(secondsPerSave: 0.5, over: 600)
+        #expect(quick.saves >= 18 && quick.saves <= 20, "\(quick.saves) checkpoints")
+        #expect(quick.metrics.contains("heartbeat_exporter_rule_history_last_checkpoint_duration_seconds 0.5\n"))
+    }
+
+    @Test func aSlowCheckpointSpacesTheNextOnesOut() throws {
+        // Each takes 6 s: the next waits 120 s, so 600 s hold 5 or so instead of 19.
+        let slow = try checkpoints(secondsPerSave: 6, over: 600)
+        #expect(slow.saves >= 4 && slow.saves <= 5, "\(slow.saves) checkpoints")
+        #expect(slow.metrics.contains("heartbeat_exporter_rule_history_last_checkpoint_duration_seconds 6\n"))
+        #expect(slow.metrics.contains("heartbeat_exporter_rule_history_last_checkpoint_timestamp_seconds "))
     }
 }
