@@ -121,6 +121,12 @@ one_run() {
     echo "run $run, $agents agents, beats with scrapes: $line, $(wc -l <"$scrapes") scrapes"
 
     final=$(rss_kib "$EXPORTER_PID")
+    # Evaluations the groups missed over the whole run (due while the one before still ran), of all that were due.
+    counts=$(python3 "$BENCH/scale/probe.py" "$url" heartbeat_exporter_rule_group_iterations_missed_total \
+        heartbeat_exporter_rule_group_iterations_total)
+    record "$run" "$agents" rule_evaluations_missed_share "$(awk "BEGIN { printf \"%.3f\", \
+        $(field "$counts" heartbeat_exporter_rule_group_iterations_missed_total.sum) / \
+        ($(field "$counts" heartbeat_exporter_rule_group_iterations_total.sum) + 1e-9) }")"
     scrape_duration=$(prom_query "$prom_port" 'quantile_over_time(0.5, scrape_duration_seconds[1h])')
     samples=$(prom_query "$prom_port" 'scrape_samples_scraped')
     record "$run" "$agents" prometheus_scrape_s "$scrape_duration"
@@ -171,7 +177,7 @@ summary() {
     for _ in "$@"; do printf -- '---|'; done
     echo
     for name in kib_per_agent_loaded kib_per_agent_without_history kib_per_agent_with_history history_kib \
-        rule_cycle_sum_s rule_cycle_max_s render_s render_gzip_s size_plain size_gzip series prometheus_scrape_s \
+        rule_cycle_sum_s rule_cycle_max_s rule_evaluations_missed_share render_s render_gzip_s size_plain size_gzip series prometheus_scrape_s \
         prometheus_samples_scraped prometheus_rss_kib beat_p50_ms beat_p99_ms beat_rps scrapes_during_beats \
         restart_s restart_rss_kib late_rounds; do
         printf '| %s |' "$name"
