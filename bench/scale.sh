@@ -11,7 +11,8 @@
 #   - the exporter's RSS: empty; after the first round (the fleet, no rule history yet); at the end, and the
 #     end minus heartbeat_exporter_rule_history_bytes (KiB per agent without the rule history);
 #   - the rule cycle: heartbeat_exporter_rule_group_last_duration_seconds, summed over the groups and the
-#     slowest group, from PROBES scrapes (median);
+#     slowest group, from PROBES scrapes (median); and the share of the evaluations due over the run that were
+#     missed (heartbeat_exporter_rule_group_iterations_missed_total ÷ _iterations_total);
 #   - GET /metrics: time to the last byte, size and series plain (bench/scale/probe.py) and with gzip (curl);
 #   - Prometheus' scrape_duration_seconds of the exporter (median over the run: quantile_over_time);
 #   - heartbeat latency while /metrics is scraped back to back and the rule groups run: wrk -t1 -c2 -dBEAT_FOR
