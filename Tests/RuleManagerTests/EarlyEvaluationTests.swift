@@ -27,12 +27,7 @@ struct EarlyEvaluationTests {
     let registry = AgentRegistry()
 
     func engine() throws -> RuleEngine {
-        let engine = RuleEngine(
-            registry: registry, store: InMemoryStorage(), clock: clock, logger: Logger(label: "test"))
-        engine.install(
-            try RuleFileLoader.parse(Self.ruleFile, file: "r.yml"), settings: RuleEvaluationSettings(),
-            generatorLink: .page(""))
-        return engine
+        try installedEngine(Self.ruleFile, file: "r.yml", registry: registry, clock: clock)
     }
 
     func degraded(_ engine: RuleEngine) -> [Alert] {

@@ -30,11 +30,7 @@ struct RuleEngineTests {
     let store = InMemoryStorage()
 
     func engine() throws -> RuleEngine {
-        let engine = RuleEngine(registry: registry, store: store, clock: clock, logger: Logger(label: "test"))
-        engine.install(
-            try RuleFileLoader.parse(Self.ruleFile, file: "fleet.yml"), settings: RuleEvaluationSettings(),
-            generatorLink: .page(""))
-        return engine
+        try installedEngine(Self.ruleFile, file: "fleet.yml", registry: registry, clock: clock, store: store)
     }
 
     func alerts(_ engine: RuleEngine, _ name: String) -> [Alert] {

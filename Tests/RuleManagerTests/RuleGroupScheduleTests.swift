@@ -28,12 +28,7 @@ struct RuleGroupScheduleTests {
     let registry = AgentRegistry()
 
     func engine() throws -> RuleEngine {
-        let engine = RuleEngine(
-            registry: registry, store: InMemoryStorage(), clock: clock, logger: Logger(label: "test"))
-        engine.install(
-            try RuleFileLoader.parse(Self.ruleFile, file: "fleet.yml"), settings: RuleEvaluationSettings(),
-            generatorLink: .page(""))
-        return engine
+        try installedEngine(Self.ruleFile, file: "fleet.yml", registry: registry, clock: clock)
     }
 
     /// The group's evaluations due so far and missed so far.
