@@ -10,6 +10,13 @@ struct MissedIterations {
 }
 
 extension RuleEngine.Scheduled {
+    /// Whether the group is due at `now`: its next evaluation time has come, or lies more than an interval ahead
+    /// (the wall clock was set back; waiting for it to catch up would stop the group for as long).
+    func isDue(at now: Timestamp) -> Bool {
+        guard let next = nextEvaluation else { return true }
+        return next <= now || next - now > max(group.interval, .milliseconds(1))
+    }
+
     /// Counts the evaluation due now, and schedules the next one on the group's grid of intervals, as Prometheus'
     /// group loop does: evaluations are due at the first evaluation plus whole intervals, and those whose time
     /// passed while an evaluation still ran (or the engine was behind) are skipped and counted as missed.
@@ -23,6 +30,11 @@ extension RuleEngine.Scheduled {
             return nil
         }
         let lateBy = now - due
+        guard lateBy >= .zero else {  // the clock was set back: start the grid again from now
+            iterations += 1
+            nextEvaluation = now + interval
+            return nil
+        }
         let missed = UInt64(max(0, lateBy.milliseconds / interval.milliseconds))
         iterations += missed + 1
         missedIterations += missed

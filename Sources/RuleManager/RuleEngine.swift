@@ -154,7 +154,7 @@ public final class RuleEngine: Sendable {
         let (due, settings, link) = state.withLock { state -> ([RuleGroup], RuleEvaluationSettings, GeneratorLink) in
             var due: [RuleGroup] = []
             for index in state.scheduled.indices {
-                guard state.scheduled[index].nextEvaluation.map({ $0 <= now }) ?? true else { continue }
+                guard state.scheduled[index].isDue(at: now) else { continue }
                 due.append(state.scheduled[index].group)
                 if let missed = state.scheduled[index].scheduleNext(after: now) { behind.append(missed) }
             }

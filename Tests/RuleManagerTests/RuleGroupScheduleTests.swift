@@ -69,6 +69,19 @@ struct RuleGroupScheduleTests {
         #expect(counts(engine, "fleet") == [5, 2])
     }
 
+    @Test func aClockSetBackDoesNotStopTheGroups() throws {
+        let engine = try engine()
+        let start = clock.now()
+        engine.tick()
+        clock.set(start - .hours(1))
+        engine.tick()
+        #expect(engine.groups.first?.lastEvaluation.timestamp == start - .hours(1))
+        clock.advance(by: 10)
+        engine.tick()
+        #expect(engine.groups.first?.lastEvaluation.timestamp == start - .hours(1) + .seconds(10))
+        #expect(counts(engine, "fleet") == [3, 0])
+    }
+
     @Test func rulesReadTheMissedEvaluations() throws {
         let engine = try engine()
         engine.tick()
