@@ -22,23 +22,17 @@ extension RuleEngine {
     }
 }
 
-/// The rule engine's own per-group series that rules may read: evaluations due and missed, the last evaluation's
-/// duration and the interval (the shipped `RuleEvaluationsMissed` reads the missed evaluations).
+/// The rule engine's own per-group series (``RuleGroupFamilies``) for the rules to read, as `/metrics` shows them:
+/// the shipped `RuleEvaluationsMissed` reads the missed evaluations.
 struct RuleGroupSeries: ExporterSeriesSource {
     let engine: RuleEngine
 
     var series: [(labels: Labels, value: Double)] {
-        engine.iterationsByGroup.flatMap { group, iterations, missed in
-            let labels = [Label("file", group.file), Label("group", group.name)]
-            func series(_ name: String, _ value: Double) -> (labels: Labels, value: Double) {
-                (Labels(labels + [Label(metricNameLabel, name)]), value)
+        engine.groupCounts.flatMap { counts in
+            let labels = RuleGroupFamilies.labels(counts.group).map { Label($0.name, $0.value) }
+            return RuleGroupFamilies.all.map { family in
+                (Labels(labels + [Label(metricNameLabel, family.name)]), family.value(counts))
             }
-            return [
-                series("heartbeat_exporter_rule_group_iterations_total", Double(iterations)),
-                series("heartbeat_exporter_rule_group_iterations_missed_total", Double(missed)),
-                series("heartbeat_exporter_rule_group_last_duration_seconds", group.lastEvaluation.durationSeconds),
-                series("heartbeat_exporter_rule_group_interval_seconds", Double(group.interval.milliseconds) / 1000),
-            ]
         }
     }
 }

@@ -10,43 +10,62 @@ extension RuleEngine: MetricsSource {
     }
 }
 
+/// The rule engine's per-group families, `{file,group}` each: written to `/metrics` and offered to rules alike
+/// (``RuleGroupSeries``), so both see the same names and values.
+enum RuleGroupFamilies {
+    struct Family: Sendable {
+        let name: String
+        let type: MetricType
+        let help: String
+        let value: @Sendable (RuleEngine.GroupCounts) -> Double
+    }
+
+    static let all: [Family] = [
+        Family(
+            name: "heartbeat_exporter_last_evaluation_timestamp_seconds", type: .gauge,
+            help: "Unix time of the rule group's last evaluation."
+        ) { $0.group.lastEvaluation.timestamp?.seconds ?? 0 },
+        Family(
+            name: "heartbeat_exporter_rule_evaluation_failures_total", type: .counter,
+            help: "Rule evaluations that failed, per group."
+        ) { Double($0.failures) },
+        Family(
+            name: "heartbeat_exporter_rule_group_last_duration_seconds", type: .gauge,
+            help: "How long the rule group's last evaluation took."
+        ) { $0.group.lastEvaluation.durationSeconds },
+        Family(
+            name: "heartbeat_exporter_rule_group_interval_seconds", type: .gauge,
+            help: "How often the rule group is evaluated."
+        ) { Double($0.group.interval.milliseconds) / 1000 },
+        Family(
+            name: "heartbeat_exporter_rule_group_iterations_total", type: .counter,
+            help: "Evaluations of the rule group that were due, missed ones included."
+        ) { Double($0.iterations) },
+        Family(
+            name: "heartbeat_exporter_rule_group_iterations_missed_total", type: .counter,
+            help: "Evaluations of the rule group skipped because the one before was still running when they were due."
+        ) { Double($0.missed) },
+    ]
+
+    /// The labels of `group`'s series.
+    static func labels(_ group: RuleGroup) -> [(name: String, value: String)] {
+        [("file", group.file), ("group", group.name)]
+    }
+}
+
 enum RuleMetricsWriter {
     static func write(_ engine: RuleEngine, into writer: inout ExpositionWriter) {
-        let groups = engine.failuresByGroup
+        let groups = engine.groupCounts
         writeAlertCounts(groups.map(\.group), into: &writer)
-        writePerGroup(
-            groups, "heartbeat_exporter_last_evaluation_timestamp_seconds", .gauge,
-            "Unix time of the rule group's last evaluation.", into: &writer
-        ) { group, _ in
-            group.lastEvaluation.timestamp?.seconds ?? 0
+        if !groups.isEmpty {
+            let labels = groups.map { RenderedLabels(RuleGroupFamilies.labels($0.group)) }
+            for family in RuleGroupFamilies.all {
+                writer.family(family.name, type: family.type, help: family.help)
+                for (counts, labels) in zip(groups, labels) {
+                    writer.sample(family.name, labels, value: family.value(counts))
+                }
+            }
         }
-        writePerGroup(
-            groups, "heartbeat_exporter_rule_evaluation_failures_total", .counter,
-            "Rule evaluations that failed, per group.", into: &writer
-        ) { _, failures in Double(failures) }
-        writePerGroup(
-            groups, "heartbeat_exporter_rule_group_last_duration_seconds", .gauge,
-            "How long the rule group's last evaluation took.", into: &writer
-        ) { group, _ in
-            group.lastEvaluation.durationSeconds
-        }
-        writePerGroup(
-            groups, "heartbeat_exporter_rule_group_interval_seconds", .gauge,
-            "How often the rule group is evaluated.", into: &writer
-        ) { group, _ in
-            Double(group.interval.milliseconds) / 1000
-        }
-        let iterations = engine.iterationsByGroup
-        writePerGroup(
-            iterations.map { ($0.group, $0.iterations) }, "heartbeat_exporter_rule_group_iterations_total", .counter,
-            "Evaluations of the rule group that were due, missed ones included.", into: &writer
-        ) { _, count in Double(count) }
-        writePerGroup(
-            iterations.map { ($0.group, $0.missed) }, "heartbeat_exporter_rule_group_iterations_missed_total",
-            .counter,
-            "Evaluations of the rule group skipped because the one before was still running when they were due.",
-            into: &writer
-        ) { _, count in Double(count) }
         let size = engine.history.usage
         writer.family(
             "heartbeat_exporter_rule_history_samples", type: .gauge,
@@ -95,19 +114,6 @@ enum RuleMetricsWriter {
             writer.sample(
                 "heartbeat_exporter_alerts", labels, extraLabel: "state", extraValue: "pending",
                 value: Double(counts[name]?.pending ?? 0))
-        }
-    }
-
-    private static func writePerGroup(
-        _ groups: [(group: RuleGroup, failures: UInt64)], _ name: String, _ type: MetricType, _ help: String,
-        into writer: inout ExpositionWriter, _ value: (RuleGroup, UInt64) -> Double
-    ) {
-        guard !groups.isEmpty else { return }
-        writer.family(name, type: type, help: help)
-        for (group, failures) in groups {
-            writer.sample(
-                name, RenderedLabels([("file", group.file), ("group", group.name)]),
-                value: value(group, failures))
         }
     }
 }

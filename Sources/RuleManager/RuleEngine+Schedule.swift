@@ -51,11 +51,6 @@ extension RuleEngine {
     /// How often, at most, a group's missed evaluations are logged (they are counted every time).
     static let missedWarningInterval = PrometheusDuration.minutes(10)
 
-    /// Per group: evaluations due since it was loaded (missed ones included) and evaluations missed.
-    var iterationsByGroup: [(group: RuleGroup, iterations: UInt64, missed: UInt64)] {
-        state.withLock { $0.scheduled.map { ($0.group, $0.iterations, $0.missedIterations) } }
-    }
-
     func logMissed(_ missed: MissedIterations) {
         logger.warning(
             "rule group missed evaluations: its evaluations take longer than its interval, or the rule thread is starved",

@@ -110,9 +110,25 @@ public final class RuleEngine: Sendable {
     /// The groups in force, in file order.
     public var groups: [RuleGroup] { state.withLock { $0.scheduled.map(\.group) } }
 
-    /// Evaluation failures per group since the group was loaded.
-    var failuresByGroup: [(group: RuleGroup, failures: UInt64)] {
-        state.withLock { $0.scheduled.map { ($0.group, $0.failures) } }
+    /// A group's counters since it was loaded.
+    struct GroupCounts: Sendable {
+        let group: RuleGroup
+        /// Rule evaluations that failed.
+        let failures: UInt64
+        /// Evaluations due, missed ones included.
+        let iterations: UInt64
+        /// Evaluations skipped because the one before still ran when they were due.
+        let missed: UInt64
+    }
+
+    /// Each group's counters, in file order.
+    var groupCounts: [GroupCounts] {
+        state.withLock { state in
+            state.scheduled.map {
+                GroupCounts(
+                    group: $0.group, failures: $0.failures, iterations: $0.iterations, missed: $0.missedIterations)
+            }
+        }
     }
 
     /// Puts `groups` in force. Alerts of a rule that exists before and after (same file, group and name) are

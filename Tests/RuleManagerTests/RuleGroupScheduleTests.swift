@@ -33,7 +33,7 @@ struct RuleGroupScheduleTests {
 
     /// The group's evaluations due so far and missed so far.
     func counts(_ engine: RuleEngine, _ group: String) -> [UInt64] {
-        engine.iterationsByGroup.first { $0.group.name == group }.map { [$0.iterations, $0.missed] } ?? []
+        engine.groupCounts.first { $0.group.name == group }.map { [$0.iterations, $0.missed] } ?? []
     }
 
     @Test func punctualTicksMissNothingAndLateOnesStayOnTheGrid() throws {
