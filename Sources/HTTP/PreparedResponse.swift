@@ -8,13 +8,13 @@ import Synchronization
 /// A `/metrics` render handled apart (``ApartHandling``) is 30 MB at 10,000 agents and 315 MB at 100,000: copied
 /// on the pool thread when queued, it held up every heartbeat connection of that thread for the copy (the beats'
 /// p99 while `/metrics` was scraped back to back). Made on the lane that rendered it, the pool thread only queues it.
-/// A body of ``borrowingThreshold`` bytes or more is not copied at all: libmicrohttpd sends from the array's own
+/// A body of ``lendingThreshold`` bytes or more is not copied at all: libmicrohttpd sends from the array's own
 /// storage, which the response keeps alive until libmicrohttpd destroys it (after the last connection it was
 /// queued on is done with it), so a render is never held twice.
 final class PreparedResponse: @unchecked Sendable {
     /// Bodies at least this large are lent to libmicrohttpd instead of copied into it. Below it, a copy costs
     /// less than the owner object and callback that lending needs (a heartbeat's reply is a few dozen bytes).
-    static let borrowingThreshold = 64 * 1024
+    static let lendingThreshold = 64 * 1024
 
     /// How many bodies libmicrohttpd holds without a copy right now (each released when its response is
     /// destroyed): what a leak would make grow.
@@ -28,7 +28,7 @@ final class PreparedResponse: @unchecked Sendable {
     /// Makes `response` (status, header fields, body) into a libmicrohttpd response; nil when it is out of memory.
     init?(_ response: HTTPResponse) {
         let created =
-            response.body.count >= Self.borrowingThreshold
+            response.body.count >= Self.lendingThreshold
             ? Self.lending(response.body) : Self.copying(response.body)
         guard let created else { return nil }
         for (name, value) in response.headers {

@@ -77,24 +77,24 @@ extension RuleEngine {
     /// only starts the interval.
     func checkpointIfDue(at now: Timestamp) {
         guard historyStore != nil else { return }
-        let due = state.withLock { state -> Bool in
+        // Whether a checkpoint is due, and whether the ones before were already spaced out beyond the interval.
+        let due = state.withLock { state -> (spacedOut: Bool, interval: PrometheusDuration)? in
             guard let last = state.lastCheckpoint else {
                 state.lastCheckpoint = now
-                return false
+                return nil
             }
-            guard now - last >= Self.checkpointSpacing(state) else { return false }
+            let spacing = Self.checkpointSpacing(state)
+            guard now - last >= spacing else { return nil }
             state.lastCheckpoint = now
-            return true
+            return (spacing > state.checkpointInterval, state.checkpointInterval)
         }
-        guard due else { return }
-        let interval = state.withLock { $0.checkpointInterval }
-        let spacedBefore = state.withLock { Self.checkpointSpacing($0) } > interval
-        guard let saved = saveHistory() else { return }
+        guard let due, let saved = saveHistory() else { return }
         let spacing = state.withLock { state in
             state.lastCheckpointDuration = .seconds(saved.seconds)
             return Self.checkpointSpacing(state)
         }
-        if spacing > interval, !spacedBefore {
+        let interval = due.interval
+        if spacing > interval, !due.spacedOut {
             logger.info(
                 "rule history checkpoints spaced out: one takes long enough that checkpoints every interval would hold up the rules",
                 metadata: [

@@ -14,8 +14,11 @@ extension RuleEngine.Scheduled {
     /// (the wall clock was set back; waiting for it to catch up would stop the group for as long).
     func isDue(at now: Timestamp) -> Bool {
         guard let next = nextEvaluation else { return true }
-        return next <= now || next - now > max(group.interval, .milliseconds(1))
+        return next <= now || next - now > interval
     }
+
+    /// The group's interval (at least a millisecond: the grid needs a step).
+    private var interval: PrometheusDuration { max(group.interval, .milliseconds(1)) }
 
     /// Counts the evaluation due now, and schedules the next one on the group's grid of intervals, as Prometheus'
     /// group loop does: evaluations are due at the first evaluation plus whole intervals, and those whose time
@@ -23,19 +26,14 @@ extension RuleEngine.Scheduled {
     /// - Returns: the evaluations missed, when some were and a warning about them is due (at most one per group
     ///   every ``RuleEngine/missedWarningInterval``).
     mutating func scheduleNext(after now: Timestamp) -> MissedIterations? {
-        let interval = max(group.interval, .milliseconds(1))
-        guard let due = nextEvaluation else {
+        // The first evaluation starts the grid; so does one after the clock was set back.
+        guard let due = nextEvaluation, due <= now else {
             iterations += 1
             nextEvaluation = now + interval
             return nil
         }
         let lateBy = now - due
-        guard lateBy >= .zero else {  // the clock was set back: start the grid again from now
-            iterations += 1
-            nextEvaluation = now + interval
-            return nil
-        }
-        let missed = UInt64(max(0, lateBy.milliseconds / interval.milliseconds))
+        let missed = UInt64(lateBy.milliseconds / interval.milliseconds)
         iterations += missed + 1
         missedIterations += missed
         nextEvaluation = due + PrometheusDuration(milliseconds: interval.milliseconds * Int64(missed + 1))

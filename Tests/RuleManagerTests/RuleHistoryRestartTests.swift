@@ -161,12 +161,9 @@ struct RuleHistoryCheckpointSpacingTests {
     func checkpoints(secondsPerSave: Double, over seconds: Int) throws -> (saves: Int, metrics: String) {
         let clock = ManualClock()
         let store = SlowStore(clock: clock, secondsPerSave: secondsPerSave)
-        let engine = RuleEngine(
-            registry: AgentRegistry(), store: InMemoryStorage(), clock: clock, logger: Logger(label: "test"),
-            historyStore: store)
-        engine.install(
-            try RuleFileLoader.parse(RuleHistoryRestartTests.ruleFile, file: "cost.yml"),
-            settings: RuleEvaluationSettings(), generatorLink: .page(""), checkpointInterval: .seconds(30))
+        let engine = try installedEngine(
+            RuleHistoryRestartTests.ruleFile, file: "cost.yml", registry: AgentRegistry(), clock: clock,
+            historyStore: store, checkpointInterval: .seconds(30))
         let end = clock.now() + .seconds(seconds)
         while clock.now() < end {
             engine.tick()
