@@ -1,6 +1,9 @@
 import CMicroHTTPD
 import Dispatch
 import Synchronization
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A response in libmicrohttpd's form: made on the thread that produced the response, queued on the connection's
 /// pool thread.
@@ -24,12 +27,12 @@ final class PreparedResponse: @unchecked Sendable {
     /// Owned until ``queue(on:closing:)`` hands it to libmicrohttpd (which then holds its own reference).
     private var response: OpaquePointer?
     private let status: UInt32
+    private let isLent: Bool
 
     /// Makes `response` (status, header fields, body) into a libmicrohttpd response; nil when it is out of memory.
     init?(_ response: HTTPResponse) {
-        let created =
-            response.body.count >= Self.lendingThreshold
-            ? Self.lending(response.body) : Self.copying(response.body)
+        isLent = response.body.count >= Self.lendingThreshold
+        let created = isLent ? Self.lending(response.body) : Self.copying(response.body)
         guard let created else { return nil }
         for (name, value) in response.headers {
             _ = name.withCString { name in value.withCString { MHD_add_response_header(created, name, $0) } }
@@ -49,8 +52,32 @@ final class PreparedResponse: @unchecked Sendable {
         self.response = nil
         defer { MHD_destroy_response(response) }
         if closing { _ = MHD_add_response_header(response, "Connection", "close") }
+        if isLent, let connection { limitSendBuffer(of: connection) }
         return MHD_queue_response(connection, status, response)
     }
+
+    /// Caps the kernel's send buffer of the socket a lent body goes out on at ``sendBufferBytes``.
+    ///
+    /// libmicrohttpd hands the kernel all of a lent body that is still unsent in one `send`, and the kernel copies
+    /// as much as the socket's send buffer holds, which grows to 4 MB under autotuning: one such call, a
+    /// millisecond or more of copying on the pool thread, holds up every heartbeat connection of that thread.
+    /// Capped, each call copies at most a few hundred kilobytes and the thread gets back to its other connections.
+    private func limitSendBuffer(of connection: OpaquePointer) {
+        let socket = hb_mhd_connection_socket(connection)
+        guard socket >= 0 else { return }
+        Self.limitSendBuffer(ofSocket: socket)
+    }
+
+    /// Sets the send buffer of `socket` to ``sendBufferBytes`` (the kernel doubles it for its bookkeeping).
+    static func limitSendBuffer(ofSocket socket: Int32) {
+        var size = Int32(sendBufferBytes)
+        _ = setsockopt(socket, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// The send buffer asked for on a connection that sends a lent body: enough to keep a loopback or LAN
+    /// transfer of a 30 MB render at full speed (measured: no slower at 10,000 agents), small enough that one
+    /// `send` is short.
+    static let sendBufferBytes = 128 * 1024
 
     private static func copying(_ body: [UInt8]) -> OpaquePointer? {
         body.withUnsafeBytes { body in

@@ -1,5 +1,9 @@
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @testable import HTTP
 
 /// Large bodies are sent from the response's own storage and released once libmicrohttpd is done with them, however
@@ -39,5 +43,18 @@ import Testing
             lent = PreparedResponse.bodiesLent
         }
         #expect(lent == 0, "\(lent) bodies are still held after their responses ended")
+    }
+
+    /// A connection sending a lent body copies at most a few hundred kilobytes into the kernel per `send` (the
+    /// kernel doubles the size asked for), where autotuning would let one call copy 4 MB.
+    @Test func aSocketSendingALentBodyHasABoundedSendBuffer() throws {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(socket >= 0)
+        defer { close(socket) }
+        PreparedResponse.limitSendBuffer(ofSocket: socket)
+        var size: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        #expect(getsockopt(socket, SOL_SOCKET, SO_SNDBUF, &size, &length) == 0)
+        #expect(Int(size) == 2 * PreparedResponse.sendBufferBytes)
     }
 }
