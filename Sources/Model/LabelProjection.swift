@@ -29,7 +29,25 @@ public struct LabelProjection: Sendable {
         keepsNames ? labels.keeping(names) : labels.removing(names)
     }
 
-    @inline(__always) func includes(_ label: Label) -> Bool {
+    /// How the label sets the projection leaves of `lhs` and `rhs` compare, in the order of ``Labels`` `<`
+    /// (label by label, a prefix first): negative, zero (equal, as ``ProjectedLabels`` `==`) or positive.
+    /// Nothing is built: the labels the projection drops are skipped in place.
+    public func compare(_ lhs: Labels, _ rhs: Labels) -> Int {
+        let left = lhs.labels, right = rhs.labels
+        var (i, j) = (left.startIndex, right.startIndex)
+        while true {
+            while i < left.endIndex, !includes(left[i]) { i += 1 }
+            while j < right.endIndex, !includes(right[j]) { j += 1 }
+            guard i < left.endIndex else { return j < right.endIndex ? -1 : 0 }
+            guard j < right.endIndex else { return 1 }
+            if left[i] != right[j] { return left[i] < right[j] ? -1 : 1 }
+            i += 1
+            j += 1
+        }
+    }
+
+    /// Whether the projection leaves `label` in place.
+    @inline(__always) public func includes(_ label: Label) -> Bool {
         names.contains(label.name) == keepsNames
     }
 }

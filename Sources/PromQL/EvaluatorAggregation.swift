@@ -26,11 +26,17 @@ extension EvaluationContext {
     private func aggregate(_ node: AggregateExpr, _ input: Vector, param: Double, extraGrouping: [String] = [])
         -> Vector
     {
+        let projection: LabelProjection =
+            node.without ? .removing(node.grouping + [metricNameLabel]) : .keeping(node.grouping + extraGrouping)
+        if Self.groupsAreSamples(input, projection) {
+            return input.map { sample in
+                let group = start(node.op, sample, labels: projection.apply(sample.labels))
+                return Sample(labels: group.labels, value: finish(node.op, group, param: param), timestamp: time)
+            }
+        }
         var groups: [ProjectedLabels: Int] = [:]
         groups.reserveCapacity(input.count)
         var states: [GroupState] = []
-        let projection: LabelProjection =
-            node.without ? .removing(node.grouping + [metricNameLabel]) : .keeping(node.grouping + extraGrouping)
         for sample in input {
             // A group's labels are built once, for its first sample.
             let key = projection.key(sample.labels)
@@ -42,6 +48,26 @@ extension EvaluationContext {
             }
         }
         return states.map { Sample(labels: $0.labels, value: finish(node.op, $0, param: param), timestamp: time) }
+    }
+
+    /// Whether each sample of `input` is a group of its own: the projection keeps every label but the metric
+    /// name, and the samples share that name (or all lack one), so no two of them project to the same labels.
+    /// Then the groups are the samples in their order, with no label set hashed: `sum by (agent, agent_type, le)`
+    /// over a per-agent histogram's buckets at 100,000 agents spent a second hashing 1.3 million keys.
+    private static func groupsAreSamples(_ input: Vector, _ projection: LabelProjection) -> Bool {
+        guard let name = input.first?.labels.metricName else { return true }
+        for sample in input {
+            var sampleName = ""
+            for label in sample.labels.labels {
+                if label.name == metricNameLabel {
+                    sampleName = label.value
+                } else if !projection.includes(label) {
+                    return false
+                }
+            }
+            guard sampleName == name else { return false }
+        }
+        return true
     }
 
     /// `count_values("label", v)`: how many samples have each value, the value (as Go's `%f` shortest) in

@@ -12,18 +12,28 @@ extension EvaluationContext {
     /// `histogram_quantile(φ, buckets)` over classic `le` buckets, grouped by all other labels.
     func histogramQuantile(_ phi: Double, _ input: Vector) -> Vector {
         var positions: [ProjectedLabels: Int] = [:]
-        positions.reserveCapacity(input.count)
         var histograms: [(labels: Labels, buckets: [Bucket])] = []
         let withoutBound = LabelProjection.removing([bucketLabel])
+        // The few distinct bounds, parsed once each rather than once per bucket.
+        var bounds: [String: Double] = [:]
+        // Buckets of one histogram usually come one after the other (inputs are sorted by labels, `le` among the
+        // last): the previous bucket's histogram is compared first, and only a new one is hashed.
+        var previous: (key: ProjectedLabels, position: Int)?
         for sample in input {
-            guard let upperBound = parseGoFloat(sample.labels[bucketLabel]) else { continue }
-            // A histogram's labels are built once, for its first bucket.
+            let text = sample.labels[bucketLabel]
+            guard let upperBound = bounds[text] ?? parseGoFloat(text) else { continue }
+            bounds[text] = upperBound
             let key = withoutBound.key(sample.labels)
             let bucket = Bucket(upperBound: upperBound, count: sample.value)
-            if let position = positions[key] {
+            if let previous, previous.key == key {
+                histograms[previous.position].buckets.append(bucket)
+            } else if let position = positions[key] {
                 histograms[position].buckets.append(bucket)
+                previous = (key, position)
             } else {
+                // A histogram's labels are built once, for its first bucket.
                 positions[key] = histograms.count
+                previous = (key, histograms.count)
                 histograms.append((key.projected.droppingMetricName(), [bucket]))
             }
         }

@@ -11,7 +11,7 @@ for round in $(seq 1 "${ROUNDS:-3}"); do
         if [ "$which" = before ]; then binary=$before; else binary=$after; fi
         dir=$(mktemp -d /tmp/ab.XXXXXX)
         port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-        (cd "$dir" && "$binary" --web.listen-address "127.0.0.1:$port" --storage.path "$dir" --agents.max 20000 \
+        (cd "$dir" && exec "$binary" --web.listen-address "127.0.0.1:$port" --storage.path "$dir" --agents.max 20000 \
             >/dev/null 2>&1) &
         pid=$!
         for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null && break; sleep 0.1; done
