@@ -45,4 +45,32 @@ public protocol Queryable: Sendable {
     /// Series without samples in the range may be omitted. The result must be sorted by labels
     /// (``Labels`` `<`), so that results come out in Prometheus' order.
     func select(_ matchers: [LabelMatcher], from: Int64, through: Int64) -> [SeriesSamples]
+
+    /// Visits, for each series matching all `matchers`, in the order of ``select(_:from:through:)``, its newest
+    /// sample at or before `through` if that is not before `from`: what an instant vector selector reads (the
+    /// caller leaves out stale markers). `visit` must not call back into the storage.
+    ///
+    /// The default reads ``select(_:from:through:)``; a storage can do without building each series' samples.
+    func forEachLatest(
+        _ matchers: [LabelMatcher], from: Int64, through: Int64,
+        _ visit: (_ labels: Labels, _ timestamp: Int64, _ value: Double) -> Void)
+}
+
+extension Queryable {
+    public func forEachLatest(
+        _ matchers: [LabelMatcher], from: Int64, through: Int64,
+        _ visit: (_ labels: Labels, _ timestamp: Int64, _ value: Double) -> Void
+    ) {
+        let series = select(matchers, from: from, through: through)
+        // Read in place: iterating by value would copy (retain and release) each series' labels and arrays.
+        series.withUnsafeBufferPointer { series in
+            for index in series.indices {
+                let timestamps = series[index].timestamps, values = series[index].values
+                guard let last = timestamps.indices.last(where: { timestamps[$0] <= through }),
+                    timestamps[last] >= from
+                else { continue }
+                visit(series[index].labels, timestamps[last], values[last])
+            }
+        }
+    }
 }

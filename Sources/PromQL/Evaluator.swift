@@ -123,18 +123,11 @@ struct EvaluationContext {
     /// The latest non-stale sample of each series within the lookback window (closed at both ends).
     func selectVector(_ selector: VectorSelector) -> Vector {
         let reference = referenceTime(at: selector.at, offset: selector.offset)
-        let series = storage.select(selector.matchers, from: reference &- lookbackDelta, through: reference)
         var vector: Vector = []
-        vector.reserveCapacity(series.count)
-        // Read in place: iterating by value would copy (retain and release) each series' labels and arrays.
-        series.withUnsafeBufferPointer { series in
-            for index in series.indices {
-                let timestamps = series[index].timestamps, values = series[index].values
-                guard let last = timestamps.indices.last(where: { timestamps[$0] <= reference }),
-                    timestamps[last] >= reference &- lookbackDelta, !isStaleMarker(values[last])
-                else { continue }
-                vector.append(Sample(labels: series[index].labels, value: values[last], timestamp: timestamps[last]))
-            }
+        storage.forEachLatest(selector.matchers, from: reference &- lookbackDelta, through: reference) {
+            labels, timestamp, value in
+            guard !isStaleMarker(value) else { return }
+            vector.append(Sample(labels: labels, value: value, timestamp: timestamp))
         }
         return vector
     }

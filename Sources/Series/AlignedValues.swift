@@ -67,6 +67,15 @@ struct AlignedValues {
         }
     }
 
+    /// The value of entry `index` (at or after ``first``).
+    func value(at index: Int) -> Double {
+        switch form {
+        case .constant(let value, _): value
+        case .narrow(let values): NarrowValue.widen(values[index])
+        case .wide(let values): values[index]
+        }
+    }
+
     /// The values at `range` (entries at or after ``first``), with the indices of the entries: a view.
     func values(_ range: Range<Int>) -> SampleValues {
         switch form {

@@ -54,6 +54,14 @@ struct SampleColumns {
         if isEmpty { self = SampleColumns() }
     }
 
+    /// The newest sample with a timestamp in `from...through`, nil when there is none.
+    func latest(from: Int64, through: Int64) -> (timestamp: Int64, value: Double)? {
+        guard let newest = timestamps.last, !isEmpty else { return nil }
+        let upper = newest <= through ? timestamps.count : firstIndex(notBefore: through + 1)
+        guard upper > start, timestamps[upper - 1] >= from else { return nil }
+        return (timestamps[upper - 1], values[upper - 1])
+    }
+
     /// Views of the samples with timestamps in `from...through`, nil when there are none.
     func slice(from: Int64, through: Int64) -> (timestamps: ArraySlice<Int64>, values: ArraySlice<Double>)? {
         guard let newest = timestamps.last, !isEmpty else { return nil }

@@ -21,6 +21,46 @@ extension SampleHistory.State {
         return result
     }
 
+    /// The newest sample in `from...through` of each matching series, visited in label order. A series sharing a
+    /// column reads one value: the column's index of `through` is found once for all of its members, so that
+    /// neither their timestamps nor their values are sliced (each slice retains the column's array, which every
+    /// thread evaluating rules would contend for).
+    mutating func forEachLatest(
+        _ matchers: [LabelMatcher], from: Int64, through: Int64, _ visit: (Labels, Int64, Double) -> Void
+    ) {
+        guard let nameMatcher = matchers.firstIndex(where: { $0.name == metricNameLabel && $0.type == .equal }) else {
+            for series in selectUnnamed(matchers, from: from, through: through) {
+                guard let last = series.timestamps.indices.last else { continue }
+                visit(series.labels, series.timestamps[last], series.values[last])
+            }
+            return
+        }
+        guard let name = table.nameIndex(of: matchers[nameMatcher].value) else { return }
+        var others = matchers
+        others.remove(at: nameMatcher)
+        // Per column: its entries in `from...through`, found on its first member.
+        var columnRanges = [Range<Int>?](repeating: nil, count: columns.count)
+        for id in table.candidates(of: name, matching: others) where table.isLive(id) {
+            let slot = Int(id.slot)
+            let labels = table.slots[slot].labels
+            guard others.allSatisfy({ $0.matches(labels) }) else { continue }
+            guard let aligned = table.slots[slot].aligned else {
+                if let (timestamp, value) = table.slots[slot].samples.latest(from: from, through: through) {
+                    visit(labels, timestamp, value)
+                }
+                continue
+            }
+            let column = Int(aligned.column)
+            guard aligned.count == columns[column].count else { continue }
+            let range =
+                columnRanges[column]
+                ?? columns[column].range(from: from, through: through, lowest: columns[column].start)
+            columnRanges[column] = range
+            guard let last = range.last, last >= Int(aligned.first) else { continue }
+            visit(labels, columns[column].timestamps[last], aligned.value(at: last))
+        }
+    }
+
     private func selectUnnamed(_ matchers: [LabelMatcher], from: Int64, through: Int64) -> [SeriesSamples] {
         var result: [SeriesSamples] = []
         for slot in table.slots.indices where table.slots[slot].inUse {

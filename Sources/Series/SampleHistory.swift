@@ -63,6 +63,15 @@ public final class SampleHistory: Queryable, Sendable {
         state.withLock { $0.select(matchers, from: from, through: through) }
     }
 
+    /// Visits the newest sample in `from...through` of each matching series, in label order, without building
+    /// its samples (``Queryable/forEachLatest(_:from:through:_:)``); `visit` runs under the history's lock.
+    public func forEachLatest(
+        _ matchers: [LabelMatcher], from: Int64, through: Int64,
+        _ visit: (_ labels: Labels, _ timestamp: Int64, _ value: Double) -> Void
+    ) {
+        state.withLock { $0.forEachLatest(matchers, from: from, through: through, visit) }
+    }
+
     /// How many series and samples are held (for the exporter's own metrics and benchmarks).
     public var size: (series: Int, samples: Int) {
         state.withLock { ($0.table.count, $0.usage.samples) }

@@ -77,6 +77,21 @@ struct SampleHistoryModelTests {
             #expect(
                 series.values.map(\.bitPattern) == expected.1.map(\.value.bitPattern), "step \(step), \(series.labels)")
         }
+        // What an instant selector reads: each series' newest sample in the range, ending now, just before the
+        // newest snapshot, or further back.
+        for through in [.max, model.newest - 1, model.newest - 20_000] {
+            var latest: [(labels: Labels, time: Int64, bits: UInt64)] = []
+            history.forEachLatest(matchers, from: from, through: through) { latest.append(($0, $1, $2.bitPattern)) }
+            let newest = want.compactMap { labels, _ -> (labels: Labels, time: Int64, bits: UInt64)? in
+                guard let last = model.series[labels]?.last(where: { $0.time >= from && $0.time <= through }) else {
+                    return nil
+                }
+                return (labels, last.time, last.value.bitPattern)
+            }
+            #expect(latest.map(\.labels) == newest.map(\.labels), "step \(step), \(name), through \(through)")
+            #expect(latest.map(\.time) == newest.map(\.time), "step \(step), \(name), through \(through)")
+            #expect(latest.map(\.bits) == newest.map(\.bits), "step \(step), \(name), through \(through)")
+        }
     }
 
     /// Values of every kind the history holds in its own way: repeated (0, 1, -0, NaN), whole numbers that
