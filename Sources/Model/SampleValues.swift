@@ -64,6 +64,17 @@ public struct SampleValues: RandomAccessCollection, Sendable {
         }
     }
 
+    /// Whether a stale marker is among the values: one comparison for a repeated value, a scan of the bit
+    /// patterns otherwise (no value is widened).
+    @inlinable
+    public var containsStaleMarker: Bool {
+        switch storage {
+        case .wide(let values): values.contains { $0.bitPattern == staleMarkerBits }
+        case .narrow(let values): values.contains { $0.bitPattern == NarrowValue.staleMarker.bitPattern }
+        case .constant(let value): startIndex < endIndex && isStaleMarker(value)
+        }
+    }
+
     @inlinable public func index(after index: Int) -> Int { index + 1 }
     @inlinable public func index(before index: Int) -> Int { index - 1 }
 }

@@ -149,7 +149,7 @@ struct EvaluationContext {
             if let first = timestamps.first, let last = timestamps.last, first < window.start || last > window.end {
                 clip(&matrix[index], from: window.start, through: window.end)
             }
-            if matrix[index].values.contains(where: isStaleMarker) {
+            if matrix[index].values.containsStaleMarker {
                 matrix[index] = withoutStaleMarkers(matrix[index])
             }
         }

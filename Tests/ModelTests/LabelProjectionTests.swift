@@ -37,6 +37,21 @@ struct LabelProjectionTests {
         }
     }
 
+    /// `compare` orders the projected label sets as `Labels` `<` orders the sets the projection builds, and says
+    /// equal exactly when the keys are: the merge that matches sorted operands relies on both.
+    @Test(arguments: projections.indices)
+    func comparingOrdersAsTheProjectedLabelSetsDo(projection index: Int) {
+        let projection = Self.projections[index]
+        for left in Self.sets {
+            for right in Self.sets {
+                let (a, b) = (projection.apply(left), projection.apply(right))
+                let expected = a < b ? -1 : b < a ? 1 : 0
+                #expect(projection.compare(left, right).signum() == expected, "\(left) \(right)")
+                #expect((projection.compare(left, right) == 0) == (projection.key(left) == projection.key(right)))
+            }
+        }
+    }
+
     @Test func theProjectedLabelsAreWhatKeepingOrRemovingBuilds() {
         let labels = Labels(["__name__": "x_bucket", "agent": "a", "le": "0.5"])
         #expect(LabelProjection.keeping(["agent"]).key(labels).projected == Labels(["agent": "a"]))
