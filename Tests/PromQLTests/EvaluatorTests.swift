@@ -10,11 +10,7 @@ struct EvaluatorTests {
         let text = try String(
             contentsOf: testdataDirectory.deletingLastPathComponent()
                 .appendingPathComponent("semantics.test"), encoding: .utf8)
-        let results = try PromQLTestScript(parsing: text).run()
-        #expect(results.count == 52)
-        for result in results where !result.passed {
-            Issue.record("semantics.test:\(result.line): \(result.query): \(result.outcome)")
-        }
+        #expect(try Self.casesRun(text, in: "semantics.test") == 52)
     }
 
     @Test(
@@ -25,11 +21,7 @@ struct EvaluatorTests {
         let text = try String(
             contentsOf: testdataDirectory.deletingLastPathComponent()
                 .appendingPathComponent(file), encoding: .utf8)
-        let results = try PromQLTestScript(parsing: text).run()
-        #expect(results.count > 40)
-        for result in results where !result.passed {
-            Issue.record("\(file):\(result.line): \(result.query): \(result.outcome)")
-        }
+        #expect(try Self.casesRun(text, in: file) > 40)
     }
 
     /// `sort`/`sort_desc` order as a Prometheus 2.42 server returns it (`/api/v1/query`): equal values keep
@@ -69,118 +61,120 @@ struct EvaluatorTests {
     /// and `histogram_quantile` over buckets adjacent or interleaved give Prometheus' results (promtool 2.42 on the
     /// same series, through recording rules), including samples of two metric names that fall into one group.
     @Test func oneSampleGroupsAndBucketOrderGivePrometheusResults() throws {
-        let results = try PromQLTestScript(
-            parsing: """
-                load 1m
-                  h_bucket{agent="x", le="1"} 0+1x10
-                  h_bucket{agent="x", le="+Inf"} 0+4x10
-                  h_bucket{agent="y", le="1"} 0+3x10
-                  h_bucket{agent="y", le="+Inf"} 0+3x10
-                  a{agent="x"} 5x10
-                  b{agent="x"} 7x10
-                  i_bucket{le="1", zz="a"} 2x10
-                  i_bucket{le="1", zz="b"} 6x10
-                  i_bucket{le="+Inf", zz="a"} 4x10
-                  i_bucket{le="+Inf", zz="b"} 8x10
+        let cases = try Self.casesRun(
+            """
+            load 1m
+              h_bucket{agent="x", le="1"} 0+1x10
+              h_bucket{agent="x", le="+Inf"} 0+4x10
+              h_bucket{agent="y", le="1"} 0+3x10
+              h_bucket{agent="y", le="+Inf"} 0+3x10
+              a{agent="x"} 5x10
+              b{agent="x"} 7x10
+              i_bucket{le="1", zz="a"} 2x10
+              i_bucket{le="1", zz="b"} 6x10
+              i_bucket{le="+Inf", zz="a"} 4x10
+              i_bucket{le="+Inf", zz="b"} 8x10
 
-                eval instant at 10m sum by (agent, le) (rate(h_bucket[5m]))
-                  {agent="x", le="+Inf"} 0.06666666666666667
-                  {agent="x", le="1"} 0.016666666666666666
-                  {agent="y", le="+Inf"} 0.05
-                  {agent="y", le="1"} 0.05
+            eval instant at 10m sum by (agent, le) (rate(h_bucket[5m]))
+              {agent="x", le="+Inf"} 0.06666666666666667
+              {agent="x", le="1"} 0.016666666666666666
+              {agent="y", le="+Inf"} 0.05
+              {agent="y", le="1"} 0.05
 
-                eval instant at 10m sum by (agent) ({__name__=~"a|b"})
-                  {agent="x"} 12
+            eval instant at 10m sum by (agent) ({__name__=~"a|b"})
+              {agent="x"} 12
 
-                eval instant at 10m count by (agent, le) (h_bucket)
-                  {agent="x", le="+Inf"} 1
-                  {agent="x", le="1"} 1
-                  {agent="y", le="+Inf"} 1
-                  {agent="y", le="1"} 1
+            eval instant at 10m count by (agent, le) (h_bucket)
+              {agent="x", le="+Inf"} 1
+              {agent="x", le="1"} 1
+              {agent="y", le="+Inf"} 1
+              {agent="y", le="1"} 1
 
-                eval instant at 10m stddev by (agent, le) (h_bucket)
-                  {agent="x", le="+Inf"} 0
-                  {agent="x", le="1"} 0
-                  {agent="y", le="+Inf"} 0
-                  {agent="y", le="1"} 0
+            eval instant at 10m stddev by (agent, le) (h_bucket)
+              {agent="x", le="+Inf"} 0
+              {agent="x", le="1"} 0
+              {agent="y", le="+Inf"} 0
+              {agent="y", le="1"} 0
 
-                eval instant at 10m quantile by (agent, le) (0.9, h_bucket)
-                  {agent="x", le="+Inf"} 40
-                  {agent="x", le="1"} 10
-                  {agent="y", le="+Inf"} 30
-                  {agent="y", le="1"} 30
+            eval instant at 10m quantile by (agent, le) (0.9, h_bucket)
+              {agent="x", le="+Inf"} 40
+              {agent="x", le="1"} 10
+              {agent="y", le="+Inf"} 30
+              {agent="y", le="1"} 30
 
-                eval instant at 10m max without (instance) (h_bucket)
-                  {agent="x", le="+Inf"} 40
-                  {agent="x", le="1"} 10
-                  {agent="y", le="+Inf"} 30
-                  {agent="y", le="1"} 30
+            eval instant at 10m max without (instance) (h_bucket)
+              {agent="x", le="+Inf"} 40
+              {agent="x", le="1"} 10
+              {agent="y", le="+Inf"} 30
+              {agent="y", le="1"} 30
 
-                eval instant at 10m histogram_quantile(0.5, i_bucket)
-                  {zz="a"} 1
-                  {zz="b"} 0.6666666666666666
+            eval instant at 10m histogram_quantile(0.5, i_bucket)
+              {zz="a"} 1
+              {zz="b"} 0.6666666666666666
 
-                eval instant at 10m histogram_quantile(0.5, rate(h_bucket[5m]))
-                  {agent="x"} 1
-                  {agent="y"} 0.5
-                """
-        ).run()
-        #expect(results.count == 8)
-        for result in results where !result.passed {
-            Issue.record("line \(result.line): \(result.query): \(result.outcome)")
-        }
+            eval instant at 10m histogram_quantile(0.5, rate(h_bucket[5m]))
+              {agent="x"} 1
+              {agent="y"} 0.5
+            """, in: "script")
+        #expect(cases == 8)
     }
 
     /// Operands in label order are matched by walking both sides, others by hashing: the results are Prometheus'
     /// either way (promtool 2.42 on the same series), a side out of order (`sort_desc`) included, and several
     /// matches on the many side still fail as in Prometheus.
     @Test func vectorMatchingGivesPrometheusResultsInAnyOperandOrder() throws {
-        let results = try PromQLTestScript(
-            parsing: """
-                load 1m
-                  m{agent="a", k="1"} 1x10
-                  m{agent="a", k="2"} 2x10
-                  m{agent="b", k="1"} 3x10
-                  n{agent="a"} 10x10
-                  n{agent="c"} 30x10
-                  p{agent="a", k="1"} 100x10
-                  p{agent="b", k="1"} 300x10
+        let cases = try Self.casesRun(
+            """
+            load 1m
+              m{agent="a", k="1"} 1x10
+              m{agent="a", k="2"} 2x10
+              m{agent="b", k="1"} 3x10
+              n{agent="a"} 10x10
+              n{agent="c"} 30x10
+              p{agent="a", k="1"} 100x10
+              p{agent="b", k="1"} 300x10
 
-                eval instant at 10m m and on (agent) n
-                  m{agent="a", k="1"} 1
-                  m{agent="a", k="2"} 2
+            eval instant at 10m m and on (agent) n
+              m{agent="a", k="1"} 1
+              m{agent="a", k="2"} 2
 
-                eval instant at 10m m unless on (agent) n
-                  m{agent="b", k="1"} 3
+            eval instant at 10m m unless on (agent) n
+              m{agent="b", k="1"} 3
 
-                eval instant at 10m n or on (agent) m
-                  n{agent="a"} 10
-                  n{agent="c"} 30
-                  m{agent="b", k="1"} 3
+            eval instant at 10m n or on (agent) m
+              n{agent="a"} 10
+              n{agent="c"} 30
+              m{agent="b", k="1"} 3
 
-                eval instant at 10m m + p
-                  {agent="a", k="1"} 101
-                  {agent="b", k="1"} 303
+            eval instant at 10m m + p
+              {agent="a", k="1"} 101
+              {agent="b", k="1"} 303
 
-                eval instant at 10m m > bool on (agent, k) p
-                  {agent="a", k="1"} 0
-                  {agent="b", k="1"} 0
+            eval instant at 10m m > bool on (agent, k) p
+              {agent="a", k="1"} 0
+              {agent="b", k="1"} 0
 
-                eval instant at 10m sort_desc(m) + p
-                  {agent="a", k="1"} 101
-                  {agent="b", k="1"} 303
+            eval instant at 10m sort_desc(m) + p
+              {agent="a", k="1"} 101
+              {agent="b", k="1"} 303
 
-                eval instant at 10m m < p
-                  m{agent="a", k="1"} 1
-                  m{agent="b", k="1"} 3
+            eval instant at 10m m < p
+              m{agent="a", k="1"} 1
+              m{agent="b", k="1"} 3
 
-                eval_fail instant at 10m m + on (agent) p
-                """
-        ).run()
-        #expect(results.count == 8)
+            eval_fail instant at 10m m + on (agent) p
+            """, in: "script")
+        #expect(cases == 8)
+    }
+
+    /// Runs a test script, records each case that did not pass (with `file` and its line), and returns how many
+    /// cases ran.
+    static func casesRun(_ text: String, in file: String) throws -> Int {
+        let results = try PromQLTestScript(parsing: text).run()
         for result in results where !result.passed {
-            Issue.record("line \(result.line): \(result.query): \(result.outcome)")
+            Issue.record("\(file):\(result.line): \(result.query): \(result.outcome)")
         }
+        return results.count
     }
 
     static func storage() -> MemoryStorage {
