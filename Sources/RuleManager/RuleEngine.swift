@@ -79,6 +79,9 @@ public final class RuleEngine: Sendable {
     /// Protects the groups, their schedule and failure counts, the settings, the last sampling time and the
     /// checkpoint schedule.
     let state = Mutex(State())
+    /// Called on the rule thread with the evaluation time before the fleet is sampled for due groups (see
+    /// ``beforeSamplingTheFleet(_:)``).
+    private let beforeSampling = Mutex<(@Sendable (Timestamp) -> Void)?>(nil)
     /// Set at shutdown: a history restore under way stops, and none starts (``abandonHistoryRestore()``).
     let restoreAbandoned = Atomic<Bool>(false)
 
@@ -161,6 +164,13 @@ public final class RuleEngine: Sendable {
         }
     }
 
+    /// Has `prepare` called with the evaluation time before each evaluation samples the fleet: what must have
+    /// happened to the fleet's state before a rule reads it (the exporter notices changes of state there and lets
+    /// the recovery ladders hold alerts first).
+    public func beforeSamplingTheFleet(_ prepare: @escaping @Sendable (Timestamp) -> Void) {
+        beforeSampling.withLock { $0 = prepare }
+    }
+
     /// Evaluates every group that is due at the clock's current time; the first call restores the history
     /// checkpointed before a restart first.
     public func tick() {
@@ -178,6 +188,7 @@ public final class RuleEngine: Sendable {
         }
         for missed in behind { logMissed(missed) }
         guard !due.isEmpty else { return }
+        beforeSampling.withLock { $0 }?(now)
         sampleFleet(at: now)
         let failures = Mutex<[String: Int]>([:])
         // Groups in parallel, on threads at the rule thread's priority (background in `serve`).

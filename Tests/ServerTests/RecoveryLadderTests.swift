@@ -116,6 +116,25 @@ struct RecoveryLadderTests {
         #expect(metrics.contains(#"heartbeat_exporter_recovery_runs_total{ladder="workers",result="exhausted"} 0"#))
     }
 
+    /// The maintenance thread runs at a low priority and may fall behind: a worker that turns unreachable while
+    /// it has not swept yet is seen by the rules first. The rule engine notices the change itself before it samples
+    /// the fleet, so the ladder holds the alert before it fires, and nobody is paged.
+    @Test func aLateSweepDoesNotLetTheAlertPageBeforeTheLadderHoldsIt() async throws {
+        beat("w1")
+        for second in 1...330 {
+            api.clock.advance(by: 1)
+            api.exporter.evaluateRules()
+            await api.exporter.recoveryStepsSettled()
+            api.exporter.routeAlerts()
+            await api.exporter.deliveriesSettled()
+            if second % 30 == 20 { api.exporter.runMaintenance() }
+        }
+        #expect(steps.carriedOut == ["restart restart-agent w1"])
+        #expect(pages().isEmpty, "paged before the ladder held the alert: \(pages())")
+        let held = api.send("GET", "/api/v2/alerts").json.arrayValue?.first?.objectValue?["status"]?.objectValue
+        #expect(held?["silencedBy"]?.arrayValue?.compactMap(\.stringValue) == ["recovery:w1"])
+    }
+
     @Test func aLadderThatGivesUpPagesOnceAtOnceWithWhatWasTried() async throws {
         steps.answer("restart", StepReport(outcome: .failure, summary: "exit 1 after 0.4 s"))
         steps.answer("replace", StepReport(outcome: .failure, summary: "503 twice"))

@@ -109,6 +109,7 @@ public final class Exporter: Sendable {
         maintenanceWork = MaintenanceLoop(
             registry: registry, persistence: persistence, recovery: recovery, rules: engine, history: history,
             activity: activity, clock: clock, logger: logger, leads: { cluster.leads })
+        engine.beforeSamplingTheFleet { [maintenanceWork] now in maintenanceWork.noticeChanges(at: now) }
         let reloads = ReloadStatus(startTime: clock.now())
         let hosts = AllowedHosts(config: config, options: options)
         let inForce = ConfigInForce(config)

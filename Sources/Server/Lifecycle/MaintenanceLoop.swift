@@ -23,13 +23,23 @@ struct MaintenanceLoop: Sendable {
     /// changes of state the sweep notices, as only it evaluates and notifies.
     var leads: @Sendable () -> Bool = { true }
 
+    /// Notices the age-based changes of state at `now` and moves the recovery ladders on with them (on the leader),
+    /// so that a ladder holds an agent's alerts before they fire. The rule engine calls it too, before it samples
+    /// the fleet: a rule that reads the state then never sees a change the ladders have not seen (an agent that
+    /// turned degraded between two sweeps would otherwise page before its ladder held the alert). Each change is
+    /// noticed once, by whichever call comes first. Returns the changes noticed.
+    @discardableResult
+    func noticeChanges(at now: Timestamp) -> [Transition] {
+        let leading = leads()
+        let transitions = registry.sweep(at: now, storingTransitions: leading)
+        if leading { recovery.tick(transitions: transitions) }
+        return transitions
+    }
+
     /// One round: sweep, ladders, then commit. Called by a ``PeriodicThread``, or by tests with a manual clock.
     func tick() {
-        let leading = leads()
-        let transitions = registry.sweep(at: clock.now(), storingTransitions: leading)
+        let transitions = noticeChanges(at: clock.now())
         _ = registry.dependencyMap()  // worked out here, not under the alert router's lock
-        // First: a ladder holds the agent's alerts before they fire.
-        if leading { recovery.tick(transitions: transitions) }
         if !transitions.isEmpty { rules.evaluateGroupsReadingStateEarly() }
         for agent in registry.drainForgotten() {
             logger.info(
