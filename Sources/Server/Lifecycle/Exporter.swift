@@ -109,7 +109,11 @@ public final class Exporter: Sendable {
         maintenanceWork = MaintenanceLoop(
             registry: registry, persistence: persistence, recovery: recovery, rules: engine, history: history,
             activity: activity, clock: clock, logger: logger, leads: { cluster.leads })
-        engine.beforeSamplingTheFleet { [maintenanceWork] now in maintenanceWork.noticeChanges(at: now) }
+        // The engine keeps this hook: it holds neither the engine nor what holds it (the coordinator, weakly).
+        engine.beforeSamplingTheFleet { [registry, recovery, weak coordinator = cluster.coordinator] now in
+            MaintenanceLoop.noticeChanges(
+                at: now, registry: registry, recovery: recovery, leading: coordinator?.isLeader ?? true)
+        }
         let reloads = ReloadStatus(startTime: clock.now())
         let hosts = AllowedHosts(config: config, options: options)
         let inForce = ConfigInForce(config)

@@ -30,7 +30,15 @@ struct MaintenanceLoop: Sendable {
     /// noticed once, by whichever call comes first. Returns the changes noticed.
     @discardableResult
     func noticeChanges(at now: Timestamp) -> [Transition] {
-        let leading = leads()
+        Self.noticeChanges(at: now, registry: registry, recovery: recovery, leading: leads())
+    }
+
+    /// ``noticeChanges(at:)`` from its parts: what the rule engine's hook holds (not the loop, which holds the
+    /// engine: the engine keeping it would keep itself alive).
+    @discardableResult
+    static func noticeChanges(at now: Timestamp, registry: AgentRegistry, recovery: LadderRunner, leading: Bool)
+        -> [Transition]
+    {
         let transitions = registry.sweep(at: now, storingTransitions: leading)
         if leading { recovery.tick(transitions: transitions) }
         return transitions
