@@ -21,8 +21,14 @@ extension EvaluationContext {
         var previous: (key: ProjectedLabels, position: Int)?
         for sample in input {
             let text = sample.labels[bucketLabel]
-            guard let upperBound = bounds[text] ?? parseGoFloat(text) else { continue }
-            bounds[text] = upperBound
+            let upperBound: Double
+            if let known = bounds[text] {
+                upperBound = known
+            } else {
+                guard let parsed = parseGoFloat(text) else { continue }
+                bounds[text] = parsed
+                upperBound = parsed
+            }
             let key = withoutBound.key(sample.labels)
             let bucket = Bucket(upperBound: upperBound, count: sample.value)
             if let previous, previous.key == key {

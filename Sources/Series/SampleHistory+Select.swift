@@ -4,13 +4,9 @@ extension SampleHistory.State {
     /// The matching series with their samples in `from...through`, sorted by labels, as views of the stored
     /// arrays. A selector naming its metric reads that name's sorted list; one without reads every series.
     mutating func select(_ matchers: [LabelMatcher], from: Int64, through: Int64) -> [SeriesSamples] {
-        guard let nameMatcher = matchers.firstIndex(where: { $0.name == metricNameLabel && $0.type == .equal }) else {
+        guard let (candidates, others) = candidates(for: matchers) else {
             return selectUnnamed(matchers, from: from, through: through)
         }
-        guard let name = table.nameIndex(of: matchers[nameMatcher].value) else { return [] }
-        var others = matchers
-        others.remove(at: nameMatcher)
-        let candidates = table.candidates(of: name, matching: others)
         var result: [SeriesSamples] = []
         result.reserveCapacity(candidates.count)
         for id in candidates where table.isLive(id) {
@@ -28,19 +24,16 @@ extension SampleHistory.State {
     mutating func forEachLatest(
         _ matchers: [LabelMatcher], from: Int64, through: Int64, _ visit: (Labels, Int64, Double) -> Void
     ) {
-        guard let nameMatcher = matchers.firstIndex(where: { $0.name == metricNameLabel && $0.type == .equal }) else {
+        guard let (candidates, others) = candidates(for: matchers) else {
             for series in selectUnnamed(matchers, from: from, through: through) {
                 guard let last = series.timestamps.indices.last else { continue }
                 visit(series.labels, series.timestamps[last], series.values[last])
             }
             return
         }
-        guard let name = table.nameIndex(of: matchers[nameMatcher].value) else { return }
-        var others = matchers
-        others.remove(at: nameMatcher)
         // Per column: its entries in `from...through`, found on its first member.
         var columnRanges = [Range<Int>?](repeating: nil, count: columns.count)
-        for id in table.candidates(of: name, matching: others) where table.isLive(id) {
+        for id in candidates where table.isLive(id) {
             let slot = Int(id.slot)
             let labels = table.slots[slot].labels
             guard others.allSatisfy({ $0.matches(labels) }) else { continue }
@@ -59,6 +52,19 @@ extension SampleHistory.State {
             guard let last = range.last, last >= Int(aligned.first) else { continue }
             visit(labels, columns[column].timestamps[last], aligned.value(at: last))
         }
+    }
+
+    /// For a selector naming its metric, that name's series in label order (narrowed by an equality matcher the
+    /// index serves) and the matchers besides the name, which each candidate must still satisfy; nil for a
+    /// selector without a name.
+    private mutating func candidates(for matchers: [LabelMatcher]) -> (ids: [SeriesID], others: [LabelMatcher])? {
+        guard let nameMatcher = matchers.firstIndex(where: { $0.name == metricNameLabel && $0.type == .equal }) else {
+            return nil
+        }
+        var others = matchers
+        others.remove(at: nameMatcher)
+        guard let name = table.nameIndex(of: matchers[nameMatcher].value) else { return ([], others) }
+        return (table.candidates(of: name, matching: others), others)
     }
 
     private func selectUnnamed(_ matchers: [LabelMatcher], from: Int64, through: Int64) -> [SeriesSamples] {
