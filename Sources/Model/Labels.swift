@@ -80,9 +80,13 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// A copy without the metric name.
     public func droppingMetricName() -> Labels {
         guard let index = labels.firstIndex(where: { $0.name == metricNameLabel }) else { return self }
-        var copy = labels
-        copy.remove(at: index)
-        return Labels(sorted: copy)
+        // Only the other labels are copied: the name's value is usually one string shared by every series of the
+        // metric, whose reference count a copy and a removal would both change.
+        var kept: [Label] = []
+        kept.reserveCapacity(labels.count - 1)
+        kept.append(contentsOf: labels[..<index])
+        kept.append(contentsOf: labels[(index + 1)...])
+        return Labels(sorted: kept)
     }
 
     /// Prometheus' rendering of a label set: `{__name__="up", job="a"}`.

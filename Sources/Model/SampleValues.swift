@@ -79,6 +79,63 @@ public struct SampleValues: RandomAccessCollection, Sendable {
     @inlinable public func index(before index: Int) -> Int { index - 1 }
 }
 
+extension SampleValues {
+    /// Calls `body` with these values as a ``SampleValuesView``, indexed from 0: iterating a `SampleValues` retains
+    /// and releases its array at every value, the view reads through a pointer and does neither. The view must not
+    /// escape `body`.
+    @inlinable
+    public func withView<Result>(_ body: (SampleValuesView) throws -> Result) rethrows -> Result {
+        switch storage {
+        case .wide(let values):
+            return try values.withUnsafeBufferPointer { buffer in
+                try body(SampleValuesView(buffer.baseAddress.map { .wide($0) } ?? .constant(0), count: buffer.count))
+            }
+        case .narrow(let values):
+            return try values.withUnsafeBufferPointer { buffer in
+                try body(SampleValuesView(buffer.baseAddress.map { .narrow($0) } ?? .constant(0), count: buffer.count))
+            }
+        case .constant(let value):
+            return try body(SampleValuesView(.constant(value), count: count))
+        }
+    }
+}
+
+/// The values of a ``SampleValues`` while ``SampleValues/withView(_:)`` runs, indexed from 0, read through a pointer
+/// to their storage without reference counting.
+public struct SampleValuesView: RandomAccessCollection {
+    /// Where the values are: a pointer to the first, or the one repeated value.
+    @usableFromInline
+    enum Storage {
+        case wide(UnsafePointer<Double>)
+        case narrow(UnsafePointer<Float>)
+        case constant(Double)
+    }
+
+    @usableFromInline
+    let storage: Storage
+    public let endIndex: Int
+    @inlinable public var startIndex: Int { 0 }
+
+    @inlinable
+    init(_ storage: Storage, count: Int) {
+        self.storage = storage
+        endIndex = count
+    }
+
+    @inlinable
+    public subscript(position: Int) -> Double {
+        precondition(position >= 0 && position < endIndex, "SampleValuesView index out of range")
+        switch storage {
+        case .wide(let base): return base[position]
+        case .narrow(let base): return NarrowValue.widen(base[position])
+        case .constant(let value): return value
+        }
+    }
+
+    @inlinable public func index(after index: Int) -> Int { index + 1 }
+    @inlinable public func index(before index: Int) -> Int { index - 1 }
+}
+
 extension SampleValues: ExpressibleByArrayLiteral {
     /// Values given in full (tests, small stores).
     public init(arrayLiteral values: Double...) {

@@ -11,25 +11,16 @@ private struct Bucket {
 extension EvaluationContext {
     /// `histogram_quantile(φ, buckets)` over classic `le` buckets, grouped by all other labels.
     func histogramQuantile(_ phi: Double, _ input: Vector) -> Vector {
+        var bounds = BucketBounds()
+        if let quantiles = quantilesOfOrderedHistograms(phi, input, bounds: &bounds) { return quantiles }
         var positions: [ProjectedLabels: Int] = [:]
         var histograms: [(labels: Labels, buckets: [Bucket])] = []
-        let withoutBound = LabelProjection.removing([bucketLabel])
-        // The few distinct bounds, parsed once each rather than once per bucket.
-        var bounds: [String: Double] = [:]
         // Buckets of one histogram usually come one after the other (inputs are sorted by labels, `le` among the
         // last): the previous bucket's histogram is compared first, and only a new one is hashed.
         var previous: (key: ProjectedLabels, position: Int)?
         for sample in input {
-            let text = sample.labels[bucketLabel]
-            let upperBound: Double
-            if let known = bounds[text] {
-                upperBound = known
-            } else {
-                guard let parsed = parseGoFloat(text) else { continue }
-                bounds[text] = parsed
-                upperBound = parsed
-            }
-            let key = withoutBound.key(sample.labels)
+            guard let upperBound = bounds.upperBound(of: sample.labels) else { continue }
+            let key = withoutBucketBound.key(sample.labels)
             let bucket = Bucket(upperBound: upperBound, count: sample.value)
             if let previous, previous.key == key {
                 histograms[previous.position].buckets.append(bucket)
@@ -46,6 +37,58 @@ extension EvaluationContext {
         return histograms.map {
             Sample(labels: $0.labels, value: bucketQuantile(phi, $0.buckets), timestamp: time)
         }
+    }
+
+    /// The quantiles when each histogram's buckets come one after the other and the histograms in ascending order
+    /// of their labels (an input sorted by labels with `le` the last of them, as `rate` and `sum` leave it): a
+    /// bucket is compared with the histogram before it and nothing is hashed. Nil as soon as a histogram comes
+    /// out of that order, since its buckets might then be apart.
+    private func quantilesOfOrderedHistograms(_ phi: Double, _ input: Vector, bounds: inout BucketBounds) -> Vector? {
+        var quantiles: Vector = []
+        // The current histogram: the labels of its first bucket, and its buckets so far.
+        var first: Labels?
+        var buckets: [Bucket] = []
+        for sample in input {
+            guard let upperBound = bounds.upperBound(of: sample.labels) else { continue }
+            if let current = first {
+                let order = withoutBucketBound.compare(current, sample.labels)
+                if order > 0 { return nil }
+                if order < 0 {
+                    quantiles.append(quantile(phi, of: buckets, labeled: current))
+                    buckets.removeAll(keepingCapacity: true)
+                    first = sample.labels
+                }
+            } else {
+                first = sample.labels
+            }
+            buckets.append(Bucket(upperBound: upperBound, count: sample.value))
+        }
+        if let current = first { quantiles.append(quantile(phi, of: buckets, labeled: current)) }
+        return quantiles
+    }
+
+    /// The quantile of one histogram as a sample, labeled as `bucket` without its bound and metric name.
+    private func quantile(_ phi: Double, of buckets: [Bucket], labeled bucket: Labels) -> Sample {
+        Sample(
+            labels: withoutBucketBound.apply(bucket).droppingMetricName(), value: bucketQuantile(phi, buckets),
+            timestamp: time)
+    }
+}
+
+/// Every label of a bucket but its bound: what tells the histograms apart.
+private let withoutBucketBound = LabelProjection.removing([bucketLabel])
+
+/// The bounds of the buckets seen so far: the few distinct `le` values are parsed once each, not once per bucket.
+private struct BucketBounds {
+    private var parsed: [String: Double] = [:]
+
+    /// The upper bound of the bucket `labels`, nil when its `le` is missing or not a number.
+    mutating func upperBound(of labels: Labels) -> Double? {
+        let text = labels[bucketLabel]
+        if let known = parsed[text] { return known }
+        guard let bound = parseGoFloat(text) else { return nil }
+        parsed[text] = bound
+        return bound
     }
 }
 

@@ -11,10 +11,19 @@ enum RangeFunction: String {
     case absentOverTime = "absent_over_time"
 }
 
-/// The samples of one series inside a window, without labels.
+/// The samples of one series inside a window, without labels, while ``withPoints(of:_:)`` runs: both
+/// indexed from 0, read in place.
 struct Points {
-    var timestamps: ArraySlice<Int64>
-    var values: SampleValues
+    var timestamps: UnsafeBufferPointer<Int64>
+    var values: SampleValuesView
+}
+
+/// Calls `body` with the samples of `series` as ``Points``, which read its arrays in place without reference
+/// counting (through a pointer: a method of the series itself would copy it, retaining its labels and arrays).
+func withPoints<Result>(of series: UnsafePointer<SeriesSamples>, _ body: (Points) throws -> Result) rethrows -> Result {
+    try series.pointee.timestamps.withUnsafeBufferPointer { timestamps in
+        try series.pointee.values.withView { values in try body(Points(timestamps: timestamps, values: values)) }
+    }
 }
 
 /// The window a range function looks at.
@@ -48,10 +57,11 @@ extension EvaluationContext {
         // The series are read in place: iterating by value would copy (retain and release) each one's labels and
         // arrays once more.
         try argument.series.withUnsafeBufferPointer { series in
+            guard let first = series.baseAddress else { return }
             for index in series.indices {
-                let points = Points(timestamps: series[index].timestamps, values: series[index].values)
-                guard !points.timestamps.isEmpty,
-                    let value = try apply(function, points, argument.window, parameters: parameters)
+                guard !series[index].timestamps.isEmpty,
+                    let value = try withPoints(
+                        of: first + index, { try apply(function, $0, argument.window, parameters: parameters) })
                 else { continue }
                 result.append(
                     Sample(
@@ -160,7 +170,7 @@ func instantValue(_ series: Points, isRate: Bool) -> Double? {
     return isRate ? change / SampleTime.seconds(from: previousTime, to: lastTime) : change
 }
 
-func countChanges(_ values: SampleValues) -> Double {
+func countChanges(_ values: SampleValuesView) -> Double {
     var changes = 0
     var previous = values[values.startIndex]
     for value in values.dropFirst() {
@@ -170,7 +180,7 @@ func countChanges(_ values: SampleValues) -> Double {
     return Double(changes)
 }
 
-func countResets(_ values: SampleValues) -> Double {
+func countResets(_ values: SampleValuesView) -> Double {
     var resets = 0
     var previous = values[values.startIndex]
     for value in values.dropFirst() {

@@ -78,7 +78,7 @@ func varianceOverTime(_ values: some Collection<Double>) -> Double {
 
 /// Double exponential smoothing (`holt_winters`); nil for fewer than two samples.
 /// - Throws: ``EvaluationError`` when a factor is not strictly between 0 and 1, worded as Prometheus.
-func holtWinters(_ values: SampleValues, smoothing: Double, trend: Double) throws -> Double? {
+func holtWinters(_ values: SampleValuesView, smoothing: Double, trend: Double) throws -> Double? {
     guard smoothing > 0, smoothing < 1 else {
         throw EvaluationError(
             "invalid smoothing factor. Expected: 0 < sf < 1, got: \(GoFloat.format(smoothing, verb: "f", precision: 6))"

@@ -9,10 +9,10 @@ extension SampleHistory.State {
         }
         var result: [SeriesSamples] = []
         result.reserveCapacity(candidates.count)
+        var timestamps = ColumnTimestamps(columns: columns.count)
         for id in candidates where table.isLive(id) {
-            if let series = samples(of: id.slot, matching: others, from: from, through: through) {
-                result.append(series)
-            }
+            let series = samples(of: id.slot, matching: others, from: from, through: through, timestamps: &timestamps)
+            if let series { result.append(series) }
         }
         return result
     }
@@ -69,8 +69,11 @@ extension SampleHistory.State {
 
     private func selectUnnamed(_ matchers: [LabelMatcher], from: Int64, through: Int64) -> [SeriesSamples] {
         var result: [SeriesSamples] = []
+        var timestamps = ColumnTimestamps(columns: columns.count)
         for slot in table.slots.indices where table.slots[slot].inUse {
-            if let series = samples(of: Int32(slot), matching: matchers, from: from, through: through) {
+            if let series = samples(
+                of: Int32(slot), matching: matchers, from: from, through: through, timestamps: &timestamps)
+            {
                 result.append(series)
             }
         }
@@ -79,14 +82,16 @@ extension SampleHistory.State {
     }
 
     /// The samples of the series in `slot` in `from...through`, nil when it does not match or has none there.
-    private func samples(of slot: Int32, matching matchers: [LabelMatcher], from: Int64, through: Int64)
-        -> SeriesSamples?
-    {
+    private func samples(
+        of slot: Int32, matching matchers: [LabelMatcher], from: Int64, through: Int64,
+        timestamps: inout ColumnTimestamps
+    ) -> SeriesSamples? {
         // Field by field: copying the whole slot would retain and release its arrays for nothing.
         let labels = table.slots[Int(slot)].labels
         guard matchers.allSatisfy({ $0.matches(labels) }) else { return nil }
         if let column = table.slots[Int(slot)].aligned?.column {
-            return alignedSamples(of: slot, column: Int(column), labels: labels, from: from, through: through)
+            return alignedSamples(
+                of: slot, column: Int(column), labels: labels, from: from, through: through, timestamps: &timestamps)
         }
         guard let (timestamps, values) = table.slots[Int(slot)].samples.slice(from: from, through: through) else {
             return nil
@@ -94,14 +99,38 @@ extension SampleHistory.State {
         return SeriesSamples(labels: labels, timestamps: timestamps, values: values)
     }
 
-    /// The samples of a series sharing `column`: its timestamps and its values, index for index.
-    private func alignedSamples(of slot: Int32, column: Int, labels: Labels, from: Int64, through: Int64)
-        -> SeriesSamples?
-    {
+    /// The samples of a series sharing `column`: its timestamps (a view of the selection's copy of the column's) and
+    /// its values, index for index.
+    private func alignedSamples(
+        of slot: Int32, column: Int, labels: Labels, from: Int64, through: Int64, timestamps: inout ColumnTimestamps
+    ) -> SeriesSamples? {
         guard let aligned = table.slots[Int(slot)].aligned, aligned.count == columns[column].count else { return nil }
         let range = columns[column].range(from: from, through: through, lowest: Int(aligned.first))
         guard !range.isEmpty else { return nil }
         return SeriesSamples(
-            labels: labels, timestamps: columns[column].timestamps[range], values: aligned.values(range))
+            labels: labels, timestamps: timestamps.copy(of: column, in: columns)[range], values: aligned.values(range))
+    }
+}
+
+/// One selection's own copies of the columns' timestamps. Every series of a column hands out a view of its
+/// timestamps, which retains the array it views: were that the column's own array, both threads evaluating rules
+/// would retain and release the same reference count for each series they select.
+struct ColumnTimestamps {
+    private var copies: [[Int64]?]
+
+    init(columns: Int) {
+        copies = Array(repeating: nil, count: columns)
+    }
+
+    /// The copy of the timestamps of `column`, at the same indices, made on first use.
+    mutating func copy(of column: Int, in columns: [TimestampColumn]) -> [Int64] {
+        if let copy = copies[column] { return copy }
+        let original = columns[column].timestamps
+        let copy = [Int64](unsafeUninitializedCapacity: original.count) { buffer, count in
+            _ = buffer.initialize(from: original)
+            count = original.count
+        }
+        copies[column] = copy
+        return copy
     }
 }

@@ -58,8 +58,9 @@ struct EvaluatorTests {
     }
 
     /// Aggregations whose groups are the samples themselves (the grouping keeps every label but the metric name)
-    /// and `histogram_quantile` over buckets adjacent or interleaved give Prometheus' results (promtool 2.42 on the
-    /// same series, through recording rules), including samples of two metric names that fall into one group.
+    /// and `histogram_quantile` over buckets adjacent, interleaved or out of order give Prometheus' results
+    /// (promtool 2.42 on the same series, through recording rules), including samples of two metric names that
+    /// fall into one group.
     @Test func oneSampleGroupsAndBucketOrderGivePrometheusResults() throws {
         let cases = try Self.casesRun(
             """
@@ -115,8 +116,12 @@ struct EvaluatorTests {
             eval instant at 10m histogram_quantile(0.5, rate(h_bucket[5m]))
               {agent="x"} 1
               {agent="y"} 0.5
+
+            eval instant at 10m histogram_quantile(0.5, sort_desc(rate(h_bucket[5m])))
+              {agent="x"} 1
+              {agent="y"} 0.5
             """, in: "script")
-        #expect(cases == 8)
+        #expect(cases == 9)
     }
 
     /// Operands in label order are matched by walking both sides, others by hashing: the results are Prometheus'
