@@ -8,7 +8,11 @@ import Rules
 import Series
 import Synchronization
 
-extension SampleHistory: RuleSampleSink {}
+extension SampleHistory: RuleSampleSink {
+    public func append<Samples: Sequence<(labels: Labels, value: Double)>>(_ samples: Samples, timestamp: Int64) {
+        append(contentsOf: samples, timestamp: timestamp)
+    }
+}
 
 /// Evaluates the loaded rule groups over the fleet, each at its interval, in Prometheus' order: groups in
 /// parallel, rules in order inside a group, each rule seeing what earlier ones wrote.

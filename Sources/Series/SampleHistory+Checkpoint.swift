@@ -12,7 +12,7 @@ extension SampleHistory {
     /// snapshot), the label count and each name and value (length-prefixed UTF-8), the sample count, the
     /// first timestamp and the values' first 8 bytes, then per further sample its delta-of-delta and value.
     public func checkpoint() -> [UInt8] {
-        state.withLock { $0.checkpoint() }
+        state.read { $0.checkpoint() }
     }
 
     /// Adds the series and samples of `checkpoint` (written by ``checkpoint()``), before any evaluation:
@@ -30,7 +30,7 @@ extension SampleHistory {
     {
         let series = try Self.decode(bytes, abandonWhen: abandonWhen)
         guard !abandonWhen() else { throw .abandoned }
-        state.withLock { $0.restore(series) }
+        state.write { $0.restore(series) }
         return (series.count, series.reduce(0) { $0 + $1.timestamps.count })
     }
 

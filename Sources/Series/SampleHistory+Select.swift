@@ -4,17 +4,13 @@ extension SampleHistory.State {
     /// The matching series with their samples in `from...through`, sorted by labels, as views of the stored
     /// arrays. A selector naming its metric reads that name's sorted list; one without reads every series.
     mutating func select(_ matchers: [LabelMatcher], from: Int64, through: Int64) -> [SeriesSamples] {
-        guard let (candidates, others) = candidates(for: matchers) else {
-            return selectUnnamed(matchers, from: from, through: through)
-        }
-        var result: [SeriesSamples] = []
-        result.reserveCapacity(candidates.count)
-        var timestamps = ColumnTimestamps(columns: columns.count)
-        for id in candidates where table.isLive(id) {
-            let series = samples(of: id.slot, matching: others, from: from, through: through, timestamps: &timestamps)
-            if let series { result.append(series) }
-        }
-        return result
+        select(candidates(for: matchers), from: from, through: through)
+    }
+
+    /// ``select(_:from:through:)`` when the metric's index is up to date (a read needs no write lock); nil when
+    /// the index must be brought up to date first.
+    func selectIfIndexed(_ matchers: [LabelMatcher], from: Int64, through: Int64) -> [SeriesSamples]? {
+        indexedCandidates(for: matchers).map { select($0, from: from, through: through) }
     }
 
     /// The newest sample in `from...through` of each matching series, visited in label order. A series sharing a
@@ -24,16 +20,59 @@ extension SampleHistory.State {
     mutating func forEachLatest(
         _ matchers: [LabelMatcher], from: Int64, through: Int64, _ visit: (Labels, Int64, Double) -> Void
     ) {
-        guard let (candidates, others) = candidates(for: matchers) else {
+        forEachLatest(candidates(for: matchers), from: from, through: through, visit)
+    }
+
+    /// ``forEachLatest(_:from:through:_:)`` when the metric's index is up to date; false, having visited nothing,
+    /// when the index must be brought up to date first.
+    func forEachLatestIfIndexed(
+        _ matchers: [LabelMatcher], from: Int64, through: Int64, _ visit: (Labels, Int64, Double) -> Void
+    ) -> Bool {
+        guard let candidates = indexedCandidates(for: matchers) else { return false }
+        forEachLatest(candidates, from: from, through: through, visit)
+        return true
+    }
+
+    /// The series a selector may match: for one naming its metric, that name's series in label order (narrowed by
+    /// an equality matcher the index serves) and the matchers besides the name, which each candidate must still
+    /// satisfy; for one without a name, every series.
+    enum Candidates {
+        case named(ids: [SeriesID], others: [LabelMatcher])
+        case unnamed([LabelMatcher])
+    }
+
+    private func select(_ candidates: Candidates, from: Int64, through: Int64) -> [SeriesSamples] {
+        let (ids, others): ([SeriesID], [LabelMatcher])
+        switch candidates {
+        case .unnamed(let matchers): return selectUnnamed(matchers, from: from, through: through)
+        case .named(let named, let rest): (ids, others) = (named, rest)
+        }
+        var result: [SeriesSamples] = []
+        result.reserveCapacity(ids.count)
+        var timestamps = ColumnTimestamps(columns: columns.count)
+        for id in ids where table.isLive(id) {
+            let series = samples(of: id.slot, matching: others, from: from, through: through, timestamps: &timestamps)
+            if let series { result.append(series) }
+        }
+        return result
+    }
+
+    private func forEachLatest(
+        _ candidates: Candidates, from: Int64, through: Int64, _ visit: (Labels, Int64, Double) -> Void
+    ) {
+        let (ids, others): ([SeriesID], [LabelMatcher])
+        switch candidates {
+        case .unnamed(let matchers):
             for series in selectUnnamed(matchers, from: from, through: through) {
                 guard let last = series.timestamps.indices.last else { continue }
                 visit(series.labels, series.timestamps[last], series.values[last])
             }
             return
+        case .named(let named, let rest): (ids, others) = (named, rest)
         }
         // Per column: its entries in `from...through`, found on its first member.
         var columnRanges = [Range<Int>?](repeating: nil, count: columns.count)
-        for id in candidates where table.isLive(id) {
+        for id in ids where table.isLive(id) {
             let slot = Int(id.slot)
             let labels = table.slots[slot].labels
             guard others.allSatisfy({ $0.matches(labels) }) else { continue }
@@ -54,17 +93,28 @@ extension SampleHistory.State {
         }
     }
 
-    /// For a selector naming its metric, that name's series in label order (narrowed by an equality matcher the
-    /// index serves) and the matchers besides the name, which each candidate must still satisfy; nil for a
-    /// selector without a name.
-    private mutating func candidates(for matchers: [LabelMatcher]) -> (ids: [SeriesID], others: [LabelMatcher])? {
+    /// The candidates of `matchers`, bringing the metric's index up to date first.
+    private mutating func candidates(for matchers: [LabelMatcher]) -> Candidates {
+        guard let (name, others) = Self.split(matchers) else { return .unnamed(matchers) }
+        guard let index = table.nameIndex(of: name) else { return .named(ids: [], others: others) }
+        return .named(ids: table.candidates(of: index, matching: others), others: others)
+    }
+
+    /// The candidates of `matchers` as the metric's index has them, nil when it is not up to date.
+    private func indexedCandidates(for matchers: [LabelMatcher]) -> Candidates? {
+        guard let (name, others) = Self.split(matchers) else { return .unnamed(matchers) }
+        guard let index = table.nameIndex(of: name) else { return .named(ids: [], others: others) }
+        return table.indexedCandidates(of: index, matching: others).map { .named(ids: $0, others: others) }
+    }
+
+    /// The metric name an equality matcher asks for and the other matchers; nil for a selector without one.
+    private static func split(_ matchers: [LabelMatcher]) -> (name: String, others: [LabelMatcher])? {
         guard let nameMatcher = matchers.firstIndex(where: { $0.name == metricNameLabel && $0.type == .equal }) else {
             return nil
         }
         var others = matchers
         others.remove(at: nameMatcher)
-        guard let name = table.nameIndex(of: matchers[nameMatcher].value) else { return ([], others) }
-        return (table.candidates(of: name, matching: others), others)
+        return (matchers[nameMatcher].value, others)
     }
 
     private func selectUnnamed(_ matchers: [LabelMatcher], from: Int64, through: Int64) -> [SeriesSamples] {

@@ -1,5 +1,4 @@
 import Model
-import Synchronization
 
 /// A bounded in-memory history of samples, the store the rule engine queries.
 ///
@@ -15,29 +14,38 @@ import Synchronization
 /// a sample). Each metric name keeps its series sorted by labels, so ``select(_:from:through:)`` neither sorts
 /// nor copies samples: it hands out views (``SampleValues``).
 public final class SampleHistory: Queryable, Sendable {
-    /// Protects the series, their samples, the retention and what the last fleet snapshot held.
-    let state: Mutex<State>
+    /// Protects the series, their samples, the retention and what the last fleet snapshot held: queries read it
+    /// side by side, samples are written alone.
+    let state: ReadWriteLocked<State>
 
     /// An empty history that keeps what `retention` asks for.
     public init(retention: Retention) {
-        state = Mutex(State(retention: retention))
+        state = ReadWriteLocked(State(retention: retention))
     }
 
     /// Keeps only what `retention` asks for from now on, freeing series no longer needed. Ids of freed series
     /// and ids saying a series is not kept go stale; ``record(_:at:labels:)`` resolves them again.
     public func retain(_ retention: Retention) {
-        state.withLock { $0.retain(retention) }
+        state.write { $0.retain(retention) }
     }
 
     /// What the history keeps now (see ``retain(_:)``).
     public var retention: Retention {
-        state.withLock { $0.retention }
+        state.read { $0.retention }
     }
 
     /// Appends one sample, if its series is kept (a rule's result, `ALERTS`, …). A sample not newer than the
     /// series' newest is dropped, except one at the same timestamp, which replaces the value.
     public func append(_ labels: Labels, timestamp: Int64, value: Double) {
-        state.withLock { $0.append(labels, timestamp: timestamp, value: value) }
+        state.write { $0.append(labels, timestamp: timestamp, value: value) }
+    }
+
+    /// Appends samples of one timestamp as ``append(_:timestamp:value:)`` does, under one lock (a rule's results:
+    /// a rule thread taking the lock once per sample would wait for the other's selections each time).
+    public func append(contentsOf samples: some Sequence<(labels: Labels, value: Double)>, timestamp: Int64) {
+        state.write { state in
+            for (labels, value) in samples { state.append(labels, timestamp: timestamp, value: value) }
+        }
     }
 
     /// Records a snapshot of externally produced series (the fleet) at `timestamp`: each series gets its sample,
@@ -48,7 +56,7 @@ public final class SampleHistory: Queryable, Sendable {
     /// the sample's index, under the history's lock) and written back into `snapshot`, so that the caller can
     /// keep them for the next snapshot.
     public func record(_ snapshot: inout SeriesSnapshot, at timestamp: Timestamp, labels: (Int) -> Labels) {
-        state.withLock { $0.record(&snapshot, at: timestamp.milliseconds, labels: labels) }
+        state.write { $0.record(&snapshot, at: timestamp.milliseconds, labels: labels) }
     }
 
     /// Records a snapshot given by labels (``record(_:at:labels:)`` without ids kept between snapshots).
@@ -60,7 +68,9 @@ public final class SampleHistory: Queryable, Sendable {
 
     /// The matching series with their samples in `from...through`, sorted by labels.
     public func select(_ matchers: [LabelMatcher], from: Int64, through: Int64) -> [SeriesSamples] {
-        state.withLock { $0.select(matchers, from: from, through: through) }
+        // The write lock only when the metric's index has to be brought up to date first (new series since).
+        if let selected = state.read({ $0.selectIfIndexed(matchers, from: from, through: through) }) { return selected }
+        return state.write { $0.select(matchers, from: from, through: through) }
     }
 
     /// Visits the newest sample in `from...through` of each matching series, in label order, without building
@@ -69,24 +79,25 @@ public final class SampleHistory: Queryable, Sendable {
         _ matchers: [LabelMatcher], from: Int64, through: Int64,
         _ visit: (_ labels: Labels, _ timestamp: Int64, _ value: Double) -> Void
     ) {
-        state.withLock { $0.forEachLatest(matchers, from: from, through: through, visit) }
+        let visited = state.read { $0.forEachLatestIfIndexed(matchers, from: from, through: through, visit) }
+        if !visited { state.write { $0.forEachLatest(matchers, from: from, through: through, visit) } }
     }
 
     /// How many series and samples are held (for the exporter's own metrics and benchmarks).
     public var size: (series: Int, samples: Int) {
-        state.withLock { ($0.table.count, $0.usage.samples) }
+        state.read { ($0.table.count, $0.usage.samples) }
     }
 
     /// The bytes of the arrays holding samples (timestamps and values, the slack of each included): what the
     /// samples cost, without the series' labels and bookkeeping.
     public var sampleBytes: Int {
-        state.withLock { $0.usage.bytes }
+        state.read { $0.usage.bytes }
     }
 
     /// The series and samples held and the bytes of their arrays, counted in one pass under one lock (what a
     /// scrape reports).
     public var usage: (series: Int, samples: Int, bytes: Int) {
-        state.withLock { state in
+        state.read { state in
             let usage = state.usage
             return (state.table.count, usage.samples, usage.bytes)
         }

@@ -122,6 +122,17 @@ struct SeriesTable {
         return byName[Int(name)].postings[equality.name]?[equality.value] ?? []
     }
 
+    /// ``candidates(of:matching:)`` as the index of `name` has them, without changing it: nil when it must be
+    /// refreshed first or lacks the postings of the equality matcher.
+    func indexedCandidates(of name: Int32, matching matchers: [LabelMatcher]) -> [SeriesID]? {
+        guard !byName[Int(name)].needsRefresh else { return nil }
+        guard let equality = matchers.first(where: { $0.type == .equal && !$0.value.isEmpty }) else {
+            return byName[Int(name)].sorted
+        }
+        guard let postings = byName[Int(name)].postings[equality.name] else { return nil }
+        return postings[equality.value] ?? []
+    }
+
     private mutating func nameIndex(creating name: String) -> Int32 {
         if let index = nameIndexes[name] { return index }
         let index = Int32(byName.count)

@@ -124,6 +124,48 @@ struct EvaluatorTests {
         #expect(cases == 9)
     }
 
+    /// Aggregations whose groups each come in one piece and in label order (grouped by labels that lead the label
+    /// sets) are folded without hashing, others by hashing, from the first sample or after ordered groups were
+    /// already folded: the results are Prometheus' either way (promtool 2.42 on the same series, through recording
+    /// rules).
+    @Test func aggregationsOverOrderedOrScatteredGroupsGivePrometheusResults() throws {
+        let cases = try Self.casesRun(
+            """
+            load 1m
+              m{agent="a", agent_type="w", k="1"} 1x10
+              m{agent="a", agent_type="w", k="2"} 2x10
+              m{agent="a", agent_type="w", k="3"} 6x10
+              m{agent="b", agent_type="v", k="1"} 3x10
+              m{agent="b", agent_type="v", k="2"} 4x10
+              m{agent="c", agent_type="w", k="2"} 10x10
+
+            eval instant at 10m sum by (agent) (m)
+              {agent="a"} 9
+              {agent="b"} 7
+              {agent="c"} 10
+
+            eval instant at 10m sum by (k) (m)
+              {k="1"} 4
+              {k="2"} 16
+              {k="3"} 6
+
+            eval instant at 10m quantile by (agent) (0.5, m)
+              {agent="a"} 2
+              {agent="b"} 3.5
+              {agent="c"} 10
+
+            eval instant at 10m max without (k) (m)
+              {agent="a", agent_type="w"} 6
+              {agent="b", agent_type="v"} 4
+              {agent="c", agent_type="w"} 10
+
+            eval instant at 10m count by (agent_type) (m)
+              {agent_type="w"} 4
+              {agent_type="v"} 2
+            """, in: "script")
+        #expect(cases == 5)
+    }
+
     /// Operands in label order are matched by walking both sides, others by hashing: the results are Prometheus'
     /// either way (promtool 2.42 on the same series), a side out of order (`sort_desc`) included, and several
     /// matches on the many side still fail as in Prometheus.

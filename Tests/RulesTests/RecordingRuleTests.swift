@@ -71,6 +71,33 @@ import Testing
         #expect(copy.first.map { Array($0.values).map(isStaleMarker) } == [false, true])
     }
 
+    /// Only the series that vanished get a stale marker, whether the rule's results come in label order (compared
+    /// in one walk) or not (`sort_desc`: hashed).
+    @Test(arguments: ["x", "sort_desc(x)"])
+    func onlyTheVanishedSeriesOfSeveralGetAStaleMarker(expression: String) throws {
+        let group = try load(
+            """
+            groups:
+              - name: g
+                rules:
+                  - record: copy
+                    expr: \(expression)
+            """)
+        let store = MemorySeriesStore()
+        for (instance, value) in [("1", 1.0), ("2", 3), ("3", 2), ("4", 4)] {
+            store.append(Labels(["__name__": "x", "i": instance]), timestamp: 0, value: value)
+        }
+        _ = group.evaluate(at: .epoch, queryable: store, sink: store)
+        for (instance, value) in [("1", 5.0), ("2", staleMarker), ("3", 6), ("4", staleMarker)] {
+            store.append(Labels(["__name__": "x", "i": instance]), timestamp: 60_000, value: value)
+        }
+        _ = group.evaluate(at: Timestamp(seconds: 60), queryable: store, sink: store)
+        let copies = store.select([try LabelMatcher(.equal, "__name__", "copy")], from: 0, through: 60_000)
+        let lastIsStale = Dictionary(
+            uniqueKeysWithValues: copies.map { ($0.labels["i"], $0.values.last.map(isStaleMarker)) })
+        #expect(lastIsStale == ["1": false, "2": true, "3": false, "4": true])
+    }
+
     @Test func scalarResultsBecomeASeriesWithoutLabels() throws {
         let group = try load(
             """

@@ -1,6 +1,8 @@
+import Foundation
 import Model
 import PromQL
 import Series
+import Synchronization
 import Testing
 
 struct SampleHistoryTests {
@@ -67,5 +69,46 @@ struct SampleHistoryTests {
             return
         }
         #expect(abs((vector.first?.value ?? 0) - 0.2) < 1e-9)
+    }
+}
+
+/// Queries read the history side by side while snapshots and rule results are written: every query sees whole
+/// series in label order, including series new since the metric's index was last brought up to date.
+@Suite struct SampleHistoryConcurrencyTests {
+    @Test func queriesBesideWritesSeeWholeSeriesInOrder() throws {
+        let history = SampleHistory(retention: .init(metricNames: nil, window: .minutes(10)))
+        let up = [try LabelMatcher(.equal, "__name__", "agent_up")]
+        let first = up + [try LabelMatcher(.equal, "agent", "a-000")]
+        let snapshots = 150
+        let problems = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 3) { worker in
+            for step in 0..<snapshots {
+                if worker == 0 {
+                    // One more agent in each snapshot: the index of `agent_up` is out of date after each.
+                    let samples = (0...step).map { agent in
+                        (Labels(["__name__": "agent_up", "agent": String(format: "a-%03d", agent)]), 1.0)
+                    }
+                    history.record(samples, at: Timestamp(seconds: step * 15))
+                    history.append(
+                        Labels(["__name__": "fleet:up"]), timestamp: Int64(step) * 15_000, value: Double(step))
+                    continue
+                }
+                let series = history.select(up, from: 0, through: .max)
+                let ordered = zip(series, series.dropFirst()).allSatisfy { $0.labels < $1.labels }
+                let whole = series.allSatisfy {
+                    $0.timestamps.count == $0.values.count
+                        && zip($0.timestamps, $0.timestamps.dropFirst()).allSatisfy { $0 < $1 }
+                }
+                var latest = 0
+                history.forEachLatest(first, from: 0, through: .max) { _, _, _ in latest += 1 }
+                if !ordered || !whole || latest > 1 {
+                    problems.withLock { $0.append("step \(step): ordered \(ordered), whole \(whole), \(latest)") }
+                }
+            }
+        }
+        #expect(problems.withLock { $0 } == [])
+        #expect(history.select(up, from: 0, through: .max).count == snapshots)
+        let last = history.select([try LabelMatcher(.equal, "__name__", "fleet:up")], from: 0, through: .max)
+        #expect(last.first?.values.last == Double(snapshots - 1))
     }
 }

@@ -36,7 +36,7 @@ public final class RuleGroup: Sendable {
 
     private struct State {
         /// The series each rule wrote at the previous evaluation, to mark the vanished ones stale.
-        var previousSeries: [Set<Labels>]
+        var previousSeries: [WrittenSeries]
         var lastEvaluation: Timestamp?
         var lastDurationSeconds = 0.0
     }
@@ -51,7 +51,7 @@ public final class RuleGroup: Sendable {
         self.limit = limit
         self.rules = rules
         dependencies = RuleDependencies(rules)
-        state = Mutex(State(previousSeries: Array(repeating: [], count: rules.count)))
+        state = Mutex(State(previousSeries: Array(repeating: WrittenSeries([]), count: rules.count)))
     }
 
     /// The rules that may be evaluated beside the others (``evaluate(at:queryable:sink:settings:resendDelay:concurrency:)``
@@ -167,17 +167,15 @@ public final class RuleGroup: Sendable {
     }
 
     private func write(_ samples: Vector, ruleIndex: Int, at timestamp: Timestamp, sink: any RuleSampleSink) {
-        var returned = Set<Labels>(minimumCapacity: samples.count)
-        for sample in samples {
-            sink.append(sample.labels, timestamp: timestamp.milliseconds, value: sample.value)
-            returned.insert(sample.labels)
-        }
+        sink.append(samples.lazy.map { ($0.labels, $0.value) }, timestamp: timestamp.milliseconds)
+        let written = WrittenSeries(samples.map(\.labels))
         let previous = state.withLock { state in
-            defer { state.previousSeries[ruleIndex] = returned }
+            defer { state.previousSeries[ruleIndex] = written }
             return state.previousSeries[ruleIndex]
         }
-        for labels in previous.subtracting(returned).sorted() {
-            sink.append(labels, timestamp: timestamp.milliseconds, value: staleMarker)
+        let vanished = previous.missing(from: written)
+        if !vanished.isEmpty {
+            sink.append(vanished.lazy.map { ($0, staleMarker) }, timestamp: timestamp.milliseconds)
         }
     }
 

@@ -7,4 +7,14 @@ import Model
 public protocol RuleSampleSink: Sendable {
     /// Stores one sample; `value` may be ``staleMarker``.
     func append(_ labels: Labels, timestamp: Int64, value: Double)
+
+    /// Stores samples of one timestamp, in order, as ``append(_:timestamp:value:)`` would one by one; a sink
+    /// behind a lock takes it once for all of them.
+    func append<Samples: Sequence<(labels: Labels, value: Double)>>(_ samples: Samples, timestamp: Int64)
+}
+
+extension RuleSampleSink {
+    public func append<Samples: Sequence<(labels: Labels, value: Double)>>(_ samples: Samples, timestamp: Int64) {
+        for (labels, value) in samples { append(labels, timestamp: timestamp, value: value) }
+    }
 }
