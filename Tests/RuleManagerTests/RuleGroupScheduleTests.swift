@@ -10,6 +10,13 @@ import Testing
 /// Groups are due on a grid of their interval, as Prometheus' group loop: evaluations whose time passed while the
 /// engine was busy are skipped and counted, and rules can read the counts.
 struct RuleGroupScheduleTests {
+    /// Groups due together start with the one whose last evaluation took longest, so that it does not run alone at
+    /// the end of the cycle; groups not yet timed (or equally long) keep their file order.
+    @Test func theSlowestDueGroupsStartFirstAndTiesKeepFileOrder() {
+        #expect(RuleEngine.longestFirst([0.2, 2.4, 0, 0.8, 0]) == [1, 3, 0, 2, 4])
+        #expect(RuleEngine.longestFirst([0, 0, 0]) == [0, 1, 2])
+    }
+
     static let ruleFile = """
         groups:
           - name: fleet
