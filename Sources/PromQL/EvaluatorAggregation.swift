@@ -34,7 +34,14 @@ extension EvaluationContext {
                 return Sample(labels: group.labels, value: finish(node.op, group, param: param), timestamp: time)
             }
         }
-        if let groups = aggregateOrderedGroups(node.op, input, projection, param: param) { return groups }
+        if let runs = projection.orderedRuns(input) {
+            return runs.map { run in
+                let first = input[run.lowerBound]
+                var group = start(node.op, first, labels: projection.apply(first.labels))
+                for sample in input[run].dropFirst() { accumulate(node.op, sample, into: &group) }
+                return Sample(labels: group.labels, value: finish(node.op, group, param: param), timestamp: time)
+            }
+        }
         var groups: [ProjectedLabels: Int] = [:]
         groups.reserveCapacity(input.count)
         var states: [GroupState] = []
@@ -49,33 +56,6 @@ extension EvaluationContext {
             }
         }
         return states.map { Sample(labels: $0.labels, value: finish(node.op, $0, param: param), timestamp: time) }
-    }
-
-    /// The groups when each one's samples come one after the other and the groups in ascending order of their
-    /// labels (an input in label order grouped by labels that lead its label sets, as `sum by (agent, agent_type)`
-    /// of a per-agent counter with an `outcome` label): a sample is compared with its group's first one and nothing
-    /// is hashed. Nil as soon as a group comes out of that order, since its samples might then be apart.
-    private func aggregateOrderedGroups(
-        _ op: AggregateOperator, _ input: Vector, _ projection: LabelProjection, param: Double
-    ) -> Vector? {
-        guard let head = input.first else { return [] }
-        var groups: Vector = []
-        // The current group: the labels of its first sample, and its state so far.
-        var first = head.labels
-        var group = start(op, head, labels: projection.apply(head.labels))
-        for sample in input.dropFirst() {
-            let order = projection.compare(first, sample.labels)
-            if order > 0 { return nil }
-            if order == 0 {
-                accumulate(op, sample, into: &group)
-                continue
-            }
-            groups.append(Sample(labels: group.labels, value: finish(op, group, param: param), timestamp: time))
-            first = sample.labels
-            group = start(op, sample, labels: projection.apply(sample.labels))
-        }
-        groups.append(Sample(labels: group.labels, value: finish(op, group, param: param), timestamp: time))
-        return groups
     }
 
     /// Whether each sample of `input` is a group of its own: the projection keeps every label but the metric

@@ -12,59 +12,32 @@ extension EvaluationContext {
     /// `histogram_quantile(φ, buckets)` over classic `le` buckets, grouped by all other labels.
     func histogramQuantile(_ phi: Double, _ input: Vector) -> Vector {
         var bounds = BucketBounds()
-        if let quantiles = quantilesOfOrderedHistograms(phi, input, bounds: &bounds) { return quantiles }
+        // Histograms in one piece each and in label order (as `rate` and `sum` leave them) need no hashing.
+        if let runs = withoutBucketBound.orderedRuns(input) {
+            return runs.compactMap { run in
+                let buckets = input[run].compactMap { sample in
+                    bounds.upperBound(of: sample.labels).map { Bucket(upperBound: $0, count: sample.value) }
+                }
+                return buckets.isEmpty ? nil : quantile(phi, of: buckets, labeled: input[run.lowerBound].labels)
+            }
+        }
         var positions: [ProjectedLabels: Int] = [:]
         var histograms: [(labels: Labels, buckets: [Bucket])] = []
-        // Buckets of one histogram usually come one after the other (inputs are sorted by labels, `le` among the
-        // last): the previous bucket's histogram is compared first, and only a new one is hashed.
-        var previous: (key: ProjectedLabels, position: Int)?
         for sample in input {
             guard let upperBound = bounds.upperBound(of: sample.labels) else { continue }
             let key = withoutBucketBound.key(sample.labels)
             let bucket = Bucket(upperBound: upperBound, count: sample.value)
-            if let previous, previous.key == key {
-                histograms[previous.position].buckets.append(bucket)
-            } else if let position = positions[key] {
+            if let position = positions[key] {
                 histograms[position].buckets.append(bucket)
-                previous = (key, position)
             } else {
                 // A histogram's labels are built once, for its first bucket.
                 positions[key] = histograms.count
-                previous = (key, histograms.count)
                 histograms.append((key.projected.droppingMetricName(), [bucket]))
             }
         }
         return histograms.map {
             Sample(labels: $0.labels, value: bucketQuantile(phi, $0.buckets), timestamp: time)
         }
-    }
-
-    /// The quantiles when each histogram's buckets come one after the other and the histograms in ascending order
-    /// of their labels (an input sorted by labels with `le` the last of them, as `rate` and `sum` leave it): a
-    /// bucket is compared with the histogram before it and nothing is hashed. Nil as soon as a histogram comes
-    /// out of that order, since its buckets might then be apart.
-    private func quantilesOfOrderedHistograms(_ phi: Double, _ input: Vector, bounds: inout BucketBounds) -> Vector? {
-        var quantiles: Vector = []
-        // The current histogram: the labels of its first bucket, and its buckets so far.
-        var first: Labels?
-        var buckets: [Bucket] = []
-        for sample in input {
-            guard let upperBound = bounds.upperBound(of: sample.labels) else { continue }
-            if let current = first {
-                let order = withoutBucketBound.compare(current, sample.labels)
-                if order > 0 { return nil }
-                if order < 0 {
-                    quantiles.append(quantile(phi, of: buckets, labeled: current))
-                    buckets.removeAll(keepingCapacity: true)
-                    first = sample.labels
-                }
-            } else {
-                first = sample.labels
-            }
-            buckets.append(Bucket(upperBound: upperBound, count: sample.value))
-        }
-        if let current = first { quantiles.append(quantile(phi, of: buckets, labeled: current)) }
-        return quantiles
     }
 
     /// The quantile of one histogram as a sample, labeled as `bucket` without its bound and metric name.
